@@ -1,0 +1,342 @@
+/**
+ * A running Telegram bot (grammY): decodes updates, hands them to the engine, sends the fitted replies through the
+ * bot's outbound queue, answers every button press, and reports health. Long polling or webhook; the webhook
+ * verifies `X-Telegram-Bot-Api-Secret-Token` (anything else gets 401 and is not processed) and processes a repeated
+ * `update_id` once. Several bots run side by side, each with its own fleet id in `ChatRef.bot`.
+ */
+import type * as Http from "node:http"
+import { Capabilities, type ChatRef, type Reply, type Update } from "@groupbuy/router"
+import { Data, Effect, FiberSet, Redacted, Runtime, type Scope } from "effect"
+import { Bot, type Context as GrammyContext, type MiddlewareFn, webhookCallback } from "grammy"
+import type { Update as TelegramUpdate } from "grammy/types"
+import { AdapterEvents } from "../shared/AdapterEvents.js"
+import { type BotCommand, groupBuyCommands } from "../shared/CommandMenu.js"
+import { makeChatLocks } from "../shared/ChatLocks.js"
+import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
+import * as OutboundQueue from "../shared/OutboundQueue.js"
+import { RecentIds } from "../shared/RecentIds.js"
+import { TurnHandler } from "../shared/TurnHandler.js"
+import { classifyTelegramError, TelegramApiError } from "./TelegramApiError.js"
+import { telegramCapabilities } from "./TelegramCapabilities.js"
+import { decode, type TelegramBotIdentity } from "./TelegramDecode.js"
+import { encodeAll, type TelegramCall, type TelegramOp, type TelegramTarget } from "./TelegramEncode.js"
+
+/** The bot's command menu per language; the first language is also the default for other languages. */
+export type TelegramCommands = Readonly<Partial<Record<"ru" | "en", ReadonlyArray<BotCommand>>>>
+
+export type TelegramMode =
+  | { readonly _tag: "Polling"; readonly timeoutSeconds?: number | undefined }
+  | {
+      readonly _tag: "Webhook"
+      /** the secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` (1–256 of `A-Z a-z 0-9 _ -`) */
+      readonly secretToken: Redacted.Redacted<string>
+      /** when set, `setWebhook` is called with it at start; otherwise the webhook is managed elsewhere */
+      readonly url?: string | undefined
+    }
+
+export interface TelegramEngineOptions {
+  /** the fleet id, unique across bots: `ChatRef.bot`, sessions and de-duplication are keyed by it */
+  readonly id: string
+  /** command menus to register with `setMyCommands`; none by default (the standalone bot registers GroupBuy's) */
+  readonly commands?: TelegramCommands | false | undefined
+  /** written before every button token, so that GroupBuy's buttons are told from the host's (embedding) */
+  readonly callbackPrefix?: string | undefined
+  readonly limits?: OutboundQueue.OutboundLimits | undefined
+  /** outbound jobs held at once before callers wait */
+  readonly capacity?: number | undefined
+  /** which decoded updates GroupBuy takes (embedding: the rest goes to the host's handlers); default all */
+  readonly accepts?: ((update: Update) => boolean) | undefined
+}
+
+export interface TelegramBotOptions extends TelegramEngineOptions {
+  readonly token: Redacted.Redacted<string>
+  /** grammY's `apiRoot` (`TELEGRAM_API_ROOT`): a local Bot API server, or a fake in tests */
+  readonly apiRoot?: string | undefined
+  readonly mode: TelegramMode
+}
+
+export class TelegramStartError extends Data.TaggedError("TelegramStartError")<{
+  readonly bot: string
+  readonly message: string
+}> {}
+
+/** GroupBuy attached to a grammY bot: what both the standalone runner and embedding use. */
+export interface TelegramEngine {
+  readonly id: string
+  readonly platform: "telegram"
+  readonly capabilities: Capabilities
+  /** the bot's Telegram username (for deep links) */
+  readonly username: string
+  /** handles one update (used by polling, the webhook and embedding); false when GroupBuy does not handle it */
+  readonly handleUpdate: (update: TelegramUpdate) => Effect.Effect<boolean>
+  /** the same as grammY middleware: GroupBuy's updates are handled, everything else goes to `next` */
+  readonly middleware: MiddlewareFn<GrammyContext>
+  /** sends fitted replies proactively (notifications, relays, broadcasts), through the queue */
+  readonly deliver: (ref: ChatRef, replies: ReadonlyArray<Reply>) => Effect.Effect<void, TelegramApiError>
+  readonly stats: Effect.Effect<OutboundQueue.OutboundStats>
+}
+
+export interface TelegramBot extends TelegramEngine {
+  /** the grammY bot, for a host that adds its own handlers */
+  readonly bot: Bot
+  /** Node `(req, res)` webhook handler (Webhook mode) */
+  readonly webhook: (req: Http.IncomingMessage, res: Http.ServerResponse) => Promise<void>
+  /** web-standard webhook handler (Webhook mode) */
+  readonly fetchWebhook: (request: Request) => Promise<Response>
+}
+
+const ALLOWED_UPDATES = ["message", "callback_query"] as const
+
+type RawApi = Record<string, (payload: unknown) => Promise<unknown>>
+
+/**
+ * Attaches GroupBuy to a grammY bot (its own, or a host's): health reporting on every API call, the outbound
+ * queue, and the update handler as middleware. Initialises the bot (`getMe`) and registers the command menus.
+ */
+export const attach = (
+  bot: Bot,
+  options: TelegramEngineOptions,
+  tracker?: HealthTracker
+): Effect.Effect<TelegramEngine, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
+  Effect.gen(function* () {
+    const events = yield* AdapterEvents
+    const turns = yield* TurnHandler
+    const runtime = yield* Effect.runtime<never>()
+    const runFork = Runtime.runFork(runtime)
+    const runPromise = Runtime.runPromise(runtime)
+    const health = makeHealthTracker(events, options.id, "telegram")
+    // Every API call reports to the health tracker: 401 at once, network failures after a few in a row.
+    bot.api.config.use(async (prev, method, payload, signal) => {
+      try {
+        const result = await prev(method, payload, signal)
+        if (result.ok) runFork(health.success)
+        else if (result.error_code === 401) runFork(health.unauthorized(`${method}: ${result.description}`))
+        return result
+      } catch (error) {
+        if (!signal?.aborted) runFork(health.networkFailure(`${method}: ${String(error)}`))
+        throw error
+      }
+    })
+    bot.catch((error) => runFork(Effect.logError("telegram middleware failed", error.error)))
+
+    yield* Effect.tryPromise({
+      try: () => bot.init(),
+      catch: (error) => new TelegramStartError({ bot: options.id, message: String(error) })
+    })
+    const callbackPrefix = options.callbackPrefix ?? ""
+    const identity: TelegramBotIdentity = { id: options.id, username: bot.botInfo.username, callbackPrefix }
+    const capabilities =
+      callbackPrefix === ""
+        ? telegramCapabilities
+        : new Capabilities({
+            ...telegramCapabilities,
+            maxCallbackBytes: telegramCapabilities.maxCallbackBytes - Buffer.byteLength(callbackPrefix)
+          })
+    const raw = bot.api.raw as unknown as RawApi
+    yield* turns.register(options.id, capabilities)
+
+    const call = (c: TelegramCall) =>
+      Effect.tryPromise({
+        try: () => raw[c.method]!(c.payload),
+        catch: (error) => TelegramApiError.fromUnknown(c.method, error)
+      })
+
+    const exec = (op: TelegramOp): Effect.Effect<void, TelegramApiError> =>
+      call(op).pipe(
+        Effect.flatMap((result) => {
+          const messageId = (result as { message_id?: number } | undefined)?.message_id
+          return op.attachKeyboard === undefined || messageId === undefined
+            ? Effect.void
+            : call({
+                method: "editMessageReplyMarkup",
+                payload: { chat_id: op.payload.chat_id, message_id: messageId, reply_markup: op.attachKeyboard }
+              })
+        }),
+        Effect.catchIf(
+          (e) => e.notModified,
+          () => Effect.void
+        ),
+        Effect.catchIf(
+          (e) => e.cannotEdit && op.fallback !== undefined,
+          () => call(op.fallback!)
+        ),
+        Effect.asVoid
+      )
+
+    const queue = yield* OutboundQueue.make<TelegramApiError>({
+      limits: options.limits ?? OutboundQueue.telegramLimits,
+      classify: classifyTelegramError,
+      capacity: options.capacity
+    })
+    const locks = yield* makeChatLocks
+    const recent = new RecentIds()
+    /** chats where a request-contact reply keyboard is shown (removed with the next message) */
+    const openKeyboards = new Set<string>()
+    const encodeFor = (replies: ReadonlyArray<Reply>, target: TelegramTarget) => {
+      const encoded = encodeAll(replies, {
+        ...target,
+        callbackPrefix,
+        replyKeyboardOpen: openKeyboards.has(target.chatId)
+      })
+      if (encoded.replyKeyboardOpen) openKeyboards.add(target.chatId)
+      else openKeyboards.delete(target.chatId)
+      return encoded
+    }
+    const background = yield* FiberSet.make()
+
+    const reportFailure = (chatId: string, error: TelegramApiError) =>
+      Effect.gen(function* () {
+        if (error.unreachable) yield* health.unreachable(chatId, `${error.method}: ${error.description}`)
+        yield* Effect.logWarning("telegram send failed").pipe(
+          Effect.annotateLogs({ bot: options.id, chatId, method: error.method, code: error.code ?? "network" })
+        )
+      })
+
+    const enqueueAll = (target: TelegramTarget, isGroup: boolean, ops: ReadonlyArray<TelegramOp>) =>
+      Effect.forEach(ops, (op) => queue.enqueue({ chat: target.chatId, group: isGroup }, exec(op)))
+
+    const answer = (c: TelegramCall | undefined) =>
+      c === undefined
+        ? Effect.void
+        : call(c).pipe(
+            Effect.catchAll((e) =>
+              Effect.logWarning("answerCallbackQuery failed").pipe(Effect.annotateLogs({ description: e.description }))
+            )
+          )
+
+    const target = (update: Update, raw: TelegramUpdate): TelegramTarget => ({
+      chatId: update.ref.chatId,
+      messageId: update._tag === "Button" ? update.messageId : undefined,
+      callbackQueryId: raw.callback_query?.id
+    })
+
+    /** Route → queue the replies (under the chat's lock, so order holds) → answer the press; delivery completes later. */
+    const handleUpdate = (raw: TelegramUpdate): Effect.Effect<boolean> =>
+      Effect.gen(function* () {
+        const update = decode(identity, raw)
+        if (update === undefined || (options.accepts !== undefined && !options.accepts(update))) return false
+        if (!recent.firstTime(update.updateId)) return true
+        const to = target(update, raw)
+        const isGroup = update.ref.isGroup === true
+        const waits = yield* locks.withLock(
+          to.chatId,
+          Effect.gen(function* () {
+            const replies = yield* turns.handle(update, capabilities)
+            const encoded = encodeFor(replies, to)
+            const waits = yield* enqueueAll(to, isGroup, encoded.ops)
+            yield* answer(encoded.answer)
+            return waits
+          })
+        )
+        yield* FiberSet.run(
+          background,
+          Effect.forEach(waits, (wait) => Effect.catchAll(wait, (e) => reportFailure(to.chatId, e)), { discard: true })
+        )
+        return true
+      }).pipe(Effect.withSpan("telegram.update", { attributes: { bot: options.id } }))
+
+    const middleware: MiddlewareFn<GrammyContext> = async (ctx, next) => {
+      const handled = await runPromise(handleUpdate(ctx.update))
+      if (!handled) await next()
+    }
+
+    const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) =>
+      Effect.gen(function* () {
+        const { ops } = encodeFor(replies, { chatId: ref.chatId })
+        const waits = yield* enqueueAll({ chatId: ref.chatId }, ref.isGroup === true, ops)
+        for (const wait of waits) {
+          yield* wait.pipe(Effect.tapError((e) => (e.unreachable ? reportFailure(ref.chatId, e) : Effect.void)))
+        }
+      })
+
+    if (options.commands !== undefined && options.commands !== false) {
+      const entries = Object.entries(options.commands).filter(
+        (entry): entry is [string, ReadonlyArray<BotCommand>] => entry[1] !== undefined && entry[1].length > 0
+      )
+      const registrations: Array<TelegramCall> = entries.map(([language, commands]) => ({
+        method: "setMyCommands",
+        payload: { commands, language_code: language }
+      }))
+      if (entries[0] !== undefined)
+        registrations.push({ method: "setMyCommands", payload: { commands: entries[0][1] } })
+      yield* Effect.forEach(registrations, (r) =>
+        call(r).pipe(Effect.catchAll((e) => Effect.logWarning("setMyCommands failed", e.description)))
+      )
+    }
+
+    return {
+      id: options.id,
+      platform: "telegram",
+      capabilities,
+      username: identity.username,
+      handleUpdate,
+      middleware,
+      deliver,
+      stats: queue.stats
+    } satisfies TelegramEngine
+  })
+
+/** Starts a standalone bot (long polling or webhook) for the lifetime of the scope. */
+export const make = (
+  options: TelegramBotOptions
+): Effect.Effect<TelegramBot, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
+  Effect.gen(function* () {
+    const runtime = yield* Effect.runtime<never>()
+    const runFork = Runtime.runFork(runtime)
+    const bot = new Bot(Redacted.value(options.token), {
+      client: options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot.replace(/\/+$/, "") }
+    })
+    const health = makeHealthTracker(yield* AdapterEvents, options.id, "telegram")
+    const engine = yield* attach(bot, { ...options, commands: options.commands ?? groupBuyCommands() }, health)
+    bot.use(engine.middleware)
+    const raw = bot.api.raw as unknown as RawApi
+    const call = (c: TelegramCall) =>
+      Effect.tryPromise({
+        try: () => raw[c.method]!(c.payload),
+        catch: (error) => TelegramApiError.fromUnknown(c.method, error)
+      })
+
+    const mode = options.mode
+    let webhook: TelegramBot["webhook"] = async (_req, res) => {
+      res.writeHead(404).end()
+    }
+    let fetchWebhook: TelegramBot["fetchWebhook"] = async () => new Response(null, { status: 404 })
+    if (mode._tag === "Polling") {
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          bot
+            .start({ allowed_updates: ALLOWED_UPDATES, timeout: mode.timeoutSeconds ?? 30 })
+            .catch((error: unknown) => {
+              const e = TelegramApiError.fromUnknown("getUpdates", error)
+              runFork(
+                e.code === 401
+                  ? health.unauthorized(e.description)
+                  : health.networkFailure(`polling stopped: ${e.description}`)
+              )
+            })
+        }),
+        () => Effect.promise(() => (bot.isRunning() ? bot.stop() : Promise.resolve()))
+      )
+    } else {
+      const secretToken = Redacted.value(mode.secretToken)
+      if (mode.url !== undefined) {
+        yield* call({
+          method: "setWebhook",
+          payload: { url: mode.url, secret_token: secretToken, allowed_updates: ALLOWED_UPDATES }
+        }).pipe(Effect.mapError((e) => new TelegramStartError({ bot: options.id, message: e.description })))
+      }
+      const node = webhookCallback(bot, "http", { secretToken, onTimeout: "return", timeoutMilliseconds: 55_000 })
+      const web = webhookCallback(bot, "std/http", { secretToken, onTimeout: "return", timeoutMilliseconds: 55_000 })
+      webhook = async (req, res) => {
+        try {
+          await node(req, res)
+        } catch (error) {
+          runFork(Effect.logError("telegram webhook failed", error))
+          if (!res.headersSent) res.writeHead(500).end()
+        }
+      }
+      fetchWebhook = (request) => web(request)
+    }
+
+    return { ...engine, bot, webhook, fetchWebhook } satisfies TelegramBot
+  })

@@ -1,0 +1,65 @@
+/**
+ * One chat per procurement across every platform. Members are the organizer, the supplier, non-cancelled
+ * participants and admins. Messages can be edited, soft-deleted and restored; read markers give unread counts.
+ */
+import { Context, type Effect, Schema } from "effect"
+import type { Actor, Page } from "./Common.js"
+import { PageRequest } from "./Common.js"
+import type { Forbidden, InvalidInput, NotFound } from "./Errors.js"
+import { ChatMessageId, Platform, ProcurementId, UserId } from "./Ids.js"
+import type { ChatMessage } from "./Models.js"
+import { ChatMessageType } from "./Models.js"
+
+/** Longest chat message accepted (characters). */
+export const MAX_CHAT_MESSAGE = 4000
+
+export class PostMessage extends Schema.Class<PostMessage>("PostMessage")({
+  procurementId: ProcurementId,
+  userId: UserId,
+  type: Schema.optionalWith(ChatMessageType.pipe(Schema.pickLiteral("TEXT", "IMAGE", "FILE")), {
+    default: () => "TEXT" as const
+  }),
+  text: Schema.String,
+  attachmentUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  originPlatform: Schema.optional(Schema.NullOr(Platform))
+}) {}
+
+export class MessageFilter extends Schema.Class<MessageFilter>("MessageFilter")({
+  ...PageRequest.fields,
+  procurementId: Schema.optional(ProcurementId),
+  userId: Schema.optional(UserId),
+  query: Schema.optional(Schema.String),
+  includeDeleted: Schema.optional(Schema.Boolean)
+}) {}
+
+export interface ChatService {
+  /** Members only (`Forbidden` otherwise); text 1..MAX_CHAT_MESSAGE characters after trimming. */
+  readonly post: (input: PostMessage) => Effect.Effect<ChatMessage, InvalidInput | Forbidden | NotFound>
+  readonly postSystem: (procurementId: ProcurementId, text: string) => Effect.Effect<ChatMessage, NotFound>
+  /** The author edits their own message (admins any). */
+  readonly edit: (
+    actor: Actor,
+    id: ChatMessageId,
+    text: string
+  ) => Effect.Effect<ChatMessage, InvalidInput | Forbidden | NotFound>
+  /** Soft delete by the author, the procurement's organizer or an admin. */
+  readonly remove: (actor: Actor, id: ChatMessageId) => Effect.Effect<ChatMessage, Forbidden | NotFound>
+  /** Admins only. */
+  readonly restore: (actor: Actor, id: ChatMessageId) => Effect.Effect<ChatMessage, Forbidden | NotFound>
+  /** Newest last; `before` pages backwards. Deleted messages are returned with empty text and deletedAt set. */
+  readonly history: (
+    actor: Actor,
+    procurementId: ProcurementId,
+    options: { readonly limit: number; readonly before?: Date }
+  ) => Effect.Effect<ReadonlyArray<ChatMessage>, Forbidden | NotFound>
+  readonly markRead: (userId: UserId, procurementId: ProcurementId) => Effect.Effect<void, Forbidden | NotFound>
+  readonly unreadCounts: (
+    userId: UserId
+  ) => Effect.Effect<ReadonlyArray<{ readonly procurementId: ProcurementId; readonly unread: number }>>
+  readonly members: (procurementId: ProcurementId) => Effect.Effect<ReadonlyArray<UserId>, NotFound>
+  readonly canAccess: (actor: Actor, procurementId: ProcurementId) => Effect.Effect<boolean>
+  /** Admin listing and search. */
+  readonly list: (filter: MessageFilter) => Effect.Effect<Page<ChatMessage>>
+}
+
+export class Chat extends Context.Tag("@groupbuy/core/Chat")<Chat, ChatService>() {}

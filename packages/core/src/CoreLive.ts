@@ -1,0 +1,32 @@
+/**
+ * All of core in one layer: every service over one database and one in-process event bus. `CoreServicesLive` is the
+ * same without the database (it needs a `SqlClient`), for tests and for hosts that bring their own client.
+ */
+import { Layer } from "effect"
+import { AuditLogLive } from "./AuditLogLive.js"
+import { CategoriesLive } from "./CategoriesLive.js"
+import { ChatLive } from "./ChatLive.js"
+import { DatabaseLive } from "./Database.js"
+import { DomainEventsLive } from "./Events.js"
+import { KeyValueLive } from "./KeyValueLive.js"
+import { LedgerLive } from "./LedgerLive.js"
+import { NotificationsLive } from "./NotificationsLive.js"
+import { PaymentsLive } from "./PaymentsLive.js"
+import { ProcurementsLive } from "./ProcurementsLive.js"
+import { UsersLive } from "./UsersLive.js"
+
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Notifications, AuditLog, KeyValue and DomainEvents. */
+export const CoreServicesLive = Layer.mergeAll(
+  UsersLive,
+  CategoriesLive,
+  ProcurementsLive,
+  LedgerLive,
+  PaymentsLive,
+  ChatLive,
+  NotificationsLive,
+  AuditLogLive,
+  KeyValueLive
+).pipe(Layer.provideMerge(DomainEventsLive))
+
+/** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */
+export const CoreLive = CoreServicesLive.pipe(Layer.provideMerge(DatabaseLive))

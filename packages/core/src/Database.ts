@@ -1,0 +1,87 @@
+/**
+ * The database: a real PostgreSQL server when `DATABASE_URL` is set, otherwise embedded PGlite in `DATA_DIR`
+ * (default `./data`). One driver serves both — PGlite is exposed to `@effect/sql-pg` over a loopback socket with a
+ * pool of one connection, so its transactions stay serialised — and one migration set (`Migrations.ts`).
+ */
+import { PGlite } from "@electric-sql/pglite"
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import { SqlClient } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Config, ConfigError, Data, Effect, Layer, Option, Redacted, String } from "effect"
+import { mkdirSync } from "node:fs"
+import { resolve } from "node:path"
+import { MigrationsLive } from "./Migrations.js"
+
+/** Start-up failure of the embedded database (bad data directory, corrupt files, port in use). */
+export class DatabaseStartError extends Data.TaggedError("DatabaseStartError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+const transforms = {
+  transformQueryNames: String.camelToSnake,
+  transformResultNames: String.snakeToCamel
+} as const
+
+/** A PgClient over a PostgreSQL URL. */
+export const pgClient = (url: Redacted.Redacted, options: { readonly maxConnections?: number } = {}) =>
+  PgClient.layer({ url, ...transforms, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) })
+
+/**
+ * An embedded PGlite (persisted in `dataDir`, or in memory when `dataDir` is undefined) served on a random loopback
+ * port, and a PgClient with a pool of one connection over it.
+ */
+export const pgliteClient = (dataDir: string | undefined) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const db = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: async () => {
+            if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
+            const pg = dataDir === undefined ? new PGlite() : new PGlite(resolve(dataDir, "pglite"))
+            await pg.waitReady
+            return pg
+          },
+          catch: (cause) =>
+            new DatabaseStartError({
+              message: `could not open the embedded database${dataDir ? ` in ${dataDir}` : ""}`,
+              cause
+            })
+        }),
+        (pg) => Effect.promise(() => pg.close()).pipe(Effect.ignore)
+      )
+      const server = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: async () => {
+            const s = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 1 })
+            await s.start()
+            return s
+          },
+          catch: (cause) => new DatabaseStartError({ message: "could not serve the embedded database", cause })
+        }),
+        (s) => Effect.promise(() => s.stop()).pipe(Effect.ignore)
+      )
+      const url = Redacted.make(`postgres://postgres@${server.getServerConn()}/postgres`)
+      return PgClient.layer({ url, maxConnections: 1, minConnections: 1, ...transforms })
+    })
+  )
+
+/** Which database the configuration selects. */
+export const DatabaseConfig = Config.all({
+  url: Config.option(Config.redacted("DATABASE_URL")),
+  dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data"))
+})
+
+/** PgClient + SqlClient from configuration, without migrations. */
+export const ClientLive: Layer.Layer<
+  PgClient.PgClient | SqlClient.SqlClient,
+  ConfigError.ConfigError | SqlError | DatabaseStartError
+> = Layer.unwrapEffect(
+  Effect.map(DatabaseConfig, ({ dataDir, url }) =>
+    Option.match(url, { onNone: () => pgliteClient(dataDir), onSome: (u) => pgClient(u) })
+  )
+)
+
+/** The database, migrated: what every Live service of core depends on. */
+export const DatabaseLive = MigrationsLive.pipe(Layer.provideMerge(ClientLive))

@@ -1,0 +1,70 @@
+/**
+ * Domain events that core publishes after a change is committed (never inside the SQL transaction). The server's
+ * notification dispatcher, the WebSocket hub and the chat relay subscribe; with several instances the server bridges
+ * them over Redis. `DomainEventsLive` is the in-process bus.
+ */
+import { Context, Effect, Layer, PubSub, Schema, type Scope, type Stream } from "effect"
+import * as S from "effect/Stream"
+import { ChatMessageId, ParticipantId, PaymentId, ProcurementId, UserId } from "./Ids.js"
+import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
+import { Kopecks } from "./Money.js"
+
+export const DomainEvent = Schema.Union(
+  Schema.TaggedStruct("ProcurementStatusChanged", {
+    procurementId: ProcurementId,
+    title: Schema.String,
+    from: ProcurementStatus,
+    to: ProcurementStatus,
+    /** everybody who should hear about it: organizer and non-cancelled participants */
+    audience: Schema.Array(UserId)
+  }),
+  Schema.TaggedStruct("ParticipantJoined", {
+    procurementId: ProcurementId,
+    participantId: ParticipantId,
+    userId: UserId,
+    quantity: Schema.Int,
+    amount: Kopecks
+  }),
+  Schema.TaggedStruct("ParticipantLeft", {
+    procurementId: ProcurementId,
+    participantId: ParticipantId,
+    userId: UserId
+  }),
+  Schema.TaggedStruct("PaymentRequired", {
+    procurementId: ProcurementId,
+    title: Schema.String,
+    userId: UserId,
+    amount: Kopecks
+  }),
+  Schema.TaggedStruct("PaymentSucceeded", { paymentId: PaymentId, userId: UserId, amount: Kopecks }),
+  Schema.TaggedStruct("BalanceChanged", { userId: UserId, balance: Kopecks }),
+  Schema.TaggedStruct("ChatMessagePosted", { message: ChatMessage.json }),
+  Schema.TaggedStruct("ChatMessageEdited", { message: ChatMessage.json }),
+  Schema.TaggedStruct("ChatMessageDeleted", {
+    messageId: ChatMessageId,
+    procurementId: ProcurementId,
+    restored: Schema.Boolean
+  }),
+  Schema.TaggedStruct("NotificationCreated", { notification: Notification.json })
+)
+export type DomainEvent = typeof DomainEvent.Type
+
+export interface DomainEventsService {
+  readonly publish: (event: DomainEvent) => Effect.Effect<void>
+  /** A subscription that starts now; it ends when its scope closes. */
+  readonly subscribe: Effect.Effect<Stream.Stream<DomainEvent>, never, Scope.Scope>
+}
+
+export class DomainEvents extends Context.Tag("@groupbuy/core/DomainEvents")<DomainEvents, DomainEventsService>() {}
+
+/** In-process bus (unbounded: publishers never wait on slow subscribers). */
+export const DomainEventsLive = Layer.scoped(
+  DomainEvents,
+  Effect.gen(function* () {
+    const hub = yield* Effect.acquireRelease(PubSub.unbounded<DomainEvent>(), PubSub.shutdown)
+    return {
+      publish: (event) => PubSub.publish(hub, event).pipe(Effect.asVoid),
+      subscribe: Effect.map(PubSub.subscribe(hub), (queue) => S.fromQueue(queue))
+    }
+  })
+)

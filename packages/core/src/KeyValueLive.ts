@@ -1,0 +1,93 @@
+/**
+ * `KeyValue` over the `kv_store` table. Values are JSON documents (jsonb), stored and read as text so the client's
+ * snake_case/camelCase name transforms never touch their keys. Expiry is decided by Effect's `Clock`, so tests can
+ * move time with `TestClock`.
+ */
+import { SqlClient } from "@effect/sql"
+import { Clock, Duration, Effect, Layer, Schema } from "effect"
+import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
+import { KeyValue } from "./KeyValue.js"
+
+const KeyRow = Schema.Struct({ key: Schema.String })
+const CountRow = Schema.Struct({ n: Schema.Number })
+
+export const KeyValueLive = Layer.effect(
+  KeyValue,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+
+    const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+
+    const expiry = (ttl: Duration.DurationInput | undefined) =>
+      ttl === undefined
+        ? Effect.succeed(null)
+        : Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms + Duration.toMillis(Duration.decode(ttl))))
+
+    const get = Effect.fn("KeyValue.get")(function* (namespace: string, key: string) {
+      const at = yield* now
+      const rows = yield* parseJsonColumns("value")(
+        sql<Record<string, unknown>>`SELECT value::text AS value FROM kv_store
+          WHERE namespace = ${namespace} AND key = ${key} AND (expires_at IS NULL OR expires_at > ${at})`
+      )
+      return rows[0]?.value
+    }, orDie)
+
+    const set = Effect.fn("KeyValue.set")(function* (
+      namespace: string,
+      key: string,
+      value: unknown,
+      ttl?: Duration.DurationInput
+    ) {
+      const json = yield* toJsonText(value)
+      const expiresAt = yield* expiry(ttl)
+      yield* sql`INSERT INTO kv_store (namespace, key, value, expires_at, updated_at)
+        VALUES (${namespace}, ${key}, ${json}::jsonb, ${expiresAt}, now())
+        ON CONFLICT (namespace, key) DO UPDATE
+          SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`
+    }, orDie)
+
+    const setIfAbsent = Effect.fn("KeyValue.setIfAbsent")(function* (
+      namespace: string,
+      key: string,
+      value: unknown,
+      ttl?: Duration.DurationInput
+    ) {
+      const json = yield* toJsonText(value)
+      const expiresAt = yield* expiry(ttl)
+      const at = yield* now
+      // One statement: a concurrent writer of the same key waits on the row and then sees it present.
+      const stored = yield* sql`INSERT INTO kv_store (namespace, key, value, expires_at, updated_at)
+        VALUES (${namespace}, ${key}, ${json}::jsonb, ${expiresAt}, now())
+        ON CONFLICT (namespace, key) DO UPDATE
+          SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+          WHERE kv_store.expires_at IS NOT NULL AND kv_store.expires_at <= ${at}
+        RETURNING 1 AS stored`
+      return stored.length > 0
+    }, orDie)
+
+    const remove = (namespace: string, key: string) =>
+      sql`DELETE FROM kv_store WHERE namespace = ${namespace} AND key = ${key}`.pipe(Effect.asVoid, orDie)
+
+    const keys = Effect.fn("KeyValue.keys")(function* (namespace: string, prefix?: string) {
+      const at = yield* now
+      const rows = yield* decodeRows(KeyRow)(
+        sql`SELECT key FROM kv_store WHERE namespace = ${namespace}
+              AND starts_with(key, ${prefix ?? ""})
+              AND (expires_at IS NULL OR expires_at > ${at})
+            ORDER BY key`
+      )
+      return rows.map((row) => row.key)
+    }, orDie)
+
+    const sweep = Effect.fn("KeyValue.sweep")(function* () {
+      const at = yield* now
+      const [row] = yield* decodeRows(CountRow)(
+        sql`WITH swept AS (DELETE FROM kv_store WHERE expires_at IS NOT NULL AND expires_at <= ${at} RETURNING 1)
+            SELECT count(*)::int AS n FROM swept`
+      )
+      return row?.n ?? 0
+    }, orDie)
+
+    return KeyValue.of({ get, set, setIfAbsent, remove, keys, sweep })
+  })
+)

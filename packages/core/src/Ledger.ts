@@ -1,0 +1,61 @@
+/**
+ * The money ledger: the only writer of balances. Every change of a balance writes exactly one `transactions` row in
+ * the same SQL transaction; a CHECK keeps balances non-negative; externally triggered credits carry idempotency keys.
+ * Invariant: Σ balances + Σ held by procurements = Σ DEPOSIT − Σ WITHDRAWAL + Σ BONUS + Σ ADJUSTMENT.
+ */
+import { Context, type Effect, Schema } from "effect"
+import type { Page } from "./Common.js"
+import { PageRequest } from "./Common.js"
+import type { InsufficientFunds, InvalidInput, NotFound } from "./Errors.js"
+import { PaymentId, UserId } from "./Ids.js"
+import type { Transaction } from "./Models.js"
+import { TransactionType } from "./Models.js"
+import { Kopecks } from "./Money.js"
+
+export class Credit extends Schema.Class<Credit>("Credit")({
+  userId: UserId,
+  amount: Kopecks,
+  /** replaying the same key returns the first transaction and credits nothing */
+  idempotencyKey: Schema.NonEmptyTrimmedString,
+  paymentId: Schema.optional(Schema.NullOr(PaymentId)),
+  description: Schema.optional(Schema.NullOr(Schema.String))
+}) {}
+
+export class Adjustment extends Schema.Class<Adjustment>("Adjustment")({
+  userId: UserId,
+  /** signed */
+  amount: Kopecks,
+  type: Schema.Literal("BONUS", "ADJUSTMENT"),
+  reason: Schema.NonEmptyTrimmedString,
+  createdBy: Schema.optional(Schema.NullOr(UserId)),
+  idempotencyKey: Schema.optional(Schema.NullOr(Schema.String))
+}) {}
+
+export class TransactionFilter extends Schema.Class<TransactionFilter>("TransactionFilter")({
+  ...PageRequest.fields,
+  userId: Schema.optional(UserId),
+  type: Schema.optional(TransactionType)
+}) {}
+
+export interface LedgerTotals {
+  readonly balances: Kopecks
+  readonly held: Kopecks
+  /** Σ DEPOSIT − Σ WITHDRAWAL + Σ BONUS + Σ ADJUSTMENT */
+  readonly external: Kopecks
+}
+
+export interface LedgerService {
+  readonly balance: (userId: UserId) => Effect.Effect<Kopecks, NotFound>
+  /** Credits a deposit once per idempotency key. */
+  readonly deposit: (credit: Credit) => Effect.Effect<Transaction, InvalidInput | NotFound>
+  /** Debits a withdrawal once per idempotency key. */
+  readonly withdraw: (debit: Credit) => Effect.Effect<Transaction, InvalidInput | NotFound | InsufficientFunds>
+  /** Admin bonus or correction (signed); a negative one cannot take a balance below zero. */
+  readonly adjust: (adjustment: Adjustment) => Effect.Effect<Transaction, InvalidInput | NotFound | InsufficientFunds>
+  readonly history: (userId: UserId, page: PageRequest) => Effect.Effect<Page<Transaction>>
+  readonly list: (filter: TransactionFilter) => Effect.Effect<Page<Transaction>>
+  /** The three sides of the invariant, for tests and the admin dashboard. */
+  readonly totals: () => Effect.Effect<LedgerTotals>
+}
+
+export class Ledger extends Context.Tag("@groupbuy/core/Ledger")<Ledger, LedgerService>() {}

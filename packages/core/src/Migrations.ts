@@ -1,0 +1,279 @@
+/**
+ * The one migration set for PostgreSQL and embedded PGlite. Append new migrations; never edit an applied one.
+ * Every money column is `bigint` kopecks; balances and held amounts are kept non-negative by CHECK constraints.
+ */
+import { SqlClient } from "@effect/sql"
+import * as Migrator from "@effect/sql/Migrator"
+import { Effect, Layer } from "effect"
+
+const run = (...statements: ReadonlyArray<string>) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.forEach(statements, (statement) => sql.unsafe(statement), { discard: true })
+  )
+
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "0001_users": run(
+    `CREATE TABLE users (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      first_name text NOT NULL,
+      last_name text,
+      username text,
+      phone text,
+      email text,
+      language text NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en')),
+      role text NOT NULL DEFAULT 'buyer' CHECK (role IN ('buyer', 'organizer', 'supplier')),
+      is_admin boolean NOT NULL DEFAULT false,
+      balance bigint NOT NULL DEFAULT 0 CONSTRAINT balance_not_negative CHECK (balance >= 0),
+      is_verified boolean NOT NULL DEFAULT false,
+      is_active boolean NOT NULL DEFAULT true,
+      last_platform text CHECK (last_platform IN ('telegram', 'vk', 'whatsapp', 'web')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE UNIQUE INDEX users_phone_key ON users (phone) WHERE phone IS NOT NULL`,
+    `CREATE UNIQUE INDEX users_email_key ON users (lower(email)) WHERE email IS NOT NULL`,
+    `CREATE INDEX users_created_at_idx ON users (created_at)`,
+    `CREATE TABLE platform_identities (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      platform text NOT NULL CHECK (platform IN ('telegram', 'vk', 'whatsapp', 'web')),
+      external_id text NOT NULL,
+      username text,
+      display_name text,
+      reachable boolean NOT NULL DEFAULT true,
+      last_seen_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (platform, external_id)
+    )`,
+    `CREATE INDEX platform_identities_user_idx ON platform_identities (user_id)`,
+    `CREATE TABLE one_time_codes (
+      code text PRIMARY KEY,
+      purpose text NOT NULL CHECK (purpose IN ('link', 'web_login')),
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      expires_at timestamptz NOT NULL,
+      used_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`
+  ),
+  "0002_categories": run(
+    `CREATE TABLE categories (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      parent_id uuid REFERENCES categories (id) ON DELETE RESTRICT,
+      name text NOT NULL,
+      icon text,
+      description text,
+      sort_order integer NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (parent_id IS NULL OR parent_id <> id)
+    )`,
+    `CREATE UNIQUE INDEX categories_name_per_parent_key
+      ON categories (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name))`
+  ),
+  "0003_procurements": run(
+    `CREATE TABLE procurements (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      title text NOT NULL,
+      description text NOT NULL DEFAULT '',
+      category_id uuid REFERENCES categories (id) ON DELETE SET NULL,
+      organizer_id uuid NOT NULL REFERENCES users (id),
+      supplier_id uuid REFERENCES users (id),
+      target_amount bigint NOT NULL CHECK (target_amount > 0),
+      price_per_unit bigint NOT NULL CHECK (price_per_unit > 0),
+      unit text NOT NULL,
+      min_quantity integer NOT NULL DEFAULT 1 CHECK (min_quantity >= 1),
+      deadline timestamptz NOT NULL,
+      payment_deadline timestamptz,
+      city text NOT NULL,
+      delivery_address text,
+      stop_at_amount bigint CHECK (stop_at_amount IS NULL OR stop_at_amount > 0),
+      image_url text,
+      is_featured boolean NOT NULL DEFAULT false,
+      organizer_fee_percent numeric(5, 2) NOT NULL DEFAULT 0 CHECK (organizer_fee_percent BETWEEN 0 AND 100),
+      status text NOT NULL DEFAULT 'DRAFT'
+        CHECK (status IN ('DRAFT', 'ACTIVE', 'STOPPED', 'PAYMENT', 'COMPLETED', 'CANCELLED')),
+      held_amount bigint NOT NULL DEFAULT 0 CONSTRAINT held_not_negative CHECK (held_amount >= 0),
+      search tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('russian', coalesce(title, '')), 'A') ||
+        setweight(to_tsvector('russian', coalesce(description, '')), 'B')
+      ) STORED,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX procurements_status_idx ON procurements (status, deadline)`,
+    `CREATE INDEX procurements_organizer_idx ON procurements (organizer_id)`,
+    `CREATE INDEX procurements_category_idx ON procurements (category_id)`,
+    `CREATE INDEX procurements_city_idx ON procurements (lower(city))`,
+    `CREATE INDEX procurements_search_idx ON procurements USING gin (search)`,
+    `CREATE TABLE participants (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      procurement_id uuid NOT NULL REFERENCES procurements (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL REFERENCES users (id),
+      quantity integer NOT NULL CHECK (quantity > 0),
+      amount bigint NOT NULL CHECK (amount > 0),
+      status text NOT NULL DEFAULT 'PENDING'
+        CHECK (status IN ('PENDING', 'CONFIRMED', 'PAID', 'DELIVERED', 'CANCELLED')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE UNIQUE INDEX participants_one_active_per_user
+      ON participants (procurement_id, user_id) WHERE status <> 'CANCELLED'`,
+    `CREATE INDEX participants_user_idx ON participants (user_id)`
+  ),
+  "0004_money": run(
+    `CREATE TABLE payments (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id),
+      procurement_id uuid REFERENCES procurements (id),
+      type text NOT NULL CHECK (type IN ('DEPOSIT', 'WITHDRAWAL', 'PROCUREMENT_PAYMENT')),
+      status text NOT NULL DEFAULT 'PENDING'
+        CHECK (status IN ('PENDING', 'WAITING_FOR_CAPTURE', 'SUCCEEDED', 'CANCELLED', 'REFUNDED')),
+      provider text NOT NULL,
+      provider_payment_id text,
+      idempotency_key text NOT NULL,
+      amount bigint NOT NULL CHECK (amount > 0),
+      description text,
+      confirmation_url text,
+      metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+      settled_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE UNIQUE INDEX payments_idempotency_key ON payments (idempotency_key)`,
+    `CREATE UNIQUE INDEX payments_provider_payment_key ON payments (provider, provider_payment_id)
+      WHERE provider_payment_id IS NOT NULL`,
+    `CREATE INDEX payments_user_idx ON payments (user_id, created_at DESC)`,
+    `CREATE TABLE transactions (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id),
+      type text NOT NULL CHECK (type IN
+        ('DEPOSIT', 'WITHDRAWAL', 'PROCUREMENT_JOIN', 'PROCUREMENT_REFUND', 'TRANSFER', 'BONUS', 'ADJUSTMENT')),
+      amount bigint NOT NULL CHECK (amount <> 0),
+      balance_after bigint NOT NULL CHECK (balance_after >= 0),
+      procurement_id uuid REFERENCES procurements (id),
+      participant_id uuid REFERENCES participants (id),
+      payment_id uuid REFERENCES payments (id),
+      idempotency_key text,
+      description text,
+      created_by uuid REFERENCES users (id),
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE UNIQUE INDEX transactions_idempotency_key ON transactions (idempotency_key)
+      WHERE idempotency_key IS NOT NULL`,
+    `CREATE UNIQUE INDEX transactions_one_payment_per_participant ON transactions (participant_id)
+      WHERE type = 'PROCUREMENT_JOIN'`,
+    `CREATE UNIQUE INDEX transactions_one_refund_per_participant ON transactions (participant_id)
+      WHERE type = 'PROCUREMENT_REFUND'`,
+    `CREATE UNIQUE INDEX transactions_one_transfer_per_procurement ON transactions (procurement_id)
+      WHERE type = 'TRANSFER'`,
+    `CREATE INDEX transactions_user_idx ON transactions (user_id, created_at DESC)`,
+    `CREATE TABLE virtual_accounts (
+      user_id uuid NOT NULL REFERENCES users (id),
+      provider text NOT NULL,
+      account_id text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (user_id, provider),
+      UNIQUE (provider, account_id)
+    )`
+  ),
+  "0005_chat_notifications": run(
+    `CREATE TABLE chat_messages (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      procurement_id uuid NOT NULL REFERENCES procurements (id) ON DELETE CASCADE,
+      user_id uuid REFERENCES users (id),
+      type text NOT NULL DEFAULT 'TEXT' CHECK (type IN ('TEXT', 'IMAGE', 'FILE', 'SYSTEM')),
+      text text NOT NULL DEFAULT '',
+      attachment_url text,
+      origin_platform text CHECK (origin_platform IN ('telegram', 'vk', 'whatsapp', 'web')),
+      created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      edited_at timestamptz,
+      deleted_at timestamptz,
+      deleted_by uuid REFERENCES users (id),
+      search tsvector GENERATED ALWAYS AS (to_tsvector('russian', coalesce(text, ''))) STORED
+    )`,
+    `CREATE INDEX chat_messages_procurement_idx ON chat_messages (procurement_id, created_at)`,
+    `CREATE INDEX chat_messages_search_idx ON chat_messages USING gin (search)`,
+    `CREATE TABLE chat_reads (
+      procurement_id uuid NOT NULL REFERENCES procurements (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      last_read_at timestamptz NOT NULL,
+      PRIMARY KEY (procurement_id, user_id)
+    )`,
+    `CREATE TABLE notifications (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      type text NOT NULL CHECK (type IN ('NEW_CHAT_MESSAGE', 'PROCUREMENT_STATUS_UPDATE', 'PAYMENT_REQUIRED',
+        'PAYMENT_RECEIVED', 'PROCUREMENT_COMPLETED', 'SYSTEM')),
+      title text NOT NULL,
+      body text NOT NULL,
+      procurement_id uuid REFERENCES procurements (id) ON DELETE CASCADE,
+      data jsonb NOT NULL DEFAULT '{}'::jsonb,
+      is_read boolean NOT NULL DEFAULT false,
+      delivered_at timestamptz,
+      delivered_platform text,
+      created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    )`,
+    `CREATE INDEX notifications_user_idx ON notifications (user_id, is_read, created_at DESC)`,
+    `CREATE TABLE audit_log (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      actor_id uuid,
+      actor_kind text NOT NULL CHECK (actor_kind IN ('admin', 'user', 'system', 'service')),
+      action text NOT NULL,
+      target_type text,
+      target_id text,
+      details jsonb NOT NULL DEFAULT '{}'::jsonb,
+      ip text,
+      created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    )`,
+    `CREATE INDEX audit_log_created_idx ON audit_log (created_at DESC)`
+  ),
+  "0006_platform_state": run(
+    `CREATE TABLE kv_store (
+      namespace text NOT NULL,
+      key text NOT NULL,
+      value jsonb NOT NULL,
+      expires_at timestamptz,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (namespace, key)
+    )`,
+    `CREATE INDEX kv_store_expires_idx ON kv_store (expires_at) WHERE expires_at IS NOT NULL`,
+    `CREATE TABLE admin_accounts (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      email text NOT NULL,
+      password_hash text NOT NULL,
+      user_id uuid REFERENCES users (id),
+      is_active boolean NOT NULL DEFAULT true,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      last_login_at timestamptz
+    )`,
+    `CREATE UNIQUE INDEX admin_accounts_email_key ON admin_accounts (lower(email))`,
+    `CREATE TABLE admin_sessions (
+      token_hash text PRIMARY KEY,
+      admin_id uuid NOT NULL REFERENCES admin_accounts (id) ON DELETE CASCADE,
+      csrf_token text NOT NULL,
+      expires_at timestamptz NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE TABLE broadcast_channels (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      bot_id text NOT NULL,
+      platform text NOT NULL CHECK (platform IN ('telegram', 'vk', 'whatsapp', 'web')),
+      chat_id text NOT NULL,
+      title text NOT NULL,
+      added_by uuid REFERENCES users (id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (bot_id, platform, chat_id)
+    )`
+  ),
+  // Audit actors are not always accounts with a UUID (a payment provider, a cron job): keep whatever id they have.
+  "0007_audit_actor_text": run(
+    `ALTER TABLE audit_log ALTER COLUMN actor_id TYPE text USING actor_id::text`,
+    `CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, created_at DESC) WHERE actor_id IS NOT NULL`,
+    `CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, created_at DESC)`
+  )
+}
+
+/** Runs every pending migration (idempotent; safe to run at each start). */
+export const MigrationsLive = Layer.effectDiscard(
+  Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: "groupbuy_migrations" })
+)

@@ -1,0 +1,453 @@
+/**
+ * Payment records over SQL. Settling locks the payment row first (then the user's row, through the ledger writes), so
+ * however many times — or however concurrently — a provider reports a payment, it is credited once, with the ledger
+ * idempotency key `payment:<id>` as a second guard. Events are published after the transaction committed.
+ */
+import { SqlClient, SqlSchema } from "@effect/sql"
+import { Effect, Layer, Option, Schema } from "effect"
+import type { Actor } from "./Common.js"
+import { Actor as ActorSchema } from "./Common.js"
+import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "./Errors.js"
+import type { DomainEvent } from "./Events.js"
+import { DomainEvents } from "./Events.js"
+import { PaymentId, UserId } from "./Ids.js"
+import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
+import type { PaymentStatus } from "./Models.js"
+import { Payment } from "./Models.js"
+import { formatRubles, Kopecks } from "./Money.js"
+import type { PaymentSummary } from "./Payments.js"
+import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, Payments } from "./Payments.js"
+import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
+import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
+import { inTransaction, orDie } from "./internal/money/SqlEdge.js"
+
+const decodeDeposit = decodeInput(CreateDeposit)
+const decodeFilter = decodeInput(PaymentFilter)
+const IncomingInput = Schema.Struct({
+  userId: UserId,
+  provider: Schema.NonEmptyTrimmedString,
+  providerPaymentId: Schema.NonEmptyTrimmedString,
+  amount: Kopecks,
+  description: Schema.optional(Schema.NullOr(Schema.String))
+})
+const decodeIncoming = decodeInput(IncomingInput)
+const paymentId = decodeId(PaymentId, "payment")
+
+/** The ledger key of the credit of a payment. */
+export const paymentCreditKey = (id: PaymentId) => `payment:${id}`
+const refundKey = (id: PaymentId) => `payment-refund:${id}`
+
+const depositAmountIssues = (amount: bigint) =>
+  amount < MIN_DEPOSIT
+    ? [
+        issue(
+          "amount",
+          "deposit.too-small",
+          `The deposit must be at least ${formatRubles(MIN_DEPOSIT)}`,
+          `Сумма пополнения должна быть не меньше ${formatRubles(MIN_DEPOSIT)}`
+        )
+      ]
+    : amount > MAX_DEPOSIT
+      ? [
+          issue(
+            "amount",
+            "deposit.too-large",
+            `The deposit may not exceed ${formatRubles(MAX_DEPOSIT)}`,
+            `Сумма пополнения не может превышать ${formatRubles(MAX_DEPOSIT)}`
+          )
+        ]
+      : []
+
+const keyReused = InvalidInput.single(
+  "idempotencyKey",
+  "idempotency-key.reused",
+  "This idempotency key was already used for a different payment",
+  "Этот ключ идемпотентности уже использован для другого платежа"
+)
+
+const StatusRow = Schema.Struct({ status: Schema.String, count: Schema.Int, amount: Kopecks })
+const DayRow = Schema.Struct({ day: Schema.String, count: Schema.Int, amount: Kopecks })
+
+export const PaymentsLive = Layer.effect(
+  Payments,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const bus = yield* DomainEvents
+    const writes = yield* makeLedgerWrites
+    const transaction = inTransaction(sql)
+
+    const publishAll = (events: ReadonlyArray<DomainEvent>) =>
+      Effect.forEach(events, (e) => bus.publish(e), { discard: true })
+
+    const byId = SqlSchema.findOne({
+      Request: PaymentId,
+      Result: Payment,
+      execute: (id) => sql`SELECT * FROM payments WHERE id = ${id}`
+    })
+
+    const lock = SqlSchema.findOne({
+      Request: PaymentId,
+      Result: Payment,
+      execute: (id) => sql`SELECT * FROM payments WHERE id = ${id} FOR NO KEY UPDATE`
+    })
+
+    const byKey = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: Payment,
+      execute: (key) => sql`SELECT * FROM payments WHERE idempotency_key = ${key}`
+    })
+
+    const byProviderId = SqlSchema.findOne({
+      Request: Schema.Struct({ provider: Schema.String, providerPaymentId: Schema.String }),
+      Result: Payment,
+      execute: ({ provider, providerPaymentId }) =>
+        sql`SELECT * FROM payments WHERE provider = ${provider} AND provider_payment_id = ${providerPaymentId}`
+    })
+
+    const decodePayments = Schema.decodeUnknown(Schema.Array(Payment))
+    const returning = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+      Effect.flatMap(statement, decodePayments)
+
+    /** Timestamps are the database's, like `created_at` (the Clock decides rules, not records). */
+    const setStatus = (id: PaymentId, status: PaymentStatus) =>
+      returning(
+        sql`UPDATE payments SET status = ${status}, updated_at = now(),
+              settled_at = CASE WHEN ${status} = 'SUCCEEDED' THEN now() ELSE settled_at END
+            WHERE id = ${id} RETURNING *`
+      ).pipe(Effect.map((rows) => rows[0]!))
+
+    const lockOrFail = (id: PaymentId) =>
+      Effect.flatMap(
+        lock(id),
+        Option.match({ onNone: () => Effect.fail(new NotFound({ entity: "payment", id })), onSome: Effect.succeed })
+      )
+
+    const createDeposit = (input: CreateDeposit) =>
+      Effect.gen(function* () {
+        const deposit = yield* decodeDeposit(input)
+        yield* refuseIfAny(depositAmountIssues(deposit.amount))
+        const user = yield* orDie(writes.balanceOf(deposit.userId))
+        if (Option.isNone(user)) return yield* new NotFound({ entity: "user", id: deposit.userId })
+        const [created] = yield* orDie(
+          returning(
+            sql`INSERT INTO payments ${sql.insert({
+              userId: deposit.userId,
+              type: "DEPOSIT",
+              status: "PENDING",
+              provider: deposit.provider,
+              idempotencyKey: deposit.idempotencyKey,
+              amount: deposit.amount,
+              description: deposit.description ?? null
+            })} ON CONFLICT DO NOTHING RETURNING *`
+          )
+        )
+        if (created !== undefined) return created
+        const existing = yield* orDie(byKey(deposit.idempotencyKey))
+        if (Option.isNone(existing)) return yield* Effect.dieMessage("payment insert conflicted without its key")
+        const same =
+          existing.value.userId === deposit.userId &&
+          existing.value.amount === deposit.amount &&
+          existing.value.provider === deposit.provider
+        return same ? existing.value : yield* keyReused
+      }).pipe(Effect.withSpan("Payments.createDeposit"))
+
+    const attachProvider = (id: PaymentId, providerPaymentId: string, confirmationUrl: string | null) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        const [updated] = yield* orDie(
+          returning(
+            sql`UPDATE payments SET provider_payment_id = ${providerPaymentId},
+                  confirmation_url = ${confirmationUrl}, updated_at = now()
+                WHERE id = ${pid} RETURNING *`
+          )
+        )
+        return updated ?? (yield* new NotFound({ entity: "payment", id: pid }))
+      })
+
+    /** Settles a locked payment and credits its deposit, inside the caller's transaction. */
+    const settle = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const payment = yield* lockOrFail(id)
+        if (payment.status === "SUCCEEDED") return { payment, credited: false, events: [] as Array<DomainEvent> }
+        if (payment.status !== "PENDING" && payment.status !== "WAITING_FOR_CAPTURE")
+          return yield* new IllegalTransition({ entity: "payment", from: payment.status, to: "SUCCEEDED" })
+        const settled = yield* setStatus(id, "SUCCEEDED")
+        if (payment.type !== "DEPOSIT") return { payment: settled, credited: false, events: [] }
+        const key = paymentCreditKey(id)
+        const already = yield* writes.findByKey(key)
+        if (Option.isSome(already)) return { payment: settled, credited: false, events: [] }
+        const t = yield* writes
+          .apply({
+            userId: payment.userId,
+            amount: payment.amount,
+            type: "DEPOSIT",
+            paymentId: id,
+            idempotencyKey: key,
+            description: payment.description
+          })
+          .pipe(Effect.catchTags({ InsufficientFunds: Effect.die, EntryConflict: Effect.die, NotFound: Effect.die }))
+        const events: Array<DomainEvent> = [
+          { _tag: "PaymentSucceeded", paymentId: id, userId: payment.userId, amount: payment.amount },
+          { _tag: "BalanceChanged", userId: payment.userId, balance: t.balanceAfter }
+        ]
+        return { payment: settled, credited: true, events }
+      })
+
+    const succeed = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        const result = yield* transaction(settle(pid))
+        yield* publishAll(result.events)
+        return { payment: result.payment, credited: result.credited }
+      }).pipe(Effect.withSpan("Payments.succeed"))
+
+    const succeedByProviderId = (provider: string, providerPaymentId: string) =>
+      Effect.gen(function* () {
+        const found = yield* orDie(
+          byProviderId({ provider: String(provider), providerPaymentId: String(providerPaymentId) })
+        )
+        if (Option.isNone(found))
+          return yield* new NotFound({ entity: "payment", id: `${provider}:${providerPaymentId}` })
+        return yield* succeed(found.value.id)
+      })
+
+    const recordIncoming = (input: {
+      readonly userId: UserId
+      readonly provider: string
+      readonly providerPaymentId: string
+      readonly amount: Kopecks
+      readonly description?: string | null
+    }) =>
+      Effect.gen(function* () {
+        const incoming = yield* decodeIncoming(input)
+        yield* refuseIfAny(
+          incoming.amount <= 0n
+            ? [
+                issue(
+                  "amount",
+                  "amount.not-positive",
+                  "The amount must be greater than zero",
+                  "Сумма должна быть больше нуля"
+                )
+              ]
+            : incoming.amount > MAX_LEDGER_AMOUNT
+              ? [
+                  issue(
+                    "amount",
+                    "amount.too-large",
+                    `The amount may not exceed ${formatRubles(MAX_LEDGER_AMOUNT)}`,
+                    `Сумма не может превышать ${formatRubles(MAX_LEDGER_AMOUNT)}`
+                  )
+                ]
+              : []
+        )
+        const result = yield* transaction(
+          Effect.gen(function* () {
+            const user = yield* writes.lockUser(incoming.userId)
+            if (Option.isNone(user)) return yield* new NotFound({ entity: "user", id: incoming.userId })
+            const [inserted] = yield* returning(
+              sql`INSERT INTO payments ${sql.insert({
+                userId: incoming.userId,
+                type: "DEPOSIT",
+                status: "PENDING",
+                provider: incoming.provider,
+                providerPaymentId: incoming.providerPaymentId,
+                idempotencyKey: `incoming:${incoming.provider}:${incoming.providerPaymentId}`,
+                amount: incoming.amount,
+                description: incoming.description ?? null
+              })} ON CONFLICT DO NOTHING RETURNING *`
+            )
+            if (inserted === undefined) {
+              const existing = yield* byProviderId(incoming)
+              if (Option.isNone(existing)) return yield* Effect.dieMessage("incoming payment conflicted without its id")
+              return { payment: existing.value, credited: false, events: [] as ReadonlyArray<DomainEvent> }
+            }
+            return yield* settle(inserted.id)
+          })
+        ).pipe(Effect.catchTag("IllegalTransition", (e) => Effect.die(e)))
+        yield* publishAll(result.events)
+        return { payment: result.payment, credited: result.credited }
+      }).pipe(Effect.withSpan("Payments.recordIncoming"))
+
+    const cancel = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        return yield* transaction(
+          Effect.gen(function* () {
+            const payment = yield* lockOrFail(pid)
+            if (payment.status !== "PENDING" && payment.status !== "WAITING_FOR_CAPTURE")
+              return yield* new IllegalTransition({ entity: "payment", from: payment.status, to: "CANCELLED" })
+            return yield* setStatus(pid, "CANCELLED")
+          })
+        )
+      })
+
+    const refund = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        const [payment, events] = yield* transaction(
+          Effect.gen(function* () {
+            const payment = yield* lockOrFail(pid)
+            if (payment.status !== "SUCCEEDED" || payment.type !== "DEPOSIT")
+              return yield* new IllegalTransition({ entity: "payment", from: payment.status, to: "REFUNDED" })
+            const t = yield* writes
+              .apply({
+                userId: payment.userId,
+                amount: Kopecks.make(-payment.amount),
+                type: "WITHDRAWAL",
+                paymentId: pid,
+                idempotencyKey: refundKey(pid),
+                description: "refund"
+              })
+              .pipe(
+                Effect.catchTags({
+                  InsufficientFunds: (e) =>
+                    Effect.fail(
+                      InvalidInput.single(
+                        "amount",
+                        "refund.already-spent",
+                        `The balance (${formatRubles(e.available)}) no longer covers the refund of ${formatRubles(e.needed)}`,
+                        `Баланс (${formatRubles(e.available)}) уже не покрывает возврат ${formatRubles(e.needed)}`
+                      )
+                    ),
+                  EntryConflict: Effect.die,
+                  NotFound: Effect.die
+                })
+              )
+            const refunded = yield* setStatus(pid, "REFUNDED")
+            return [refunded, [{ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter } as const]] as const
+          })
+        )
+        yield* publishAll(events)
+        return payment
+      }).pipe(Effect.withSpan("Payments.refund"))
+
+    const get = (actor: Actor, id: PaymentId) =>
+      Effect.gen(function* () {
+        const who = yield* Schema.decodeUnknown(ActorSchema)(actor).pipe(
+          Effect.mapError(() => new Forbidden({ action: "payment.get", reason: "unknown actor" }))
+        )
+        const pid = yield* paymentId(id)
+        const payment = yield* orDie(byId(pid))
+        if (Option.isNone(payment)) return yield* new NotFound({ entity: "payment", id: pid })
+        if (who._tag === "User" && !who.isAdmin && who.userId !== payment.value.userId)
+          return yield* new Forbidden({ action: "payment.get", reason: "a user sees only their own payments" })
+        return payment.value
+      })
+
+    const findPage = SqlSchema.findAll({
+      Request: Schema.Struct({
+        userId: Schema.NullOr(Schema.String),
+        status: Schema.NullOr(Schema.String),
+        type: Schema.NullOr(Schema.String),
+        provider: Schema.NullOr(Schema.String),
+        offset: Schema.Int,
+        limit: Schema.Int
+      }),
+      Result: Schema.Struct({ payment: Payment, total: Schema.Int }),
+      execute: (f) =>
+        sql`SELECT *, count(*) OVER ()::int AS total FROM payments
+            WHERE (${f.userId}::uuid IS NULL OR user_id = ${f.userId}::uuid)
+              AND (${f.status}::text IS NULL OR status = ${f.status}::text)
+              AND (${f.type}::text IS NULL OR type = ${f.type}::text)
+              AND (${f.provider}::text IS NULL OR provider = ${f.provider}::text)
+            ORDER BY created_at DESC, id DESC
+            LIMIT ${f.limit} OFFSET ${f.offset}`.pipe(
+          Effect.map((rows) => rows.map((row) => ({ payment: row, total: (row as { total: number }).total })))
+        )
+    })
+
+    const countAll = (f: {
+      readonly userId: string | null
+      readonly status: string | null
+      readonly type: string | null
+      readonly provider: string | null
+    }) =>
+      sql<{ total: number }>`SELECT count(*)::int AS total FROM payments
+        WHERE (${f.userId}::uuid IS NULL OR user_id = ${f.userId}::uuid)
+          AND (${f.status}::text IS NULL OR status = ${f.status}::text)
+          AND (${f.type}::text IS NULL OR type = ${f.type}::text)
+          AND (${f.provider}::text IS NULL OR provider = ${f.provider}::text)`.pipe(
+        Effect.map((rows) => rows[0]?.total ?? 0)
+      )
+
+    const list = (filter: PaymentFilter) =>
+      decodeFilter(filter).pipe(
+        Effect.matchEffect({
+          // an unreadable filter matches nothing rather than everything
+          onFailure: () => Effect.succeed({ items: [], total: 0, offset: 0, limit: 20 }),
+          onSuccess: (f) =>
+            Effect.gen(function* () {
+              const where = {
+                userId: f.userId ?? null,
+                status: f.status ?? null,
+                type: f.type ?? null,
+                provider: f.provider ?? null
+              }
+              const rows = yield* orDie(findPage({ ...where, offset: f.offset, limit: f.limit }))
+              // past the last page the window count is absent: count separately
+              const total = rows[0]?.total ?? (f.offset > 0 ? yield* orDie(countAll(where)) : 0)
+              return { items: rows.map((r) => r.payment), total, offset: f.offset, limit: f.limit }
+            })
+        })
+      )
+
+    const summary = (days: number): Effect.Effect<PaymentSummary> =>
+      Effect.gen(function* () {
+        const window = Number.isFinite(days) ? Math.min(Math.max(Math.floor(days), 1), 3660) : 30
+        const since = sql`now() - make_interval(days => ${window})`
+        const byStatus = yield* orDie(
+          sql`SELECT status, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount
+              FROM payments WHERE created_at >= ${since} GROUP BY status ORDER BY status`.pipe(
+            Effect.flatMap(Schema.decodeUnknown(Schema.Array(StatusRow)))
+          )
+        )
+        const byDay = yield* orDie(
+          sql`SELECT to_char(settled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count,
+                coalesce(sum(amount), 0)::text AS amount
+              FROM payments WHERE status = 'SUCCEEDED' AND settled_at >= ${since}
+              GROUP BY 1 ORDER BY 1`.pipe(Effect.flatMap(Schema.decodeUnknown(Schema.Array(DayRow))))
+        )
+        return {
+          byStatus: byStatus.map((r) => ({ status: r.status as PaymentStatus, count: r.count, amount: r.amount })),
+          byDay
+        }
+      })
+
+    const virtualAccount = (userId: UserId, provider: string) =>
+      validId(UserId)(userId)
+        ? orDie(
+            sql<{ accountId: string }>`SELECT account_id FROM virtual_accounts
+              WHERE user_id = ${userId} AND provider = ${provider}`
+          ).pipe(Effect.map((rows) => rows[0]?.accountId ?? null))
+        : Effect.succeed(null)
+
+    const setVirtualAccount = (userId: UserId, provider: string, accountId: string) =>
+      orDie(
+        sql`INSERT INTO virtual_accounts ${sql.insert({ userId, provider, accountId })}
+            ON CONFLICT (user_id, provider) DO UPDATE SET account_id = excluded.account_id`
+      ).pipe(Effect.asVoid)
+
+    const userByVirtualAccount = (provider: string, accountId: string) =>
+      orDie(
+        sql<{ userId: UserId }>`SELECT user_id FROM virtual_accounts
+          WHERE provider = ${provider} AND account_id = ${accountId}`
+      ).pipe(Effect.map((rows) => rows[0]?.userId ?? null))
+
+    return Payments.of({
+      createDeposit,
+      attachProvider,
+      succeed,
+      succeedByProviderId,
+      recordIncoming,
+      cancel,
+      refund,
+      get,
+      list,
+      summary,
+      virtualAccount,
+      setVirtualAccount,
+      userByVirtualAccount
+    })
+  })
+)

@@ -1,0 +1,359 @@
+/**
+ * `Users` over PostgreSQL: accounts, their platform identities, one-time codes for `/link` and the web login, and the
+ * merge of an empty account into the one that issued a link code.
+ */
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Clock, Duration, Effect, Either, Layer, Option, Schema } from "effect"
+import { NotFound, type RuleViolation } from "./Errors.js"
+import { UserId } from "./Ids.js"
+import { randomCode, normalizeCode } from "./internal/people/Codes.js"
+import { decodeRows, escapeLike, orDie, uniqueViolation } from "./internal/people/Sql.js"
+import { Violations } from "./internal/people/Violations.js"
+import { OneTimeCodePurpose, PlatformIdentity, User } from "./Models.js"
+import { IdentityRef, RegisterUser, UpdateProfile, UserFilter, Users } from "./Users.js"
+import type { Check } from "./Validation.js"
+import { decodeInput, email, normalizePhone, personName, phone, Subjects, validate } from "./Validation.js"
+
+const NAME_MAX = 100
+
+/** Blank optional fields clear the value; `undefined` leaves it alone. */
+const blankIsNull = <A>(
+  value: string | null | undefined,
+  check: (value: string) => Check<A>
+): Check<A | null | undefined> =>
+  value === undefined
+    ? Either.right(undefined)
+    : value === null || value.trim() === ""
+      ? Either.right(null)
+      : check(value)
+
+const profileChecks = (input: {
+  readonly firstName?: string | undefined
+  readonly lastName?: string | null | undefined
+  readonly phone?: string | null | undefined
+  readonly email?: string | null | undefined
+}) =>
+  validate({
+    firstName:
+      input.firstName === undefined
+        ? Either.right(undefined)
+        : personName(input.firstName, { path: "firstName", subject: Subjects.firstName, max: NAME_MAX }),
+    lastName: blankIsNull(input.lastName, (v) =>
+      personName(v, { path: "lastName", subject: Subjects.lastName, max: NAME_MAX })
+    ),
+    phone: blankIsNull(input.phone, (v) => phone(v, "phone")),
+    email: blankIsNull(input.email, (v) => email(v, "email"))
+  })
+
+/** Maps the unique indexes of `users` / `platform_identities` to the rule a person broke. */
+const mapUnique = (error: SqlError): Effect.Effect<never, RuleViolation | SqlError> => {
+  switch (uniqueViolation(error)) {
+    case "users_phone_key":
+      return Effect.fail(Violations.phoneTaken())
+    case "users_email_key":
+      return Effect.fail(Violations.emailTaken())
+    case "platform_identities_platform_external_id_key":
+      return Effect.fail(Violations.registerAlready())
+    default:
+      return Effect.fail(error)
+  }
+}
+
+const CodeRow = Schema.Struct({
+  purpose: OneTimeCodePurpose,
+  usedAt: Schema.NullOr(Schema.DateFromSelf),
+  expiresAt: Schema.DateFromSelf
+})
+
+const HoldingsRow = Schema.Struct({ holds: Schema.Boolean })
+const CountRow = Schema.Struct({ total: Schema.NumberFromString })
+
+/** How many times `createCode` draws again after a collision before giving up (32^8 codes: practically never). */
+const CODE_ATTEMPTS = 5
+
+export const UsersLive = Layer.effect(
+  Users,
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const users = decodeRows(User)
+    const identityRows = decodeRows(PlatformIdentity)
+
+    const findUser = (id: UserId, lock = false) =>
+      users(sql`SELECT * FROM users WHERE id = ${id} ${sql.literal(lock ? "FOR UPDATE" : "")}`).pipe(
+        Effect.map((rows) => Option.fromNullable(rows[0]))
+      )
+
+    const getUser = (id: UserId) =>
+      Effect.flatMap(findUser(id), (found) =>
+        Option.isSome(found) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ entity: "user", id }))
+      )
+
+    const setFlag = (column: "is_active" | "is_verified" | "is_admin") => (id: UserId, value: boolean) =>
+      users(sql`UPDATE users SET ${sql(column)} = ${value}, updated_at = now() WHERE id = ${id} RETURNING *`).pipe(
+        Effect.flatMap((rows) =>
+          rows[0] ? Effect.succeed(rows[0]) : Effect.fail(new NotFound({ entity: "user", id }))
+        ),
+        orDie
+      )
+
+    /** Records a sighting of an identity: seen now, reachable, latest username / display name if given. */
+    const touchIdentity = (ref: IdentityRef) =>
+      identityRows(
+        sql`UPDATE platform_identities SET
+              last_seen_at = clock_timestamp(),
+              reachable = true,
+              username = CASE WHEN ${ref.username !== undefined} THEN ${ref.username ?? null} ELSE username END,
+              display_name = CASE WHEN ${ref.displayName !== undefined} THEN ${ref.displayName ?? null}
+                ELSE display_name END
+            WHERE platform = ${ref.platform} AND external_id = ${ref.externalId}
+            RETURNING *`
+      ).pipe(Effect.map((rows) => Option.fromNullable(rows[0])))
+
+    const insertIdentity = (userId: UserId, ref: IdentityRef) =>
+      identityRows(
+        sql`INSERT INTO platform_identities ${sql.insert({
+          userId,
+          platform: ref.platform,
+          externalId: ref.externalId,
+          username: ref.username ?? null,
+          displayName: ref.displayName ?? null
+        })} RETURNING *`
+      )
+
+    const markPlatform = (userId: UserId, ref: IdentityRef) =>
+      users(sql`UPDATE users SET last_platform = ${ref.platform} WHERE id = ${userId} RETURNING *`).pipe(
+        Effect.map((rows) => rows[0]!)
+      )
+
+    const register = Effect.fn("Users.register")(function* (input: RegisterUser) {
+      const raw = yield* decodeInput(RegisterUser)(input)
+      const checked = yield* profileChecks(raw)
+      return yield* sql
+        .withTransaction(
+          Effect.gen(function* () {
+            const existing = yield* sql`SELECT 1 FROM platform_identities
+              WHERE platform = ${raw.identity.platform} AND external_id = ${raw.identity.externalId}`
+            if (existing.length > 0) return yield* Violations.registerAlready()
+            const [user] = yield* users(
+              sql`INSERT INTO users ${sql.insert({
+                firstName: checked.firstName!,
+                lastName: checked.lastName ?? null,
+                username: raw.identity.username ?? null,
+                phone: checked.phone ?? null,
+                email: checked.email ?? null,
+                language: raw.language ?? "ru",
+                role: raw.role,
+                lastPlatform: raw.identity.platform
+              })} RETURNING *`
+            )
+            yield* insertIdentity(user!.id, raw.identity)
+            return user!
+          })
+        )
+        .pipe(Effect.catchTag("SqlError", mapUnique), orDie)
+    })
+
+    const resolve = Effect.fn("Users.resolve")(function* (identity: IdentityRef) {
+      const ref = yield* Schema.decodeUnknown(IdentityRef)(identity)
+      return yield* sql.withTransaction(
+        Effect.gen(function* () {
+          const touched = yield* touchIdentity(ref)
+          if (Option.isNone(touched)) return Option.none()
+          const user = yield* markPlatform(touched.value.userId, ref)
+          return Option.some({ user, identity: touched.value })
+        })
+      )
+    }, orDie)
+
+    const update = Effect.fn("Users.update")(function* (id: UserId, patch: UpdateProfile) {
+      const raw = yield* decodeInput(UpdateProfile)(patch)
+      const checked = yield* profileChecks(raw)
+      const fields: Record<string, unknown> = {}
+      if (checked.firstName !== undefined) fields.firstName = checked.firstName
+      if (checked.lastName !== undefined) fields.lastName = checked.lastName
+      if (checked.phone !== undefined) fields.phone = checked.phone
+      if (checked.email !== undefined) fields.email = checked.email
+      if (raw.language !== undefined) fields.language = raw.language
+      if (raw.role !== undefined) fields.role = raw.role
+      if (Object.keys(fields).length === 0) return yield* getUser(id)
+      const rows = yield* users(
+        sql`UPDATE users SET ${sql.update(fields)}, updated_at = now() WHERE id = ${id} RETURNING *`
+      ).pipe(Effect.catchTag("SqlError", mapUnique))
+      return rows[0] ?? (yield* new NotFound({ entity: "user", id }))
+    }, orDie)
+
+    const identities = (id: UserId) =>
+      identityRows(sql`SELECT * FROM platform_identities WHERE user_id = ${id} ORDER BY last_seen_at DESC`).pipe(orDie)
+
+    const lastUsedIdentity = (id: UserId) =>
+      identityRows(
+        sql`SELECT * FROM platform_identities WHERE user_id = ${id} AND reachable
+            ORDER BY last_seen_at DESC LIMIT 1`
+      ).pipe(
+        Effect.map((rows) => Option.fromNullable(rows[0])),
+        orDie
+      )
+
+    const setReachable = (platform: string, externalId: string, reachable: boolean) =>
+      sql`UPDATE platform_identities SET reachable = ${reachable}
+          WHERE platform = ${platform} AND external_id = ${externalId}`.pipe(Effect.asVoid, orDie)
+
+    const createCode = Effect.fn("Users.createCode")(function* (
+      id: UserId,
+      purpose: OneTimeCodePurpose,
+      ttl: Duration.DurationInput
+    ) {
+      const validPurpose = yield* Schema.decodeUnknown(OneTimeCodePurpose)(purpose)
+      const user = yield* getUser(id)
+      const now = yield* Clock.currentTimeMillis
+      const expiresAt = new Date(now + Duration.toMillis(Duration.decode(ttl)))
+      // Forget this user's codes that expired more than a day ago (recent ones still explain "expired").
+      yield* sql`DELETE FROM one_time_codes WHERE user_id = ${user.id}
+                   AND expires_at < ${new Date(now - Duration.toMillis(Duration.days(1)))}`
+      for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+        const code = yield* randomCode
+        const stored = yield* sql`INSERT INTO one_time_codes ${sql.insert({
+          code,
+          purpose: validPurpose,
+          userId: user.id,
+          expiresAt
+        })} ON CONFLICT (code) DO NOTHING RETURNING code`
+        if (stored.length > 0) return { code, expiresAt }
+      }
+      return yield* Effect.dieMessage("could not find a free one-time code")
+    }, orDie)
+
+    /**
+     * Marks the code used if it is valid right now, and returns its user; otherwise says why not. Runs inside the
+     * caller's transaction: when a later rule refuses, the claim is rolled back and the code stays usable.
+     */
+    const claimCode = (input: string, purpose: OneTimeCodePurpose) =>
+      Effect.gen(function* () {
+        const code = normalizeCode(input)
+        const now = new Date(yield* Clock.currentTimeMillis)
+        const claimed = yield* sql<{ userId: string }>`UPDATE one_time_codes SET used_at = clock_timestamp()
+          WHERE code = ${code} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
+          RETURNING user_id`
+        if (claimed[0]) return UserId.make(claimed[0].userId)
+        const [row] = yield* decodeRows(CodeRow)(
+          sql`SELECT purpose, used_at, expires_at FROM one_time_codes WHERE code = ${code}`
+        )
+        if (row === undefined || row.purpose !== purpose) return yield* Violations.codeInvalid()
+        if (row.usedAt !== null) return yield* Violations.codeUsed()
+        return yield* Violations.codeExpired()
+      })
+
+    const activeOwner = (id: UserId) =>
+      Effect.flatMap(findUser(id, true), (owner) =>
+        Option.isSome(owner) && owner.value.isActive ? Effect.succeed(owner.value) : Violations.codeInvalid()
+      )
+
+    /** True when the account holds anything of value: balance, participations, procurements, payments, ledger rows. */
+    const holdsSomething = (id: UserId) =>
+      decodeRows(HoldingsRow)(
+        sql`SELECT (u.balance <> 0
+              OR EXISTS (SELECT 1 FROM participants WHERE user_id = u.id)
+              OR EXISTS (SELECT 1 FROM procurements WHERE organizer_id = u.id OR supplier_id = u.id)
+              OR EXISTS (SELECT 1 FROM payments WHERE user_id = u.id)
+              OR EXISTS (SELECT 1 FROM transactions WHERE user_id = u.id)) AS holds
+            FROM users u WHERE u.id = ${id}`
+      ).pipe(Effect.map((rows) => rows[0]?.holds ?? false))
+
+    /** Moves every identity (and a missing phone/email) of `from` to `into`, then deactivates `from`. */
+    const merge = (from: User, into: User) =>
+      Effect.gen(function* () {
+        yield* sql`UPDATE platform_identities SET user_id = ${into.id} WHERE user_id = ${from.id}`
+        yield* sql`UPDATE users SET is_active = false, phone = NULL, email = NULL, updated_at = now()
+                   WHERE id = ${from.id}`
+        yield* sql`UPDATE users SET phone = coalesce(phone, ${from.phone}), email = coalesce(email, ${from.email}),
+                   updated_at = now() WHERE id = ${into.id}`
+      })
+
+    const redeemLinkCode = Effect.fn("Users.redeemLinkCode")(function* (code: string, identity: IdentityRef) {
+      const ref = yield* Schema.decodeUnknown(IdentityRef)(identity)
+      return yield* sql.withTransaction(
+        Effect.gen(function* () {
+          const ownerId = yield* claimCode(code, "link")
+          const [existing] = yield* identityRows(
+            sql`SELECT * FROM platform_identities
+                WHERE platform = ${ref.platform} AND external_id = ${ref.externalId} FOR UPDATE`
+          )
+          if (existing === undefined) {
+            yield* activeOwner(ownerId)
+            yield* insertIdentity(ownerId, ref)
+          } else if (existing.userId === ownerId) {
+            return yield* Violations.sameAccount()
+          } else {
+            // Lock both accounts in id order so two opposite merges cannot deadlock.
+            const locked = yield* users(
+              sql`SELECT * FROM users WHERE id IN (${ownerId}, ${existing.userId}) ORDER BY id FOR UPDATE`
+            )
+            const owner = locked.find((u) => u.id === ownerId)
+            const other = locked.find((u) => u.id === existing.userId)
+            if (owner === undefined || !owner.isActive) return yield* Violations.codeInvalid()
+            if (other === undefined || !other.isActive || (yield* holdsSomething(other.id))) {
+              return yield* Violations.accountInUse()
+            }
+            yield* merge(other, owner)
+          }
+          yield* touchIdentity(ref)
+          return yield* markPlatform(ownerId, ref)
+        })
+      )
+    }, orDie)
+
+    const redeemWebLogin = Effect.fn("Users.redeemWebLogin")(function* (code: string) {
+      return yield* sql.withTransaction(Effect.flatMap(claimCode(code, "web_login"), activeOwner))
+    }, orDie)
+
+    const list = Effect.fn("Users.list")(function* (filter: UserFilter) {
+      const f = yield* Schema.decodeUnknown(UserFilter)(filter)
+      const conditions = []
+      const query = f.query?.trim() ?? ""
+      if (query !== "") {
+        const pattern = `%${escapeLike(query)}%`
+        const asPhone = normalizePhone(query) ?? null
+        conditions.push(sql`(
+          u.first_name ILIKE ${pattern} OR u.last_name ILIKE ${pattern}
+          OR (u.first_name || ' ' || coalesce(u.last_name, '')) ILIKE ${pattern}
+          OR u.username ILIKE ${pattern} OR u.email ILIKE ${pattern} OR u.phone LIKE ${pattern}
+          OR u.phone = ${asPhone}
+          OR EXISTS (SELECT 1 FROM platform_identities i WHERE i.user_id = u.id
+                     AND (i.external_id = ${query} OR i.username ILIKE ${pattern})))`)
+      }
+      if (f.role !== undefined) conditions.push(sql`u.role = ${f.role}`)
+      if (f.isActive !== undefined) conditions.push(sql`u.is_active = ${f.isActive}`)
+      if (f.isVerified !== undefined) conditions.push(sql`u.is_verified = ${f.isVerified}`)
+      if (f.platform !== undefined) {
+        conditions.push(
+          sql`EXISTS (SELECT 1 FROM platform_identities i WHERE i.user_id = u.id AND i.platform = ${f.platform})`
+        )
+      }
+      const where = sql.and(conditions)
+      const [count] = yield* decodeRows(CountRow)(sql`SELECT count(*)::text AS total FROM users u WHERE ${where}`)
+      const items = yield* users(
+        sql`SELECT u.* FROM users u WHERE ${where}
+            ORDER BY u.created_at DESC, u.id LIMIT ${f.limit} OFFSET ${f.offset}`
+      )
+      return { items, total: count?.total ?? 0, offset: f.offset, limit: f.limit }
+    }, orDie)
+
+    return Users.of({
+      register,
+      resolve,
+      get: (id) => getUser(id).pipe(orDie),
+      update,
+      identities,
+      lastUsedIdentity,
+      setReachable,
+      createCode,
+      redeemLinkCode,
+      redeemWebLogin,
+      list,
+      setActive: setFlag("is_active"),
+      setVerified: setFlag("is_verified"),
+      setAdmin: setFlag("is_admin")
+    })
+  })
+)

@@ -1,0 +1,274 @@
+/**
+ * The admin API (`/api/admin/...`): session login with a CSRF token, dashboard statistics, and management of users,
+ * procurements, payments, transactions, categories, chat messages and bulk notifications. Every change is audited.
+ */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { Page } from "../Common.js"
+import { CreateCategory, UpdateCategory } from "../Categories.js"
+import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { CategoryId, ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
+import {
+  AuditEntry,
+  Category,
+  PaymentStatus,
+  PaymentType,
+  ProcurementStatus,
+  Role,
+  Transaction,
+  TransactionType,
+  User
+} from "../Models.js"
+import { Kopecks } from "../Money.js"
+import { Unauthorized } from "./Security.js"
+import {
+  BooleanParam,
+  CategoryNodeJson,
+  CommaSeparated,
+  PageParams,
+  ParticipantViewJson,
+  ProcurementViewJson,
+  PlatformIdentityJson,
+  PaymentJson,
+  ChatMessageJson
+} from "./Dto.js"
+import { UserListParams } from "./UsersApi.js"
+import { AdminAuthentication, AdminIdentity } from "./Security.js"
+
+export class AdminLoginBody extends Schema.Class<AdminLoginBody>("AdminLoginBody")({
+  email: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(320)),
+  password: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024))
+}) {}
+
+/** The signed-in admin and the CSRF token to send as `x-csrf-token` on every change. */
+export const AdminSessionInfo = Schema.Struct({ admin: AdminIdentity, csrfToken: Schema.String })
+
+const Count = Schema.NonNegativeInt
+const Amount = Kopecks
+
+export const DashboardStats = Schema.Struct({
+  users: Schema.Struct({
+    total: Count,
+    byRole: Schema.Array(Schema.Struct({ role: Role, count: Count })),
+    byPlatform: Schema.Array(Schema.Struct({ platform: Platform, count: Count })),
+    newToday: Count,
+    newWeek: Count,
+    newMonth: Count
+  }),
+  procurements: Schema.Struct({
+    total: Count,
+    byStatus: Schema.Array(Schema.Struct({ status: ProcurementStatus, count: Count })),
+    active: Count,
+    /** COMPLETED / (COMPLETED + CANCELLED), 0..1; 0 when none finished */
+    completionRate: Schema.Number
+  }),
+  payments: Schema.Struct({
+    /** Σ succeeded deposits */
+    revenue: Amount,
+    byStatus: Schema.Array(Schema.Struct({ status: PaymentStatus, count: Count, amount: Amount })),
+    byDay: Schema.Array(Schema.Struct({ day: Schema.String, count: Count, amount: Amount }))
+  }),
+  messages: Schema.Struct({ total: Count, today: Count }),
+  notifications: Schema.Struct({ total: Count, unread: Count })
+})
+export type DashboardStats = typeof DashboardStats.Type
+
+export const AdminUserDetails = Schema.Struct({
+  user: User.json,
+  identities: Schema.Array(PlatformIdentityJson),
+  balance: Kopecks
+})
+
+export class FlagBody extends Schema.Class<FlagBody>("FlagBody")({ value: Schema.Boolean }) {}
+
+export class BalanceAdjustmentBody extends Schema.Class<BalanceAdjustmentBody>("BalanceAdjustmentBody")({
+  /** signed kopecks */
+  amount: Kopecks,
+  reason: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(500))
+}) {}
+
+export const AdminProcurementParams = Schema.Struct({
+  ...PageParams,
+  status: Schema.optional(CommaSeparated(ProcurementStatus)),
+  categoryId: Schema.optional(CategoryId),
+  city: Schema.optional(Schema.String),
+  featured: Schema.optional(BooleanParam),
+  query: Schema.optional(Schema.String)
+})
+
+export const AdminPaymentParams = Schema.Struct({
+  ...PageParams,
+  userId: Schema.optional(UserId),
+  status: Schema.optional(PaymentStatus),
+  type: Schema.optional(PaymentType),
+  provider: Schema.optional(Schema.String)
+})
+
+export const AdminTransactionParams = Schema.Struct({
+  ...PageParams,
+  userId: Schema.optional(UserId),
+  type: Schema.optional(TransactionType)
+})
+
+export const AdminMessageParams = Schema.Struct({
+  ...PageParams,
+  procurementId: Schema.optional(ProcurementId),
+  userId: Schema.optional(UserId),
+  query: Schema.optional(Schema.String),
+  includeDeleted: Schema.optional(BooleanParam)
+})
+
+export const AdminAuditParams = Schema.Struct({
+  ...PageParams,
+  actorId: Schema.optional(Schema.String),
+  action: Schema.optional(Schema.String),
+  targetType: Schema.optional(Schema.String),
+  targetId: Schema.optional(Schema.String)
+})
+
+export class BulkNotificationBody extends Schema.Class<BulkNotificationBody>("BulkNotificationBody")({
+  title: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)),
+  body: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(4000))
+}) {}
+
+const UserPath = Schema.Struct({ id: UserId })
+const ProcurementPath = Schema.Struct({ id: ProcurementId })
+const CategoryPath = Schema.Struct({ id: CategoryId })
+const MessagePath = Schema.Struct({ id: ChatMessageId })
+
+/** Login needs no session; everything else is in `AdminApi`. */
+export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
+  .add(
+    HttpApiEndpoint.post("login", "/login")
+      .setPayload(AdminLoginBody)
+      .addSuccess(AdminSessionInfo)
+      .addError(Unauthorized)
+      .addError(Forbidden)
+  )
+  .prefix("/admin") {}
+
+export class AdminApi extends HttpApiGroup.make("admin")
+  .add(HttpApiEndpoint.post("logout", "/logout").addSuccess(HttpApiSchema.NoContent))
+  .add(HttpApiEndpoint.get("status", "/status").addSuccess(AdminSessionInfo))
+  .add(HttpApiEndpoint.get("dashboard", "/dashboard").addSuccess(DashboardStats))
+  // users
+  .add(HttpApiEndpoint.get("users", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)))
+  .add(HttpApiEndpoint.get("user", "/users/:id").setPath(UserPath).addSuccess(AdminUserDetails).addError(NotFound))
+  .add(
+    HttpApiEndpoint.put("setUserActive", "/users/:id/active")
+      .setPath(UserPath)
+      .setPayload(FlagBody)
+      .addSuccess(User.json)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("setUserVerified", "/users/:id/verified")
+      .setPath(UserPath)
+      .setPayload(FlagBody)
+      .addSuccess(User.json)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("adjustBalance", "/users/:id/balance")
+      .setPath(UserPath)
+      .setPayload(BalanceAdjustmentBody)
+      .addSuccess(Transaction.json, { status: 201 })
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(InsufficientFunds)
+  )
+  // procurements
+  .add(
+    HttpApiEndpoint.get("procurements", "/procurements")
+      .setUrlParams(AdminProcurementParams)
+      .addSuccess(Page(ProcurementViewJson))
+  )
+  .add(
+    HttpApiEndpoint.post("setProcurementStatus", "/procurements/:id/status")
+      .setPath(ProcurementPath)
+      .setPayload(Schema.Struct({ status: ProcurementStatus }))
+      .addSuccess(ProcurementViewJson)
+      .addError(IllegalTransition)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("setProcurementFeatured", "/procurements/:id/featured")
+      .setPath(ProcurementPath)
+      .setPayload(FlagBody)
+      .addSuccess(ProcurementViewJson)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("procurementParticipants", "/procurements/:id/participants")
+      .setPath(ProcurementPath)
+      .addSuccess(Schema.Array(ParticipantViewJson))
+      .addError(NotFound)
+  )
+  // payments and the ledger
+  .add(HttpApiEndpoint.get("payments", "/payments").setUrlParams(AdminPaymentParams).addSuccess(Page(PaymentJson)))
+  .add(
+    HttpApiEndpoint.get("paymentSummary", "/payments/summary")
+      .setUrlParams(
+        Schema.Struct({ days: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 366))) })
+      )
+      .addSuccess(
+        Schema.Struct({
+          byStatus: Schema.Array(Schema.Struct({ status: PaymentStatus, count: Count, amount: Amount })),
+          byDay: Schema.Array(Schema.Struct({ day: Schema.String, count: Count, amount: Amount }))
+        })
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("transactions", "/transactions")
+      .setUrlParams(AdminTransactionParams)
+      .addSuccess(Page(Transaction.json))
+  )
+  // categories
+  .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(Schema.Array(CategoryNodeJson)))
+  .add(
+    HttpApiEndpoint.post("createCategory", "/categories")
+      .setPayload(CreateCategory)
+      .addSuccess(Category.json, { status: 201 })
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.patch("updateCategory", "/categories/:id")
+      .setPath(CategoryPath)
+      .setPayload(UpdateCategory)
+      .addSuccess(Category.json)
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.del("deleteCategory", "/categories/:id")
+      .setPath(CategoryPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  // chat messages
+  .add(HttpApiEndpoint.get("messages", "/messages").setUrlParams(AdminMessageParams).addSuccess(Page(ChatMessageJson)))
+  .add(
+    HttpApiEndpoint.del("deleteMessage", "/messages/:id")
+      .setPath(MessagePath)
+      .addSuccess(ChatMessageJson)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("restoreMessage", "/messages/:id/restore")
+      .setPath(MessagePath)
+      .addSuccess(ChatMessageJson)
+      .addError(NotFound)
+  )
+  // notifications and the audit log
+  .add(
+    HttpApiEndpoint.post("bulkNotification", "/notifications/bulk")
+      .setPayload(BulkNotificationBody)
+      .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("audit", "/audit").setUrlParams(AdminAuditParams).addSuccess(Page(AuditEntry.json)))
+  .middleware(AdminAuthentication)
+  .prefix("/admin") {}

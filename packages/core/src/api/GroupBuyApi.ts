@@ -1,0 +1,27 @@
+/** The whole HTTP API of GroupBuy under `/api`: the server implements it, clients derive from it. */
+import { HttpApi, OpenApi } from "@effect/platform"
+import { AdminApi, AdminAuthApi } from "./AdminApi.js"
+import { AuthApi } from "./AuthApi.js"
+import { CategoriesApi } from "./CategoriesApi.js"
+import { ChatApi } from "./ChatApi.js"
+import { NotificationsApi } from "./NotificationsApi.js"
+import { PaymentsApi } from "./PaymentsApi.js"
+import { ProcurementsApi } from "./ProcurementsApi.js"
+import { UsersApi } from "./UsersApi.js"
+
+export class GroupBuyApi extends HttpApi.make("groupbuy")
+  .add(AuthApi)
+  .add(UsersApi)
+  .add(ProcurementsApi)
+  .add(PaymentsApi)
+  .add(ChatApi)
+  .add(NotificationsApi)
+  .add(CategoriesApi)
+  .add(AdminAuthApi)
+  .add(AdminApi)
+  .prefix("/api")
+  .annotate(OpenApi.Title, "GroupBuy API")
+  .annotate(
+    OpenApi.Description,
+    "Group purchasing in chat: users, procurements, payments, chat, notifications, admin"
+  ) {}

@@ -1,0 +1,99 @@
+/** Deposits through a payment provider, their status, the balance and the ledger history. */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { Page } from "../Common.js"
+import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "../Errors.js"
+import { PaymentId, UserId } from "../Ids.js"
+import { PaymentStatus, PaymentType, Transaction } from "../Models.js"
+import { Kopecks } from "../Money.js"
+import { BalanceJson, PageParams, PaymentJson } from "./Dto.js"
+import { Authentication } from "./Security.js"
+
+export class CreateDepositBody extends Schema.Class<CreateDepositBody>("CreateDepositBody")({
+  amount: Kopecks,
+  /** required for the service token; users deposit for themselves */
+  userId: Schema.optional(UserId),
+  /** the configured default provider when omitted */
+  provider: Schema.optional(Schema.NonEmptyTrimmedString),
+  /** repeat a request safely: the same key returns the same deposit */
+  idempotencyKey: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)))
+}) {}
+
+/** The payment provider could not be reached or refused; nothing was charged. Try again later. */
+export class ProviderUnavailable extends Schema.TaggedError<ProviderUnavailable>()(
+  "ProviderUnavailable",
+  { provider: Schema.String, reason: Schema.String },
+  HttpApiSchema.annotations({ status: 503 })
+) {
+  override get message() {
+    return `the payment provider ${this.provider} is unavailable: ${this.reason}`
+  }
+}
+
+/** A started deposit: where to pay (a link) or how to pay (bank transfer instructions). */
+export const DepositCreated = Schema.Struct({
+  payment: PaymentJson,
+  url: Schema.NullOr(Schema.String),
+  instructions: Schema.NullOr(Schema.String)
+})
+export type DepositCreated = typeof DepositCreated.Type
+
+export const PaymentListParams = Schema.Struct({
+  ...PageParams,
+  userId: Schema.optional(UserId),
+  status: Schema.optional(PaymentStatus),
+  type: Schema.optional(PaymentType),
+  provider: Schema.optional(Schema.String)
+})
+
+const IdPath = Schema.Struct({ id: PaymentId })
+const UserPath = Schema.Struct({ id: UserId })
+
+export class PaymentsApi extends HttpApiGroup.make("payments")
+  .add(
+    HttpApiEndpoint.post("createDeposit", "/payments/deposits")
+      .setPayload(CreateDepositBody)
+      .addSuccess(DepositCreated, { status: 201 })
+      .addError(ProviderUnavailable)
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/payments/:id")
+      .setPath(IdPath)
+      .addSuccess(PaymentJson)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/payments")
+      .setUrlParams(PaymentListParams)
+      .addSuccess(Page(PaymentJson))
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("refund", "/payments/:id/refund")
+      .setPath(IdPath)
+      .addSuccess(PaymentJson)
+      .addError(ProviderUnavailable)
+      .addError(NotFound)
+      .addError(IllegalTransition)
+      .addError(InvalidInput)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("balance", "/users/:id/balance")
+      .setPath(UserPath)
+      .addSuccess(BalanceJson)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("transactions", "/users/:id/transactions")
+      .setPath(UserPath)
+      .setUrlParams(Schema.Struct(PageParams))
+      .addSuccess(Page(Transaction.json))
+      .addError(Forbidden)
+  )
+  .middleware(Authentication) {}

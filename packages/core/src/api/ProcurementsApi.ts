@@ -1,0 +1,162 @@
+/** Group purchases: listing and search, creation, the lifecycle, participants. */
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { Schema } from "effect"
+import { Page } from "../Common.js"
+import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
+import { Participant, ProcurementStatus } from "../Models.js"
+import { CreateProcurement, ProcurementSort, UpdateProcurement } from "../Procurements.js"
+import {
+  BooleanParam,
+  CommaSeparated,
+  MyProcurementsJson,
+  PageParams,
+  ParticipantViewJson,
+  ProcurementViewJson
+} from "./Dto.js"
+import { Authentication } from "./Security.js"
+
+const IdPath = Schema.Struct({ id: ProcurementId })
+const ParticipantPath = Schema.Struct({ id: ParticipantId })
+
+export const ProcurementListParams = Schema.Struct({
+  ...PageParams,
+  status: Schema.optional(CommaSeparated(ProcurementStatus)),
+  categoryId: Schema.optional(CategoryId),
+  city: Schema.optional(Schema.String),
+  featured: Schema.optional(BooleanParam),
+  organizerId: Schema.optional(UserId),
+  query: Schema.optional(Schema.String),
+  sort: Schema.optional(ProcurementSort)
+})
+
+/** Creation input; `organizerId` is the caller for users and required for the service token. */
+export class CreateProcurementBody extends Schema.Class<CreateProcurementBody>("CreateProcurementBody")({
+  ...CreateProcurement.fields,
+  organizerId: Schema.optional(UserId)
+}) {}
+
+/** Acting for a user: omitted for users (it is themselves), required for the service token. */
+export class OnBehalf extends Schema.Class<OnBehalf>("OnBehalf")({ userId: Schema.optional(UserId) }) {}
+
+export class JoinBody extends Schema.Class<JoinBody>("JoinBody")({
+  quantity: Schema.Int,
+  userId: Schema.optional(UserId)
+}) {}
+
+export class StatusBody extends Schema.Class<StatusBody>("StatusBody")({
+  status: ProcurementStatus,
+  /** the service token acts as this user (the organizer) */
+  userId: Schema.optional(UserId)
+}) {}
+
+const OnBehalfParams = Schema.Struct({ userId: Schema.optional(UserId) })
+
+export class FeaturedBody extends Schema.Class<FeaturedBody>("FeaturedBody")({ featured: Schema.Boolean }) {}
+
+export class ProcurementsApi extends HttpApiGroup.make("procurements")
+  .add(
+    HttpApiEndpoint.get("list", "/procurements")
+      .setUrlParams(ProcurementListParams)
+      .addSuccess(Page(ProcurementViewJson))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/procurements")
+      .setPayload(CreateProcurementBody)
+      .addSuccess(ProcurementViewJson, { status: 201 })
+      .addError(InvalidInput)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/procurements/:id").setPath(IdPath).addSuccess(ProcurementViewJson).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/procurements/:id")
+      .setPath(IdPath)
+      .setUrlParams(OnBehalfParams)
+      .setPayload(UpdateProcurement)
+      .addSuccess(ProcurementViewJson)
+      .addError(InvalidInput)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.post("setStatus", "/procurements/:id/status")
+      .setPath(IdPath)
+      .setPayload(StatusBody)
+      .addSuccess(ProcurementViewJson)
+      .addError(IllegalTransition)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("setFeatured", "/procurements/:id/featured")
+      .setPath(IdPath)
+      .setPayload(FeaturedBody)
+      .addSuccess(ProcurementViewJson)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("join", "/procurements/:id/join")
+      .setPath(IdPath)
+      .setPayload(JoinBody)
+      .addSuccess(Participant.json, { status: 201 })
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("leave", "/procurements/:id/leave")
+      .setPath(IdPath)
+      .setPayload(OnBehalf)
+      .addSuccess(Participant.json)
+      .addError(NotFound)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("pay", "/procurements/:id/pay")
+      .setPath(IdPath)
+      .setPayload(OnBehalf)
+      .addSuccess(Participant.json)
+      .addError(InsufficientFunds)
+      .addError(IllegalTransition)
+      .addError(NotFound)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("participants", "/procurements/:id/participants")
+      .setPath(IdPath)
+      .addSuccess(Schema.Array(ParticipantViewJson))
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("confirmParticipant", "/participants/:id/confirm")
+      .setPath(ParticipantPath)
+      .setPayload(OnBehalf)
+      .addSuccess(Participant.json)
+      .addError(IllegalTransition)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("markDelivered", "/participants/:id/deliver")
+      .setPath(ParticipantPath)
+      .setPayload(OnBehalf)
+      .addSuccess(Participant.json)
+      .addError(IllegalTransition)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("forUser", "/users/:userId/procurements")
+      .setPath(Schema.Struct({ userId: UserId }))
+      .addSuccess(MyProcurementsJson)
+      .addError(Forbidden)
+  )
+  .middleware(Authentication) {}

@@ -1,0 +1,125 @@
+/** Accounts: registration (bots), profile, platform identities, one-time codes, linking. */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { Page } from "../Common.js"
+import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { Platform, UserId } from "../Ids.js"
+import { OneTimeCodePurpose, Role, User } from "../Models.js"
+import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
+import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
+import { Authentication } from "./Security.js"
+
+const IdPath = Schema.Struct({ id: UserId })
+
+export class CreateCodeBody extends Schema.Class<CreateCodeBody>("CreateCodeBody")({
+  purpose: OneTimeCodePurpose,
+  /** 60 s .. 1 day */
+  ttlSeconds: Schema.Int.pipe(Schema.between(60, 86_400))
+}) {}
+
+export class RedeemLinkBody extends Schema.Class<RedeemLinkBody>("RedeemLinkBody")({
+  code: Schema.NonEmptyTrimmedString,
+  identity: IdentityRef
+}) {}
+
+export class UserFlagsBody extends Schema.Class<UserFlagsBody>("UserFlagsBody")({
+  isActive: Schema.optional(Schema.Boolean),
+  isVerified: Schema.optional(Schema.Boolean),
+  isAdmin: Schema.optional(Schema.Boolean)
+}) {}
+
+export const UserListParams = Schema.Struct({
+  ...PageParams,
+  query: Schema.optional(Schema.String),
+  role: Schema.optional(Role),
+  platform: Schema.optional(Platform),
+  isActive: Schema.optional(BooleanParam),
+  isVerified: Schema.optional(BooleanParam)
+})
+
+export class UsersApi extends HttpApiGroup.make("users")
+  .add(
+    HttpApiEndpoint.post("register", "/users")
+      .setPayload(RegisterUser)
+      .addSuccess(User.json, { status: 201 })
+      .addError(InvalidInput)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .add(HttpApiEndpoint.get("me", "/users/me").addSuccess(User.json).addError(NotFound).addError(Forbidden))
+  .add(
+    HttpApiEndpoint.get("list", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)).addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/users/:id")
+      .setPath(IdPath)
+      .addSuccess(User.json)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("byIdentity", "/users/by-identity/:platform/:externalId")
+      .setPath(Schema.Struct({ platform: Platform, externalId: Schema.NonEmptyTrimmedString }))
+      .addSuccess(ResolvedUserJson)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("resolve", "/users/resolve")
+      .setPayload(IdentityRef)
+      .addSuccess(Schema.NullOr(ResolvedUserJson))
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/users/:id")
+      .setPath(IdPath)
+      .setPayload(UpdateProfile)
+      .addSuccess(User.json)
+      .addError(InvalidInput)
+      .addError(NotFound)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.put("setFlags", "/users/:id/flags")
+      .setPath(IdPath)
+      .setPayload(UserFlagsBody)
+      .addSuccess(User.json)
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("identities", "/users/:id/identities")
+      .setPath(IdPath)
+      .addSuccess(Schema.Array(PlatformIdentityJson))
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("lastUsedIdentity", "/users/:id/last-identity")
+      .setPath(IdPath)
+      .addSuccess(Schema.NullOr(PlatformIdentityJson))
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.put("setReachable", "/identities/:platform/:externalId/reachable")
+      .setPath(Schema.Struct({ platform: Platform, externalId: Schema.NonEmptyTrimmedString }))
+      .setPayload(Schema.Struct({ reachable: Schema.Boolean }))
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("createCode", "/users/:id/codes")
+      .setPath(IdPath)
+      .setPayload(CreateCodeBody)
+      .addSuccess(IssuedCode, { status: 201 })
+      .addError(NotFound)
+      .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("redeemLinkCode", "/users/link")
+      .setPayload(RedeemLinkBody)
+      .addSuccess(User.json)
+      .addError(RuleViolation)
+      .addError(Forbidden)
+  )
+  .middleware(Authentication) {}

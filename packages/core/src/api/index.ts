@@ -1,0 +1,12 @@
+/** The HTTP contract of GroupBuy (`@effect/platform` HttpApi). */
+export * from "./AdminApi.js"
+export * from "./AuthApi.js"
+export * from "./CategoriesApi.js"
+export * from "./ChatApi.js"
+export * from "./Dto.js"
+export * from "./GroupBuyApi.js"
+export * from "./NotificationsApi.js"
+export * from "./PaymentsApi.js"
+export * from "./ProcurementsApi.js"
+export * from "./Security.js"
+export * from "./UsersApi.js"

@@ -1,0 +1,3 @@
+export * from "./TestDatabase.js"
+export * from "./Fixtures.js"
+export * from "./CoreTest.js"

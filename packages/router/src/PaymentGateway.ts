@@ -1,0 +1,50 @@
+/**
+ * How a deposit gets a payment link. The server implements it over its payment providers (sandbox, bank); the router
+ * only asks for a deposit and shows the link or the transfer instructions. `PaymentGatewayTest` creates the payment in
+ * core and returns a fake local URL.
+ */
+import { CreateDeposit, type InvalidInput, kopecks, type NotFound, Payments, type UserId } from "@groupbuy/core"
+import { Context, Effect, Layer } from "effect"
+
+export interface DepositLink {
+  readonly paymentId: string
+  /** where the payer goes, or null when paying by the instructions */
+  readonly url: string | null
+  readonly instructions: string | null
+}
+
+export interface PaymentGatewayService {
+  /** A pending deposit of `amount` kopecks for the user. */
+  readonly createDeposit: (userId: UserId, amount: bigint) => Effect.Effect<DepositLink, InvalidInput | NotFound>
+}
+
+export class PaymentGateway extends Context.Tag("@groupbuy/router/PaymentGateway")<
+  PaymentGateway,
+  PaymentGatewayService
+>() {}
+
+/** For tests and demos: a core payment with provider "test" and a URL on 127.0.0.1 that nothing serves. */
+export const PaymentGatewayTest: Layer.Layer<PaymentGateway, never, Payments> = Layer.effect(
+  PaymentGateway,
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    let counter = 0
+    return PaymentGateway.of({
+      createDeposit: (userId, amount) =>
+        Effect.gen(function* () {
+          counter += 1
+          const payment = yield* payments.createDeposit(
+            new CreateDeposit({
+              userId,
+              amount: kopecks(amount),
+              provider: "test",
+              idempotencyKey: `test-${userId}-${counter}`
+            })
+          )
+          const url = `http://127.0.0.1/pay/${payment.id}`
+          yield* payments.attachProvider(payment.id, `test-${payment.id}`, url)
+          return { paymentId: payment.id, url, instructions: null }
+        })
+    })
+  })
+)

@@ -1,0 +1,28 @@
+/**
+ * Where the engine keeps per-chat state: the active flow's snapshot, the button payload table, pending prompts,
+ * update de-duplication marks and each user's last chat per bot. Values are JSON. Three implementations pass one
+ * contract suite: `SessionStoreMemory`, `SessionStoreRedis(url)` (ioredis) and `SessionStorePostgres` (over core's
+ * `KeyValue`, so the router never touches SQL).
+ */
+import { Context, Data, type Duration, type Effect } from "effect"
+
+/** The backing store failed (connection lost, ...). The engine answers with an apology and logs it. */
+export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
+  readonly operation: string
+  readonly cause: unknown
+}> {}
+
+export interface SessionStoreService {
+  /** The stored JSON value, or undefined when absent or expired. */
+  readonly get: (key: string) => Effect.Effect<unknown, SessionStoreError>
+  readonly set: (key: string, value: unknown, ttl?: Duration.DurationInput) => Effect.Effect<void, SessionStoreError>
+  /** Stores only when the key is absent (or expired), atomically; true when this call stored it. */
+  readonly setIfAbsent: (
+    key: string,
+    value: unknown,
+    ttl?: Duration.DurationInput
+  ) => Effect.Effect<boolean, SessionStoreError>
+  readonly remove: (key: string) => Effect.Effect<void, SessionStoreError>
+}
+
+export class SessionStore extends Context.Tag("@groupbuy/router/SessionStore")<SessionStore, SessionStoreService>() {}

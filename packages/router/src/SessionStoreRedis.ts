@@ -1,0 +1,62 @@
+/**
+ * The Redis `SessionStore` (ioredis). Keys are prefixed (default `groupbuy:router:`) so several deployments or test
+ * runs can share one Redis; expiry is Redis's own (`SET ... PX`), `setIfAbsent` is `SET ... NX`.
+ */
+import { Duration, Effect, Layer } from "effect"
+import { Redis } from "ioredis"
+import { SessionStore, SessionStoreError } from "./SessionStore.js"
+
+export interface SessionStoreRedisOptions {
+  readonly prefix?: string
+}
+
+const ttlArgs = (ttl: Duration.DurationInput | undefined): Array<string | number> =>
+  ttl === undefined ? [] : ["PX", Math.max(1, Math.round(Duration.toMillis(Duration.decode(ttl))))]
+
+/** A store over an existing ioredis client (the caller owns its lifecycle). */
+export const makeSessionStoreRedis = (client: Redis, options: SessionStoreRedisOptions = {}) => {
+  const prefix = options.prefix ?? "groupbuy:router:"
+  const call = <A>(operation: string, run: () => Promise<A>) =>
+    Effect.tryPromise({ try: run, catch: (cause) => new SessionStoreError({ operation, cause }) })
+  return SessionStore.of({
+    get: (key) =>
+      Effect.map(
+        call("get", () => client.get(prefix + key)),
+        (raw) => (raw === null ? undefined : (JSON.parse(raw) as unknown))
+      ),
+    set: (key, value, ttl) =>
+      call("set", () =>
+        (client.set as (...args: Array<unknown>) => Promise<unknown>)(
+          prefix + key,
+          JSON.stringify(value),
+          ...ttlArgs(ttl)
+        )
+      ).pipe(Effect.asVoid),
+    setIfAbsent: (key, value, ttl) =>
+      Effect.map(
+        call("setIfAbsent", () =>
+          (client.set as (...args: Array<unknown>) => Promise<unknown>)(
+            prefix + key,
+            JSON.stringify(value),
+            ...ttlArgs(ttl),
+            "NX"
+          )
+        ),
+        (result) => result === "OK"
+      ),
+    remove: (key) => call("remove", () => client.del(prefix + key)).pipe(Effect.asVoid)
+  })
+}
+
+/** A scoped layer: connects to `url` (redis://...), quits when released. */
+export const SessionStoreRedis = (url: string, options: SessionStoreRedisOptions = {}): Layer.Layer<SessionStore> =>
+  Layer.scoped(
+    SessionStore,
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })),
+        (client) => Effect.promise(() => client.quit().catch(() => "closed"))
+      ),
+      (client) => makeSessionStoreRedis(client, options)
+    )
+  )

@@ -1,0 +1,198 @@
+/**
+ * Topping up the balance: amount (typed or a quick button) → confirm → `CreateDeposit` → the payment link (or the
+ * provider's instructions). The flow ends "awaiting payment"; the engine announces the money when it settles.
+ */
+import { Either, Schema } from "effect"
+import { assign, emit, setup } from "xstate"
+import type { Button } from "../Model.js"
+import {
+  action,
+  actionOf,
+  closing,
+  type FlowContext,
+  failureText,
+  hasStrings,
+  isDone,
+  isFailed,
+  isUserInput,
+  prompt,
+  reason,
+  replyOf,
+  requestOf,
+  textOf,
+  valueOf
+} from "./internal/Kit.js"
+import { Language } from "./internal/Language.js"
+import { t } from "./messages.js"
+import { type Problem, problem } from "./parse/Problem.js"
+import { formatRubles, parseRubles } from "./parse/Rubles.js"
+import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+
+export const DepositInput = Schema.Struct({ language: Language })
+export type DepositInput = typeof DepositInput.Type
+
+/** 10 ₽ .. 1 000 000 ₽, in kopecks. */
+export const DEPOSIT_MIN = 1_000n
+export const DEPOSIT_MAX = 100_000_000n
+/** Quick-amount buttons, in kopecks (500 ₽, 1 000 ₽, 5 000 ₽). */
+export const QUICK_AMOUNTS: ReadonlyArray<bigint> = [50_000n, 100_000n, 500_000n]
+
+export interface DepositContext extends FlowContext {
+  /** kopecks */
+  readonly amount: string | null
+  readonly paymentId: string | null
+  readonly url: string | null
+  readonly instructions: string | null
+}
+
+export interface DepositOutput {
+  readonly paymentId: string
+  /** kopecks */
+  readonly amount: string
+}
+
+const inRange = (k: bigint): Either.Either<bigint, Problem> =>
+  k < DEPOSIT_MIN
+    ? Either.left(problem("deposit.tooSmall", { min: formatRubles(DEPOSIT_MIN) }))
+    : k > DEPOSIT_MAX
+      ? Either.left(problem("deposit.tooLarge", { max: formatRubles(DEPOSIT_MAX) }))
+      : Either.right(k)
+
+const parseAmount = (event: FlowEvent): Either.Either<bigint, Problem> => {
+  if (event.type === "action") {
+    const quick = QUICK_AMOUNTS.find((k) => event.action === `amount:${k}`)
+    return quick === undefined ? Either.left(problem("common.unexpected")) : Either.right(quick)
+  }
+  return Either.flatMap(parseRubles(textOf(event)), inRange)
+}
+
+const isCreated = hasStrings(["paymentId"], ["url", "instructions"])
+
+const isHttpUrl = (url: string): boolean => /^https?:\/\/\S+$/iu.test(url)
+
+export const depositMachine = setup({
+  types: {
+    context: {} as DepositContext,
+    input: {} as DepositInput,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+    output: {} as DepositOutput
+  },
+  guards: {
+    isUserInput: ({ event }) => isUserInput(event),
+    isValidAmount: ({ event }) =>
+      (event.type === "text" || event.type === "action") && Either.isRight(parseAmount(event)),
+    isAmountInput: ({ event }) => event.type === "text",
+    isConfirm: ({ event }) => actionOf(event) === "confirm",
+    isCreated: ({ event }) => isDone(event, "CreateDeposit", isCreated),
+    isDepositResult: ({ event }) =>
+      isFailed(event, "CreateDeposit") || (event.type === "io.done" && event.request === "CreateDeposit")
+  },
+  actions: {
+    clearNotice: assign({ notice: null }),
+    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
+    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
+    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    saveAmount: assign({ amount: ({ event }) => valueOf(parseAmount(event), 0n).toString() }),
+    rejectAmount: assign({ notice: ({ context, event }) => reason(context.language, parseAmount(event)) }),
+    savePayment: assign(({ event }) =>
+      isDone(event, "CreateDeposit", isCreated)
+        ? { paymentId: event.data.paymentId, url: event.data.url, instructions: event.data.instructions }
+        : {}
+    ),
+    askAmount: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [
+            {
+              text: t(context.language, "deposit.askAmount", {
+                min: formatRubles(DEPOSIT_MIN),
+                max: formatRubles(DEPOSIT_MAX)
+              })
+            }
+          ],
+          [QUICK_AMOUNTS.map((k) => action(formatRubles(k), `amount:${k}`))],
+          { back: false }
+        )
+      )
+    ),
+    askConfirm: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [{ text: t(context.language, "deposit.confirm", { amount: formatRubles(context.amount ?? "0") }) }],
+          [[action(t(context.language, "deposit.pay"), "confirm")]]
+        )
+      )
+    ),
+    sendDeposit: emit(({ context }) => requestOf({ _tag: "CreateDeposit", amount: context.amount ?? "0" })),
+    replyWait: emit(({ context }) =>
+      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
+    ),
+    announcePayment: emit(({ context }) => {
+      const l = context.language
+      const amount = formatRubles(context.amount ?? "0")
+      if (context.url !== null && isHttpUrl(context.url)) {
+        const pay: Button = { _tag: "Url", label: t(l, "deposit.payButton", { amount }), url: context.url }
+        return replyOf(closing([{ text: t(l, "deposit.followLink", { amount }) }], [[pay]]))
+      }
+      const instructions = context.instructions?.trim() ?? ""
+      return replyOf(
+        closing(
+          instructions === ""
+            ? [{ text: t(l, "deposit.pending", { amount }) }]
+            : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }]
+        )
+      )
+    })
+  }
+}).createMachine({
+  id: "deposit",
+  context: ({ input }) => ({
+    language: input.language,
+    notice: null,
+    amount: null,
+    paymentId: null,
+    url: null,
+    instructions: null
+  }),
+  initial: "amount",
+  states: {
+    amount: {
+      entry: ["askAmount", "clearNotice"],
+      on: {
+        back: { target: "amount", reenter: true, actions: "noticeFirstStep" },
+        "*": [
+          { guard: "isValidAmount", target: "confirm", actions: "saveAmount" },
+          { guard: "isAmountInput", target: "amount", reenter: true, actions: "rejectAmount" },
+          { guard: "isUserInput", target: "amount", reenter: true, actions: "noticeUnexpected" }
+        ]
+      }
+    },
+    confirm: {
+      entry: ["askConfirm", "clearNotice"],
+      on: {
+        back: "amount",
+        action: { guard: "isConfirm", target: "submitting" },
+        "*": { guard: "isUserInput", target: "confirm", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    submitting: {
+      entry: "sendDeposit",
+      on: {
+        "io.done": [
+          { guard: "isCreated", target: "awaiting-payment", actions: "savePayment" },
+          { guard: "isDepositResult", target: "confirm", actions: "noticeFailure" }
+        ],
+        "io.failed": { guard: "isDepositResult", target: "confirm", actions: "noticeFailure" },
+        "*": { guard: "isUserInput", actions: "replyWait" }
+      }
+    },
+    "awaiting-payment": {
+      type: "final",
+      entry: "announcePayment"
+    }
+  },
+  output: ({ context }) => ({ paymentId: context.paymentId ?? "", amount: context.amount ?? "0" })
+})

@@ -1,0 +1,4 @@
+import { Schema } from "effect"
+
+/** The languages flows speak. */
+export const Language = Schema.Literal("ru", "en")

@@ -1,0 +1,299 @@
+/**
+ * Joining a procurement: quantity (whole, ≥ the minimum, within what remains to collect) → amount preview →
+ * confirm → `JoinProcurement`. A refusal shows the engine's message with Retry; when nothing remains to collect the
+ * flow ends at once as "full".
+ */
+import { Either, Schema } from "effect"
+import { assign, emit, setup } from "xstate"
+import {
+  action,
+  actionOf,
+  closing,
+  type FlowContext,
+  failureText,
+  hasStrings,
+  isDone,
+  isFailed,
+  isUserInput,
+  prompt,
+  reason,
+  replyOf,
+  requestOf,
+  textOf,
+  valueOf
+} from "./internal/Kit.js"
+import { Language } from "./internal/Language.js"
+import { t } from "./messages.js"
+import { type Problem, problem } from "./parse/Problem.js"
+import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
+import { formatRubles } from "./parse/Rubles.js"
+import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+
+const KopeckString = Schema.String.pipe(Schema.pattern(/^\d{1,18}$/))
+
+export const JoinInput = Schema.Struct({
+  language: Language,
+  procurementId: Schema.String,
+  title: Schema.String,
+  /** kopecks, > 0 */
+  pricePerUnit: KopeckString.pipe(Schema.filter((s) => BigInt(s) > 0n || "the price must be positive")),
+  unit: Schema.String,
+  minQuantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  /** kopecks left before the stop-at amount; null when the procurement has none */
+  remaining: Schema.NullOr(KopeckString)
+})
+export type JoinInput = typeof JoinInput.Type
+
+export interface JoinContext extends FlowContext {
+  readonly procurementId: string
+  readonly title: string
+  readonly pricePerUnit: string
+  readonly unit: string
+  readonly minQuantity: number
+  readonly remaining: string | null
+  readonly quantity: number | null
+  readonly participantId: string | null
+  readonly amount: string | null
+}
+
+export type JoinOutput =
+  | { readonly status: "joined"; readonly participantId: string; readonly amount: string; readonly quantity: number }
+  | { readonly status: "full" }
+
+/** The largest quantity that fits in what remains (and in MAX_QUANTITY). */
+export const maxQuantity = (context: Pick<JoinContext, "pricePerUnit" | "remaining">): number => {
+  const price = BigInt(context.pricePerUnit)
+  if (context.remaining === null || price <= 0n) return MAX_QUANTITY
+  const fits = BigInt(context.remaining) / price
+  return fits > BigInt(MAX_QUANTITY) ? MAX_QUANTITY : Number(fits)
+}
+
+const amountOf = (context: JoinContext, quantity: number): bigint => BigInt(context.pricePerUnit) * BigInt(quantity)
+
+const parseJoinQuantity = (context: JoinContext, event: FlowEvent): Either.Either<number, Problem> => {
+  const typed = event.type === "action" && event.action.startsWith("qty:") ? event.action.slice(4) : textOf(event)
+  return Either.flatMap(parseQuantity(typed), (n) => {
+    if (n < context.minQuantity) {
+      return Either.left(problem("join.belowMin", { min: String(context.minQuantity), unit: context.unit }))
+    }
+    const max = maxQuantity(context)
+    if (n > max) {
+      return Either.left(
+        problem("join.aboveRemaining", {
+          max: String(max),
+          unit: context.unit,
+          remaining: formatRubles(context.remaining ?? "0")
+        })
+      )
+    }
+    return Either.right(n)
+  })
+}
+
+/** Quick buttons: the minimum, twice and five times it, while they fit. */
+const quickQuantities = (context: JoinContext): ReadonlyArray<number> =>
+  [...new Set([1, 2, 5].map((k) => k * context.minQuantity))].filter((n) => n <= maxQuantity(context))
+
+const isJoined = hasStrings(["participantId", "amount"])
+
+/** `join.exceeds-remaining` with a fresh `remaining` (kopecks) in params: the quantity step can be re-asked. */
+const freshRemaining = (event: FlowEvent): string | undefined => {
+  if (!isFailed(event, "JoinProcurement") || event.code !== "join.exceeds-remaining") return undefined
+  const remaining = event.params?.["remaining"]
+  return remaining !== undefined && /^\d{1,18}$/.test(remaining) ? remaining : undefined
+}
+
+export const joinMachine = setup({
+  types: {
+    context: {} as JoinContext,
+    input: {} as JoinInput,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+    output: {} as JoinOutput
+  },
+  guards: {
+    isUserInput: ({ event }) => isUserInput(event),
+    isFull: ({ context }) => maxQuantity(context) < context.minQuantity,
+    isValidQuantity: ({ context, event }) =>
+      (event.type === "text" || actionOf(event).startsWith("qty:")) &&
+      Either.isRight(parseJoinQuantity(context, event)),
+    isQuantityInput: ({ event }) => event.type === "text" || actionOf(event).startsWith("qty:"),
+    isConfirm: ({ event }) => actionOf(event) === "confirm",
+    isRetry: ({ event }) => actionOf(event) === "retry",
+    isJoined: ({ event }) => isDone(event, "JoinProcurement", isJoined),
+    isExceedsRemaining: ({ event }) => freshRemaining(event) !== undefined,
+    isJoinResult: ({ event }) =>
+      isFailed(event, "JoinProcurement") || (event.type === "io.done" && event.request === "JoinProcurement")
+  },
+  actions: {
+    clearNotice: assign({ notice: null }),
+    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
+    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
+    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    saveQuantity: assign({ quantity: ({ context, event }) => valueOf(parseJoinQuantity(context, event), 0) }),
+    rejectQuantity: assign({
+      notice: ({ context, event }) => reason(context.language, parseJoinQuantity(context, event))
+    }),
+    saveRemaining: assign({ remaining: ({ context, event }) => freshRemaining(event) ?? context.remaining }),
+    saveJoined: assign(({ event }) =>
+      isDone(event, "JoinProcurement", isJoined)
+        ? { participantId: event.data.participantId, amount: event.data.amount }
+        : {}
+    ),
+    askQuantity: emit(({ context }) => {
+      const l = context.language
+      const max = maxQuantity(context)
+      const limits =
+        context.remaining === null
+          ? t(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
+          : t(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
+      return replyOf(
+        prompt(
+          context,
+          [
+            { text: `${context.title}\n`, bold: true },
+            {
+              text: t(l, "join.askQuantity", {
+                price: formatRubles(context.pricePerUnit),
+                unit: context.unit,
+                limits
+              })
+            }
+          ],
+          [quickQuantities(context).map((n) => action(`${n} ${context.unit}`, `qty:${n}`))],
+          { back: false }
+        )
+      )
+    }),
+    showFull: emit(({ context }) =>
+      replyOf(closing([{ text: t(context.language, "join.full", { title: context.title }) }]))
+    ),
+    askConfirm: emit(({ context }) => {
+      const quantity = context.quantity ?? 0
+      return replyOf(
+        prompt(
+          context,
+          [
+            {
+              text: t(context.language, "join.confirm", {
+                title: context.title,
+                quantity: String(quantity),
+                unit: context.unit,
+                price: formatRubles(context.pricePerUnit),
+                amount: formatRubles(amountOf(context, quantity))
+              })
+            }
+          ],
+          [[action(t(context.language, "join.confirmButton"), "confirm")]]
+        )
+      )
+    }),
+    sendJoin: emit(({ context }) =>
+      requestOf({ _tag: "JoinProcurement", procurementId: context.procurementId, quantity: context.quantity ?? 0 })
+    ),
+    showFailed: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [{ text: t(context.language, "join.failedHint") }],
+          [[action(t(context.language, "common.retry"), "retry")]]
+        )
+      )
+    ),
+    replyWait: emit(({ context }) =>
+      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
+    ),
+    announceJoined: emit(({ context }) =>
+      replyOf(
+        closing([
+          {
+            text: t(context.language, "join.done", {
+              title: context.title,
+              quantity: String(context.quantity ?? 0),
+              unit: context.unit,
+              amount: formatRubles(context.amount ?? "0")
+            })
+          }
+        ])
+      )
+    )
+  }
+}).createMachine({
+  id: "join",
+  context: ({ input }) => ({
+    language: input.language,
+    notice: null,
+    procurementId: input.procurementId,
+    title: input.title,
+    pricePerUnit: input.pricePerUnit,
+    unit: input.unit,
+    minQuantity: input.minQuantity,
+    remaining: input.remaining,
+    quantity: null,
+    participantId: null,
+    amount: null
+  }),
+  initial: "start",
+  states: {
+    start: {
+      always: [{ guard: "isFull", target: "full" }, { target: "quantity" }]
+    },
+    quantity: {
+      entry: ["askQuantity", "clearNotice"],
+      on: {
+        back: { target: "quantity", reenter: true, actions: "noticeFirstStep" },
+        "*": [
+          { guard: "isValidQuantity", target: "confirm", actions: "saveQuantity" },
+          { guard: "isQuantityInput", target: "quantity", reenter: true, actions: "rejectQuantity" },
+          { guard: "isUserInput", target: "quantity", reenter: true, actions: "noticeUnexpected" }
+        ]
+      }
+    },
+    confirm: {
+      entry: ["askConfirm", "clearNotice"],
+      on: {
+        back: "quantity",
+        action: { guard: "isConfirm", target: "submitting" },
+        "*": { guard: "isUserInput", target: "confirm", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    submitting: {
+      entry: "sendJoin",
+      on: {
+        "io.done": [
+          { guard: "isJoined", target: "joined", actions: "saveJoined" },
+          { guard: "isJoinResult", target: "failed", actions: "noticeFailure" }
+        ],
+        "io.failed": [
+          { guard: "isExceedsRemaining", target: "start", actions: ["saveRemaining", "noticeFailure"] },
+          { guard: "isJoinResult", target: "failed", actions: "noticeFailure" }
+        ],
+        "*": { guard: "isUserInput", actions: "replyWait" }
+      }
+    },
+    failed: {
+      entry: ["showFailed", "clearNotice"],
+      on: {
+        back: "quantity",
+        action: { guard: "isRetry", target: "submitting" },
+        "*": { guard: "isUserInput", target: "failed", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    joined: {
+      type: "final",
+      entry: "announceJoined",
+      output: ({ context }) => ({
+        status: "joined" as const,
+        participantId: context.participantId ?? "",
+        amount: context.amount ?? "0",
+        quantity: context.quantity ?? 0
+      })
+    },
+    full: {
+      type: "final",
+      entry: "showFull",
+      output: { status: "full" as const }
+    }
+  },
+  output: ({ event }) => (event as { output?: JoinOutput }).output ?? { status: "full" }
+})

@@ -1,0 +1,285 @@
+/**
+ * Registration: role → name → phone (shared contact or typed) → optional email → summary → confirm, which asks the
+ * engine to `RegisterUser`. A taken phone or email sends the user back to that step with the engine's message.
+ */
+import { Either, Schema } from "effect"
+import { assign, emit, setup } from "xstate"
+import type { Span } from "../Model.js"
+import {
+  action,
+  actionOf,
+  closing,
+  type FlowContext,
+  failureText,
+  hasStrings,
+  isDone,
+  isFailed,
+  isUserInput,
+  prompt,
+  reason,
+  replyOf,
+  requestOf,
+  textOf,
+  valueOf
+} from "./internal/Kit.js"
+import { t } from "./messages.js"
+import { parseEmail } from "./parse/Email.js"
+import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
+import { parseFullName } from "./parse/Text.js"
+import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+import { Language } from "./internal/Language.js"
+
+export const RegistrationInput = Schema.Struct({ language: Language })
+export type RegistrationInput = typeof RegistrationInput.Type
+
+export type Role = "buyer" | "organizer" | "supplier"
+const ROLES: ReadonlyArray<Role> = ["buyer", "organizer", "supplier"]
+
+export interface RegistrationContext extends FlowContext {
+  readonly role: Role | null
+  readonly firstName: string | null
+  readonly lastName: string | null
+  readonly phone: string | null
+  readonly email: string | null
+  readonly userId: string | null
+}
+
+export interface RegistrationOutput {
+  readonly userId: string
+  readonly role: Role
+}
+
+const TYPED_ROLES: Record<string, Role> = {
+  "1": "buyer",
+  покупатель: "buyer",
+  buyer: "buyer",
+  "2": "organizer",
+  организатор: "organizer",
+  organizer: "organizer",
+  organiser: "organizer",
+  "3": "supplier",
+  поставщик: "supplier",
+  supplier: "supplier"
+}
+
+const roleOf = (event: FlowEvent): Role | undefined => {
+  if (event.type === "action") return ROLES.find((role) => event.action === `role:${role}`)
+  if (event.type === "text") return TYPED_ROLES[event.text.trim().toLowerCase()]
+  return undefined
+}
+
+const phoneOf = (event: FlowEvent) =>
+  event.type === "contact" ? parseContactPhone(event.phone) : parsePhone(textOf(event))
+
+const isRegistered = hasStrings(["userId"])
+
+const line = (label: string, value: string): ReadonlyArray<Span> => [
+  { text: `${label}: `, bold: true },
+  { text: `${value}\n` }
+]
+
+export const registrationMachine = setup({
+  types: {
+    context: {} as RegistrationContext,
+    input: {} as RegistrationInput,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+    output: {} as RegistrationOutput
+  },
+  guards: {
+    isUserInput: ({ event }) => isUserInput(event),
+    isRole: ({ event }) => roleOf(event) !== undefined,
+    isValidName: ({ event }) => event.type === "text" && Either.isRight(parseFullName(event.text)),
+    isOwnValidContact: ({ event }) => event.type === "contact" && event.own && Either.isRight(phoneOf(event)),
+    isForeignContact: ({ event }) => event.type === "contact" && !event.own,
+    isValidPhone: ({ event }) => event.type === "text" && Either.isRight(phoneOf(event)),
+    isValidEmail: ({ event }) => event.type === "text" && Either.isRight(parseEmail(event.text)),
+    isSkip: ({ event }) => actionOf(event) === "skip",
+    isConfirm: ({ event }) => actionOf(event) === "confirm",
+    isRegistered: ({ event }) => isDone(event, "RegisterUser", isRegistered),
+    isPhoneTaken: ({ event }) => isFailed(event, "RegisterUser") && event.code === "phone.taken",
+    isEmailTaken: ({ event }) => isFailed(event, "RegisterUser") && event.code === "email.taken",
+    isRegisterResult: ({ event }) =>
+      isFailed(event, "RegisterUser") || (event.type === "io.done" && event.request === "RegisterUser")
+  },
+  actions: {
+    clearNotice: assign({ notice: null }),
+    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
+    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
+    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    saveRole: assign({ role: ({ context, event }) => roleOf(event) ?? context.role }),
+    saveName: assign(({ event }) => {
+      const name = valueOf(parseFullName(textOf(event)), { firstName: "", lastName: null })
+      return { firstName: name.firstName, lastName: name.lastName }
+    }),
+    rejectName: assign({ notice: ({ context, event }) => reason(context.language, parseFullName(textOf(event))) }),
+    savePhone: assign({ phone: ({ event }) => valueOf(phoneOf(event), "") }),
+    rejectPhone: assign({ notice: ({ context, event }) => reason(context.language, phoneOf(event)) }),
+    rejectForeignContact: assign({
+      notice: ({ context }) => t(context.language, "registration.foreignContact")
+    }),
+    forgetPhone: assign({ phone: null }),
+    saveEmail: assign({ email: ({ event }) => valueOf(parseEmail(textOf(event)), null) }),
+    rejectEmail: assign({ notice: ({ context, event }) => reason(context.language, parseEmail(textOf(event))) }),
+    skipEmail: assign({ email: null }),
+    saveUserId: assign({
+      userId: ({ event }) => (isDone(event, "RegisterUser", isRegistered) ? event.data.userId : null)
+    }),
+    askRole: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [{ text: t(context.language, "registration.askRole") }],
+          ROLES.map((role) => [action(t(context.language, `role.${role}`), `role:${role}`)]),
+          { back: false }
+        )
+      )
+    ),
+    askName: emit(({ context }) =>
+      replyOf(prompt(context, [{ text: t(context.language, "registration.askName") }], []))
+    ),
+    askPhone: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [{ text: t(context.language, "registration.askPhone") }],
+          [[{ _tag: "RequestContact", label: t(context.language, "registration.shareContact") }]]
+        )
+      )
+    ),
+    askEmail: emit(({ context }) =>
+      replyOf(
+        prompt(
+          context,
+          [{ text: t(context.language, "registration.askEmail") }],
+          [[action(t(context.language, "common.skip"), "skip")]]
+        )
+      )
+    ),
+    showSummary: emit(({ context }) => {
+      const l = context.language
+      const name = context.lastName === null ? (context.firstName ?? "") : `${context.firstName} ${context.lastName}`
+      return replyOf(
+        prompt(
+          context,
+          [
+            { text: `${t(l, "registration.summary")}\n\n`, bold: true },
+            ...line(t(l, "field.role"), context.role === null ? "—" : t(l, `role.${context.role}`)),
+            ...line(t(l, "field.name"), name),
+            ...line(t(l, "field.phone"), formatPhone(context.phone ?? "")),
+            ...line(t(l, "field.email"), context.email ?? t(l, "common.notGiven"))
+          ],
+          [[action(t(l, "registration.confirm"), "confirm")]]
+        )
+      )
+    }),
+    sendRegistration: emit(({ context }) =>
+      requestOf({
+        _tag: "RegisterUser",
+        role: context.role ?? "buyer",
+        firstName: context.firstName ?? "",
+        lastName: context.lastName,
+        phone: context.phone ?? "",
+        email: context.email
+      })
+    ),
+    replyWait: emit(({ context }) =>
+      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
+    ),
+    announceRegistered: emit(({ context }) =>
+      replyOf(closing([{ text: t(context.language, "registration.done", { name: context.firstName ?? "" }) }]))
+    )
+  }
+}).createMachine({
+  id: "registration",
+  context: ({ input }) => ({
+    language: input.language,
+    notice: null,
+    role: null,
+    firstName: null,
+    lastName: null,
+    phone: null,
+    email: null,
+    userId: null
+  }),
+  initial: "role",
+  states: {
+    role: {
+      entry: ["askRole", "clearNotice"],
+      on: {
+        back: { target: "role", reenter: true, actions: "noticeFirstStep" },
+        "*": [
+          { guard: "isRole", target: "name", actions: "saveRole" },
+          { guard: "isUserInput", target: "role", reenter: true, actions: "noticeUnexpected" }
+        ]
+      }
+    },
+    name: {
+      entry: ["askName", "clearNotice"],
+      on: {
+        back: "role",
+        text: [
+          { guard: "isValidName", target: "phone", actions: "saveName" },
+          { target: "name", reenter: true, actions: "rejectName" }
+        ],
+        "*": { guard: "isUserInput", target: "name", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    phone: {
+      entry: ["askPhone", "clearNotice"],
+      on: {
+        back: "name",
+        contact: [
+          { guard: "isOwnValidContact", target: "email", actions: "savePhone" },
+          { guard: "isForeignContact", target: "phone", reenter: true, actions: "rejectForeignContact" },
+          { target: "phone", reenter: true, actions: "rejectPhone" }
+        ],
+        text: [
+          { guard: "isValidPhone", target: "email", actions: "savePhone" },
+          { target: "phone", reenter: true, actions: "rejectPhone" }
+        ],
+        "*": { guard: "isUserInput", target: "phone", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    email: {
+      entry: ["askEmail", "clearNotice"],
+      on: {
+        back: "phone",
+        text: [
+          { guard: "isValidEmail", target: "summary", actions: "saveEmail" },
+          { target: "email", reenter: true, actions: "rejectEmail" }
+        ],
+        action: { guard: "isSkip", target: "summary", actions: "skipEmail" },
+        "*": { guard: "isUserInput", target: "email", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    summary: {
+      entry: ["showSummary", "clearNotice"],
+      on: {
+        back: "email",
+        action: { guard: "isConfirm", target: "submitting" },
+        "*": { guard: "isUserInput", target: "summary", reenter: true, actions: "noticeUnexpected" }
+      }
+    },
+    submitting: {
+      entry: "sendRegistration",
+      on: {
+        "io.done": [
+          { guard: "isRegistered", target: "registered", actions: "saveUserId" },
+          { guard: "isRegisterResult", target: "summary", actions: "noticeFailure" }
+        ],
+        "io.failed": [
+          { guard: "isPhoneTaken", target: "phone", actions: ["noticeFailure", "forgetPhone"] },
+          { guard: "isEmailTaken", target: "email", actions: "noticeFailure" },
+          { guard: "isRegisterResult", target: "summary", actions: "noticeFailure" }
+        ],
+        "*": { guard: "isUserInput", actions: "replyWait" }
+      }
+    },
+    registered: {
+      type: "final",
+      entry: "announceRegistered"
+    }
+  },
+  output: ({ context }) => ({ userId: context.userId ?? "", role: context.role ?? "buyer" })
+})

@@ -1,0 +1,194 @@
+/** Pure renderers: the main menu, procurement cards and lists, profile, balance — Replies from domain values. */
+import {
+  formatRubles,
+  type Participant,
+  type ProcurementView,
+  procurementTransitions,
+  type Transaction,
+  type User
+} from "@groupbuy/core"
+import { DateTime } from "effect"
+import { type Language, type MessageKey, rich, text } from "../Messages.js"
+import type { Button, Reply, RichText, Span } from "../Model.js"
+import { bold, join, plain } from "../RichTexts.js"
+
+export const button = (label: string, data: string): Button => ({ _tag: "Action", label, data })
+
+const menuButton = (language: Language, key: MessageKey, command: string) =>
+  button(text(language, key), `cmd:${command}`)
+
+/** The main menu: what a registered (or not yet registered) user can do. */
+export const mainMenu = (language: Language, user: User | undefined, heading?: RichText): Reply => {
+  const l = language
+  const rows: Array<Array<Button>> =
+    user === undefined
+      ? [
+          [menuButton(l, "menu.register", "start")],
+          [menuButton(l, "menu.procurements", "procurements"), menuButton(l, "menu.search", "search")],
+          [menuButton(l, "menu.help", "help"), menuButton(l, "menu.lang", "lang")]
+        ]
+      : [
+          [menuButton(l, "menu.procurements", "procurements"), menuButton(l, "menu.search", "search")],
+          [
+            menuButton(l, "menu.my", "my_procurements"),
+            ...(user.role === "organizer" || user.isAdmin ? [menuButton(l, "menu.create", "create_procurement")] : [])
+          ],
+          [menuButton(l, "menu.balance", "balance"), menuButton(l, "menu.deposit", "deposit")],
+          [menuButton(l, "menu.profile", "profile"), menuButton(l, "menu.notifications", "notifications")],
+          [menuButton(l, "menu.chat", "chat"), menuButton(l, "menu.help", "help")]
+        ]
+  return { _tag: "Text", text: heading ?? rich(l, "menu.title"), keyboard: { rows } }
+}
+
+export const say = (
+  language: Language,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {}
+): Reply => ({
+  _tag: "Text",
+  text: rich(language, key, params)
+})
+
+/** A ten-cell text progress bar: ▓▓▓▓░░░░░░ */
+export const progressBar = (percent: number): string => {
+  const filled = Math.max(0, Math.min(10, Math.floor(percent / 10)))
+  return "▓".repeat(filled) + "░".repeat(10 - filled)
+}
+
+const date = (value: DateTime.Utc) => DateTime.formatIsoDateUtc(value)
+
+export const displayName = (user: Pick<User, "firstName" | "lastName">) =>
+  user.lastName === null || user.lastName === "" ? user.firstName : `${user.firstName} ${user.lastName}`
+
+/** One line of a list: "Title — 45% · 3 d." */
+export const listLine = (view: ProcurementView): string =>
+  `${view.procurement.title} — ${view.progress.percent}% · ${formatRubles(view.procurement.pricePerUnit)}/${view.procurement.unit}`
+
+/** The details card of a procurement with the actions this user may take. */
+export const procurementCard = (
+  language: Language,
+  view: ProcurementView,
+  options: {
+    readonly participant: Participant | undefined
+    readonly registered: boolean
+    readonly isMember: boolean
+    /** organizers manage their procurement; they do not join it */
+    readonly isOrganizer: boolean
+    readonly backToList: boolean
+  }
+): Reply => {
+  const l = language
+  const p = view.procurement
+  const line = (key: MessageKey, params: Readonly<Record<string, string | number>>) => rich(l, key, params)
+  const body: Array<RichText> = [
+    [bold(p.title)],
+    plain(p.description),
+    join(
+      [
+        line("procurement.status", { status: text(l, `status.${p.status}`) }),
+        line("procurement.price", { price: formatRubles(p.pricePerUnit), unit: p.unit }),
+        ...(p.minQuantity > 1 ? [line("procurement.min", { min: p.minQuantity, unit: p.unit })] : []),
+        [{ text: `${progressBar(view.progress.percent)} ${view.progress.percent}%` }],
+        line("procurement.progress", {
+          collected: formatRubles(view.progress.collectedAmount),
+          target: formatRubles(p.targetAmount),
+          percent: view.progress.percent
+        }),
+        line("procurement.participants", { count: view.progress.participantCount }),
+        ...(p.status === "ACTIVE" ? [line("procurement.daysLeft", { days: view.progress.daysLeft })] : []),
+        line("procurement.city", { city: p.city }),
+        line("procurement.deadline", { date: date(p.deadline) })
+      ],
+      "\n"
+    ),
+    ...(options.participant === undefined
+      ? []
+      : [
+          line("procurement.youJoined", {
+            quantity: options.participant.quantity,
+            unit: p.unit,
+            amount: formatRubles(options.participant.amount),
+            status: text(l, `pstatus.${options.participant.status}`)
+          })
+        ])
+  ]
+  const joined = options.participant !== undefined && options.participant.status !== "CANCELLED"
+  const rows: Array<Array<Button>> = []
+  if (p.status === "ACTIVE" && !joined && !options.isOrganizer)
+    rows.push([button(text(l, "procurement.join"), `p:join:${p.id}`)])
+  if (p.status === "ACTIVE" && joined) rows.push([button(text(l, "procurement.leave"), `p:leave:${p.id}`)])
+  if (p.status === "PAYMENT" && options.participant?.status === "CONFIRMED") {
+    rows.push([
+      button(text(l, "procurement.pay", { amount: formatRubles(options.participant.amount) }), `p:pay:${p.id}`)
+    ])
+  }
+  if (options.isMember) rows.push([button(text(l, "procurement.chat"), `chat:open:${p.id}`)])
+  if (options.backToList) rows.push([button(text(l, "procurement.back"), "p:back")])
+  const card = join(body)
+  return rows.length === 0 ? { _tag: "Text", text: card } : { _tag: "Text", text: card, keyboard: { rows } }
+}
+
+/** The organizer's controls for one of their procurements: participants and the next statuses. */
+export const organizerControls = (language: Language, view: ProcurementView): ReadonlyArray<Array<Button>> => {
+  const p = view.procurement
+  const next = procurementTransitions[p.status]
+  return [
+    [button(text(language, "procurement.participantsList"), `my:parts:${p.id}`)],
+    ...next.map((status) => [
+      button(
+        text(language, "my.setStatus", { status: text(language, `status.${status}`) }),
+        `my:status:${p.id}:${status}`
+      )
+    ])
+  ]
+}
+
+export const profileView = (language: Language, user: User): Reply => {
+  const l = language
+  const none = text(l, "profile.notGiven")
+  return {
+    _tag: "Text",
+    text: join([
+      rich(l, "profile.title"),
+      join(
+        [
+          rich(l, "profile.name", { value: displayName(user) }),
+          rich(l, "profile.phone", { value: user.phone ?? none }),
+          rich(l, "profile.email", { value: user.email ?? none }),
+          rich(l, "profile.role", { value: text(l, `role.${user.role}`) }),
+          rich(l, "profile.language", { value: text(l, `language.${user.language}`) }),
+          rich(l, "profile.balance", { value: formatRubles(user.balance) })
+        ],
+        "\n"
+      )
+    ]),
+    keyboard: {
+      rows: [
+        [
+          button(text(l, "profile.edit.firstName"), "profile:firstName"),
+          button(text(l, "profile.edit.lastName"), "profile:lastName")
+        ],
+        [
+          button(text(l, "profile.edit.phone"), "profile:phone"),
+          button(text(l, "profile.edit.email"), "profile:email")
+        ],
+        [button(text(l, "menu.lang"), "cmd:lang")]
+      ]
+    }
+  }
+}
+
+export const balanceView = (language: Language, balance: bigint, history: ReadonlyArray<Transaction>): Reply => {
+  const l = language
+  const lines: Array<RichText> = history.map((tx) => [
+    { text: `${tx.amount > 0n ? "+" : ""}${formatRubles(tx.amount)} — ${text(l, `tx.${tx.type}`)}` } satisfies Span
+  ])
+  return {
+    _tag: "Text",
+    text: join([
+      rich(l, "balance.title", { amount: formatRubles(balance) }),
+      history.length === 0 ? rich(l, "balance.none") : join([rich(l, "balance.recent"), ...lines], "\n")
+    ]),
+    keyboard: { rows: [[button(text(l, "menu.deposit"), "cmd:deposit")]] }
+  }
+}

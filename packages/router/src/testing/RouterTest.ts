@@ -1,0 +1,30 @@
+/**
+ * The router wired for tests over a given core: in-memory sessions, the test payment gateway (fake local URLs), a
+ * recording `Deliver` (`TestOutbox`) and fixed broadcast channels. Provide core's services (and `DomainEvents`).
+ */
+import { Layer } from "effect"
+import { type BroadcastChannel, BroadcastChannelsStatic } from "../BroadcastChannels.js"
+import { PaymentGatewayTest } from "../PaymentGateway.js"
+import type { RouterOptions } from "../Router.js"
+import { RouterLive } from "../RouterLive.js"
+import type { SessionStore } from "../SessionStore.js"
+import { SessionStoreMemory } from "../SessionStoreMemory.js"
+import { TestOutboxLive } from "./TestOutbox.js"
+
+export interface RouterTestOptions extends RouterOptions {
+  readonly channels?: ReadonlyArray<BroadcastChannel>
+  /** defaults to a fresh in-memory store */
+  readonly sessions?: Layer.Layer<SessionStore>
+}
+
+export const RouterTest = (options: RouterTestOptions = {}) =>
+  RouterLive(options).pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(
+        options.sessions ?? SessionStoreMemory,
+        TestOutboxLive,
+        BroadcastChannelsStatic(options.channels ?? []),
+        PaymentGatewayTest
+      )
+    )
+  )

@@ -1,0 +1,41 @@
+import { assert, describe, it } from "@effect/vitest"
+import { flowMessages, t } from "../../src/flows/messages.js"
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+describe("flow messages", () => {
+  it("have the same keys in Russian and English", () => {
+    const ru = Object.keys(flowMessages.ru).sort()
+    const en = Object.keys(flowMessages.en).sort()
+    assert.deepStrictEqual(
+      ru.filter((k) => !en.includes(k)),
+      [],
+      "missing in en"
+    )
+    assert.deepStrictEqual(
+      en.filter((k) => !ru.includes(k)),
+      [],
+      "missing in ru"
+    )
+  })
+
+  it("use the same placeholders in both languages, and no text is blank", () => {
+    for (const key of Object.keys(flowMessages.ru) as Array<keyof typeof flowMessages.ru>) {
+      assert.deepStrictEqual(placeholders(flowMessages.en[key]), placeholders(flowMessages.ru[key]), key)
+      assert.isTrue(flowMessages.ru[key].trim().length > 0 && flowMessages.en[key].trim().length > 0, key)
+    }
+  })
+
+  it("t fills placeholders and leaves unknown ones visible", () => {
+    assert.strictEqual(
+      t("ru", "deadline.past", { date: "21.11.2026" }),
+      "Дата должна быть в будущем: 21.11.2026 уже прошла."
+    )
+    assert.strictEqual(
+      t("en", "deadline.past", { date: "21.11.2026" }),
+      "The date must be in the future: 21.11.2026 has already passed."
+    )
+    assert.strictEqual(t("en", "deadline.past"), "The date must be in the future: {date} has already passed.")
+    assert.strictEqual(t("ru", "common.skip"), "Пропустить")
+  })
+})

@@ -1,0 +1,108 @@
+/**
+ * The composition root: configuration → core → router → payments, notifications, the chat hub → HTTP. With no
+ * configuration at all it runs embedded PGlite in `./data`, the in-process bus, the sandbox provider, the API with
+ * its docs and the web chat on http://localhost:3000.
+ */
+import { HttpLayerRouter } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { AdapterEvents, BotFleet, TurnHandler } from "@groupbuy/adapters"
+import { CoreLive } from "@groupbuy/core"
+import { BroadcastChannelsStatic, Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
+import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { PlatformsLive } from "./bots/Platforms.js"
+import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
+import { AllRoutes, ApiNodeRoutes, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
+import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
+import { EventSink, NotificationDispatcherLive } from "./notifications/NotificationDispatcher.js"
+import { ServerBaseLive } from "./ServerServices.js"
+
+/** The routes a server role serves (two-server layout: `chat` = WebSocket hub, `api` = everything else). */
+export const routesFor = (settings: ServerSettings) =>
+  settings.role === "chat"
+    ? Layer.mergeAll(HealthRoutes, ChatHubRoute)
+    : settings.role === "api"
+      ? ApiNodeRoutes
+      : AllRoutes
+
+/** The router with its sessions (Redis when configured, else PostgreSQL) and the bot fleet as its `Deliver`. */
+export const RouterStackLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (settings) =>
+    RouterLive({ webBaseUrl: settings.publicUrl }).pipe(
+      Layer.provide(
+        Option.match(settings.redisUrl, {
+          onNone: () => SessionStorePostgres,
+          onSome: (url) => SessionStoreRedis(Redacted.value(url))
+        })
+      ),
+      Layer.provide(BroadcastChannelsStatic([])),
+      Layer.provideMerge(BotFleet.layer)
+    )
+  )
+)
+
+/** Domain events go to the router for delivery to platforms. */
+export const RouterEventSink = Layer.effect(
+  EventSink,
+  Effect.map(Router, (router) => ({ onEvent: (event) => Effect.asVoid(router.onEvent(event)) }))
+)
+
+/** The HTTP server on PORT/HOST, sharing its Node server with the `ws` endpoints. */
+const HttpServerLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const settings = yield* ServerConfig
+    const { server } = yield* UpgradeRouter
+    return HttpLayerRouter.serve(routesFor(settings)).pipe(
+      Layer.provideMerge(NodeHttpServer.layer(() => server, { port: settings.port, host: settings.host }))
+    )
+  })
+)
+
+/** The bots and the web chat: on every role but the chat node. */
+const PlatformsForRole = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (settings) =>
+    settings.role === "chat"
+      ? Layer.empty
+      : PlatformsLive.pipe(Layer.provide(TurnHandler.fromRouter), Layer.provide(AdapterEvents.layer))
+  )
+)
+
+export const MainLive = Layer.mergeAll(
+  PlatformsForRole,
+  NotificationDispatcherLive.pipe(Layer.provide(RouterEventSink))
+).pipe(
+  Layer.provideMerge(HttpServerLive),
+  Layer.provideMerge(RouterStackLive),
+  Layer.provideMerge(ServerBaseLive),
+  Layer.provideMerge(UpgradeRouterLive),
+  Layer.provideMerge(CoreLive),
+  Layer.provideMerge(ServerConfigLive)
+)
+
+const logLevel = (name: string | undefined) =>
+  ({ debug: LogLevel.Debug, info: LogLevel.Info, warning: LogLevel.Warning, error: LogLevel.Error })[
+    (name ?? "info").toLowerCase()
+  ] ?? LogLevel.Info
+
+/** `LOG_FORMAT=json` (default when not a terminal) or `pretty`; `LOG_LEVEL`. */
+export const LoggingLive = Layer.mergeAll(
+  (process.env["LOG_FORMAT"] ?? (process.stdout.isTTY ? "pretty" : "json")) === "json" ? Logger.json : Logger.pretty,
+  Logger.minimumLogLevel(logLevel(process.env["LOG_LEVEL"]))
+)
+
+/** Runs until interrupted (SIGTERM / SIGINT); a configuration error is explained and exits with status 1. */
+export const main = Layer.launch(MainLive).pipe(
+  Effect.catchAll((error) =>
+    Effect.gen(function* () {
+      if (ConfigError.isConfigError(error)) {
+        const lines = describeConfigError(error)
+        yield* Effect.sync(() =>
+          process.stderr.write(`GroupBuy cannot start: bad configuration\n${lines.map((l) => `  ${l}`).join("\n")}\n`)
+        )
+      } else {
+        yield* Effect.logError("GroupBuy cannot start", error)
+      }
+      yield* Effect.sync(() => (process.exitCode = 1))
+    })
+  ),
+  Effect.provide(LoggingLive)
+)

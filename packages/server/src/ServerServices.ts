@@ -1,0 +1,46 @@
+/** The server's own services over core: tokens, admin sessions, the payment provider, deposits, the hub's bus. */
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Layer, Option } from "effect"
+import { AdminSessionsLive } from "./admin/AdminSessions.js"
+import { ChatTokensLive } from "./auth/ChatTokens.js"
+import { UserTokensLive } from "./auth/UserTokens.js"
+import { ServerConfig } from "./config/ServerConfig.js"
+import { ChatHubLive } from "./hub/ChatHub.js"
+import { ClusterBusMemory, ClusterBusRedis } from "./hub/ClusterBus.js"
+import { NotificationDispatcherLive } from "./notifications/NotificationDispatcher.js"
+import { DepositsLive, PaymentGatewayLive } from "./payments/Deposits.js"
+import { SandboxProviderLive } from "./payments/SandboxProvider.js"
+import { TochkaProviderLive } from "./payments/TochkaProvider.js"
+
+/** The configured provider: the sandbox, or Tochka Cyclops with its polling loop. */
+export const PaymentProviderLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (config) =>
+    config.paymentProvider === "tochka"
+      ? TochkaProviderLive.pipe(Layer.provide(FetchHttpClient.layer))
+      : SandboxProviderLive
+  )
+)
+
+/** In-process, or Redis pub/sub when `REDIS_URL` is set. */
+export const ClusterBusLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (config) =>
+    Option.match(config.redisUrl, {
+      onNone: () => ClusterBusMemory,
+      onSome: (url) => ClusterBusRedis(url, config.hubChannel)
+    })
+  )
+)
+
+export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(PaymentProviderLive))
+
+/** Everything the routes need besides core and the configuration. */
+export const ServerBaseLive = Layer.mergeAll(
+  UserTokensLive,
+  ChatTokensLive,
+  AdminSessionsLive,
+  PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
+  ChatHubLive
+).pipe(Layer.provideMerge(ClusterBusLive))
+
+/** The base services and the notification dispatcher (which needs an `EventSink`). */
+export const ServerServicesLive = Layer.merge(ServerBaseLive, NotificationDispatcherLive)

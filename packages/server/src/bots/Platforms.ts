@@ -1,0 +1,112 @@
+/**
+ * Starts every configured platform for the lifetime of the layer and adds it to the `BotFleet` (the router's
+ * `Deliver`): the web chat widget always (`/ws/chat`), Telegram with `TELEGRAM_TOKEN` (long polling, `apiRoot` from
+ * `TELEGRAM_API_ROOT`), VK with `VK_TOKEN` + `VK_GROUP_ID` (Bots Long Poll, `VK_API_BASE_URL`), and WhatsApp with
+ * `WHATSAPP_ENABLED` (auth state in PostgreSQL through core's KeyValue). Closing the scope drains the outbound
+ * queues and closes every socket.
+ */
+import {
+  BotFleet,
+  type OutboundQueue,
+  TelegramBot,
+  VkBot,
+  WebSocketAdapter,
+  WhatsAppAdapter,
+  type WhatsAppAuthState
+} from "@groupbuy/adapters"
+import { HttpServer } from "@effect/platform"
+import { KeyValue } from "@groupbuy/core"
+import { Context, Effect, Layer, Option } from "effect"
+import { ChatTokens } from "../auth/ChatTokens.js"
+import { ServerConfig } from "../config/ServerConfig.js"
+import { UpgradeRouter } from "../http/UpgradeRouter.js"
+
+export const WEB_BOT = "web"
+export const WEB_CHAT_PATH = "/ws/chat"
+
+const noStats: OutboundQueue.OutboundStats = { sent: 0, retried: 0, failed: 0, pending: 0, rateLimited: 0 }
+
+/** WhatsApp's auth state as rows of core's key/value store. */
+export const keyValueAuthStore = (
+  kv: Context.Tag.Service<typeof KeyValue>,
+  account: string
+): WhatsAppAuthState.AuthStateStore => {
+  const namespace = `whatsapp-auth:${account}`
+  return {
+    get: (key) => kv.get(namespace, key),
+    set: (key, value) => kv.set(namespace, key, value),
+    remove: (key) => kv.remove(namespace, key),
+    clear: Effect.flatMap(kv.keys(namespace), (keys) =>
+      Effect.forEach(keys, (key) => kv.remove(namespace, key), { discard: true })
+    )
+  }
+}
+
+/** Origins allowed to open the web chat: this server as configured and as reached on localhost, plus WIDGET_ORIGINS. */
+const widgetOrigins = (publicUrl: string, port: number, extra: ReadonlyArray<string>) => [
+  new URL(publicUrl).origin,
+  `http://localhost:${port}`,
+  `http://127.0.0.1:${port}`,
+  ...extra
+]
+
+export const PlatformsLive = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const config = yield* ServerConfig
+    const fleet = yield* BotFleet
+    const upgrades = yield* UpgradeRouter
+    const { config: tokens } = yield* ChatTokens
+    const server = yield* HttpServer.HttpServer
+    const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
+
+    const web = yield* WebSocketAdapter.make({
+      bot: WEB_BOT,
+      tokens,
+      allowedOrigins: widgetOrigins(config.publicUrl, port, config.widgetOrigins)
+    })
+    yield* upgrades.mount(WEB_CHAT_PATH, web.handleUpgrade)
+    yield* fleet.add({
+      id: WEB_BOT,
+      deliver: (ref, replies) => web.push(ref.chatId, replies),
+      stats: Effect.succeed(noStats)
+    })
+
+    if (Option.isSome(config.telegram)) {
+      const telegram = yield* TelegramBot.make({
+        id: "telegram",
+        token: config.telegram.value.token,
+        apiRoot: Option.getOrUndefined(config.telegram.value.apiRoot),
+        mode: { _tag: "Polling" }
+      })
+      yield* fleet.add(telegram)
+      yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
+    }
+
+    if (Option.isSome(config.vk)) {
+      const vk = yield* VkBot.make({
+        id: "vk",
+        token: config.vk.value.token,
+        apiBaseUrl: Option.getOrUndefined(config.vk.value.apiBaseUrl),
+        mode: { _tag: "LongPoll" }
+      })
+      yield* fleet.add(vk)
+      yield* Effect.logInfo("VK bot started", { groupId: config.vk.value.groupId })
+    }
+
+    if (config.whatsapp) {
+      const kv = yield* KeyValue
+      const context = yield* Layer.build(
+        WhatsAppAdapter.layer({ bot: "whatsapp", store: keyValueAuthStore(kv, "whatsapp") })
+      )
+      for (const bot of Context.get(context, WhatsAppAdapter.WhatsAppBots).values()) {
+        yield* fleet.add({
+          id: bot.bot,
+          deliver: (ref, replies) =>
+            bot.send(ref.chatId, replies).pipe(Effect.mapError(() => ({ unreachable: false }))),
+          stats: bot.stats
+        })
+      }
+      yield* Effect.logInfo("WhatsApp started: scan the QR code printed above to log in")
+    }
+  })
+)

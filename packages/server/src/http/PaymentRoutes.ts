@@ -1,0 +1,99 @@
+/**
+ * Non-JSON payment routes: the sandbox payment page (`/pay/sandbox/{id}`, a Pay and a Cancel button) and the
+ * provider webhook (`/api/payments/webhook/{provider}`), which reads the raw body to check its signature.
+ */
+import { HttpLayerRouter, HttpServerRequest, HttpServerResponse, UrlParams } from "@effect/platform"
+import { formatRubles, PaymentId, Payments, systemActor } from "@groupbuy/core"
+import { Effect, Layer, Option, Schema } from "effect"
+import { ServerConfig } from "../config/ServerConfig.js"
+import { Deposits } from "../payments/Deposits.js"
+import { SANDBOX, sandboxSigner } from "../payments/SandboxProvider.js"
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
+
+const page = (title: string, body: string, status = 200) =>
+  HttpServerResponse.text(
+    `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+      `<title>${escape(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:3rem auto;` +
+      `padding:0 1rem}button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.5rem}</style></head>` +
+      `<body><h1>${escape(title)}</h1>${body}</body></html>`,
+    {
+      status,
+      contentType: "text/html; charset=utf-8",
+      headers: { "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" }
+    }
+  )
+
+const paymentIdParam = Effect.map(HttpLayerRouter.params, (p) => Schema.decodeUnknownOption(PaymentId)(p["id"]))
+
+const sandboxPage = Effect.gen(function* () {
+  const config = yield* ServerConfig
+  const payments = yield* Payments
+  const signer = sandboxSigner(config.sandboxWebhookSecret)
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const id = yield* paymentIdParam
+  const sig = new URL(request.url, "http://x").searchParams.get("sig") ?? ""
+  if (Option.isNone(id) || !signer.checkPage(id.value, sig)) return page("Ссылка недействительна", "", 404)
+  const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
+  if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
+  const p = payment.value
+  if (p.status !== "PENDING") {
+    return page(p.status === "SUCCEEDED" ? "Платёж уже оплачен" : "Платёж закрыт", `<p>Статус: ${escape(p.status)}</p>`)
+  }
+  return page(
+    "Тестовая оплата",
+    `<p>Пополнение баланса на <b>${escape(formatRubles(p.amount))}</b>.</p>` +
+      `<p>Это песочница: деньги не списываются.</p>` +
+      `<form method="post"><input type="hidden" name="sig" value="${escape(sig)}">` +
+      `<button name="action" value="pay">Оплатить</button><button name="action" value="cancel">Отменить</button></form>`
+  )
+})
+
+const sandboxSubmit = Effect.gen(function* () {
+  const config = yield* ServerConfig
+  const payments = yield* Payments
+  const signer = sandboxSigner(config.sandboxWebhookSecret)
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const id = yield* paymentIdParam
+  const form = yield* request.urlParamsBody.pipe(Effect.orElseSucceed(() => UrlParams.empty))
+  const sig = Option.getOrElse(UrlParams.getFirst(form, "sig"), () => "")
+  const action = Option.getOrElse(UrlParams.getFirst(form, "action"), () => "")
+  if (Option.isNone(id) || !signer.checkPage(id.value, sig)) return page("Ссылка недействительна", "", 404)
+  const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
+  if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
+  if (action === "pay") {
+    const result = yield* payments.succeed(id.value).pipe(Effect.either)
+    return result._tag === "Right"
+      ? page("Оплачено", `<p>Баланс пополнен на ${escape(formatRubles(result.right.payment.amount))}.</p>`)
+      : page("Платёж не прошёл", `<p>${escape(result.left.message)}</p>`, 409)
+  }
+  if (action === "cancel") {
+    const result = yield* payments.cancel(id.value).pipe(Effect.either)
+    return result._tag === "Right"
+      ? page("Платёж отменён", "")
+      : page("Отменить нельзя", `<p>${escape(result.left.message)}</p>`, 409)
+  }
+  return page("Неизвестное действие", "", 400)
+})
+
+const webhook = Effect.gen(function* () {
+  const deposits = yield* Deposits
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const params = yield* HttpLayerRouter.params
+  const body = yield* request.arrayBuffer.pipe(Effect.orElseSucceed(() => new ArrayBuffer(0)))
+  const outcome = yield* deposits
+    .applyWebhook(params["provider"] ?? "", request.headers, new Uint8Array(body))
+    .pipe(Effect.either)
+  if (outcome._tag === "Right") return HttpServerResponse.unsafeJson({ ok: true, events: outcome.right })
+  const e = outcome.left
+  return e._tag === "UnknownProvider"
+    ? HttpServerResponse.unsafeJson({ ok: false, error: `unknown provider ${e.provider}` }, { status: 404 })
+    : HttpServerResponse.unsafeJson({ ok: false, error: e.reason }, { status: 401 })
+})
+
+export const PaymentRoutes = Layer.mergeAll(
+  HttpLayerRouter.add("GET", "/pay/sandbox/:id", sandboxPage),
+  HttpLayerRouter.add("POST", "/pay/sandbox/:id", sandboxSubmit),
+  HttpLayerRouter.add("POST", "/api/payments/webhook/:provider", webhook)
+)

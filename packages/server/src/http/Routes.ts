@@ -1,0 +1,48 @@
+/** Every HTTP route of the server, grouped so that the chat and API roles of a two-server layout can pick theirs. */
+import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
+import { GroupBuyApi } from "@groupbuy/core"
+import { Layer } from "effect"
+import { AdminAuthenticationLive } from "../admin/AdminAuthenticationLive.js"
+import { AuthenticationLive } from "../auth/AuthenticationLive.js"
+import { ChatHubRoute } from "../hub/ChatHub.js"
+import { AdminAuthHandlers, AdminHandlers } from "./handlers/AdminHandlers.js"
+import { AuthHandlers } from "./handlers/AuthHandlers.js"
+import { CategoriesHandlers } from "./handlers/CategoriesHandlers.js"
+import { ChatHandlers } from "./handlers/ChatHandlers.js"
+import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
+import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
+import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
+import { UsersHandlers } from "./handlers/UsersHandlers.js"
+import { HealthRoutes } from "./HealthRoutes.js"
+import { PaymentRoutes } from "./PaymentRoutes.js"
+import { WidgetRoutes } from "./WidgetRoutes.js"
+
+export const HandlersLive = Layer.mergeAll(
+  AuthHandlers,
+  UsersHandlers,
+  ProcurementsHandlers,
+  PaymentsHandlers,
+  ChatHandlers,
+  NotificationsHandlers,
+  CategoriesHandlers,
+  AdminAuthHandlers,
+  AdminHandlers
+)
+
+/** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */
+export const ApiRoutes = HttpLayerRouter.addHttpApi(GroupBuyApi, { openapiPath: "/api/openapi.json" }).pipe(
+  Layer.provide(HandlersLive),
+  Layer.provide(AuthenticationLive),
+  Layer.provide(AdminAuthenticationLive)
+)
+
+/** Interactive documentation (Scalar, served inline: works offline). */
+export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({ api: GroupBuyApi, path: "/api/docs" })
+
+export { ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
+
+/** The API node: API, docs, payments and the widget page. */
+export const ApiNodeRoutes = Layer.mergeAll(ApiRoutes, DocsRoute, HealthRoutes, PaymentRoutes, WidgetRoutes)
+
+/** Everything on one server. */
+export const AllRoutes = Layer.mergeAll(ApiNodeRoutes, ChatHubRoute)

@@ -1,0 +1,238 @@
+/** The admin API: every state-changing action is written to the audit log with the admin and their address. */
+import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import {
+  ADMIN_SESSION_COOKIE,
+  adminSessionSecurity,
+  type Actor,
+  Adjustment,
+  AuditFilter,
+  AuditLog,
+  Categories,
+  Chat,
+  CurrentAdmin,
+  GroupBuyApi,
+  Ledger,
+  MessageFilter,
+  Notifications,
+  PaymentFilter,
+  Payments,
+  ProcurementFilter,
+  Procurements,
+  RecordAudit,
+  systemActor,
+  TransactionFilter,
+  UserFilter,
+  userActor,
+  Users
+} from "@groupbuy/core"
+import { Duration, Effect, Option } from "effect"
+import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
+import { dashboardStats } from "../../admin/Dashboard.js"
+import { ServerConfig } from "../../config/ServerConfig.js"
+import { compact } from "../../internal/Compact.js"
+
+/** The client address of the current request (behind a proxy: the first X-Forwarded-For hop). */
+const clientIp = Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+  const forwarded = request.headers["x-forwarded-for"]?.split(",")[0]?.trim()
+  return forwarded || Option.getOrNull(request.remoteAddress)
+})
+
+const sessionCookie = Effect.map(HttpServerRequest.HttpServerRequest, (r) => r.cookies[ADMIN_SESSION_COOKIE] ?? "")
+
+export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* AdminSessions
+    const audit = yield* AuditLog
+    const config = yield* ServerConfig
+    return handlers.handle("login", ({ payload }) =>
+      Effect.gen(function* () {
+        const ip = yield* clientIp
+        const session = yield* sessions.login(payload.email, payload.password).pipe(
+          Effect.tapError(() =>
+            audit.record(
+              new RecordAudit({
+                actorId: null,
+                actorKind: "admin",
+                action: "admin.login_failed",
+                details: { email: payload.email },
+                ip
+              })
+            )
+          )
+        )
+        yield* HttpApiBuilder.securitySetCookie(adminSessionSecurity, session.token, {
+          httpOnly: true,
+          secure: config.cookieSecure,
+          sameSite: "strict",
+          path: "/api/admin",
+          maxAge: Duration.toSeconds(SESSION_TTL)
+        })
+        yield* audit.record(
+          new RecordAudit({ actorId: session.admin.id, actorKind: "admin", action: "admin.login", ip })
+        )
+        return { admin: session.admin, csrfToken: session.csrfToken }
+      })
+    )
+  })
+)
+
+export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* AdminSessions
+    const auditLog = yield* AuditLog
+    const users = yield* Users
+    const ledger = yield* Ledger
+    const procurements = yield* Procurements
+    const payments = yield* Payments
+    const categories = yield* Categories
+    const chat = yield* Chat
+    const notifications = yield* Notifications
+    const config = yield* ServerConfig
+
+    /** Records what the current admin did. */
+    const audit = (
+      action: string,
+      targetType: string | null,
+      targetId: string | null,
+      details: Record<string, unknown> = {}
+    ) =>
+      Effect.gen(function* () {
+        const admin = yield* CurrentAdmin
+        yield* auditLog.record(
+          new RecordAudit({
+            actorId: admin.id,
+            actorKind: "admin",
+            action,
+            targetType,
+            targetId,
+            details: { ...details, adminEmail: admin.email },
+            ip: yield* clientIp
+          })
+        )
+      })
+
+    /** Admins act in core as their linked user with admin rights, or as the system. */
+    const adminActor = Effect.map(CurrentAdmin, (admin): Actor =>
+      admin.userId !== null ? userActor(admin.userId, true) : systemActor(`admin ${admin.email}`)
+    )
+
+    return handlers
+      .handle("logout", () =>
+        Effect.gen(function* () {
+          yield* sessions.logout(yield* sessionCookie)
+          yield* HttpApiBuilder.securitySetCookie(adminSessionSecurity, "", {
+            httpOnly: true,
+            secure: config.cookieSecure,
+            sameSite: "strict",
+            path: "/api/admin",
+            maxAge: 0
+          })
+          yield* audit("admin.logout", null, null)
+        })
+      )
+      .handle("status", () =>
+        Effect.gen(function* () {
+          const session = yield* sessions.authenticate(yield* sessionCookie)
+          return { admin: session.admin, csrfToken: session.csrfToken }
+        })
+      )
+      .handle("dashboard", () => dashboardStats)
+      .handle("users", ({ urlParams }) => users.list(new UserFilter(compact(urlParams))))
+      .handle("user", ({ path }) =>
+        Effect.gen(function* () {
+          const user = yield* users.get(path.id)
+          const identities = yield* users.identities(path.id)
+          const balance = yield* ledger.balance(path.id)
+          return { user, identities, balance }
+        })
+      )
+      .handle("setUserActive", ({ path, payload }) =>
+        Effect.tap(users.setActive(path.id, payload.value), () =>
+          audit("user.set_active", "user", path.id, { value: payload.value })
+        )
+      )
+      .handle("setUserVerified", ({ path, payload }) =>
+        Effect.tap(users.setVerified(path.id, payload.value), () =>
+          audit("user.set_verified", "user", path.id, { value: payload.value })
+        )
+      )
+      .handle("adjustBalance", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const admin = yield* CurrentAdmin
+          const transaction = yield* ledger.adjust(
+            new Adjustment({
+              userId: path.id,
+              amount: payload.amount,
+              type: "ADJUSTMENT",
+              reason: payload.reason,
+              createdBy: admin.userId
+            })
+          )
+          yield* audit("ledger.adjust", "user", path.id, {
+            amount: payload.amount.toString(),
+            reason: payload.reason,
+            transactionId: transaction.id
+          })
+          return transaction
+        })
+      )
+      .handle("procurements", ({ urlParams }) => procurements.list(new ProcurementFilter(compact(urlParams))))
+      .handle("setProcurementStatus", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const view = yield* procurements.setStatus(yield* adminActor, path.id, payload.status)
+          yield* audit("procurement.set_status", "procurement", path.id, { status: payload.status })
+          return view
+        })
+      )
+      .handle("setProcurementFeatured", ({ path, payload }) =>
+        Effect.tap(procurements.setFeatured(path.id, payload.value), () =>
+          audit("procurement.set_featured", "procurement", path.id, { value: payload.value })
+        )
+      )
+      .handle("procurementParticipants", ({ path }) => procurements.participants(path.id))
+      .handle("payments", ({ urlParams }) => payments.list(new PaymentFilter(compact(urlParams))))
+      .handle("paymentSummary", ({ urlParams }) => payments.summary(urlParams.days ?? 30))
+      .handle("transactions", ({ urlParams }) => ledger.list(new TransactionFilter(compact(urlParams))))
+      .handle("categories", () => categories.tree())
+      .handle("createCategory", ({ payload }) =>
+        Effect.tap(categories.create(payload), (c) =>
+          audit("category.create", "category", c.id, { name: c.name, parentId: c.parentId, icon: c.icon })
+        )
+      )
+      .handle("updateCategory", ({ path, payload }) =>
+        Effect.tap(categories.update(path.id, payload), () =>
+          audit("category.update", "category", path.id, compact({ ...payload }))
+        )
+      )
+      .handle("deleteCategory", ({ path }) =>
+        Effect.tap(categories.remove(path.id), () => audit("category.delete", "category", path.id))
+      )
+      .handle("messages", ({ urlParams }) => chat.list(new MessageFilter(compact(urlParams))))
+      .handle("deleteMessage", ({ path }) =>
+        Effect.gen(function* () {
+          const message = yield* chat.remove(yield* adminActor, path.id).pipe(Effect.catchTag("Forbidden", Effect.die))
+          yield* audit("chat.delete", "chat_message", path.id, { procurementId: message.procurementId })
+          return message
+        })
+      )
+      .handle("restoreMessage", ({ path }) =>
+        Effect.gen(function* () {
+          const message = yield* chat.restore(yield* adminActor, path.id).pipe(Effect.catchTag("Forbidden", Effect.die))
+          yield* audit("chat.restore", "chat_message", path.id, { procurementId: message.procurementId })
+          return message
+        })
+      )
+      .handle("bulkNotification", ({ payload }) =>
+        Effect.gen(function* () {
+          const rows = yield* notifications.createMany("all", {
+            type: "SYSTEM",
+            title: payload.title,
+            body: payload.body
+          })
+          yield* audit("notification.bulk", null, null, { title: payload.title, count: rows.length })
+          return { count: rows.length }
+        })
+      )
+      .handle("audit", ({ urlParams }) => auditLog.list(new AuditFilter(compact(urlParams))))
+  })
+)

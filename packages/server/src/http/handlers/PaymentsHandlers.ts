@@ -1,0 +1,68 @@
+/** `payments` group: deposits for oneself (or for a named user with the service token), status, balance, history. */
+import { HttpApiBuilder } from "@effect/platform"
+import {
+  CurrentPrincipal,
+  GroupBuyApi,
+  InvalidInput,
+  Ledger,
+  PageRequest,
+  PaymentFilter,
+  Payments,
+  systemActor,
+  userActor
+} from "@groupbuy/core"
+import { Effect } from "effect"
+import { actingUser, isTrusted, requireSelfOrTrusted, requireTrusted } from "../../internal/Access.js"
+import { compact } from "../../internal/Compact.js"
+import { Deposits } from "../../payments/Deposits.js"
+
+export const PaymentsHandlers = HttpApiBuilder.group(GroupBuyApi, "payments", (handlers) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const deposits = yield* Deposits
+    const ledger = yield* Ledger
+    return handlers
+      .handle("createDeposit", ({ payload }) =>
+        Effect.gen(function* () {
+          const userId = yield* actingUser("create a deposit", payload.userId)
+          if (payload.provider !== undefined && payload.provider !== deposits.providerName) {
+            return yield* InvalidInput.single(
+              "provider",
+              "provider.unknown",
+              `unknown payment provider; this server uses "${deposits.providerName}"`,
+              `неизвестный платёжный провайдер; этот сервер использует «${deposits.providerName}»`
+            )
+          }
+          return yield* deposits.create(userId, payload.amount, payload.idempotencyKey)
+        })
+      )
+      .handle("get", ({ path }) =>
+        Effect.gen(function* () {
+          const p = yield* CurrentPrincipal
+          const actor = p._tag === "User" ? userActor(p.userId, p.isAdmin) : systemActor(`service ${p.name}`)
+          return yield* payments.get(actor, path.id)
+        })
+      )
+      .handle("list", ({ urlParams }) =>
+        Effect.gen(function* () {
+          const p = yield* CurrentPrincipal
+          const params = compact(urlParams)
+          const userId = isTrusted(p) ? params.userId : yield* actingUser("list payments", params.userId)
+          return yield* payments.list(new PaymentFilter({ ...params, ...(userId ? { userId } : {}) }))
+        })
+      )
+      .handle("refund", ({ path }) => Effect.zipRight(requireTrusted("refund a payment"), deposits.refund(path.id)))
+      .handle("balance", ({ path }) =>
+        Effect.gen(function* () {
+          yield* requireSelfOrTrusted("read a balance", path.id)
+          return { userId: path.id, balance: yield* ledger.balance(path.id) }
+        })
+      )
+      .handle("transactions", ({ path, urlParams }) =>
+        Effect.zipRight(
+          requireSelfOrTrusted("read transactions", path.id),
+          ledger.history(path.id, new PageRequest(compact(urlParams)))
+        )
+      )
+  })
+)

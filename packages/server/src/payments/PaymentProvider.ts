@@ -1,0 +1,48 @@
+/**
+ * A payment provider: how a deposit is paid (a link or transfer instructions), how money goes back, and how the
+ * provider's pushed notifications are verified. Two implementations: the sandbox (default) and Tochka Cyclops.
+ */
+import type { Payment, PaymentId } from "@groupbuy/core"
+import { Context, Data, type Effect } from "effect"
+
+export interface StartedDeposit {
+  /** the provider's id of this payment when it has one now (the sandbox), null when it arrives later (bank) */
+  readonly providerPaymentId: string | null
+  readonly url: string | null
+  readonly instructions: string | null
+}
+
+/** What a verified webhook says happened; applying one twice changes nothing. */
+export type WebhookEvent =
+  | { readonly _tag: "Succeeded"; readonly paymentId: PaymentId }
+  | { readonly _tag: "Cancelled"; readonly paymentId: PaymentId }
+  /** the provider reports a payment by its own id: look it up with the provider and settle it */
+  | { readonly _tag: "Incoming"; readonly providerPaymentId: string }
+
+/** The provider could not be reached or refused the request. */
+export class ProviderError extends Data.TaggedError("ProviderError")<{
+  readonly provider: string
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/** A webhook whose signature (or shape) is not valid; nothing was applied. */
+export class WebhookRejected extends Data.TaggedError("WebhookRejected")<{ readonly reason: string }> {}
+
+export interface PaymentProviderService {
+  readonly name: string
+  readonly startDeposit: (payment: Payment) => Effect.Effect<StartedDeposit, ProviderError>
+  /** Sends a refunded deposit back to the payer (nothing to do for the sandbox). */
+  readonly refund: (payment: Payment) => Effect.Effect<void, ProviderError>
+  readonly verifyWebhook: (
+    headers: Readonly<Record<string, string | undefined>>,
+    body: Uint8Array
+  ) => Effect.Effect<ReadonlyArray<WebhookEvent>, WebhookRejected>
+  /** Settles a payment the provider reported by its own id (bank transfers); credited at most once. */
+  readonly settleIncoming: (providerPaymentId: string) => Effect.Effect<void, ProviderError>
+}
+
+export class PaymentProvider extends Context.Tag("@groupbuy/server/PaymentProvider")<
+  PaymentProvider,
+  PaymentProviderService
+>() {}

@@ -1,0 +1,70 @@
+/**
+ * The sandbox payment provider (default): a deposit links to a local payment page; pressing Pay settles it through
+ * core (credit once, notification through the domain event). It also accepts HMAC-signed webhooks, the way a real
+ * card provider would push `payment.succeeded` / `payment.canceled`.
+ */
+import { PaymentId } from "@groupbuy/core"
+import { Effect, Layer, Redacted, Schema } from "effect"
+import { createHmac, timingSafeEqual } from "node:crypto"
+import { ServerConfig } from "../config/ServerConfig.js"
+import { PaymentProvider, WebhookRejected } from "./PaymentProvider.js"
+
+export const SANDBOX = "sandbox"
+export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature"
+
+const SandboxWebhook = Schema.Struct({
+  event: Schema.Literal("payment.succeeded", "payment.canceled"),
+  paymentId: PaymentId
+})
+
+const hmac = (secret: Redacted.Redacted, data: string | Uint8Array) =>
+  createHmac("sha256", Redacted.value(secret)).update(data).digest()
+
+const sameHex = (expected: Buffer, given: string) => {
+  const buf = Buffer.from(given, "hex")
+  return buf.length === expected.length && timingSafeEqual(buf, expected)
+}
+
+/** Signs and checks the payment page links and sandbox webhooks. */
+export const sandboxSigner = (secret: Redacted.Redacted) => ({
+  /** the `sig` of a payment page link */
+  pageSignature: (paymentId: string) => hmac(secret, `page:${paymentId}`).toString("hex"),
+  checkPage: (paymentId: string, sig: string) => sameHex(hmac(secret, `page:${paymentId}`), sig),
+  /** the signature header of a webhook body */
+  bodySignature: (body: string | Uint8Array) => hmac(secret, body).toString("hex"),
+  checkBody: (body: Uint8Array, sig: string) => sameHex(hmac(secret, body), sig)
+})
+
+export const SandboxProviderLive = Layer.effect(
+  PaymentProvider,
+  Effect.gen(function* () {
+    const config = yield* ServerConfig
+    const signer = sandboxSigner(config.sandboxWebhookSecret)
+    return PaymentProvider.of({
+      name: SANDBOX,
+      startDeposit: (payment) =>
+        Effect.succeed({
+          providerPaymentId: `sandbox-${payment.id}`,
+          url: `${config.publicUrl}/pay/sandbox/${payment.id}?sig=${signer.pageSignature(payment.id)}`,
+          instructions: null
+        }),
+      refund: () => Effect.void,
+      settleIncoming: () => Effect.void,
+      verifyWebhook: (headers, body) =>
+        Effect.gen(function* () {
+          const sig = headers[SANDBOX_SIGNATURE_HEADER]
+          if (sig === undefined || !signer.checkBody(body, sig)) {
+            return yield* new WebhookRejected({ reason: "missing or invalid signature" })
+          }
+          const parsed = yield* Schema.decodeUnknown(Schema.parseJson(SandboxWebhook))(
+            new TextDecoder().decode(body)
+          ).pipe(Effect.mapError(() => new WebhookRejected({ reason: "malformed notification" })))
+          return [
+            parsed.event === "payment.succeeded"
+              ? { _tag: "Succeeded" as const, paymentId: parsed.paymentId }
+              : { _tag: "Cancelled" as const, paymentId: parsed.paymentId }
+          ]
+        })
+    })
+  })
+)

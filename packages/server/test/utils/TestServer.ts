@@ -1,0 +1,70 @@
+/** A whole server (routes + server services) over a core test profile, on a random loopback port. */
+import { HttpApiClient, HttpClient, HttpClientRequest, HttpLayerRouter } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { GroupBuyApi, type UserId } from "@groupbuy/core"
+import { Duration, Effect, Layer, Option, Redacted } from "effect"
+import { randomUUID } from "node:crypto"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { UserTokens } from "../../src/auth/UserTokens.js"
+import { ServerConfig, type ServerSettings } from "../../src/config/ServerConfig.js"
+import { AllRoutes } from "../../src/http/Routes.js"
+import { type EventSink, EventSinkNone } from "../../src/notifications/NotificationDispatcher.js"
+import { ServerServicesLive } from "../../src/ServerServices.js"
+
+export const SERVICE_TOKEN = "test-service-token-0123456789abcdef"
+
+export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSettings => ({
+  port: 0,
+  host: "127.0.0.1",
+  publicUrl: "http://127.0.0.1:0",
+  dataDir: mkdtempSync(join(tmpdir(), "groupbuy-server-")),
+  redisUrl: Option.none(),
+  hubChannel: `groupbuy:test:${randomUUID()}`,
+  jwtSecret: Redacted.make("a-test-jwt-secret-that-is-long-enough-0123456789"),
+  serviceToken: Option.some(Redacted.make(SERVICE_TOKEN)),
+  role: "all",
+  cookieSecure: false,
+  telegram: Option.none(),
+  vk: Option.none(),
+  whatsapp: false,
+  widgetOrigins: [],
+  paymentProvider: "sandbox",
+  sandboxWebhookSecret: Redacted.make("a-sandbox-webhook-secret-0123456789"),
+  tochka: Option.none(),
+  shutdownTimeout: Duration.seconds(5),
+  ...overrides
+})
+
+/**
+ * Routes served on `NodeHttpServer.layerTest` over the given core layer. Fresh: @effect/vitest shares layers between
+ * the suites of a file, and each database profile needs its own handlers.
+ */
+export const TestServer = <E, R>(
+  core: Layer.Layer<any, E, R>,
+  overrides: Partial<ServerSettings> = {},
+  sink: Layer.Layer<EventSink> = EventSinkNone
+) =>
+  Layer.fresh(
+    HttpLayerRouter.serve(AllRoutes, { disableLogger: true, disableListenLog: true }).pipe(
+      Layer.provideMerge(NodeHttpServer.layerTest),
+      Layer.provideMerge(ServerServicesLive),
+      Layer.provideMerge(sink),
+      Layer.provideMerge(core),
+      Layer.provideMerge(Layer.succeed(ServerConfig, testSettings(overrides)))
+    )
+  )
+
+/** An API client that sends `Authorization: Bearer <token>`. */
+export const clientWith = (token: string | undefined, baseUrl?: string) =>
+  HttpApiClient.make(GroupBuyApi, {
+    transformClient: token === undefined ? undefined : HttpClient.mapRequest(HttpClientRequest.bearerToken(token)),
+    ...(baseUrl === undefined ? {} : { baseUrl })
+  })
+
+export const serviceClient = clientWith(SERVICE_TOKEN)
+
+/** A client signed in as the user (a fresh JWT). */
+export const userClient = (userId: UserId, baseUrl?: string) =>
+  Effect.flatMap(UserTokens, (tokens) => Effect.flatMap(tokens.issue(userId), (t) => clientWith(t.token, baseUrl)))

@@ -1,0 +1,22 @@
+import type { Backend, KernelName } from "./Types.js"
+
+/**
+ * Which backend serves each function when WebAssembly loaded, decided from `npm run bench -w @groupbuy/wasm`
+ * (figures in wasm/README.md): wasm wherever it measured faster at 1k, 10k and 100k items. The per-item string
+ * functions stay in JS: crossing into wasm for one short string costs more than the work itself.
+ */
+export const ROUTING: Readonly<Record<KernelName, Backend>> = {
+  batchProcessProcurements: "wasm",
+  searchProcurements: "wasm",
+  sortProcurements: "wasm",
+  aggregateProcurementStats: "wasm",
+  batchProcessMessages: "wasm",
+  searchMessages: "wasm",
+  formatMessageText: "js",
+  validateProcurementForm: "wasm",
+  validatePhone: "js",
+  validateEmail: "js",
+  formatCurrency: "js",
+  getAvatarColor: "js",
+  getInitials: "js"
+}
