@@ -1,17 +1,12 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { type DomainEvent, kopecks, Notifications, PageRequest } from "@groupbuy/core"
+import { type DomainEvent, kopecks, Notifications, PageRequest, UpdateProfile, Users } from "@groupbuy/core"
 import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { sandboxSigner, SANDBOX_SIGNATURE_HEADER } from "../src/payments/SandboxProvider.js"
 import { EventSink } from "../src/notifications/NotificationDispatcher.js"
+import { notificationCatalogues } from "../src/notifications/NotificationTexts.js"
 import { testSettings, TestServer, userClient } from "./utils/TestServer.js"
-
-const [profile] = coreProfiles()
-
-/** Records what the dispatcher forwards for delivery to platforms. */
-const forwarded: Array<DomainEvent> = []
-const RecordingSink = Layer.succeed(EventSink, { onEvent: (e) => Effect.sync(() => void forwarded.push(e)) })
 
 const eventually = <A>(check: Effect.Effect<A>, ok: (a: A) => boolean) =>
   Effect.gen(function* () {
@@ -23,88 +18,153 @@ const eventually = <A>(check: Effect.Effect<A>, ok: (a: A) => boolean) =>
     return yield* Effect.dieMessage("the expected state was never reached")
   })
 
-describe("notifications and payment webhooks", () => {
-  it.layer(TestServer(profile!.layer, {}, RecordingSink), { timeout: "120 seconds" })((it) => {
-    it.effect("status changes and chat messages become notification rows; platform delivery goes to the sink", () =>
-      Effect.gen(function* () {
-        const notifications = yield* Notifications
-        const organizer = yield* insertUser({ role: "organizer" })
-        const buyer = yield* insertUser()
-        const id = yield* insertProcurement(organizer, { title: "Сыр" })
-        yield* insertParticipant(id, buyer)
-        const asOrganizer = yield* userClient(organizer)
-        yield* asOrganizer.procurements.setStatus({ path: { id }, payload: { status: "STOPPED" } })
-        const page = yield* eventually(notifications.list(buyer, new PageRequest({})), (p) =>
-          p.items.some((n) => n.type === "PROCUREMENT_STATUS_UPDATE")
-        )
-        const row = page.items.find((n) => n.type === "PROCUREMENT_STATUS_UPDATE")!
-        assert.strictEqual(row.procurementId, id)
-        assert.include(row.title, "Сыр")
-        yield* eventually(
-          Effect.sync(() => forwarded),
-          (f) => f.some((e) => e._tag === "NotificationCreated" && e.notification.id === row.id)
-        )
+for (const profile of coreProfiles()) {
+  /** Records what the dispatcher forwards for delivery to platforms. */
+  const forwarded: Array<DomainEvent> = []
+  const RecordingSink = Layer.succeed(EventSink, { onEvent: (e) => Effect.sync(() => void forwarded.push(e)) })
 
-        yield* asOrganizer.chat.post({ path: { id }, payload: { text: "Сыр приехал" } })
-        const chatRows = yield* eventually(notifications.list(buyer, new PageRequest({})), (p) =>
-          p.items.some((n) => n.type === "NEW_CHAT_MESSAGE")
-        )
-        assert.isTrue(chatRows.items.some((n) => n.type === "NEW_CHAT_MESSAGE" && n.body === "Сыр приехал"))
-        const own = yield* notifications.list(organizer, new PageRequest({}))
-        assert.isFalse(own.items.some((n) => n.type === "NEW_CHAT_MESSAGE"))
-        // the chat message is relayed by its own event, its notification row is not delivered a second time
-        yield* eventually(
-          Effect.sync(() => forwarded),
-          (f) => f.some((e) => e._tag === "ChatMessagePosted")
-        )
-        assert.isFalse(
-          forwarded.some((e) => e._tag === "NotificationCreated" && e.notification.type === "NEW_CHAT_MESSAGE")
-        )
-
-        const asBuyer = yield* userClient(buyer)
-        const listed = yield* asBuyer.notifications.list({ urlParams: { unreadOnly: true } })
-        assert.isAtLeast(listed.items.length, 2)
-        const marked = yield* asBuyer.notifications.markRead({ payload: { ids: "all" } })
-        assert.strictEqual(marked.changed, listed.total)
-        assert.strictEqual((yield* asBuyer.notifications.unreadCount({ urlParams: {} })).unread, 0)
-      })
-    )
-
-    it.effect("sandbox webhooks need a valid signature; repeats and stale deliveries change nothing twice", () =>
-      Effect.gen(function* () {
-        const buyer = yield* insertUser()
-        const asBuyer = yield* userClient(buyer)
-        const deposit = yield* asBuyer.payments.createDeposit({ payload: { amount: kopecks(70_000) } })
-        const signer = sandboxSigner(testSettings().sandboxWebhookSecret)
-        const http = yield* HttpClient.HttpClient
-        const send = (event: string, signature?: string) => {
-          const body = JSON.stringify({ event, paymentId: deposit.payment.id })
-          return http.execute(
-            HttpClientRequest.post("/api/payments/webhook/sandbox").pipe(
-              HttpClientRequest.setHeader(SANDBOX_SIGNATURE_HEADER, signature ?? signer.bodySignature(body)),
-              HttpClientRequest.bodyText(body, "application/json")
-            )
+  describe(`notifications and payment webhooks (${profile.name})`, () => {
+    it.layer(TestServer(profile.layer, {}, RecordingSink), { timeout: "120 seconds" })((it) => {
+      it.effect("status changes and chat messages become notification rows; platform delivery goes to the sink", () =>
+        Effect.gen(function* () {
+          const notifications = yield* Notifications
+          const organizer = yield* insertUser({ role: "organizer" })
+          const buyer = yield* insertUser()
+          const id = yield* insertProcurement(organizer, { title: "Сыр" })
+          yield* insertParticipant(id, buyer)
+          const asOrganizer = yield* userClient(organizer)
+          yield* asOrganizer.procurements.setStatus({ path: { id }, payload: { status: "STOPPED" } })
+          const page = yield* eventually(notifications.list(buyer, new PageRequest({})), (p) =>
+            p.items.some((n) => n.type === "PROCUREMENT_STATUS_UPDATE")
           )
-        }
-        assert.strictEqual((yield* send("payment.succeeded", "00".repeat(32))).status, 401)
-        assert.strictEqual((yield* asBuyer.payments.balance({ path: { id: buyer } })).balance, 0n)
-        assert.strictEqual((yield* send("payment.succeeded")).status, 200)
-        assert.strictEqual((yield* send("payment.succeeded")).status, 200)
-        // a late "canceled" for a payment that already succeeded changes nothing
-        assert.strictEqual((yield* send("payment.canceled")).status, 200)
-        assert.strictEqual((yield* asBuyer.payments.balance({ path: { id: buyer } })).balance, 70_000n)
-        const status = yield* asBuyer.payments.get({ path: { id: deposit.payment.id } })
-        assert.strictEqual(status.status, "SUCCEEDED")
-        const unknown = yield* http.execute(
-          HttpClientRequest.post("/api/payments/webhook/paypal").pipe(HttpClientRequest.bodyText("{}"))
-        )
-        assert.strictEqual(unknown.status, 404)
-        // the payment-received event went to the platforms
-        yield* eventually(
-          Effect.sync(() => forwarded),
-          (f) => f.some((e) => e._tag === "PaymentSucceeded" && e.paymentId === deposit.payment.id)
-        )
-      })
-    )
+          const row = page.items.find((n) => n.type === "PROCUREMENT_STATUS_UPDATE")!
+          assert.strictEqual(row.procurementId, id)
+          assert.include(row.title, "Сыр")
+          yield* eventually(
+            Effect.sync(() => forwarded),
+            (f) => f.some((e) => e._tag === "NotificationCreated" && e.notification.id === row.id)
+          )
+
+          yield* asOrganizer.chat.post({ path: { id }, payload: { text: "Сыр приехал" } })
+          const chatRows = yield* eventually(notifications.list(buyer, new PageRequest({})), (p) =>
+            p.items.some((n) => n.type === "NEW_CHAT_MESSAGE")
+          )
+          assert.isTrue(chatRows.items.some((n) => n.type === "NEW_CHAT_MESSAGE" && n.body === "Сыр приехал"))
+          const own = yield* notifications.list(organizer, new PageRequest({}))
+          assert.isFalse(own.items.some((n) => n.type === "NEW_CHAT_MESSAGE"))
+          // the chat message is relayed by its own event, its notification row is not delivered a second time
+          yield* eventually(
+            Effect.sync(() => forwarded),
+            (f) => f.some((e) => e._tag === "ChatMessagePosted")
+          )
+          assert.isFalse(
+            forwarded.some((e) => e._tag === "NotificationCreated" && e.notification.type === "NEW_CHAT_MESSAGE")
+          )
+
+          const asBuyer = yield* userClient(buyer)
+          const listed = yield* asBuyer.notifications.list({ urlParams: { unreadOnly: true } })
+          assert.isAtLeast(listed.items.length, 2)
+          const marked = yield* asBuyer.notifications.markRead({ payload: { ids: "all" } })
+          assert.strictEqual(marked.changed, listed.total)
+          assert.strictEqual((yield* asBuyer.notifications.unreadCount({ urlParams: {} })).unread, 0)
+        })
+      )
+
+      it.effect("each recipient gets status changes and payment requests in their own language", () =>
+        Effect.gen(function* () {
+          const notifications = yield* Notifications
+          const users = yield* Users
+          const organizer = yield* insertUser({ role: "organizer" })
+          const english = yield* insertUser()
+          const russian = yield* insertUser()
+          yield* users.update(english, new UpdateProfile({ language: "en" }))
+          const id = yield* insertProcurement(organizer, { title: "Cheese" })
+          yield* insertParticipant(id, english)
+          yield* insertParticipant(id, russian)
+          const asOrganizer = yield* userClient(organizer)
+          yield* asOrganizer.procurements.setStatus({ path: { id }, payload: { status: "STOPPED" } })
+          yield* asOrganizer.procurements.setStatus({ path: { id }, payload: { status: "PAYMENT" } })
+          const rowsOf = (user: typeof english) =>
+            eventually(
+              Effect.map(notifications.list(user, new PageRequest({ limit: 100 })), (page) => page.items),
+              (items) =>
+                items.filter((n) => n.type === "PROCUREMENT_STATUS_UPDATE").length === 2 &&
+                items.some((n) => n.type === "PAYMENT_REQUIRED")
+            )
+          const texts = (
+            items: ReadonlyArray<{ readonly type: string; readonly title: string; readonly body: string }>
+          ) =>
+            items
+              .filter((n) => n.type !== "NEW_CHAT_MESSAGE")
+              .map((n) => `${n.title} | ${n.body}`)
+              .sort()
+
+          assert.deepStrictEqual(texts(yield* rowsOf(english)), [
+            "Please pay for “Cheese” | Amount due: 100\u00a0₽.",
+            "“Cheese”: collection stopped | The status of “Cheese” changed: collecting → collection stopped.",
+            "“Cheese”: payment | The status of “Cheese” changed: collection stopped → payment."
+          ])
+          assert.deepStrictEqual(texts(yield* rowsOf(russian)), [
+            "«Cheese»: оплата | Статус закупки «Cheese» изменился: сбор остановлен → оплата.",
+            "«Cheese»: сбор остановлен | Статус закупки «Cheese» изменился: идёт сбор → сбор остановлен.",
+            "Оплатите участие в «Cheese» | К оплате: 100\u00a0₽."
+          ])
+          // the organizer (Russian by default) shares the bulk status change with the Russian buyer
+          const organizerRows = yield* notifications.list(organizer, new PageRequest({ limit: 100 }))
+          assert.isTrue(organizerRows.items.some((n) => n.title === "«Cheese»: оплата"))
+          assert.isFalse(organizerRows.items.some((n) => n.title.includes("“")))
+        })
+      )
+
+      it.effect("sandbox webhooks need a valid signature; repeats and stale deliveries change nothing twice", () =>
+        Effect.gen(function* () {
+          const buyer = yield* insertUser()
+          const asBuyer = yield* userClient(buyer)
+          const deposit = yield* asBuyer.payments.createDeposit({ payload: { amount: kopecks(70_000) } })
+          const signer = sandboxSigner(testSettings().sandboxWebhookSecret)
+          const http = yield* HttpClient.HttpClient
+          const send = (event: string, signature?: string) => {
+            const body = JSON.stringify({ event, paymentId: deposit.payment.id })
+            return http.execute(
+              HttpClientRequest.post("/api/payments/webhook/sandbox").pipe(
+                HttpClientRequest.setHeader(SANDBOX_SIGNATURE_HEADER, signature ?? signer.bodySignature(body)),
+                HttpClientRequest.bodyText(body, "application/json")
+              )
+            )
+          }
+          assert.strictEqual((yield* send("payment.succeeded", "00".repeat(32))).status, 401)
+          assert.strictEqual((yield* asBuyer.payments.balance({ path: { id: buyer } })).balance, 0n)
+          assert.strictEqual((yield* send("payment.succeeded")).status, 200)
+          assert.strictEqual((yield* send("payment.succeeded")).status, 200)
+          // a late "canceled" for a payment that already succeeded changes nothing
+          assert.strictEqual((yield* send("payment.canceled")).status, 200)
+          assert.strictEqual((yield* asBuyer.payments.balance({ path: { id: buyer } })).balance, 70_000n)
+          const status = yield* asBuyer.payments.get({ path: { id: deposit.payment.id } })
+          assert.strictEqual(status.status, "SUCCEEDED")
+          const unknown = yield* http.execute(
+            HttpClientRequest.post("/api/payments/webhook/paypal").pipe(HttpClientRequest.bodyText("{}"))
+          )
+          assert.strictEqual(unknown.status, 404)
+          // the payment-received event went to the platforms
+          yield* eventually(
+            Effect.sync(() => forwarded),
+            (f) => f.some((e) => e._tag === "PaymentSucceeded" && e.paymentId === deposit.payment.id)
+          )
+        })
+      )
+    })
+  })
+}
+
+describe("notification texts", () => {
+  it("every language has every text with the same placeholders", () => {
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    const { ru, ...others } = notificationCatalogues
+    for (const [language, table] of Object.entries(others)) {
+      assert.deepStrictEqual(Object.keys(table).sort(), Object.keys(ru).sort(), language)
+      for (const [key, text] of Object.entries(ru)) {
+        assert.deepStrictEqual(placeholders(table[key as keyof typeof ru]), placeholders(text), `${language} ${key}`)
+      }
+    }
   })
 })

@@ -1,20 +1,24 @@
 /**
  * Turns the domain events of this instance into notification rows (status changes, payment required, payment
- * received, procurement completed, new chat message) and forwards events to the `EventSink` — the router, which
- * delivers them to each user's most recently used platform through the adapters' outbound queues. Rows reach open
- * web sockets through the hub. Chat messages and received payments are delivered by their own events (the relay and
+ * received, procurement completed, new chat message), each in its recipient's language (`NotificationTexts`), and
+ * forwards events to the `EventSink` — the router, which delivers them to each user's most recently used platform
+ * through the adapters' outbound queues. Rows reach open web sockets through the hub. Chat messages and received payments are delivered by their own events (the relay and
  * the "payment received" message), so their rows are not delivered a second time.
  */
 import {
   Chat,
-  CreateNotification,
+  type CreateNotification,
   type DomainEvent,
   DomainEvents,
   formatRubles,
+  type Language,
   Notifications,
-  type NotificationType
+  type NotificationType,
+  type UserId,
+  Users
 } from "@groupbuy/core"
 import { Context, Effect, Layer, Stream } from "effect"
+import { DEFAULT_LANGUAGE, notificationText, statusText } from "./NotificationTexts.js"
 
 /** Where events go for delivery to platforms (the router's `onEvent`). */
 export class EventSink extends Context.Tag("@groupbuy/server/EventSink")<
@@ -24,71 +28,96 @@ export class EventSink extends Context.Tag("@groupbuy/server/EventSink")<
 
 export const EventSinkNone = Layer.succeed(EventSink, { onEvent: () => Effect.void })
 
-const statusLabel: Record<string, string> = {
-  DRAFT: "черновик",
-  ACTIVE: "идёт сбор",
-  STOPPED: "сбор остановлен",
-  PAYMENT: "оплата",
-  COMPLETED: "завершена",
-  CANCELLED: "отменена"
-}
+/** The recipients grouped by their language, in the given order (Russian when an account cannot be read). */
+const byLanguage = (userIds: ReadonlyArray<UserId>) =>
+  Effect.gen(function* () {
+    const users = yield* Users
+    const languages = yield* Effect.forEach(
+      new Set(userIds),
+      (id) =>
+        users.get(id).pipe(
+          Effect.map((user): readonly [UserId, Language] => [id, user.language]),
+          Effect.orElseSucceed((): readonly [UserId, Language] => [id, DEFAULT_LANGUAGE])
+        ),
+      { concurrency: 8 }
+    )
+    const groups = new Map<Language, Array<UserId>>()
+    for (const [id, language] of languages) groups.set(language, [...(groups.get(language) ?? []), id])
+    return groups
+  })
+
+/** One row per recipient, each in the recipient's language: one INSERT per language. */
+const createLocalized = (
+  userIds: ReadonlyArray<UserId>,
+  content: (language: Language) => Omit<CreateNotification, "userId">
+) =>
+  Effect.gen(function* () {
+    const notifications = yield* Notifications
+    const groups = yield* byLanguage(userIds)
+    yield* Effect.forEach(groups, ([language, ids]) => notifications.createMany(ids, content(language)), {
+      discard: true
+    })
+  })
 
 /** Types delivered by their own event rather than by `NotificationCreated`. */
 const deliveredElsewhere: ReadonlySet<NotificationType> = new Set(["NEW_CHAT_MESSAGE", "PAYMENT_RECEIVED"])
 
 export const dispatch = (event: DomainEvent) =>
   Effect.gen(function* () {
-    const notifications = yield* Notifications
     const chat = yield* Chat
     const sink = yield* EventSink
     switch (event._tag) {
       case "ProcurementStatusChanged": {
-        if (event.audience.length > 0) {
-          yield* notifications.createMany(event.audience, {
+        yield* createLocalized(event.audience, (language) => {
+          const params = {
+            title: event.title,
+            status: statusText(language, event.to),
+            from: statusText(language, event.from),
+            to: statusText(language, event.to)
+          }
+          return {
             type: event.to === "COMPLETED" ? "PROCUREMENT_COMPLETED" : "PROCUREMENT_STATUS_UPDATE",
-            title: `«${event.title}»: ${statusLabel[event.to] ?? event.to}`,
-            body: `Статус закупки «${event.title}» изменился: ${statusLabel[event.from]} → ${statusLabel[event.to]}.`,
+            title: notificationText(language, "statusChanged.title", params),
+            body: notificationText(language, "statusChanged.body", params),
             procurementId: event.procurementId,
             data: { from: event.from, to: event.to, title: event.title }
-          })
-        }
+          }
+        })
         return
       }
-      case "PaymentRequired":
-        yield* notifications.create(
-          new CreateNotification({
-            userId: event.userId,
-            type: "PAYMENT_REQUIRED",
-            title: `Оплатите участие в «${event.title}»`,
-            body: `К оплате: ${formatRubles(event.amount)}.`,
-            procurementId: event.procurementId,
-            data: { amount: event.amount.toString(), title: event.title }
-          })
-        )
+      case "PaymentRequired": {
+        const params = { title: event.title, amount: formatRubles(event.amount) }
+        yield* createLocalized([event.userId], (language) => ({
+          type: "PAYMENT_REQUIRED",
+          title: notificationText(language, "paymentRequired.title", params),
+          body: notificationText(language, "paymentRequired.body", params),
+          procurementId: event.procurementId,
+          data: { amount: event.amount.toString(), title: event.title }
+        }))
         return
-      case "PaymentSucceeded":
-        yield* notifications.create(
-          new CreateNotification({
-            userId: event.userId,
-            type: "PAYMENT_RECEIVED",
-            title: "Платёж получен",
-            body: `Зачислено ${formatRubles(event.amount)}.`,
-            data: { amount: event.amount.toString(), paymentId: event.paymentId }
-          })
-        )
+      }
+      case "PaymentSucceeded": {
+        const params = { amount: formatRubles(event.amount) }
+        yield* createLocalized([event.userId], (language) => ({
+          type: "PAYMENT_RECEIVED",
+          title: notificationText(language, "paymentReceived.title", params),
+          body: notificationText(language, "paymentReceived.body", params),
+          data: { amount: event.amount.toString(), paymentId: event.paymentId }
+        }))
         return yield* sink.onEvent(event)
+      }
       case "ChatMessagePosted": {
         const message = event.message
         const members = yield* chat.members(message.procurementId).pipe(Effect.orElseSucceed(() => []))
         const others = members.filter((m) => m !== message.userId)
-        if (others.length > 0 && message.type !== "SYSTEM") {
-          yield* notifications.createMany(others, {
+        if (message.type !== "SYSTEM") {
+          yield* createLocalized(others, (language) => ({
             type: "NEW_CHAT_MESSAGE",
-            title: "Новое сообщение в чате закупки",
+            title: notificationText(language, "chatMessage.title"),
             body: message.text.slice(0, 200),
             procurementId: message.procurementId,
             data: { messageId: message.id }
-          })
+          }))
         }
         return yield* sink.onEvent(event)
       }
@@ -106,7 +135,7 @@ export const dispatch = (event: DomainEvent) =>
 export const NotificationDispatcherLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const events = yield* DomainEvents
-    const context = yield* Effect.context<Notifications | Chat | EventSink>()
+    const context = yield* Effect.context<Notifications | Chat | Users | EventSink>()
     const stream = yield* events.subscribe
     yield* Stream.runForEach(stream, (event) => Effect.provide(dispatch(event), context)).pipe(Effect.forkScoped)
   })
