@@ -1,37 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { WebSocket } from "ws"
-
-const serverDir = resolve(import.meta.dirname, "..")
-
-/** Runs `src/<script>` like `npm start` does (tsx), in a clean environment. */
-const run = (script: string, args: ReadonlyArray<string>, env: Record<string, string>) => {
-  const child = spawn(process.execPath, ["--import", "tsx", `src/${script}`, ...args], {
-    cwd: serverDir,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-  let output = ""
-  child.stdout.on("data", (d) => (output += String(d)))
-  child.stderr.on("data", (d) => (output += String(d)))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal }))
-  )
-  return { child, exited, output: () => output }
-}
-
-const waitFor = async <A>(what: string, get: () => A | undefined, output: () => string, ms = 150_000) => {
-  const started = Date.now()
-  for (;;) {
-    const value = get()
-    if (value !== undefined) return value
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}:\n${output()}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+import { run, waitFor } from "./utils/Spawn.js"
 
 describe("start-up", () => {
   it("a configuration error names the variable and exits with status 1", { timeout: 120_000 }, async () => {
