@@ -7,9 +7,8 @@ export const MAX_DATE_MS: f64 = 8.64e15
 
 /** Procurement amounts and counts: NaN and negatives become 0, the rest is truncated and capped at 2^53 - 1. */
 export function amount(x: f64): f64 {
-  if (!(x > 0)) return 0
-  if (x > MAX_SAFE) return MAX_SAFE
-  return Math.trunc(x)
+  // Branch-free: NaN and x <= 0 select 0 (x > 0 is false for NaN), then f64.min caps and trunc truncates.
+  return Math.trunc(Math.min(x > 0 ? x : 0, MAX_SAFE))
 }
 
 /** Signed kopecks for formatCurrency: NaN becomes 0, the rest is truncated and clamped to ±(2^53 - 1). */

@@ -14,7 +14,7 @@ export { validateEmail, validateForm, validatePhone } from "./validate"
 
 /** Bumped whenever an export changes shape, so a stale build is refused by the loader. */
 export function abiVersion(): i32 {
-  return 3
+  return 4
 }
 
 /** Replaces lone surrogates with U+FFFD in each of `count` strings of a block (pairs never span two strings). */

@@ -1,6 +1,6 @@
 // Procurement kernels: batch processing, sorting, aggregation and search over columns packed by src/WasmBackend.ts.
 import { heapAlloc } from "./heap"
-import { amount, DAY_MS, putMoney, validDate } from "./format"
+import { amount, DAY_MS, MAX_DATE_MS, putMoney, validDate } from "./format"
 import { mergeSort, radixSortColumns } from "./sort"
 import {
   compareUnits,
@@ -76,6 +76,10 @@ const FIELD_DEADLINE: u32 = 3
 const FIELD_CREATED: u32 = 4
 const FIELD_STATUS: u32 = 5
 const FIELD_PROGRESS: u32 = 6
+const FIELD_TITLE: u32 = 7
+const FIELD_CATEGORY: u32 = 9
+/** A key given as u32 dictionary ids (a) and a u32 rank per dictionary entry (b): the city, sorted numerically. */
+const FIELD_RANK: u32 = 10
 
 let sortKeys: i32 = 0
 let sortKind: usize = 0 // u32 per key: 0 numeric, 1 text
@@ -113,8 +117,9 @@ function compareProcurements(a: u32, b: u32): i32 {
 
 /**
  * Sort keys: u32 quadruples [field, desc, a, b]. Numeric fields pass their column in a (f64, or u8 for status;
- * progress passes target in a and collected in b); text fields (field >= 7) pass UTF-16 units in a and unit
- * offsets in b. Returns a pointer to n u32 indices in sorted order.
+ * progress passes target in a and collected in b); text fields (title 7, category 9) pass UTF-16 units in a and
+ * unit offsets in b; a rank key (10, the city) passes u32 dictionary ids in a and a u32 rank per dictionary entry
+ * in b (the caller guarantees every id is in range). Returns a pointer to n u32 indices in sorted order.
  */
 export function sortProcurements(n: i32, keyCount: i32, keys: usize): usize {
   sortKeys = keyCount
@@ -129,7 +134,7 @@ export function sortProcurements(n: i32, keyCount: i32, keys: usize): usize {
     const b = <usize>load<u32>(q, 12)
     const ko = (<usize>k) << 2
     store<u32>(sortDesc + ko, load<u32>(q, 4))
-    if (field > FIELD_PROGRESS) {
+    if (field >= FIELD_TITLE && field <= FIELD_CATEGORY) {
       store<u32>(sortKind + ko, 1)
       foldInPlace(a, strAt(a, b, <usize>n))
       store<u32>(sortA + ko, <u32>a)
@@ -148,6 +153,8 @@ export function sortProcurements(n: i32, keyCount: i32, keys: usize): usize {
       } else if (field == FIELD_STATUS) {
         const s = <u32>load<u8>(a + <usize>i)
         v = s < STATUS_COUNT ? <f64>s : NaN
+      } else if (field == FIELD_RANK) {
+        v = <f64>load<u32>(b + ((<usize>load<u32>(a + ((<usize>i) << 2))) << 2))
       } else {
         const t = amount(load<f64>(a + o))
         v = t > 0 ? Math.floor((amount(load<f64>(b + o)) * 1000) / t) / 10 : 0
@@ -175,11 +182,13 @@ export function sortProcurements(n: i32, keyCount: i32, keys: usize): usize {
 
 let groupKeyStart: usize = 0
 let groupKeyLen: usize = 0
-let groupCount: usize = 0
+let groupRecords: usize = 0
+
+const RECORD: usize = 48
 
 function compareGroups(a: u32, b: u32): i32 {
-  const ca = load<u32>(groupCount + ((<usize>a) << 2))
-  const cb = load<u32>(groupCount + ((<usize>b) << 2))
+  const ca = load<u32>(groupRecords + <usize>a * RECORD, 4)
+  const cb = load<u32>(groupRecords + <usize>b * RECORD, 4)
   if (ca != cb) return ca > cb ? -1 : 1
   const c = compareUnits(
     <usize>load<u32>(groupKeyStart + ((<usize>a) << 2)),
@@ -192,12 +201,14 @@ function compareGroups(a: u32, b: u32): i32 {
 }
 
 /**
- * Counts by status, totals (as 32-bit high/low halves summed in u64, so any number of safe amounts adds up
- * exactly), overdue active procurements and per-city figures grouped by the folded, trimmed city name.
- * Cities arrive dictionary-encoded: item i has city cityIds[i], an index into a block of cityCount strings.
+ * Counts by status, totals, overdue active procurements and per-city figures grouped by the folded, trimmed
+ * city name. Amounts are summed in u64 with a count of wrap-arounds (carry), so any number of safe amounts adds
+ * up exactly: the total is carry * 2^64 + sum.
+ * Cities arrive dictionary-encoded: item i has city cityIds[i], an index into a block of cityCount strings; an
+ * index outside it makes the kernel return 0 (no header).
  * Header u32: [counts x7 (6 statuses + unknown), overdue, groups, groupRecords*, totals*]; totals are u64
- * [targetHigh, targetLow, collectedHigh, collectedLow]; a group record is 48 bytes:
- * u32 firstIndex, count, active, 0, then u64 targetHigh, targetLow, collectedHigh, collectedLow.
+ * [targetSum, targetCarry, collectedSum, collectedCarry]; a group record is 48 bytes:
+ * u32 firstIndex, count, active, 0, then u64 targetSum, targetCarry, collectedSum, collectedCarry.
  */
 export function aggregateProcurements(
   n: i32,
@@ -214,7 +225,6 @@ export function aggregateProcurements(
   const header = heapAlloc(11 << 2)
   memory.fill(header, 0, 11 << 2)
   const totals = heapAlloc(32)
-  memory.fill(totals, 0, 32)
   foldInPlace(cityUnits, strAt(cityUnits, cityOffsets, <usize>cityCount))
   let capacity: usize = 16
   while (capacity < (<usize>cityCount) << 1) capacity <<= 1
@@ -223,9 +233,9 @@ export function aggregateProcurements(
   const maxGroups: usize = cityCount > 0 ? <usize>cityCount : 1
   groupKeyStart = heapAlloc(maxGroups << 2)
   groupKeyLen = heapAlloc(maxGroups << 2)
-  groupCount = heapAlloc(maxGroups << 2)
-  const records = heapAlloc(maxGroups * 48)
-  const cityGroup = heapAlloc(maxGroups << 2)
+  const records = heapAlloc(maxGroups * RECORD)
+  groupRecords = records
+  const cityRecord = heapAlloc(maxGroups << 2)
   let groups: u32 = 0
   for (let u = 0; u < cityCount; u++) {
     const ks = trim(strAt(cityUnits, cityOffsets, <usize>u), strAt(cityUnits, cityOffsets, <usize>u + 1))
@@ -239,8 +249,7 @@ export function aggregateProcurements(
         store<u32>(table + (slot << 2), g + 1)
         store<u32>(groupKeyStart + ((<usize>g) << 2), <u32>ks)
         store<u32>(groupKeyLen + ((<usize>g) << 2), <u32>kl)
-        store<u32>(groupCount + ((<usize>g) << 2), 0)
-        memory.fill(records + <usize>g * 48, 0, 48)
+        memory.fill(records + <usize>g * RECORD, 0, RECORD)
         break
       }
       const e = entry - 1
@@ -253,62 +262,61 @@ export function aggregateProcurements(
       }
       slot = (slot + 1) & (capacity - 1)
     }
-    store<u32>(cityGroup + ((<usize>u) << 2), g)
+    // Items go straight from their city id to their group's record.
+    store<u32>(cityRecord + ((<usize>u) << 2), <u32>(records + <usize>g * RECORD))
   }
   let overdue: u32 = 0
-  let tHi: u64 = 0
-  let tLo: u64 = 0
-  let cHi: u64 = 0
-  let cLo: u64 = 0
+  let tSum: u64 = 0
+  let tCarry: u64 = 0
+  let cSum: u64 = 0
+  let cCarry: u64 = 0
   for (let i = 0; i < n; i++) {
     const o = (<usize>i) << 3
     const s = <u32>load<u8>(status + <usize>i)
-    const sc = s < STATUS_COUNT ? s : STATUS_COUNT
-    store<u32>(header + ((<usize>sc) << 2), load<u32>(header + ((<usize>sc) << 2)) + 1)
+    const sc: usize = s < STATUS_COUNT ? <usize>s : <usize>STATUS_COUNT
+    store<u32>(header + (sc << 2), load<u32>(header + (sc << 2)) + 1)
     const d = load<f64>(deadline + o)
-    if (s == ACTIVE && validDate(d) && d <= now) overdue++
+    const active = <u32>(s == ACTIVE)
+    overdue += active & (<u32>(d >= -MAX_DATE_MS)) & (<u32>(d <= MAX_DATE_MS)) & (<u32>(d <= now))
     const t = <u64>amount(load<f64>(target + o))
     const c = <u64>amount(load<f64>(collected + o))
-    const th = t >> 32
-    const tl = t & 0xffffffff
-    const ch = c >> 32
-    const cl = c & 0xffffffff
-    tHi += th
-    tLo += tl
-    cHi += ch
-    cLo += cl
-    const g = load<u32>(cityGroup + ((<usize>load<u32>(cityIds + ((<usize>i) << 2))) << 2))
-    const r = records + <usize>g * 48
-    const gc = groupCount + ((<usize>g) << 2)
-    const count = load<u32>(gc)
+    tSum += t
+    tCarry += <u64>(tSum < t)
+    cSum += c
+    cCarry += <u64>(cSum < c)
+    const id = load<u32>(cityIds + ((<usize>i) << 2))
+    if (id >= <u32>cityCount) return 0
+    const r = <usize>load<u32>(cityRecord + ((<usize>id) << 2))
+    const count = load<u32>(r, 4)
     if (count == 0) store<u32>(r, <u32>i)
-    store<u32>(gc, count + 1)
     store<u32>(r, count + 1, 4)
-    if (s == ACTIVE) store<u32>(r, load<u32>(r, 8) + 1, 8)
-    store<u64>(r, load<u64>(r, 16) + th, 16)
-    store<u64>(r, load<u64>(r, 24) + tl, 24)
-    store<u64>(r, load<u64>(r, 32) + ch, 32)
-    store<u64>(r, load<u64>(r, 40) + cl, 40)
+    store<u32>(r, load<u32>(r, 8) + active, 8)
+    const rt = load<u64>(r, 16) + t
+    store<u64>(r, rt, 16)
+    store<u64>(r, load<u64>(r, 24) + <u64>(rt < t), 24)
+    const rc = load<u64>(r, 32) + c
+    store<u64>(r, rc, 32)
+    store<u64>(r, load<u64>(r, 40) + <u64>(rc < c), 40)
   }
   // Spellings that fold to one name share a group; groups no item used (n = 0) are dropped by the count sort.
   const order = heapAlloc((<usize>groups) << 2)
   const tmp = heapAlloc((<usize>groups) << 2)
   let used: u32 = 0
   for (let g: u32 = 0; g < groups; g++) {
-    if (load<u32>(groupCount + ((<usize>g) << 2)) > 0) {
+    if (load<u32>(records + <usize>g * RECORD, 4) > 0) {
       store<u32>(order + ((<usize>used) << 2), g)
       used++
     }
   }
   mergeSort(order, tmp, <i32>used, compareGroups)
-  const sorted = heapAlloc(<usize>used * 48)
+  const sorted = heapAlloc(<usize>used * RECORD)
   for (let g: u32 = 0; g < used; g++) {
-    memory.copy(sorted + <usize>g * 48, records + <usize>load<u32>(order + ((<usize>g) << 2)) * 48, 48)
+    memory.copy(sorted + <usize>g * RECORD, records + <usize>load<u32>(order + ((<usize>g) << 2)) * RECORD, RECORD)
   }
-  store<u64>(totals, tHi)
-  store<u64>(totals, tLo, 8)
-  store<u64>(totals, cHi, 16)
-  store<u64>(totals, cLo, 24)
+  store<u64>(totals, tSum)
+  store<u64>(totals, tCarry, 8)
+  store<u64>(totals, cSum, 16)
+  store<u64>(totals, cCarry, 24)
   store<u32>(header, overdue, 28)
   store<u32>(header, used, 32)
   store<u32>(header, <u32>sorted, 36)

@@ -4,6 +4,9 @@ export const PROCUREMENT_STATUSES = ["DRAFT", "ACTIVE", "STOPPED", "PAYMENT", "C
 
 export type ProcurementStatus = (typeof PROCUREMENT_STATUSES)[number]
 
+/** The status code of a status that is not one of PROCUREMENT_STATUSES (the others are their index, 0..5). */
+export const UNKNOWN_STATUS = 255
+
 export interface Procurement {
   readonly id: string
   readonly title: string
@@ -20,6 +23,37 @@ export interface Procurement {
   readonly deadline: number
   /** Epoch milliseconds. */
   readonly createdAt: number
+}
+
+/**
+ * A procurement list in columnar form, built once per list with toProcurementColumns(items) and then passed to
+ * the `...Columns` kernels as often as needed (entry i of every column belongs to item i). The numbers are the
+ * items' values as given: the kernels apply the same rules (NaN, negatives, huge values, invalid dates) as the
+ * object API, so both forms give identical results. Plain typed arrays owned by the caller: they work with either
+ * backend and can be posted to a worker.
+ */
+export interface ProcurementColumns {
+  /** The number of procurements; every column has this length. */
+  readonly length: number
+  /** The index of the status in PROCUREMENT_STATUSES (0..5), or UNKNOWN_STATUS (any code above 5 counts as unknown). */
+  readonly status: Uint8Array
+  readonly targetAmount: Float64Array
+  readonly collectedAmount: Float64Array
+  readonly participantCount: Float64Array
+  readonly deadline: Float64Array
+  readonly createdAt: Float64Array
+  /** The city of each procurement as an index into `cities`. */
+  readonly city: Uint32Array
+  /** The dictionary of the city column: each distinct city value once, in order of first occurrence, as written. */
+  readonly cities: ReadonlyArray<string>
+}
+
+/** The fields sortProcurementsColumns can sort by: every SortField except the free-text title and category. */
+export type ColumnSortField = Exclude<SortField, "title" | "category">
+
+export interface ColumnSortKey {
+  readonly field: ColumnSortField
+  readonly direction?: "asc" | "desc"
 }
 
 /** Columnar result of batchProcessProcurements: entry i belongs to items[i]. */
@@ -169,6 +203,12 @@ export interface KernelFunctions {
   searchProcurements(items: ReadonlyArray<Procurement>, query: string, options?: SearchOptions): Array<SearchHit>
   sortProcurements<T extends Procurement>(items: ReadonlyArray<T>, keys: ReadonlyArray<SortKey>): Array<T>
   aggregateProcurementStats(items: ReadonlyArray<Procurement>, now: number): ProcurementStats
+  /** batchProcessProcurements over prepared columns (reads targetAmount, collectedAmount, deadline). */
+  batchProcessProcurementsColumns(columns: ProcurementColumns, now: number): ProcessedProcurements
+  /** sortProcurements over prepared columns: the item indices in sorted order. */
+  sortProcurementsColumns(columns: ProcurementColumns, keys: ReadonlyArray<ColumnSortKey>): Uint32Array
+  /** aggregateProcurementStats over prepared columns (reads status, amounts, deadline, city). */
+  aggregateProcurementStatsColumns(columns: ProcurementColumns, now: number): ProcurementStats
   batchProcessMessages(messages: ReadonlyArray<ChatMessage>, options?: MessageOptions): ProcessedMessages
   searchMessages(messages: ReadonlyArray<ChatMessage>, query: string): Array<number>
   formatMessageText(text: string): string
@@ -186,6 +226,9 @@ export const KERNEL_NAMES = [
   "searchProcurements",
   "sortProcurements",
   "aggregateProcurementStats",
+  "batchProcessProcurementsColumns",
+  "sortProcurementsColumns",
+  "aggregateProcurementStatsColumns",
   "batchProcessMessages",
   "searchMessages",
   "formatMessageText",

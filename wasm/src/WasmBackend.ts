@@ -5,8 +5,19 @@
  * UTF-16 is what JavaScript strings are made of, so in Node both directions are a memory copy (Buffer's utf16le).
  * The heap is reset at the start of every call, so memory never grows past the largest batch.
  */
-import { requireArray } from "./JsBackend.js"
-import { formatBigMoney, toBig } from "./internal/Format.js"
+import {
+  checkColumnSortKeys,
+  cityIdError,
+  columnWidth,
+  dictionaryRanks,
+  packColumns,
+  requireArray,
+  requireCityIds,
+  requireColumns,
+  sortColumnsNeeded
+} from "./Columns.js"
+import type { ColumnName, ColumnTargets } from "./Columns.js"
+import { formatBigMoney } from "./internal/Format.js"
 import {
   AVATAR_PALETTE,
   checkSortKeys,
@@ -16,25 +27,30 @@ import {
   phoneResult,
   requireNow,
   searchLimit,
-  statusCode,
   statusCounts,
   tzOffset
 } from "./internal/Shared.js"
+import type { CheckedKey } from "./internal/Shared.js"
 import { text, trimSpaces } from "./internal/Text.js"
 import type {
   ChatMessage,
   CityStats,
+  ColumnSortKey,
   KernelFunctions,
   ProcessedMessages,
   ProcessedProcurements,
   Procurement,
+  ProcurementColumns,
   ProcurementStats,
   SearchHit,
   SortKey
 } from "./Types.js"
 
 /** The ABI this bridge speaks; assembly/index.ts abiVersion() must return it. */
-export const ABI_VERSION = 3
+export const ABI_VERSION = 4
+
+/** The sort kernel's code for a key given as u32 dictionary ids plus a u32 rank per dictionary entry (the city). */
+const FIELD_CITY_RANK = 10
 
 type Ptr = number
 
@@ -239,6 +255,9 @@ class Bridge {
   }
 }
 
+/** A kernel total: a u64 sum and the number of times it wrapped around. */
+const wide = (sum: bigint, carry: bigint): bigint => (carry << 64n) + sum
+
 /** Splits `all` at `ends` (cumulative UTF-16 offsets, `stride` strings per item) into `stride` columns. */
 const columns = (all: string, ends: Uint32Array, start: number, n: number, stride: number): Array<Array<string>> => {
   const out: Array<Array<string>> = []
@@ -264,23 +283,49 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     return b.views()
   }
 
-  const batchProcessProcurements = (items: ReadonlyArray<Procurement>, now: number): ProcessedProcurements => {
-    requireArray(items, "batchProcessProcurements")
-    requireNow(now, "batchProcessProcurements")
+  type ColumnPointers = Partial<Record<ColumnName, Ptr>>
+
+  /** Packs the named columns of `items` straight into wasm memory in one pass; returns the city dictionary. */
+  const packInto = (items: ReadonlyArray<Procurement>, names: ReadonlyArray<ColumnName>) => {
     const n = items.length
-    begin()
-    const target = b.alloc(n * 8)
-    const collected = b.alloc(n * 8)
-    const deadline = b.alloc(n * 8)
-    const f = b.f64
-    const [to, co, dl] = [target >>> 3, collected >>> 3, deadline >>> 3]
-    for (let i = 0; i < n; i++) {
-      const it = items[i]!
-      f[to + i] = it.targetAmount
-      f[co + i] = it.collectedAmount
-      f[dl + i] = it.deadline
+    const ptrs: ColumnPointers = {}
+    for (const name of names) ptrs[name] = b.alloc(n * columnWidth(name))
+    // Views only after the last allocation: growing the memory detaches views made before it.
+    const buffer = x.memory.buffer
+    const targets: { -readonly [K in ColumnName]?: ColumnTargets[K] } = {}
+    for (const name of names) {
+      const p = ptrs[name]!
+      if (name === "status") targets.status = new Uint8Array(buffer, p, n)
+      else if (name === "city") targets.city = new Uint32Array(buffer, p, n)
+      else targets[name] = new Float64Array(buffer, p, n)
     }
-    const h = x.processProcurements(n, target, collected, deadline, now)
+    return { ptrs, cities: packColumns(items, targets) }
+  }
+
+  /** Copies the named columns into wasm memory (one memcpy each). */
+  const copyIn = (columns: ProcurementColumns, names: ReadonlyArray<ColumnName>): ColumnPointers => {
+    const ptrs: ColumnPointers = {}
+    for (const name of names) {
+      const column = columns[name]
+      const p = b.alloc(column.byteLength)
+      if (column instanceof Float64Array) b.f64.set(column, p >>> 3)
+      else if (column instanceof Uint32Array) b.u32.set(column, p >>> 2)
+      else b.u8.set(column, p)
+      ptrs[name] = p
+    }
+    return ptrs
+  }
+
+  const copyU32 = (values: Uint32Array): Ptr => {
+    const p = b.alloc(values.byteLength)
+    b.u32.set(values, p >>> 2)
+    return p
+  }
+
+  const PROCESS_COLUMNS: ReadonlyArray<ColumnName> = ["targetAmount", "collectedAmount", "deadline"]
+
+  const processRun = (n: number, ptrs: ColumnPointers, now: number): ProcessedProcurements => {
+    const h = x.processProcurements(n, ptrs.targetAmount!, ptrs.collectedAmount!, ptrs.deadline!, now)
     b.views()
     const progressPercent = b.f64.slice(b.header(h, 0) >>> 3, (b.header(h, 0) >>> 3) + n)
     const remainingAmount = b.f64.slice(b.header(h, 1) >>> 3, (b.header(h, 1) >>> 3) + n)
@@ -295,6 +340,20 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
       formattedCollected: formattedCollected!,
       formattedRemaining: formattedRemaining!
     }
+  }
+
+  const batchProcessProcurements = (items: ReadonlyArray<Procurement>, now: number): ProcessedProcurements => {
+    requireArray(items, "batchProcessProcurements")
+    requireNow(now, "batchProcessProcurements")
+    begin()
+    return processRun(items.length, packInto(items, PROCESS_COLUMNS).ptrs, now)
+  }
+
+  const batchProcessProcurementsColumns = (columns: ProcurementColumns, now: number): ProcessedProcurements => {
+    const n = requireColumns(columns, "batchProcessProcurementsColumns")
+    requireNow(now, "batchProcessProcurementsColumns")
+    begin()
+    return processRun(n, copyIn(columns, PROCESS_COLUMNS), now)
   }
 
   const searchProcurements = (
@@ -322,103 +381,100 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     return hits
   }
 
+  /**
+   * Runs the sort kernel over columns already in memory (city keys as dictionary ids plus the rank of each entry,
+   * title/category as text blocks); returns the pointer of the n sorted indices.
+   */
+  const sortRun = (
+    n: number,
+    checked: ReadonlyArray<CheckedKey>,
+    ptrs: ColumnPointers,
+    ranks: Ptr,
+    text: (field: "title" | "category") => StringBlock
+  ): Ptr => {
+    const quads: Array<number> = []
+    for (const key of checked) {
+      const desc = key.desc ? 1 : 0
+      const field = key.field
+      if (field === "title" || field === "category") {
+        const block = text(field)
+        quads.push(key.code, desc, block.units, block.offsets)
+      } else if (field === "city") quads.push(FIELD_CITY_RANK, desc, ptrs.city!, ranks)
+      else if (field === "progress") quads.push(key.code, desc, ptrs.targetAmount!, ptrs.collectedAmount!)
+      else quads.push(key.code, desc, ptrs[field]!, 0)
+    }
+    const keysPtr = b.alloc(quads.length * 4)
+    b.u32.set(quads, keysPtr >>> 2)
+    const order = x.sortProcurements(n, checked.length, keysPtr)
+    b.views()
+    return order
+  }
+
   const sortProcurements = <T extends Procurement>(items: ReadonlyArray<T>, keys: ReadonlyArray<SortKey>): Array<T> => {
     requireArray(items, "sortProcurements")
     const checked = checkSortKeys(keys)
     const n = items.length
     begin()
-    const quads: Array<number> = []
-    for (const key of checked) {
-      let a = 0
-      let c = 0
-      if (key.code >= 7) {
-        const field = key.field as "title" | "city" | "category"
-        const block = b.strings(n, (i) => items[i]![field])
-        a = block.units
-        c = block.offsets
-      } else if (key.field === "status") {
-        a = b.alloc(n)
-        for (let i = 0; i < n; i++) b.u8[a + i] = statusCode(items[i]!.status)
-      } else if (key.field === "progress") {
-        a = b.column(items, (it) => it.targetAmount)
-        c = b.column(items, (it) => it.collectedAmount)
-      } else {
-        const field = key.field as "targetAmount" | "collectedAmount" | "participantCount" | "deadline" | "createdAt"
-        a = b.column(items, (it) => it[field])
-      }
-      quads.push(key.code, key.desc ? 1 : 0, a, c)
-    }
-    const keysPtr = b.alloc(quads.length * 4)
-    b.u32.set(quads, keysPtr >>> 2)
-    const order = x.sortProcurements(n, checked.length, keysPtr) >>> 2
-    b.views()
+    const { ptrs, cities } = packInto(items, sortColumnsNeeded(checked))
+    const ranks = ptrs.city !== undefined ? copyU32(dictionaryRanks(cities)) : 0
+    const order = sortRun(n, checked, ptrs, ranks, (field) => b.strings(n, (i) => items[i]![field])) >>> 2
     const out = new Array<T>(n)
     const u32 = b.u32
     for (let i = 0; i < n; i++) out[i] = items[u32[order + i]!]!
     return out
   }
 
-  const aggregateProcurementStats = (items: ReadonlyArray<Procurement>, now: number): ProcurementStats => {
-    requireArray(items, "aggregateProcurementStats")
-    requireNow(now, "aggregateProcurementStats")
-    const n = items.length
+  const sortProcurementsColumns = (columns: ProcurementColumns, keys: ReadonlyArray<ColumnSortKey>): Uint32Array => {
+    const n = requireColumns(columns, "sortProcurementsColumns")
+    const checked = checkColumnSortKeys(keys)
+    const names = sortColumnsNeeded(checked)
+    if (names.includes("city")) requireCityIds(columns, "sortProcurementsColumns")
     begin()
-    // One pass over the objects fills every column; the city column is dictionary-encoded (ids per item, each
-    // distinct value crosses the boundary once).
-    const status = b.alloc(n)
-    const target = b.alloc(n * 8)
-    const collected = b.alloc(n * 8)
-    const deadline = b.alloc(n * 8)
-    const ids = b.alloc(n * 4)
-    const { u8, u32, f64 } = b
-    const [to, co, dl, io] = [target >>> 3, collected >>> 3, deadline >>> 3, ids >>> 2]
-    const dictionary = new Map<unknown, number>()
-    const distinct: Array<unknown> = []
-    for (let i = 0; i < n; i++) {
-      const it = items[i]!
-      u8[status + i] = statusCode(it.status)
-      f64[to + i] = it.targetAmount
-      f64[co + i] = it.collectedAmount
-      f64[dl + i] = it.deadline
-      const city = it.city
-      let id = dictionary.get(city)
-      if (id === undefined) {
-        id = distinct.length
-        dictionary.set(city, id)
-        distinct.push(city)
-      }
-      u32[io + i] = id
-    }
-    const cities = b.strings(distinct.length, (i) => distinct[i])
+    const ptrs = copyIn(columns, names)
+    const ranks = ptrs.city !== undefined ? copyU32(dictionaryRanks(columns.cities)) : 0
+    const order = sortRun(n, checked, ptrs, ranks, () => {
+      throw new TypeError("sortProcurementsColumns: no text columns")
+    })
+    return b.u32.slice(order >>> 2, (order >>> 2) + n)
+  }
+
+  const AGGREGATE_COLUMNS: ReadonlyArray<ColumnName> = ["status", "targetAmount", "collectedAmount", "deadline", "city"]
+
+  const aggregateRun = (n: number, ptrs: ColumnPointers, cities: ReadonlyArray<unknown>, now: number, fn: string) => {
+    // Each distinct city crosses the boundary once.
+    const dictionary = b.strings(cities.length, (i) => cities[i])
+    const ids = ptrs.city!
     const h = x.aggregateProcurements(
       n,
-      status,
-      target,
-      collected,
-      deadline,
+      ptrs.status!,
+      ptrs.targetAmount!,
+      ptrs.collectedAmount!,
+      ptrs.deadline!,
       now,
       ids,
-      distinct.length,
-      cities.units,
-      cities.offsets
+      cities.length,
+      dictionary.units,
+      dictionary.offsets
     )
+    if (h === 0) throw cityIdError(fn, cities.length)
     b.views()
     const counts = b.u32.slice(h >>> 2, (h >>> 2) + 7)
     const groups = b.header(h, 8)
     const records = b.header(h, 9)
     const totals = b.header(h, 10) >>> 3
-    const u64 = b.u64
+    const { u32, u64 } = b
     const list = new Array<CityStats>(groups)
     for (let g = 0; g < groups; g++) {
       const r = records + g * 48
       const w = r >>> 2
       const q = r >>> 3
       list[g] = {
-        city: trimSpaces(text(items[b.u32[w]!]!.city)),
-        count: b.u32[w + 1]!,
-        active: b.u32[w + 2]!,
-        totalTarget: toBig(u64[q + 2]!, u64[q + 3]!),
-        totalCollected: toBig(u64[q + 4]!, u64[q + 5]!)
+        // The trimmed spelling of the group's first item (its id is still in memory: the kernel only appends).
+        city: trimSpaces(text(cities[u32[(ids >>> 2) + u32[w]!]!])),
+        count: u32[w + 1]!,
+        active: u32[w + 2]!,
+        totalTarget: wide(u64[q + 2]!, u64[q + 3]!),
+        totalCollected: wide(u64[q + 4]!, u64[q + 5]!)
       }
     }
     return {
@@ -426,10 +482,26 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
       byStatus: statusCounts(counts),
       unknownStatus: counts[6]!,
       overdueActive: b.header(h, 7),
-      totalTarget: toBig(u64[totals]!, u64[totals + 1]!),
-      totalCollected: toBig(u64[totals + 2]!, u64[totals + 3]!),
+      totalTarget: wide(u64[totals]!, u64[totals + 1]!),
+      totalCollected: wide(u64[totals + 2]!, u64[totals + 3]!),
       cities: list
     }
+  }
+
+  const aggregateProcurementStats = (items: ReadonlyArray<Procurement>, now: number): ProcurementStats => {
+    requireArray(items, "aggregateProcurementStats")
+    requireNow(now, "aggregateProcurementStats")
+    begin()
+    const { ptrs, cities } = packInto(items, AGGREGATE_COLUMNS)
+    return aggregateRun(items.length, ptrs, cities, now, "aggregateProcurementStats")
+  }
+
+  const aggregateProcurementStatsColumns = (columns: ProcurementColumns, now: number): ProcurementStats => {
+    const n = requireColumns(columns, "aggregateProcurementStatsColumns")
+    requireNow(now, "aggregateProcurementStatsColumns")
+    begin()
+    const fn = "aggregateProcurementStatsColumns"
+    return aggregateRun(n, copyIn(columns, AGGREGATE_COLUMNS), columns.cities, now, fn)
   }
 
   const messageStrings = (messages: ReadonlyArray<ChatMessage>): StringBlock =>
@@ -483,6 +555,9 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     searchProcurements,
     sortProcurements,
     aggregateProcurementStats,
+    batchProcessProcurementsColumns,
+    sortProcurementsColumns,
+    aggregateProcurementStatsColumns,
     batchProcessMessages,
     searchMessages,
     formatMessageText,
