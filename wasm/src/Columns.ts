@@ -160,7 +160,7 @@ export const columnWidth = (name: ColumnName): number => (name === "status" ? 1 
 
 /** The sort keys of sortProcurementsColumns: those of sortProcurements without the free-text fields. */
 export const checkColumnSortKeys = (keys: ReadonlyArray<ColumnSortKey>): Array<CheckedKey> => {
-  const checked = checkSortKeys(keys as never)
+  const checked = checkSortKeys(keys as never, "sortProcurementsColumns")
   for (const key of checked) {
     if (key.field === "title" || key.field === "category") {
       throw new TypeError(

@@ -441,6 +441,12 @@ const aggregateColumns = (
       sums[q - 1] += carry
       sums[q] -= carry * TWO_32
     }
+    const tCarry = Math.floor(tLo / TWO_32)
+    tHi += tCarry
+    tLo -= tCarry * TWO_32
+    const cCarry = Math.floor(cLo / TWO_32)
+    cHi += cCarry
+    cLo -= cCarry * TWO_32
   }
   const used: Array<number> = []
   for (let g = 0; g < groups; g++) if (count[g]! > 0) used.push(g)

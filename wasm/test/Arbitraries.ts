@@ -2,7 +2,15 @@
 // block), emoji and astral characters, lone surrogates, separators, HTML specials, URL pieces, huge/NaN numbers.
 import fc from "fast-check"
 import { PROCUREMENT_STATUSES } from "../src/index.js"
-import type { ChatMessage, Procurement, ProcurementForm, ProcurementStatus, SortField } from "../src/index.js"
+import type {
+  ChatMessage,
+  ColumnSortField,
+  Procurement,
+  ProcurementColumns,
+  ProcurementForm,
+  ProcurementStatus,
+  SortField
+} from "../src/index.js"
 
 const PIECES = [
   "А",
@@ -111,11 +119,13 @@ export const status: fc.Arbitrary<ProcurementStatus> = fc.oneof(
   }
 )
 
+const city = fc.oneof(text(8), fc.constantFrom("Москва", " москва", "МОСКВА ", "Орёл", "орел", ""))
+
 export const procurement: fc.Arbitrary<Procurement> = fc.record({
   id: fc.string(),
   title: text(),
   description: text(40),
-  city: fc.oneof(text(8), fc.constantFrom("Москва", " москва", "МОСКВА ", "Орёл", "орел", "")),
+  city,
   category: text(8),
   status,
   targetAmount: anyNumber,
@@ -165,3 +175,40 @@ export const SORT_FIELDS: ReadonlyArray<SortField> = [
   "city",
   "category"
 ]
+
+/** Sort fields of the columnar sort (no free text). */
+export const COLUMN_SORT_FIELDS: ReadonlyArray<ColumnSortField> = SORT_FIELDS.filter(
+  (f): f is ColumnSortField => f !== "title" && f !== "category"
+)
+
+/**
+ * Columns as a caller may build them without toProcurementColumns: any status byte (not only 0..5 and 255), a
+ * dictionary with repeated and colliding spellings, and the same hostile numbers and dates as the objects.
+ */
+export const procurementColumns: fc.Arbitrary<ProcurementColumns> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        status: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 255 })),
+        targetAmount: anyNumber,
+        collectedAmount: anyNumber,
+        participantCount: anyNumber,
+        deadline: anyDate,
+        createdAt: anyDate,
+        city: fc.nat()
+      }),
+      { maxLength: 30 }
+    ),
+    fc.array(city, { minLength: 1, maxLength: 8 })
+  )
+  .map(([rows, cities]) => ({
+    length: rows.length,
+    status: Uint8Array.from(rows, (r) => r.status),
+    targetAmount: Float64Array.from(rows, (r) => r.targetAmount),
+    collectedAmount: Float64Array.from(rows, (r) => r.collectedAmount),
+    participantCount: Float64Array.from(rows, (r) => r.participantCount),
+    deadline: Float64Array.from(rows, (r) => r.deadline),
+    createdAt: Float64Array.from(rows, (r) => r.createdAt),
+    city: Uint32Array.from(rows, (r) => r.city % cities.length),
+    cities
+  }))

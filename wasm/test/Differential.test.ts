@@ -1,9 +1,20 @@
 // Differential property tests: for random inputs the WebAssembly and JS backends return identical results.
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
-import { JsBackend } from "../src/index.js"
-import type { SortKey } from "../src/index.js"
-import { anyDate, anyNumber, chatMessages, form, NOW, procurements, SORT_FIELDS, text } from "./Arbitraries.js"
+import { JsBackend, toProcurementColumns } from "../src/index.js"
+import type { ColumnSortKey, SortKey } from "../src/index.js"
+import {
+  anyDate,
+  anyNumber,
+  chatMessages,
+  COLUMN_SORT_FIELDS,
+  form,
+  NOW,
+  procurementColumns,
+  procurements,
+  SORT_FIELDS,
+  text
+} from "./Arbitraries.js"
 import { canonical, instantiateWasm } from "./Fixtures.js"
 
 const { backend: wasm } = await instantiateWasm()
@@ -15,6 +26,11 @@ const same = (a: unknown, b: unknown) => assert.strictEqual(canonical(a), canoni
 
 const sortKeys: fc.Arbitrary<Array<SortKey>> = fc.array(
   fc.record({ field: fc.constantFrom(...SORT_FIELDS), direction: fc.constantFrom("asc", "desc") } as const),
+  { maxLength: 4 }
+)
+
+const columnSortKeys: fc.Arbitrary<Array<ColumnSortKey>> = fc.array(
+  fc.record({ field: fc.constantFrom(...COLUMN_SORT_FIELDS), direction: fc.constantFrom("asc", "desc") } as const),
   { maxLength: 4 }
 )
 
@@ -171,6 +187,66 @@ describe("wasm and JS backends agree", () => {
           js.sortProcurements(items, keys).map((p) => p.id)
         )
       }),
+      { numRuns: 30 }
+    )
+  })
+})
+
+describe("the columnar kernels", () => {
+  it("equal the object API in both backends (columns from toProcurementColumns)", () => {
+    fc.assert(
+      fc.property(procurements, validNow, columnSortKeys, (items, now, keys) => {
+        const columns = toProcurementColumns(items)
+        for (const k of [js, wasm]) {
+          same(k.batchProcessProcurementsColumns(columns, now), k.batchProcessProcurements(items, now))
+          same(k.aggregateProcurementStatsColumns(columns, now), k.aggregateProcurementStats(items, now))
+          same(
+            Array.from(k.sortProcurementsColumns(columns, keys)),
+            k.sortProcurements(items, keys).map((p) => items.indexOf(p))
+          )
+        }
+      }),
+      RUNS
+    )
+  })
+
+  it("agree between wasm and JS on hand-built columns (any status byte, repeated dictionary spellings)", () => {
+    fc.assert(
+      fc.property(procurementColumns, validNow, columnSortKeys, (columns, now, keys) => {
+        same(wasm.batchProcessProcurementsColumns(columns, now), js.batchProcessProcurementsColumns(columns, now))
+        same(wasm.aggregateProcurementStatsColumns(columns, now), js.aggregateProcurementStatsColumns(columns, now))
+        same(wasm.sortProcurementsColumns(columns, keys), js.sortProcurementsColumns(columns, keys))
+      }),
+      RUNS
+    )
+  })
+
+  it("agree on bigger batches with many distinct cities", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text(6), anyNumber, anyDate), { minLength: 100, maxLength: 600 }),
+        validNow,
+        (rows, now) => {
+          const items = rows.map(([city, amount, deadline], i) => ({
+            id: String(i),
+            title: "",
+            description: "",
+            city,
+            category: "",
+            status: (["ACTIVE", "DRAFT", "PAYMENT"] as const)[i % 3]!,
+            targetAmount: amount,
+            collectedAmount: amount / 3,
+            participantCount: i,
+            deadline,
+            createdAt: now
+          }))
+          const columns = toProcurementColumns(items)
+          same(wasm.aggregateProcurementStatsColumns(columns, now), js.aggregateProcurementStatsColumns(columns, now))
+          same(wasm.aggregateProcurementStats(items, now), js.aggregateProcurementStats(items, now))
+          const keys: Array<ColumnSortKey> = [{ field: "city", direction: "desc" }, { field: "deadline" }]
+          same(wasm.sortProcurementsColumns(columns, keys), js.sortProcurementsColumns(columns, keys))
+        }
+      ),
       { numRuns: 30 }
     )
   })

@@ -5,7 +5,8 @@ import {
   generateProcurements,
   KERNEL_NAMES,
   loadKernels,
-  ROUTING
+  ROUTING,
+  toProcurementColumns
 } from "../src/index.js"
 import type { Kernels, WebAssemblyApi } from "../src/index.js"
 import { canonical, instantiateWasm, wasmBytes, WebAssemblyGlobal } from "./Fixtures.js"
@@ -20,6 +21,10 @@ const exercise = (k: Kernels) => {
   assert.strictEqual(k.batchProcessProcurements(items, NOW).formattedTarget.length, 50)
   assert.strictEqual(k.sortProcurements(items, [{ field: "title" }]).length, 50)
   assert.strictEqual(k.aggregateProcurementStats(items, NOW).total, 50)
+  const columns = toProcurementColumns(items)
+  assert.strictEqual(k.batchProcessProcurementsColumns(columns, NOW).formattedTarget.length, 50)
+  assert.strictEqual(k.sortProcurementsColumns(columns, [{ field: "city" }]).length, 50)
+  assert.strictEqual(k.aggregateProcurementStatsColumns(columns, NOW).total, 50)
   assert.deepStrictEqual(k.searchMessages(generateMessages(5, 3), "zzz"), [])
   assert.strictEqual(k.formatMessageText("<i>"), "&lt;i&gt;")
 }
@@ -121,11 +126,15 @@ describe("wasm memory", () => {
     const { backend, exports } = await instantiateWasm()
     const items = generateProcurements(3000, 5)
     const messages = generateMessages(3000, 5)
+    const columns = toProcurementColumns(items)
     const round = () => {
       backend.batchProcessProcurements(items, NOW)
       backend.searchProcurements(items, "мёд москва")
       backend.sortProcurements(items, [{ field: "city" }, { field: "deadline", direction: "desc" }])
       backend.aggregateProcurementStats(items, NOW)
+      backend.batchProcessProcurementsColumns(columns, NOW)
+      backend.sortProcurementsColumns(columns, [{ field: "city" }, { field: "progress", direction: "desc" }])
+      backend.aggregateProcurementStatsColumns(columns, NOW)
       backend.batchProcessMessages(messages, { tzOffsetMinutes: 180 })
       backend.searchMessages(messages, "ссылка")
       backend.formatMessageText("https://a.ru <b>")

@@ -83,16 +83,16 @@ export interface CheckedKey {
   readonly desc: boolean
 }
 
-export const checkSortKeys = (keys: ReadonlyArray<SortKey>): Array<CheckedKey> => {
-  if (!Array.isArray(keys)) throw new TypeError("sortProcurements: keys must be an array of { field, direction }")
+export const checkSortKeys = (keys: ReadonlyArray<SortKey>, fn = "sortProcurements"): Array<CheckedKey> => {
+  if (!Array.isArray(keys)) throw new TypeError(`${fn}: keys must be an array of { field, direction }`)
   return keys.map((key: SortKey) => {
     const code = SORT_FIELDS.indexOf(key?.field)
     if (code < 0) {
-      throw new TypeError(`sortProcurements: unknown field ${String(key?.field)}; use one of ${SORT_FIELDS.join(", ")}`)
+      throw new TypeError(`${fn}: unknown field ${String(key?.field)}; use one of ${SORT_FIELDS.join(", ")}`)
     }
     const direction = key.direction ?? "asc"
     if (direction !== "asc" && direction !== "desc") {
-      throw new TypeError(`sortProcurements: direction must be "asc" or "desc", got ${String(direction)}`)
+      throw new TypeError(`${fn}: direction must be "asc" or "desc", got ${String(direction)}`)
     }
     return { field: key.field, code, desc: direction === "desc" }
   })

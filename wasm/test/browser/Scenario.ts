@@ -1,5 +1,12 @@
 // One scenario run both in Node and in Chromium (bundled by Browser.test.ts); the two JSON strings must match.
-import { generateMessages, generateProcurements, KERNEL_NAMES, loadKernels, SAMPLE_NOW } from "../../src/index.js"
+import {
+  generateMessages,
+  generateProcurements,
+  KERNEL_NAMES,
+  loadKernels,
+  SAMPLE_NOW,
+  toProcurementColumns
+} from "../../src/index.js"
 import type { LoadOptions } from "../../src/index.js"
 
 const canonical = (value: unknown): string =>
@@ -17,6 +24,11 @@ export const runScenario = async (options: LoadOptions = {}): Promise<string> =>
     processed: k.batchProcessProcurements(items, SAMPLE_NOW),
     sorted: k.sortProcurements(items, [{ field: "city" }, { field: "deadline", direction: "desc" }]).map((p) => p.id),
     stats: k.aggregateProcurementStats(items, SAMPLE_NOW),
+    columnar: ((columns) => ({
+      processed: k.batchProcessProcurementsColumns(columns, SAMPLE_NOW).formattedRemaining,
+      sorted: k.sortProcurementsColumns(columns, [{ field: "status" }, { field: "city", direction: "desc" }]),
+      stats: k.aggregateProcurementStatsColumns(columns, SAMPLE_NOW)
+    }))(toProcurementColumns(items)),
     search: k.searchProcurements(items, "мёд москва", { limit: 20 }),
     messages: k.batchProcessMessages(messages, { tzOffsetMinutes: 180 }),
     messageSearch: k.searchMessages(messages, "ссылка"),
