@@ -42,7 +42,9 @@ export const Entity = Schema.Literal(
   "transaction",
   "chat_message",
   "notification",
-  "admin"
+  "admin",
+  "whatsapp_account",
+  "broadcast_channel"
 )
 export type Entity = typeof Entity.Type
 

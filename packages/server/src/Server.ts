@@ -66,17 +66,18 @@ const PlatformsForRole = Layer.unwrapEffect(
   )
 )
 
-export const MainLive = Layer.mergeAll(
+/** The platform over given core services and configuration (tests provide a test database and settings). */
+export const AppLive = Layer.mergeAll(
   PlatformsForRole,
   NotificationDispatcherLive.pipe(Layer.provide(RouterEventSink))
 ).pipe(
   Layer.provideMerge(HttpServerLive),
   Layer.provideMerge(RouterStackLive),
   Layer.provideMerge(ServerBaseLive),
-  Layer.provideMerge(UpgradeRouterLive),
-  Layer.provideMerge(CoreLive),
-  Layer.provideMerge(ServerConfigLive)
+  Layer.provideMerge(UpgradeRouterLive)
 )
+
+export const MainLive = AppLive.pipe(Layer.provideMerge(CoreLive), Layer.provideMerge(ServerConfigLive))
 
 const logLevel = (name: string | undefined) =>
   ({ debug: LogLevel.Debug, info: LogLevel.Info, warning: LogLevel.Warning, error: LogLevel.Error })[

@@ -136,6 +136,43 @@ const ProcurementPath = Schema.Struct({ id: ProcurementId })
 const CategoryPath = Schema.Struct({ id: CategoryId })
 const MessagePath = Schema.Struct({ id: ChatMessageId })
 
+/** Where a WhatsApp account's login stands (the adapter's status, for the admin panel). */
+export const WhatsAppLoginState = Schema.Literal(
+  "connecting",
+  "awaiting_qr",
+  "awaiting_pairing_code",
+  "open",
+  "reconnecting",
+  "logged_out",
+  "stopped"
+)
+export type WhatsAppLoginState = typeof WhatsAppLoginState.Type
+
+export const WhatsAppAccountStatus = Schema.Struct({
+  account: Schema.String,
+  state: WhatsAppLoginState,
+  /** `awaiting_qr`: the QR payload to scan in WhatsApp → Linked devices, and the same QR rendered as SVG markup */
+  qr: Schema.optional(Schema.String),
+  qrSvg: Schema.optional(Schema.String),
+  /** `awaiting_pairing_code`: type `code` in WhatsApp → Linked devices → Link with phone number */
+  pairing: Schema.optional(Schema.Struct({ phone: Schema.String, code: Schema.String })),
+  /** `reconnecting`: the attempt, the delay before it and why the connection closed */
+  reconnect: Schema.optional(Schema.Struct({ attempt: Count, delayMs: Count, reason: Schema.String })),
+  outbound: Schema.Struct({ sent: Count, failed: Count, pending: Count })
+})
+export type WhatsAppAccountStatus = typeof WhatsAppAccountStatus.Type
+
+/** A phone number in international format: 10–15 digits, country code first; spaces, dashes, brackets and a leading + allowed. */
+export class PairingCodeBody extends Schema.Class<PairingCodeBody>("PairingCodeBody")({
+  phone: Schema.String.pipe(
+    Schema.filter((s) => /^\+?[\d\s()-]+$/.test(s) && /^\d{10,15}$/.test(s.replace(/\D/g, "")), {
+      message: () => "a phone number with country code, 10–15 digits, e.g. +7 912 345-67-89"
+    })
+  )
+}) {}
+
+const WhatsAppPath = Schema.Struct({ account: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/)) })
+
 /** Login needs no session; everything else is in `AdminApi`. */
 export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .add(
@@ -270,5 +307,35 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
   )
   .add(HttpApiEndpoint.get("audit", "/audit").setUrlParams(AdminAuditParams).addSuccess(Page(AuditEntry.json)))
+  // WhatsApp accounts of this server: login by QR code or pairing code, logout
+  .add(HttpApiEndpoint.get("whatsappAccounts", "/whatsapp").addSuccess(Schema.Array(WhatsAppAccountStatus)))
+  .add(
+    HttpApiEndpoint.get("whatsappAccount", "/whatsapp/:account")
+      .setPath(WhatsAppPath)
+      .addSuccess(WhatsAppAccountStatus)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("whatsappPairingCode", "/whatsapp/:account/pairing-code")
+      .setPath(WhatsAppPath)
+      .setPayload(PairingCodeBody)
+      .addSuccess(Schema.Struct({ phone: Schema.String, code: Schema.String }))
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.post("whatsappLogin", "/whatsapp/:account/login")
+      .setPath(WhatsAppPath)
+      .addSuccess(WhatsAppAccountStatus, { status: 202 })
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.post("whatsappLogout", "/whatsapp/:account/logout")
+      .setPath(WhatsAppPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+      .addError(RuleViolation)
+  )
   .middleware(AdminAuthentication)
   .prefix("/admin") {}

@@ -20,6 +20,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { UpgradeRouter } from "../http/UpgradeRouter.js"
+import { WhatsAppAccounts, WhatsAppSocketFactory } from "./WhatsAppAccounts.js"
 
 export const WEB_BOT = "web"
 export const WEB_CHAT_PATH = "/ws/chat"
@@ -95,10 +96,18 @@ export const PlatformsLive = Layer.scopedDiscard(
 
     if (config.whatsapp) {
       const kv = yield* KeyValue
+      const accounts = yield* WhatsAppAccounts
+      const { makeSocket } = yield* WhatsAppSocketFactory
       const context = yield* Layer.build(
-        WhatsAppAdapter.layer({ bot: "whatsapp", store: keyValueAuthStore(kv, "whatsapp") })
+        WhatsAppAdapter.layer({
+          bot: "whatsapp",
+          store: keyValueAuthStore(kv, "whatsapp"),
+          pairingPhone: Option.getOrUndefined(config.whatsappPairingPhone),
+          makeSocket
+        })
       )
       for (const bot of Context.get(context, WhatsAppAdapter.WhatsAppBots).values()) {
+        yield* accounts.register(bot)
         yield* fleet.add({
           id: bot.bot,
           deliver: (ref, replies) =>
@@ -106,7 +115,11 @@ export const PlatformsLive = Layer.scopedDiscard(
           stats: bot.stats
         })
       }
-      yield* Effect.logInfo("WhatsApp started: scan the QR code printed above to log in")
+      yield* Effect.logInfo(
+        Option.isSome(config.whatsappPairingPhone)
+          ? "WhatsApp started: type the pairing code printed above in WhatsApp → Linked devices (also at /api/admin/whatsapp)"
+          : "WhatsApp started: scan the QR code printed above to log in (also at /api/admin/whatsapp)"
+      )
     }
   })
 )

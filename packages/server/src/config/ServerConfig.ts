@@ -53,6 +53,8 @@ export interface ServerSettings {
   readonly telegram: Option.Option<TelegramSettings>
   readonly vk: Option.Option<VkSettings>
   readonly whatsapp: boolean
+  /** log WhatsApp in with a pairing code for this phone (digits, country code first) instead of a QR code */
+  readonly whatsappPairingPhone: Option.Option<string>
   /** more origins allowed to open the web chat (sites that embed the widget); `*` allows any */
   readonly widgetOrigins: ReadonlyArray<string>
   readonly paymentProvider: "sandbox" | "tochka"
@@ -164,6 +166,15 @@ export const settingsConfig = Config.all({
   telegram,
   vk,
   whatsapp: bool("WHATSAPP_ENABLED", false),
+  whatsappPairingPhone: Config.option(
+    Config.string("WHATSAPP_PAIRING_PHONE").pipe(
+      Config.map((s) => s.replace(/[\s()+-]/g, "")),
+      Config.validate({
+        message: "must be a phone number with country code, 10–15 digits (e.g. 79123456789)",
+        validation: (s) => /^\d{10,15}$/.test(s)
+      })
+    )
+  ),
   widgetOrigins: Config.string("WIDGET_ORIGINS").pipe(
     Config.withDefault(""),
     Config.map((s) =>
@@ -203,6 +214,7 @@ export const loadServerSettings = Effect.gen(function* () {
     telegram: raw.telegram,
     vk: raw.vk,
     whatsapp: raw.whatsapp,
+    whatsappPairingPhone: raw.whatsappPairingPhone,
     widgetOrigins: raw.widgetOrigins,
     paymentProvider: raw.paymentProvider,
     sandboxWebhookSecret,

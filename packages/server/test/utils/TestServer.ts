@@ -29,6 +29,7 @@ export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSet
   telegram: Option.none(),
   vk: Option.none(),
   whatsapp: false,
+  whatsappPairingPhone: Option.none(),
   widgetOrigins: [],
   paymentProvider: "sandbox",
   sandboxWebhookSecret: Redacted.make("a-sandbox-webhook-secret-0123456789"),

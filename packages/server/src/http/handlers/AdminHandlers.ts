@@ -28,6 +28,7 @@ import {
 import { Duration, Effect, Option } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats } from "../../admin/Dashboard.js"
+import { WhatsAppAccounts } from "../../bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../../config/ServerConfig.js"
 import { compact } from "../../internal/Compact.js"
 
@@ -88,6 +89,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
     const chat = yield* Chat
     const notifications = yield* Notifications
     const config = yield* ServerConfig
+    const whatsapp = yield* WhatsAppAccounts
 
     /** Records what the current admin did. */
     const audit = (
@@ -234,5 +236,18 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
         })
       )
       .handle("audit", ({ urlParams }) => auditLog.list(new AuditFilter(compact(urlParams))))
+      .handle("whatsappAccounts", () => whatsapp.list)
+      .handle("whatsappAccount", ({ path }) => whatsapp.status(path.account))
+      .handle("whatsappPairingCode", ({ path, payload }) =>
+        Effect.tap(whatsapp.requestPairingCode(path.account, payload.phone), (pairing) =>
+          audit("whatsapp.pairing_code", "whatsapp_account", path.account, { phone: pairing.phone })
+        )
+      )
+      .handle("whatsappLogin", ({ path }) =>
+        Effect.tap(whatsapp.login(path.account), () => audit("whatsapp.login", "whatsapp_account", path.account))
+      )
+      .handle("whatsappLogout", ({ path }) =>
+        Effect.tap(whatsapp.logout(path.account), () => audit("whatsapp.logout", "whatsapp_account", path.account))
+      )
   })
 )
