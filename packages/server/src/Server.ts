@@ -13,7 +13,8 @@ import { PlatformsLive } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
 import { AllRoutes, ApiNodeRoutes, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
 import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
-import { EventSink, NotificationDispatcherLive } from "./notifications/NotificationDispatcher.js"
+import { NotificationsForRole } from "./notifications/ClusterRelay.js"
+import { EventSink } from "./notifications/NotificationDispatcher.js"
 import { ServerBaseLive } from "./ServerServices.js"
 
 /** The routes a server role serves (two-server layout: `chat` = WebSocket hub, `api` = everything else). */
@@ -69,7 +70,8 @@ const PlatformsForRole = Layer.unwrapEffect(
 /** The platform over given core services and configuration (tests provide a test database and settings). */
 export const AppLive = Layer.mergeAll(
   PlatformsForRole,
-  NotificationDispatcherLive.pipe(Layer.provide(RouterEventSink))
+  // the chat role hands its events to an instance with bots (notifications/ClusterRelay.ts)
+  NotificationsForRole(RouterEventSink)
 ).pipe(
   Layer.provideMerge(HttpServerLive),
   Layer.provideMerge(RouterStackLive),

@@ -101,7 +101,9 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)("two server 
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
     Layer.provideMerge(ServerServicesLive),
     Layer.provideMerge(EventSinkNone),
-    Layer.provideMerge(Layer.fresh(CoreServicesLive)),
+    // each instance is built under `Layer.fresh` below, so it gets its own core (its own event bus); a `Layer.fresh`
+    // here would be built twice inside `provideMerge`, leaving the instance's context with a second, idle core
+    Layer.provideMerge(CoreServicesLive),
     Layer.provideMerge(
       Layer.succeed(
         ServerConfig,
