@@ -5,6 +5,7 @@
 import { Layer } from "effect"
 import { AuditLogLive } from "./AuditLogLive.js"
 import { CategoriesLive } from "./CategoriesLive.js"
+import { ChannelsLive } from "./ChannelsLive.js"
 import { ChatLive } from "./ChatLive.js"
 import { DatabaseLive } from "./Database.js"
 import { DomainEventsLive } from "./Events.js"
@@ -15,7 +16,7 @@ import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
 import { UsersLive } from "./UsersLive.js"
 
-/** Users, Categories, Procurements, Ledger, Payments, Chat, Notifications, AuditLog, KeyValue and DomainEvents. */
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Notifications, AuditLog, KeyValue, Channels, DomainEvents. */
 export const CoreServicesLive = Layer.mergeAll(
   UsersLive,
   CategoriesLive,
@@ -25,7 +26,8 @@ export const CoreServicesLive = Layer.mergeAll(
   ChatLive,
   NotificationsLive,
   AuditLogLive,
-  KeyValueLive
+  KeyValueLive,
+  ChannelsLive
 ).pipe(Layer.provideMerge(DomainEventsLive))
 
 /** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */

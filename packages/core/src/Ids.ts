@@ -23,6 +23,8 @@ export const AuditEntryId = Schema.UUID.pipe(Schema.brand("AuditEntryId"))
 export type AuditEntryId = typeof AuditEntryId.Type
 export const AdminId = Schema.UUID.pipe(Schema.brand("AdminId"))
 export type AdminId = typeof AdminId.Type
+export const ChannelId = Schema.UUID.pipe(Schema.brand("ChannelId"))
+export type ChannelId = typeof ChannelId.Type
 
 /** The platforms a person can reach GroupBuy from. `web` is the chat widget and the cabinet. */
 export const Platform = Schema.Literal("telegram", "vk", "whatsapp", "web")

@@ -270,6 +270,12 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `ALTER TABLE audit_log ALTER COLUMN actor_id TYPE text USING actor_id::text`,
     `CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, created_at DESC) WHERE actor_id IS NOT NULL`,
     `CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, created_at DESC)`
+  ),
+  // Announcements in a channel are written in that channel's language.
+  "0008_broadcast_channel_language": run(
+    `ALTER TABLE broadcast_channels ADD COLUMN language text NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en'))`,
+    `ALTER TABLE broadcast_channels ADD CONSTRAINT broadcast_channels_text_check
+      CHECK (btrim(bot_id) <> '' AND btrim(chat_id) <> '' AND btrim(title) <> '')`
   )
 }
 

@@ -7,6 +7,7 @@ import { Schema } from "effect"
 import {
   AdminId,
   AuditEntryId,
+  ChannelId,
   CategoryId,
   ChatMessageId,
   IdentityId,
@@ -227,6 +228,18 @@ export class AuditEntry extends Model.Class<AuditEntry>("AuditEntry")({
   targetId: Schema.NullOr(Schema.String),
   details: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   ip: Schema.NullOr(Schema.String),
+  createdAt: Model.DateTimeInsertFromDate
+}) {}
+
+/** A chat where a bot announces procurements (`broadcast_channels`). */
+export class Channel extends Model.Class<Channel>("Channel")({
+  id: Model.Generated(ChannelId),
+  botId: Schema.String,
+  platform: Platform,
+  chatId: Schema.String,
+  title: Schema.String,
+  language: Language,
+  addedBy: Schema.NullOr(UserId),
   createdAt: Model.DateTimeInsertFromDate
 }) {}
 

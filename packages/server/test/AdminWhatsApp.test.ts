@@ -7,7 +7,7 @@ import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@
 import { FakeWhatsApp, textFrom } from "@groupbuy/adapters/testing"
 import { AuditFilter, AuditLog, CSRF_HEADER, GroupBuyApi, KeyValue } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer, Schedule } from "effect"
 import type { AddressInfo } from "node:net"
 import { AdminSessions } from "../src/admin/AdminSessions.js"
@@ -42,7 +42,8 @@ const profile = coreProfiles().at(-1)!
   )
 
   describe(`admin API: WhatsApp login (${profile.name})`, () => {
-    it.layer(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {
+    // the real clock: the adapter and the HTTP server run on their own fibers
+    layerOf(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {
       it.effect(
         "QR code, pairing code, open, logout (auth state cleared) and login again, audited; CSRF and bad input refused",
         () =>
