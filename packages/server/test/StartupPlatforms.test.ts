@@ -5,13 +5,13 @@
  */
 import { FakeTelegram, FakeVk } from "@groupbuy/adapters/testing"
 import { text as catalogueText } from "@groupbuy/router"
-import { assert, describe, it } from "@effect/vitest"
+import { afterEach, assert, describe, it } from "@effect/vitest"
 import { mkdtempSync } from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { run, type Spawned, waitFor } from "./utils/Spawn.js"
+import { killRunning, run, waitFor } from "./utils/Spawn.js"
 
 const TELEGRAM_TOKEN = "7000000001:AAStartupPlatformsTestToken"
 const VK_TOKEN = "vk1.a.startup-platforms-test-token"
@@ -33,15 +33,15 @@ const logged = (output: string, text: string): Array<ReadonlyArray<unknown>> =>
   })
 
 /**
- * A loopback proxy in front of a fake that notes when each request arrives — FakeVk's call log leaves out the Bots
+ * A loopback proxy in front of a fake that notes every request — FakeVk's call log leaves out the Bots
  * Long Poll — and writes its own address over the fake's in JSON answers, so that the long poll server named by
  * `groups.getLongPollServer` is reached through it too. A client that goes away takes the upstream request with it.
  */
 const recordingProxy = async (target: string) => {
-  const arrivals: Array<{ readonly path: string; readonly at: number }> = []
+  const arrivals: Array<string> = []
   let self = ""
   const server = Http.createServer((req, res) => {
-    arrivals.push({ path: new URL(req.url ?? "/", target).pathname, at: Date.now() })
+    arrivals.push(new URL(req.url ?? "/", target).pathname)
     const { connection: _connection, host: _host, ...headers } = req.headers
     // a connection of its own per request (no pool), so that ending one never touches another
     const upstream = Http.request(`${target}${req.url ?? "/"}`, { method: req.method, headers, agent: false }, (up) => {
@@ -65,7 +65,8 @@ const recordingProxy = async (target: string) => {
   self = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     url: self,
-    arrivals: (path: RegExp) => arrivals.filter((a) => path.test(a.path)),
+    /** the paths requested so far that match */
+    arrivals: (path: RegExp) => arrivals.filter((a) => path.test(a)),
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections()
@@ -87,31 +88,32 @@ const vkButtons = (keyboard: unknown): Array<{ type: string; label: string; payl
   return k?.buttons?.flat().map((b) => b.action) ?? []
 }
 
+/** `npm start` on a fresh data directory (embedded PGlite), a free loopback port and JSON logs, plus `env`. */
+const startServer = (env: Record<string, string>) =>
+  run("main.ts", [], {
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gb-start-platforms-")),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_FORMAT: "json",
+    ...env
+  })
+
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const stopAndExpectCleanExit = async (server: Spawned) => {
-  server.child.kill("SIGTERM")
-  const exit = await server.exited
-  assert.deepStrictEqual(exit, { code: 0, signal: null }, server.output())
-}
-
 describe("start-up with Telegram and VK configured", () => {
+  afterEach(killRunning)
+
   it(
     "starts both bots against TELEGRAM_API_ROOT / VK_API_BASE_URL, answers /start on each platform, and stops them on SIGTERM",
-    { timeout: 300_000 },
+    { timeout: 600_000 },
     async () => {
       const telegram = await FakeTelegram.start({ limits: false })
       const vk = await FakeVk.start({ limit: false })
       const vkProxy = await recordingProxy(vk.url)
-      let server: Spawned | undefined
       try {
         const bot = telegram.addBot(TELEGRAM_TOKEN, { username: "groupbuy_startup_bot" })
         const group = vk.addGroup(VK_TOKEN)
-        server = run("main.ts", [], {
-          DATA_DIR: mkdtempSync(join(tmpdir(), "gb-start-platforms-")),
-          PORT: "0",
-          HOST: "127.0.0.1",
-          LOG_FORMAT: "json",
+        const server = startServer({
           TELEGRAM_TOKEN,
           TELEGRAM_API_ROOT: telegram.apiRoot,
           VK_TOKEN,
@@ -119,13 +121,25 @@ describe("start-up with Telegram and VK configured", () => {
           VK_API_BASE_URL: `${vkProxy.url}/method`
         })
         const output = server.output
-        const [, telegramStarted] = await waitFor(
+        const running = server.child
+        /** waits for `get` while the server runs: if it exits meanwhile, fails at once with what it printed */
+        const until = <A>(what: string, get: () => A | undefined, ms?: number) =>
+          waitFor(
+            what,
+            () => {
+              if (running.exitCode !== null || running.signalCode !== null)
+                throw new Error(`the server exited (${running.exitCode ?? running.signalCode}):\n${output()}`)
+              return get()
+            },
+            output,
+            ms
+          )
+        const [, telegramStarted] = await until(
           "the Telegram bot to start",
-          () => logged(output(), "Telegram bot started")[0],
-          output
+          () => logged(output(), "Telegram bot started")[0]
         )
         assert.deepStrictEqual(telegramStarted, { username: bot.username }, "the bot introduced itself with getMe")
-        const [, vkStarted] = await waitFor("the VK bot to start", () => logged(output(), "VK bot started")[0], output)
+        const [, vkStarted] = await until("the VK bot to start", () => logged(output(), "VK bot started")[0])
         assert.deepStrictEqual(vkStarted, { groupId: group.id })
         assert.notInclude(output(), TELEGRAM_TOKEN, "the token is never logged")
         assert.notInclude(output(), VK_TOKEN, "the token is never logged")
@@ -152,10 +166,9 @@ describe("start-up with Telegram and VK configured", () => {
         const sendTelegram = async (push: Promise<{ update: Record<string, unknown> }>) =>
           void updateIds.push(Number((await push).update["update_id"]))
         await sendTelegram(telegram.text(TELEGRAM_TOKEN, TELEGRAM_USER, "/start"))
-        const tgAsk = await waitFor(
+        const tgAsk = await until(
           "the role question on Telegram",
           () => telegram.sentMessages(TELEGRAM_TOKEN, TELEGRAM_USER).find((m) => m.text?.includes(askRole)),
-          output,
           60_000
         )
         const tgSent = telegram.sentMessages(TELEGRAM_TOKEN, TELEGRAM_USER)
@@ -168,10 +181,9 @@ describe("start-up with Telegram and VK configured", () => {
 
         // VK: the same through the community's messages, with callback buttons.
         await vk.text(VK_TOKEN, VK_USER, "/start")
-        const vkAsk = await waitFor(
+        const vkAsk = await until(
           "the role question on VK",
           () => vk.sentMessages(VK_TOKEN, VK_USER).find((m) => m.text.includes(askRole)),
-          output,
           60_000
         )
         const vkSent = vk.sentMessages(VK_TOKEN, VK_USER)
@@ -190,26 +202,23 @@ describe("start-up with Telegram and VK configured", () => {
         const askName = "Как вас зовут?"
         const tgBuyer = tgRoles.find((b) => b.text === roles[0])!
         await sendTelegram(telegram.press(TELEGRAM_TOKEN, TELEGRAM_USER, tgAsk.message_id, tgBuyer.callback_data!))
-        await waitFor(
+        await until(
           "the name question on Telegram",
           () => telegram.sentMessages(TELEGRAM_TOKEN, TELEGRAM_USER).find((m) => m.text?.includes(askName)),
-          output,
           60_000
         )
-        await waitFor(
+        await until(
           "the press to be answered",
           () => telegram.calls({ token: TELEGRAM_TOKEN, method: "answerCallbackQuery", ok: true })[0],
-          output,
           60_000
         )
         await sendTelegram(telegram.text(TELEGRAM_TOKEN, TELEGRAM_USER, "Иван Петров"))
-        const askPhone = await waitFor(
+        const askPhone = await until(
           "the phone question on Telegram",
           () =>
             telegram
               .sentMessages(TELEGRAM_TOKEN, TELEGRAM_USER)
               .find((m) => m.text?.includes("телефон") && !m.text.includes(askName)),
-          output,
           60_000
         )
         assert.deepInclude(
@@ -220,22 +229,21 @@ describe("start-up with Telegram and VK configured", () => {
 
         const vkBuyer = vkRoles.find((b) => b.label === roles[0])!
         await vk.press(VK_TOKEN, VK_USER, vkAsk.conversationMessageId, JSON.parse(vkBuyer.payload!))
-        await waitFor(
+        await until(
           "the name question on VK",
           () => vk.sentMessages(VK_TOKEN, VK_USER).find((m) => m.text.includes(askName)),
-          output,
           60_000
         )
-        await waitFor(
+        await until(
           "the VK press to be answered",
           () => vk.calls({ token: VK_TOKEN, method: "messages.sendMessageEventAnswer", ok: true })[0],
-          output,
           60_000
         )
         assert.isAbove(vkProxy.arrivals(/^\/lp\//).length, 0, "VK updates came through the Bots Long Poll")
 
         // SIGTERM: both bots stop, the process exits 0 within the shutdown budget.
-        await stopAndExpectCleanExit(server)
+        server.child.kill("SIGTERM")
+        assert.deepStrictEqual(await server.exited, { code: 0, signal: null }, server.output())
         // grammY's stop() confirms the handled updates with a last, short getUpdates (offset, limit 1, no timeout):
         // the bot was stopped, so Telegram will not hand the same updates to the next start.
         const confirm = telegram
@@ -257,7 +265,6 @@ describe("start-up with Telegram and VK configured", () => {
         const logs = server.output()
         assert.notMatch(logs, /"logLevel":"(ERROR|FATAL)"/, "a clean shutdown logs no error")
       } finally {
-        if (server !== undefined && server.child.exitCode === null) server.child.kill("SIGKILL")
         await vkProxy.close()
         await telegram.close()
         await vk.close()
@@ -270,14 +277,9 @@ describe("start-up with Telegram and VK configured", () => {
     { timeout: 300_000 },
     async () => {
       const telegram = await FakeTelegram.start({ limits: false })
-      let server: Spawned | undefined
       try {
         // no addBot: the fake answers 401 Unauthorized to every call with this token, as Telegram does
-        server = run("main.ts", [], {
-          DATA_DIR: mkdtempSync(join(tmpdir(), "gb-start-platforms-")),
-          PORT: "0",
-          HOST: "127.0.0.1",
-          LOG_FORMAT: "json",
+        const server = startServer({
           TELEGRAM_TOKEN,
           TELEGRAM_API_ROOT: telegram.apiRoot
         })
@@ -295,7 +297,6 @@ describe("start-up with Telegram and VK configured", () => {
         assert.match(JSON.stringify(failure), /getMe.*401.*Unauthorized/, "the log names the refused call")
         assert.notInclude(output, TELEGRAM_TOKEN, "the token is never logged")
       } finally {
-        if (server !== undefined && server.child.exitCode === null) server.child.kill("SIGKILL")
         await telegram.close()
       }
     }
@@ -306,15 +307,10 @@ describe("start-up with Telegram and VK configured", () => {
     { timeout: 300_000 },
     async () => {
       const vk = await FakeVk.start({ limit: false })
-      let server: Spawned | undefined
       try {
         const group = vk.addGroup("vk1.a.another-community")
         // an unknown token: the fake answers error 5 "User authorization failed", as VK does
-        server = run("main.ts", [], {
-          DATA_DIR: mkdtempSync(join(tmpdir(), "gb-start-platforms-")),
-          PORT: "0",
-          HOST: "127.0.0.1",
-          LOG_FORMAT: "json",
+        const server = startServer({
           VK_TOKEN,
           VK_GROUP_ID: String(group.id),
           VK_API_BASE_URL: vk.apiBaseUrl
@@ -337,7 +333,6 @@ describe("start-up with Telegram and VK configured", () => {
         )
         assert.notInclude(output, VK_TOKEN, "the token is never logged")
       } finally {
-        if (server !== undefined && server.child.exitCode === null) server.child.kill("SIGKILL")
         await vk.close()
       }
     }

@@ -11,6 +11,8 @@ export interface Spawned {
   readonly output: () => string
 }
 
+const running = new Set<ChildProcess>()
+
 /** Runs `src/<script>` like `npm start` does (tsx), in a clean environment: only PATH, HOME and `env`. */
 export const run = (script: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
   const child = spawn(process.execPath, ["--import", "tsx", `src/${script}`, ...args], {
@@ -21,10 +23,19 @@ export const run = (script: string, args: ReadonlyArray<string>, env: Record<str
   let output = ""
   child.stdout.on("data", (d) => (output += String(d)))
   child.stderr.on("data", (d) => (output += String(d)))
+  running.add(child)
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal }))
+    child.on("exit", (code, signal) => {
+      running.delete(child)
+      done({ code, signal })
+    })
   )
   return { child, exited, output: () => output }
+}
+
+/** Kills what `run` started and is still running (for `afterEach`: a test that timed out leaves no server behind). */
+export const killRunning = (): void => {
+  for (const child of running) child.kill("SIGKILL")
 }
 
 /** Polls `get` until it gives a value; past `ms` fails with what the process printed. */
