@@ -7,8 +7,9 @@ import { HttpLayerRouter } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { AdapterEvents, BotFleet, TurnHandler } from "@groupbuy/adapters"
 import { CoreLive } from "@groupbuy/core"
-import { BroadcastChannelsStatic, Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
+import { Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
 import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
 import { PlatformsLive } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
 import { AllRoutes, ApiNodeRoutes, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
@@ -35,7 +36,8 @@ export const RouterStackLive = Layer.unwrapEffect(
           onSome: (url) => SessionStoreRedis(Redacted.value(url))
         })
       ),
-      Layer.provide(BroadcastChannelsStatic([])),
+      // the channels admins registered, offered while their bot runs here
+      Layer.provide(BroadcastChannelsLive),
       Layer.provideMerge(BotFleet.layer)
     )
   )

@@ -3,6 +3,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { Effect, Layer, Option } from "effect"
 import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
+import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
 import { ServerConfig } from "./config/ServerConfig.js"
@@ -40,6 +41,7 @@ export const ServerBaseLive = Layer.mergeAll(
   ChatTokensLive,
   AdminSessionsLive,
   WhatsAppAccountsLive,
+  BotLinksLive,
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
   ChatHubLive
 ).pipe(Layer.provideMerge(ClusterBusLive))

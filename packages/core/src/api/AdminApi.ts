@@ -6,11 +6,13 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Page } from "../Common.js"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
+import { AddChannel } from "../Channels.js"
 import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
-import { CategoryId, ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
+import { CategoryId, ChannelId, ChatMessageId, Language, Platform, ProcurementId, UserId } from "../Ids.js"
 import {
   AuditEntry,
   Category,
+  Channel,
   PaymentStatus,
   PaymentType,
   ProcurementStatus,
@@ -135,6 +137,18 @@ const UserPath = Schema.Struct({ id: UserId })
 const ProcurementPath = Schema.Struct({ id: ProcurementId })
 const CategoryPath = Schema.Struct({ id: CategoryId })
 const MessagePath = Schema.Struct({ id: ChatMessageId })
+
+/** A chat to announce procurements in (who added it is the admin's linked account, when there is one). */
+export class AddChannelBody extends Schema.Class<AddChannelBody>("AddChannelBody")({
+  botId: AddChannel.fields.botId,
+  platform: AddChannel.fields.platform,
+  chatId: AddChannel.fields.chatId,
+  title: AddChannel.fields.title,
+  /** the language of announcements there; Russian when not given */
+  language: Schema.optional(Language)
+}) {}
+
+const ChannelPath = Schema.Struct({ id: ChannelId })
 
 /** Where a WhatsApp account's login stands (the adapter's status, for the admin panel). */
 export const WhatsAppLoginState = Schema.Literal(
@@ -307,6 +321,20 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
   )
   .add(HttpApiEndpoint.get("audit", "/audit").setUrlParams(AdminAuditParams).addSuccess(Page(AuditEntry.json)))
+  // chats where bots announce procurements (/broadcast)
+  .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(Channel.json)))
+  .add(
+    HttpApiEndpoint.post("addChannel", "/channels")
+      .setPayload(AddChannelBody)
+      .addSuccess(Channel.json, { status: 201 })
+      .addError(RuleViolation)
+  )
+  .add(
+    HttpApiEndpoint.del("removeChannel", "/channels/:id")
+      .setPath(ChannelPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+  )
   // WhatsApp accounts of this server: login by QR code or pairing code, logout
   .add(HttpApiEndpoint.get("whatsappAccounts", "/whatsapp").addSuccess(Schema.Array(WhatsAppAccountStatus)))
   .add(

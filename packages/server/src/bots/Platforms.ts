@@ -20,6 +20,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { UpgradeRouter } from "../http/UpgradeRouter.js"
+import { BotLinks, telegramLink, vkLink } from "./BroadcastChannelsLive.js"
 import { WhatsAppAccounts, WhatsAppSocketFactory } from "./WhatsAppAccounts.js"
 
 export const WEB_BOT = "web"
@@ -58,6 +59,7 @@ export const PlatformsLive = Layer.scopedDiscard(
     const upgrades = yield* UpgradeRouter
     const { config: tokens } = yield* ChatTokens
     const server = yield* HttpServer.HttpServer
+    const links = yield* BotLinks
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
 
     const web = yield* WebSocketAdapter.make({
@@ -80,6 +82,7 @@ export const PlatformsLive = Layer.scopedDiscard(
         mode: { _tag: "Polling" }
       })
       yield* fleet.add(telegram)
+      yield* links.register(telegram.id, telegramLink(telegram.username))
       yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
     }
 
@@ -91,6 +94,7 @@ export const PlatformsLive = Layer.scopedDiscard(
         mode: { _tag: "LongPoll" }
       })
       yield* fleet.add(vk)
+      yield* links.register(vk.id, vkLink(vk.screenName))
       yield* Effect.logInfo("VK bot started", { groupId: config.vk.value.groupId })
     }
 

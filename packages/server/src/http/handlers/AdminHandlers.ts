@@ -6,8 +6,10 @@ import {
   type Actor,
   Adjustment,
   AuditFilter,
+  AddChannel,
   AuditLog,
   Categories,
+  Channels,
   Chat,
   CurrentAdmin,
   GroupBuyApi,
@@ -90,6 +92,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
     const notifications = yield* Notifications
     const config = yield* ServerConfig
     const whatsapp = yield* WhatsAppAccounts
+    const channels = yield* Channels
 
     /** Records what the current admin did. */
     const audit = (
@@ -236,6 +239,33 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
         })
       )
       .handle("audit", ({ urlParams }) => auditLog.list(new AuditFilter(compact(urlParams))))
+      .handle("channels", () => channels.list())
+      .handle("addChannel", ({ payload }) =>
+        Effect.gen(function* () {
+          const admin = yield* CurrentAdmin
+          const { language, ...fields } = payload
+          const channel = yield* channels.add(
+            new AddChannel({ ...fields, ...(language === undefined ? {} : { language }), addedBy: admin.userId })
+          )
+          yield* audit("channel.add", "broadcast_channel", channel.id, {
+            botId: channel.botId,
+            platform: channel.platform,
+            chatId: channel.chatId,
+            title: channel.title
+          })
+          return channel
+        })
+      )
+      .handle("removeChannel", ({ path }) =>
+        Effect.gen(function* () {
+          const channel = yield* channels.remove(path.id)
+          yield* audit("channel.remove", "broadcast_channel", channel.id, {
+            botId: channel.botId,
+            chatId: channel.chatId,
+            title: channel.title
+          })
+        })
+      )
       .handle("whatsappAccounts", () => whatsapp.list)
       .handle("whatsappAccount", ({ path }) => whatsapp.status(path.account))
       .handle("whatsappPairingCode", ({ path, payload }) =>

@@ -1,0 +1,203 @@
+/**
+ * `/broadcast` on the whole platform (`AppLive`) with a Telegram bot against the fake Bot API: the channels come from
+ * the `broadcast_channels` table the admin API manages; the announcement is posted in the channel in its language
+ * with a Join deep link into the same bot; channels of bots not running here are left out; removing a channel stops
+ * announcements there.
+ */
+import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FakeTelegram } from "@groupbuy/adapters/testing"
+import { AuditFilter, AuditLog, CSRF_HEADER, GroupBuyApi, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { coreProfiles, insertProcurement } from "@groupbuy/core/testing"
+import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
+import { Effect, Layer, Option, Redacted, Schedule } from "effect"
+import type { AddressInfo } from "node:net"
+import { AdminSessions } from "../src/admin/AdminSessions.js"
+import { ServerConfig } from "../src/config/ServerConfig.js"
+import { UpgradeRouter } from "../src/http/UpgradeRouter.js"
+import { AppLive } from "../src/Server.js"
+import { testSettings } from "./utils/TestServer.js"
+
+const TOKEN = "123456:broadcast-test-token"
+const ORGANIZER = 501
+const CHANNEL = -1001234567890
+const ENGLISH_CHANNEL = -1009876543210
+
+const eventually = <A, E, R>(check: Effect.Effect<A, E, R>) =>
+  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(300))))
+const expectNow = (condition: () => boolean, message: () => string) =>
+  Effect.suspend(() => (condition() ? Effect.void : Effect.fail(new Error(message()))))
+
+interface InlineButton {
+  readonly text: string
+  readonly callback_data?: string
+  readonly url?: string
+}
+const buttonsOf = (markup: unknown): ReadonlyArray<InlineButton> =>
+  (
+    (markup as { inline_keyboard?: ReadonlyArray<ReadonlyArray<InlineButton>> } | undefined)?.inline_keyboard ?? []
+  ).flat()
+
+const profile = coreProfiles().at(-1)!
+
+const telegram = await FakeTelegram.start()
+afterAll(() => telegram.close())
+const bot = telegram.addBot(TOKEN)
+const layer = Layer.fresh(
+  AppLive.pipe(
+    Layer.provideMerge(profile.layer),
+    Layer.provideMerge(
+      Layer.succeed(
+        ServerConfig,
+        testSettings({
+          host: "127.0.0.1",
+          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
+        })
+      )
+    )
+  )
+)
+
+describe(`/broadcast on Telegram (${profile.name})`, () => {
+  layerOf(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {
+    it.effect(
+      "announces in every registered channel of the running bot, in the channel's language, with a deep link",
+      () =>
+        Effect.gen(function* () {
+          const { server } = yield* UpgradeRouter
+          const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+          const sessions = yield* AdminSessions
+          yield* sessions.createAdmin("channels@example.com", "a long admin password")
+          const http = yield* HttpClient.HttpClient
+          const login = yield* http.execute(
+            HttpClientRequest.post(`${baseUrl}/api/admin/login`).pipe(
+              HttpClientRequest.bodyUnsafeJson({ email: "channels@example.com", password: "a long admin password" })
+            )
+          )
+          const cookie = (login.headers["set-cookie"] ?? "").split(";")[0]!
+          const { csrfToken } = (yield* login.json) as { csrfToken: string }
+          const admin = (yield* HttpApiClient.make(GroupBuyApi, {
+            baseUrl,
+            transformClient: HttpClient.mapRequest(HttpClientRequest.setHeaders({ cookie, [CSRF_HEADER]: csrfToken }))
+          })).admin
+
+          // the organizer, known to the Telegram bot, with an active procurement
+          const users = yield* Users
+          const organizer = yield* users.register(
+            new RegisterUser({
+              identity: new IdentityRef({ platform: "telegram", externalId: String(ORGANIZER) }),
+              firstName: "Ольга",
+              role: "organizer"
+            })
+          )
+          const procurement = yield* insertProcurement(organizer.id, { title: "Мёд с пасеки" })
+
+          // no channels yet
+          telegram.text(TOKEN, ORGANIZER, "/broadcast")
+          const pick = yield* eventually(
+            Effect.suspend(() => {
+              const menu = telegram.sentMessages(TOKEN, ORGANIZER).find((m) => (m.text ?? "").includes("анонс"))
+              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
+            })
+          )
+          const choose = buttonsOf(pick.reply_markup).find((b) => b.text === "Мёд с пасеки")
+          assert.isDefined(choose?.callback_data)
+          telegram.press(TOKEN, ORGANIZER, pick.message_id, choose!.callback_data!)
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => (m.text ?? "").includes("не подключены")),
+              () => "no 'no channels' answer"
+            )
+          )
+
+          // the admin registers two channels of this bot and one of a bot that does not run here
+          const news = yield* admin.addChannel({
+            payload: { botId: "telegram", platform: "telegram", chatId: String(CHANNEL), title: "Новости закупок" }
+          })
+          yield* admin.addChannel({
+            payload: {
+              botId: "telegram",
+              platform: "telegram",
+              chatId: String(ENGLISH_CHANNEL),
+              title: "Group deals",
+              language: "en"
+            }
+          })
+          yield* admin.addChannel({
+            payload: { botId: "vk", platform: "vk", chatId: "2000000001", title: "ВК беседа" }
+          })
+          const duplicate = yield* admin
+            .addChannel({
+              payload: { botId: "telegram", platform: "telegram", chatId: String(CHANNEL), title: "again" }
+            })
+            .pipe(Effect.flip)
+          assert.strictEqual(duplicate._tag, "RuleViolation")
+          assert.lengthOf(yield* admin.channels(), 3)
+
+          const before = telegram.sentMessages(TOKEN, ORGANIZER).length
+          telegram.text(TOKEN, ORGANIZER, "/broadcast")
+          const again = yield* eventually(
+            Effect.suspend(() => {
+              const menu = telegram.sentMessages(TOKEN, ORGANIZER).slice(before)[0]
+              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
+            })
+          )
+          const button = buttonsOf(again.reply_markup).find((b) => b.text === "Мёд с пасеки")!
+          telegram.press(TOKEN, ORGANIZER, again.message_id, button.callback_data!)
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => /каналы: 2/.test(m.text ?? "")),
+              () =>
+                `no 'sent to 2 channels' answer: ${JSON.stringify(telegram.sentMessages(TOKEN, ORGANIZER).map((m) => m.text))}`
+            )
+          )
+          const link = `https://t.me/${bot.username}?start=proc_${procurement}`
+          const [ru] = telegram.sentMessages(TOKEN, CHANNEL)
+          assert.include(ru?.text ?? "", "Мёд с пасеки")
+          assert.include(ru?.text ?? "", "Новая закупка")
+          assert.deepStrictEqual(
+            buttonsOf(ru?.reply_markup).map((b) => [b.text, b.url]),
+            [["🤝 Присоединиться", link]]
+          )
+          const [en] = telegram.sentMessages(TOKEN, ENGLISH_CHANNEL)
+          assert.include(en?.text ?? "", "New procurement")
+          assert.deepStrictEqual(
+            buttonsOf(en?.reply_markup).map((b) => b.url),
+            [link]
+          )
+
+          // removed: no more announcements there
+          yield* admin.removeChannel({ path: { id: news.id } })
+          assert.strictEqual((yield* admin.removeChannel({ path: { id: news.id } }).pipe(Effect.flip))._tag, "NotFound")
+          const count = telegram.sentMessages(TOKEN, ORGANIZER).length
+          telegram.text(TOKEN, ORGANIZER, "/broadcast")
+          const third = yield* eventually(
+            Effect.suspend(() => {
+              const menu = telegram.sentMessages(TOKEN, ORGANIZER).slice(count)[0]
+              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
+            })
+          )
+          telegram.press(
+            TOKEN,
+            ORGANIZER,
+            third.message_id,
+            buttonsOf(third.reply_markup).find((b) => b.text === "Мёд с пасеки")!.callback_data!
+          )
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => /каналы: 1/.test(m.text ?? "")),
+              () => "no 'sent to 1 channel' answer"
+            )
+          )
+          assert.lengthOf(telegram.sentMessages(TOKEN, CHANNEL), 1)
+          assert.lengthOf(telegram.sentMessages(TOKEN, ENGLISH_CHANNEL), 2)
+
+          const audit = yield* AuditLog
+          const actions = (yield* audit.list(
+            new AuditFilter({ limit: 50, targetType: "broadcast_channel" })
+          )).items.map((e) => e.action)
+          assert.sameMembers(actions, ["channel.add", "channel.add", "channel.add", "channel.remove"])
+        }).pipe(Effect.provide(FetchHttpClient.layer)),
+      { timeout: 150_000 }
+    )
+  })
+})
