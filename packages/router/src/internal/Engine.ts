@@ -1287,9 +1287,13 @@ export const makeRouter = (options: RouterOptions = {}) =>
         const delivered: Array<ChatRef> = []
         for (const member of members) {
           if (member === message.userId) continue
+          // the member's account language wins over the chat session's (it may have been changed on another platform)
+          const account = yield* Effect.either(users.get(member))
+          const accountLanguage = account._tag === "Right" ? account.right.language : undefined
           for (const ref of yield* lastRefs(member)) {
-            const ok = yield* deliverTo(ref, (session, language) => {
+            const ok = yield* deliverTo(ref, (session, chatLanguage) => {
               if (session.chat?.procurementId !== procurementId) return undefined
+              const language = accountLanguage ?? chatLanguage
               const name =
                 author === undefined
                   ? text(language, "chat.system")

@@ -14,6 +14,7 @@ import {
   PaymentFilter,
   Payments,
   Procurements,
+  UpdateProfile,
   type UserId,
   Users
 } from "@groupbuy/core"
@@ -30,6 +31,8 @@ export type ScenarioStep =
   | { readonly as: string; readonly expectNot: ReadonlyArray<string>; readonly when?: "buttons" | "text" }
   /** settles the user's latest pending deposit, as a payment provider's webhook would */
   | { readonly system: "settleDeposit"; readonly user: string }
+  /** changes the user's account language in core, as the web cabinet or another platform would */
+  | { readonly system: "setLanguage"; readonly user: string; readonly language: "ru" | "en" }
   /** creates `count` active procurements of an already registered organizer directly in core */
   | {
       readonly system: "seedProcurements"
@@ -273,7 +276,13 @@ export const scenarios: ReadonlyArray<Scenario> = [
       { as: "ivan", send: "/cancel" },
       { as: "ivan", expect: ["Вы вышли из чата"] },
       { as: "olga", send: "Ещё вопросы?" },
-      { as: "ivan", expectNot: ["Ещё вопросы?"] }
+      { as: "ivan", expectNot: ["Ещё вопросы?"] },
+      // relayed messages are framed in the member's account language, even when it changed on another platform
+      { system: "setLanguage", user: "olga", language: "en" },
+      { as: "ivan", send: "/chat" },
+      { as: "ivan", press: "Чай 1" },
+      { as: "ivan", send: "Спасибо!" },
+      { as: "olga", expect: ["💬 “Чай 1” — Иван: Спасибо!"] }
     ]
   }
 ]
@@ -300,6 +309,13 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
         conversation.note(`system: payment of ${step.user} settled`)
         yield* Effect.orDie(payments.succeed(payment.id))
         yield* conversation.dispatch
+        return
+      }
+      case "setLanguage": {
+        const users = yield* Users
+        const userId = yield* userIdOf(conversation, step.user)
+        yield* Effect.orDie(users.update(userId, new UpdateProfile({ language: step.language })))
+        conversation.note(`system: ${step.user}'s account language is now ${step.language}`)
         return
       }
       case "seedProcurements": {
