@@ -2,8 +2,9 @@ import type { Backend, KernelName } from "./Types.js"
 
 /**
  * Which backend serves each function when WebAssembly loaded, decided from `npm run bench -w @groupbuy/wasm`
- * (figures in wasm/README.md): wasm wherever it measured faster at 1k, 10k and 100k items. The per-item string
- * functions stay in JS: crossing into wasm for one short string costs more than the work itself.
+ * (figures in wasm/README.md): wasm wherever it measured faster at 1k, 10k and 100k items across runs. The per-item
+ * string functions stay in JS: crossing into wasm for one short string costs more than the work itself. So does
+ * validateProcurementForm, which measured a tie (0.93-1.17x) on the 2-core AMD EPYC of the last measurements.
  */
 export const ROUTING: Readonly<Record<KernelName, Backend>> = {
   batchProcessProcurements: "wasm",
@@ -16,7 +17,7 @@ export const ROUTING: Readonly<Record<KernelName, Backend>> = {
   batchProcessMessages: "wasm",
   searchMessages: "wasm",
   formatMessageText: "js",
-  validateProcurementForm: "wasm",
+  validateProcurementForm: "js",
   validatePhone: "js",
   validateEmail: "js",
   formatCurrency: "js",

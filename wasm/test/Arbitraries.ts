@@ -119,7 +119,10 @@ export const status: fc.Arbitrary<ProcurementStatus> = fc.oneof(
   }
 )
 
-const city = fc.oneof(text(8), fc.constantFrom("Москва", " москва", "МОСКВА ", "Орёл", "орел", ""))
+const city = fc.oneof(
+  text(8),
+  fc.constantFrom("Москва", " москва", "МОСКВА ", "Орёл", "орел", "", "__proto__", "constructor", "toString", "0", "1")
+)
 
 export const procurement: fc.Arbitrary<Procurement> = fc.record({
   id: fc.string(),

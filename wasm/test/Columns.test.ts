@@ -65,6 +65,10 @@ describe("toProcurementColumns", () => {
     assert.deepStrictEqual(Array.from(c.city), [0, 1, 2, 0])
     assert.deepStrictEqual(c.cities, ["Москва", " москва", ""])
     assert.deepStrictEqual(Array.from(toProcurementColumns([]).city), [])
+    const odd = ["__proto__", "constructor", "0", "__proto__", "hasOwnProperty", "0"]
+    const d = toProcurementColumns(odd.map((city) => procurement({ city })))
+    assert.deepStrictEqual(d.cities, ["__proto__", "constructor", "0", "hasOwnProperty"])
+    assert.deepStrictEqual(Array.from(d.city), [0, 1, 2, 0, 3, 2])
   })
 
   it("codes every status by its index in PROCUREMENT_STATUSES", () => {
