@@ -10,7 +10,7 @@ import { CoreLive } from "@groupbuy/core"
 import { Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
 import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
-import { PlatformsLive } from "./bots/Platforms.js"
+import { PlatformsLive, PlatformStartError } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
 import { AllRoutes, ApiNodeRoutes, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
 import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
@@ -105,6 +105,9 @@ export const main = Layer.launch(MainLive).pipe(
         )
       } else {
         yield* Effect.logError("GroupBuy cannot start", error)
+        if (error instanceof PlatformStartError) {
+          yield* Effect.sync(() => process.stderr.write(`GroupBuy cannot start: ${error.message}\n`))
+        }
       }
       yield* Effect.sync(() => (process.exitCode = 1))
     })

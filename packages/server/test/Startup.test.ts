@@ -1,9 +1,12 @@
-import { assert, describe, it } from "@effect/vitest"
+import { afterEach, assert, describe, it } from "@effect/vitest"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { WebSocket } from "ws"
-import { run, waitFor } from "./utils/Spawn.js"
+import { killRunning, run, waitFor } from "./utils/Spawn.js"
+
+// a failed test must not leave its server running
+afterEach(killRunning)
 
 describe("start-up", () => {
   it("a configuration error names the variable and exits with status 1", { timeout: 120_000 }, async () => {

@@ -140,7 +140,7 @@ describe("start-up with Telegram and VK configured", () => {
         )
         assert.deepStrictEqual(telegramStarted, { username: bot.username }, "the bot introduced itself with getMe")
         const [, vkStarted] = await until("the VK bot to start", () => logged(output(), "VK bot started")[0])
-        assert.deepStrictEqual(vkStarted, { groupId: group.id })
+        assert.deepStrictEqual(vkStarted, { groupId: group.id, screenName: group.screenName })
         assert.notInclude(output(), TELEGRAM_TOKEN, "the token is never logged")
         assert.notInclude(output(), VK_TOKEN, "the token is never logged")
 
@@ -295,6 +295,7 @@ describe("start-up with Telegram and VK configured", () => {
         const [failure] = logged(output, "GroupBuy cannot start")
         assert.isDefined(failure, output)
         assert.match(JSON.stringify(failure), /getMe.*401.*Unauthorized/, "the log names the refused call")
+        assert.match(output, /GroupBuy cannot start: Telegram did not start: .*401.* — check TELEGRAM_TOKEN/)
         assert.notInclude(output, TELEGRAM_TOKEN, "the token is never logged")
       } finally {
         await telegram.close()
@@ -330,6 +331,38 @@ describe("start-up with Telegram and VK configured", () => {
           JSON.stringify(failure),
           /groups\.getById.*User authorization failed/,
           "the log names the refused call"
+        )
+        assert.notInclude(output, VK_TOKEN, "the token is never logged")
+      } finally {
+        await vk.close()
+      }
+    }
+  )
+
+  it(
+    "a VK token of another community than VK_GROUP_ID stops start-up naming both, and status 1",
+    { timeout: 300_000 },
+    async () => {
+      const vk = await FakeVk.start({ limit: false })
+      try {
+        const group = vk.addGroup(VK_TOKEN)
+        const server = startServer({
+          VK_TOKEN,
+          VK_GROUP_ID: String(group.id + 1),
+          VK_API_BASE_URL: vk.apiBaseUrl
+        })
+        const exit = await server.exited
+        const output = server.output()
+        assert.deepStrictEqual(exit, { code: 1, signal: null }, output)
+        assert.deepStrictEqual(
+          vk.calls().map((c) => c.method),
+          ["groups.getById"],
+          "no long poll for a community the settings do not name"
+        )
+        assert.lengthOf(logged(output, "VK bot started"), 0)
+        assert.include(
+          output,
+          `GroupBuy cannot start: VK did not start: the token belongs to the community ${group.screenName} (id ${group.id}), not to ${group.id + 1} — check VK_TOKEN, VK_GROUP_ID`
         )
         assert.notInclude(output, VK_TOKEN, "the token is never logged")
       } finally {

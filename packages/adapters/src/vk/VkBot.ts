@@ -45,6 +45,8 @@ export interface VkEngineOptions {
   readonly capacity?: number | undefined
   /** which decoded updates GroupBuy takes (embedding: the rest goes to the host's handlers); default all */
   readonly accepts?: ((update: Update) => boolean) | undefined
+  /** the community the token must belong to (`VK_GROUP_ID`); start-up fails when it belongs to another one */
+  readonly groupId?: number | undefined
 }
 
 export interface VkBotOptions extends VkEngineOptions {
@@ -146,6 +148,12 @@ export const attach = (
       ),
       Effect.mapError((e) => new VkStartError({ bot: options.id, message: `${e.method}: ${e.description}` }))
     )
+    if (options.groupId !== undefined && options.groupId !== group.id) {
+      return yield* new VkStartError({
+        bot: options.id,
+        message: `the token belongs to the community ${group.screen_name} (id ${group.id}), not to ${options.groupId}`
+      })
+    }
     const identity: VkBotIdentity = { id: options.id, groupId: group.id }
 
     /** One op → API calls; the `random_id` is fixed per op so that a retried send is delivered once. */
@@ -323,7 +331,9 @@ export const make = (
       // The limiter and the queue pace and retry; vk-io only carries requests.
       apiLimit: 1000,
       apiRetryLimit: 0,
-      apiTimeout: 15_000
+      apiTimeout: 15_000,
+      // the community is known: the long poll need not resolve it a second time
+      ...(options.groupId === undefined ? {} : { pollingGroupId: options.groupId })
     })
     yield* Effect.addFinalizer(() => Effect.sync(() => agent.destroy()))
     const health = makeHealthTracker(yield* AdapterEvents, options.id, "vk")

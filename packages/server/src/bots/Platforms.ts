@@ -16,12 +16,24 @@ import {
 } from "@groupbuy/adapters"
 import { HttpServer } from "@effect/platform"
 import { KeyValue } from "@groupbuy/core"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Data, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { UpgradeRouter } from "../http/UpgradeRouter.js"
 import { BotLinks, telegramLink, vkLink } from "./BroadcastChannelsLive.js"
 import { WhatsAppAccounts, WhatsAppSocketFactory } from "./WhatsAppAccounts.js"
+
+/** A configured platform refused to start (a bad token, another community, an unreachable API): start-up stops. */
+export class PlatformStartError extends Data.TaggedError("PlatformStartError")<{
+  readonly platform: string
+  /** the settings to check */
+  readonly variables: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `${this.platform} did not start: ${this.reason} — check ${this.variables}`
+  }
+}
 
 export const WEB_BOT = "web"
 export const WEB_CHAT_PATH = "/ws/chat"
@@ -80,7 +92,16 @@ export const PlatformsLive = Layer.scopedDiscard(
         token: config.telegram.value.token,
         apiRoot: Option.getOrUndefined(config.telegram.value.apiRoot),
         mode: { _tag: "Polling" }
-      })
+      }).pipe(
+        Effect.mapError(
+          (error) =>
+            new PlatformStartError({
+              platform: "Telegram",
+              variables: "TELEGRAM_TOKEN, TELEGRAM_API_ROOT",
+              reason: error.message
+            })
+        )
+      )
       yield* fleet.add(telegram)
       yield* links.register(telegram.id, telegramLink(telegram.username))
       yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
@@ -91,11 +112,21 @@ export const PlatformsLive = Layer.scopedDiscard(
         id: "vk",
         token: config.vk.value.token,
         apiBaseUrl: Option.getOrUndefined(config.vk.value.apiBaseUrl),
+        groupId: config.vk.value.groupId,
         mode: { _tag: "LongPoll" }
-      })
+      }).pipe(
+        Effect.mapError(
+          (error) =>
+            new PlatformStartError({
+              platform: "VK",
+              variables: "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL",
+              reason: error.message
+            })
+        )
+      )
       yield* fleet.add(vk)
       yield* links.register(vk.id, vkLink(vk.screenName))
-      yield* Effect.logInfo("VK bot started", { groupId: config.vk.value.groupId })
+      yield* Effect.logInfo("VK bot started", { groupId: vk.groupId, screenName: vk.screenName })
     }
 
     if (config.whatsapp) {
