@@ -3,30 +3,19 @@
  * `WHATSAPP_ENABLED` and a fake baileys socket: the QR code and the pairing code the adapter shows are what the admin
  * API returns; logout clears the auth state kept in the database and login starts over; every change is audited.
  */
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { FakeWhatsApp, textFrom } from "@groupbuy/adapters/testing"
-import { AuditFilter, AuditLog, CSRF_HEADER, GroupBuyApi, KeyValue } from "@groupbuy/core"
+import { AuditFilter, AuditLog, CSRF_HEADER, KeyValue } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Layer, Schedule } from "effect"
-import type { AddressInfo } from "node:net"
-import { AdminSessions } from "../src/admin/AdminSessions.js"
+import { Effect, Layer } from "effect"
 import { WhatsAppSocketFactory } from "../src/bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../src/config/ServerConfig.js"
-import { UpgradeRouter } from "../src/http/UpgradeRouter.js"
 import { AppLive } from "../src/Server.js"
+import { adminLogin, baseUrlOf, eventually, expectNow } from "./utils/AppHarness.js"
 import { testSettings } from "./utils/TestServer.js"
 
 const NAMESPACE = "whatsapp-auth:whatsapp"
-
-/** Retries `check` until it passes: the adapter reacts to socket events on its own fibers. */
-const eventually = <A, E, R>(check: Effect.Effect<A, E, R>) =>
-  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(200))))
-
-const expect = (condition: boolean, message: string) => (condition ? Effect.void : Effect.fail(new Error(message)))
-/** `expect`, re-evaluated at each retry */
-const expectNow = (condition: () => boolean, message: () => string) =>
-  Effect.suspend(() => expect(condition(), message()))
 
 // one profile: the adapter allows one runner per account in a process, and the suites of a file may overlap; the last
 // profile is PostgreSQL whenever TEST_DATABASE_URL is set (always in CI), else PGlite
@@ -48,29 +37,9 @@ const profile = coreProfiles().at(-1)!
         "QR code, pairing code, open, logout (auth state cleared) and login again, audited; CSRF and bad input refused",
         () =>
           Effect.gen(function* () {
-            const { server } = yield* UpgradeRouter
-            const address = server.address()
-            assert.isTrue(typeof address === "object" && address !== null)
-            const baseUrl = `http://127.0.0.1:${(address as AddressInfo).port}`
-            const sessions = yield* AdminSessions
-            yield* sessions.createAdmin("wa@example.com", "a long admin password")
+            const baseUrl = yield* baseUrlOf
+            const { admin, anonymous, cookie, csrfToken, noCsrf } = yield* adminLogin(baseUrl, "wa@example.com")
             const http = yield* HttpClient.HttpClient
-            const login = yield* http.execute(
-              HttpClientRequest.post(`${baseUrl}/api/admin/login`).pipe(
-                HttpClientRequest.bodyUnsafeJson({ email: "wa@example.com", password: "a long admin password" })
-              )
-            )
-            assert.strictEqual(login.status, 200)
-            const cookie = (login.headers["set-cookie"] ?? "").split(";")[0]!
-            const { csrfToken } = (yield* login.json) as { csrfToken: string }
-            const clientWith = (headers: Record<string, string>) =>
-              HttpApiClient.make(GroupBuyApi, {
-                baseUrl,
-                transformClient: HttpClient.mapRequest(HttpClientRequest.setHeaders(headers))
-              })
-            const admin = (yield* clientWith({ cookie, [CSRF_HEADER]: csrfToken })).admin
-            const noCsrf = (yield* clientWith({ cookie })).admin
-            const anonymous = (yield* clientWith({})).admin
 
             // the account is listed while it connects; nobody without a session sees it
             assert.strictEqual((yield* anonymous.whatsappAccounts().pipe(Effect.flip))._tag, "Unauthorized")
@@ -85,7 +54,10 @@ const profile = coreProfiles().at(-1)!
             fake.current.showQr("2@qr-payload-one,abc,def")
             const qr = yield* eventually(
               Effect.tap(admin.whatsappAccount({ path: { account: "whatsapp" } }), (s) =>
-                expect(s.state === "awaiting_qr", `state ${s.state}`)
+                expectNow(
+                  () => s.state === "awaiting_qr",
+                  () => `state ${s.state}`
+                )
               )
             )
             assert.strictEqual(qr.qr, "2@qr-payload-one,abc,def")
@@ -121,11 +93,21 @@ const profile = coreProfiles().at(-1)!
             fake.current.open()
             yield* eventually(
               Effect.tap(admin.whatsappAccount({ path: { account: "whatsapp" } }), (s) =>
-                expect(s.state === "open", `state ${s.state}`)
+                expectNow(
+                  () => s.state === "open",
+                  () => `state ${s.state}`
+                )
               )
             )
             const kv = yield* KeyValue
-            yield* eventually(Effect.flatMap(kv.keys(NAMESPACE), (keys) => expect(keys.length > 0, "no creds saved")))
+            yield* eventually(
+              Effect.flatMap(kv.keys(NAMESPACE), (keys) =>
+                expectNow(
+                  () => keys.length > 0,
+                  () => "no creds saved"
+                )
+              )
+            )
             const linkedAgain = yield* admin
               .whatsappPairingCode({ path: { account: "whatsapp" }, payload: { phone: "+7 912 345-67-89" } })
               .pipe(Effect.flip)
@@ -145,7 +127,10 @@ const profile = coreProfiles().at(-1)!
             yield* admin.whatsappLogout({ path: { account: "whatsapp" } })
             yield* eventually(
               Effect.tap(admin.whatsappAccount({ path: { account: "whatsapp" } }), (s) =>
-                expect(s.state === "logged_out", `state ${s.state}`)
+                expectNow(
+                  () => s.state === "logged_out",
+                  () => `state ${s.state}`
+                )
               )
             )
             assert.deepStrictEqual(yield* kv.keys(NAMESPACE), [])
@@ -164,7 +149,10 @@ const profile = coreProfiles().at(-1)!
             fake.current.showQr("2@qr-payload-two")
             const second = yield* eventually(
               Effect.tap(admin.whatsappAccount({ path: { account: "whatsapp" } }), (s) =>
-                expect(s.state === "awaiting_qr", `state ${s.state}`)
+                expectNow(
+                  () => s.state === "awaiting_qr",
+                  () => `state ${s.state}`
+                )
               )
             )
             assert.strictEqual(second.qr, "2@qr-payload-two")

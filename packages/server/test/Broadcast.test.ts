@@ -4,28 +4,21 @@
  * with a Join deep link into the same bot; channels of bots not running here are left out; removing a channel stops
  * announcements there.
  */
-import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
-import { AuditFilter, AuditLog, CSRF_HEADER, GroupBuyApi, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles, insertProcurement } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted, Schedule } from "effect"
-import type { AddressInfo } from "node:net"
-import { AdminSessions } from "../src/admin/AdminSessions.js"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { ServerConfig } from "../src/config/ServerConfig.js"
-import { UpgradeRouter } from "../src/http/UpgradeRouter.js"
 import { AppLive } from "../src/Server.js"
+import { adminLogin, baseUrlOf, eventually, expectNow } from "./utils/AppHarness.js"
 import { testSettings } from "./utils/TestServer.js"
 
 const TOKEN = "123456:broadcast-test-token"
 const ORGANIZER = 501
 const CHANNEL = -1001234567890
 const ENGLISH_CHANNEL = -1009876543210
-
-const eventually = <A, E, R>(check: Effect.Effect<A, E, R>) =>
-  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(300))))
-const expectNow = (condition: () => boolean, message: () => string) =>
-  Effect.suspend(() => (condition() ? Effect.void : Effect.fail(new Error(message()))))
 
 interface InlineButton {
   readonly text: string
@@ -38,9 +31,32 @@ const buttonsOf = (markup: unknown): ReadonlyArray<InlineButton> =>
   ).flat()
 
 const profile = coreProfiles().at(-1)!
-
 const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
+
+/** The organizer sends /broadcast, picks the procurement from the menu and gets an answer matching `answer`. */
+const broadcast = (answer: RegExp) =>
+  Effect.gen(function* () {
+    const seen = telegram.sentMessages(TOKEN, ORGANIZER).length
+    const fresh = () => telegram.sentMessages(TOKEN, ORGANIZER).slice(seen)
+    telegram.text(TOKEN, ORGANIZER, "/broadcast")
+    const menu = yield* eventually(
+      Effect.suspend(() => {
+        const found = fresh().find((m) => buttonsOf(m.reply_markup).some((b) => b.text === "Мёд с пасеки"))
+        return found === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(found)
+      })
+    )
+    const choose = buttonsOf(menu.reply_markup).find((b) => b.text === "Мёд с пасеки")!
+    assert.isDefined(choose.callback_data)
+    telegram.press(TOKEN, ORGANIZER, menu.message_id, choose.callback_data!)
+    yield* eventually(
+      expectNow(
+        () => fresh().some((m) => answer.test(m.text ?? "")),
+        () => `no answer ${answer}: ${JSON.stringify(fresh().map((m) => m.text))}`
+      )
+    )
+  })
+
 const bot = telegram.addBot(TOKEN)
 const layer = Layer.fresh(
   AppLive.pipe(
@@ -63,22 +79,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
       "announces in every registered channel of the running bot, in the channel's language, with a deep link",
       () =>
         Effect.gen(function* () {
-          const { server } = yield* UpgradeRouter
-          const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-          const sessions = yield* AdminSessions
-          yield* sessions.createAdmin("channels@example.com", "a long admin password")
-          const http = yield* HttpClient.HttpClient
-          const login = yield* http.execute(
-            HttpClientRequest.post(`${baseUrl}/api/admin/login`).pipe(
-              HttpClientRequest.bodyUnsafeJson({ email: "channels@example.com", password: "a long admin password" })
-            )
-          )
-          const cookie = (login.headers["set-cookie"] ?? "").split(";")[0]!
-          const { csrfToken } = (yield* login.json) as { csrfToken: string }
-          const admin = (yield* HttpApiClient.make(GroupBuyApi, {
-            baseUrl,
-            transformClient: HttpClient.mapRequest(HttpClientRequest.setHeaders({ cookie, [CSRF_HEADER]: csrfToken }))
-          })).admin
+          const { admin } = yield* adminLogin(yield* baseUrlOf, "channels@example.com")
 
           // the organizer, known to the Telegram bot, with an active procurement
           const users = yield* Users
@@ -92,22 +93,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           const procurement = yield* insertProcurement(organizer.id, { title: "Мёд с пасеки" })
 
           // no channels yet
-          telegram.text(TOKEN, ORGANIZER, "/broadcast")
-          const pick = yield* eventually(
-            Effect.suspend(() => {
-              const menu = telegram.sentMessages(TOKEN, ORGANIZER).find((m) => (m.text ?? "").includes("анонс"))
-              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
-            })
-          )
-          const choose = buttonsOf(pick.reply_markup).find((b) => b.text === "Мёд с пасеки")
-          assert.isDefined(choose?.callback_data)
-          telegram.press(TOKEN, ORGANIZER, pick.message_id, choose!.callback_data!)
-          yield* eventually(
-            expectNow(
-              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => (m.text ?? "").includes("не подключены")),
-              () => "no 'no channels' answer"
-            )
-          )
+          yield* broadcast(/не подключены/)
 
           // the admin registers two channels of this bot and one of a bot that does not run here
           const news = yield* admin.addChannel({
@@ -133,23 +119,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           assert.strictEqual(duplicate._tag, "RuleViolation")
           assert.lengthOf(yield* admin.channels(), 3)
 
-          const before = telegram.sentMessages(TOKEN, ORGANIZER).length
-          telegram.text(TOKEN, ORGANIZER, "/broadcast")
-          const again = yield* eventually(
-            Effect.suspend(() => {
-              const menu = telegram.sentMessages(TOKEN, ORGANIZER).slice(before)[0]
-              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
-            })
-          )
-          const button = buttonsOf(again.reply_markup).find((b) => b.text === "Мёд с пасеки")!
-          telegram.press(TOKEN, ORGANIZER, again.message_id, button.callback_data!)
-          yield* eventually(
-            expectNow(
-              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => /каналы: 2/.test(m.text ?? "")),
-              () =>
-                `no 'sent to 2 channels' answer: ${JSON.stringify(telegram.sentMessages(TOKEN, ORGANIZER).map((m) => m.text))}`
-            )
-          )
+          yield* broadcast(/каналы: 2/)
           const link = `https://t.me/${bot.username}?start=proc_${procurement}`
           const [ru] = telegram.sentMessages(TOKEN, CHANNEL)
           assert.include(ru?.text ?? "", "Мёд с пасеки")
@@ -168,26 +138,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           // removed: no more announcements there
           yield* admin.removeChannel({ path: { id: news.id } })
           assert.strictEqual((yield* admin.removeChannel({ path: { id: news.id } }).pipe(Effect.flip))._tag, "NotFound")
-          const count = telegram.sentMessages(TOKEN, ORGANIZER).length
-          telegram.text(TOKEN, ORGANIZER, "/broadcast")
-          const third = yield* eventually(
-            Effect.suspend(() => {
-              const menu = telegram.sentMessages(TOKEN, ORGANIZER).slice(count)[0]
-              return menu === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(menu)
-            })
-          )
-          telegram.press(
-            TOKEN,
-            ORGANIZER,
-            third.message_id,
-            buttonsOf(third.reply_markup).find((b) => b.text === "Мёд с пасеки")!.callback_data!
-          )
-          yield* eventually(
-            expectNow(
-              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => /каналы: 1/.test(m.text ?? "")),
-              () => "no 'sent to 1 channel' answer"
-            )
-          )
+          yield* broadcast(/каналы: 1/)
           assert.lengthOf(telegram.sentMessages(TOKEN, CHANNEL), 1)
           assert.lengthOf(telegram.sentMessages(TOKEN, ENGLISH_CHANNEL), 2)
 

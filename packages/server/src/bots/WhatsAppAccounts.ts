@@ -76,6 +76,19 @@ const describe = (bot: WhatsAppBot): Effect.Effect<WhatsAppAccountStatus> =>
 
 const rule = (code: string, en: string, ru: string) => new RuleViolation({ code, en, ru, params: {} })
 
+/** The account's status, unless it is linked already (then there is nothing to log in to). */
+const notLinked = (bot: WhatsAppBot) =>
+  Effect.filterOrFail(
+    bot.status,
+    (status) => status._tag !== "Open",
+    () =>
+      rule(
+        "whatsapp.already-linked",
+        "This WhatsApp account is already linked; log out first to link another phone.",
+        "Этот аккаунт WhatsApp уже привязан; чтобы привязать другой телефон, сначала выйдите."
+      )
+  )
+
 export const WhatsAppAccountsLive = Layer.sync(WhatsAppAccounts, () => {
   const accounts = new Map<string, WhatsAppBot>()
   const find = (account: string) =>
@@ -101,14 +114,7 @@ export const WhatsAppAccountsLive = Layer.sync(WhatsAppAccounts, () => {
     requestPairingCode: (account, phone) =>
       Effect.gen(function* () {
         const bot = yield* find(account)
-        const status = yield* bot.status
-        if (status._tag === "Open") {
-          return yield* rule(
-            "whatsapp.already-linked",
-            "This WhatsApp account is already linked; log out first to link another phone.",
-            "Этот аккаунт WhatsApp уже привязан; чтобы привязать другой телефон, сначала выйдите."
-          )
-        }
+        yield* notLinked(bot)
         const digits = phone.replace(/\D/g, "")
         const code = yield* bot
           .requestPairingCode(digits)
@@ -132,14 +138,7 @@ export const WhatsAppAccountsLive = Layer.sync(WhatsAppAccounts, () => {
     login: (account) =>
       Effect.gen(function* () {
         const bot = yield* find(account)
-        const status = yield* bot.status
-        if (status._tag === "Open") {
-          return yield* rule(
-            "whatsapp.already-linked",
-            "This WhatsApp account is already linked.",
-            "Этот аккаунт WhatsApp уже привязан."
-          )
-        }
+        const status = yield* notLinked(bot)
         // only a logged-out account waits for a login; any other state is already on its way to a QR / pairing code
         if (status._tag === "LoggedOut") {
           yield* bot.login

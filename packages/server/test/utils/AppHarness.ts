@@ -1,0 +1,58 @@
+/** Helpers for tests of the whole platform (`AppLive` on a real loopback port): its URL, an admin session, polling. */
+import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { CSRF_HEADER, GroupBuyApi } from "@groupbuy/core"
+import { Effect, Schedule } from "effect"
+import type { AddressInfo } from "node:net"
+import { AdminSessions } from "../../src/admin/AdminSessions.js"
+import { UpgradeRouter } from "../../src/http/UpgradeRouter.js"
+
+/** `http://127.0.0.1:<port>` of the running platform. */
+export const baseUrlOf = Effect.map(UpgradeRouter, ({ server }) => {
+  const address = server.address()
+  if (address === null || typeof address !== "object") throw new Error("the server is not listening")
+  return `http://127.0.0.1:${(address as AddressInfo).port}`
+})
+
+const PASSWORD = "a long admin password"
+
+/**
+ * Creates an admin, logs in over HTTP and returns admin API clients: with the session cookie and the CSRF header,
+ * with the cookie only, and with neither.
+ */
+export const adminLogin = (baseUrl: string, email: string) =>
+  Effect.gen(function* () {
+    const sessions = yield* AdminSessions
+    yield* sessions.createAdmin(email, PASSWORD)
+    const http = yield* HttpClient.HttpClient
+    const login = yield* http.execute(
+      HttpClientRequest.post(`${baseUrl}/api/admin/login`).pipe(
+        HttpClientRequest.bodyUnsafeJson({ email, password: PASSWORD })
+      )
+    )
+    if (login.status !== 200) throw new Error(`admin login answered ${login.status}`)
+    const cookie = (login.headers["set-cookie"] ?? "").split(";")[0]!
+    const { csrfToken } = (yield* login.json) as { csrfToken: string }
+    const clientWith = (headers: Record<string, string>) =>
+      Effect.map(
+        HttpApiClient.make(GroupBuyApi, {
+          baseUrl,
+          transformClient: HttpClient.mapRequest(HttpClientRequest.setHeaders(headers))
+        }),
+        (client) => client.admin
+      )
+    return {
+      cookie,
+      csrfToken,
+      admin: yield* clientWith({ cookie, [CSRF_HEADER]: csrfToken }),
+      noCsrf: yield* clientWith({ cookie }),
+      anonymous: yield* clientWith({})
+    }
+  })
+
+/** Retries `check` until it passes (≈15 s): adapters react to platform events on their own fibers. */
+export const eventually = <A, E, R>(check: Effect.Effect<A, E, R>) =>
+  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(300))))
+
+/** Fails with `message()` unless `condition()` holds; both re-evaluated at each retry of `eventually`. */
+export const expectNow = (condition: () => boolean, message: () => string) =>
+  Effect.suspend(() => (condition() ? Effect.void : Effect.fail(new Error(message()))))
