@@ -9,6 +9,7 @@ import { AdapterEvents, BotFleet, TurnHandler } from "@groupbuy/adapters"
 import { CoreLive } from "@groupbuy/core"
 import { Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
 import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { AdapterEventsLive } from "./bots/AdapterEventsLive.js"
 import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
 import { PlatformsLive, PlatformStartError } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
@@ -65,7 +66,10 @@ const PlatformsForRole = Layer.unwrapEffect(
   Effect.map(ServerConfig, (settings) =>
     settings.role === "chat"
       ? Layer.empty
-      : PlatformsLive.pipe(Layer.provide(TurnHandler.fromRouter), Layer.provide(AdapterEvents.layer))
+      : Layer.merge(PlatformsLive, AdapterEventsLive).pipe(
+          Layer.provide(TurnHandler.fromRouter),
+          Layer.provide(AdapterEvents.layer)
+        )
   )
 )
 

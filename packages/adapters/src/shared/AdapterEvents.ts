@@ -45,7 +45,7 @@ export class AdapterEvents extends Context.Tag("@groupbuy/adapters/AdapterEvents
       return {
         publish: (event) =>
           PubSub.publish(hub, event).pipe(
-            Effect.zipRight(Effect.logInfo("adapter event").pipe(Effect.annotateLogs({ event: event._tag })))
+            Effect.zipRight(Effect.logDebug("adapter event").pipe(Effect.annotateLogs({ ...event })))
           ),
         subscribe: PubSub.subscribe(hub)
       }

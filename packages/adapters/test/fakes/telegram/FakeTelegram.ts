@@ -256,6 +256,11 @@ export class FakeTelegram {
     this.bot(token).blocked.add(String(chatId))
   }
 
+  /** The user unblocked the bot. */
+  unblock(token: string, chatId: number): void {
+    this.bot(token).blocked.delete(String(chatId))
+  }
+
   /** The token was revoked: every call answers 401. */
   revoke(token: string): void {
     this.bot(token).revoked = true

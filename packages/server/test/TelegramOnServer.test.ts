@@ -1,8 +1,9 @@
 /**
- * `/broadcast` on the whole platform (`AppLive`) with a Telegram bot against the fake Bot API: the channels come from
- * the `broadcast_channels` table the admin API manages; the announcement is posted in the channel in its language
- * with a Join deep link into the same bot; channels of bots not running here are left out; removing a channel stops
- * announcements there.
+ * The whole platform (`AppLive`) with a Telegram bot against the fake Bot API:
+ * - `/broadcast`: the channels come from the `broadcast_channels` table the admin API manages; the announcement is
+ *   posted in the channel in its language with a Join deep link into the same bot; channels of bots not running here
+ *   are left out; removing a channel stops announcements there;
+ * - the adapters' reports reach core: a chat that blocked the bot makes the identity unreachable.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
@@ -17,6 +18,7 @@ import { testSettings } from "./utils/TestServer.js"
 
 const TOKEN = "123456:broadcast-test-token"
 const ORGANIZER = 501
+const BUYER = 777
 const CHANNEL = -1001234567890
 const ENGLISH_CHANNEL = -1009876543210
 
@@ -147,6 +149,59 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
             new AuditFilter({ limit: 50, targetType: "broadcast_channel" })
           )).items.map((e) => e.action)
           assert.sameMembers(actions, ["channel.add", "channel.add", "channel.add", "channel.remove"])
+        }).pipe(Effect.provide(FetchHttpClient.layer)),
+      { timeout: 150_000 }
+    )
+
+    it.effect(
+      "a user who blocked the bot is marked unreachable when a notification bounces, and reachable when they write again",
+      () =>
+        Effect.gen(function* () {
+          const { admin } = yield* adminLogin(yield* baseUrlOf, "reach@example.com")
+          const users = yield* Users
+          const buyer = yield* users.register(
+            new RegisterUser({
+              identity: new IdentityRef({ platform: "telegram", externalId: String(BUYER) }),
+              firstName: "Борис",
+              role: "buyer"
+            })
+          )
+          const reachable = Effect.map(
+            users.identities(buyer.id),
+            (identities) => identities.find((i) => i.platform === "telegram")?.reachable
+          )
+          telegram.text(TOKEN, BUYER, "/start")
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, BUYER).length > 0,
+              () => "no answer to /start"
+            )
+          )
+          assert.isTrue(yield* reachable)
+
+          telegram.block(TOKEN, BUYER)
+          yield* admin.bulkNotification({ payload: { title: "Новые закупки", body: "Загляните в каталог" } })
+          yield* eventually(
+            Effect.flatMap(reachable, (r) =>
+              expectNow(
+                () => r === false,
+                () => `reachable: ${r}`
+              )
+            )
+          )
+          assert.isAbove(telegram.calls({ token: TOKEN, method: "sendMessage", ok: false }).length, 0)
+
+          // unblocked and back: the next message marks the identity reachable again
+          telegram.unblock(TOKEN, BUYER)
+          telegram.text(TOKEN, BUYER, "/balance")
+          yield* eventually(
+            Effect.flatMap(reachable, (r) =>
+              expectNow(
+                () => r === true,
+                () => `reachable: ${r}`
+              )
+            )
+          )
         }).pipe(Effect.provide(FetchHttpClient.layer)),
       { timeout: 150_000 }
     )

@@ -1,0 +1,51 @@
+/**
+ * What the server does with the adapters' reports (`AdapterEvents`): an identity that blocked the bot (Telegram 403,
+ * VK 901, …) is marked unreachable in core, so notifications go to the user's other platforms instead — the next
+ * message from that person marks it reachable again; a bot that stopped working (token revoked, platform
+ * unreachable) and one that recovered are logged with their details (main/fallback failover will act on them).
+ */
+import { AdapterEvents, WhatsAppCodec } from "@groupbuy/adapters"
+import { Users } from "@groupbuy/core"
+import { Effect, Layer, Queue } from "effect"
+
+/** The identity behind a private chat: the chat id itself, or on WhatsApp the user id of the chat's JID. */
+const externalIdOf = (platform: string, chatId: string) =>
+  platform === "whatsapp" ? WhatsAppCodec.userIdOf(chatId) : chatId
+
+export const AdapterEventsLive = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const events = yield* AdapterEvents
+    const users = yield* Users
+    const subscription = yield* events.subscribe
+    const react = Effect.flatMap(Queue.take(subscription), (event) => {
+      switch (event._tag) {
+        case "IdentityUnreachable":
+          return users.setReachable(event.platform, externalIdOf(event.platform, event.chatId), false).pipe(
+            Effect.zipRight(Effect.logInfo("identity unreachable: notifications go elsewhere")),
+            Effect.annotateLogs({
+              bot: event.bot,
+              platform: event.platform,
+              chat: event.chatId,
+              detail: event.detail
+            })
+          )
+        case "BotUnhealthy":
+          return Effect.logWarning("bot unhealthy").pipe(
+            Effect.annotateLogs({
+              bot: event.bot,
+              platform: event.platform,
+              reason: event.reason,
+              detail: event.detail
+            })
+          )
+        case "BotHealthy":
+          return Effect.logInfo("bot healthy again").pipe(
+            Effect.annotateLogs({ bot: event.bot, platform: event.platform })
+          )
+      }
+    })
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.catchAllCause(react, (cause) => Effect.logError("adapter event", cause)))
+    )
+  })
+)
