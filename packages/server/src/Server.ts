@@ -7,7 +7,7 @@ import { HttpLayerRouter } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { AdapterEvents, BotFleet, TurnHandler } from "@groupbuy/adapters"
 import { CoreLive } from "@groupbuy/core"
-import { Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
+import { ChatLockRedis, Router, RouterLive, SessionStorePostgres, SessionStoreRedis } from "@groupbuy/router"
 import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { AdapterEventsLive } from "./bots/AdapterEventsLive.js"
 import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
@@ -27,14 +27,22 @@ export const routesFor = (settings: ServerSettings) =>
       ? ApiNodeRoutes
       : AllRoutes
 
-/** The router with its sessions (Redis when configured, else PostgreSQL) and the bot fleet as its `Deliver`. */
+/**
+ * The router with its sessions and the bot fleet as its `Deliver`. With `REDIS_URL`: sessions in Redis and a Redis
+ * lease per chat, so several instances never run turns of one chat at once; else sessions in PostgreSQL and the
+ * in-process lock (one instance).
+ */
 export const RouterStackLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (settings) =>
     RouterLive({ webBaseUrl: settings.publicUrl }).pipe(
       Layer.provide(
         Option.match(settings.redisUrl, {
           onNone: () => SessionStorePostgres,
-          onSome: (url) => SessionStoreRedis(Redacted.value(url))
+          onSome: (url) =>
+            Layer.merge(
+              SessionStoreRedis(Redacted.value(url), { prefix: `${settings.redisPrefix}router:` }),
+              ChatLockRedis(Redacted.value(url), { prefix: `${settings.redisPrefix}chatlock:` })
+            )
         })
       ),
       // the channels admins registered, offered while their bot runs here

@@ -4,11 +4,12 @@
  *   posted in the channel in its language with a Join deep link into the same bot; channels of bots not running here
  *   are left out; removing a channel stops announcements there;
  * - the adapters' reports reach core: a chat that blocked the bot makes the identity unreachable.
+ * With TEST_REDIS_URL the router runs on Redis sessions and the Redis chat lock.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
-import { coreProfiles, insertProcurement } from "@groupbuy/core/testing"
+import { coreProfiles, insertProcurement, testRedisUrl } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { ServerConfig } from "../src/config/ServerConfig.js"
@@ -68,7 +69,9 @@ const layer = Layer.fresh(
         ServerConfig,
         testSettings({
           host: "127.0.0.1",
-          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
+          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) }),
+          // with Redis (always in CI) the router keeps its sessions there and leases each chat's turns there
+          redisUrl: Option.map(Option.fromNullable(testRedisUrl()), Redacted.make)
         })
       )
     )

@@ -45,6 +45,7 @@ import { Router, type RouterOptions, type RouterService } from "../Router.js"
 import { SessionStore } from "../SessionStore.js"
 import { describeError, type DomainFailure, isDomainFailure } from "./Errors.js"
 import { runFlowTurn, type UnstampedEvent } from "./FlowRunner.js"
+import { ChatLock } from "../ChatLock.js"
 import { makeKeyedLock } from "./KeyedLock.js"
 import {
   dedupeKey,
@@ -152,7 +153,9 @@ export const makeRouter = (options: RouterOptions = {}) =>
     const store = yield* SessionStore
     const deliver = yield* Deliver
     const channels = yield* BroadcastChannels
-    const locks = yield* makeKeyedLock
+    // per-chat exclusion: the provided ChatLock (Redis across instances), else in-process
+    const providedLock = yield* Effect.serviceOption(ChatLock)
+    const locks = Option.isSome(providedLock) ? providedLock.value : yield* makeKeyedLock
     const capabilitiesByBot = new Map<string, Capabilities>()
 
     const flowTtl = Duration.toMillis(Duration.decode(options.flowTtl ?? "24 hours"))

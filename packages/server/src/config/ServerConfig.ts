@@ -45,6 +45,8 @@ export interface ServerSettings {
   readonly redisUrl: Option.Option<Redacted.Redacted>
   /** the Redis pub/sub channel of the chat hub (instances that should talk share it) */
   readonly hubChannel: string
+  /** the prefix of the router's keys in Redis (sessions, chat locks): deployments sharing one Redis differ in it */
+  readonly redisPrefix: string
   readonly jwtSecret: Redacted.Redacted
   readonly serviceToken: Option.Option<Redacted.Redacted>
   readonly role: ServerRole
@@ -159,6 +161,7 @@ export const settingsConfig = Config.all({
   dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data")),
   redisUrl: Config.option(Config.redacted("REDIS_URL")),
   hubChannel: Config.nonEmptyString("REDIS_HUB_CHANNEL").pipe(Config.withDefault("groupbuy:hub:v1")),
+  redisPrefix: Config.nonEmptyString("REDIS_PREFIX").pipe(Config.withDefault("groupbuy:")),
   jwtSecret: Config.option(secret("JWT_SECRET", 32)),
   serviceToken: Config.option(secret("SERVICE_TOKEN", 24)),
   role: Config.literal("all", "api", "chat")("SERVER_ROLE").pipe(Config.withDefault("all" as const)),
@@ -207,6 +210,7 @@ export const loadServerSettings = Effect.gen(function* () {
     dataDir: raw.dataDir,
     redisUrl: raw.redisUrl,
     hubChannel: raw.hubChannel,
+    redisPrefix: raw.redisPrefix,
     jwtSecret,
     serviceToken: raw.serviceToken,
     role: raw.role,

@@ -22,6 +22,7 @@ export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSet
   dataDir: mkdtempSync(join(tmpdir(), "groupbuy-server-")),
   redisUrl: Option.none(),
   hubChannel: `groupbuy:test:${randomUUID()}`,
+  redisPrefix: `groupbuy-test:${randomUUID()}:`,
   jwtSecret: Redacted.make("a-test-jwt-secret-that-is-long-enough-0123456789"),
   serviceToken: Option.some(Redacted.make(SERVICE_TOKEN)),
   role: "all",
