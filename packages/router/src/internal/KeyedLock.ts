@@ -1,7 +1,7 @@
 /**
  * In-process per-key mutual exclusion: effects under the same key run one at a time, in arrival order; different
- * keys run concurrently. Entries are dropped when no fiber holds or waits for them. (Several instances would need a
- * distributed lock — Redis — which ARCHITECTURE.md plans for the multi-instance deployment.)
+ * keys run concurrently. Entries are dropped when no fiber holds or waits for them. Across instances `ChatLockRedis`
+ * adds a Redis lease behind it.
  */
 import { Effect } from "effect"
 
