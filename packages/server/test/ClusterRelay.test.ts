@@ -2,11 +2,13 @@ import { HttpLayerRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import {
   Chat,
+  ChatMessageJson,
   CoreServicesLive,
   type DomainEvent,
   kopecks,
   Notifications,
   PageRequest,
+  PaymentId,
   PostMessage,
   UserId
 } from "@groupbuy/core"
@@ -19,14 +21,23 @@ import {
   testRedisUrl
 } from "@groupbuy/core/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted, Stream } from "effect"
+import { Context, Deferred, Effect, Exit, Layer, Option, Redacted, Schema, Scope } from "effect"
 import * as TestServices from "effect/TestServices"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { createServer } from "node:http"
 import { UserTokens } from "../src/auth/UserTokens.js"
 import { ServerConfig, type ServerRole } from "../src/config/ServerConfig.js"
-import { ClusterBus, ClusterBusMemory, handOffKey } from "../src/hub/ClusterBus.js"
+import {
+  aliveKey,
+  ClusterBus,
+  ClusterBusMemory,
+  ClusterBusRedis,
+  doneKey,
+  handOffId,
+  handOffKey,
+  processingKey
+} from "../src/hub/ClusterBus.js"
 import { NotificationsForRole } from "../src/notifications/ClusterRelay.js"
 import { EventSink } from "../src/notifications/NotificationDispatcher.js"
 import { routesFor } from "../src/Server.js"
@@ -209,17 +220,189 @@ describe("hand-offs on the in-process bus", () => {
       const bus = yield* ClusterBus
       const taken: Array<Array<string>> = [[], []]
       for (const mine of taken) {
-        const stream = yield* bus.takeHandOffs
-        yield* Effect.forkScoped(
-          Stream.runForEach(stream, (e) =>
-            Effect.sync(() => void mine.push(e._tag === "BalanceChanged" ? e.userId : ""))
-          )
-        )
+        yield* bus.takeHandOffs((e) => Effect.sync(() => void mine.push(e._tag === "BalanceChanged" ? e.userId : "")))
       }
       const users = Array.from({ length: 50 }, () => UserId.make(randomUUID()))
       for (const userId of users) yield* bus.handOff({ _tag: "BalanceChanged", userId, balance: kopecks(0) })
       while (taken[0]!.length + taken[1]!.length < users.length) yield* Effect.yieldNow()
       assert.deepStrictEqual([...taken[0]!, ...taken[1]!].sort(), [...users].sort())
     }).pipe(Effect.provide(ClusterBusMemory))
+  )
+})
+
+describe.runIf(redisUrl !== undefined)("hand-offs on Redis: at least once, relayed once", () => {
+  // short heartbeats so that a stopped node's items come back within the test; the TTL stays well above the beat,
+  // so a node slowed by a busy machine is not taken for dead
+  const timings = { heartbeat: "100 millis", heartbeatTtl: "3 seconds", recovery: "200 millis" } as const
+
+  /** A test's own hub channel, a Redis client to look at it, and its server instances. */
+  const cluster = Effect.gen(function* () {
+    const channel = `groupbuy:test:${randomUUID()}`
+    const redis = yield* Effect.acquireRelease(
+      Effect.sync(() => new Redis(redisUrl ?? "")),
+      (r) => Effect.promise(() => r.quit())
+    )
+    /** An instance on the channel; with `relay`, it takes hand-offs. `stop` ends it as a shutdown would. */
+    const instance = (relay?: (event: DomainEvent) => Effect.Effect<void>) =>
+      Effect.gen(function* () {
+        const scope = yield* Effect.acquireRelease(Scope.make(), (s) => Scope.close(s, Exit.void))
+        const bus = Context.get(
+          yield* Layer.buildWithScope(ClusterBusRedis(Redacted.make(redisUrl ?? ""), channel, timings), scope),
+          ClusterBus
+        )
+        if (relay !== undefined) yield* Scope.extend(bus.takeHandOffs(relay), scope)
+        return { bus, stop: Scope.close(scope, Exit.void) }
+      })
+    const processingLists = Effect.promise(() => redis.keys(`${channel}:handoff:processing:*`))
+    /** Nothing waits in the hand-off list and no node holds anything. */
+    const drained = Effect.gen(function* () {
+      const waiting = yield* Effect.promise(() => redis.llen(handOffKey(channel)))
+      return waiting === 0 && (yield* processingLists).length === 0
+    })
+    const claim = (event: DomainEvent) => Effect.promise(() => redis.get(doneKey(channel, handOffId(event))))
+    return { channel, redis, instance, processingLists, drained, claim }
+  })
+
+  /** Waits (live clock) until `check` holds; dies after about 30 s. */
+  const eventuallyE = (what: string, check: Effect.Effect<boolean>) =>
+    Effect.gen(function* () {
+      for (let i = 0; i < 300; i++) {
+        if (yield* check) return
+        yield* Effect.sleep("100 millis")
+      }
+      return yield* Effect.dieMessage(`never happened: ${what}`)
+    })
+
+  /** What a node's router would have delivered: the hand-off ids, in order. */
+  const recorder = () => {
+    const ids: Array<string> = []
+    return { ids, relay: (e: DomainEvent) => Effect.sync(() => void ids.push(handOffId(e))) }
+  }
+
+  const payment = () =>
+    ({
+      _tag: "PaymentSucceeded",
+      paymentId: PaymentId.make(randomUUID()),
+      userId: UserId.make(randomUUID()),
+      amount: kopecks(100)
+    }) as const
+  const chatMessage = (): DomainEvent => ({
+    _tag: "ChatMessagePosted",
+    message: Schema.decodeUnknownSync(ChatMessageJson)({
+      id: randomUUID(),
+      procurementId: randomUUID(),
+      userId: randomUUID(),
+      type: "TEXT",
+      text: "из веба",
+      attachmentUrl: null,
+      originPlatform: "web",
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null
+    })
+  })
+
+  it.scopedLive(
+    "an event whose node stopped while relaying it is relayed by another node, once",
+    () =>
+      Effect.gen(function* () {
+        const { instance, processingLists, drained, claim } = yield* cluster
+        const chat = yield* instance()
+        const started = yield* Deferred.make<DomainEvent>()
+        // node A takes the event and hangs in the relay (a platform call that never returns)
+        const nodeA = yield* instance((e) => Effect.zipRight(Deferred.succeed(started, e), Effect.never))
+        const event = chatMessage()
+        yield* chat.bus.handOff(event)
+        assert.strictEqual(handOffId(yield* Deferred.await(started)), handOffId(event))
+        assert.strictEqual((yield* processingLists).length, 1)
+        assert.match((yield* claim(event)) ?? "", /^pending:/)
+
+        const b = recorder()
+        yield* instance(b.relay)
+        yield* nodeA.stop
+        yield* eventuallyE(
+          "node B relayed the event",
+          Effect.sync(() => b.ids.length > 0)
+        )
+        yield* eventuallyE("the hand-off drained", drained)
+        assert.deepStrictEqual(b.ids, [handOffId(event)])
+        assert.strictEqual(yield* claim(event), "done")
+      }),
+    { timeout: 120_000 }
+  )
+
+  it.scopedLive(
+    "an event held by a crashed node is recovered when its heartbeat expires and relayed once",
+    () =>
+      Effect.gen(function* () {
+        const { channel, redis, instance, processingLists, drained, claim } = yield* cluster
+        const chat = yield* instance()
+        const event = payment()
+        yield* chat.bus.handOff(event)
+        // what a node that crashed mid-relay leaves behind: the item in its processing list, its claim, and a
+        // heartbeat about to expire
+        const dead = `crashed-${randomUUID()}`
+        yield* Effect.promise(() =>
+          redis
+            .multi()
+            .lmove(handOffKey(channel), processingKey(channel, dead), "RIGHT", "LEFT")
+            .set(doneKey(channel, handOffId(event)), `pending:${dead}`, "EX", 86_400)
+            .set(aliveKey(channel, dead), "1", "PX", 1_000)
+            .exec()
+        )
+        assert.deepStrictEqual(yield* processingLists, [processingKey(channel, dead)])
+
+        const b = recorder()
+        const c = recorder()
+        yield* instance(b.relay)
+        yield* instance(c.relay)
+        yield* eventuallyE(
+          "a live node relayed the event",
+          Effect.sync(() => b.ids.length + c.ids.length > 0)
+        )
+        yield* eventuallyE("the hand-off drained", drained)
+        assert.deepStrictEqual([...b.ids, ...c.ids], [handOffId(event)])
+        assert.strictEqual(yield* claim(event), "done")
+      }),
+    { timeout: 120_000 }
+  )
+
+  it.scopedLive(
+    "an event handed off twice is relayed once, whether the copies meet or the second comes later",
+    () =>
+      Effect.gen(function* () {
+        const { instance, drained } = yield* cluster
+        const chat = yield* instance()
+        const a = recorder()
+        const b = recorder()
+        yield* instance(a.relay)
+        yield* instance(b.relay)
+        const relayed = () => [...a.ids, ...b.ids]
+
+        const events = [chatMessage(), ...Array.from({ length: 20 }, payment)]
+        for (const event of events) yield* chat.bus.handOff(event)
+        for (const event of events) yield* chat.bus.handOff(event)
+        const ids = events.map(handOffId)
+        yield* eventuallyE(
+          "every event relayed",
+          Effect.sync(() => ids.every((id) => relayed().includes(id)))
+        )
+        yield* eventuallyE("the hand-off drained", drained)
+        for (const id of ids) assert.strictEqual(count(relayed(), id), 1, id)
+
+        // a copy arriving after the event was relayed: dropped (the later event shows the taker got past it)
+        const later = payment()
+        yield* chat.bus.handOff(events[0]!)
+        yield* chat.bus.handOff(later)
+        yield* eventuallyE(
+          "the later event relayed",
+          Effect.sync(() => relayed().includes(handOffId(later)))
+        )
+        yield* eventuallyE("the hand-off drained", drained)
+        for (const id of ids) assert.strictEqual(count(relayed(), id), 1, id)
+        assert.strictEqual(relayed().length, ids.length + 1)
+      }),
+    { timeout: 120_000 }
   )
 })

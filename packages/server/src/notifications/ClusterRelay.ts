@@ -3,11 +3,12 @@
  * event happened writes its notification rows (once: domain events are in-process) and forwards it to an
  * `EventSink`. An instance that runs the bots (roles `all` and `api`) delivers it itself through the router; an
  * instance without bots (role `chat`: the WebSocket hub of the two-server layout) hands it off over the cluster bus,
- * and exactly one instance with bots takes it and delivers it through its own router. So a message sent from the web
- * chat on the chat node reaches Telegram, VK and WhatsApp once, however many API nodes run; a message sent from a bot
- * on an API node is relayed by that node and reaches the chat node's sockets through the hub's pub/sub.
+ * and one instance with bots takes it and delivers it through its own router. So a message sent from the web chat on
+ * the chat node reaches Telegram, VK and WhatsApp once, however many API nodes run, and is not lost when the API node
+ * that took it dies before relaying it (`ClusterBus`: at-least-once hand-offs, deduplicated by id); a message sent
+ * from a bot on an API node is relayed by that node and reaches the chat node's sockets through the hub's pub/sub.
  */
-import { Effect, Layer, Option, Stream } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { ClusterBus } from "../hub/ClusterBus.js"
 import { EventSink, NotificationDispatcherLive } from "./NotificationDispatcher.js"
@@ -23,14 +24,8 @@ export const HandOffTakerLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const bus = yield* ClusterBus
     const sink = yield* EventSink
-    const handOffs = yield* bus.takeHandOffs
-    yield* Stream.runForEach(handOffs, (event) =>
-      sink
-        .onEvent(event)
-        .pipe(
-          Effect.catchAllCause((cause) => Effect.logError("notifications: handed-off event failed", event._tag, cause))
-        )
-    ).pipe(Effect.forkScoped)
+    // at least once: the bus re-delivers an event whose taker died before relaying it, and relays each id once
+    yield* bus.takeHandOffs(sink.onEvent)
   })
 )
 
