@@ -4,6 +4,7 @@ import {
   Chat,
   ChatMessageJson,
   CoreServicesLive,
+  DomainEvent as DomainEventSchema,
   type DomainEvent,
   kopecks,
   Notifications,
@@ -364,6 +365,26 @@ describe.runIf(redisUrl !== undefined)("hand-offs on Redis: at least once, relay
         yield* eventuallyE("the hand-off drained", drained)
         assert.deepStrictEqual([...b.ids, ...c.ids], [handOffId(event)])
         assert.strictEqual(yield* claim(event), "done")
+      }),
+    { timeout: 120_000 }
+  )
+
+  it.scopedLive(
+    "a bare event, as a chat node of the previous version hands it off, is relayed (once per id)",
+    () =>
+      Effect.gen(function* () {
+        const { channel, redis, instance, drained } = yield* cluster
+        const a = recorder()
+        yield* instance(a.relay)
+        const event = chatMessage()
+        const bare = Schema.encodeSync(Schema.parseJson(DomainEventSchema))(event)
+        yield* Effect.promise(() => redis.lpush(handOffKey(channel), bare, bare))
+        yield* eventuallyE(
+          "the event relayed",
+          Effect.sync(() => a.ids.length > 0)
+        )
+        yield* eventuallyE("the hand-off drained", drained)
+        assert.deepStrictEqual(a.ids, [handOffId(event)])
       }),
     { timeout: 120_000 }
   )
