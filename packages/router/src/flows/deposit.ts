@@ -8,17 +8,20 @@ import type { Button } from "../Model.js"
 import {
   action,
   actionOf,
+  choiceStep,
   closing,
+  confirmStep,
   type FlowContext,
-  failureText,
+  flowActions,
+  flowGuards,
   hasStrings,
   isDone,
   isFailed,
-  isUserInput,
   prompt,
   reason,
   replyOf,
   requestOf,
+  submitting,
   textOf,
   valueOf
 } from "./internal/Kit.js"
@@ -79,7 +82,7 @@ export const depositMachine = setup({
     output: {} as DepositOutput
   },
   guards: {
-    isUserInput: ({ event }) => isUserInput(event),
+    ...flowGuards,
     isValidAmount: ({ event }) =>
       (event.type === "text" || event.type === "action") && Either.isRight(parseAmount(event)),
     isAmountInput: ({ event }) => event.type === "text",
@@ -89,10 +92,7 @@ export const depositMachine = setup({
       isFailed(event, "CreateDeposit") || (event.type === "io.done" && event.request === "CreateDeposit")
   },
   actions: {
-    clearNotice: assign({ notice: null }),
-    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
-    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
-    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    ...flowActions<DepositContext>(),
     saveAmount: assign({ amount: ({ event }) => valueOf(parseAmount(event), 0n).toString() }),
     rejectAmount: assign({ notice: ({ context, event }) => reason(context.language, parseAmount(event)) }),
     savePayment: assign(({ event }) =>
@@ -127,9 +127,6 @@ export const depositMachine = setup({
       )
     ),
     sendDeposit: emit(({ context }) => requestOf({ _tag: "CreateDeposit", amount: context.amount ?? "0" })),
-    replyWait: emit(({ context }) =>
-      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-    ),
     announcePayment: emit(({ context }) => {
       const l = context.language
       const amount = formatRubles(context.amount ?? "0")
@@ -159,36 +156,18 @@ export const depositMachine = setup({
   }),
   initial: "amount",
   states: {
-    amount: {
-      entry: ["askAmount", "clearNotice"],
-      on: {
-        back: { target: "amount", reenter: true, actions: "noticeFirstStep" },
-        "*": [
-          { guard: "isValidAmount", target: "confirm", actions: "saveAmount" },
-          { guard: "isAmountInput", target: "amount", reenter: true, actions: "rejectAmount" },
-          { guard: "isUserInput", target: "amount", reenter: true, actions: "noticeUnexpected" }
-        ]
-      }
-    },
-    confirm: {
-      entry: ["askConfirm", "clearNotice"],
-      on: {
-        back: "amount",
-        action: { guard: "isConfirm", target: "submitting" },
-        "*": { guard: "isUserInput", target: "confirm", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    submitting: {
-      entry: "sendDeposit",
-      on: {
-        "io.done": [
-          { guard: "isCreated", target: "awaiting-payment", actions: "savePayment" },
-          { guard: "isDepositResult", target: "confirm", actions: "noticeFailure" }
-        ],
-        "io.failed": { guard: "isDepositResult", target: "confirm", actions: "noticeFailure" },
-        "*": { guard: "isUserInput", actions: "replyWait" }
-      }
-    },
+    ...choiceStep("amount", "Amount", { next: "confirm", back: null, reject: "typed" }),
+    ...confirmStep("confirm", {
+      show: "askConfirm",
+      back: "amount",
+      action: { guard: "isConfirm", target: "submitting" }
+    }),
+    ...submitting("submitting", {
+      send: "sendDeposit",
+      done: { guard: "isCreated", target: "awaiting-payment", actions: "savePayment" },
+      result: "isDepositResult",
+      fallback: "confirm"
+    }),
     "awaiting-payment": {
       type: "final",
       entry: "announcePayment"

@@ -1,9 +1,17 @@
 /** Reply and event helpers every flow machine shares. */
 import { Either } from "effect"
+import { assign, emit } from "xstate"
 import type { Button, Reply, Span } from "../../Model.js"
 import { t } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
-import { CANCEL_ACTION, BACK_ACTION, type FlowEvent, type FlowRequest, type Language } from "../Protocol.js"
+import {
+  CANCEL_ACTION,
+  BACK_ACTION,
+  type FlowEmitted,
+  type FlowEvent,
+  type FlowRequest,
+  type Language
+} from "../Protocol.js"
 
 /** What every flow keeps: the user's language and a notice (why the last input was refused) for the next prompt. */
 export interface FlowContext {
@@ -86,3 +94,184 @@ export const hasStrings =
     isRecord(data) &&
     keys.every((k) => typeof data[k] === "string") &&
     nullable.every((k) => data[k] === null || typeof data[k] === "string")
+
+/** The guards every flow machine spreads into its `setup`; the step builders below refer to them by name. */
+export const flowGuards = {
+  isUserInput: ({ event }: { readonly event: FlowEvent }) => isUserInput(event)
+}
+
+/** An action that sets the notice shown above the next prompt. */
+const notice = <C extends FlowContext>(
+  text: (args: { readonly context: C; readonly event: FlowEvent }) => string | null
+) => assign<C, FlowEvent, undefined, FlowEvent, never>((args) => ({ notice: text(args) }) as Partial<C>)
+
+/** The actions every flow machine spreads into its `setup`; the step builders below refer to them by name. */
+export const flowActions = <C extends FlowContext>() => ({
+  clearNotice: notice<C>(() => null),
+  noticeFirstStep: notice<C>(({ context }) => t(context.language, "common.firstStep")),
+  noticeUnexpected: notice<C>(({ context }) => t(context.language, "common.unexpected")),
+  noticeFailure: notice<C>(({ context, event }) => failureText(context.language, event)),
+  replyWait: emit<C, FlowEvent, undefined, FlowEvent, FlowEmitted>(({ context }) =>
+    replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
+  )
+})
+
+/*
+ * Step builders: the state configs the flows repeat, as functions of the names they differ in. Each returns
+ * `{ [state]: config }` to spread into `states`, so a state's own name is written once. Guard and action names stay
+ * literal types, so `createMachine` checks every one against the machine's `setup`.
+ */
+
+/** A transition the caller spells out (a choice on a confirm step, an I/O outcome, an extra input). */
+export interface Step<G extends string, A extends string> {
+  readonly guard?: G
+  readonly target?: string
+  readonly reenter?: boolean
+  readonly actions?: A | ReadonlyArray<A>
+}
+
+/** Show the step again (its entry asks anew) after `actions` set the notice. */
+const stay = <S extends string, A extends string>(self: S, actions: A) => ({
+  target: self,
+  reenter: true as const,
+  actions
+})
+
+/** Back to `back`, or, on the first step (`null`), stay and say that this is the first step. */
+const backFrom = <S extends string>(self: S, back: string | null) =>
+  back === null ? stay(self, "noticeFirstStep") : back
+
+const unexpected = <S extends string, A extends string>(self: S, actions: A) => ({
+  guard: "isUserInput" as const,
+  ...stay(self, actions)
+})
+
+const state = <S extends string, C>(self: S, config: C) => ({ [self]: config }) as { readonly [K in S]: C }
+
+/**
+ * A step filled by a typed value (or a media message): entry `ask<Field>` then clear the notice; Back; a valid value
+ * (`isValid<Field>`) saves it (`save<Field>`) and goes `next`, any other one re-asks with `reject<Field>`; with
+ * `skip`, the "skip" action (`isSkip`) runs `skip<Field>` and goes `next`; other input re-asks with `unexpected`
+ * (`noticeUnexpected`). `on` adds transitions for other kinds of input (a shared contact).
+ */
+export const typedStep = <
+  const S extends string,
+  const F extends string,
+  const G extends string = `isValid${F}`,
+  const R extends string = `reject${F}`,
+  const U extends string = "noticeUnexpected",
+  const O extends { readonly contact?: ReadonlyArray<Step<string, string>> } = {}
+>(
+  self: S,
+  field: F,
+  step: {
+    readonly next: string
+    /** null on the first step */
+    readonly back: string | null
+    readonly skip?: true
+    /** the event the value comes in (`text` unless said) */
+    readonly input?: "text" | "media"
+    readonly valid?: G
+    readonly reject?: R
+    readonly unexpected?: U
+    readonly on?: O
+  }
+) => {
+  const value = [
+    { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
+    stay(self, (step.reject ?? `reject${field}`) as NoInfer<R>)
+  ] as const
+  return state(self, {
+    entry: [`ask${field}`, "clearNotice"] as const,
+    on: {
+      back: backFrom(self, step.back),
+      ...(step.on as NoInfer<O>),
+      ...(step.input === "media" ? { media: value } : { text: value }),
+      ...(step.skip === true
+        ? { action: { guard: "isSkip" as const, target: step.next, actions: `skip${field}` as const } }
+        : {}),
+      "*": unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
+    }
+  })
+}
+
+/**
+ * A step answered by a button or typed text alike, every input tried in one `*` list: a valid one (`isValid<Field>`)
+ * saves (`save<Field>`) and goes `next`; then, with `reject: "typed"`, input of the right kind (`is<Field>Input`)
+ * re-asks with `reject<Field>`; any other user input re-asks with `unexpected` (`noticeUnexpected`).
+ */
+export const choiceStep = <
+  const S extends string,
+  const F extends string,
+  const G extends string = `isValid${F}`,
+  const U extends string = "noticeUnexpected"
+>(
+  self: S,
+  field: F,
+  step: {
+    readonly next: string
+    /** null on the first step */
+    readonly back: string | null
+    readonly valid?: G
+    readonly reject?: "typed"
+    readonly unexpected?: U
+  }
+) =>
+  state(self, {
+    entry: [`ask${field}`, "clearNotice"] as const,
+    on: {
+      back: backFrom(self, step.back),
+      "*": [
+        { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
+        ...(step.reject === "typed"
+          ? [{ guard: `is${field}Input` as const, ...stay(self, `reject${field}` as const) }]
+          : []),
+        unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
+      ]
+    }
+  })
+
+/**
+ * A step that shows `show` (a summary, a question) and waits for one of the `action` choices; Back goes to `back`,
+ * other input shows it again with `noticeUnexpected`.
+ */
+export const confirmStep = <const S extends string, const A extends string, const C extends Step<string, string>>(
+  self: S,
+  step: { readonly show: A; readonly back: string; readonly action: C | ReadonlyArray<C> }
+) =>
+  state(self, {
+    entry: [step.show, "clearNotice"] as const,
+    on: { back: step.back, action: step.action, "*": unexpected(self, "noticeUnexpected") }
+  })
+
+/**
+ * Waiting for the engine to perform the request `send` emits: `done` on success; `failed` (checked in order) for
+ * refusals handled apart; any other outcome of the request (`result`) goes back to `fallback` with the engine's
+ * message (`noticeFailure`). User input meanwhile gets "please wait".
+ */
+export const submitting = <
+  const S extends string,
+  const A extends string,
+  const G extends string,
+  const D extends Step<string, string>,
+  const X extends ReadonlyArray<Step<string, string>> = readonly []
+>(
+  self: S,
+  step: {
+    readonly send: A
+    readonly done: D
+    readonly failed?: X
+    readonly result: G
+    readonly fallback: string
+  }
+) => {
+  const refused = { guard: step.result, target: step.fallback, actions: "noticeFailure" as const }
+  return state(self, {
+    entry: step.send,
+    on: {
+      "io.done": [step.done, refused] as const,
+      "io.failed": [...((step.failed ?? []) as NoInfer<X>), refused] as const,
+      "*": { guard: "isUserInput" as const, actions: "replyWait" as const }
+    }
+  })
+}
