@@ -8,17 +8,20 @@ import { assign, emit, setup } from "xstate"
 import {
   action,
   actionOf,
+  choiceStep,
   closing,
+  confirmStep,
   type FlowContext,
-  failureText,
+  flowActions,
+  flowGuards,
   hasStrings,
   isDone,
   isFailed,
-  isUserInput,
   prompt,
   reason,
   replyOf,
   requestOf,
+  submitting,
   textOf,
   valueOf
 } from "./internal/Kit.js"
@@ -112,7 +115,7 @@ export const joinMachine = setup({
     output: {} as JoinOutput
   },
   guards: {
-    isUserInput: ({ event }) => isUserInput(event),
+    ...flowGuards,
     isFull: ({ context }) => maxQuantity(context) < context.minQuantity,
     isValidQuantity: ({ context, event }) =>
       (event.type === "text" || actionOf(event).startsWith("qty:")) &&
@@ -126,10 +129,7 @@ export const joinMachine = setup({
       isFailed(event, "JoinProcurement") || (event.type === "io.done" && event.request === "JoinProcurement")
   },
   actions: {
-    clearNotice: assign({ notice: null }),
-    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
-    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
-    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    ...flowActions<JoinContext>(),
     saveQuantity: assign({ quantity: ({ context, event }) => valueOf(parseJoinQuantity(context, event), 0) }),
     rejectQuantity: assign({
       notice: ({ context, event }) => reason(context.language, parseJoinQuantity(context, event))
@@ -200,9 +200,6 @@ export const joinMachine = setup({
         )
       )
     ),
-    replyWait: emit(({ context }) =>
-      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-    ),
     announceJoined: emit(({ context }) =>
       replyOf(
         closing([
@@ -238,47 +235,24 @@ export const joinMachine = setup({
     start: {
       always: [{ guard: "isFull", target: "full" }, { target: "quantity" }]
     },
-    quantity: {
-      entry: ["askQuantity", "clearNotice"],
-      on: {
-        back: { target: "quantity", reenter: true, actions: "noticeFirstStep" },
-        "*": [
-          { guard: "isValidQuantity", target: "confirm", actions: "saveQuantity" },
-          { guard: "isQuantityInput", target: "quantity", reenter: true, actions: "rejectQuantity" },
-          { guard: "isUserInput", target: "quantity", reenter: true, actions: "noticeUnexpected" }
-        ]
-      }
-    },
-    confirm: {
-      entry: ["askConfirm", "clearNotice"],
-      on: {
-        back: "quantity",
-        action: { guard: "isConfirm", target: "submitting" },
-        "*": { guard: "isUserInput", target: "confirm", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    submitting: {
-      entry: "sendJoin",
-      on: {
-        "io.done": [
-          { guard: "isJoined", target: "joined", actions: "saveJoined" },
-          { guard: "isJoinResult", target: "failed", actions: "noticeFailure" }
-        ],
-        "io.failed": [
-          { guard: "isExceedsRemaining", target: "start", actions: ["saveRemaining", "noticeFailure"] },
-          { guard: "isJoinResult", target: "failed", actions: "noticeFailure" }
-        ],
-        "*": { guard: "isUserInput", actions: "replyWait" }
-      }
-    },
-    failed: {
-      entry: ["showFailed", "clearNotice"],
-      on: {
-        back: "quantity",
-        action: { guard: "isRetry", target: "submitting" },
-        "*": { guard: "isUserInput", target: "failed", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
+    ...choiceStep("quantity", "Quantity", { next: "confirm", back: null, reject: "typed" }),
+    ...confirmStep("confirm", {
+      show: "askConfirm",
+      back: "quantity",
+      action: { guard: "isConfirm", target: "submitting" }
+    }),
+    ...submitting("submitting", {
+      send: "sendJoin",
+      done: { guard: "isJoined", target: "joined", actions: "saveJoined" },
+      failed: [{ guard: "isExceedsRemaining", target: "start", actions: ["saveRemaining", "noticeFailure"] }],
+      result: "isJoinResult",
+      fallback: "failed"
+    }),
+    ...confirmStep("failed", {
+      show: "showFailed",
+      back: "quantity",
+      action: { guard: "isRetry", target: "submitting" }
+    }),
     joined: {
       type: "final",
       entry: "announceJoined",

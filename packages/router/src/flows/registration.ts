@@ -8,18 +8,22 @@ import type { Span } from "../Model.js"
 import {
   action,
   actionOf,
+  choiceStep,
   closing,
+  confirmStep,
   type FlowContext,
-  failureText,
+  flowActions,
+  flowGuards,
   hasStrings,
   isDone,
   isFailed,
-  isUserInput,
   prompt,
   reason,
   replyOf,
   requestOf,
+  submitting,
   textOf,
+  typedStep,
   valueOf
 } from "./internal/Kit.js"
 import { t } from "./messages.js"
@@ -87,7 +91,7 @@ export const registrationMachine = setup({
     output: {} as RegistrationOutput
   },
   guards: {
-    isUserInput: ({ event }) => isUserInput(event),
+    ...flowGuards,
     isRole: ({ event }) => roleOf(event) !== undefined,
     isValidName: ({ event }) => event.type === "text" && Either.isRight(parseFullName(event.text)),
     isOwnValidContact: ({ event }) => event.type === "contact" && event.own && Either.isRight(phoneOf(event)),
@@ -103,10 +107,7 @@ export const registrationMachine = setup({
       isFailed(event, "RegisterUser") || (event.type === "io.done" && event.request === "RegisterUser")
   },
   actions: {
-    clearNotice: assign({ notice: null }),
-    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
-    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
-    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    ...flowActions<RegistrationContext>(),
     saveRole: assign({ role: ({ context, event }) => roleOf(event) ?? context.role }),
     saveName: assign(({ event }) => {
       const name = valueOf(parseFullName(textOf(event)), { firstName: "", lastName: null })
@@ -183,9 +184,6 @@ export const registrationMachine = setup({
         email: context.email
       })
     ),
-    replyWait: emit(({ context }) =>
-      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-    ),
     announceRegistered: emit(({ context }) =>
       replyOf(closing([{ text: t(context.language, "registration.done", { name: context.firstName ?? "" }) }]))
     )
@@ -204,78 +202,35 @@ export const registrationMachine = setup({
   }),
   initial: "role",
   states: {
-    role: {
-      entry: ["askRole", "clearNotice"],
+    ...choiceStep("role", "Role", { next: "name", back: null, valid: "isRole" }),
+    ...typedStep("name", "Name", { next: "phone", back: "role" }),
+    ...typedStep("phone", "Phone", {
+      next: "email",
+      back: "name",
       on: {
-        back: { target: "role", reenter: true, actions: "noticeFirstStep" },
-        "*": [
-          { guard: "isRole", target: "name", actions: "saveRole" },
-          { guard: "isUserInput", target: "role", reenter: true, actions: "noticeUnexpected" }
-        ]
-      }
-    },
-    name: {
-      entry: ["askName", "clearNotice"],
-      on: {
-        back: "role",
-        text: [
-          { guard: "isValidName", target: "phone", actions: "saveName" },
-          { target: "name", reenter: true, actions: "rejectName" }
-        ],
-        "*": { guard: "isUserInput", target: "name", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    phone: {
-      entry: ["askPhone", "clearNotice"],
-      on: {
-        back: "name",
         contact: [
           { guard: "isOwnValidContact", target: "email", actions: "savePhone" },
           { guard: "isForeignContact", target: "phone", reenter: true, actions: "rejectForeignContact" },
           { target: "phone", reenter: true, actions: "rejectPhone" }
-        ],
-        text: [
-          { guard: "isValidPhone", target: "email", actions: "savePhone" },
-          { target: "phone", reenter: true, actions: "rejectPhone" }
-        ],
-        "*": { guard: "isUserInput", target: "phone", reenter: true, actions: "noticeUnexpected" }
+        ]
       }
-    },
-    email: {
-      entry: ["askEmail", "clearNotice"],
-      on: {
-        back: "phone",
-        text: [
-          { guard: "isValidEmail", target: "summary", actions: "saveEmail" },
-          { target: "email", reenter: true, actions: "rejectEmail" }
-        ],
-        action: { guard: "isSkip", target: "summary", actions: "skipEmail" },
-        "*": { guard: "isUserInput", target: "email", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    summary: {
-      entry: ["showSummary", "clearNotice"],
-      on: {
-        back: "email",
-        action: { guard: "isConfirm", target: "submitting" },
-        "*": { guard: "isUserInput", target: "summary", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    submitting: {
-      entry: "sendRegistration",
-      on: {
-        "io.done": [
-          { guard: "isRegistered", target: "registered", actions: "saveUserId" },
-          { guard: "isRegisterResult", target: "summary", actions: "noticeFailure" }
-        ],
-        "io.failed": [
-          { guard: "isPhoneTaken", target: "phone", actions: ["noticeFailure", "forgetPhone"] },
-          { guard: "isEmailTaken", target: "email", actions: "noticeFailure" },
-          { guard: "isRegisterResult", target: "summary", actions: "noticeFailure" }
-        ],
-        "*": { guard: "isUserInput", actions: "replyWait" }
-      }
-    },
+    }),
+    ...typedStep("email", "Email", { next: "summary", back: "phone", skip: true }),
+    ...confirmStep("summary", {
+      show: "showSummary",
+      back: "email",
+      action: { guard: "isConfirm", target: "submitting" }
+    }),
+    ...submitting("submitting", {
+      send: "sendRegistration",
+      done: { guard: "isRegistered", target: "registered", actions: "saveUserId" },
+      failed: [
+        { guard: "isPhoneTaken", target: "phone", actions: ["noticeFailure", "forgetPhone"] },
+        { guard: "isEmailTaken", target: "email", actions: "noticeFailure" }
+      ],
+      result: "isRegisterResult",
+      fallback: "summary"
+    }),
     registered: {
       type: "final",
       entry: "announceRegistered"

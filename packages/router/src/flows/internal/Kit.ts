@@ -160,7 +160,8 @@ export const typedStep = <
   const G extends string = `isValid${F}`,
   const R extends string = `reject${F}`,
   const U extends string = "noticeUnexpected",
-  const O extends { readonly contact?: ReadonlyArray<Step<string, string>> } = {}
+  const O extends { readonly contact?: ReadonlyArray<Step<string, string>> } = {},
+  const K extends boolean = false
 >(
   self: S,
   field: F,
@@ -168,7 +169,7 @@ export const typedStep = <
     readonly next: string
     /** null on the first step */
     readonly back: string | null
-    readonly skip?: true
+    readonly skip?: K
     /** the event the value comes in (`text` unless said) */
     readonly input?: "text" | "media"
     readonly valid?: G
@@ -181,15 +182,17 @@ export const typedStep = <
     { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
     stay(self, (step.reject ?? `reject${field}`) as NoInfer<R>)
   ] as const
+  const skip =
+    step.skip === true
+      ? { action: { guard: "isSkip" as const, target: step.next, actions: `skip${field}` as const } }
+      : {}
   return state(self, {
     entry: [`ask${field}`, "clearNotice"] as const,
     on: {
       back: backFrom(self, step.back),
       ...(step.on as NoInfer<O>),
       ...(step.input === "media" ? { media: value } : { text: value }),
-      ...(step.skip === true
-        ? { action: { guard: "isSkip" as const, target: step.next, actions: `skip${field}` as const } }
-        : {}),
+      ...(skip as NoInfer<K> extends true ? typeof skip : {}),
       "*": unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
     }
   })
@@ -204,7 +207,8 @@ export const choiceStep = <
   const S extends string,
   const F extends string,
   const G extends string = `isValid${F}`,
-  const U extends string = "noticeUnexpected"
+  const U extends string = "noticeUnexpected",
+  const T extends "typed" | undefined = undefined
 >(
   self: S,
   field: F,
@@ -213,23 +217,23 @@ export const choiceStep = <
     /** null on the first step */
     readonly back: string | null
     readonly valid?: G
-    readonly reject?: "typed"
+    readonly reject?: T
     readonly unexpected?: U
   }
-) =>
-  state(self, {
+) => {
+  const typed = { guard: `is${field}Input` as const, ...stay(self, `reject${field}` as const) }
+  return state(self, {
     entry: [`ask${field}`, "clearNotice"] as const,
     on: {
       back: backFrom(self, step.back),
       "*": [
         { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
-        ...(step.reject === "typed"
-          ? [{ guard: `is${field}Input` as const, ...stay(self, `reject${field}` as const) }]
-          : []),
+        ...((step.reject === "typed" ? [typed] : []) as NoInfer<T> extends "typed" ? [typeof typed] : []),
         unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
-      ]
+      ] as const
     }
   })
+}
 
 /**
  * A step that shows `show` (a summary, a question) and waits for one of the `action` choices; Back goes to `back`,
