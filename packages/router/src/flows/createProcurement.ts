@@ -9,9 +9,12 @@ import type { Span } from "../Model.js"
 import {
   action,
   actionOf,
+  choiceStep,
   closing,
+  confirmStep,
   type FlowContext,
-  failureText,
+  flowActions,
+  flowGuards,
   hasStrings,
   isDone,
   isFailed,
@@ -20,8 +23,10 @@ import {
   reason,
   replyOf,
   requestOf,
+  submitting,
   type Row,
   textOf,
+  typedStep,
   valueOf
 } from "./internal/Kit.js"
 import { Language } from "./internal/Language.js"
@@ -185,7 +190,7 @@ export const createProcurementMachine = setup({
     output: {} as CreateProcurementOutput
   },
   guards: {
-    isUserInput: ({ event }) => isUserInput(event),
+    ...flowGuards,
     /** user input other than Back, which the category state handles for all its children */
     isOtherInput: ({ event }) => isUserInput(event) && event.type !== "back",
     isSkip: ({ event }) => actionOf(event) === "skip",
@@ -220,10 +225,7 @@ export const createProcurementMachine = setup({
       isFailed(event, "CreateProcurement") || (event.type === "io.done" && event.request === "CreateProcurement")
   },
   actions: {
-    clearNotice: assign({ notice: null }),
-    noticeFirstStep: assign({ notice: ({ context }) => t(context.language, "common.firstStep") }),
-    noticeUnexpected: assign({ notice: ({ context }) => t(context.language, "common.unexpected") }),
-    noticeFailure: assign({ notice: ({ context, event }) => failureText(context.language, event) }),
+    ...flowActions<CreateProcurementContext>(),
     noticeNotPhoto: assign({ notice: ({ context }) => t(context.language, "photo.notPhoto") }),
     noticePhotoExpected: assign({ notice: ({ context }) => t(context.language, "photo.expected") }),
     saveTitle: assign({ title: ({ event }) => valueOf(parseTitle(event), "") }),
@@ -390,9 +392,6 @@ export const createProcurementMachine = setup({
         publish: context.publish
       })
     ),
-    replyWait: emit(({ context }) =>
-      replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-    ),
     announceCreated: emit(({ context }) =>
       replyOf(
         closing([
@@ -431,28 +430,8 @@ export const createProcurementMachine = setup({
   }),
   initial: "title",
   states: {
-    title: {
-      entry: ["askTitle", "clearNotice"],
-      on: {
-        back: { target: "title", reenter: true, actions: "noticeFirstStep" },
-        text: [
-          { guard: "isValidTitle", target: "description", actions: "saveTitle" },
-          { target: "title", reenter: true, actions: "rejectTitle" }
-        ],
-        "*": { guard: "isUserInput", target: "title", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    description: {
-      entry: ["askDescription", "clearNotice"],
-      on: {
-        back: "title",
-        text: [
-          { guard: "isValidDescription", target: "category", actions: "saveDescription" },
-          { target: "description", reenter: true, actions: "rejectDescription" }
-        ],
-        "*": { guard: "isUserInput", target: "description", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
+    ...typedStep("title", "Title", { next: "description", back: null }),
+    ...typedStep("description", "Description", { next: "category", back: "title" }),
     category: {
       initial: "loading",
       on: {
@@ -502,129 +481,37 @@ export const createProcurementMachine = setup({
         }
       }
     },
-    unit: {
-      entry: ["askUnit", "clearNotice"],
-      on: {
-        back: "category",
-        "*": [
-          { guard: "isValidUnit", target: "price", actions: "saveUnit" },
-          { guard: "isUserInput", target: "unit", reenter: true, actions: "rejectUnitOrUnexpected" }
-        ]
-      }
-    },
-    price: {
-      entry: ["askPrice", "clearNotice"],
-      on: {
-        back: "unit",
-        text: [
-          { guard: "isValidPrice", target: "minQuantity", actions: "savePrice" },
-          { target: "price", reenter: true, actions: "rejectPrice" }
-        ],
-        "*": { guard: "isUserInput", target: "price", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    minQuantity: {
-      entry: ["askMinQuantity", "clearNotice"],
-      on: {
-        back: "price",
-        text: [
-          { guard: "isValidMinQuantity", target: "target", actions: "saveMinQuantity" },
-          { target: "minQuantity", reenter: true, actions: "rejectMinQuantity" }
-        ],
-        action: { guard: "isSkip", target: "target", actions: "skipMinQuantity" },
-        "*": { guard: "isUserInput", target: "minQuantity", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    target: {
-      entry: ["askTarget", "clearNotice"],
-      on: {
-        back: "minQuantity",
-        text: [
-          { guard: "isValidTarget", target: "stopAt", actions: "saveTarget" },
-          { target: "target", reenter: true, actions: "rejectTarget" }
-        ],
-        "*": { guard: "isUserInput", target: "target", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    stopAt: {
-      entry: ["askStopAt", "clearNotice"],
-      on: {
-        back: "target",
-        text: [
-          { guard: "isValidStopAt", target: "deadline", actions: "saveStopAt" },
-          { target: "stopAt", reenter: true, actions: "rejectStopAt" }
-        ],
-        action: { guard: "isSkip", target: "deadline", actions: "skipStopAt" },
-        "*": { guard: "isUserInput", target: "stopAt", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    deadline: {
-      entry: ["askDeadline", "clearNotice"],
-      on: {
-        back: "stopAt",
-        "*": [
-          { guard: "isValidDeadline", target: "city", actions: "saveDeadline" },
-          { guard: "isUserInput", target: "deadline", reenter: true, actions: "rejectDeadlineOrUnexpected" }
-        ]
-      }
-    },
-    city: {
-      entry: ["askCity", "clearNotice"],
-      on: {
-        back: "deadline",
-        text: [
-          { guard: "isValidCity", target: "address", actions: "saveCity" },
-          { target: "city", reenter: true, actions: "rejectCity" }
-        ],
-        "*": { guard: "isUserInput", target: "city", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    address: {
-      entry: ["askAddress", "clearNotice"],
-      on: {
-        back: "city",
-        text: [
-          { guard: "isValidAddress", target: "photo", actions: "saveAddress" },
-          { target: "address", reenter: true, actions: "rejectAddress" }
-        ],
-        action: { guard: "isSkip", target: "photo", actions: "skipAddress" },
-        "*": { guard: "isUserInput", target: "address", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    photo: {
-      entry: ["askPhoto", "clearNotice"],
-      on: {
-        back: "address",
-        media: [
-          { guard: "isPhoto", target: "preview", actions: "savePhoto" },
-          { target: "photo", reenter: true, actions: "noticeNotPhoto" }
-        ],
-        action: { guard: "isSkip", target: "preview", actions: "skipPhoto" },
-        "*": { guard: "isUserInput", target: "photo", reenter: true, actions: "noticePhotoExpected" }
-      }
-    },
-    preview: {
-      entry: ["showPreview", "clearNotice"],
-      on: {
-        back: "photo",
-        action: [
-          { guard: "isPublish", target: "submitting", actions: "choosePublish" },
-          { guard: "isDraft", target: "submitting", actions: "chooseDraft" }
-        ],
-        "*": { guard: "isUserInput", target: "preview", reenter: true, actions: "noticeUnexpected" }
-      }
-    },
-    submitting: {
-      entry: "sendProcurement",
-      on: {
-        "io.done": [
-          { guard: "isCreated", target: "done", actions: "saveCreated" },
-          { guard: "isCreateResult", target: "preview", actions: "noticeFailure" }
-        ],
-        "io.failed": { guard: "isCreateResult", target: "preview", actions: "noticeFailure" },
-        "*": { guard: "isUserInput", actions: "replyWait" }
-      }
-    },
+    ...choiceStep("unit", "Unit", { next: "price", back: "category", unexpected: "rejectUnitOrUnexpected" }),
+    ...typedStep("price", "Price", { next: "minQuantity", back: "unit" }),
+    ...typedStep("minQuantity", "MinQuantity", { next: "target", back: "price", skip: true }),
+    ...typedStep("target", "Target", { next: "stopAt", back: "minQuantity" }),
+    ...typedStep("stopAt", "StopAt", { next: "deadline", back: "target", skip: true }),
+    ...choiceStep("deadline", "Deadline", { next: "city", back: "stopAt", unexpected: "rejectDeadlineOrUnexpected" }),
+    ...typedStep("city", "City", { next: "address", back: "deadline" }),
+    ...typedStep("address", "Address", { next: "photo", back: "city", skip: true }),
+    ...typedStep("photo", "Photo", {
+      next: "preview",
+      back: "address",
+      skip: true,
+      input: "media",
+      valid: "isPhoto",
+      reject: "noticeNotPhoto",
+      unexpected: "noticePhotoExpected"
+    }),
+    ...confirmStep("preview", {
+      show: "showPreview",
+      back: "photo",
+      action: [
+        { guard: "isPublish", target: "submitting", actions: "choosePublish" },
+        { guard: "isDraft", target: "submitting", actions: "chooseDraft" }
+      ]
+    }),
+    ...submitting("submitting", {
+      send: "sendProcurement",
+      done: { guard: "isCreated", target: "done", actions: "saveCreated" },
+      result: "isCreateResult",
+      fallback: "preview"
+    }),
     done: {
       type: "final",
       entry: "announceCreated"
