@@ -10,10 +10,11 @@
  * deliver one chat's updates to one webhook call or poller at a time, which keeps that rare.
  */
 import { Duration, Effect, Layer, Schedule } from "effect"
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { ChatLock, ChatLockTimeout } from "./ChatLock.js"
 import { makeKeyedLock } from "./internal/KeyedLock.js"
+import { scopedRedis } from "./internal/RedisClient.js"
 
 export interface ChatLockRedisOptions {
   /** key prefix (default `groupbuy:chatlock:`) */
@@ -98,11 +99,5 @@ export const makeChatLockRedis = (client: Redis, options: ChatLockRedisOptions =
 export const ChatLockRedis = (url: string, options: ChatLockRedisOptions = {}): Layer.Layer<ChatLock> =>
   Layer.scoped(
     ChatLock,
-    Effect.flatMap(
-      Effect.acquireRelease(
-        Effect.sync(() => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })),
-        (client) => Effect.promise(() => client.quit().catch(() => "closed"))
-      ),
-      (client) => makeChatLockRedis(client, options)
-    )
+    Effect.flatMap(scopedRedis(url), (client) => makeChatLockRedis(client, options))
   )

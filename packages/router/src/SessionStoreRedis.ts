@@ -3,7 +3,8 @@
  * runs can share one Redis; expiry is Redis's own (`SET ... PX`), `setIfAbsent` is `SET ... NX`.
  */
 import { Duration, Effect, Layer } from "effect"
-import { Redis } from "ioredis"
+import type { Redis } from "ioredis"
+import { scopedRedis } from "./internal/RedisClient.js"
 import { SessionStore, SessionStoreError } from "./SessionStore.js"
 
 export interface SessionStoreRedisOptions {
@@ -52,11 +53,5 @@ export const makeSessionStoreRedis = (client: Redis, options: SessionStoreRedisO
 export const SessionStoreRedis = (url: string, options: SessionStoreRedisOptions = {}): Layer.Layer<SessionStore> =>
   Layer.scoped(
     SessionStore,
-    Effect.map(
-      Effect.acquireRelease(
-        Effect.sync(() => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })),
-        (client) => Effect.promise(() => client.quit().catch(() => "closed"))
-      ),
-      (client) => makeSessionStoreRedis(client, options)
-    )
+    Effect.map(scopedRedis(url), (client) => makeSessionStoreRedis(client, options))
   )
