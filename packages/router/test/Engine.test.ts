@@ -2,7 +2,7 @@ import { assert, it } from "@effect/vitest"
 import { Users } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { Effect, Layer, TestClock, TestServices } from "effect"
-import { ChatRef, makeRouter, type Reply, SessionStore, type Update } from "../src/index.js"
+import { ChatLock, ChatLockTimeout, ChatRef, makeRouter, type Reply, SessionStore, type Update } from "../src/index.js"
 import { makeConversation, plainOf, RouterTest, telegramLike, whatsappLike } from "../src/testing/index.js"
 import { chaos, ChaosStore } from "./support/ChaosStore.js"
 
@@ -129,6 +129,20 @@ for (const profile of coreProfiles()) {
           assert.include(texts(first), "Я не понял")
           assert.deepStrictEqual(again, [])
         })
+      )
+
+      it.effect(
+        "a chat lock that cannot be had (Redis down, held elsewhere too long) is answered with an apology",
+        () =>
+          Effect.gen(function* () {
+            const unavailable = ChatLock.of({
+              withLock: () =>
+                Effect.die(new ChatLockTimeout({ message: "the chat lock engine-bot:chat-locked is held" }))
+            })
+            const router = yield* makeRouter().pipe(Effect.provideService(ChatLock, unavailable))
+            const replies = yield* router.handle(textUpdate("locked", "привет"), telegramLike)
+            assert.include(texts(replies), "Извините, у нас что-то сломалось")
+          })
       )
 
       it.effect("a failure inside becomes an apology in the user's language; the engine keeps working", () =>

@@ -45,7 +45,7 @@ import { Router, type RouterOptions, type RouterService } from "../Router.js"
 import { SessionStore } from "../SessionStore.js"
 import { describeError, type DomainFailure, isDomainFailure } from "./Errors.js"
 import { runFlowTurn, type UnstampedEvent } from "./FlowRunner.js"
-import { ChatLock } from "../ChatLock.js"
+import { ChatLock, ChatLockTimeout } from "../ChatLock.js"
 import { makeKeyedLock } from "./KeyedLock.js"
 import {
   dedupeKey,
@@ -1405,7 +1405,19 @@ export const makeRouter = (options: RouterOptions = {}) =>
         Effect.suspend(() => {
           if (capabilities !== undefined) capabilitiesByBot.set(update.ref.bot, capabilities)
           const effective = capabilities ?? capabilitiesByBot.get(update.ref.bot) ?? PLAIN_TEXT
-          return locks.withLock(`${update.ref.bot}:${update.ref.chatId}`, turnOf(update, effective))
+          return locks.withLock(`${update.ref.bot}:${update.ref.chatId}`, turnOf(update, effective)).pipe(
+            // the chat's lock could not be had (Redis down, or held elsewhere too long): the turn did not run
+            Effect.catchSomeDefect((defect) =>
+              defect instanceof ChatLockTimeout
+                ? Option.some(
+                    Effect.as(
+                      Effect.logError("router: chat lock unavailable", defect.message),
+                      apology(languageOf(update.ref.locale), effective)
+                    )
+                  )
+                : Option.none()
+            )
+          )
         }).pipe(Effect.withSpan("Router.handle", { attributes: { bot: update.ref.bot, kind: update._tag } })),
       register: (bot, capabilities) => Effect.sync(() => void capabilitiesByBot.set(bot, capabilities)),
       notify: (userId, replies) =>
