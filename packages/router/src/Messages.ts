@@ -194,8 +194,14 @@ const ru = {
   "error.invalid": "Проверьте данные: {details}",
 
   "notification.title": "🔔 **{title}**",
-  "notification.statusChanged": "Закупка «{title}»: {status}.",
-  "notification.paymentRequired": "💳 Закупка «{title}» ждёт оплаты: {amount}."
+  // the notification rows the server writes (titles and bodies; plain text, shown in the cabinet and wrapped above)
+  "notification.statusChanged.title": "«{title}»: {status}",
+  "notification.statusChanged.body": "Статус закупки «{title}» изменился: {from} → {to}.",
+  "notification.paymentRequired.title": "Оплатите участие в «{title}»",
+  "notification.paymentRequired.body": "К оплате: {amount}.",
+  "notification.paymentReceived.title": "Платёж получен",
+  "notification.paymentReceived.body": "Зачислено {amount}.",
+  "notification.chatMessage.title": "Новое сообщение в чате закупки"
 } as const
 
 export type MessageKey = keyof typeof ru
@@ -384,8 +390,13 @@ const en: Record<MessageKey, string> = {
   "error.invalid": "Please check: {details}",
 
   "notification.title": "🔔 **{title}**",
-  "notification.statusChanged": "Procurement “{title}”: {status}.",
-  "notification.paymentRequired": "💳 “{title}” is waiting for your payment: {amount}."
+  "notification.statusChanged.title": "“{title}”: {status}",
+  "notification.statusChanged.body": "The status of “{title}” changed: {from} → {to}.",
+  "notification.paymentRequired.title": "Please pay for “{title}”",
+  "notification.paymentRequired.body": "Amount due: {amount}.",
+  "notification.paymentReceived.title": "Payment received",
+  "notification.paymentReceived.body": "{amount} credited.",
+  "notification.chatMessage.title": "New message in a procurement chat"
 }
 
 /** Both catalogues (for the completeness test and for tools). */

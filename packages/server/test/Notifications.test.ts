@@ -5,7 +5,6 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { sandboxSigner, SANDBOX_SIGNATURE_HEADER } from "../src/payments/SandboxProvider.js"
 import { EventSink } from "../src/notifications/NotificationDispatcher.js"
-import { notificationCatalogues } from "../src/notifications/NotificationTexts.js"
 import { testSettings, TestServer, userClient } from "./utils/TestServer.js"
 
 const eventually = <A>(check: Effect.Effect<A>, ok: (a: A) => boolean) =>
@@ -155,16 +154,3 @@ for (const profile of coreProfiles()) {
     })
   })
 }
-
-describe("notification texts", () => {
-  it("every language has every text with the same placeholders", () => {
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
-    const { ru, ...others } = notificationCatalogues
-    for (const [language, table] of Object.entries(others)) {
-      assert.deepStrictEqual(Object.keys(table).sort(), Object.keys(ru).sort(), language)
-      for (const [key, text] of Object.entries(ru)) {
-        assert.deepStrictEqual(placeholders(table[key as keyof typeof ru]), placeholders(text), `${language} ${key}`)
-      }
-    }
-  })
-})

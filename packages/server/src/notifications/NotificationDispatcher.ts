@@ -1,6 +1,6 @@
 /**
  * Turns the domain events of this instance into notification rows (status changes, payment required, payment
- * received, procurement completed, new chat message), each in its recipient's language (`NotificationTexts`), and
+ * received, procurement completed, new chat message), each in its recipient's language (the router's catalogue), and
  * forwards events to the `EventSink` — the router, which delivers them to each user's most recently used platform
  * through the adapters' outbound queues. Rows reach open web sockets through the hub. Chat messages and received payments are delivered by their own events (the relay and
  * the "payment received" message), so their rows are not delivered a second time.
@@ -18,7 +18,7 @@ import {
   Users
 } from "@groupbuy/core"
 import { Context, Effect, Layer, Stream } from "effect"
-import { DEFAULT_LANGUAGE, notificationText, statusText } from "./NotificationTexts.js"
+import { languageOf, text } from "@groupbuy/router"
 
 /** Where events go for delivery to platforms (the router's `onEvent`). */
 export class EventSink extends Context.Tag("@groupbuy/server/EventSink")<
@@ -37,7 +37,7 @@ const byLanguage = (userIds: ReadonlyArray<UserId>) =>
       (id) =>
         users.get(id).pipe(
           Effect.map((user): readonly [UserId, Language] => [id, user.language]),
-          Effect.orElseSucceed((): readonly [UserId, Language] => [id, DEFAULT_LANGUAGE])
+          Effect.orElseSucceed((): readonly [UserId, Language] => [id, languageOf(undefined)])
         ),
       { concurrency: 8 }
     )
@@ -71,14 +71,14 @@ export const dispatch = (event: DomainEvent) =>
         yield* createLocalized(event.audience, (language) => {
           const params = {
             title: event.title,
-            status: statusText(language, event.to),
-            from: statusText(language, event.from),
-            to: statusText(language, event.to)
+            status: text(language, `status.${event.to}`),
+            from: text(language, `status.${event.from}`),
+            to: text(language, `status.${event.to}`)
           }
           return {
             type: event.to === "COMPLETED" ? "PROCUREMENT_COMPLETED" : "PROCUREMENT_STATUS_UPDATE",
-            title: notificationText(language, "statusChanged.title", params),
-            body: notificationText(language, "statusChanged.body", params),
+            title: text(language, "notification.statusChanged.title", params),
+            body: text(language, "notification.statusChanged.body", params),
             procurementId: event.procurementId,
             data: { from: event.from, to: event.to, title: event.title }
           }
@@ -89,8 +89,8 @@ export const dispatch = (event: DomainEvent) =>
         const params = { title: event.title, amount: formatRubles(event.amount) }
         yield* createLocalized([event.userId], (language) => ({
           type: "PAYMENT_REQUIRED",
-          title: notificationText(language, "paymentRequired.title", params),
-          body: notificationText(language, "paymentRequired.body", params),
+          title: text(language, "notification.paymentRequired.title", params),
+          body: text(language, "notification.paymentRequired.body", params),
           procurementId: event.procurementId,
           data: { amount: event.amount.toString(), title: event.title }
         }))
@@ -100,8 +100,8 @@ export const dispatch = (event: DomainEvent) =>
         const params = { amount: formatRubles(event.amount) }
         yield* createLocalized([event.userId], (language) => ({
           type: "PAYMENT_RECEIVED",
-          title: notificationText(language, "paymentReceived.title", params),
-          body: notificationText(language, "paymentReceived.body", params),
+          title: text(language, "notification.paymentReceived.title", params),
+          body: text(language, "notification.paymentReceived.body", params),
           data: { amount: event.amount.toString(), paymentId: event.paymentId }
         }))
         return yield* sink.onEvent(event)
@@ -113,7 +113,7 @@ export const dispatch = (event: DomainEvent) =>
         if (message.type !== "SYSTEM") {
           yield* createLocalized(others, (language) => ({
             type: "NEW_CHAT_MESSAGE",
-            title: notificationText(language, "chatMessage.title"),
+            title: text(language, "notification.chatMessage.title"),
             body: message.text.slice(0, 200),
             procurementId: message.procurementId,
             data: { messageId: message.id }
