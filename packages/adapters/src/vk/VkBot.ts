@@ -18,6 +18,7 @@ import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.j
 import * as OutboundQueue from "../shared/OutboundQueue.js"
 import { makeRateLimiter } from "../shared/RateLimiter.js"
 import { RecentIds } from "../shared/RecentIds.js"
+import * as SafeFetch from "../shared/SafeFetch.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { classifyVkError, VkApiError } from "./VkApiError.js"
 import { vkCapabilities } from "./VkCapabilities.js"
@@ -47,6 +48,8 @@ export interface VkEngineOptions {
   readonly accepts?: ((update: Update) => boolean) | undefined
   /** the community the token must belong to (`VK_GROUP_ID`); start-up fails when it belongs to another one */
   readonly groupId?: number | undefined
+  /** fetches the pictures of `Image` replies for upload; default `SafeFetch.make` (public addresses, images only) */
+  readonly fetchImage?: SafeFetch.SafeFetch | undefined
 }
 
 export interface VkBotOptions extends VkEngineOptions {
@@ -155,6 +158,7 @@ export const attach = (
       })
     }
     const identity: VkBotIdentity = { id: options.id, groupId: group.id }
+    const fetchImage = options.fetchImage ?? SafeFetch.make({ accept: SafeFetch.isImage })
 
     /** One op → API calls; the `random_id` is fixed per op so that a retried send is delivered once. */
     const exec = (op: VkOp): Effect.Effect<void, VkApiError> => {
@@ -170,30 +174,43 @@ export const attach = (
             ),
             Effect.asVoid
           )
-        case "SendPhoto":
-          return Effect.tryPromise({
-            try: () => vk.upload.messagePhoto({ peer_id: Number(op.params.peer_id), source: { value: op.url } }),
-            catch: (error) => VkApiError.fromUnknown("photos.saveMessagesPhoto", error)
-          }).pipe(
-            Effect.flatMap((photo) =>
-              call("messages.send", { ...op.params, attachment: String(photo), random_id: randomId })
-            ),
-            Effect.catchIf(
-              (e) => e.method !== "messages.send" && classifyVkError(e)._tag === "Fail",
-              // The picture could not be uploaded: the text still goes out, with the picture's address.
-              (e) =>
-                Effect.logWarning("vk photo upload failed", e.description).pipe(
-                  Effect.zipRight(
-                    call("messages.send", {
-                      ...op.params,
-                      message: [op.params.message, op.url].filter((s) => s !== "").join("\n"),
-                      random_id: randomId
-                    })
+        case "SendPhoto": {
+          // The picture could not be fetched or uploaded: the text still goes out, with the picture's address.
+          const textOnly = (why: string, description: string) =>
+            Effect.logWarning(why, description).pipe(
+              Effect.zipRight(
+                call("messages.send", {
+                  ...op.params,
+                  message: [op.params.message, op.url].filter((s) => s !== "").join("\n"),
+                  random_id: randomId
+                })
+              )
+            )
+          // vk-io would fetch a URL itself (any address) and read anything else as a local path: it only gets bytes.
+          return fetchImage(op.url).pipe(
+            Effect.matchEffect({
+              onFailure: (e) => textOnly("vk photo not fetched", `${e.reason}: ${e.message}`),
+              onSuccess: (image) =>
+                Effect.tryPromise({
+                  try: () =>
+                    vk.upload.messagePhoto({
+                      peer_id: Number(op.params.peer_id),
+                      source: { value: image.bytes, contentType: image.contentType }
+                    }),
+                  catch: (error) => VkApiError.fromUnknown("photos.saveMessagesPhoto", error)
+                }).pipe(
+                  Effect.flatMap((photo) =>
+                    call("messages.send", { ...op.params, attachment: String(photo), random_id: randomId })
+                  ),
+                  Effect.catchIf(
+                    (e) => e.method !== "messages.send" && classifyVkError(e)._tag === "Fail",
+                    (e) => textOnly("vk photo upload failed", e.description)
                   )
                 )
-            ),
+            }),
             Effect.asVoid
           )
+        }
       }
     }
 

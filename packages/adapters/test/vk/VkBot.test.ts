@@ -2,9 +2,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Queue, Redacted } from "effect"
 import type * as Http from "node:http"
 import { AdapterEvents } from "../../src/shared/AdapterEvents.js"
+import * as SafeFetch from "../../src/shared/SafeFetch.js"
 import * as VkBot from "../../src/vk/VkBot.js"
 import { FakeVk } from "../fakes/vk/FakeVk.js"
 import { close, listen } from "../shared/FakeServerSupport.js"
+import { allowLoopbackFake, imageServer } from "../shared/ImageServer.js"
 import { scopedFake, scriptedTurns, waitFor } from "../shared/TestTurns.js"
 
 const TOKEN = "vk1.a.community"
@@ -30,7 +32,8 @@ describe("VkBot against the fake VK API", () => {
         id: "vk-1",
         token: Redacted.make(TOKEN),
         apiBaseUrl: fake.apiBaseUrl,
-        mode: { _tag: "LongPoll" }
+        mode: { _tag: "LongPoll" },
+        fetchImage: SafeFetch.make({ allowAddress: allowLoopbackFake, accept: SafeFetch.isImage })
       })
       assert.strictEqual(bot.groupId, group.id)
       assert.strictEqual(bot.screenName, "groupbuy")
@@ -76,6 +79,76 @@ describe("VkBot against the fake VK API", () => {
       assert.strictEqual(photo.params.message, "got photo (4096)")
       assert.strictEqual(ok(fake, "photos.getMessagesUploadServer").length, 1)
       assert.strictEqual(ok(fake, "photos.saveMessagesPhoto").length, 1)
+    }).pipe(Effect.provide(turns.layer))
+  })
+
+  it.scopedLive("pictures at private addresses or local paths are not fetched: the text goes out with the link", () => {
+    const images = (server: string) => ({
+      loopback: `${server}/ok.png`,
+      metadata: "http://169.254.169.254/latest/meta-data/iam",
+      ipv6: "http://[::1]/a.png",
+      private: "http://10.0.0.1/a.png",
+      localhost: `http://localhost:${new URL(server).port}/ok.png`,
+      path: "/etc/passwd",
+      file: "file:///etc/passwd"
+    })
+    let urls: Record<string, string> = {}
+    const turns = scriptedTurns((update) =>
+      update._tag === "Text" ? [{ _tag: "Image", url: urls[update.text]!, caption: [{ text: update.text }] }] : []
+    )
+    return Effect.gen(function* () {
+      const fake = yield* scopedFake(() => FakeVk.start())
+      const server = yield* imageServer
+      urls = images(server.url)
+      fake.addGroup(TOKEN)
+      yield* VkBot.make({
+        id: "vk-ssrf",
+        token: Redacted.make(TOKEN),
+        apiBaseUrl: fake.apiBaseUrl,
+        mode: { _tag: "LongPoll" }
+      })
+      const names = Object.keys(urls)
+      for (const [i, name] of names.entries()) yield* Effect.promise(() => fake.text(TOKEN, 600 + i, name))
+      for (const [i, name] of names.entries()) {
+        const sent = yield* waitFor(
+          () => ok(fake, "messages.send").find((c) => c.params.peer_id === String(600 + i)),
+          `the text for ${name}`
+        )
+        assert.strictEqual(sent.params.message, `${name}\n${urls[name]}`)
+        assert.isUndefined(sent.params.attachment)
+      }
+      assert.strictEqual(ok(fake, "photos.getMessagesUploadServer").length, 0, "nothing was uploaded")
+      assert.strictEqual(server.connections(), 0, "the loopback image host was never connected to")
+    }).pipe(Effect.provide(turns.layer))
+  })
+
+  it.scopedLive("a picture is fetched by the guarded fetcher and uploaded as bytes", () => {
+    const turns = scriptedTurns((update) =>
+      update._tag === "Text" ? [{ _tag: "Image", url: update.text, caption: [{ text: "фото" }] }] : []
+    )
+    return Effect.gen(function* () {
+      const fake = yield* scopedFake(() => FakeVk.start())
+      const server = yield* imageServer
+      fake.addGroup(TOKEN)
+      yield* VkBot.make({
+        id: "vk-img",
+        token: Redacted.make(TOKEN),
+        apiBaseUrl: fake.apiBaseUrl,
+        mode: { _tag: "LongPoll" },
+        fetchImage: SafeFetch.make({ allowAddress: allowLoopbackFake, accept: SafeFetch.isImage })
+      })
+      yield* Effect.promise(() => fake.text(TOKEN, 700, `${server.url}/redirect?to=${encodeURIComponent("/ok.png")}`))
+      const photo = yield* waitFor(() => ok(fake, "messages.send")[0], "the photo message")
+      assert.match(String(photo.params.attachment), /^photo-\d+_\d+_ak\d+$/)
+      assert.strictEqual(photo.params.message, "фото")
+      assert.deepStrictEqual(server.requests, [`/redirect?to=${encodeURIComponent("/ok.png")}`, "/ok.png"])
+      assert.strictEqual(ok(fake, "photos.saveMessagesPhoto").length, 1)
+
+      // a page that is not an image is not uploaded: the text goes out with its link
+      yield* Effect.promise(() => fake.text(TOKEN, 701, `${server.url}/page.html`))
+      const text = yield* waitFor(() => ok(fake, "messages.send")[1], "the text fallback")
+      assert.strictEqual(text.params.message, `фото\n${server.url}/page.html`)
+      assert.strictEqual(ok(fake, "photos.getMessagesUploadServer").length, 1)
     }).pipe(Effect.provide(turns.layer))
   })
 
