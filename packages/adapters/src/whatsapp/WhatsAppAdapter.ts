@@ -5,7 +5,7 @@
  * WhatsApp capabilities (no buttons: the router answers with numbered menus); replies leave through the per-bot
  * outbound queue, in order per chat.
  */
-import { DisconnectReason, type WAMessage } from "@whiskeysockets/baileys"
+import { type AnyMessageContent, DisconnectReason, type WAMessage } from "@whiskeysockets/baileys"
 import {
   Cause,
   Data,
@@ -26,6 +26,7 @@ import { makeChatLocks } from "../shared/ChatLocks.js"
 import { makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
 import { RecentIds } from "../shared/RecentIds.js"
+import * as SafeFetch from "../shared/SafeFetch.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { type AuthStateStore, makeAuthState } from "./WhatsAppAuthState.js"
 import { capabilities, decode, encode, MEDIA_PREFIX } from "./WhatsAppCodec.js"
@@ -85,6 +86,8 @@ export interface Options {
   readonly download?: DownloadMedia | undefined
   /** received media messages remembered for `fetchMedia` (default 500) */
   readonly mediaCapacity?: number | undefined
+  /** fetches the pictures of `Image` replies; default `SafeFetch.make` (public addresses, images only) */
+  readonly fetchImage?: SafeFetch.SafeFetch | undefined
 }
 
 export interface WhatsAppBot {
@@ -223,26 +226,48 @@ export const make = (
             : { _tag: "Fail" }
     })
 
-    const sendContent = (chatId: string, reply: Reply) =>
-      Effect.forEach(
-        encode(reply),
-        (content) =>
-          queue.submit(
-            { chat: chatId },
-            Effect.suspend(() => {
-              const socket = current?.socket
-              if (socket === undefined) {
-                return Effect.fail(new WhatsAppError({ reason: "not_connected", message: "WhatsApp is not connected" }))
-              }
-              return Effect.tryPromise({
-                try: () => socket.sendMessage(chatId, content),
-                catch: (cause) =>
-                  new WhatsAppError({ reason: "send_failed", message: "WhatsApp refused the message", cause })
-              })
-            })
-          ),
-        { discard: true }
+    const fetchImage = options.fetchImage ?? SafeFetch.make({ accept: SafeFetch.isImage })
+
+    /**
+     * baileys would download `{ image: { url } }` itself, from any address: it gets the bytes fetched by the guarded
+     * fetcher instead. A picture that cannot be fetched leaves the text, with the picture's link.
+     */
+    const withImageBytes = (content: AnyMessageContent): Effect.Effect<AnyMessageContent> => {
+      const image = "image" in content ? content.image : undefined
+      if (image === undefined || Buffer.isBuffer(image) || !("url" in image)) return Effect.succeed(content)
+      const url = String(image.url)
+      const caption = "caption" in content && typeof content.caption === "string" ? content.caption : ""
+      return fetchImage(url).pipe(
+        Effect.map((fetched): AnyMessageContent => ({ ...content, image: fetched.bytes })),
+        Effect.catchAll((e) =>
+          Effect.logWarning("whatsapp picture not fetched", `${e.reason}: ${e.message}`).pipe(
+            Effect.annotateLogs({ bot }),
+            Effect.as<AnyMessageContent>({ text: [caption, url].filter((part) => part !== "").join("\n") })
+          )
+        )
       )
+    }
+
+    const sendOne = (chatId: string, content: AnyMessageContent) =>
+      queue.submit(
+        { chat: chatId },
+        Effect.suspend(() => {
+          const socket = current?.socket
+          if (socket === undefined) {
+            return Effect.fail(new WhatsAppError({ reason: "not_connected", message: "WhatsApp is not connected" }))
+          }
+          return Effect.tryPromise({
+            try: () => socket.sendMessage(chatId, content),
+            catch: (cause) =>
+              new WhatsAppError({ reason: "send_failed", message: "WhatsApp refused the message", cause })
+          })
+        })
+      )
+
+    const sendContent = (chatId: string, reply: Reply) =>
+      Effect.forEach(encode(reply), (content) => Effect.flatMap(withImageBytes(content), (c) => sendOne(chatId, c)), {
+        discard: true
+      })
 
     const send = (chatId: string, replies: ReadonlyArray<Reply>) =>
       Effect.forEach(replies, (reply) => sendContent(chatId, reply), { discard: true })

@@ -169,7 +169,7 @@ const keyboardLines = (keyboard: Keyboard | undefined): string =>
     .map((line) => `\n${line}`)
     .join("")
 
-/** A fitted reply → the baileys message contents to send, in order. */
+/** A fitted reply → the baileys message contents to send, in order; the adapter fetches `{ image: { url } }` itself. */
 export const encode = (reply: Reply): ReadonlyArray<AnyMessageContent> => {
   switch (reply._tag) {
     case "Text":

@@ -3,11 +3,13 @@ import { DisconnectReason } from "@whiskeysockets/baileys"
 import { Effect, Layer, Queue, Stream } from "effect"
 import type { Capabilities, Reply, Update } from "@groupbuy/router"
 import { type AdapterEvent, AdapterEvents } from "../../src/shared/AdapterEvents.js"
+import * as SafeFetch from "../../src/shared/SafeFetch.js"
 import { TurnHandler } from "../../src/shared/TurnHandler.js"
 import * as WhatsAppAdapter from "../../src/whatsapp/WhatsAppAdapter.js"
 import { memoryStore } from "../../src/whatsapp/WhatsAppAuthState.js"
 import { capabilities } from "../../src/whatsapp/WhatsAppCodec.js"
 import { FakeWhatsApp, imageFrom, textFrom } from "../fakes/whatsapp/FakeWhatsApp.js"
+import { allowLoopbackFake, imageServer, PNG } from "../shared/ImageServer.js"
 
 /** Polls `probe` until it returns something other than undefined/false. */
 const eventually = <A>(probe: () => A | undefined | false, what: string, timeoutMs = 3000) =>
@@ -263,20 +265,25 @@ describe("WhatsAppAdapter", () => {
     withEvents(
       Effect.gen(function* () {
         const downloads: Array<string> = []
+        const fetched: Array<string> = []
         const { bot, fake, seen } = yield* start({
           download: async (message) => {
             downloads.push(message.key.id!)
             return Buffer.from("jpeg-bytes")
-          }
+          },
+          fetchImage: (url) =>
+            Effect.sync(() => {
+              fetched.push(url)
+              return { bytes: PNG, contentType: "image/png", url }
+            })
         })
         fake.current.open()
         const image = imageFrom("79991234567", "Вот товар")
         fake.current.receive(image)
         yield* eventually(() => fake.sent.length === 1, "the image reply")
-        assert.deepStrictEqual(fake.sent[0]!.content, {
-          image: { url: "https://cdn.example/ok.jpg" },
-          caption: "Вот товар"
-        })
+        // baileys gets the bytes, never the URL to download itself
+        assert.deepStrictEqual(fake.sent[0]!.content, { image: PNG, caption: "Вот товар" })
+        assert.deepStrictEqual(fetched, ["https://cdn.example/ok.jpg"])
         const update = seen[0]!.update
         assert.isTrue(update._tag === "Media" && update.caption === "Вот товар")
         if (update._tag !== "Media") return
@@ -284,6 +291,42 @@ describe("WhatsAppAdapter", () => {
         assert.deepStrictEqual(downloads, [image.key.id])
         const missing = yield* Effect.flip(bot.fetchMedia("wa-media:unknown"))
         assert.strictEqual(missing.reason, "media_not_found")
+      })
+    )
+  )
+
+  it.live("pictures come through the guarded fetcher: private addresses are refused and the text goes out", () =>
+    withEvents(
+      Effect.gen(function* () {
+        const server = yield* imageServer
+        const jid = "79991234567@s.whatsapp.net"
+        const picture = (url: string): Reply => ({ _tag: "Image", url, caption: [{ text: "Фото" }] })
+        const { bot, fake } = yield* start()
+        fake.current.open()
+        const refused = [
+          `${server.url}/ok.png`,
+          "http://169.254.169.254/latest/meta-data/",
+          `http://[::1]:${server.port}/ok.png`,
+          "http://10.0.0.1/a.png",
+          `http://localhost:${server.port}/ok.png`
+        ]
+        yield* bot.send(jid, refused.map(picture))
+        assert.deepStrictEqual(
+          fake.sent.map((sent) => sent.content),
+          refused.map((url) => ({ text: `Фото\n${url}` }))
+        )
+        assert.strictEqual(server.connections(), 0, "the loopback image host was never connected to")
+
+        const allowed = yield* start({
+          bot: "wa-images",
+          fetchImage: SafeFetch.make({ allowAddress: allowLoopbackFake, accept: SafeFetch.isImage })
+        })
+        allowed.fake.current.open()
+        yield* allowed.bot.send(jid, [picture(`${server.url}/ok.png`), picture(`${server.url}/page.html`)])
+        assert.deepStrictEqual(
+          allowed.fake.sent.map((sent) => sent.content),
+          [{ image: PNG, caption: "Фото" }, { text: `Фото\n${server.url}/page.html` }]
+        )
       })
     )
   )
