@@ -5,6 +5,7 @@ import { AdapterEvents } from "../../src/shared/AdapterEvents.js"
 import * as TelegramBot from "../../src/telegram/TelegramBot.js"
 import { FakeTelegram } from "../fakes/telegram/FakeTelegram.js"
 import { close, listen } from "../shared/FakeServerSupport.js"
+import { imageServer } from "../shared/ImageServer.js"
 import { scopedFake, scriptedTurns, waitFor } from "../shared/TestTurns.js"
 
 const TOKEN = "111:AAA"
@@ -222,6 +223,29 @@ describe("TelegramBot against the fake Bot API", () => {
       }).pipe(Effect.provide(turns.layer))
     }
   )
+
+  it.scopedLive("a picture's URL is handed to Telegram, which fetches it: this server never connects to it", () => {
+    let url = ""
+    const turns = scriptedTurns((update) =>
+      update._tag === "Text" ? [{ _tag: "Image", url, caption: [{ text: "Фото" }] }] : []
+    )
+    return Effect.gen(function* () {
+      const fake = yield* scopedFake(() => FakeTelegram.start())
+      const images = yield* imageServer
+      url = `${images.url}/ok.png`
+      fake.addBot(TOKEN)
+      yield* TelegramBot.make({
+        id: "tg-img",
+        token: Redacted.make(TOKEN),
+        apiRoot: fake.apiRoot,
+        mode: { _tag: "Polling", timeoutSeconds: 1 }
+      })
+      yield* Effect.promise(() => fake.push(TOKEN, { update_id: 9, message: textMessage(7, "фото") }))
+      const photo = yield* waitFor(() => sent(fake, "sendPhoto")[0], "the photo")
+      assert.strictEqual(photo.params.photo, url)
+      assert.strictEqual(images.connections(), 0)
+    }).pipe(Effect.provide(turns.layer))
+  })
 
   it.scopedLive("runs several bots in one process, each with its own id in ChatRef", () => {
     const turns = scriptedTurns()
