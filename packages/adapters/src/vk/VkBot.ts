@@ -90,6 +90,12 @@ export interface VkBot extends VkEngine {
   readonly fetchCallback: (request: Request) => Promise<Response>
 }
 
+/** VK takes JPG, PNG and GIF message photos; the file name tells which (vk-io would call every upload `.jpg`). */
+const photoName = (image: SafeFetch.Fetched): string => {
+  const type = /^image\/(png|gif)\b/i.exec(image.contentType)?.[1]?.toLowerCase()
+  return `picture.${type ?? "jpg"}`
+}
+
 /** The raw `object` of an event behind a vk-io context, and its type. */
 const rawEvent = (context: VkContext): { type: string; object: unknown } => ({
   type: context.is(["message_new"]) ? "message_new" : context.type,
@@ -195,7 +201,7 @@ export const attach = (
                   try: () =>
                     vk.upload.messagePhoto({
                       peer_id: Number(op.params.peer_id),
-                      source: { value: image.bytes, contentType: image.contentType }
+                      source: { value: image.bytes, contentType: image.contentType, filename: photoName(image) }
                     }),
                   catch: (error) => VkApiError.fromUnknown("photos.saveMessagesPhoto", error)
                 }).pipe(

@@ -6,7 +6,7 @@ import * as SafeFetch from "../../src/shared/SafeFetch.js"
 import * as VkBot from "../../src/vk/VkBot.js"
 import { FakeVk } from "../fakes/vk/FakeVk.js"
 import { close, listen } from "../shared/FakeServerSupport.js"
-import { allowLoopbackFake, imageServer } from "../shared/ImageServer.js"
+import { allowLoopbackFake, imageServer, PNG } from "../shared/ImageServer.js"
 import { scopedFake, scriptedTurns, waitFor } from "../shared/TestTurns.js"
 
 const TOKEN = "vk1.a.community"
@@ -142,7 +142,9 @@ describe("VkBot against the fake VK API", () => {
       assert.match(String(photo.params.attachment), /^photo-\d+_\d+_ak\d+$/)
       assert.strictEqual(photo.params.message, "фото")
       assert.deepStrictEqual(server.requests, [`/redirect?to=${encodeURIComponent("/ok.png")}`, "/ok.png"])
-      assert.strictEqual(ok(fake, "photos.saveMessagesPhoto").length, 1)
+      const saved = ok(fake, "photos.saveMessagesPhoto")
+      assert.strictEqual(saved.length, 1)
+      assert.include(String(saved[0]!.params.photo), `${PNG.length}:picture.png`, "the fetched bytes were uploaded")
 
       // a page that is not an image is not uploaded: the text goes out with its link
       yield* Effect.promise(() => fake.text(TOKEN, 701, `${server.url}/page.html`))
