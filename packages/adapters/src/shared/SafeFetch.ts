@@ -161,8 +161,8 @@ export const make = (options: SafeFetchOptions = {}): SafeFetch => {
         if (REDIRECTS.has(status)) {
           res.destroy()
           const location = res.headers.location
-          return location === undefined
-            ? fail("redirect", `${status} without a Location`)
+          return location === undefined || !URL.canParse(location, href)
+            ? fail("redirect", `${status} without a usable Location`)
             : resume(Effect.succeed({ _tag: "Redirect", location: new URL(location, href).href }))
         }
         if (status < 200 || status > 299) {
@@ -194,7 +194,11 @@ export const make = (options: SafeFetchOptions = {}): SafeFetch => {
         )
       })
       req.end()
-      return Effect.sync(() => req.destroy())
+      // interrupted (the timeout): nobody waits for an answer any more
+      return Effect.sync(() => {
+        answered = true
+        req.destroy()
+      })
     })
 
   return (url) =>

@@ -57,6 +57,8 @@ const handler = (req: Http.IncomingMessage, res: Http.ServerResponse) => {
       return res.writeHead(200, { "content-type": "text/html" }).end("<html></html>")
     case "/redirect":
       return res.writeHead(302, { location: url.searchParams.get("to") ?? "/ok.png" }).end()
+    case "/bad-redirect":
+      return res.writeHead(302, { location: "http://[bad" }).end()
     case "/loop":
       return res.writeHead(301, { location: "/loop" }).end()
     default:

@@ -149,6 +149,7 @@ describe("SafeFetch with the loopback fake allowed", () => {
         })
         assert.strictEqual(yield* refusal(internal, to("http://internal.invalid/a.png")), "address")
         assert.strictEqual(yield* refusal(fetch, to("file:///etc/passwd")), "scheme")
+        assert.strictEqual(yield* refusal(fetch, `${server.url}/bad-redirect`), "redirect")
         assert.strictEqual(yield* refusal(fetch, `${server.url}/loop`), "redirect")
         assert.strictEqual(
           server.requests.filter((path) => path === "/loop").length,
