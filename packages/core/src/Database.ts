@@ -9,8 +9,8 @@ import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Config, ConfigError, Data, Effect, Layer, Option, Redacted, String } from "effect"
-import { mkdirSync } from "node:fs"
 import { resolve } from "node:path"
+import { DataDirectoryLocked, lockDataDirectory, makePrivateDirectory, restrictTree } from "./internal/DataDirectory.js"
 import { MigrationsLive } from "./Migrations.js"
 
 /** Start-up failure of the embedded database (bad data directory, corrupt files, port in use). */
@@ -29,18 +29,55 @@ export const pgClient = (url: Redacted.Redacted, options: { readonly maxConnecti
   PgClient.layer({ url, ...transforms, ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}) })
 
 /**
+ * The data directory, owner-only (0700, its files 0600) and locked for this process until the scope closes: a second
+ * process on the same files would run a second PostgreSQL over them and lose writes (see `internal/DataDirectory`).
+ */
+const holdDataDirectory = (dataDir: string) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        makePrivateDirectory(dataDir)
+        const lock = await lockDataDirectory(dataDir)
+        await restrictTree(dataDir).catch(async (e) => {
+          await lock.release()
+          throw e
+        })
+        return lock
+      },
+      catch: (cause) =>
+        new DatabaseStartError({
+          message:
+            cause instanceof DataDirectoryLocked
+              ? `the embedded database in ${resolve(dataDir)} is in use by another process (a running server?): ` +
+                `stop it first, or set DATABASE_URL to share a PostgreSQL server`
+              : `could not prepare the data directory ${dataDir}: ${cause instanceof Error ? cause.message : cause}`,
+          cause
+        })
+    }),
+    (lock) =>
+      Effect.promise(() =>
+        restrictTree(dataDir)
+          .catch(() => undefined)
+          .then(lock.release)
+      )
+  )
+
+/**
  * An embedded PGlite (persisted in `dataDir`, or in memory when `dataDir` is undefined) served on a random loopback
- * port, and a PgClient with a pool of one connection over it.
+ * port, and a PgClient with a pool of one connection over it. A persisted one holds its directory (owner-only,
+ * locked against a second process) while it runs.
  */
 export const pgliteClient = (dataDir: string | undefined) =>
   Layer.unwrapScoped(
     Effect.gen(function* () {
+      if (dataDir !== undefined) yield* holdDataDirectory(dataDir)
       const db = yield* Effect.acquireRelease(
         Effect.tryPromise({
           try: async () => {
-            if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
             const pg = dataDir === undefined ? new PGlite() : new PGlite(resolve(dataDir, "pglite"))
             await pg.waitReady
+            // PGlite unpacks its initial files world-writable (0666)
+            if (dataDir !== undefined) await restrictTree(dataDir)
             return pg
           },
           catch: (cause) =>

@@ -1,7 +1,8 @@
 /**
  * `npm run admin -- create <email>` creates an admin account; `npm run admin -- set-password <email>` replaces a
  * password (and signs the admin out everywhere). The password is read from ADMIN_PASSWORD, or asked for twice on
- * the terminal without echo. Uses the same database as the server (DATABASE_URL, else PGlite in DATA_DIR).
+ * the terminal without echo. Uses the same database as the server (DATABASE_URL, else PGlite in DATA_DIR). The
+ * embedded database is one process's at a time: while a server runs on it, the command says to stop the server.
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { DatabaseLive } from "@groupbuy/core"
@@ -51,13 +52,14 @@ const program = Effect.gen(function* () {
     yield* Console.log(`password of ${email.trim().toLowerCase()} changed; its sessions were closed`)
   }
 }).pipe(
+  // after `provide`: a database that cannot be opened (the server holds the embedded one) is explained too
+  Effect.provide(AdminSessionsLive.pipe(Layer.provide(DatabaseLive))),
   Effect.catchAll((e) =>
     Effect.zipRight(
       Console.error(typeof e === "string" ? e : "message" in e ? String(e.message) : String(e)),
       Effect.sync(() => (process.exitCode = 1))
     )
-  ),
-  Effect.provide(AdminSessionsLive.pipe(Layer.provide(DatabaseLive)))
+  )
 )
 
 NodeRuntime.runMain(program, { disablePrettyLogger: true })

@@ -9,6 +9,14 @@ export const loadOrCreateSecret = (dataDir: string, name: string) =>
     try: () => {
       const dir = resolve(dataDir, "secrets")
       const file = join(dir, name)
+      // the data directory is owner-only too (the embedded database lives there), also an existing one; a mount
+      // point owned by another user cannot be changed and is left as it is (what is inside is owner-only)
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+      try {
+        chmodSync(dataDir, 0o700)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EPERM") throw e
+      }
       if (existsSync(file)) {
         const value = readFileSync(file, "utf8").trim()
         if (value.length >= 32) return Redacted.make(value)
