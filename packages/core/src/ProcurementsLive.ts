@@ -280,7 +280,7 @@ export const ProcurementsLive = Layer.effect(
               const order = f.sort ?? (query !== undefined ? "relevance" : "newest")
               const now = yield* DateTime.now
               const { items, total } = yield* orDie(
-                store.list({ ...f, query, city, order, offset: f.offset, limit: f.limit })
+                store.list({ ...f, query, city, order, offset: f.offset, limit: f.limit, now: DateTime.toDate(now) })
               )
               return { items: items.map((row) => toView(row, now)), total, offset: f.offset, limit: f.limit }
             })

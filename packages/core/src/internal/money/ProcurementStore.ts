@@ -175,11 +175,17 @@ export const makeProcurementStore = Effect.gen(function* () {
     readonly order: ListOrder
     readonly offset: number
     readonly limit: number
+    /** an ACTIVE procurement whose deadline is not after `now` is no longer joinable */
+    readonly now: Date
   }) =>
     Effect.gen(function* () {
       const clauses: Array<Fragment> = []
-      if (filter.status !== undefined && filter.status.length > 0)
+      if (filter.status !== undefined && filter.status.length > 0) {
         clauses.push(sql`p.status IN ${sql.in(filter.status)}`)
+        // a listing by status shows what can be acted on: an ACTIVE one past its deadline is left out (the deadline
+        // sweep stops it shortly; unfiltered listings, the admin's, still show every row as it is)
+        clauses.push(sql`NOT (p.status = 'ACTIVE' AND p.deadline <= ${filter.now})`)
+      }
       if (filter.categoryId !== undefined) clauses.push(descendantsOf(filter.categoryId))
       if (filter.city !== undefined) clauses.push(sql`lower(p.city) = lower(${filter.city})`)
       if (filter.featured !== undefined) clauses.push(sql`p.is_featured = ${filter.featured}`)
