@@ -65,6 +65,26 @@ export interface PaymentsService {
     readonly amount: Kopecks
     readonly description?: string | null
   }) => Effect.Effect<{ readonly payment: Payment; readonly credited: boolean }, InvalidInput | NotFound>
+  /**
+   * A provider's payment reported by its id (Tochka: an incoming bank transfer), credited exactly once in one SQL
+   * transaction: the record already holding this id, else the user's oldest announced PENDING deposit of that amount
+   * (claimed by a conditional update), else a new record. `credited` says whether this call credited.
+   */
+  readonly settleIncoming: (input: {
+    readonly userId: UserId
+    readonly provider: string
+    readonly providerPaymentId: string
+    readonly amount: Kopecks
+    readonly description?: string | null
+  }) => Effect.Effect<
+    { readonly payment: Payment; readonly credited: boolean },
+    InvalidInput | NotFound | IllegalTransition
+  >
+  /** The ids among `providerPaymentIds` of this provider that no ledger credit (DEPOSIT transaction) settles yet. */
+  readonly uncredited: (
+    provider: string,
+    providerPaymentIds: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<string>>
   readonly cancel: (id: PaymentId) => Effect.Effect<Payment, NotFound | IllegalTransition>
   /** Refunds a succeeded deposit: debits the balance (WITHDRAWAL) once; fails if the money was already spent. */
   readonly refund: (id: PaymentId) => Effect.Effect<Payment, NotFound | IllegalTransition | InvalidInput>

@@ -15,7 +15,7 @@ import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
 import type { PaymentStatus } from "./Models.js"
 import { Payment } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
-import type { PaymentSummary } from "./Payments.js"
+import type { PaymentSummary, PaymentsService } from "./Payments.js"
 import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, Payments } from "./Payments.js"
 import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
@@ -31,6 +31,7 @@ const IncomingInput = Schema.Struct({
   description: Schema.optional(Schema.NullOr(Schema.String))
 })
 const decodeIncoming = decodeInput(IncomingInput)
+type IncomingPayment = Parameters<PaymentsService["recordIncoming"]>[0]
 const paymentId = decodeId(PaymentId, "payment")
 
 /** The ledger key of the credit of a payment. */
@@ -211,13 +212,14 @@ export const PaymentsLive = Layer.effect(
         return yield* succeed(found.value.id)
       })
 
-    const recordIncoming = (input: {
-      readonly userId: UserId
-      readonly provider: string
-      readonly providerPaymentId: string
-      readonly amount: Kopecks
-      readonly description?: string | null
-    }) =>
+    /**
+     * A provider's payment reported by its own id, credited in one SQL transaction under the user's row lock, so that
+     * concurrent reports of one user's payments run one after the other: the payment already recorded under this id is
+     * settled (a no-op once settled); with `claimAnnounced`, else the user's oldest announced PENDING deposit of that
+     * amount is claimed by a conditional update; else a new record. The unique (provider, provider_payment_id) index
+     * makes a second record of one bank payment impossible, whatever the interleaving.
+     */
+    const incoming = (input: IncomingPayment, claimAnnounced: boolean) =>
       Effect.gen(function* () {
         const incoming = yield* decodeIncoming(input)
         yield* refuseIfAny(
@@ -245,6 +247,28 @@ export const PaymentsLive = Layer.effect(
           Effect.gen(function* () {
             const user = yield* writes.lockUser(incoming.userId)
             if (Option.isNone(user)) return yield* new NotFound({ entity: "user", id: incoming.userId })
+            if (claimAnnounced) {
+              // recorded under this bank id already: settle that record (to whomever it belongs), nothing else
+              const known = yield* byProviderId(incoming)
+              if (Option.isSome(known)) {
+                return known.value.status === "REFUNDED"
+                  ? { payment: known.value, credited: false, events: [] as ReadonlyArray<DomainEvent> }
+                  : yield* settle(known.value.id)
+              }
+              // the conditional update is the claim: its row count says whether this bank payment got the deposit
+              const [claimed] = yield* returning(
+                sql`UPDATE payments SET provider_payment_id = ${incoming.providerPaymentId}, updated_at = now()
+                    WHERE id = (
+                      SELECT id FROM payments
+                      WHERE user_id = ${incoming.userId} AND provider = ${incoming.provider} AND type = 'DEPOSIT'
+                        AND status = 'PENDING' AND provider_payment_id IS NULL AND amount = ${incoming.amount}
+                      ORDER BY created_at, id LIMIT 1
+                      FOR NO KEY UPDATE SKIP LOCKED)
+                    AND status = 'PENDING' AND provider_payment_id IS NULL
+                    RETURNING *`
+              )
+              if (claimed !== undefined) return yield* settle(claimed.id)
+            }
             const [inserted] = yield* returning(
               sql`INSERT INTO payments ${sql.insert({
                 userId: incoming.userId,
@@ -260,14 +284,40 @@ export const PaymentsLive = Layer.effect(
             if (inserted === undefined) {
               const existing = yield* byProviderId(incoming)
               if (Option.isNone(existing)) return yield* Effect.dieMessage("incoming payment conflicted without its id")
+              if (claimAnnounced && existing.value.status !== "REFUNDED") return yield* settle(existing.value.id)
               return { payment: existing.value, credited: false, events: [] as ReadonlyArray<DomainEvent> }
             }
             return yield* settle(inserted.id)
           })
-        ).pipe(Effect.catchTag("IllegalTransition", (e) => Effect.die(e)))
+        )
         yield* publishAll(result.events)
         return { payment: result.payment, credited: result.credited }
-      }).pipe(Effect.withSpan("Payments.recordIncoming"))
+      })
+
+    const recordIncoming = (input: IncomingPayment) =>
+      incoming(input, false).pipe(
+        Effect.catchTag("IllegalTransition", (e) => Effect.die(e)),
+        Effect.withSpan("Payments.recordIncoming")
+      )
+
+    const settleIncoming = (input: IncomingPayment) =>
+      incoming(input, true).pipe(Effect.withSpan("Payments.settleIncoming"))
+
+    /** Bank ids are checked in chunks, so that a long list of identified payments stays one query per chunk. */
+    const uncredited = (provider: string, providerPaymentIds: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const wanted = [...new Set(providerPaymentIds)]
+        const credited = new Set<string>()
+        for (let i = 0; i < wanted.length; i += 500) {
+          const rows = yield* orDie(
+            sql<{ id: string }>`SELECT DISTINCT p.provider_payment_id AS id FROM payments p
+              JOIN transactions t ON t.payment_id = p.id AND t.type = 'DEPOSIT'
+              WHERE p.provider = ${provider} AND ${sql.in("p.provider_payment_id", wanted.slice(i, i + 500))}`
+          )
+          for (const row of rows) credited.add(row.id)
+        }
+        return wanted.filter((id) => !credited.has(id))
+      })
 
     const cancel = (id: PaymentId) =>
       Effect.gen(function* () {
@@ -440,6 +490,8 @@ export const PaymentsLive = Layer.effect(
       succeed,
       succeedByProviderId,
       recordIncoming,
+      settleIncoming,
+      uncredited,
       cancel,
       refund,
       get,

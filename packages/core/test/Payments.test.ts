@@ -164,6 +164,70 @@ for (const profile of databaseProfiles()) {
         })
       )
 
+      it.effect(
+        "settleIncoming: N concurrent bank payments (and their duplicates) for one announced deposit credit Σ N, each once",
+        () =>
+          Effect.gen(function* () {
+            yield* atNow
+            const payments = yield* Payments
+            // several rounds: the lost credit of the old read-then-attach code showed on every concurrent run
+            for (let round = 0; round < 5; round++) {
+              const user = yield* insertUser()
+              const announced = yield* payments.createDeposit(
+                new CreateDeposit({ userId: user, amount: k(50_000n), provider: "tochka", idempotencyKey: `a-${user}` })
+              )
+              const bankIds = Array.from({ length: 6 }, (_, i) => `bank-${user}-${i}`)
+              const reports = [...bankIds, ...bankIds].map((providerPaymentId) => ({
+                userId: user,
+                provider: "tochka",
+                providerPaymentId,
+                amount: k(50_000n)
+              }))
+              const results = yield* Effect.forEach(reports, (r) => payments.settleIncoming(r), {
+                concurrency: "unbounded"
+              })
+              assert.strictEqual(results.filter((r) => r.credited).length, 6, `round ${round}`)
+              assert.strictEqual(yield* balanceOf(user), 300_000n, `round ${round}`)
+              assert.strictEqual(yield* transactionSumOf(user), 300_000n)
+              const settled = yield* payments.list(new PaymentFilter({ userId: user, status: "SUCCEEDED" }))
+              assert.strictEqual(settled.items.length, 6)
+              assert.deepStrictEqual(settled.items.map((p) => p.providerPaymentId).sort(), [...bankIds].sort())
+              // the announced deposit was claimed by exactly one of them
+              assert.isNotNull((yield* payments.get(systemActor("test"), announced.id)).providerPaymentId)
+              assert.deepStrictEqual(yield* payments.uncredited("tochka", [...bankIds, `nope-${user}`]), [
+                `nope-${user}`
+              ])
+              // a replay changes nothing
+              const replay = yield* payments.settleIncoming(reports[0]!)
+              assert.isFalse(replay.credited)
+              assert.strictEqual(yield* balanceOf(user), 300_000n)
+            }
+          })
+      )
+
+      it.effect("settleIncoming settles a record that holds the bank id but was left PENDING", () =>
+        Effect.gen(function* () {
+          yield* atNow
+          const payments = yield* Payments
+          const user = yield* insertUser()
+          const announced = yield* payments.createDeposit(
+            new CreateDeposit({ userId: user, amount: k(20_000n), provider: "tochka", idempotencyKey: `l-${user}` })
+          )
+          yield* payments.attachProvider(announced.id, `left-${user}`, null)
+          assert.deepStrictEqual(yield* payments.uncredited("tochka", [`left-${user}`]), [`left-${user}`])
+          const result = yield* payments.settleIncoming({
+            userId: user,
+            provider: "tochka",
+            providerPaymentId: `left-${user}`,
+            amount: k(20_000n)
+          })
+          assert.isTrue(result.credited)
+          assert.strictEqual(result.payment.id, announced.id)
+          assert.strictEqual(yield* balanceOf(user), 20_000n)
+          assert.deepStrictEqual(yield* payments.uncredited("tochka", [`left-${user}`]), [])
+        })
+      )
+
       it.effect("get: owner or admin; others Forbidden; list filters and pages", () =>
         Effect.gen(function* () {
           yield* atNow

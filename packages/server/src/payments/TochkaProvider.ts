@@ -2,10 +2,12 @@
  * Tochka Bank Cyclops: one virtual account per user (`create_virtual_account`); a deposit shows the nominal account's
  * bank details with the virtual account in the payment purpose. Incoming transfers are found by polling
  * `list_payments` for unidentified incoming payments (and on a signed webhook), credited exactly once per bank
- * payment id through core, then identified to the user's virtual account (`identification_payment`). Crediting comes
- * first: if identification fails the payment stays unidentified and the next poll retries it without crediting twice.
+ * payment id through core (one SQL transaction per bank id), then identified to the user's virtual account
+ * (`identification_payment`) once that credit has committed: if identification fails the payment stays unidentified
+ * and the next poll retries it without crediting twice. A reconciliation pass credits what the bank reports as
+ * identified but the ledger lacks.
  */
-import { formatRubles, kopecks, type Payment, PaymentFilter, Payments, type UserId } from "@groupbuy/core"
+import { formatRubles, kopecks, Payments, type UserId } from "@groupbuy/core"
 import { Effect, Layer, Option, Schedule, Schema } from "effect"
 import { createPublicKey, verify } from "node:crypto"
 import { ServerConfig, type TochkaSettings } from "../config/ServerConfig.js"
@@ -60,74 +62,90 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
         return created.virtual_account
       })
 
-    /** The pending deposit this bank payment pays (same user and amount), if the user announced one. */
-    const pendingFor = (userId: UserId, amount: bigint) =>
-      Effect.map(
-        payments.list(new PaymentFilter({ userId, status: "PENDING", provider: TOCHKA, limit: 100 })),
-        (page) =>
-          Option.fromNullable(
-            [...page.items].reverse().find((p: Payment) => p.amount === amount && p.providerPaymentId === null)
-          )
-      )
-
-    /** Credits the bank payment to its user once, then identifies it at the bank. */
-    const settle = (bank: CyclopsPayment) =>
+    /** The user whose virtual account the payment purpose names, with that account. */
+    const ownerOf = (purpose: string) =>
       Effect.gen(function* () {
-        if (bank.incoming === false || bank.identify === true) return
+        for (const candidate of purpose.match(UUID) ?? []) {
+          const account = candidate.toLowerCase()
+          const userId = yield* payments.userByVirtualAccount(TOCHKA, account)
+          if (userId !== null) return Option.some({ userId, account })
+        }
+        return Option.none<{ userId: UserId; account: string }>()
+      })
+
+    /**
+     * Credits a bank payment to the user its purpose names, exactly once per bank payment id: core settles it in one
+     * SQL transaction (the record holding this id, else the user's announced deposit claimed by a conditional
+     * update, else a new record). When this returns, the credit has committed.
+     */
+    const credit = (bank: CyclopsPayment) =>
+      Effect.gen(function* () {
         const amount = rublesToKopecks(bank.amount)
         if (amount === null) {
-          return yield* Effect.logWarning("Tochka payment with an unusable amount left unidentified", {
+          yield* Effect.logWarning("Tochka payment with an unusable amount not credited", {
             paymentId: bank.id,
             amount: bank.amount
           })
+          return Option.none()
         }
-        let owner: { userId: UserId; account: string } | null = null
-        for (const candidate of bank.purpose.match(UUID) ?? []) {
-          const userId = yield* payments.userByVirtualAccount(TOCHKA, candidate.toLowerCase())
-          if (userId !== null) {
-            owner = { userId, account: candidate.toLowerCase() }
-            break
-          }
-        }
-        if (owner === null) {
-          return yield* Effect.logWarning("Tochka payment without a known virtual account left unidentified", {
+        const owner = yield* ownerOf(bank.purpose)
+        if (Option.isNone(owner)) {
+          yield* Effect.logWarning("Tochka payment without a known virtual account not credited", {
             paymentId: bank.id,
             purpose: bank.purpose
           })
+          return Option.none()
         }
-        // credit exactly once per bank payment id: by its provider id, else the announced deposit, else a new record
-        const known = yield* payments.succeedByProviderId(TOCHKA, bank.id).pipe(
-          Effect.map(Option.some),
-          Effect.catchTag("NotFound", () => Effect.succeed(Option.none()))
-        )
-        if (Option.isNone(known)) {
-          const pending = yield* pendingFor(owner.userId, amount)
-          if (Option.isSome(pending)) {
-            yield* payments.attachProvider(pending.value.id, bank.id, null)
-            yield* payments.succeed(pending.value.id)
-          } else {
-            yield* payments.recordIncoming({
-              userId: owner.userId,
-              provider: TOCHKA,
-              providerPaymentId: bank.id,
-              amount: kopecks(amount),
-              description: bank.purpose
-            })
-          }
+        const settled = yield* payments.settleIncoming({
+          userId: owner.value.userId,
+          provider: TOCHKA,
+          providerPaymentId: bank.id,
+          amount: kopecks(amount),
+          description: bank.purpose
+        })
+        // a record of this bank id that is settled (or was, and has been refunded) holds the credit
+        const holds =
+          settled.payment.providerPaymentId === bank.id &&
+          (settled.payment.status === "SUCCEEDED" || settled.payment.status === "REFUNDED")
+        if (!holds) {
+          yield* Effect.logWarning("Tochka payment recorded but not settled", { paymentId: bank.id })
+          return Option.none()
         }
-        yield* cyclops.call(
-          "identification_payment",
-          { payment_id: bank.id, owners: [{ virtual_account: owner.account, amount: bank.amount }] },
-          Identified
-        )
-        yield* Effect.logInfo("Tochka payment credited and identified", { paymentId: bank.id, user: owner.userId })
+        return Option.some({ ...owner.value, credited: settled.credited })
       }).pipe(
         Effect.catchTags({
-          IllegalTransition: (e) => Effect.logWarning("Tochka payment could not be settled", { error: e.message }),
-          InvalidInput: (e) => Effect.logWarning("Tochka payment refused by core", { error: e.message }),
-          NotFound: (e) => Effect.logWarning("Tochka payment refers to something missing", { error: e.message })
+          IllegalTransition: (e) =>
+            Effect.as(Effect.logWarning("Tochka payment could not be settled", { error: e.message }), Option.none()),
+          InvalidInput: (e) =>
+            Effect.as(Effect.logWarning("Tochka payment refused by core", { error: e.message }), Option.none()),
+          NotFound: (e) =>
+            Effect.as(
+              Effect.logWarning("Tochka payment refers to something missing", { error: e.message }),
+              Option.none()
+            )
         })
       )
+
+    /**
+     * Credits the bank payment once, then identifies it at the bank — only after the credit committed: the poller
+     * lists unidentified payments only, so a payment identified without its credit would never be seen again (the
+     * reconciliation below is the safety net for that). A failed identification leaves it for the next poll.
+     */
+    const settle = (bank: CyclopsPayment) =>
+      Effect.gen(function* () {
+        if (bank.incoming === false || bank.identify === true) return
+        const credited = yield* credit(bank)
+        if (Option.isNone(credited)) return
+        yield* cyclops.call(
+          "identification_payment",
+          { payment_id: bank.id, owners: [{ virtual_account: credited.value.account, amount: bank.amount }] },
+          Identified
+        )
+        yield* Effect.logInfo("Tochka payment credited and identified", {
+          paymentId: bank.id,
+          user: credited.value.userId
+        })
+      })
 
     const settleIncoming = (providerPaymentId: string) =>
       Effect.flatMap(cyclops.call("get_payment", { payment_id: providerPaymentId }, PaymentResult), (r) =>
@@ -150,6 +168,39 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
       )
       return ids.length
     }).pipe(Effect.withSpan("Tochka.poll"))
+
+    /**
+     * Reconciliation: every incoming payment the bank reports as identified must hold a credit in the ledger; the
+     * ones that do not are credited now (to the user their purpose names, without identifying them again). Settlement
+     * identifies only after crediting, so normally nothing is missing; this repairs payments identified without a
+     * credit by an earlier version (the lost concurrent settlement), by hand in the bank's cabinet, or by anything
+     * else. It is idempotent, so it may run every round, on every instance, after a crash, or concurrently with the
+     * poller and webhooks: the ledger is compared by bank payment id, and a credit is keyed by that id
+     * (`settleIncoming` credits each id at most once, in one SQL transaction).
+     */
+    const reconcile = Effect.gen(function* () {
+      const { payments: ids } = yield* cyclops.call(
+        "list_payments",
+        { filters: { incoming: true, identify: true } },
+        PaymentIds
+      )
+      const missing = yield* payments.uncredited(TOCHKA, ids)
+      let repaired = 0
+      for (const id of missing) {
+        const outcome = yield* cyclops.call("get_payment", { payment_id: id }, PaymentResult).pipe(
+          Effect.flatMap((r) => (r.payment.incoming === false ? Effect.succeed(Option.none()) : credit(r.payment))),
+          Effect.catchAll((e) => Effect.as(Effect.logWarning(e.message), Option.none()))
+        )
+        if (Option.isSome(outcome) && outcome.value.credited) {
+          repaired++
+          yield* Effect.logWarning("Tochka payment identified at the bank without a credit: credited now", {
+            paymentId: id,
+            user: outcome.value.userId
+          })
+        }
+      }
+      return repaired
+    }).pipe(Effect.withSpan("Tochka.reconcile"))
 
     const provider = PaymentProvider.of({
       name: TOCHKA,
@@ -212,10 +263,13 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
           return events
         })
     })
-    return { provider, poll }
+    return { provider, poll, reconcile }
   })
 
-/** The provider plus its polling loop (every TOCHKA_POLL_INTERVAL; failures are logged and retried next round). */
+/**
+ * The provider plus its rounds (at start, then every TOCHKA_POLL_INTERVAL): poll the unidentified payments, then
+ * reconcile the identified ones with the ledger; failures are logged and retried next round.
+ */
 export const TochkaProviderLive = Layer.scoped(
   PaymentProvider,
   Effect.gen(function* () {
@@ -224,12 +278,15 @@ export const TochkaProviderLive = Layer.scoped(
       onNone: () => Effect.dieMessage("PAYMENT_PROVIDER=tochka needs the TOCHKA_* settings"),
       onSome: Effect.succeed
     })
-    const { poll, provider } = yield* makeTochkaProvider(settings)
-    yield* poll.pipe(
-      Effect.catchAll((e) => Effect.logWarning("Tochka polling failed", { error: e.message })),
-      Effect.repeat(Schedule.spaced(settings.pollInterval)),
-      Effect.forkScoped
-    )
+    const { poll, provider, reconcile } = yield* makeTochkaProvider(settings)
+    // no lease: both passes are safe on several instances at once (every credit is keyed by the bank payment id)
+    yield* Effect.all(
+      [
+        Effect.catchAll(poll, (e) => Effect.logWarning("Tochka polling failed", { error: e.message })),
+        Effect.catchAll(reconcile, (e) => Effect.logWarning("Tochka reconciliation failed", { error: e.message }))
+      ],
+      { discard: true }
+    ).pipe(Effect.repeat(Schedule.spaced(settings.pollInterval)), Effect.forkScoped)
     return provider
   })
 )
