@@ -3,6 +3,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { Effect, Layer, Option } from "effect"
 import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
+import { SignInThrottleLive } from "./auth/SignInThrottle.js"
 import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
@@ -40,6 +41,7 @@ export const ServerBaseLive = Layer.mergeAll(
   UserTokensLive,
   ChatTokensLive,
   AdminSessionsLive,
+  SignInThrottleLive,
   WhatsAppAccountsLive,
   BotLinksLive,
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),

@@ -22,7 +22,7 @@ import {
   User
 } from "../Models.js"
 import { Kopecks } from "../Money.js"
-import { Unauthorized } from "./Security.js"
+import { TooManyRequests, Unauthorized } from "./Security.js"
 import {
   BooleanParam,
   CategoryNodeJson,
@@ -195,6 +195,7 @@ export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
       .addSuccess(AdminSessionInfo)
       .addError(Unauthorized)
       .addError(Forbidden)
+      .addError(TooManyRequests)
   )
   .prefix("/admin") {}
 

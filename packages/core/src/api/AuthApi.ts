@@ -6,7 +6,7 @@ import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
 import { RuleViolation } from "../Errors.js"
 import { User } from "../Models.js"
-import { Unauthorized } from "./Security.js"
+import { TooManyRequests, Unauthorized } from "./Security.js"
 
 export class WebLoginBody extends Schema.Class<WebLoginBody>("WebLoginBody")({
   code: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(64))
@@ -34,6 +34,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .setPayload(WebLoginBody)
       .addSuccess(UserSession)
       .addError(RuleViolation)
+      .addError(TooManyRequests)
   )
   .add(
     HttpApiEndpoint.post("chatToken", "/chat/token")

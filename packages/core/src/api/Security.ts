@@ -31,6 +31,17 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
   }
 }
 
+/** Too many failed sign-in attempts for this account or from this address; try again after `retryAfter` seconds. */
+export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()(
+  "TooManyRequests",
+  { retryAfter: Schema.Int.pipe(Schema.positive()) },
+  HttpApiSchema.annotations({ status: 429 })
+) {
+  override get message() {
+    return `too many attempts: try again in ${this.retryAfter} s`
+  }
+}
+
 /** Bearer authentication for the public API: the service token or a user JWT. */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
   failure: Unauthorized,

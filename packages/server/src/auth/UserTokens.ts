@@ -1,6 +1,6 @@
 /**
  * User JWTs for the web (cabinet, widget, WebSocket hub): HS256 only, issuer `groupbuy`, an audience per use, the
- * user id as subject. Time comes from Effect's Clock.
+ * user id as subject, always an expiry (a token without `exp` is refused). Time comes from Effect's Clock.
  */
 import { Unauthorized, UserId } from "@groupbuy/core"
 import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
@@ -53,7 +53,14 @@ export const makeUserTokens = (secret: Redacted.Redacted, defaultTtl: Duration.D
         const now = yield* Clock.currentTimeMillis
         const { payload } = yield* Effect.tryPromise({
           try: () =>
-            jwtVerify(token, key, { algorithms: ["HS256"], issuer: ISSUER, audience, currentDate: new Date(now) }),
+            jwtVerify(token, key, {
+              algorithms: ["HS256"],
+              issuer: ISSUER,
+              audience,
+              // jose checks `exp` only when present: a token without one would never expire
+              requiredClaims: ["exp", "sub"],
+              currentDate: new Date(now)
+            }),
           catch: (e) =>
             new Unauthorized({
               reason: e instanceof errors.JWTExpired ? "the token has expired" : "the token is not valid"

@@ -6,6 +6,7 @@
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { createPrivateKey, createPublicKey } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { parseIpRange } from "../internal/IpRange.js"
 import { loadOrCreateSecret } from "./Secrets.js"
 
 export type ServerRole = "all" | "api" | "chat"
@@ -59,6 +60,8 @@ export interface ServerSettings {
   readonly whatsappPairingPhone: Option.Option<string>
   /** more origins allowed to open the web chat (sites that embed the widget); `*` allows any */
   readonly widgetOrigins: ReadonlyArray<string>
+  /** proxies (IPs / CIDR ranges) whose `X-Forwarded-For` is believed; empty: the socket address is the client */
+  readonly trustedProxies: ReadonlyArray<string>
   readonly paymentProvider: "sandbox" | "tochka"
   readonly sandboxWebhookSecret: Redacted.Redacted
   readonly tochka: Option.Option<TochkaSettings>
@@ -187,6 +190,21 @@ export const settingsConfig = Config.all({
         .filter((o) => o !== "")
     )
   ),
+  trustedProxies: Config.string("TRUSTED_PROXIES").pipe(
+    Config.withDefault(""),
+    Config.map((s) =>
+      s
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== "")
+    ),
+    Config.mapOrFail((entries) => {
+      const bad = entries.flatMap((entry) =>
+        Either.match(parseIpRange(entry), { onLeft: (m) => [m], onRight: () => [] })
+      )
+      return bad.length === 0 ? Either.right(entries) : Either.left(invalid("TRUSTED_PROXIES", bad.join("; ")))
+    })
+  ),
   paymentProvider: Config.literal("sandbox", "tochka")("PAYMENT_PROVIDER").pipe(Config.withDefault("sandbox" as const)),
   sandboxWebhookSecret: Config.option(secret("SANDBOX_WEBHOOK_SECRET", 16)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10)))
@@ -220,6 +238,7 @@ export const loadServerSettings = Effect.gen(function* () {
     whatsapp: raw.whatsapp,
     whatsappPairingPhone: raw.whatsappPairingPhone,
     widgetOrigins: raw.widgetOrigins,
+    trustedProxies: raw.trustedProxies,
     paymentProvider: raw.paymentProvider,
     sandboxWebhookSecret,
     tochka: tochkaSettings,

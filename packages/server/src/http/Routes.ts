@@ -15,6 +15,7 @@ import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
+import { SecurityHeadersMiddleware } from "./SecurityHeaders.js"
 import { WidgetRoutes } from "./WidgetRoutes.js"
 
 export const HandlersLive = Layer.mergeAll(
@@ -41,8 +42,15 @@ export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({ api: GroupBuyApi, 
 
 export { ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
 
-/** The API node: API, docs, payments and the widget page. */
-export const ApiNodeRoutes = Layer.mergeAll(ApiRoutes, DocsRoute, HealthRoutes, PaymentRoutes, WidgetRoutes)
+/** The API node: API, docs, payments and the widget page; security headers on every response (SecurityHeaders.ts). */
+export const ApiNodeRoutes = Layer.mergeAll(
+  ApiRoutes,
+  DocsRoute,
+  HealthRoutes,
+  PaymentRoutes,
+  WidgetRoutes,
+  SecurityHeadersMiddleware
+)
 
 /** Everything on one server. */
 export const AllRoutes = Layer.mergeAll(ApiNodeRoutes, ChatHubRoute)

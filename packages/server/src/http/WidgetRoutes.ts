@@ -2,11 +2,12 @@
  * The web chat widget at `/`: a small page that loads `/widget.js` (the adapters' esbuild bundle). When the bundle
  * has not been built yet (`npm start` on a fresh checkout) it is built once, in memory, on first request.
  */
-import { HttpLayerRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { existsSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
+import { ServerConfig } from "../config/ServerConfig.js"
 
 const adaptersRoot = () => dirname(dirname(createRequire(import.meta.url).resolve("@groupbuy/adapters")))
 
@@ -30,40 +31,50 @@ export const widgetBundle = Effect.cached(
   })
 )
 
+const escapeAttribute = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
+
+/** The web chat's WebSocket URL, from `PUBLIC_URL` (never from request headers, which the client chooses). */
+export const widgetSocketUrl = (publicUrl: string) => {
+  const url = new URL(publicUrl)
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:"
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/ws/chat`
+  url.search = ""
+  url.hash = ""
+  return url.href
+}
+
 const indexHtml = (server: string) => `<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>GroupBuy — совместные закупки</title>
 <style>body{font:16px system-ui,sans-serif;margin:0;padding:2rem;max-width:48rem}</style></head>
 <body><h1>GroupBuy</h1><p>Совместные закупки в чате. Напишите <code>/start</code> в окне чата.</p>
 <p><a href="/api/docs">API</a></p>
-<script src="/widget.js" data-server="${server}" data-open defer></script>
+<script src="/widget.js" data-server="${escapeAttribute(server)}" data-open defer></script>
 </body></html>`
 
 export const WidgetRoutes = Layer.unwrapEffect(
-  Effect.map(widgetBundle, (bundle) =>
-    Layer.mergeAll(
-      HttpLayerRouter.add(
-        "GET",
-        "/",
-        Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-          // the widget needs an absolute ws:// URL of this very server, as the browser reached it
-          const host = (request.headers["host"] ?? "localhost").replace(/[^A-Za-z0-9.:[\]-]/g, "")
-          const secure = request.headers["x-forwarded-proto"] === "https"
-          return HttpServerResponse.text(indexHtml(`${secure ? "wss" : "ws"}://${host}/ws/chat`), {
-            contentType: "text/html; charset=utf-8"
-          })
-        })
-      ),
-      HttpLayerRouter.add(
-        "GET",
-        "/widget.js",
-        Effect.map(bundle, (js) =>
-          HttpServerResponse.text(js, {
-            contentType: "application/javascript; charset=utf-8",
-            headers: { "cache-control": "public, max-age=300" }
-          })
-        ).pipe(Effect.orElseSucceed(() => HttpServerResponse.text("widget unavailable", { status: 503 })))
+  Effect.all([widgetBundle, ServerConfig]).pipe(
+    Effect.map(([bundle, config]) => {
+      // the widget needs an absolute ws:// URL of this server: the configured public one, the same for every request
+      const page = indexHtml(widgetSocketUrl(config.publicUrl))
+      return Layer.mergeAll(
+        HttpLayerRouter.add(
+          "GET",
+          "/",
+          Effect.sync(() => HttpServerResponse.text(page, { contentType: "text/html; charset=utf-8" }))
+        ),
+        HttpLayerRouter.add(
+          "GET",
+          "/widget.js",
+          Effect.map(bundle, (js) =>
+            HttpServerResponse.text(js, {
+              contentType: "application/javascript; charset=utf-8",
+              headers: { "cache-control": "public, max-age=300" }
+            })
+          ).pipe(Effect.orElseSucceed(() => HttpServerResponse.text("widget unavailable", { status: 503 })))
+        )
       )
-    )
+    })
   )
 )

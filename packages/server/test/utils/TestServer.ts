@@ -32,6 +32,7 @@ export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSet
   whatsapp: false,
   whatsappPairingPhone: Option.none(),
   widgetOrigins: [],
+  trustedProxies: [],
   paymentProvider: "sandbox",
   sandboxWebhookSecret: Redacted.make("a-sandbox-webhook-secret-0123456789"),
   tochka: Option.none(),

@@ -27,18 +27,15 @@ import {
   userActor,
   Users
 } from "@groupbuy/core"
-import { Duration, Effect, Option } from "effect"
+import { Effect } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats } from "../../admin/Dashboard.js"
+import { SignInThrottle } from "../../auth/SignInThrottle.js"
 import { WhatsAppAccounts } from "../../bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../../config/ServerConfig.js"
 import { compact } from "../../internal/Compact.js"
-
-/** The client address of the current request (behind a proxy: the first X-Forwarded-For hop). */
-const clientIp = Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-  const forwarded = request.headers["x-forwarded-for"]?.split(",")[0]?.trim()
-  return forwarded || Option.getOrNull(request.remoteAddress)
-})
+import { clientAddress } from "../ClientAddress.js"
+import { withRetryAfter } from "../RetryAfter.js"
 
 const sessionCookie = Effect.map(HttpServerRequest.HttpServerRequest, (r) => r.cookies[ADMIN_SESSION_COOKIE] ?? "")
 
@@ -47,10 +44,11 @@ export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", 
     const sessions = yield* AdminSessions
     const audit = yield* AuditLog
     const config = yield* ServerConfig
+    const throttle = yield* SignInThrottle
     return handlers.handle("login", ({ payload }) =>
       Effect.gen(function* () {
-        const ip = yield* clientIp
-        const session = yield* sessions.login(payload.email, payload.password).pipe(
+        const ip = yield* clientAddress
+        const attempt = sessions.login(payload.email, payload.password).pipe(
           Effect.tapError(() =>
             audit.record(
               new RecordAudit({
@@ -63,18 +61,28 @@ export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", 
             )
           )
         )
+        const session = yield* throttle.guard(
+          [
+            { scope: "admin-account", id: payload.email.trim().toLowerCase() },
+            { scope: "admin-address", id: ip ?? "unknown" }
+          ],
+          attempt,
+          // a disabled account with the right password is no guess
+          (error) => error._tag === "Unauthorized"
+        )
         yield* HttpApiBuilder.securitySetCookie(adminSessionSecurity, session.token, {
           httpOnly: true,
           secure: config.cookieSecure,
           sameSite: "strict",
           path: "/api/admin",
-          maxAge: Duration.toSeconds(SESSION_TTL)
+          // a Duration: a bare number would be read as milliseconds (Max-Age=43 for 12 hours)
+          maxAge: SESSION_TTL
         })
         yield* audit.record(
           new RecordAudit({ actorId: session.admin.id, actorKind: "admin", action: "admin.login", ip })
         )
         return { admin: session.admin, csrfToken: session.csrfToken }
-      })
+      }).pipe(withRetryAfter)
     )
   })
 )
@@ -111,7 +119,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
             targetType,
             targetId,
             details: { ...details, adminEmail: admin.email },
-            ip: yield* clientIp
+            ip: yield* clientAddress
           })
         )
       })

@@ -8,12 +8,16 @@ import { GroupBuyApi, RuleViolation, Unauthorized, type User, Users } from "@gro
 import { DateTime, Effect, Option } from "effect"
 import { UserTokens } from "../../auth/UserTokens.js"
 import { ChatTokens } from "../../auth/ChatTokens.js"
+import { SignInThrottle } from "../../auth/SignInThrottle.js"
+import { clientAddress } from "../ClientAddress.js"
+import { withRetryAfter } from "../RetryAfter.js"
 
 export const AuthHandlers = HttpApiBuilder.group(GroupBuyApi, "auth", (handlers) =>
   Effect.gen(function* () {
     const users = yield* Users
     const tokens = yield* UserTokens
     const chatTokens = yield* ChatTokens
+    const throttle = yield* SignInThrottle
     const session = (user: User) =>
       Effect.map(tokens.issue(user.id), (issued) => ({
         token: issued.token,
@@ -23,7 +27,13 @@ export const AuthHandlers = HttpApiBuilder.group(GroupBuyApi, "auth", (handlers)
     return handlers
       .handle("webLogin", ({ payload }) =>
         Effect.gen(function* () {
-          const user = yield* users.redeemWebLogin(payload.code)
+          const address = yield* clientAddress
+          // every refused code counts: unknown, used and expired codes alike are what guessing produces
+          const user = yield* throttle.guard(
+            [{ scope: "web-login-address", id: address ?? "unknown" }],
+            users.redeemWebLogin(payload.code),
+            () => true
+          )
           if (!user.isActive) {
             return yield* new RuleViolation({
               code: "login.account-disabled",
@@ -32,7 +42,7 @@ export const AuthHandlers = HttpApiBuilder.group(GroupBuyApi, "auth", (handlers)
             })
           }
           return yield* session(user)
-        })
+        }).pipe(withRetryAfter)
       )
       .handle("chatToken", ({ payload }) =>
         (payload.previous === undefined
