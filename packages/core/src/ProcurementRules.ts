@@ -9,6 +9,7 @@ import type { ParticipantStatus, ProcurementStatus } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
 import type { CreateProcurement, UpdateProcurement } from "./Procurements.js"
 import { Progress } from "./Procurements.js"
+import { noControlCharacters, type Subject, Subjects } from "./Validation.js"
 
 /** Limits of the creation form. */
 export const limits = {
@@ -63,6 +64,66 @@ const isHttpUrl = (value: string) => {
   }
 }
 
+/** The control-character rule of every text people type (`Validation.noControlCharacters`), for each field given. */
+const controlCharacterIssues = (
+  fields: ReadonlyArray<readonly [path: string, subject: Subject, value: string | null]>
+): Array<Issue> =>
+  fields.flatMap(([path, subject, value]) => {
+    if (value === null) return []
+    const check = noControlCharacters(value, { path, subject })
+    return Either.isLeft(check) ? [check.left] : []
+  })
+
+/** Why a stop-at amount is refused (`checkStopAt`). */
+export type StopAtProblem =
+  | { readonly _tag: "BelowMinimalOrder"; readonly min: bigint }
+  | { readonly _tag: "BelowTarget"; readonly target: bigint }
+  | { readonly _tag: "TooLarge"; readonly max: bigint }
+
+/**
+ * The stop-at rule, one for every channel (API, bots): the procurement stops by itself once this much is collected,
+ * so the amount must hold at least one minimal order (price × minimum quantity) and be no less than the target —
+ * else it would stop before reaching its goal.
+ */
+export const checkStopAt = (input: {
+  readonly stopAtAmount: bigint
+  readonly pricePerUnit: bigint
+  readonly minQuantity: number
+  readonly targetAmount: bigint
+}): Either.Either<bigint, StopAtProblem> => {
+  const min = input.pricePerUnit * BigInt(input.minQuantity)
+  if (input.stopAtAmount < min) return Either.left({ _tag: "BelowMinimalOrder", min })
+  if (input.stopAtAmount < input.targetAmount) return Either.left({ _tag: "BelowTarget", target: input.targetAmount })
+  if (input.stopAtAmount > limits.maxAmount) return Either.left({ _tag: "TooLarge", max: limits.maxAmount })
+  return Either.right(input.stopAtAmount)
+}
+
+const stopAtIssue = (problem: StopAtProblem): Issue => {
+  switch (problem._tag) {
+    case "BelowMinimalOrder":
+      return issue(
+        "stopAtAmount",
+        "stop-at.too-small",
+        `The stop amount must be at least the price of the minimum quantity (${formatRubles(problem.min)})`,
+        `Сумма остановки должна быть не меньше стоимости минимального количества (${formatRubles(problem.min)})`
+      )
+    case "BelowTarget":
+      return issue(
+        "stopAtAmount",
+        "stop-at.below-target",
+        `The stop amount may not be below the target amount (${formatRubles(problem.target)})`,
+        `Сумма остановки не может быть меньше цели сбора (${formatRubles(problem.target)})`
+      )
+    case "TooLarge":
+      return issue(
+        "stopAtAmount",
+        "stop-at.too-large",
+        `The stop amount may not exceed ${formatRubles(problem.max)}`,
+        `Сумма остановки не может превышать ${formatRubles(problem.max)}`
+      )
+  }
+}
+
 /** Rules shared by creation and editing (the fields an edit may change). */
 const editableIssues = (
   fields: {
@@ -77,7 +138,13 @@ const editableIssues = (
   now: DateTime.Utc,
   checkDeadline: boolean
 ): Array<Issue> => {
-  const issues: Array<Issue> = []
+  const issues: Array<Issue> = controlCharacterIssues([
+    ["title", Subjects.title, fields.title],
+    ["description", Subjects.description, fields.description],
+    ["city", Subjects.city, fields.city],
+    ["deliveryAddress", Subjects.deliveryAddress, fields.deliveryAddress],
+    ["imageUrl", Subjects.imageUrl, fields.imageUrl]
+  ])
   if (fields.title.length < limits.titleMin || fields.title.length > limits.titleMax)
     issues.push(
       issue(
@@ -187,6 +254,7 @@ export const validateCreate = (
     status: input.publish ? "ACTIVE" : "DRAFT"
   }
   const issues = editableIssues(valid, now, true)
+  issues.push(...controlCharacterIssues([["unit", Subjects.unit, valid.unit]]))
   if (valid.unit === "" || valid.unit.length > limits.unitMax)
     issues.push(
       issue(
@@ -215,25 +283,8 @@ export const validateCreate = (
       )
     )
   else if (valid.stopAtAmount !== null && valid.pricePerUnit > 0n) {
-    const smallest = valid.pricePerUnit * BigInt(minQuantity)
-    if (valid.stopAtAmount < smallest)
-      issues.push(
-        issue(
-          "stopAtAmount",
-          "stop-at.too-small",
-          `The stop amount must be at least the price of the minimum quantity (${formatRubles(smallest)})`,
-          `Сумма остановки должна быть не меньше стоимости минимального количества (${formatRubles(smallest)})`
-        )
-      )
-    else if (valid.stopAtAmount > limits.maxAmount)
-      issues.push(
-        issue(
-          "stopAtAmount",
-          "stop-at.too-large",
-          `The stop amount may not exceed ${formatRubles(limits.maxAmount)}`,
-          `Сумма остановки не может превышать ${formatRubles(limits.maxAmount)}`
-        )
-      )
+    const stopAt = checkStopAt({ ...valid, stopAtAmount: valid.stopAtAmount })
+    if (Either.isLeft(stopAt)) issues.push(stopAtIssue(stopAt.left))
   }
   if (!Number.isFinite(organizerFeePercent) || organizerFeePercent < 0 || organizerFeePercent > 100)
     issues.push(

@@ -23,7 +23,12 @@ export const Subjects = {
   categoryName: { en: "the category name", ru: "название категории", ruGender: "n" },
   description: { en: "the description", ru: "описание", ruGender: "n" },
   message: { en: "the message", ru: "сообщение", ruGender: "n" },
-  text: { en: "the text", ru: "текст", ruGender: "m" }
+  text: { en: "the text", ru: "текст", ruGender: "m" },
+  title: { en: "the title", ru: "название", ruGender: "n" },
+  unit: { en: "the unit", ru: "единица измерения", ruGender: "f" },
+  city: { en: "the city", ru: "город", ruGender: "m" },
+  deliveryAddress: { en: "the delivery address", ru: "адрес доставки", ruGender: "m" },
+  imageUrl: { en: "the image link", ru: "ссылка на изображение", ruGender: "f" }
 } as const satisfies Record<string, Subject>
 
 const must = (gender: Subject["ruGender"]) => (gender === "m" ? "должен" : gender === "f" ? "должна" : "должно")
@@ -38,6 +43,25 @@ export const length = (value: string): number => [...value].length
 
 // C0/C1 control characters other than tab and line breaks.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u
+
+/**
+ * Text without control characters (C0/C1 other than tab and line breaks): they cannot be shown, and PostgreSQL
+ * cannot store NUL. The one rule for every text people type (chat, procurements, names).
+ */
+export const noControlCharacters = (
+  value: string,
+  options: { readonly path: string; readonly subject: Subject }
+): Check<string> =>
+  CONTROL.test(value)
+    ? Either.left(
+        issue(
+          options.path,
+          "text.control-characters",
+          `${options.subject.en} contains characters that cannot be shown`,
+          `${options.subject.ru} содержит недопустимые символы`
+        )
+      )
+    : Either.right(value)
 
 /** Text trimmed at both ends whose length is within `min..max` (min defaults to 1); no control characters. */
 export const trimmedText = (
@@ -65,17 +89,7 @@ export const trimmedText = (
           )
     )
   }
-  if (CONTROL.test(value)) {
-    return Either.left(
-      issue(
-        path,
-        "text.control-characters",
-        `${subject.en} contains characters that cannot be shown`,
-        `${subject.ru} содержит недопустимые символы`
-      )
-    )
-  }
-  return Either.right(value)
+  return noControlCharacters(value, { path, subject })
 }
 
 /**

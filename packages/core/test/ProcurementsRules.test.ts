@@ -7,7 +7,9 @@ import {
   checkJoin,
   checkLeave,
   checkPay,
+  checkStopAt,
   daysLeft,
+  limits,
   nothingMoreFits,
   planStatusChange,
   progress,
@@ -98,10 +100,76 @@ describe("ProcurementRules.validateCreate", () => {
   })
 
   it("the stop-at amount must hold at least the minimum quantity", () => {
-    assert.deepStrictEqual(codes(validateCreate(input({ minQuantity: 2, stopAtAmount: k(99_999n) }), now)), [
+    const small = { minQuantity: 2, targetAmount: k(50_000n) }
+    assert.deepStrictEqual(codes(validateCreate(input({ ...small, stopAtAmount: k(99_999n) }), now)), [
       "stop-at.too-small"
     ])
-    assert.isTrue(Either.isRight(validateCreate(input({ minQuantity: 2, stopAtAmount: k(100_000n) }), now)))
+    assert.isTrue(Either.isRight(validateCreate(input({ ...small, stopAtAmount: k(100_000n) }), now)))
+  })
+
+  it("the stop-at amount may not be below the target (it would stop before reaching its goal)", () => {
+    // 5 % of a 10 000 ₽ goal
+    assert.deepStrictEqual(codes(validateCreate(input({ stopAtAmount: k(50_000n) }), now)), ["stop-at.below-target"])
+    assert.deepStrictEqual(codes(validateCreate(input({ stopAtAmount: k(999_999n) }), now)), ["stop-at.below-target"])
+    assert.isTrue(Either.isRight(validateCreate(input({ stopAtAmount: k(1_000_000n) }), now)))
+    assert.isTrue(Either.isRight(validateCreate(input({ stopAtAmount: k(1_500_000n) }), now)))
+    assert.deepStrictEqual(codes(validateCreate(input({ stopAtAmount: k(limits.maxAmount + 1n) }), now)), [
+      "stop-at.too-large"
+    ])
+  })
+
+  it("checkStopAt: the one stop-at rule, with the amount each refusal is about", () => {
+    const base = { pricePerUnit: 10_000n, minQuantity: 3, targetAmount: 100_000n }
+    assert.deepStrictEqual(
+      checkStopAt({ ...base, stopAtAmount: 29_999n }),
+      Either.left({
+        _tag: "BelowMinimalOrder",
+        min: 30_000n
+      })
+    )
+    assert.deepStrictEqual(
+      checkStopAt({ ...base, stopAtAmount: 30_000n }),
+      Either.left({
+        _tag: "BelowTarget",
+        target: 100_000n
+      })
+    )
+    assert.deepStrictEqual(checkStopAt({ ...base, stopAtAmount: 100_000n }), Either.right(100_000n))
+  })
+
+  it("texts get the control-character rule of chat text: NUL and other C0/C1 characters are refused", () => {
+    const bad = validateCreate(
+      input({
+        title: "Мёд\u0000",
+        description: "строка 1\nстрока 2\tи\u0007звонок",
+        unit: "к\u001bг",
+        city: "Бар\u0085наул",
+        deliveryAddress: "ул. \u0000",
+        imageUrl: "https://example.org/\u0000.png"
+      }),
+      now
+    )
+    assert.deepStrictEqual(
+      Either.isLeft(bad) ? bad.left.filter((i) => i.code === "text.control-characters").map((i) => i.path) : [],
+      ["title", "description", "city", "deliveryAddress", "imageUrl", "unit"]
+    )
+    // tabs and line breaks stay allowed in the description
+    assert.isTrue(Either.isRight(validateCreate(input({ description: "строка 1\r\nстрока 2\tконец" }), now)))
+    const edit = validateUpdate(
+      {
+        title: "Мёд",
+        description: "",
+        categoryId: null,
+        deadline: DateTime.add(now, { days: 1 }),
+        paymentDeadline: null,
+        city: "Барнаул",
+        deliveryAddress: null,
+        imageUrl: null
+      },
+      new UpdateProcurement({ title: "Мёд\u0000" }),
+      now
+    )
+    assert.deepStrictEqual(codes(edit), ["text.control-characters"])
   })
 
   it("image links: http and https only", () => {

@@ -83,7 +83,10 @@ export const fund = (userId: UserId, amount: bigint) =>
 
 type ProcurementFields = ConstructorParameters<typeof CreateProcurement>[0]
 
-/** A valid creation input relative to the current (test) clock; override any field. */
+/**
+ * A valid creation input relative to the current (test) clock; override any field. The target is 10 000 ₽, or the
+ * stop-at amount when that is lower (a stop amount below the target is refused).
+ */
 export const procurementInput = (organizerId: UserId, overrides: Partial<ProcurementFields> = {}) =>
   Effect.map(
     DateTime.now,
@@ -92,7 +95,9 @@ export const procurementInput = (organizerId: UserId, overrides: Partial<Procure
         organizerId,
         title: "Мёд алтайский",
         description: "Свежий мёд с пасеки",
-        targetAmount: Kopecks.make(1_000_000n),
+        targetAmount: Kopecks.make(
+          overrides.stopAtAmount != null && overrides.stopAtAmount < 1_000_000n ? overrides.stopAtAmount : 1_000_000n
+        ),
         pricePerUnit: Kopecks.make(50_000n),
         unit: "кг",
         deadline: DateTime.add(now, { days: 7 }),

@@ -13,7 +13,7 @@ import { AdapterEventsLive } from "./bots/AdapterEventsLive.js"
 import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
 import { PlatformsLive, PlatformStartError } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
-import { AllRoutes, ApiNodeRoutes, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
+import { AllRoutes, ApiNodeRoutes, BodyLimitMiddleware, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
 import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
 import { NotificationsForRole } from "./notifications/ClusterRelay.js"
 import { EventSink } from "./notifications/NotificationDispatcher.js"
@@ -22,7 +22,7 @@ import { ServerBaseLive } from "./ServerServices.js"
 /** The routes a server role serves (two-server layout: `chat` = WebSocket hub, `api` = everything else). */
 export const routesFor = (settings: ServerSettings) =>
   settings.role === "chat"
-    ? Layer.mergeAll(HealthRoutes, ChatHubRoute)
+    ? Layer.mergeAll(HealthRoutes, ChatHubRoute, BodyLimitMiddleware)
     : settings.role === "api"
       ? ApiNodeRoutes
       : AllRoutes

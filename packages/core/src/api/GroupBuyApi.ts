@@ -7,6 +7,7 @@ import { ChatApi } from "./ChatApi.js"
 import { NotificationsApi } from "./NotificationsApi.js"
 import { PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
+import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
@@ -19,6 +20,9 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(CategoriesApi)
   .add(AdminAuthApi)
   .add(AdminApi)
+  // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)
+  .addError(PayloadTooLarge)
+  .addError(UnsupportedMediaType)
   .prefix("/api")
   .annotate(OpenApi.Title, "GroupBuy API")
   .annotate(

@@ -30,11 +30,25 @@ export const ProcurementListParams = Schema.Struct({
   sort: Schema.optional(ProcurementSort)
 })
 
+/**
+ * Procurement bodies refuse fields they do not have (400 naming the field), as their OpenAPI schemas say
+ * (`additionalProperties: false`): a misspelt or read-only field (`pricePerUnit` in an edit) must not pass for a change.
+ */
+const refuseUnknownFields = { parseOptions: { onExcessProperty: "error" } } as const
+
 /** Creation input; `organizerId` is the caller for users and required for the service token. */
-export class CreateProcurementBody extends Schema.Class<CreateProcurementBody>("CreateProcurementBody")({
+export const CreateProcurementBody = Schema.Struct({
   ...CreateProcurement.fields,
   organizerId: Schema.optional(UserId)
-}) {}
+}).annotations({ identifier: "CreateProcurementBody", ...refuseUnknownFields })
+export type CreateProcurementBody = typeof CreateProcurementBody.Type
+
+/** An edit: the fields of `UpdateProcurement` and no other. */
+export const UpdateProcurementBody = Schema.Struct(UpdateProcurement.fields).annotations({
+  identifier: "UpdateProcurementBody",
+  ...refuseUnknownFields
+})
+export type UpdateProcurementBody = typeof UpdateProcurementBody.Type
 
 /** Acting for a user: omitted for users (it is themselves), required for the service token. */
 export class OnBehalf extends Schema.Class<OnBehalf>("OnBehalf")({ userId: Schema.optional(UserId) }) {}
@@ -75,7 +89,7 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
     HttpApiEndpoint.patch("update", "/procurements/:id")
       .setPath(IdPath)
       .setUrlParams(OnBehalfParams)
-      .setPayload(UpdateProcurement)
+      .setPayload(UpdateProcurementBody)
       .addSuccess(ProcurementViewJson)
       .addError(InvalidInput)
       .addError(Forbidden)
@@ -134,6 +148,8 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setPath(IdPath)
       .addSuccess(Schema.Array(ParticipantViewJson))
       .addError(NotFound)
+      // members (organizer, supplier, participants) and administrators only, like the chat's /members
+      .addError(Forbidden)
   )
   .add(
     HttpApiEndpoint.post("confirmParticipant", "/participants/:id/confirm")

@@ -3,6 +3,7 @@
  * level by level through `LoadCategories`) → unit → price per unit → minimum quantity → target amount → stop-at
  * amount → deadline → city → delivery address → photo → preview → Publish / Save as draft → `CreateProcurement`.
  */
+import { ProcurementRules } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
 import type { Span } from "../Model.js"
@@ -121,18 +122,24 @@ const parsePrice = (event: FlowEvent) => positive(parseRubles(textOf(event)))
 const parseMinQuantity = (event: FlowEvent) => parseQuantity(textOf(event))
 const parseTarget = (event: FlowEvent) => positive(parseRubles(textOf(event)))
 
-/** Stop-at: at least one minimal order (price × min quantity) and not below the target. */
-const parseStopAt = (context: CreateProcurementContext, event: FlowEvent): Either.Either<bigint, Problem> => {
-  const minimalOrder = BigInt(context.pricePerUnit ?? "0") * BigInt(context.minQuantity)
-  const target = BigInt(context.targetAmount ?? "0")
-  return Either.flatMap(positive(parseRubles(textOf(event))), (k) =>
-    k < minimalOrder
-      ? Either.left(problem("stopAt.belowMinimalOrder", { min: formatRubles(minimalOrder) }))
-      : k < target
-        ? Either.left(problem("stopAt.belowTarget", { target: formatRubles(target) }))
-        : Either.right(k)
+/** Stop-at: core's one rule (`ProcurementRules.checkStopAt`), worded by the flow's catalogue. */
+const parseStopAt = (context: CreateProcurementContext, event: FlowEvent): Either.Either<bigint, Problem> =>
+  Either.flatMap(positive(parseRubles(textOf(event))), (stopAtAmount) =>
+    Either.mapLeft(
+      ProcurementRules.checkStopAt({
+        stopAtAmount,
+        pricePerUnit: BigInt(context.pricePerUnit ?? "0"),
+        minQuantity: context.minQuantity,
+        targetAmount: BigInt(context.targetAmount ?? "0")
+      }),
+      (refused) =>
+        refused._tag === "BelowMinimalOrder"
+          ? problem("stopAt.belowMinimalOrder", { min: formatRubles(refused.min) })
+          : refused._tag === "BelowTarget"
+            ? problem("stopAt.belowTarget", { target: formatRubles(refused.target) })
+            : problem("amount.tooLarge")
+    )
   )
-}
 
 const deadlineText = (event: FlowEvent): string =>
   event.type === "action" ? (QUICK_DEADLINES.find((q) => q.data === event.action)?.phrase ?? "") : textOf(event)

@@ -228,6 +228,10 @@ describe("createProcurement", () => {
     assert.include(c.text, "меньше минимального заказа: 15\u202f050\u00a0₽")
     send(ev.text("19 999"))
     assert.include(c.text, "меньше цели сбора: 20\u202f000\u00a0₽")
+    // core's limit (ProcurementRules.checkStopAt), which the API enforces too
+    send(ev.text("10 000 000 001"))
+    assert.include(c.text, "Слишком большая сумма")
+    assert.strictEqual(c.last.value, "stopAt")
     send(ev.text("20 000"))
     assert.strictEqual(c.last.value, "deadline")
     send(ev.text("21.11.2026"))

@@ -15,6 +15,7 @@ import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
+import { BodyLimitMiddleware, JsonBodyMiddleware } from "./RequestBodies.js"
 import { SecurityHeadersMiddleware } from "./SecurityHeaders.js"
 import { WidgetRoutes } from "./WidgetRoutes.js"
 
@@ -33,6 +34,7 @@ export const HandlersLive = Layer.mergeAll(
 /** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */
 export const ApiRoutes = HttpLayerRouter.addHttpApi(GroupBuyApi, { openapiPath: "/api/openapi.json" }).pipe(
   Layer.provide(HandlersLive),
+  Layer.provide(JsonBodyMiddleware.layer),
   Layer.provide(AuthenticationLive),
   Layer.provide(AdminAuthenticationLive)
 )
@@ -40,15 +42,19 @@ export const ApiRoutes = HttpLayerRouter.addHttpApi(GroupBuyApi, { openapiPath: 
 /** Interactive documentation (Scalar, served inline: works offline). */
 export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({ api: GroupBuyApi, path: "/api/docs" })
 
-export { ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
+export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
 
-/** The API node: API, docs, payments and the widget page; security headers on every response (SecurityHeaders.ts). */
+/**
+ * The API node: API, docs, payments and the widget page; security headers on every response (SecurityHeaders.ts),
+ * request bodies capped (RequestBodies.ts).
+ */
 export const ApiNodeRoutes = Layer.mergeAll(
   ApiRoutes,
   DocsRoute,
   HealthRoutes,
   PaymentRoutes,
   WidgetRoutes,
+  BodyLimitMiddleware,
   SecurityHeadersMiddleware
 )
 

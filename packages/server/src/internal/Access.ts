@@ -1,5 +1,14 @@
 /** Authorisation helpers shared by the API handlers: who acts, for whom, and with which core `Actor`. */
-import { type Actor, CurrentPrincipal, Forbidden, type Principal, type UserId, userActor } from "@groupbuy/core"
+import {
+  type Actor,
+  Chat,
+  CurrentPrincipal,
+  Forbidden,
+  type Principal,
+  type ProcurementId,
+  type UserId,
+  userActor
+} from "@groupbuy/core"
 import { Effect } from "effect"
 
 export const isTrusted = (p: Principal) => p._tag === "Service" || p.isAdmin
@@ -48,3 +57,15 @@ export const requireSelfOrTrusted = (action: string, userId: UserId) =>
       ? Effect.succeed(p)
       : Effect.fail(new Forbidden({ action, reason: "a user may see only their own data" }))
   )
+
+/**
+ * The members of a procurement (its organizer, its supplier, participants who did not cancel), administrators and
+ * the service token; everybody else is refused. A procurement that does not exist refuses too.
+ */
+export const requireMember = (action: string, procurementId: ProcurementId) =>
+  Effect.gen(function* () {
+    const p = yield* CurrentPrincipal
+    if (isTrusted(p) || p._tag !== "User") return
+    const allowed = yield* Effect.flatMap(Chat, (chat) => chat.canAccess(userActor(p.userId), procurementId))
+    if (!allowed) return yield* new Forbidden({ action, reason: "only members of the procurement may see this" })
+  })

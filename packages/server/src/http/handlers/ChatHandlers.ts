@@ -1,8 +1,8 @@
 /** `chat` group: one chat per procurement; members only; authors edit, authors/organizers/admins delete. */
 import { HttpApiBuilder } from "@effect/platform"
-import { Chat, CurrentPrincipal, Forbidden, GroupBuyApi, PostMessage } from "@groupbuy/core"
+import { Chat, CurrentPrincipal, GroupBuyApi, PostMessage } from "@groupbuy/core"
 import { DateTime, Effect } from "effect"
-import { actingUser, actorFor, isTrusted } from "../../internal/Access.js"
+import { actingUser, actorFor, requireMember } from "../../internal/Access.js"
 
 export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers) =>
   Effect.gen(function* () {
@@ -53,17 +53,7 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
         Effect.flatMap(actingUser("read unread counts", urlParams.userId), (userId) => chat.unreadCounts(userId))
       )
       .handle("members", ({ path }) =>
-        Effect.gen(function* () {
-          const p = yield* CurrentPrincipal
-          if (!isTrusted(p)) {
-            const userId = yield* actingUser("list chat members", undefined)
-            const allowed = yield* chat.canAccess(yield* actorFor(userId), path.id)
-            if (!allowed) {
-              return yield* new Forbidden({ action: "list chat members", reason: "only members see the members" })
-            }
-          }
-          return yield* chat.members(path.id)
-        })
+        Effect.zipRight(requireMember("list chat members", path.id), chat.members(path.id))
       )
   })
 )

@@ -9,10 +9,18 @@ import {
   ProcurementFilter,
   Procurements,
   type ProcurementStatus,
-  type ProcurementView
+  type ProcurementView,
+  UpdateProcurement
 } from "@groupbuy/core"
 import { Effect } from "effect"
-import { actingUser, actorFor, isTrusted, requireSelfOrTrusted, requireTrusted } from "../../internal/Access.js"
+import {
+  actingUser,
+  actorFor,
+  isTrusted,
+  requireMember,
+  requireSelfOrTrusted,
+  requireTrusted
+} from "../../internal/Access.js"
 import { compact } from "../../internal/Compact.js"
 
 const PUBLIC_STATUSES: ReadonlyArray<ProcurementStatus> = ["ACTIVE", "STOPPED", "PAYMENT", "COMPLETED", "CANCELLED"]
@@ -57,7 +65,7 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
       .handle("update", ({ path, payload, urlParams }) =>
         Effect.gen(function* () {
           const userId = yield* actingUser("edit a procurement", urlParams.userId)
-          return yield* procurements.update(yield* actorFor(userId), path.id, payload)
+          return yield* procurements.update(yield* actorFor(userId), path.id, new UpdateProcurement(payload))
         })
       )
       .handle("setStatus", ({ path, payload }) =>
@@ -89,6 +97,8 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
           const p = yield* CurrentPrincipal
           const view = yield* procurements.get(path.id)
           if (!canSee(p, view)) return yield* new NotFound({ entity: "procurement", id: path.id })
+          // names, quantities and amounts: for the members, like the chat's /members
+          yield* requireMember("list the participants", path.id)
           return yield* procurements.participants(path.id)
         })
       )
