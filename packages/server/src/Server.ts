@@ -15,6 +15,7 @@ import { PlatformsLive, PlatformStartError } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
 import { AllRoutes, ApiNodeRoutes, BodyLimitMiddleware, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
 import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
+import { redactingLogger } from "./internal/LogRedaction.js"
 import { NotificationsForRole } from "./notifications/ClusterRelay.js"
 import { EventSink } from "./notifications/NotificationDispatcher.js"
 import { ServerBaseLive } from "./ServerServices.js"
@@ -100,9 +101,16 @@ const logLevel = (name: string | undefined) =>
     (name ?? "info").toLowerCase()
   ] ?? LogLevel.Info
 
-/** `LOG_FORMAT=json` (default when not a terminal) or `pretty`; `LOG_LEVEL`. */
+/** `LOG_FORMAT=json` (default when not a terminal) or `pretty`; `LOG_LEVEL`; secrets in URLs redacted. */
 export const LoggingLive = Layer.mergeAll(
-  (process.env["LOG_FORMAT"] ?? (process.stdout.isTTY ? "pretty" : "json")) === "json" ? Logger.json : Logger.pretty,
+  Logger.replace(
+    Logger.defaultLogger,
+    redactingLogger(
+      (process.env["LOG_FORMAT"] ?? (process.stdout.isTTY ? "pretty" : "json")) === "json"
+        ? Logger.withConsoleLog(Logger.jsonLogger)
+        : Logger.prettyLoggerDefault
+    )
+  ),
   Logger.minimumLogLevel(logLevel(process.env["LOG_LEVEL"]))
 )
 
