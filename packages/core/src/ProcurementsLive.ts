@@ -35,6 +35,7 @@ import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
 import type { ProcurementWithStats } from "./internal/money/ProcurementStore.js"
 import { makeProcurementStore } from "./internal/money/ProcurementStore.js"
 import { inTransaction, orDie } from "./internal/money/SqlEdge.js"
+import { hasControlCharacters } from "./Validation.js"
 
 const decodeCreate = decodeInput(CreateProcurement)
 const decodeUpdate = decodeInput(UpdateProcurement)
@@ -277,6 +278,10 @@ export const ProcurementsLive = Layer.effect(
             Effect.gen(function* () {
               const query = f.query?.trim() ? f.query.trim() : undefined
               const city = f.city?.trim() ? f.city.trim() : undefined
+              // no procurement text holds control characters (and PostgreSQL cannot take NUL): nothing matches
+              if ([query, city].some((text) => text !== undefined && hasControlCharacters(text))) {
+                return { ...emptyPage, offset: f.offset, limit: f.limit }
+              }
               const order = f.sort ?? (query !== undefined ? "relevance" : "newest")
               const now = yield* DateTime.now
               const { items, total } = yield* orDie(

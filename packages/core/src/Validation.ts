@@ -44,6 +44,9 @@ export const length = (value: string): number => [...value].length
 // C0/C1 control characters other than tab and line breaks.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u
 
+/** True when the text holds control characters (C0/C1 other than tab and line breaks). */
+export const hasControlCharacters = (value: string): boolean => CONTROL.test(value)
+
 /**
  * Text without control characters (C0/C1 other than tab and line breaks): they cannot be shown, and PostgreSQL
  * cannot store NUL. The one rule for every text people type (chat, procurements, names).
@@ -52,7 +55,7 @@ export const noControlCharacters = (
   value: string,
   options: { readonly path: string; readonly subject: Subject }
 ): Check<string> =>
-  CONTROL.test(value)
+  hasControlCharacters(value)
     ? Either.left(
         issue(
           options.path,

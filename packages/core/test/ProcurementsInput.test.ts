@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { userActor } from "../src/Common.js"
 import { Kopecks } from "../src/Money.js"
-import { Procurements, UpdateProcurement } from "../src/Procurements.js"
+import { ProcurementFilter, Procurements, UpdateProcurement } from "../src/Procurements.js"
 import { databaseProfiles } from "../src/testing/index.js"
 import { atNow, createProcurement, insertOrganizer, moneyLayer, procurementInput, rowCounts } from "./moneyFixtures.js"
 
@@ -37,6 +37,20 @@ for (const profile of databaseProfiles()) {
           assert.deepStrictEqual(issuesOf(edited), ["description:text.control-characters"])
           const view = yield* procurements.get(id)
           assert.strictEqual(view.procurement.description, "Свежий мёд с пасеки")
+        })
+      )
+
+      it.effect("a search or city filter with a NUL byte matches nothing instead of failing in the database", () =>
+        Effect.gen(function* () {
+          yield* atNow
+          const procurements = yield* Procurements
+          yield* createProcurement(yield* insertOrganizer())
+          for (const filter of [{ query: "мёд\u0000" }, { city: "\u0000" }, { query: "\u0007" }]) {
+            const page = yield* procurements.list(new ProcurementFilter(filter))
+            assert.deepStrictEqual([page.items.length, page.total], [0, 0], JSON.stringify(filter))
+          }
+          const all = yield* procurements.list(new ProcurementFilter({ query: "мёд" }))
+          assert.isAbove(all.total, 0)
         })
       )
 

@@ -249,6 +249,13 @@ for (const profile of coreProfiles()) {
             ["title:text.control-characters", "unit:text.control-characters"]
           )
 
+          // a search for a NUL byte finds nothing (it used to fail in PostgreSQL: 500)
+          const search = answer(
+            yield* send({ method: "GET", path: "/api/procurements?query=%00a&city=%00", headers: auth })
+          )
+          assert.strictEqual(search.status, 200)
+          assert.strictEqual(search.json?.["total"], 0)
+
           // stopped by itself at 5 % of its goal: refused, as the bot refuses it
           const client = yield* userClient(user)
           const low = yield* client.procurements
