@@ -6,10 +6,10 @@
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { assert, describe, it, layer as layerOf } from "@effect/vitest"
-import { Cause, Effect, Layer, Logger } from "effect"
+import { Cause, Console, Effect, Layer, Logger } from "effect"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { redactingLogger, redactSecrets } from "../src/internal/LogRedaction.js"
-import { AppLive } from "../src/Server.js"
+import { AppLive, LoggingLive } from "../src/Server.js"
 import { baseUrlOf } from "./utils/AppHarness.js"
 import { testSettings } from "./utils/TestServer.js"
 
@@ -66,6 +66,25 @@ describe("the redacting logger", () => {
       // the error itself is untouched: only what the logger sees is a redacted copy
       assert.include(error.payload.text, "SECRETCODE")
     }).pipe(Effect.provide(CapturingLogger))
+  )
+})
+
+describe("LoggingLive", () => {
+  it.effect("the server's own logger (as main uses it) redacts too", () =>
+    Effect.gen(function* () {
+      const lines: Array<string> = []
+      const capture = (...args: ReadonlyArray<unknown>) => void lines.push(args.map(String).join(" "))
+      const console: Console.Console = {
+        ...Console.defaultConsole,
+        unsafe: { ...globalThis.console, log: capture, error: capture, info: capture, warn: capture }
+      } as Console.Console
+      yield* Effect.logWarning("opened https://h.example/login?code=SECRETCODE").pipe(
+        Effect.provide(LoggingLive),
+        Effect.withConsole(console)
+      )
+      assert.include(lines.join("\n"), "login?code=[redacted]")
+      assert.notInclude(lines.join("\n"), "SECRETCODE")
+    })
   )
 })
 
