@@ -74,10 +74,11 @@ describe("LoggingLive", () => {
     Effect.gen(function* () {
       const lines: Array<string> = []
       const capture = (...args: ReadonlyArray<unknown>) => void lines.push(args.map(String).join(" "))
+      const base = yield* Effect.console
       const console: Console.Console = {
-        ...Console.defaultConsole,
-        unsafe: { ...globalThis.console, log: capture, error: capture, info: capture, warn: capture }
-      } as Console.Console
+        ...base,
+        unsafe: { ...base.unsafe, log: capture, error: capture, info: capture, warn: capture }
+      }
       yield* Effect.logWarning("opened https://h.example/login?code=SECRETCODE").pipe(
         Effect.provide(LoggingLive),
         Effect.withConsole(console)
