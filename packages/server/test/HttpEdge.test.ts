@@ -328,6 +328,22 @@ for (const profile of coreProfiles()) {
         })
       )
 
+      it.effect("the OpenAPI document states the refusals and the closed procurement bodies", () =>
+        Effect.gen(function* () {
+          const spec = answer(yield* send({ method: "GET", path: "/api/openapi.json" })).json as {
+            paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+            components: { schemas: Record<string, { additionalProperties?: unknown }> }
+          }
+          const patch = spec.paths["/api/procurements/{id}"]?.["patch"]
+          assert.includeMembers(Object.keys(patch?.responses ?? {}), ["400", "413", "415"])
+          assert.includeMembers(
+            Object.keys(spec.paths["/api/procurements/{id}/participants"]?.["get"]?.responses ?? {}),
+            ["403"]
+          )
+          assert.strictEqual(spec.components.schemas["UpdateProcurementBody"]?.additionalProperties, false)
+        })
+      )
+
       it.effect("participants are listed to the organizer, members, admins and the service only", () =>
         Effect.gen(function* () {
           const organizer = yield* insertUser({ role: "organizer" })
