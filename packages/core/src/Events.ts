@@ -37,6 +37,8 @@ export const DomainEvent = Schema.Union(
     amount: Kopecks
   }),
   Schema.TaggedStruct("PaymentSucceeded", { paymentId: PaymentId, userId: UserId, amount: Kopecks }),
+  /** an account was (de)activated or got or lost admin rights: what it may see must be checked again */
+  Schema.TaggedStruct("AccountChanged", { userId: UserId, isActive: Schema.Boolean, isAdmin: Schema.Boolean }),
   Schema.TaggedStruct("BalanceChanged", { userId: UserId, balance: Kopecks }),
   Schema.TaggedStruct("ChatMessagePosted", { message: ChatMessage.json }),
   Schema.TaggedStruct("ChatMessageEdited", { message: ChatMessage.json }),

@@ -6,6 +6,7 @@ import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Clock, Duration, Effect, Either, Layer, Option, Schema } from "effect"
 import { NotFound, type RuleViolation } from "./Errors.js"
+import { DomainEvents } from "./Events.js"
 import { UserId } from "./Ids.js"
 import { randomCode, normalizeCode } from "./internal/people/Codes.js"
 import { decodeRows, escapeLike, orDie, uniqueViolation } from "./internal/people/Sql.js"
@@ -89,11 +90,22 @@ export const UsersLive = Layer.effect(
         Option.isSome(found) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ entity: "user", id }))
       )
 
+    // optional so that Users alone (without a bus) still works; CoreLive always has one
+    const events = yield* Effect.serviceOption(DomainEvents)
+    /** Open sessions elsewhere (the chat hub) drop what a deactivated or demoted account may no longer see. */
+    const announceAccess = (user: User) =>
+      Option.match(events, {
+        onNone: () => Effect.void,
+        onSome: (bus) =>
+          bus.publish({ _tag: "AccountChanged", userId: user.id, isActive: user.isActive, isAdmin: user.isAdmin })
+      })
+
     const setFlag = (column: "is_active" | "is_verified" | "is_admin") => (id: UserId, value: boolean) =>
       users(sql`UPDATE users SET ${sql(column)} = ${value}, updated_at = now() WHERE id = ${id} RETURNING *`).pipe(
         Effect.flatMap((rows) =>
           rows[0] ? Effect.succeed(rows[0]) : Effect.fail(new NotFound({ entity: "user", id }))
         ),
+        Effect.tap((user) => (column === "is_verified" ? Effect.void : announceAccess(user))),
         orDie
       )
 

@@ -1,6 +1,6 @@
 import { FetchHttpClient, HttpLayerRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
-import { CoreServicesLive, type UserId } from "@groupbuy/core"
+import { Chat, CoreServicesLive, Procurements, systemActor, type UserId, Users } from "@groupbuy/core"
+import { SqlClient } from "@effect/sql"
 import {
   coreProfiles,
   insertParticipant,
@@ -14,14 +14,14 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import * as TestServices from "effect/TestServices"
 import { randomUUID } from "node:crypto"
-import { createServer } from "node:http"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { AllRoutes } from "../src/http/Routes.js"
 import { EventSinkNone } from "../src/notifications/NotificationDispatcher.js"
 import { ServerServicesLive } from "../src/ServerServices.js"
 import { UserTokens } from "../src/auth/UserTokens.js"
-import { testSettings, TestServer, userClient } from "./utils/TestServer.js"
-import { connectWs } from "./utils/WsClient.js"
+import { loopbackServer, testSettings, TestServer, userClient } from "./utils/TestServer.js"
+import { attemptWs, connectWs } from "./utils/WsClient.js"
+import { RATE } from "../src/hub/ChatHub.js"
 
 const wsUrl = Effect.map(HttpServer.HttpServer, (server) => {
   const address = server.address as HttpServer.TcpAddress
@@ -30,67 +30,183 @@ const wsUrl = Effect.map(HttpServer.HttpServer, (server) => {
 
 const tokenFor = (userId: UserId) => Effect.flatMap(UserTokens, (t) => Effect.map(t.issue(userId), (i) => i.token))
 
-const [pglite] = coreProfiles()
+for (const profile of coreProfiles()) {
+  describe(`WebSocket chat hub (${profile.name})`, () => {
+    it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
+      it.effect("members get new, edited and deleted messages and unread counters; others are refused", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const buyer = yield* insertUser()
+            const stranger = yield* insertUser()
+            const id = yield* insertProcurement(organizer)
+            yield* insertParticipant(id, buyer)
 
-describe("WebSocket chat hub", () => {
-  it.layer(TestServer(pglite!.layer), { timeout: "120 seconds" })((it) => {
-    it.effect("members get new, edited and deleted messages and unread counters; others are refused", () =>
-      Effect.scoped(
-        Effect.gen(function* () {
-          const base = yield* wsUrl
-          const organizer = yield* insertUser({ role: "organizer" })
-          const buyer = yield* insertUser()
-          const stranger = yield* insertUser()
-          const id = yield* insertProcurement(organizer)
-          yield* insertParticipant(id, buyer)
+            const intruder = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* intruder.send({ type: "auth", token: yield* tokenFor(stranger) })
+            assert.strictEqual((yield* intruder.waitClosed).code, 4403)
+            const forged = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* forged.send({ type: "auth", token: "not-a-jwt" })
+            assert.strictEqual((yield* forged.waitClosed).code, 4401)
+            const early = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* early.send({ type: "send", text: "hi" })
+            assert.strictEqual((yield* early.waitClosed).code, 4401)
 
-          const intruder = yield* connectWs(`${base}/ws/procurement/${id}`)
-          yield* intruder.send({ type: "auth", token: yield* tokenFor(stranger) })
-          assert.strictEqual((yield* intruder.waitClosed).code, 4403)
-          const forged = yield* connectWs(`${base}/ws/procurement/${id}`)
-          yield* forged.send({ type: "auth", token: "not-a-jwt" })
-          assert.strictEqual((yield* forged.waitClosed).code, 4401)
-          const early = yield* connectWs(`${base}/ws/procurement/${id}`)
-          yield* early.send({ type: "send", text: "hi" })
-          assert.strictEqual((yield* early.waitClosed).code, 4401)
+            const org = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* org.send({ type: "auth", token: yield* tokenFor(organizer) })
+            yield* org.next((f) => f.type === "ready")
+            const buy = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* buy.send({ type: "auth", token: yield* tokenFor(buyer) })
+            const ready = yield* buy.next((f) => f.type === "ready")
+            assert.strictEqual(ready.unread, 0)
 
-          const org = yield* connectWs(`${base}/ws/procurement/${id}`)
-          yield* org.send({ type: "auth", token: yield* tokenFor(organizer) })
-          yield* org.next((f) => f.type === "ready")
-          const buy = yield* connectWs(`${base}/ws/procurement/${id}`)
-          yield* buy.send({ type: "auth", token: yield* tokenFor(buyer) })
-          const ready = yield* buy.next((f) => f.type === "ready")
-          assert.strictEqual(ready.unread, 0)
+            const asOrganizer = yield* userClient(organizer)
+            const posted = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "Сбор до пятницы" } })
+            const received = yield* buy.next((f) => f.type === "message.new")
+            assert.strictEqual(received.message.id, posted.id)
+            assert.strictEqual(received.message.text, "Сбор до пятницы")
+            assert.strictEqual((yield* buy.next((f) => f.type === "unread")).unread, 1)
+            yield* org.next((f) => f.type === "message.new" && f.message.id === posted.id)
 
-          const asOrganizer = yield* userClient(organizer)
-          const posted = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "Сбор до пятницы" } })
-          const received = yield* buy.next((f) => f.type === "message.new")
-          assert.strictEqual(received.message.id, posted.id)
-          assert.strictEqual(received.message.text, "Сбор до пятницы")
-          assert.strictEqual((yield* buy.next((f) => f.type === "unread")).unread, 1)
-          yield* org.next((f) => f.type === "message.new" && f.message.id === posted.id)
+            const mark = buy.frames.length
+            yield* buy.send({ type: "read" })
+            assert.strictEqual((yield* buy.next((f) => f.type === "unread", mark)).unread, 0)
 
-          const mark = buy.frames.length
-          yield* buy.send({ type: "read" })
-          assert.strictEqual((yield* buy.next((f) => f.type === "unread", mark)).unread, 0)
+            yield* asOrganizer.chat.edit({ path: { id: posted.id }, payload: { text: "Сбор до субботы" } })
+            const edited = yield* buy.next((f) => f.type === "message.edited")
+            assert.strictEqual(edited.message.text, "Сбор до субботы")
+            yield* asOrganizer.chat.remove({ path: { id: posted.id }, urlParams: {} })
+            assert.strictEqual((yield* buy.next((f) => f.type === "message.deleted")).messageId, posted.id)
 
-          yield* asOrganizer.chat.edit({ path: { id: posted.id }, payload: { text: "Сбор до субботы" } })
-          const edited = yield* buy.next((f) => f.type === "message.edited")
-          assert.strictEqual(edited.message.text, "Сбор до субботы")
-          yield* asOrganizer.chat.remove({ path: { id: posted.id }, urlParams: {} })
-          assert.strictEqual((yield* buy.next((f) => f.type === "message.deleted")).messageId, posted.id)
-
-          yield* buy.send({ type: "send", text: "Беру две банки" })
-          const fromBuyer = yield* org.next((f) => f.type === "message.new" && f.message.text === "Беру две банки")
-          assert.strictEqual(fromBuyer.message.originPlatform, "web")
-          assert.strictEqual(fromBuyer.message.userId, buyer)
-          // the hub never echoes the intruder anything but its refusal
-          assert.isFalse(intruder.frames.some((f) => f.type === "message.new"))
-        })
+            yield* buy.send({ type: "send", text: "Беру две банки" })
+            const fromBuyer = yield* org.next((f) => f.type === "message.new" && f.message.text === "Беру две банки")
+            assert.strictEqual(fromBuyer.message.originPlatform, "web")
+            assert.strictEqual(fromBuyer.message.userId, buyer)
+            // the hub never echoes the intruder anything but its refusal
+            assert.isFalse(intruder.frames.some((f) => f.type === "message.new"))
+          })
+        )
       )
-    )
+
+      it.effect("sockets that close during a fan-out delay nobody: a fresh socket gets the next message", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const buyer = yield* insertUser()
+            const id = yield* insertProcurement(organizer)
+            yield* insertParticipant(id, buyer)
+            const token = yield* tokenFor(buyer)
+            // many tabs of one member that close as soon as a message arrives, in the middle of the fan-out
+            const tabs = []
+            for (let i = 0; i < 60; i++) {
+              const tab = yield* connectWs(`${base}/ws/procurement/${id}`, {
+                closeWhen: (f) => f.type === "message.new"
+              })
+              yield* tab.send({ type: "auth", token })
+              tabs.push(tab)
+            }
+            for (const tab of tabs) yield* tab.next((f) => f.type === "ready")
+            const asOrganizer = yield* userClient(organizer)
+            const first = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "первое" } })
+            for (const tab of tabs) {
+              assert.strictEqual((yield* tab.next((f) => f.type === "message.new")).message.id, first.id)
+              yield* tab.waitClosed
+            }
+            const fresh = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* fresh.send({ type: "auth", token })
+            yield* fresh.next((f) => f.type === "ready")
+            const second = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "второе" } })
+            assert.strictEqual((yield* fresh.next((f) => f.type === "message.new")).message.id, second.id)
+          })
+        )
+      )
+
+      it.effect("the hub has the web chat's edge: Origin allow-list, frame cap before auth, a send rate limit", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const id = yield* insertProcurement(organizer)
+            const url = `${base}/ws/procurement/${id}`
+
+            const foreign = yield* attemptWs(url, { origin: "https://evil.example" })
+            assert.deepStrictEqual(foreign, { _tag: "Refused", status: 403 })
+            const bare = yield* attemptWs(url, { origin: null })
+            assert.deepStrictEqual(bare, { _tag: "Refused", status: 403 })
+
+            // a frame over the cap closes the socket (1009) before it is buffered, authenticated or not
+            const big = yield* connectWs(url)
+            yield* big.sendRaw(JSON.stringify({ type: "auth", token: "x".repeat(100 * 1024) }))
+            assert.strictEqual((yield* big.waitClosed).code, 1009)
+
+            const flood = yield* connectWs(url)
+            yield* flood.send({ type: "auth", token: yield* tokenFor(organizer) })
+            yield* flood.next((f) => f.type === "ready")
+            for (let i = 0; i < 200; i++) yield* flood.send({ type: "send", text: `спам ${i}` })
+            assert.strictEqual((yield* flood.waitClosed).code, 4429)
+            assert.isTrue(flood.frames.some((f) => f.type === "error" && f.code === "rate_limited"))
+            const chat = yield* Chat
+            // the frames accepted before the close are still being handled: wait for the burst (less the auth frame)
+            let stored = yield* chat.history(systemActor("test"), id, { limit: 100 })
+            for (let i = 0; i < 400 && stored.length < RATE.burst - 1; i++) {
+              yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 25)))
+              stored = yield* chat.history(systemActor("test"), id, { limit: 100 })
+            }
+            // the burst passes, the rest is dropped (refills at 5 per second would add a few at most)
+            assert.isAtLeast(stored.length, RATE.burst - 1)
+            assert.isBelow(stored.length, 60)
+          })
+        )
+      )
+
+      it.effect("a member who leaves, or whose account is disabled, loses the socket; the others keep theirs", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const leaver = yield* insertUser()
+            const disabled = yield* insertUser()
+            const quiet = yield* insertUser()
+            const id = yield* insertProcurement(organizer, { status: "ACTIVE" })
+            for (const member of [leaver, disabled, quiet]) yield* insertParticipant(id, member)
+            const open = (userId: UserId) =>
+              Effect.gen(function* () {
+                const client = yield* connectWs(`${base}/ws/procurement/${id}`)
+                yield* client.send({ type: "auth", token: yield* tokenFor(userId) })
+                yield* client.next((f) => f.type === "ready")
+                return client
+              })
+            const org = yield* open(organizer)
+            const left = yield* open(leaver)
+            const off = yield* open(disabled)
+            const stale = yield* open(quiet)
+
+            yield* Effect.flatMap(Procurements, (p) => p.leave(leaver, id))
+            assert.strictEqual((yield* left.waitClosed).code, 4403)
+            yield* Effect.flatMap(Users, (u) => u.setActive(disabled, false))
+            assert.strictEqual((yield* off.waitClosed).code, 4401)
+
+            // membership ended without an event (a direct change): the socket is closed when it next acts
+            const sql = yield* SqlClient.SqlClient
+            yield* sql`UPDATE participants SET status = 'CANCELLED' WHERE procurement_id = ${id} AND user_id = ${quiet}`
+            yield* stale.send({ type: "send", text: "ещё тут?" })
+            assert.strictEqual((yield* stale.waitClosed).code, 4403)
+
+            const asOrganizer = yield* userClient(organizer)
+            const after = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "после ухода" } })
+            yield* org.next((f) => f.type === "message.new" && f.message.id === after.id)
+            for (const gone of [left, off, stale]) {
+              assert.isFalse(gone.frames.some((f) => f.type === "message.new" && f.message.id === after.id))
+            }
+            assert.isUndefined(org.closed())
+          })
+        )
+      )
+    })
   })
-})
+}
 
 const redisUrl = testRedisUrl()
 const databaseUrl = testDatabaseUrl()
@@ -98,7 +214,7 @@ const databaseUrl = testDatabaseUrl()
 describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)("two server instances on one Redis", () => {
   const channel = `groupbuy:test:${randomUUID()}`
   const instance = HttpLayerRouter.serve(AllRoutes, { disableLogger: true, disableListenLog: true }).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+    Layer.provideMerge(loopbackServer()),
     Layer.provideMerge(ServerServicesLive),
     Layer.provideMerge(EventSinkNone),
     // each instance is built under `Layer.fresh` below, so it gets its own core (its own event bus); a `Layer.fresh`
@@ -125,7 +241,7 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)("two server 
 
           const organizer = yield* insertUser({ role: "organizer" })
           const buyers = [yield* insertUser(), yield* insertUser()]
-          const id = yield* insertProcurement(organizer)
+          const id = yield* insertProcurement(organizer, { status: "ACTIVE" })
           for (const b of buyers) yield* insertParticipant(id, b)
 
           const members = [organizer, ...buyers]
@@ -162,6 +278,21 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)("two server 
             const ids = c.frames.filter((f) => f.type === "message.new").map((f) => f.message.id as string)
             assert.deepStrictEqual(ids, sent)
           }
+
+          // disabled on one instance, the account loses its socket on the other (the event travels on the bus)
+          assert.strictEqual(clients[1]!.frames.find((f) => f.type === "ready")?.userId, buyers[0])
+          yield* Effect.provide(
+            Effect.flatMap(Users, (u) => u.setActive(buyers[0]!, false)),
+            one
+          )
+          assert.strictEqual((yield* clients[1]!.waitClosed).code, 4401)
+          // and a participant who leaves through the other instance loses theirs on the first
+          yield* Effect.provide(
+            Effect.flatMap(Procurements, (p) => p.leave(buyers[1]!, id)),
+            two
+          )
+          assert.strictEqual((yield* clients[2]!.waitClosed).code, 4403)
+          assert.isUndefined(clients[0]!.closed())
         }).pipe(Effect.scoped)
       )
     )

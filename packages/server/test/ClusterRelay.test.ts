@@ -1,5 +1,4 @@
 import { HttpLayerRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import {
   Chat,
   ChatMessageJson,
@@ -26,7 +25,6 @@ import { Context, Deferred, Effect, Exit, Layer, Option, Redacted, Schema, Scope
 import * as TestServices from "effect/TestServices"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
-import { createServer } from "node:http"
 import { UserTokens } from "../src/auth/UserTokens.js"
 import { ServerConfig, type ServerRole } from "../src/config/ServerConfig.js"
 import {
@@ -43,7 +41,7 @@ import { NotificationsForRole } from "../src/notifications/ClusterRelay.js"
 import { EventSink } from "../src/notifications/NotificationDispatcher.js"
 import { routesFor } from "../src/Server.js"
 import { ServerBaseLive } from "../src/ServerServices.js"
-import { testSettings } from "./utils/TestServer.js"
+import { loopbackServer, testSettings } from "./utils/TestServer.js"
 import { connectWs, type WsClient } from "./utils/WsClient.js"
 
 const redisUrl = testRedisUrl()
@@ -84,7 +82,7 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)(
       const settings = settingsFor(role)
       return Layer.fresh(
         HttpLayerRouter.serve(routesFor(settings), { disableLogger: true, disableListenLog: true }).pipe(
-          Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+          Layer.provideMerge(loopbackServer()),
           Layer.provideMerge(NotificationsForRole(sink)),
           Layer.provideMerge(ServerBaseLive),
           // not `Layer.fresh` here: inside `provideMerge` a fresh layer is built twice, and the context the test

@@ -14,7 +14,7 @@ import { TurnHandler } from "../shared/TurnHandler.js"
 import * as ChatProtocol from "./ChatProtocol.js"
 import { type ChatClaims, type InvalidTokenConfig, type TokenConfig, validateConfig, verifyToken } from "./ChatToken.js"
 import { makeReplayBuffer, type ReplayBuffer } from "./internal/ReplayBuffer.js"
-import { makeTokenBucket, type TokenBucket } from "./internal/TokenBucket.js"
+import { makeTokenBucket, type TokenBucket } from "../shared/TokenBucket.js"
 
 /** 64 KiB: a chat frame is small; the `ws` default of 100 MiB would let one client exhaust memory. */
 export const DEFAULT_MAX_PAYLOAD = 64 * 1024
@@ -112,10 +112,12 @@ export const toUpdate = (
     : { _tag: "Text", ref, updateId, text: input.text }
 }
 
-const originAllowed = (allowed: ReadonlyArray<string>, allowMissing: boolean, origin: string | undefined) =>
+/** Whether a browser `Origin` may open a socket: listed (or `"*"` listed), or missing when that is allowed. */
+export const originAllowed = (allowed: ReadonlyArray<string>, allowMissing: boolean, origin: string | undefined) =>
   origin === undefined ? allowMissing : allowed.includes("*") || allowed.includes(origin)
 
-const refuse = (socket: Duplex, status: number, reason: string) => {
+/** Answers an HTTP upgrade with an error status and closes the socket (before any WebSocket exists). */
+export const refuse = (socket: Duplex, status: number, reason: string) => {
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`

@@ -56,8 +56,11 @@ export const keyValueAuthStore = (
   }
 }
 
-/** Origins allowed to open the web chat: this server as configured and as reached on localhost, plus WIDGET_ORIGINS. */
-const widgetOrigins = (publicUrl: string, port: number, extra: ReadonlyArray<string>) => [
+/**
+ * Origins allowed to open the web chat and the procurement chat hub: this server as configured and as reached on
+ * localhost, plus WIDGET_ORIGINS.
+ */
+export const widgetOrigins = (publicUrl: string, port: number, extra: ReadonlyArray<string>) => [
   new URL(publicUrl).origin,
   `http://localhost:${port}`,
   `http://127.0.0.1:${port}`,

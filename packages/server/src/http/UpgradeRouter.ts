@@ -1,7 +1,7 @@
 /**
- * WebSocket endpoints served by `ws` servers of their own (the web chat adapter's `handleUpgrade`) next to the
- * Effect HTTP server's own upgrades (the chat hub): the Node server's `upgrade` events for a registered path go to
- * that handler and never reach the Effect router.
+ * WebSocket endpoints served by `ws` servers of their own (the web chat adapter's `handleUpgrade`, the chat hub) on
+ * the Effect HTTP server's Node server: the Node server's `upgrade` events for a registered path go to that handler
+ * and never reach the Effect router.
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import { createServer, type IncomingMessage, type Server } from "node:http"
@@ -25,7 +25,8 @@ export const UpgradeRouterLive = Layer.sync(UpgradeRouter, () => {
     if (event === "upgrade") {
       const request = args[0] as IncomingMessage
       const path = (request.url ?? "/").split("?")[0]!
-      const handler = handlers.get(path)
+      // a mount path ending in "/" also serves the paths one segment below it (`/ws/procurement/{id}`)
+      const handler = handlers.get(path) ?? handlers.get(path.slice(0, path.lastIndexOf("/") + 1))
       if (handler !== undefined) {
         handler(request, args[1] as Duplex, args[2] as Buffer)
         return true

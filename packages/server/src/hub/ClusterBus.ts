@@ -26,7 +26,7 @@
  * The claim script reads a key it computes (the claiming node's heartbeat), which a single Redis allows and Redis
  * Cluster does not; the hub runs on one Redis.
  */
-import { ChatMessageId, ChatMessageJson, DomainEvent, NotificationJson, ProcurementId } from "@groupbuy/core"
+import { ChatMessageId, ChatMessageJson, DomainEvent, NotificationJson, ProcurementId, UserId } from "@groupbuy/core"
 import {
   Cause,
   Context,
@@ -57,7 +57,11 @@ export const HubMessage = Schema.Union(
     messageId: ChatMessageId,
     restored: Schema.Boolean
   }),
-  Schema.TaggedStruct("NotificationCreated", { notification: NotificationJson })
+  Schema.TaggedStruct("NotificationCreated", { notification: NotificationJson }),
+  /** a participant left: their sockets in the procurement's chat are checked and closed */
+  Schema.TaggedStruct("MemberLeft", { procurementId: ProcurementId, userId: UserId }),
+  /** an account was deactivated or demoted: its sockets are closed or checked */
+  Schema.TaggedStruct("AccountChanged", { userId: UserId, isActive: Schema.Boolean, isAdmin: Schema.Boolean })
 )
 export type HubMessage = typeof HubMessage.Type
 

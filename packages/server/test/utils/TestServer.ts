@@ -1,6 +1,6 @@
 /** A whole server (routes + server services) over a core test profile, on a random loopback port. */
-import { HttpApiClient, HttpClient, HttpClientRequest, HttpLayerRouter } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import { HttpApiClient, HttpClient, HttpClientRequest, HttpLayerRouter, HttpServer } from "@effect/platform"
+import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { GroupBuyApi, type UserId } from "@groupbuy/core"
 import { Duration, Effect, Layer, Option, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { UserTokens } from "../../src/auth/UserTokens.js"
 import { ServerConfig, type ServerSettings } from "../../src/config/ServerConfig.js"
 import { AllRoutes } from "../../src/http/Routes.js"
+import { UpgradeRouter, UpgradeRouterLive } from "../../src/http/UpgradeRouter.js"
 import { type EventSink, EventSinkNone } from "../../src/notifications/NotificationDispatcher.js"
 import { ServerServicesLive } from "../../src/ServerServices.js"
 
@@ -41,8 +42,26 @@ export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSet
 })
 
 /**
- * Routes served on `NodeHttpServer.layerTest` over the given core layer. Fresh: @effect/vitest shares layers between
- * the suites of a file, and each database profile needs its own handlers.
+ * An HTTP server on a random loopback port whose Node server also routes WebSocket upgrades (`UpgradeRouter`: the
+ * chat hub mounts there), as `main` wires it. Build each server under `Layer.fresh` (as `TestServer` does), so that
+ * it gets a Node server of its own.
+ */
+export const loopbackServer = () =>
+  Layer.unwrapEffect(
+    Effect.map(UpgradeRouter, ({ server }) => NodeHttpServer.layer(() => server, { port: 0, host: "127.0.0.1" }))
+  ).pipe(Layer.provideMerge(UpgradeRouterLive))
+
+/** `NodeHttpServer.layerTest` over `loopbackServer`: the server and an `HttpClient` that reaches it. */
+const testHttpServer = () =>
+  HttpServer.layerTestClient.pipe(
+    Layer.provide(NodeHttpClient.layerWithoutAgent),
+    Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: false })),
+    Layer.provideMerge(loopbackServer())
+  )
+
+/**
+ * Routes served on a test HTTP server (as `NodeHttpServer.layerTest`) over the given core layer. Fresh:
+ * @effect/vitest shares layers between the suites of a file, and each database profile needs its own handlers.
  */
 export const TestServer = <E, R>(
   core: Layer.Layer<any, E, R>,
@@ -51,7 +70,7 @@ export const TestServer = <E, R>(
 ) =>
   Layer.fresh(
     HttpLayerRouter.serve(AllRoutes, { disableLogger: true, disableListenLog: true }).pipe(
-      Layer.provideMerge(NodeHttpServer.layerTest),
+      Layer.provideMerge(testHttpServer()),
       Layer.provideMerge(ServerServicesLive),
       Layer.provideMerge(sink),
       Layer.provideMerge(core),
