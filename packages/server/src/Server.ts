@@ -18,6 +18,7 @@ import { UpgradeRouter, UpgradeRouterLive } from "./http/UpgradeRouter.js"
 import { redactingLogger } from "./internal/LogRedaction.js"
 import { NotificationsForRole } from "./notifications/ClusterRelay.js"
 import { EventSink } from "./notifications/NotificationDispatcher.js"
+import { SchedulersForRole } from "./schedulers/DeadlineSweep.js"
 import { ServerBaseLive } from "./ServerServices.js"
 
 /** The routes a server role serves (two-server layout: `chat` = WebSocket hub, `api` = everything else). */
@@ -86,7 +87,9 @@ const PlatformsForRole = Layer.unwrapEffect(
 export const AppLive = Layer.mergeAll(
   PlatformsForRole,
   // the chat role hands its events to an instance with bots (notifications/ClusterRelay.ts)
-  NotificationsForRole(RouterEventSink)
+  NotificationsForRole(RouterEventSink),
+  // the deadline sweep, one instance at a time
+  SchedulersForRole
 ).pipe(
   Layer.provideMerge(HttpServerLive),
   Layer.provideMerge(RouterStackLive),
