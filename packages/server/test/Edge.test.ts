@@ -7,11 +7,13 @@ import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/
 import { AuditFilter, AuditLog, Users } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
+import { ConfigProvider, Effect, Option, Redacted } from "effect"
 import { SignJWT } from "jose"
 import { createHash } from "node:crypto"
 import { AdminSessions } from "../src/admin/AdminSessions.js"
+import { CHAT_AUDIENCE } from "../src/auth/ChatTokens.js"
 import { ISSUER, WEB_AUDIENCE } from "../src/auth/UserTokens.js"
+import { describeConfigError, settingsConfig } from "../src/config/ServerConfig.js"
 import { clientAddressOf } from "../src/http/ClientAddress.js"
 import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
 import { testSettings, TestServer } from "./utils/TestServer.js"
@@ -63,6 +65,22 @@ describe("the client address", () => {
     assert.strictEqual(clientAddressOf("10.1.2.3", "not-an-ip", ["10.0.0.0/8"]), "10.1.2.3")
     assert.strictEqual(clientAddressOf("192.0.2.1", "203.0.113.9", ["10.0.0.0/8"]), "192.0.2.1")
   })
+})
+
+describe("TRUSTED_PROXIES", () => {
+  const read = (value: string) =>
+    settingsConfig.pipe(
+      Effect.map((settings) => settings.trustedProxies),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["TRUSTED_PROXIES", value]])))
+    )
+  it.effect("takes addresses and CIDR ranges; anything else stops start-up naming the variable", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(yield* read(" 10.0.0.0/8, ::1 ,"), ["10.0.0.0/8", "::1"])
+      const error = yield* Effect.flip(read("10.0.0.0/8, proxy.local"))
+      assert.include(describeConfigError(error).join("\n"), "TRUSTED_PROXIES")
+      assert.include(describeConfigError(error).join("\n"), "proxy.local")
+    })
+  )
 })
 
 describe("inline script hashes", () => {
@@ -141,6 +159,33 @@ for (const profile of coreProfiles()) {
             page.headers["content-security-policy"],
             "connect-src 'self' https://shop.example.com wss://shop.example.com"
           )
+        })
+      )
+
+      it.effect("a web chat token without exp is refused", () =>
+        Effect.gen(function* () {
+          const key = new TextEncoder().encode(JWT_SECRET)
+          const sign = (exp: boolean) =>
+            Effect.promise(() => {
+              const jwt = new SignJWT({ kind: "guest" })
+                .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+                .setIssuer(ISSUER)
+                .setAudience(CHAT_AUDIENCE)
+                .setSubject("guest-edge-test")
+                .setIssuedAt()
+              return (exp ? jwt.setExpirationTime("1h") : jwt).sign(key)
+            })
+          const http = yield* HttpClient.HttpClient
+          const widgetLogin = (chatToken: string) =>
+            Effect.flatMap(
+              http.execute(
+                HttpClientRequest.post("/api/auth/widget").pipe(HttpClientRequest.bodyUnsafeJson({ chatToken }))
+              ),
+              (r) => Effect.map(r.json, (body) => (body as { reason: string }).reason)
+            )
+          assert.strictEqual(yield* widgetLogin(yield* sign(false)), "the token is not valid for this chat")
+          // with exp the token passes every check and is refused only because no account is linked to it
+          assert.include(yield* widgetLogin(yield* sign(true)), "not linked")
         })
       )
 
