@@ -180,20 +180,30 @@ for (const profile of coreProfiles()) {
 
       it.effect("JSON nested 10,000 deep is 400, not 500", () =>
         Effect.gen(function* () {
+          const user = yield* insertUser({ role: "organizer" })
+          const auth = yield* bearer(user)
           const deep = "[".repeat(10_000) + "]".repeat(10_000)
-          const anonymous = answer(yield* send({ path: "/api/procurements", headers: json, body: deep }))
+          const array = answer(yield* send({ path: "/api/procurements", headers: auth, body: deep }))
+          assert.strictEqual(array.status, 400)
+          assert.strictEqual(array.json?.["_tag"], "HttpApiDecodeError")
+          assert.include(String(array.json?.["message"]), `deeper than ${maxJsonDepth}`)
+          const deepObject = `{"title":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`
+          const object = answer(yield* send({ path: "/api/procurements", headers: auth, body: deepObject }))
+          assert.strictEqual(object.status, 400)
+          // an anonymous endpoint (16 KiB) with 8,000 levels
+          const anonymous = answer(
+            yield* send({ path: "/api/chat/token", headers: json, body: "[".repeat(8_000) + "]".repeat(8_000) })
+          )
           assert.strictEqual(anonymous.status, 400)
           assert.strictEqual(anonymous.json?.["_tag"], "HttpApiDecodeError")
-          const user = yield* insertUser({ role: "organizer" })
-          const deepObject = `{"title":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`
-          const signedIn = answer(
-            yield* send({ path: "/api/procurements", headers: yield* bearer(user), body: deepObject })
-          )
-          assert.strictEqual(signedIn.status, 400)
-          assert.include(String(signedIn.json?.["message"]), `deeper than ${maxJsonDepth}`)
-          // malformed JSON stays a 400
-          const malformed = answer(yield* send({ path: "/api/procurements", headers: yield* bearer(user), body: "{" }))
+          // without a token the body is never parsed: 401 first
+          const unauthenticated = answer(yield* send({ path: "/api/procurements", headers: json, body: deep }))
+          assert.strictEqual(unauthenticated.status, 401)
+          // ordinary nesting and malformed JSON are unchanged
+          const malformed = answer(yield* send({ path: "/api/procurements", headers: auth, body: "{" }))
           assert.strictEqual(malformed.status, 400)
+          const fine = answer(yield* send({ path: "/api/chat/token", headers: json, body: '{"previous":"[[[[{{{{"}' }))
+          assert.notStrictEqual(fine.status, 500)
         })
       )
 

@@ -1,10 +1,18 @@
 /**
  * Request bodies at the HTTP edge, before anything buffers them: a declared `Content-Length` over the limit is
  * answered 413 without reading a byte, and a body without one (chunked) is read through @effect/platform's
- * `MaxBodySize` cap, which stops reading at the limit. The API takes JSON only (415 otherwise) and refuses JSON nested
- * deeper than `maxJsonDepth` (400) before it is parsed: the schema errors of such a value cannot even be formatted.
+ * `MaxBodySize` cap, which stops reading at the limit (and drops the connection: the rest is never read). The API
+ * takes JSON only (415 otherwise) and refuses JSON nested deeper than `maxJsonDepth` (400) before it is parsed: the
+ * schema errors of such a value cannot even be formatted (a stack overflow, which was a 500).
  */
-import { HttpApiError, HttpLayerRouter, HttpMethod, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import {
+  HttpApiError,
+  HttpLayerRouter,
+  HttpMethod,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
 import { BodyLimits, maxJsonDepth, PayloadTooLarge, UnsupportedMediaType } from "@groupbuy/core"
 import { Cause, Effect, Option, Schema } from "effect"
 
@@ -47,11 +55,10 @@ const tooLarge = (limit: number) => respond(PayloadTooLarge, new PayloadTooLarge
 
 /** The failure @effect/platform's body readers report when `MaxBodySize` cut the body off. */
 const isCutOff = (error: unknown) =>
-  typeof error === "object" &&
-  error !== null &&
-  (error as { _tag?: unknown })._tag === "RequestError" &&
-  (error as { cause?: unknown }).cause instanceof Error &&
-  (error as { cause: Error }).cause.message === "maxBytes exceeded"
+  HttpServerError.isServerError(error) &&
+  error._tag === "RequestError" &&
+  error.cause instanceof Error &&
+  error.cause.message === "maxBytes exceeded"
 
 /** Whether the request carries a body at all (a declared non-zero length or a chunked one). */
 const hasBody = (request: HttpServerRequest.HttpServerRequest) => {
@@ -80,9 +87,38 @@ export const BodyLimitMiddleware = HttpLayerRouter.middleware(
   { global: true }
 )
 
+/** Marks the read failure of a JSON body nested deeper than `maxJsonDepth`. */
+class NestedTooDeep extends Error {}
+
+const isTooDeep = (error: unknown) =>
+  HttpServerError.isServerError(error) && error._tag === "RequestError" && error.cause instanceof NestedTooDeep
+
 /**
- * The API's routes: a body must be JSON, and is read (within the limit; the request caches it for the handler) and
- * checked for its nesting before the handler parses it.
+ * The request as API handlers see it: its `json` checks the nesting before parsing. The body is still read where
+ * the handler reads it, after authentication: nothing is buffered for a request that is refused anyway.
+ */
+const checkingDepth = (request: HttpServerRequest.HttpServerRequest): HttpServerRequest.HttpServerRequest =>
+  Object.create(request, {
+    json: {
+      get: () =>
+        Effect.flatMap(request.text, (text) =>
+          nestsDeeperThan(text, maxJsonDepth)
+            ? Effect.fail(
+                new HttpServerError.RequestError({
+                  request,
+                  reason: "Decode",
+                  description: `the JSON body is nested deeper than ${maxJsonDepth} levels`,
+                  cause: new NestedTooDeep()
+                })
+              )
+            : request.json
+        )
+    }
+  })
+
+/**
+ * The API's routes: a body must be JSON (415 otherwise, decided from the headers alone), and JSON nested deeper than
+ * `maxJsonDepth` is refused with 400 before it is parsed.
  */
 export const JsonBodyMiddleware = HttpLayerRouter.middleware((httpApp) =>
   Effect.gen(function* () {
@@ -92,26 +128,21 @@ export const JsonBodyMiddleware = HttpLayerRouter.middleware((httpApp) =>
     if (contentType !== "application/json") {
       return yield* respond(UnsupportedMediaType, new UnsupportedMediaType({ contentType }), 415)
     }
-    const text = yield* Effect.either(request.text)
-    if (text._tag === "Left") {
-      return yield* isCutOff(text.left)
-        ? tooLarge(bodyLimitFor(request.url))
-        : respond(
-            HttpApiError.HttpApiDecodeError,
-            new HttpApiError.HttpApiDecodeError({ issues: [], message: "the request body could not be read" }),
-            400
-          )
-    }
-    if (nestsDeeperThan(text.right, maxJsonDepth)) {
-      return yield* respond(
-        HttpApiError.HttpApiDecodeError,
-        new HttpApiError.HttpApiDecodeError({
-          issues: [],
-          message: `the JSON body is nested deeper than ${maxJsonDepth} levels`
-        }),
-        400
+    return yield* httpApp.pipe(
+      Effect.provideService(HttpServerRequest.HttpServerRequest, checkingDepth(request)),
+      // HttpApi handlers read the payload with `orDie`: the refusal arrives as a defect
+      Effect.catchAllCause((cause) =>
+        [...Cause.defects(cause)].some(isTooDeep)
+          ? respond(
+              HttpApiError.HttpApiDecodeError,
+              new HttpApiError.HttpApiDecodeError({
+                issues: [],
+                message: `the JSON body is nested deeper than ${maxJsonDepth} levels`
+              }),
+              400
+            )
+          : Effect.failCause(cause)
       )
-    }
-    return yield* httpApp
+    )
   })
 )
