@@ -182,9 +182,19 @@ export const ChatLive = Layer.effect(
           return yield* forbidden("chat.remove", "only the author, the organizer or an admin may delete a message")
         }
       }
-      const [deleted] = yield* messages(
-        sql`UPDATE chat_messages SET deleted_at = clock_timestamp(), deleted_by = ${user}
-            WHERE id = ${id} AND deleted_at IS NULL RETURNING *`
+      // the notifications that quote the message go with it, in the same transaction (NotificationsLive stores no
+      // new ones once it is deleted)
+      const [deleted] = yield* sql.withTransaction(
+        Effect.tap(
+          messages(
+            sql`UPDATE chat_messages SET deleted_at = clock_timestamp(), deleted_by = ${user}
+                WHERE id = ${id} AND deleted_at IS NULL RETURNING *`
+          ),
+          (rows) =>
+            rows.length === 0
+              ? Effect.void
+              : sql`DELETE FROM notifications WHERE data ? 'messageId' AND data ->> 'messageId' = ${id}`
+        )
       )
       if (deleted === undefined) return shown(yield* findMessage(id)) // already deleted: nothing to announce
       yield* events.publish({

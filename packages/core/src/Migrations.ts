@@ -276,6 +276,10 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `ALTER TABLE broadcast_channels ADD COLUMN language text NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en'))`,
     `ALTER TABLE broadcast_channels ADD CONSTRAINT broadcast_channels_text_check
       CHECK (btrim(bot_id) <> '' AND btrim(chat_id) <> '' AND btrim(title) <> '')`
+  ),
+  // Deleting a chat message deletes the notifications that quote it (`data.messageId`): found by this index.
+  "0013_chat_hub": run(
+    `CREATE INDEX notifications_message_idx ON notifications ((data ->> 'messageId')) WHERE data ? 'messageId'`
   )
 }
 

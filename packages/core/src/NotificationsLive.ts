@@ -3,10 +3,10 @@
  * server's dispatcher delivers it and calls `markDelivered`. A broadcast to many users is one INSERT ... SELECT.
  */
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { NotFound } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
-import type { NotificationId, Platform, UserId } from "./Ids.js"
+import { ChatMessageId, type NotificationId, type Platform, type UserId } from "./Ids.js"
 import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { Notification } from "./Models.js"
 import { CreateNotification, Notifications } from "./Notifications.js"
@@ -14,6 +14,7 @@ import { CreateNotification, Notifications } from "./Notifications.js"
 const Content = Schema.Struct(CreateNotification.fields).pipe(Schema.omit("userId"))
 
 const CountRow = Schema.Struct({ n: Schema.Number })
+const decodeMessageId = Schema.decodeUnknownOption(ChatMessageId)
 
 /** Page bounds as `PageRequest` defines them (offset ≥ 0, 1 ≤ limit ≤ 100), clamped rather than refused. */
 const bounds = (options: { readonly offset?: number; readonly limit?: number }) => ({
@@ -45,6 +46,13 @@ export const NotificationsLive = Layer.effect(
     ) {
       const content = yield* Schema.decodeUnknown(Content)(input)
       const data = yield* toJsonText(content.data ?? {})
+      // a notification quoting a chat message is stored only while the message is there: the share lock waits for a
+      // deletion in progress (which removes the notifications already stored, ChatLive.remove)
+      const messageId = Option.getOrUndefined(decodeMessageId(content.data?.["messageId"]))
+      const aboutMessage =
+        messageId === undefined
+          ? sql.literal("")
+          : sql`AND EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = ${messageId} AND m.deleted_at IS NULL FOR SHARE)`
       const recipients =
         userIds === "all"
           ? sql`u.is_active`
@@ -55,7 +63,7 @@ export const NotificationsLive = Layer.effect(
         sql<Record<string, unknown>>`INSERT INTO notifications (user_id, type, title, body, procurement_id, data)
           SELECT u.id, ${content.type}, ${content.title}, ${content.body}, ${content.procurementId ?? null},
             ${data}::jsonb
-          FROM users u WHERE ${recipients}
+          FROM users u WHERE ${recipients} ${aboutMessage}
           ORDER BY u.created_at, u.id
           RETURNING ${COLUMNS}`
       )
