@@ -233,9 +233,18 @@ for (const profile of coreProfiles())
             settled.items.map((p) => p.providerPaymentId),
             [lost]
           )
+          // an identified payment that is not a GroupBuy deposit is looked at once, not every round
+          const foreign = fake.addIncoming(10, "Оплата по счёту 9")
+          fake.payments.get(foreign)!.identify = true
+          const lookups = () =>
+            fake.calls.filter((c) => c.method === "get_payment" && c.params["payment_id"] === foreign).length
           yield* Poller.reconcile
           yield* Effect.forEach([1, 2, 3], () => Poller.reconcile, { concurrency: "unbounded" })
           assert.strictEqual(yield* ledger.balance(user), 30_000n)
+          const looked = lookups()
+          assert.isAtLeast(looked, 1)
+          yield* Poller.reconcile
+          assert.strictEqual(lookups(), looked)
           assert.deepStrictEqual(yield* payments.uncredited("tochka", [lost]), [])
         })
       )

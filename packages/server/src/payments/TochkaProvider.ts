@@ -8,7 +8,7 @@
  * identified but the ledger lacks.
  */
 import { formatRubles, kopecks, Payments, type UserId } from "@groupbuy/core"
-import { Effect, Layer, Option, Schedule, Schema } from "effect"
+import { Effect, HashSet, Layer, Option, Ref, Schedule, Schema } from "effect"
 import { createPublicKey, verify } from "node:crypto"
 import { ServerConfig, type TochkaSettings } from "../config/ServerConfig.js"
 import { kopecksToRubles, makeCyclopsClient, rublesToKopecks, TOCHKA } from "./CyclopsClient.js"
@@ -169,6 +169,10 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
       return ids.length
     }).pipe(Effect.withSpan("Tochka.poll"))
 
+    // identified payments this process found it cannot credit (not a GroupBuy purpose, an unusable amount): their
+    // warning is logged once, not every round
+    const unattributed = yield* Ref.make(HashSet.empty<string>())
+
     /**
      * Reconciliation: every incoming payment the bank reports as identified must hold a credit in the ledger; the
      * ones that do not are credited now (to the user their purpose names, without identifying them again). Settlement
@@ -184,11 +188,14 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
         { filters: { incoming: true, identify: true } },
         PaymentIds
       )
-      const missing = yield* payments.uncredited(TOCHKA, ids)
+      const skipped = yield* Ref.get(unattributed)
+      const missing = (yield* payments.uncredited(TOCHKA, ids)).filter((id) => !HashSet.has(skipped, id))
       let repaired = 0
       for (const id of missing) {
         const outcome = yield* cyclops.call("get_payment", { payment_id: id }, PaymentResult).pipe(
           Effect.flatMap((r) => (r.payment.incoming === false ? Effect.succeed(Option.none()) : credit(r.payment))),
+          Effect.tap((credited) => (Option.isNone(credited) ? Ref.update(unattributed, HashSet.add(id)) : Effect.void)),
+          // the bank could not be asked: try again next round
           Effect.catchAll((e) => Effect.as(Effect.logWarning(e.message), Option.none()))
         )
         if (Option.isSome(outcome) && outcome.value.credited) {
