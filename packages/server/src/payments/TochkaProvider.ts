@@ -183,6 +183,7 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
      * (`settleIncoming` credits each id at most once, in one SQL transaction).
      */
     const reconcile = Effect.gen(function* () {
+      // the bank limits `list_payments` to once per 5 minutes per set of filters; this one differs from the poll's
       const { payments: ids } = yield* cyclops.call(
         "list_payments",
         { filters: { incoming: true, identify: true } },
