@@ -1,7 +1,10 @@
 /**
  * Payment records over SQL. Settling locks the payment row first (then the user's row, through the ledger writes), so
  * however many times — or however concurrently — a provider reports a payment, it is credited once, with the ledger
- * idempotency key `payment:<id>` as a second guard. Events are published after the transaction committed.
+ * idempotency key `payment:<id>` as a second guard. A payment reported by the provider's own id (a bank transfer) is
+ * settled under the user's row lock instead, so that one user's transfers are matched to announced deposits one at a
+ * time; the unique (provider, provider_payment_id) index keeps one record per bank payment. Events are published after
+ * the transaction committed.
  */
 import { SqlClient, SqlSchema } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
