@@ -223,8 +223,8 @@ describe.skipIf(url === undefined)(
             }).pipe(Effect.catchAll(() => Effect.void))
           )
         }
-        /** `count` transfers with their webhooks (a third duplicated at once, some skipped), racing `count` operations. */
-        const wave = async (count: number, killAfter?: number) => {
+        /** `count` transfers and their webhooks (some duplicated, some skipped, some in bursts) racing `count` operations. */
+        const wave = async (count: number, killAt?: number) => {
           const tasks: Array<() => Promise<void>> = []
           for (let i = 0; i < count; i++) {
             if (random() < 0.2) {
@@ -256,6 +256,8 @@ describe.skipIf(url === undefined)(
             const n = operationCount++
             tasks.push(() => operation(n))
           }
+          // killAt: the fraction of the wave's tasks started before the SIGKILL
+          const killAfter = killAt === undefined ? undefined : Math.max(1, Math.floor(tasks.length * killAt))
           let next = 0
           let started = 0
           const worker = async () => {
@@ -276,7 +278,7 @@ describe.skipIf(url === undefined)(
 
         current = await start()
         await wave(40)
-        await wave(40, 10 + below(40))
+        await wave(40, 0.2 + 0.6 * random())
         assert.isNotNull(current.server.child.signalCode, "the server was killed")
         await wave(10) // while it is down: every delivery fails
         current = await start()
