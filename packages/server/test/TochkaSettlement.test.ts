@@ -223,7 +223,7 @@ describe.skipIf(url === undefined)(
             }).pipe(Effect.catchAll(() => Effect.void))
           )
         }
-        /** `count` transfers and their webhooks (some duplicated, some skipped, some in bursts) racing `count` operations. */
+        /** `count` transfers, their webhooks (some twice, some never, some in bursts), racing `count` operations. */
         const wave = async (count: number, killAt?: number) => {
           const tasks: Array<() => Promise<void>> = []
           for (let i = 0; i < count; i++) {
