@@ -165,7 +165,7 @@ for (const profile of databaseProfiles()) {
       )
 
       it.effect(
-        "settleIncoming: N concurrent bank payments (and their duplicates) for one announced deposit credit Σ N, each once",
+        "settleIncoming: N concurrent bank payments (and duplicates) for one announced deposit credit Σ N, each once",
         () =>
           Effect.gen(function* () {
             yield* atNow

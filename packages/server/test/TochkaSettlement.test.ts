@@ -301,8 +301,8 @@ describe.skipIf(url === undefined)(
           await pause(200)
         }
         console.log(
-          `Tochka settlement seed ${seed}: ${ids.length} transfers, ${delivered} webhooks answered, ${refused} failed, ` +
-            `${operationCount} operations`
+          `Tochka settlement seed ${seed}: ${ids.length} transfers, ${delivered} webhooks answered, ` +
+            `${refused} failed, ${operationCount} operations`
         )
 
         await core.runPromise(
