@@ -11,7 +11,7 @@ import { Chat, MAX_CHAT_MESSAGE, MessageFilter, PostMessage } from "./Chat.js"
 import type { Actor } from "./Common.js"
 import { Forbidden, NotFound } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
-import { ProcurementId, UserId } from "./Ids.js"
+import { NotificationId, ProcurementId, UserId } from "./Ids.js"
 import type { ChatMessageId, Platform } from "./Ids.js"
 import { decodeRows, orDie } from "./internal/people/Sql.js"
 import type { ChatMessageType } from "./Models.js"
@@ -26,6 +26,7 @@ const UserFlags = Schema.Struct({ isAdmin: Schema.Boolean, isActive: Schema.Bool
 const MemberRow = Schema.Struct({ userId: UserId })
 const UnreadRow = Schema.Struct({ procurementId: ProcurementId, unread: Schema.Number })
 const CountRow = Schema.Struct({ total: Schema.NumberFromString })
+const RemovedRow = Schema.Struct({ id: NotificationId, userId: UserId })
 
 /** Captions of images and files may be empty; a text message may not. */
 const checkText = (type: ChatMessageType, text: string) =>
@@ -184,16 +185,22 @@ export const ChatLive = Layer.effect(
       }
       // the notifications that quote the message go with it, in the same transaction (NotificationsLive stores no
       // new ones once it is deleted)
-      const [deleted] = yield* sql.withTransaction(
-        Effect.tap(
+      const [[deleted], removed] = yield* sql.withTransaction(
+        Effect.flatMap(
           messages(
             sql`UPDATE chat_messages SET deleted_at = clock_timestamp(), deleted_by = ${user}
                 WHERE id = ${id} AND deleted_at IS NULL RETURNING *`
           ),
           (rows) =>
             rows.length === 0
-              ? Effect.void
-              : sql`DELETE FROM notifications WHERE data ? 'messageId' AND data ->> 'messageId' = ${id}`
+              ? Effect.succeed([rows, []] as const)
+              : Effect.map(
+                  decodeRows(RemovedRow)(
+                    sql`DELETE FROM notifications WHERE data ? 'messageId' AND data ->> 'messageId' = ${id}
+                        RETURNING id, user_id`
+                  ),
+                  (removed) => [rows, removed] as const
+                )
         )
       )
       if (deleted === undefined) return shown(yield* findMessage(id)) // already deleted: nothing to announce
@@ -203,6 +210,7 @@ export const ChatLive = Layer.effect(
         procurementId: deleted.procurementId,
         restored: false
       })
+      if (removed.length > 0) yield* events.publish({ _tag: "NotificationsRemoved", removed })
       return shown(deleted)
     }, orDie)
 

@@ -5,7 +5,7 @@
  */
 import { Context, Effect, Layer, PubSub, Schema, type Scope, type Stream } from "effect"
 import * as S from "effect/Stream"
-import { ChatMessageId, ParticipantId, PaymentId, ProcurementId, UserId } from "./Ids.js"
+import { ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "./Ids.js"
 import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
 
@@ -47,7 +47,11 @@ export const DomainEvent = Schema.Union(
     procurementId: ProcurementId,
     restored: Schema.Boolean
   }),
-  Schema.TaggedStruct("NotificationCreated", { notification: Notification.json })
+  Schema.TaggedStruct("NotificationCreated", { notification: Notification.json }),
+  /** notifications deleted with what they quoted (a deleted chat message): open clients drop them */
+  Schema.TaggedStruct("NotificationsRemoved", {
+    removed: Schema.Array(Schema.Struct({ id: NotificationId, userId: UserId }))
+  })
 )
 export type DomainEvent = typeof DomainEvent.Type
 

@@ -123,6 +123,39 @@ for (const profile of coreProfiles()) {
         )
       )
 
+      it.effect("deleting a message removes its notifications: from the list and from open sockets", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const buyer = yield* insertUser()
+            const id = yield* insertProcurement(organizer)
+            yield* insertParticipant(id, buyer)
+            const socket = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* socket.send({ type: "auth", token: yield* tokenFor(buyer) })
+            yield* socket.next((f) => f.type === "ready")
+
+            const asOrganizer = yield* userClient(organizer)
+            const asBuyer = yield* userClient(buyer)
+            const posted = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "номер карты 4276…" } })
+            const pushed = yield* socket.next(
+              (f) => f.type === "notification" && f.notification.data?.messageId === posted.id
+            )
+            assert.strictEqual(pushed.notification.body, "номер карты 4276…")
+            assert.isTrue(
+              (yield* asBuyer.notifications.list({ urlParams: {} })).items.some((n) => n.id === pushed.notification.id)
+            )
+
+            yield* asOrganizer.chat.remove({ path: { id: posted.id }, urlParams: {} })
+            const removed = yield* socket.next((f) => f.type === "notification.removed")
+            assert.deepStrictEqual(removed.ids, [pushed.notification.id])
+            assert.strictEqual(removed.unread, 0)
+            const listed = yield* asBuyer.notifications.list({ urlParams: {} })
+            assert.isFalse(listed.items.some((n) => n.body.includes("4276")))
+          })
+        )
+      )
+
       it.effect("the hub has the web chat's edge: Origin allow-list, frame cap before auth, a send rate limit", () =>
         Effect.scoped(
           Effect.gen(function* () {

@@ -124,7 +124,9 @@ const bridge = Effect.gen(function* () {
                 ? { _tag: "MemberLeft", procurementId: event.procurementId, userId: event.userId }
                 : event._tag === "AccountChanged"
                   ? { _tag: "AccountChanged", userId: event.userId, isActive: event.isActive, isAdmin: event.isAdmin }
-                  : undefined
+                  : event._tag === "NotificationsRemoved"
+                    ? { _tag: "NotificationsRemoved", removed: event.removed }
+                    : undefined
     return message === undefined ? Effect.void : bus.publish(message)
   })
 })
@@ -200,6 +202,22 @@ export const ChatHubLive = Layer.scopedContext(
             const frame = { type: "notification", notification: encodeNotification(m.notification), unread }
             for (const c of mine) c.send(frame)
             return
+          }
+          case "NotificationsRemoved": {
+            const connected = new Set(all().map((c) => c.userId))
+            const removed = groupBy(
+              m.removed.filter((r) => connected.has(r.userId)),
+              (r) => r.userId
+            )
+            return yield* Effect.forEach(
+              removed,
+              ([userId, rows]) =>
+                Effect.map(notifications.unreadCount(userId), (unread) => {
+                  const frame = { type: "notification.removed", ids: rows.map((r) => r.id), unread }
+                  for (const c of all()) if (c.userId === userId) c.send(frame)
+                }),
+              { discard: true, concurrency: 16 }
+            )
           }
           case "MemberLeft": {
             const theirs = inRoom(m.procurementId).filter((c) => c.userId === m.userId)

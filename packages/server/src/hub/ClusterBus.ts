@@ -26,7 +26,15 @@
  * The claim script reads a key it computes (the claiming node's heartbeat), which a single Redis allows and Redis
  * Cluster does not; the hub runs on one Redis.
  */
-import { ChatMessageId, ChatMessageJson, DomainEvent, NotificationJson, ProcurementId, UserId } from "@groupbuy/core"
+import {
+  ChatMessageId,
+  ChatMessageJson,
+  DomainEvent,
+  NotificationId,
+  NotificationJson,
+  ProcurementId,
+  UserId
+} from "@groupbuy/core"
 import {
   Cause,
   Context,
@@ -58,6 +66,10 @@ export const HubMessage = Schema.Union(
     restored: Schema.Boolean
   }),
   Schema.TaggedStruct("NotificationCreated", { notification: NotificationJson }),
+  /** notifications deleted with the chat message they quoted */
+  Schema.TaggedStruct("NotificationsRemoved", {
+    removed: Schema.Array(Schema.Struct({ id: NotificationId, userId: UserId }))
+  }),
   /** a participant left: their sockets in the procurement's chat are checked and closed */
   Schema.TaggedStruct("MemberLeft", { procurementId: ProcurementId, userId: UserId }),
   /** an account was deactivated or demoted: its sockets are closed or checked */
