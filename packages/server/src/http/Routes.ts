@@ -39,8 +39,12 @@ export const ApiRoutes = HttpLayerRouter.addHttpApi(GroupBuyApi, { openapiPath: 
   Layer.provide(AdminAuthenticationLive)
 )
 
-/** Interactive documentation (Scalar, served inline: works offline). */
-export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({ api: GroupBuyApi, path: "/api/docs" })
+/** Interactive documentation (Scalar, served inline: works offline, and under the pages' CSP: no web fonts). */
+export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({
+  api: GroupBuyApi,
+  path: "/api/docs",
+  scalar: { withDefaultFonts: false }
+})
 
 export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
 

@@ -31,7 +31,8 @@ export const contentSecurityPolicy = (publicUrl: string, scriptHashes: ReadonlyA
   const socketOrigin = origin.replace(/^http/, "ws")
   return [
     "default-src 'self'",
-    `script-src 'self' ${scriptHashes.join(" ")}`.trimEnd(),
+    // WebAssembly may be compiled (the docs and our wasm kernels); JavaScript eval stays refused
+    `script-src 'self' 'wasm-unsafe-eval' ${scriptHashes.join(" ")}`.trimEnd(),
     // the widget and the docs add <style> elements at run time
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",

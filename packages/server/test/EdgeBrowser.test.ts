@@ -1,0 +1,108 @@
+/**
+ * The pages work in Chromium under their Content-Security-Policy: the web chat page opens the widget and its
+ * WebSocket to PUBLIC_URL, the API docs (Scalar, inline) render; no CSP violation on either.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { coreProfiles } from "@groupbuy/core/testing"
+import { assert, describe, layer as layerOf } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { createServer } from "node:net"
+import { type Browser, chromium } from "playwright-core"
+import { ServerConfig } from "../src/config/ServerConfig.js"
+import { AppLive } from "../src/Server.js"
+import { testSettings } from "./utils/TestServer.js"
+
+const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
+
+/** A free loopback port: PUBLIC_URL must name the port before the server starts. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const port = await freePort()
+const origin = `http://127.0.0.1:${port}`
+
+const launch = Effect.acquireRelease(
+  Effect.promise(() =>
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    })
+  ),
+  (browser) => Effect.promise(() => browser.close())
+)
+
+/** Opens `path`; collects CSP violations (the page's own event) and page errors. */
+const open = (browser: Browser, path: string) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      const problems: Array<string> = []
+      await page.exposeFunction("__reportViolation", (text: string) => void problems.push(text))
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) =>
+          (window as unknown as { __reportViolation: (s: string) => void }).__reportViolation(
+            `CSP: ${e.violatedDirective} ${e.blockedURI}`
+          )
+        )
+      })
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) problems.push(`console: ${message.text()}`)
+      })
+      const sockets: Array<string> = []
+      page.on("websocket", (socket) => sockets.push(socket.url()))
+      await page.goto(`${origin}${path}`)
+      return { page, context, problems, sockets }
+    }),
+    ({ context }) => Effect.promise(() => context.close())
+  )
+
+const profile = coreProfiles()[0]!
+const platform = Layer.fresh(
+  AppLive.pipe(
+    Layer.provideMerge(profile.layer),
+    Layer.provideMerge(Layer.succeed(ServerConfig, testSettings({ host: "127.0.0.1", port, publicUrl: origin }))),
+    Layer.provideMerge(FetchHttpClient.layer)
+  )
+)
+
+describe("pages under their CSP in Chromium", () => {
+  layerOf(platform, { timeout: "120 seconds", excludeTestServices: true })((it) => {
+    it.scoped("the web chat page opens the widget and its WebSocket to PUBLIC_URL", () =>
+      Effect.gen(function* () {
+        const browser = yield* launch
+        const { page, problems, sockets } = yield* open(browser, "/")
+        yield* Effect.promise(async () => {
+          await page.locator("groupbuy-chat .gb-input").waitFor({ timeout: 20_000 })
+          await page.locator("groupbuy-chat .gb-input").fill("/start")
+          await page.locator("groupbuy-chat .gb-input").press("Enter")
+          await page.locator("groupbuy-chat .gb-message.gb-bot").first().waitFor({ timeout: 20_000 })
+        })
+        assert.include(sockets, `ws://127.0.0.1:${port}/ws/chat`)
+        assert.deepStrictEqual(problems, [])
+      })
+    )
+
+    it.scoped("the API docs render", () =>
+      Effect.gen(function* () {
+        const browser = yield* launch
+        const { page, problems } = yield* open(browser, "/api/docs")
+        // the sidebar lists the API's groups once Scalar has run
+        yield* Effect.promise(() => page.getByText("adminAuth", { exact: true }).first().waitFor({ timeout: 30_000 }))
+        // Scalar's bundle probes whether eval is allowed (`new Function("")` in a try) and does without it
+        assert.deepStrictEqual(
+          problems.filter((p) => p !== "CSP: script-src eval"),
+          []
+        )
+      })
+    )
+  })
+})
