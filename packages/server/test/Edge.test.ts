@@ -12,6 +12,7 @@ import { SignJWT } from "jose"
 import { createHash } from "node:crypto"
 import { AdminSessions } from "../src/admin/AdminSessions.js"
 import { CHAT_AUDIENCE } from "../src/auth/ChatTokens.js"
+import { addressKey } from "../src/auth/SignInThrottle.js"
 import { ISSUER, WEB_AUDIENCE } from "../src/auth/UserTokens.js"
 import { describeConfigError, settingsConfig } from "../src/config/ServerConfig.js"
 import { clientAddressOf } from "../src/http/ClientAddress.js"
@@ -81,6 +82,15 @@ describe("TRUSTED_PROXIES", () => {
       assert.include(describeConfigError(error).join("\n"), "proxy.local")
     })
   )
+})
+
+describe("throttling keys of addresses", () => {
+  it("an IPv6 client is counted by its /64, an IPv4 client by its address", () => {
+    assert.strictEqual(addressKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64")
+    assert.strictEqual(addressKey("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64")
+    assert.strictEqual(addressKey("::ffff:198.51.100.7"), "198.51.100.7")
+    assert.strictEqual(addressKey(null), "unknown")
+  })
 })
 
 describe("inline script hashes", () => {

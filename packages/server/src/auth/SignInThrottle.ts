@@ -8,8 +8,10 @@
 import { TooManyRequests } from "@groupbuy/core"
 import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { Redis } from "ioredis"
+import type ipaddr from "ipaddr.js"
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible"
 import { ServerConfig } from "../config/ServerConfig.js"
+import { canonicalIp } from "../internal/IpRange.js"
 
 export interface ThrottlePolicy {
   /** attempts allowed within `window` (a success gives its attempt back) */
@@ -42,6 +44,18 @@ export const DEFAULT_THROTTLE_POLICIES: Record<ThrottleScope, ThrottlePolicy> = 
 export interface ThrottleKey {
   readonly scope: ThrottleScope
   readonly id: string
+}
+
+/**
+ * The throttling key of a client address: IPv6 clients by their /64 (one subscriber usually holds a whole /64, so
+ * single addresses would be free to rotate), IPv4 by the address.
+ */
+export const addressKey = (address: string | null): string => {
+  const parsed = canonicalIp(address ?? undefined)
+  if (parsed === undefined) return address ?? "unknown"
+  if (parsed.kind() === "ipv4") return parsed.toString()
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16))
+  return `${parts.join(":")}::/64`
 }
 
 export interface SignInThrottleService {

@@ -30,7 +30,7 @@ import {
 import { Effect } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats } from "../../admin/Dashboard.js"
-import { SignInThrottle } from "../../auth/SignInThrottle.js"
+import { addressKey, SignInThrottle } from "../../auth/SignInThrottle.js"
 import { WhatsAppAccounts } from "../../bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../../config/ServerConfig.js"
 import { compact } from "../../internal/Compact.js"
@@ -64,7 +64,7 @@ export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", 
         const session = yield* throttle.guard(
           [
             { scope: "admin-account", id: payload.email.trim().toLowerCase() },
-            { scope: "admin-address", id: ip ?? "unknown" }
+            { scope: "admin-address", id: addressKey(ip) }
           ],
           attempt,
           // a disabled account with the right password is no guess

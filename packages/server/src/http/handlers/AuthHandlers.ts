@@ -8,7 +8,7 @@ import { GroupBuyApi, RuleViolation, Unauthorized, type User, Users } from "@gro
 import { DateTime, Effect, Option } from "effect"
 import { UserTokens } from "../../auth/UserTokens.js"
 import { ChatTokens } from "../../auth/ChatTokens.js"
-import { SignInThrottle } from "../../auth/SignInThrottle.js"
+import { addressKey, SignInThrottle } from "../../auth/SignInThrottle.js"
 import { clientAddress } from "../ClientAddress.js"
 import { withRetryAfter } from "../RetryAfter.js"
 
@@ -30,7 +30,7 @@ export const AuthHandlers = HttpApiBuilder.group(GroupBuyApi, "auth", (handlers)
           const address = yield* clientAddress
           // every refused code counts: unknown, used and expired codes alike are what guessing produces
           const user = yield* throttle.guard(
-            [{ scope: "web-login-address", id: address ?? "unknown" }],
+            [{ scope: "web-login-address", id: addressKey(address) }],
             users.redeemWebLogin(payload.code),
             () => true
           )
