@@ -21,7 +21,8 @@ import { ServerServicesLive } from "../src/ServerServices.js"
 import { UserTokens } from "../src/auth/UserTokens.js"
 import { loopbackServer, testSettings, TestServer, userClient } from "./utils/TestServer.js"
 import { attemptWs, connectWs } from "./utils/WsClient.js"
-import { RATE } from "../src/hub/ChatHub.js"
+import { MAX_BUFFERED_BYTES, RATE, sendTo } from "../src/hub/ChatHub.js"
+import { WebSocket } from "ws"
 
 const wsUrl = Effect.map(HttpServer.HttpServer, (server) => {
   const address = server.address as HttpServer.TcpAddress
@@ -240,6 +241,34 @@ for (const profile of coreProfiles()) {
     })
   })
 }
+
+describe("sending to a hub socket", () => {
+  const fake = (readyState: number, bufferedAmount: number) => {
+    const sent: Array<string> = []
+    let terminated = false
+    const ws = {
+      readyState,
+      bufferedAmount,
+      send: (data: string) => void sent.push(data),
+      terminate: () => void (terminated = true)
+    } as unknown as Parameters<typeof sendTo>[0]
+    return { ws, sent, terminated: () => terminated }
+  }
+
+  it("never waits: an open socket gets the frame, a closed one is skipped, a slow reader is dropped", () => {
+    const open = fake(WebSocket.OPEN, 0)
+    sendTo(open.ws)({ type: "pong" })
+    assert.deepStrictEqual(open.sent, ['{"type":"pong"}'])
+    const closed = fake(WebSocket.CLOSED, 0)
+    sendTo(closed.ws)({ type: "pong" })
+    assert.deepStrictEqual(closed.sent, [])
+    assert.isFalse(closed.terminated())
+    const slow = fake(WebSocket.OPEN, MAX_BUFFERED_BYTES + 1)
+    sendTo(slow.ws)({ type: "pong" })
+    assert.deepStrictEqual(slow.sent, [])
+    assert.isTrue(slow.terminated())
+  })
+})
 
 const redisUrl = testRedisUrl()
 const databaseUrl = testDatabaseUrl()

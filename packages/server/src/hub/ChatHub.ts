@@ -264,17 +264,18 @@ interface Connection {
 }
 
 /**
- * Sends without waiting: nothing to a socket that is not open; a socket that has left this much unread is
- * terminated instead (the `ws` buffer is its bounded queue).
+ * Sends without waiting: nothing to a socket that is not open; a socket that has left more than
+ * `MAX_BUFFERED_BYTES` unread is terminated instead (the `ws` buffer is its bounded queue).
  */
-const sendTo = (ws: WebSocket) => (frame: unknown) => {
-  if (ws.readyState !== WebSocket.OPEN) return
-  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-    ws.terminate()
-    return
+export const sendTo =
+  (ws: Pick<WebSocket, "readyState" | "bufferedAmount" | "send" | "terminate">) => (frame: unknown) => {
+    if (ws.readyState !== WebSocket.OPEN) return
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate()
+      return
+    }
+    ws.send(JSON.stringify(frame))
   }
-  ws.send(JSON.stringify(frame))
-}
 
 /**
  * The hub's sockets, mounted at `HUB_PATH` on the `UpgradeRouter` for the lifetime of the layer; needs
