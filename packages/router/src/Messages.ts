@@ -155,6 +155,9 @@ const ru = {
     "Создавать закупки могут только организаторы. Если вы хотите организовывать закупки, смените роль в /profile.",
 
   "deposit.received": "✅ Оплата получена: **{amount}**. Баланс: {balance}.",
+  // said by every offer of a test gateway (the deposit flow's payment link, the sandbox pay page)
+  "deposit.testMoney":
+    "⚠️ Тестовые деньги: это тестовая оплата, настоящие деньги не списываются, и баланс пополняется тоже тестовыми деньгами.",
 
   "chat.pick": "💬 Выберите чат закупки:",
   "chat.none": "У вас пока нет чатов: они появляются, когда вы участвуете в закупке или организуете её.",
@@ -352,6 +355,8 @@ const en: Record<MessageKey, string> = {
     "Only organizers can create procurements. If you want to organize procurements, change your role in /profile.",
 
   "deposit.received": "✅ Payment received: **{amount}**. Balance: {balance}.",
+  "deposit.testMoney":
+    "⚠️ Test money: this is a test payment, no real money is charged, and the balance it adds is test money too.",
 
   "chat.pick": "💬 Pick a procurement chat:",
   "chat.none": "You have no chats yet: they appear when you join or organize a procurement.",

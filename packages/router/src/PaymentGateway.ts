@@ -11,6 +11,8 @@ export interface DepositLink {
   /** where the payer goes, or null when paying by the instructions */
   readonly url: string | null
   readonly instructions: string | null
+  /** the gateway is a test one (a sandbox): the reply that offers the payment says it is test money */
+  readonly testMoney: boolean
 }
 
 export interface PaymentGatewayService {
@@ -23,28 +25,36 @@ export class PaymentGateway extends Context.Tag("@groupbuy/router/PaymentGateway
   PaymentGatewayService
 >() {}
 
-/** For tests and demos: a core payment with provider "test" and a URL on 127.0.0.1 that nothing serves. */
-export const PaymentGatewayTest: Layer.Layer<PaymentGateway, never, Payments> = Layer.effect(
-  PaymentGateway,
-  Effect.gen(function* () {
-    const payments = yield* Payments
-    let counter = 0
-    return PaymentGateway.of({
-      createDeposit: (userId, amount) =>
-        Effect.gen(function* () {
-          counter += 1
-          const payment = yield* payments.createDeposit(
-            new CreateDeposit({
-              userId,
-              amount: kopecks(amount),
-              provider: "test",
-              idempotencyKey: `test-${userId}-${counter}`
-            })
-          )
-          const url = `http://127.0.0.1/pay/${payment.id}`
-          yield* payments.attachProvider(payment.id, `test-${payment.id}`, url)
-          return { paymentId: payment.id, url, instructions: null }
-        })
+/**
+ * For tests and demos: a core payment with provider "test" and a URL on 127.0.0.1 that nothing serves; `testMoney`
+ * makes it present itself as a test gateway (as the server's sandbox does).
+ */
+export const paymentGatewayTest = (
+  options: { readonly testMoney?: boolean } = {}
+): Layer.Layer<PaymentGateway, never, Payments> =>
+  Layer.effect(
+    PaymentGateway,
+    Effect.gen(function* () {
+      const payments = yield* Payments
+      let counter = 0
+      return PaymentGateway.of({
+        createDeposit: (userId, amount) =>
+          Effect.gen(function* () {
+            counter += 1
+            const payment = yield* payments.createDeposit(
+              new CreateDeposit({
+                userId,
+                amount: kopecks(amount),
+                provider: "test",
+                idempotencyKey: `test-${userId}-${counter}`
+              })
+            )
+            const url = `http://127.0.0.1/pay/${payment.id}`
+            yield* payments.attachProvider(payment.id, `test-${payment.id}`, url)
+            return { paymentId: payment.id, url, instructions: null, testMoney: options.testMoney === true }
+          })
+      })
     })
-  })
-)
+  )
+
+export const PaymentGatewayTest = paymentGatewayTest()

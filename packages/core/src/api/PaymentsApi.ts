@@ -34,7 +34,9 @@ export class ProviderUnavailable extends Schema.TaggedError<ProviderUnavailable>
 export const DepositCreated = Schema.Struct({
   payment: PaymentJson,
   url: Schema.NullOr(Schema.String),
-  instructions: Schema.NullOr(Schema.String)
+  instructions: Schema.NullOr(Schema.String),
+  /** the provider is a test one (the sandbox): paying moves no real money and the balance is test money */
+  testMoney: Schema.Boolean
 })
 export type DepositCreated = typeof DepositCreated.Type
 

@@ -77,7 +77,7 @@ export type FlowRequest =
       readonly _tag: "CreateDeposit"
       /** kopecks */
       readonly amount: string
-    } /* data: { paymentId: string; url: string | null; instructions: string | null } */
+    } /* data: { paymentId: string; url: string | null; instructions: string | null; testMoney?: boolean } */
   | {
       readonly _tag: "JoinProcurement"
       readonly procurementId: string

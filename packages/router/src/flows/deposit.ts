@@ -4,6 +4,7 @@
  */
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
+import { text } from "../Messages.js"
 import type { Button } from "../Model.js"
 import {
   action,
@@ -46,6 +47,8 @@ export interface DepositContext extends FlowContext {
   readonly paymentId: string | null
   readonly url: string | null
   readonly instructions: string | null
+  /** the gateway is a test one: the payment offer says it is test money (absent in snapshots of older versions) */
+  readonly testMoney?: boolean
 }
 
 export interface DepositOutput {
@@ -97,7 +100,12 @@ export const depositMachine = setup({
     rejectAmount: assign({ notice: ({ context, event }) => reason(context.language, parseAmount(event)) }),
     savePayment: assign(({ event }) =>
       isDone(event, "CreateDeposit", isCreated)
-        ? { paymentId: event.data.paymentId, url: event.data.url, instructions: event.data.instructions }
+        ? {
+            paymentId: event.data.paymentId,
+            url: event.data.url,
+            instructions: event.data.instructions,
+            testMoney: (event.data as { readonly testMoney?: unknown }).testMoney === true
+          }
         : {}
     ),
     askAmount: emit(({ context }) =>
@@ -130,16 +138,19 @@ export const depositMachine = setup({
     announcePayment: emit(({ context }) => {
       const l = context.language
       const amount = formatRubles(context.amount ?? "0")
+      // a test gateway's offer always says that it is test money, whatever the way of paying
+      const test =
+        context.testMoney === true ? [{ text: "\n\n" }, { text: text(l, "deposit.testMoney"), bold: true }] : []
       if (context.url !== null && isHttpUrl(context.url)) {
         const pay: Button = { _tag: "Url", label: t(l, "deposit.payButton", { amount }), url: context.url }
-        return replyOf(closing([{ text: t(l, "deposit.followLink", { amount }) }], [[pay]]))
+        return replyOf(closing([{ text: t(l, "deposit.followLink", { amount }) }, ...test], [[pay]]))
       }
       const instructions = context.instructions?.trim() ?? ""
       return replyOf(
         closing(
           instructions === ""
-            ? [{ text: t(l, "deposit.pending", { amount }) }]
-            : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }]
+            ? [{ text: t(l, "deposit.pending", { amount }) }, ...test]
+            : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
         )
       )
     })

@@ -302,7 +302,12 @@ export const makeRouter = (options: RouterOptions = {}) =>
             case "CreateDeposit": {
               if (userId === undefined) return yield* Effect.dieMessage("CreateDeposit without an account")
               const link = yield* gateway.createDeposit(userId, BigInt(request.amount))
-              return done({ paymentId: link.paymentId, url: link.url, instructions: link.instructions })
+              return done({
+                paymentId: link.paymentId,
+                url: link.url,
+                instructions: link.instructions,
+                testMoney: link.testMoney
+              })
             }
             case "JoinProcurement": {
               if (userId === undefined) return yield* Effect.dieMessage("JoinProcurement without an account")

@@ -4,7 +4,7 @@
  */
 import { Layer } from "effect"
 import { type BroadcastChannel, BroadcastChannelsStatic } from "../BroadcastChannels.js"
-import { PaymentGatewayTest } from "../PaymentGateway.js"
+import { paymentGatewayTest } from "../PaymentGateway.js"
 import type { RouterOptions } from "../Router.js"
 import { RouterLive } from "../RouterLive.js"
 import type { SessionStore } from "../SessionStore.js"
@@ -15,6 +15,8 @@ export interface RouterTestOptions extends RouterOptions {
   readonly channels?: ReadonlyArray<BroadcastChannel>
   /** defaults to a fresh in-memory store */
   readonly sessions?: Layer.Layer<SessionStore>
+  /** the payment gateway presents itself as a test one (test money) */
+  readonly testMoney?: boolean
 }
 
 export const RouterTest = (options: RouterTestOptions = {}) =>
@@ -24,7 +26,7 @@ export const RouterTest = (options: RouterTestOptions = {}) =>
         options.sessions ?? SessionStoreMemory,
         TestOutboxLive,
         BroadcastChannelsStatic(options.channels ?? []),
-        PaymentGatewayTest
+        paymentGatewayTest({ testMoney: options.testMoney === true })
       )
     )
   )

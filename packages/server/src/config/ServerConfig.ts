@@ -205,15 +205,38 @@ export const settingsConfig = Config.all({
       return bad.length === 0 ? Either.right(entries) : Either.left(invalid("TRUSTED_PROXIES", bad.join("; ")))
     })
   ),
-  paymentProvider: Config.literal("sandbox", "tochka")("PAYMENT_PROVIDER").pipe(Config.withDefault("sandbox" as const)),
+  // no default here: it depends on NODE_ENV (see `choosePaymentProvider`)
+  paymentProvider: Config.option(Config.literal("sandbox", "tochka")("PAYMENT_PROVIDER")),
+  nodeEnv: Config.string("NODE_ENV").pipe(Config.withDefault("development")),
   sandboxWebhookSecret: Config.option(secret("SANDBOX_WEBHOOK_SECRET", 16)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10)))
 })
 
+/**
+ * The sandbox credits test money to anyone who asks, so it is the default only outside production (a new user sees the
+ * platform work at once). With `NODE_ENV=production` the provider must be chosen: start-up refuses rather than run a
+ * production server where deposits fail for every user or, worse, where anyone can mint a balance.
+ */
+export const choosePaymentProvider = (chosen: Option.Option<"sandbox" | "tochka">, nodeEnv: string) =>
+  Option.match(chosen, {
+    onSome: (provider) => Either.right(provider),
+    onNone: () =>
+      nodeEnv === "production"
+        ? Either.left(
+            ConfigError.MissingData(
+              ["PAYMENT_PROVIDER"],
+              "PAYMENT_PROVIDER is required with NODE_ENV=production: tochka for real payments, or sandbox to run on " +
+                "test money knowingly (anyone can top up their balance with it)"
+            )
+          )
+        : Either.right("sandbox" as const)
+  })
+
 /** Reads the configuration; generates (once) and keeps the JWT secret in the data directory when none is given. */
 export const loadServerSettings = Effect.gen(function* () {
   const raw = yield* settingsConfig
-  const tochkaSettings = raw.paymentProvider === "tochka" ? Option.some(yield* tochka) : Option.none()
+  const paymentProvider = yield* choosePaymentProvider(raw.paymentProvider, raw.nodeEnv)
+  const tochkaSettings = paymentProvider === "tochka" ? Option.some(yield* tochka) : Option.none()
   const jwtSecret = Option.isSome(raw.jwtSecret)
     ? raw.jwtSecret.value
     : yield* loadOrCreateSecret(raw.dataDir, "jwt-secret")
@@ -239,7 +262,7 @@ export const loadServerSettings = Effect.gen(function* () {
     whatsappPairingPhone: raw.whatsappPairingPhone,
     widgetOrigins: raw.widgetOrigins,
     trustedProxies: raw.trustedProxies,
-    paymentProvider: raw.paymentProvider,
+    paymentProvider,
     sandboxWebhookSecret,
     tochka: tochkaSettings,
     shutdownTimeout: raw.shutdownTimeout

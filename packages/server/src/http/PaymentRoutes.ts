@@ -3,7 +3,8 @@
  * provider webhook (`/api/payments/webhook/{provider}`), which reads the raw body to check its signature.
  */
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse, UrlParams } from "@effect/platform"
-import { formatRubles, PaymentId, Payments, systemActor } from "@groupbuy/core"
+import { formatRubles, type Language, type Payment, PaymentId, Payments, systemActor, Users } from "@groupbuy/core"
+import { text } from "@groupbuy/router"
 import { Effect, Layer, Option, Schema } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { Deposits } from "../payments/Deposits.js"
@@ -25,6 +26,14 @@ const page = (title: string, body: string, status = 200) =>
     }
   )
 
+/** The sandbox's pages say in the payer's language that this is test money, before and after paying. */
+const testMoneyBanner = (payment: Payment) =>
+  Effect.flatMap(Users, (users) => users.get(payment.userId)).pipe(
+    Effect.map((user) => user.language),
+    Effect.orElseSucceed((): Language => "ru"),
+    Effect.map((language) => `<p role="alert"><strong>${escape(text(language, "deposit.testMoney"))}</strong></p>`)
+  )
+
 const paymentIdParam = Effect.map(HttpLayerRouter.params, (p) => Schema.decodeUnknownOption(PaymentId)(p["id"]))
 
 const sandboxPage = Effect.gen(function* () {
@@ -38,12 +47,17 @@ const sandboxPage = Effect.gen(function* () {
   const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
   if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
   const p = payment.value
+  const banner = yield* testMoneyBanner(p)
   if (p.status !== "PENDING") {
-    return page(p.status === "SUCCEEDED" ? "Платёж уже оплачен" : "Платёж закрыт", `<p>Статус: ${escape(p.status)}</p>`)
+    return page(
+      p.status === "SUCCEEDED" ? "Платёж уже оплачен" : "Платёж закрыт",
+      `${banner}<p>Статус: ${escape(p.status)}</p>`
+    )
   }
   return page(
     "Тестовая оплата",
-    `<p>Пополнение баланса на <b>${escape(formatRubles(p.amount))}</b>.</p>` +
+    banner +
+      `<p>Пополнение баланса на <b>${escape(formatRubles(p.amount))}</b>.</p>` +
       `<p>Это песочница: деньги не списываются.</p>` +
       `<form method="post"><input type="hidden" name="sig" value="${escape(sig)}">` +
       `<button name="action" value="pay">Оплатить</button><button name="action" value="cancel">Отменить</button></form>`
@@ -64,8 +78,9 @@ const sandboxSubmit = Effect.gen(function* () {
   if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
   if (action === "pay") {
     const result = yield* payments.succeed(id.value).pipe(Effect.either)
+    const banner = yield* testMoneyBanner(payment.value)
     return result._tag === "Right"
-      ? page("Оплачено", `<p>Баланс пополнен на ${escape(formatRubles(result.right.payment.amount))}.</p>`)
+      ? page("Оплачено", `${banner}<p>Баланс пополнен на ${escape(formatRubles(result.right.payment.amount))}.</p>`)
       : page("Платёж не прошёл", `<p>${escape(result.left.message)}</p>`, 409)
   }
   if (action === "cancel") {

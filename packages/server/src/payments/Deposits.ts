@@ -70,7 +70,12 @@ export const DepositsLive = Layer.effect(
           started.providerPaymentId !== null && payment.providerPaymentId === null
             ? yield* payments.attachProvider(payment.id, started.providerPaymentId, started.url)
             : payment
-        return { payment: attached, url: started.url, instructions: started.instructions }
+        return {
+          payment: attached,
+          url: started.url,
+          instructions: started.instructions,
+          testMoney: provider.testMoney
+        }
       }).pipe(Effect.withSpan("Deposits.create"))
 
     const refund: DepositsService["refund"] = (id) =>
@@ -128,7 +133,12 @@ export const PaymentGatewayLive = Layer.effect(
       createDeposit: (userId, amount) =>
         deposits.create(userId, amount).pipe(
           Effect.catchTag("ProviderUnavailable", (e) => Effect.die(e)),
-          Effect.map((d) => ({ paymentId: d.payment.id, url: d.url, instructions: d.instructions }))
+          Effect.map((d) => ({
+            paymentId: d.payment.id,
+            url: d.url,
+            instructions: d.instructions,
+            testMoney: d.testMoney
+          }))
         )
     })
   )

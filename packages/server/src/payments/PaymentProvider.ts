@@ -31,6 +31,8 @@ export class WebhookRejected extends Data.TaggedError("WebhookRejected")<{ reado
 
 export interface PaymentProviderService {
   readonly name: string
+  /** a test provider (the sandbox): what it credits is test money, and every offer of it must say so */
+  readonly testMoney: boolean
   readonly startDeposit: (payment: Payment) => Effect.Effect<StartedDeposit, ProviderError>
   /** Sends a refunded deposit back to the payer (nothing to do for the sandbox). */
   readonly refund: (payment: Payment) => Effect.Effect<void, ProviderError>

@@ -1,5 +1,6 @@
 /**
- * The sandbox payment provider (default): a deposit links to a local payment page; pressing Pay settles it through
+ * The sandbox payment provider (the default outside production; with `NODE_ENV=production` only when chosen with
+ * `PAYMENT_PROVIDER=sandbox`): test money. A deposit links to a local payment page; pressing Pay settles it through
  * core (credit once, notification through the domain event). It also accepts HMAC-signed webhooks, the way a real
  * card provider would push `payment.succeeded` / `payment.canceled`.
  */
@@ -40,8 +41,14 @@ export const SandboxProviderLive = Layer.effect(
   Effect.gen(function* () {
     const config = yield* ServerConfig
     const signer = sandboxSigner(config.sandboxWebhookSecret)
+    yield* Effect.logWarning(
+      "SANDBOX PAYMENTS: deposits are TEST MONEY that anyone can give themselves with one click; it is spent and " +
+        "transferred like real money inside this platform. Never run it where real money is expected: set " +
+        "PAYMENT_PROVIDER=tochka (with NODE_ENV=production the sandbox runs only when PAYMENT_PROVIDER=sandbox is set)."
+    )
     return PaymentProvider.of({
       name: SANDBOX,
+      testMoney: true,
       startDeposit: (payment) =>
         Effect.succeed({
           providerPaymentId: `sandbox-${payment.id}`,

@@ -212,6 +212,7 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
 
     const provider = PaymentProvider.of({
       name: TOCHKA,
+      testMoney: false,
       startDeposit: (payment) =>
         Effect.map(virtualAccountOf(payment.userId), (account) => ({
           providerPaymentId: null,

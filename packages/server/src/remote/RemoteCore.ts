@@ -332,7 +332,12 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
     const gateway = PaymentGateway.of({
       createDeposit: (userId: UserId, amount: bigint) =>
         client.payments.createDeposit({ payload: { userId, amount: amount as never } }).pipe(
-          Effect.map((d) => ({ paymentId: d.payment.id, url: d.url, instructions: d.instructions })),
+          Effect.map((d) => ({
+            paymentId: d.payment.id,
+            url: d.url,
+            instructions: d.instructions,
+            testMoney: d.testMoney
+          })),
           only("InvalidInput", "NotFound")
         )
     })
