@@ -1,9 +1,9 @@
 /**
  * Request bodies at the HTTP edge, before anything buffers them: a declared `Content-Length` over the limit is
- * answered 413 without reading a byte, and a body without one (chunked) is read through @effect/platform's
- * `MaxBodySize` cap, which stops reading at the limit (and drops the connection: the rest is never read). The API
- * takes JSON only (415 otherwise) and refuses JSON nested deeper than `maxJsonDepth` (400) before it is parsed: the
- * schema errors of such a value cannot even be formatted (a stack overflow, which was a 500).
+ * answered 413 without reading a byte, and a body without one (chunked) is read up to the limit and answered 413
+ * past it (@effect/platform's own `MaxBodySize` cap would drop the connection instead of answering). The API takes
+ * JSON only (415 otherwise) and refuses JSON nested deeper than `maxJsonDepth` (400) before it is parsed: the schema
+ * errors of such a value cannot even be formatted (a stack overflow, which was a 500).
  */
 import {
   HttpApiError,
@@ -13,8 +13,10 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
+import { NodeHttpServerRequest } from "@effect/platform-node"
 import { BodyLimits, maxJsonDepth, PayloadTooLarge, UnsupportedMediaType } from "@groupbuy/core"
-import { Cause, Effect, Option, Schema } from "effect"
+import { Cause, Effect, Option, Schema, Stream } from "effect"
+import type { IncomingMessage } from "node:http"
 
 /** Sign-in endpoints: anonymous, so their bodies are capped lower. */
 const SIGN_IN = ["/api/auth/", "/api/chat/token", "/api/admin/login"]
@@ -68,16 +70,74 @@ const hasBody = (request: HttpServerRequest.HttpServerRequest) => {
 }
 
 /**
- * Every route: bodies over their limit are refused with 413. A declared length is checked first; otherwise the cap
- * applies while reading, wherever a handler reads (a body readers' failure there, a defect inside HttpApi handlers).
+ * Reads a body of unknown length (chunked) from the Node request, keeping at most `limit` bytes: none when it is
+ * longer. The rest of a longer body is then let through unread (discarded by the stream, not kept), so the 413
+ * reaches the client on an intact connection.
+ */
+const readUpTo = (source: IncomingMessage, limit: number) =>
+  Effect.async<Option.Option<Buffer>, unknown>((resume) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const stop = () => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      stop()
+      source.resume()
+      resume(Effect.succeed(Option.none()))
+    }
+    const onEnd = () => {
+      stop()
+      resume(Effect.succeed(Option.some(Buffer.concat(chunks))))
+    }
+    const onError = (error: unknown) => {
+      stop()
+      resume(Effect.fail(error))
+    }
+    source.on("data", onData)
+    source.once("end", onEnd)
+    source.once("error", onError)
+    return Effect.sync(stop)
+  })
+
+/** The request with its body already read: handlers' `text`, `json`, `arrayBuffer` and `stream` give it. */
+const withBody = (request: HttpServerRequest.HttpServerRequest, body: Buffer): HttpServerRequest.HttpServerRequest =>
+  Object.create(request, {
+    text: { get: () => Effect.succeed(body.toString("utf8")) },
+    arrayBuffer: {
+      get: () => Effect.succeed(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer)
+    },
+    stream: { get: () => Stream.succeed(new Uint8Array(body)) }
+  })
+
+/**
+ * Every route: bodies over their limit are refused with 413. A declared length is checked before anything is read; a
+ * chunked body is read here up to the limit (and refused past it). `MaxBodySize` stays set for any other reader.
  */
 export const BodyLimitMiddleware = HttpLayerRouter.middleware(
   (httpApp) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
       const limit = bodyLimitFor(request.url)
       const declared = request.headers["content-length"]
-      if (declared !== undefined && !(Number(declared) <= limit)) return tooLarge(limit)
-      return httpApp.pipe(
+      if (declared !== undefined && !(Number(declared) <= limit)) return yield* tooLarge(limit)
+      const source = NodeHttpServerRequest.toIncomingMessage(request) as IncomingMessage | undefined
+      let handled = request
+      if (declared === undefined && hasBody(request) && source !== undefined) {
+        const body = yield* readUpTo(source, limit).pipe(Effect.option)
+        if (Option.isNone(body)) {
+          // the client went away while sending: nobody reads this answer
+          return yield* Effect.orDie(HttpServerResponse.empty({ status: 400 }))
+        }
+        if (Option.isNone(body.value)) return yield* tooLarge(limit)
+        handled = withBody(request, body.value.value)
+      }
+      return yield* httpApp.pipe(
+        Effect.provideService(HttpServerRequest.HttpServerRequest, handled),
         HttpServerRequest.withMaxBodySize(Option.some(limit)),
         Effect.catchAllCause((cause) =>
           [...Cause.failures(cause), ...Cause.defects(cause)].some(isCutOff) ? tooLarge(limit) : Effect.failCause(cause)
