@@ -154,8 +154,8 @@ const isTooDeep = (error: unknown) =>
   HttpServerError.isServerError(error) && error._tag === "RequestError" && error.cause instanceof NestedTooDeep
 
 /**
- * The request as API handlers see it: its `json` checks the nesting before parsing. The body is still read where
- * the handler reads it, after authentication: nothing is buffered for a request that is refused anyway.
+ * The request as API handlers see it: its `json` checks the nesting before parsing. A body of declared length is
+ * still read where the handler reads it, after authentication: nothing is buffered for a request refused anyway.
  */
 const checkingDepth = (request: HttpServerRequest.HttpServerRequest): HttpServerRequest.HttpServerRequest =>
   Object.create(request, {
