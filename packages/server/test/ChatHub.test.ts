@@ -169,6 +169,8 @@ for (const profile of coreProfiles()) {
             assert.deepStrictEqual(foreign, { _tag: "Refused", status: 403 })
             const bare = yield* attemptWs(url, { origin: null })
             assert.deepStrictEqual(bare, { _tag: "Refused", status: 403 })
+            const nowhere = yield* connectWs(`${base}/ws/procurement/not-a-procurement`)
+            assert.strictEqual((yield* nowhere.waitClosed).code, 4404)
 
             // a frame over the cap closes the socket (1009) before it is buffered, authenticated or not
             const big = yield* connectWs(url)

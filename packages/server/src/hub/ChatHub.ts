@@ -316,6 +316,7 @@ export const ChatHubRoute = Layer.scopedDiscard(
           close(code, error)
         })
 
+      ws.on("error", () => ws.terminate())
       const path = (request.url ?? "/").split("?")[0]!
       const procurementId = Schema.decodeUnknownOption(ProcurementId)(path.slice(HUB_PATH.length))
       if (Option.isNone(procurementId)) {
@@ -419,7 +420,6 @@ export const ChatHubRoute = Layer.scopedDiscard(
         const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8")
         connection.queue = connection.queue.then(() => run(onFrame(text))).catch(() => undefined)
       })
-      ws.on("error", () => ws.terminate())
       ws.on("close", () => {
         clearTimeout(authTimer)
         live.delete(connection)
