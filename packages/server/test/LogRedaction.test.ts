@@ -38,6 +38,14 @@ describe("redactSecrets", () => {
     )
     assert.strictEqual(redactSecrets("/ws/procurement/1?x=2&token=eyJ.a.b"), "/ws/procurement/1?x=2&token=[redacted]")
     assert.strictEqual(redactSecrets("the code is 42, zipcode=1"), "the code is 42, zipcode=1")
+    assert.strictEqual(
+      redactSecrets("POST https://api.telegram.org/bot123456:AAE-x_Yz/sendMessage failed"),
+      "POST https://api.telegram.org/bot123456:[redacted]/sendMessage failed"
+    )
+    assert.strictEqual(
+      redactSecrets("https://api.vk.com/method/messages.send?v=5.199&access_token=vk1.a.SECRET"),
+      "https://api.vk.com/method/messages.send?v=5.199&access_token=[redacted]"
+    )
   })
 })
 

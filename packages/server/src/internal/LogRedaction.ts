@@ -1,17 +1,21 @@
 /**
- * Secrets that travel in URLs never reach the logs: the values of the `sig`, `code` and `token` query parameters
- * (sandbox payment pages, `/login?code=` links, `?token=` on WebSocket URLs) are replaced in every log line — the
- * request log's `http.url`, messages, annotations, errors (with their own fields, such as an SDK error's payload)
- * and causes — whoever wrote it: the HTTP server, the router, an adapter or an SDK logging through it.
+ * Secrets that travel in URLs never reach the logs: the values of the `sig`, `code`, `token` and `access_token` query
+ * parameters (sandbox payment pages, `/login?code=` links, `?token=` on WebSocket URLs, VK API calls) and Telegram
+ * bot tokens in Bot API paths are replaced in every log line — the request log's `http.url`, messages, annotations,
+ * errors (with their own fields, such as an SDK error's payload) and causes — whoever wrote it: the HTTP server, the
+ * router, an adapter or an SDK logging through it.
  */
 import { Cause, HashMap, Logger } from "effect"
 
-const SECRET_QUERY = /([?&](?:sig|code|token)=)[^&#\s"'<>\\]+/gi
+const SECRET_QUERY = /([?&](?:sig|code|token|access_token)=)[^&#\s"'<>\\]+/gi
+// Telegram Bot API URLs carry the bot token in the path: https://api.telegram.org/bot<id>:<secret>/sendMessage
+const BOT_TOKEN_PATH = /(\/bot\d+:)[A-Za-z0-9_-]+/g
 
-const HAS_SECRET = /[?&](?:sig|code|token)=/i
+const HAS_SECRET = /[?&](?:sig|code|token|access_token)=|\/bot\d+:/i
 
-/** The text with the values of secret query parameters replaced by `[redacted]`. */
-export const redactSecrets = (text: string): string => text.replace(SECRET_QUERY, "$1[redacted]")
+/** The text with the values of secret query parameters and bot tokens replaced by `[redacted]`. */
+export const redactSecrets = (text: string): string =>
+  text.replace(SECRET_QUERY, "$1[redacted]").replace(BOT_TOKEN_PATH, "$1[redacted]")
 
 const MAX_DEPTH = 6
 
