@@ -4,15 +4,16 @@
  * PUBLIC_URL, and web tokens that must expire.
  */
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { AuditFilter, AuditLog, Users } from "@groupbuy/core"
+import { AuditFilter, AuditLog, TooManyRequests, Users } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
 import { SignJWT } from "jose"
 import { createHash } from "node:crypto"
+import { RateLimiterMemory } from "rate-limiter-flexible"
 import { AdminSessions } from "../src/admin/AdminSessions.js"
 import { CHAT_AUDIENCE } from "../src/auth/ChatTokens.js"
-import { addressKey } from "../src/auth/SignInThrottle.js"
+import { addressKey, makeSignInThrottle } from "../src/auth/SignInThrottle.js"
 import { ISSUER, WEB_AUDIENCE } from "../src/auth/UserTokens.js"
 import { describeConfigError, settingsConfig } from "../src/config/ServerConfig.js"
 import { clientAddressOf } from "../src/http/ClientAddress.js"
@@ -91,6 +92,34 @@ describe("throttling keys of addresses", () => {
     assert.strictEqual(addressKey("::ffff:198.51.100.7"), "198.51.100.7")
     assert.strictEqual(addressKey(null), "unknown")
   })
+})
+
+describe("the sign-in throttle", () => {
+  const policy = { attempts: 2, window: "1 minute", block: "1 second", maxBlock: "3 seconds" } as const
+  const throttle = makeSignInThrottle((options) => new RateLimiterMemory(options), {
+    "admin-account": policy,
+    "admin-address": policy,
+    "web-login-address": policy
+  })
+  const key = [{ scope: "admin-account", id: "backoff@example.com" }] as const
+  const guess = throttle.guard(key, Effect.fail("wrong" as const), () => true)
+  const retryAfterOf = Effect.map(Effect.flip(guess), (e) => (e instanceof TooManyRequests ? e.retryAfter : 0))
+
+  it.live("doubles each block within a day, up to the maximum", () =>
+    Effect.gen(function* () {
+      const blocks: Array<number> = []
+      for (let round = 0; round < 3; round++) {
+        assert.strictEqual(yield* Effect.flip(guess), "wrong")
+        assert.strictEqual(yield* Effect.flip(guess), "wrong")
+        const block = yield* retryAfterOf
+        blocks.push(block)
+        // while blocked every attempt is refused with the time left, the attempt itself never runs
+        assert.isAtMost(yield* retryAfterOf, block)
+        yield* Effect.sleep(`${block * 1000 + 100} millis`)
+      }
+      assert.deepStrictEqual(blocks, [1, 2, 3])
+    })
+  )
 })
 
 describe("inline script hashes", () => {
