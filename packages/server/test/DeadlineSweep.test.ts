@@ -1,8 +1,13 @@
 import { SqlClient } from "@effect/sql"
-import { assert, describe, it } from "@effect/vitest"
-import { ProcurementFilter, Procurements, type ProcurementId } from "@groupbuy/core"
-import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
-import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
+import { afterEach, assert, describe, it } from "@effect/vitest"
+import { MigrationsLive, pgClient, ProcurementFilter, Procurements, type ProcurementId } from "@groupbuy/core"
+import { coreProfiles, insertProcurement, insertUser, testDatabaseUrl } from "@groupbuy/core/testing"
+import { Deferred, Effect, Fiber, Layer, Option, Redacted, Schedule } from "effect"
+import { randomBytes } from "node:crypto"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { killRunning, run, waitFor } from "./utils/Spawn.js"
 import * as TestServices from "effect/TestServices"
 import { DeadlineSweepLive } from "../src/schedulers/DeadlineSweep.js"
 import { SingleRunner, SingleRunnerAdvisoryLock, SingleRunnerLocal } from "../src/schedulers/SingleRunner.js"
@@ -97,3 +102,68 @@ for (const profile of coreProfiles()) {
     })
   })
 }
+
+afterEach(killRunning)
+
+const url = testDatabaseUrl()
+describe.skipIf(url === undefined)("the server schedules the sweep (npm start on PostgreSQL)", () => {
+  it(
+    "a procurement already past its deadline when the server starts is STOPPED by the sweep at start-up",
+    { timeout: 300_000 },
+    async () => {
+      const name = `gb_sweep_${randomBytes(4).toString("hex")}`
+      const admin = (statement: string) =>
+        Effect.runPromise(
+          Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(
+            Effect.provide(pgClient(Redacted.make(url!), { maxConnections: 1 })),
+            Effect.orDie
+          )
+        )
+      const target = new URL(url!)
+      target.pathname = `/${name}`
+      const database = pgClient(Redacted.make(target.toString()), { maxConnections: 1 })
+      const onDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
+        Effect.runPromise(effect.pipe(Effect.provide(MigrationsLive.pipe(Layer.provideMerge(database))), Effect.orDie))
+      await admin(`CREATE DATABASE ${name}`)
+      try {
+        const expired = await onDatabase(
+          Effect.gen(function* () {
+            const sql = yield* SqlClient.SqlClient
+            const organizer = yield* insertUser({ role: "organizer" })
+            const id = yield* insertProcurement(organizer, { title: "Просрочена до старта" })
+            yield* sql`UPDATE procurements SET deadline = now() - interval '1 hour' WHERE id = ${id}`
+            return id
+          })
+        )
+        const statusNow = () =>
+          onDatabase(
+            Effect.flatMap(SqlClient.SqlClient, (sql) =>
+              Effect.map(
+                sql<{ status: string }>`SELECT status FROM procurements WHERE id = ${expired}`,
+                (rows) => rows[0]!.status
+              )
+            )
+          )
+        assert.strictEqual(await statusNow(), "ACTIVE")
+        const server = run("main.ts", [], {
+          DATA_DIR: mkdtempSync(join(tmpdir(), "gb-sweep-")),
+          DATABASE_URL: target.toString(),
+          PORT: "0",
+          HOST: "127.0.0.1",
+          LOG_FORMAT: "json"
+        })
+        await waitFor("the listening log line", () => /Listening on/.exec(server.output())?.[0], server.output)
+        let status = await statusNow()
+        for (let i = 0; i < 600 && status !== "STOPPED"; i++) {
+          await new Promise((r) => setTimeout(r, 100))
+          status = await statusNow()
+        }
+        assert.strictEqual(status, "STOPPED", server.output())
+        server.child.kill("SIGTERM")
+        assert.strictEqual((await server.exited).code, 0, server.output())
+      } finally {
+        await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      }
+    }
+  )
+})
