@@ -24,7 +24,14 @@ describe("start-up", () => {
     },
     async () => {
       const dataDir = mkdtempSync(join(tmpdir(), "gb-start-"))
-      const env = { DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_FORMAT: "json" }
+      // PUBLIC_URL names how browsers reach the server: the widget page's WebSocket URL comes from it, never from Host
+      const env = {
+        DATA_DIR: dataDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_FORMAT: "json",
+        PUBLIC_URL: "https://chat.example.test"
+      }
 
       const admin = run("cli/admin.ts", ["create", "owner@example.com"], {
         ...env,
@@ -51,7 +58,7 @@ describe("start-up", () => {
       assert.include(widget.headers.get("content-type") ?? "", "javascript")
       assert.isAbove((await widget.text()).length, 1000)
       const page = await (await fetch(`${base}/`)).text()
-      assert.include(page, `data-server="ws://127.0.0.1:${port}/ws/chat"`)
+      assert.include(page, `data-server="wss://chat.example.test/ws/chat"`)
       const login = await fetch(`${base}/api/admin/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
