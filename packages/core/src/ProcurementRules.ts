@@ -2,7 +2,7 @@
  * The pure rules of procurements: validation of creation and edit input, who may join and with how much, when a
  * procurement stops by itself, and its progress. No I/O: the service feeds rows and the current time (from Clock).
  */
-import { DateTime, Either } from "effect"
+import { DateTime, Either, Option } from "effect"
 import { Issue, RuleViolation } from "./Errors.js"
 import type { CategoryId, UserId } from "./Ids.js"
 import type { ParticipantStatus, ProcurementStatus } from "./Models.js"
@@ -356,19 +356,35 @@ export interface JoinContext {
   readonly now: DateTime.Utc
 }
 
+/**
+ * Why nobody can join the procurement at `now` (not ACTIVE, or its deadline passed — also before the deadline sweep
+ * has stopped it), or none: what a bot checks before asking anything, and the first rules of `checkJoin`.
+ */
+export const joinClosed = (
+  p: { readonly status: ProcurementStatus; readonly deadline: DateTime.Utc },
+  now: DateTime.Utc
+): Option.Option<RuleViolation> =>
+  p.status !== "ACTIVE"
+    ? Option.some(
+        violation(
+          "join.not-active",
+          "This procurement is not accepting participants",
+          "Закупка не принимает участников"
+        )
+      )
+    : !DateTime.lessThan(now, p.deadline)
+      ? Option.some(
+          violation("join.deadline-passed", "The deadline for joining has passed", "Срок записи в закупку истёк")
+        )
+      : Option.none()
+
 /** The amount a join costs, or the first rule it breaks. */
 export const checkJoin = (ctx: JoinContext): Either.Either<Kopecks, RuleViolation> => {
   const p = ctx.procurement
   if (!ctx.userActive)
     return Either.left(violation("join.user-blocked", "Your account is blocked", "Ваш аккаунт заблокирован"))
-  if (p.status !== "ACTIVE")
-    return Either.left(
-      violation("join.not-active", "This procurement is not accepting participants", "Закупка не принимает участников")
-    )
-  if (!DateTime.lessThan(ctx.now, p.deadline))
-    return Either.left(
-      violation("join.deadline-passed", "The deadline for joining has passed", "Срок записи в закупку истёк")
-    )
+  const closed = joinClosed(p, ctx.now)
+  if (Option.isSome(closed)) return Either.left(closed.value)
   if (p.organizerId === ctx.userId)
     return Either.left(
       violation(

@@ -19,6 +19,7 @@ import {
   PostMessage,
   ProcurementFilter,
   ProcurementId,
+  ProcurementRules,
   Procurements,
   type ProcurementStatus,
   type ProcurementView,
@@ -561,6 +562,9 @@ export const makeRouter = (options: RouterOptions = {}) =>
           const found = yield* Effect.either(procurements.get(id as ProcurementId))
           if (found._tag === "Left") return void turn.out.push(say(turn.language, "procurement.notFound"))
           const { procurement: p, progress } = found.right
+          // a closed procurement (stopped, or past its deadline before the sweep) is refused before any question
+          const closed = ProcurementRules.joinClosed(p, yield* DateTime.now)
+          if (Option.isSome(closed)) return void turn.out.push(failureReply(turn.language, closed.value))
           const remaining =
             p.stopAtAmount === null
               ? null
