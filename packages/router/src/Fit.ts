@@ -164,9 +164,9 @@ const nextToken = (state: State): string => {
 const buttonsUsable = (caps: Capabilities) =>
   caps.buttons && caps.maxButtonsPerRow >= 1 && caps.maxRows >= 1 && caps.maxButtonLabel >= 1
 
-/** Whether every token this keyboard may need fits the payload limit. */
-const tokensFit = (caps: Capabilities, state: State, actionCount: number) => {
-  const worst = `${state.prefix}${(state.index + actionCount * 2 + 2).toString(36)}`
+/** Whether `count` more tokens, numbered from the next index, all fit the payload limit. */
+const tokensFit = (caps: Capabilities, state: State, count: number) => {
+  const worst = `${state.prefix}${Math.max(0, state.index + count - 1).toString(36)}`
   return utf8Bytes(worst) <= Math.min(MAX_TOKEN_BYTES, caps.maxCallbackBytes)
 }
 
@@ -204,11 +204,24 @@ const layKeyboard = (keyboard: Keyboard | undefined, caps: Capabilities, state: 
   const all = rows.flat()
   const actions = all.filter((b) => b._tag === "Action")
   const width = caps.maxButtonsPerRow
+  // What would stay a button, row by row (the rest becomes text lines); decided before anything is bound, so the
+  // choice between buttons and a text menu counts the tokens the layout really needs (actions and pages).
+  const staysButton = (button: Button) =>
+    button._tag === "Action" ||
+    (button._tag === "Url" && caps.urlButtons) ||
+    (button._tag === "RequestContact" && caps.requestContact)
+  const keptRows = rows.map((row) => row.filter(staysButton)).filter((row) => row.length > 0)
+  const shownCount = keptRows.reduce((n, row) => n + Math.ceil(row.length / Math.max(1, width)), 0)
   // With one slot per page nothing can be paged (the "more" button needs one of the slots).
-  const capacity = caps.maxRows * width
-  const fitsWithoutPaging = rows.reduce((n, row) => n + Math.ceil(row.length / Math.max(1, width)), 0) <= caps.maxRows
+  const pageable = caps.maxRows >= 2 || width >= 2
+  const pageCount =
+    shownCount <= caps.maxRows
+      ? 0
+      : caps.maxRows >= 2
+        ? Math.ceil(shownCount / (caps.maxRows - 1))
+        : Math.ceil(keptRows.flat().length / Math.max(1, width - 1))
   const useButtons =
-    buttonsUsable(caps) && tokensFit(caps, state, actions.length) && (fitsWithoutPaging || capacity >= 2)
+    buttonsUsable(caps) && (pageCount === 0 || pageable) && tokensFit(caps, state, actions.length + pageCount)
 
   if (!useButtons) {
     for (const button of all) {

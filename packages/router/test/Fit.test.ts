@@ -97,78 +97,108 @@ const reachable = (
 
 const nonSpace = (s: string) => s.replace(/\s+/g, "")
 
+/** The property: the output satisfies every limit, keeps every action reachable and loses no text. */
+const checkFit = (replies: ReadonlyArray<Reply>, caps: Capabilities, prefix: string) => {
+  const out = fitAll(replies, caps, { tokenPrefix: prefix })
+  const limit = Math.min(MAX_TOKEN_BYTES, caps.maxCallbackBytes)
+  const keyboards: Array<Keyboard> = []
+  for (const r of out.replies) {
+    switch (r._tag) {
+      case "Text":
+      case "Edit":
+        assert.isAtMost(toPlain(r.text).length, caps.maxTextLength)
+        if (r._tag === "Edit") assert.isTrue(caps.edits)
+        if (r.keyboard) keyboards.push(r.keyboard)
+        break
+      case "Image":
+        assert.isTrue(caps.media)
+        assert.isAtMost(toPlain(r.caption).length, caps.maxCaptionLength)
+        if (r.keyboard) keyboards.push(r.keyboard)
+        break
+      case "Toast":
+        assert.isTrue(caps.toasts)
+    }
+  }
+  for (const binding of Object.values(out.bindings)) if (binding._tag === "Page") keyboards.push(binding.keyboard)
+  for (const kb of keyboards) {
+    assert.isTrue(caps.buttons)
+    assert.isAtMost(kb.rows.length, caps.maxRows)
+    for (const row of kb.rows) {
+      assert.isAtLeast(row.length, 1)
+      assert.isAtMost(row.length, caps.maxButtonsPerRow)
+      for (const b of row) {
+        assert.isAtMost(b.label.length, caps.maxButtonLabel)
+        assert.isAtLeast(b.label.length, 1)
+        if (b._tag === "Action") {
+          assert.isAtMost(Buffer.byteLength(b.data), limit)
+          assert.isDefined(out.bindings[b.data])
+        }
+        if (b._tag === "Url") assert.isTrue(caps.urlButtons)
+        if (b._tag === "RequestContact") assert.isTrue(caps.requestContact)
+      }
+    }
+  }
+  const wanted = new Set(replies.flatMap(actionsOf))
+  const got = reachable(out.replies, out.bindings, out.menu)
+  for (const action of wanted) assert.isTrue(got.has(action), `action ${action} unreachable`)
+  // no text is lost: every input character (but whitespace) appears, in order
+  const input = nonSpace(
+    replies.map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text))).join("")
+  )
+  const output = nonSpace(
+    out.replies.map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text))).join("")
+  )
+  let at = 0
+  for (const ch of input) {
+    at = output.indexOf(ch, at)
+    assert.isAtLeast(at, 0, "text lost")
+    at += 1
+  }
+}
+
+/** Local hunting: FIT_RUNS=20000 npx vitest run packages/router/test/Fit.test.ts (a fresh random seed every run). */
+const fitRuns = Number(process.env.FIT_RUNS ?? 400)
+
+const d = "00000000-0000-1000-8000-000000000000"
+const act = (label: string) => ({ _tag: "Action" as const, label, data: d })
+const url = (label: string) => ({ _tag: "Url" as const, label, url: "http://a.aa" })
+const contact = (label: string) => ({ _tag: "RequestContact" as const, label })
+
 describe("fit", () => {
   it("always satisfies the limits and keeps every action reachable", () => {
     fc.assert(
-      fc.property(
-        fc.array(replyArb, { minLength: 1, maxLength: 3 }),
-        capsArb,
-        fc.constantFrom("", "Ab3"),
-        (replies, caps, prefix) => {
-          const out = fitAll(replies, caps, { tokenPrefix: prefix })
-          const limit = Math.min(MAX_TOKEN_BYTES, caps.maxCallbackBytes)
-          const keyboards: Array<Keyboard> = []
-          for (const r of out.replies) {
-            switch (r._tag) {
-              case "Text":
-              case "Edit":
-                assert.isAtMost(toPlain(r.text).length, caps.maxTextLength)
-                if (r._tag === "Edit") assert.isTrue(caps.edits)
-                if (r.keyboard) keyboards.push(r.keyboard)
-                break
-              case "Image":
-                assert.isTrue(caps.media)
-                assert.isAtMost(toPlain(r.caption).length, caps.maxCaptionLength)
-                if (r.keyboard) keyboards.push(r.keyboard)
-                break
-              case "Toast":
-                assert.isTrue(caps.toasts)
-            }
-          }
-          for (const binding of Object.values(out.bindings))
-            if (binding._tag === "Page") keyboards.push(binding.keyboard)
-          for (const kb of keyboards) {
-            assert.isTrue(caps.buttons)
-            assert.isAtMost(kb.rows.length, caps.maxRows)
-            for (const row of kb.rows) {
-              assert.isAtLeast(row.length, 1)
-              assert.isAtMost(row.length, caps.maxButtonsPerRow)
-              for (const b of row) {
-                assert.isAtMost(b.label.length, caps.maxButtonLabel)
-                assert.isAtLeast(b.label.length, 1)
-                if (b._tag === "Action") {
-                  assert.isAtMost(Buffer.byteLength(b.data), limit)
-                  assert.isDefined(out.bindings[b.data])
-                }
-                if (b._tag === "Url") assert.isTrue(caps.urlButtons)
-                if (b._tag === "RequestContact") assert.isTrue(caps.requestContact)
-              }
-            }
-          }
-          const wanted = new Set(replies.flatMap(actionsOf))
-          const got = reachable(out.replies, out.bindings, out.menu)
-          for (const action of wanted) assert.isTrue(got.has(action), `action ${action} unreachable`)
-          // no text is lost: every input character (but whitespace) appears, in order
-          const input = nonSpace(
-            replies
-              .map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text)))
-              .join("")
-          )
-          const output = nonSpace(
-            out.replies
-              .map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text)))
-              .join("")
-          )
-          let at = 0
-          for (const ch of input) {
-            at = output.indexOf(ch, at)
-            assert.isAtLeast(at, 0, "text lost")
-            at += 1
-          }
-        }
-      ),
-      { numRuns: 400 }
+      fc.property(fc.array(replyArb, { minLength: 1, maxLength: 3 }), capsArb, fc.constantFrom("", "Ab3"), checkFit),
+      { numRuns: fitRuns }
     )
+  })
+
+  // Counterexamples the property found, kept as fixed cases.
+  it("regression (seed 262811226): page tokens of url/contact rows count against a 1-byte callback limit", () => {
+    const caps = new Capabilities({
+      maxTextLength: 20,
+      maxCaptionLength: 0,
+      buttons: true,
+      urlButtons: true,
+      requestContact: true,
+      edits: false,
+      media: false,
+      toasts: false,
+      maxButtonsPerRow: 1,
+      maxRows: 2,
+      maxButtonLabel: 1,
+      maxCallbackBytes: 1
+    })
+    const keyboard = {
+      rows: [
+        [url("Да"), url("Да"), act("")],
+        [act("Да"), act(""), contact("")],
+        [act(""), act("")],
+        [contact(""), act("Да"), act("Да")],
+        [act("Да"), url("Да"), act(""), act("Да"), act("Да")],
+        [act(""), act("Да"), act("Да"), act(""), act("")]
+      ]
+    }
+    checkFit([{ _tag: "Image", url: "http://a.aa", caption: [], keyboard }], caps, "")
   })
 
   it("splits on paragraph, then word boundaries and keeps formatting on both sides", () => {
