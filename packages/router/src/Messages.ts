@@ -13,6 +13,8 @@ const ru = {
   apology: "😔 Извините, у нас что-то сломалось. Попробуйте ещё раз чуть позже — мы уже разбираемся.",
   unknown: "Я не понял это сообщение. Вот что я умею:",
   needRegistration: "Сначала давайте зарегистрируемся — отправьте /start.",
+  "account.disabled":
+    "⛔ Ваш аккаунт отключён администратором, поэтому бот не выполняет команды. Если это ошибка, напишите администратору GroupBuy.",
   stale: "Это меню устарело. Вот актуальное:",
   "cancel.done": "Отменено.",
   "cancel.nothing": "Отменять нечего.",
@@ -111,6 +113,7 @@ const ru = {
   "procurement.city": "Город: {city}",
   "procurement.deadline": "Сбор до: {date}",
   "procurement.youJoined": "✅ Вы участвуете: {quantity} {unit} на {amount} ({status})",
+  "procurement.youLeft": "Вы вышли из этой закупки.",
   "procurement.join": "🤝 Участвовать",
   "procurement.leave": "🚪 Выйти",
   "procurement.left": "Вы вышли из закупки «{title}».",
@@ -152,7 +155,7 @@ const ru = {
   "search.tooShort": "Напишите хотя бы два символа.",
 
   "create.forbidden":
-    "Создавать закупки могут только организаторы. Если вы хотите организовывать закупки, смените роль в /profile.",
+    "Создавать закупки могут только организаторы. Права организатора выдаёт администратор GroupBuy: напишите ему и укажите имя из /profile.",
 
   "deposit.received": "✅ Оплата получена: **{amount}**. Баланс: {balance}.",
   // said by every offer of a test gateway (the deposit flow's payment link, the sandbox pay page)
@@ -213,6 +216,8 @@ const en: Record<MessageKey, string> = {
   apology: "😔 Sorry, something broke on our side. Please try again a bit later — we are looking into it.",
   unknown: "I did not understand that message. Here is what I can do:",
   needRegistration: "Let's register you first — send /start.",
+  "account.disabled":
+    "⛔ Your account has been disabled by an administrator, so the bot does not carry out commands. If this is a mistake, write to the GroupBuy administrator.",
   stale: "This menu is out of date. Here is a fresh one:",
   "cancel.done": "Cancelled.",
   "cancel.nothing": "There is nothing to cancel.",
@@ -311,6 +316,7 @@ const en: Record<MessageKey, string> = {
   "procurement.city": "City: {city}",
   "procurement.deadline": "Open until: {date}",
   "procurement.youJoined": "✅ You are in: {quantity} {unit} for {amount} ({status})",
+  "procurement.youLeft": "You have left this procurement.",
   "procurement.join": "🤝 Join",
   "procurement.leave": "🚪 Leave",
   "procurement.left": "You left “{title}”.",
@@ -352,7 +358,7 @@ const en: Record<MessageKey, string> = {
   "search.tooShort": "Type at least two characters.",
 
   "create.forbidden":
-    "Only organizers can create procurements. If you want to organize procurements, change your role in /profile.",
+    "Only organizers can create procurements. Organizer access is granted by a GroupBuy administrator: write to them and give your name from /profile.",
 
   "deposit.received": "✅ Payment received: **{amount}**. Balance: {balance}.",
   "deposit.testMoney":

@@ -781,6 +781,8 @@ export const makeRouter = (options: RouterOptions = {}) =>
               })
             })
           case "procurements":
+            // a command starts from its own defaults: the filter of an earlier /search or "by city" does not stick
+            turn.session = { ...turn.session, filter: {} }
             return listProcurements(turn, 0)
           case "search": {
             if (args.trim().length >= 2) {
@@ -1370,6 +1372,11 @@ export const makeRouter = (options: RouterOptions = {}) =>
         const loaded = decodeSession(yield* store.get(sessionKey(ref.bot, ref.chatId)), now)
         const resolved = yield* users.resolve(identityOf(ref))
         const user = Option.getOrUndefined(Option.map(resolved, (r) => r.user))
+        // a disabled account is refused before routing, for every kind of update (commands, buttons, flow steps,
+        // chat-mode messages): nothing runs and neither the session nor the chat's reference is written
+        if (user !== undefined && !user.isActive) {
+          return fitAll([say(user.language, "account.disabled")], capabilities).replies
+        }
         const turn: Turn = {
           update,
           ref,

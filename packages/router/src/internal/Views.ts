@@ -103,14 +103,16 @@ export const procurementCard = (
     ),
     ...(options.participant === undefined
       ? []
-      : [
-          line("procurement.youJoined", {
-            quantity: options.participant.quantity,
-            unit: p.unit,
-            amount: formatRubles(options.participant.amount),
-            status: text(l, `pstatus.${options.participant.status}`)
-          })
-        ])
+      : options.participant.status === "CANCELLED"
+        ? [line("procurement.youLeft", {})]
+        : [
+            line("procurement.youJoined", {
+              quantity: options.participant.quantity,
+              unit: p.unit,
+              amount: formatRubles(options.participant.amount),
+              status: text(l, `pstatus.${options.participant.status}`)
+            })
+          ])
   ]
   const joined = options.participant !== undefined && options.participant.status !== "CANCELLED"
   const rows: Array<Array<Button>> = []

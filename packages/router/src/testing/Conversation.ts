@@ -96,7 +96,12 @@ const renderKeyboard = (reply: Reply): Array<string> =>
           "    " +
           row
             .map((b) =>
-              b._tag === "Action" ? `[${b.label}]` : b._tag === "Url" ? `[${b.label} → ${b.url}]` : `[📱 ${b.label}]`
+              b._tag === "Action"
+                ? `[${b.label}]`
+                : b._tag === "Url"
+                  ? `[${b.label} → ${b.url}]`
+                  : // the label already says what it is (it has its own emoji); only the kind is marked
+                    `[${b.label} (contact)]`
             )
             .join(" ")
       )
