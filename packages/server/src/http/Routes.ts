@@ -14,6 +14,7 @@ import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
+import { LoginRoutes } from "./LoginRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
 import { BodyLimitMiddleware, JsonBodyMiddleware } from "./RequestBodies.js"
 import { SecurityHeadersMiddleware } from "./SecurityHeaders.js"
@@ -46,11 +47,11 @@ export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({
   scalar: { withDefaultFonts: false }
 })
 
-export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, PaymentRoutes, WidgetRoutes }
+export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, LoginRoutes, PaymentRoutes, WidgetRoutes }
 
 /**
- * The API node: API, docs, payments and the widget page; security headers on every response (SecurityHeaders.ts),
- * request bodies capped (RequestBodies.ts).
+ * The API node: API, docs, payments, the widget page and the `/login` page; security headers on every response
+ * (SecurityHeaders.ts), request bodies capped (RequestBodies.ts).
  */
 export const ApiNodeRoutes = Layer.mergeAll(
   ApiRoutes,
@@ -58,6 +59,7 @@ export const ApiNodeRoutes = Layer.mergeAll(
   HealthRoutes,
   PaymentRoutes,
   WidgetRoutes,
+  LoginRoutes,
   BodyLimitMiddleware,
   SecurityHeadersMiddleware
 )
