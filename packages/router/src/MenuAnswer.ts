@@ -16,6 +16,7 @@ export const normalizeAnswer = (text: string): string =>
     .trim()
 
 const NUMBER = /^\s*(?:#|№|n|no\.?)?\s*(\d{1,7})\s*[.):]?\s*$/iu
+const BARE_NUMBER = /^\d{1,7}\s*[.):]?$/u
 
 /** The number a label starts with ("2 кг" → 2, "1 000 ₽" → 1000), if any. */
 const leadingNumber = (label: string): number | undefined => {
@@ -40,6 +41,13 @@ const isValueMenu = (menu: ReadonlyArray<MenuEntry>): boolean => {
  * (the flow reads it as 3), instead of silently picking the third entry.
  */
 export const parseMenuAnswer = (text: string, menu: ReadonlyArray<MenuEntry>): string | undefined => {
+  // a label typed exactly as shown is that entry, even when it also reads as a number ("N0", "№2"); a bare number
+  // ("1", "2.") keeps meaning a position or a value
+  const typed = text.trim().toLowerCase()
+  if (typed !== "" && !BARE_NUMBER.test(typed)) {
+    const literal = new Set(menu.filter((entry) => entry.label.trim().toLowerCase() === typed).map((e) => e.action))
+    if (literal.size === 1) return [...literal][0]
+  }
   const number = NUMBER.exec(text)
   if (number !== null) {
     const n = Number(number[1])

@@ -160,7 +160,7 @@ const checkFit = (replies: ReadonlyArray<Reply>, caps: Capabilities, prefix: str
 const fitRuns = Number(process.env.FIT_RUNS ?? 400)
 
 const d = "00000000-0000-1000-8000-000000000000"
-const act = (label: string) => ({ _tag: "Action" as const, label, data: d })
+const act = (label: string, data = d) => ({ _tag: "Action" as const, label, data })
 const url = (label: string) => ({ _tag: "Url" as const, label, url: "http://a.aa" })
 const contact = (label: string) => ({ _tag: "RequestContact" as const, label })
 
@@ -280,6 +280,59 @@ describe("fit", () => {
     const page = out.bindings[(more as { data: string }).data]
     assert.strictEqual(page?._tag, "Page")
   })
+
+  it("regression (seed -1382535798): a label that also reads as a number (“N0”) is answered by that label", () => {
+    const caps = new Capabilities({
+      maxTextLength: 20,
+      maxCaptionLength: 0,
+      buttons: false,
+      urlButtons: false,
+      requestContact: false,
+      edits: false,
+      media: false,
+      toasts: false,
+      maxButtonsPerRow: 1,
+      maxRows: 1,
+      maxButtonLabel: 1,
+      maxCallbackBytes: 1
+    })
+    const keyboard = {
+      rows: [
+        [
+          { _tag: "Action" as const, label: "N0", data: "00000000-0000-1000-8000-000000000000" },
+          { _tag: "Action" as const, label: "0", data: "00000000-0000-1000-8000-000000000001" }
+        ]
+      ]
+    }
+    checkFit([{ _tag: "Text", text: [], keyboard }], caps, "")
+  })
+
+  it("regression (seed 498152238, found against a first version of the N0 fix): a bare number stays a position", () => {
+    const caps = new Capabilities({
+      maxTextLength: 20,
+      maxCaptionLength: 0,
+      buttons: false,
+      urlButtons: false,
+      requestContact: false,
+      edits: false,
+      media: false,
+      toasts: false,
+      maxButtonsPerRow: 1,
+      maxRows: 1,
+      maxButtonLabel: 1,
+      maxCallbackBytes: 1
+    })
+    const a0 = "00000000-0000-1000-8000-000000000000"
+    const a1 = "00000000-0000-1000-8000-000000000001"
+    const keyboard = {
+      rows: [
+        [act("Да", a1), url("")],
+        [act("1", a0), act("", a0)],
+        [act("Да", a0), contact("")]
+      ]
+    }
+    checkFit([{ _tag: "Image", url: "http://a.aa", caption: [], keyboard }], caps, "")
+  })
 })
 
 describe("parseMenuAnswer", () => {
@@ -314,5 +367,11 @@ describe("parseMenuAnswer", () => {
     assert.strictEqual(parseMenuAnswer("елки палки", menu), "x")
     assert.strictEqual(parseMenuAnswer("помощь", menu), "cmd:help")
     for (const answer of ["3", "0", "закуп", "привет", "   "]) assert.isUndefined(parseMenuAnswer(answer, menu), answer)
+    // a label typed as shown wins over reading it as a number ("N0" is also "number 0")
+    const tricky = [entry(1, "N0", "n0"), entry(2, "0", "zero"), entry(3, "№2", "no2"), entry(4, "Груши", "pear")]
+    assert.strictEqual(parseMenuAnswer("N0", tricky), "n0")
+    assert.strictEqual(parseMenuAnswer(" n0 ", tricky), "n0")
+    assert.strictEqual(parseMenuAnswer("0", tricky), "zero")
+    assert.strictEqual(parseMenuAnswer("№2", tricky), "no2")
   })
 })
