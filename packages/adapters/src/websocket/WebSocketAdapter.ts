@@ -7,7 +7,7 @@ import type { IncomingMessage } from "node:http"
 import { randomUUID } from "node:crypto"
 import type { Duplex } from "node:stream"
 import { Cause, Clock, Context, Duration, Effect, Either, Layer, Runtime, type Scope } from "effect"
-import { WebSocket, WebSocketServer } from "ws"
+import { type ServerOptions, WebSocket, WebSocketServer } from "ws"
 import { Capabilities, ChatRef, type Reply, type Update } from "@groupbuy/router"
 import { makeChatLocks } from "../shared/ChatLocks.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
@@ -362,16 +362,61 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
       })
     }
 
-    const wss = yield* Effect.acquireRelease(
+    const server = yield* heartbeatServer(
+      {
+        maxPayload,
+        perMessageDeflate: false,
+        handleProtocols: (protocols) => (protocols.has(ChatProtocol.VERSION) ? ChatProtocol.VERSION : false)
+      },
+      live,
+      heartbeatMs,
+      ChatProtocol.CloseCode.shutdown
+    )
+    server.on("connection", onConnection)
+
+    return {
+      capabilities,
+      handleUpgrade: (request, socket, head) => {
+        if (!originAllowed(options.allowedOrigins, options.allowMissingOrigin ?? false, request.headers.origin)) {
+          refuse(socket, 403, "Forbidden origin")
+          return
+        }
+        server.handleUpgrade(request, socket, head, (ws) => server.emit("connection", ws, request))
+      },
+      push: (userId, replies) => Effect.sync(() => deliver(userId, replies)),
+      connections: Effect.sync(() => {
+        let count = 0
+        for (const connection of live) if (connection.claims !== undefined) count++
+        return count
+      })
+    } satisfies WebSocketChat
+  })
+
+/** The adapter as a scoped layer. */
+export const layer = (options: Options): Layer.Layer<WebSocketChatService, InvalidTokenConfig, TurnHandler> =>
+  Layer.scoped(WebSocketChatService, make(options))
+
+/** What the heartbeat needs of a connection: its socket and whether it answered the last ping. */
+export interface HeartbeatConnection {
+  readonly ws: WebSocket
+  alive: boolean
+}
+
+/**
+ * A `noServer` WebSocket server whose heartbeat pings every live connection each `heartbeatMs` and terminates the
+ * ones that did not answer the previous ping (a peer gone without a close frame); on release every connection is
+ * closed with `shutdownCode` and the server after them. The widget's `/ws/chat` and the server's hub share it.
+ */
+export const heartbeatServer = (
+  options: Omit<ServerOptions, "noServer" | "clientTracking">,
+  live: Iterable<HeartbeatConnection>,
+  heartbeatMs: number,
+  shutdownCode: number
+): Effect.Effect<WebSocketServer, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(
       Effect.sync(() => {
-        const server = new WebSocketServer({
-          noServer: true,
-          maxPayload,
-          clientTracking: false,
-          perMessageDeflate: false,
-          handleProtocols: (protocols) => (protocols.has(ChatProtocol.VERSION) ? ChatProtocol.VERSION : false)
-        })
-        server.on("connection", onConnection)
+        const server = new WebSocketServer({ ...options, noServer: true, clientTracking: false })
         const heartbeat = setInterval(() => {
           for (const connection of live) {
             if (!connection.alive) {
@@ -388,29 +433,9 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
       ({ heartbeat, server }) =>
         Effect.async<void>((resume) => {
           clearInterval(heartbeat)
-          for (const connection of live) connection.ws.close(ChatProtocol.CloseCode.shutdown, "server shutting down")
+          for (const connection of live) connection.ws.close(shutdownCode, "server shutting down")
           server.close(() => resume(Effect.void))
         })
-    )
-
-    return {
-      capabilities,
-      handleUpgrade: (request, socket, head) => {
-        if (!originAllowed(options.allowedOrigins, options.allowMissingOrigin ?? false, request.headers.origin)) {
-          refuse(socket, 403, "Forbidden origin")
-          return
-        }
-        wss.server.handleUpgrade(request, socket, head, (ws) => wss.server.emit("connection", ws, request))
-      },
-      push: (userId, replies) => Effect.sync(() => deliver(userId, replies)),
-      connections: Effect.sync(() => {
-        let count = 0
-        for (const connection of live) if (connection.claims !== undefined) count++
-        return count
-      })
-    } satisfies WebSocketChat
-  })
-
-/** The adapter as a scoped layer. */
-export const layer = (options: Options): Layer.Layer<WebSocketChatService, InvalidTokenConfig, TurnHandler> =>
-  Layer.scoped(WebSocketChatService, make(options))
+    ),
+    ({ server }) => server
+  )

@@ -28,7 +28,7 @@ import {
 } from "@groupbuy/core"
 import { Cause, Clock, Context, Duration, Effect, Layer, Option, Runtime, Schema, Stream } from "effect"
 import type { IncomingMessage } from "node:http"
-import { WebSocket, WebSocketServer } from "ws"
+import { WebSocket } from "ws"
 import { UserTokens } from "../auth/UserTokens.js"
 import { widgetOrigins } from "../bots/Platforms.js"
 import { ServerConfig } from "../config/ServerConfig.js"
@@ -431,28 +431,11 @@ export const ChatHubRoute = Layer.scopedDiscard(
       })
     }
 
-    const wss = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME, clientTracking: false })
-        const heartbeat = setInterval(() => {
-          for (const connection of live) {
-            if (!connection.alive) {
-              connection.ws.terminate()
-              continue
-            }
-            connection.alive = false
-            connection.ws.ping()
-          }
-        }, Duration.toMillis(HEARTBEAT))
-        heartbeat.unref()
-        return { wss, heartbeat }
-      }),
-      ({ heartbeat, wss }) =>
-        Effect.async<void>((resume) => {
-          clearInterval(heartbeat)
-          for (const connection of live) connection.ws.close(CloseCode.shutdown, "server shutting down")
-          wss.close(() => resume(Effect.void))
-        })
+    const wss = yield* WebSocketAdapter.heartbeatServer(
+      { maxPayload: MAX_FRAME },
+      live,
+      Duration.toMillis(HEARTBEAT),
+      CloseCode.shutdown
     )
 
     yield* upgrades.mount(HUB_PATH, (request, socket, head) => {
@@ -460,7 +443,7 @@ export const ChatHubRoute = Layer.scopedDiscard(
         WebSocketAdapter.refuse(socket, 403, "Forbidden origin")
         return
       }
-      wss.wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request))
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request))
     })
   })
 )
