@@ -3,7 +3,7 @@
  * lifetime, the client address behind proxies, security headers on every HTML page, the widget's WebSocket URL from
  * PUBLIC_URL, and web tokens that must expire.
  */
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { HttpClient, HttpClientRequest, type HttpClientResponse, HttpServerResponse } from "@effect/platform"
 import { AuditFilter, AuditLog, TooManyRequests, Users } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, it } from "@effect/vitest"
@@ -17,7 +17,7 @@ import { addressKey, makeSignInThrottle } from "../src/auth/SignInThrottle.js"
 import { ISSUER, WEB_AUDIENCE } from "../src/auth/UserTokens.js"
 import { describeConfigError, settingsConfig } from "../src/config/ServerConfig.js"
 import { clientAddressOf } from "../src/http/ClientAddress.js"
-import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
+import { inlineScriptHashes, withSecurityHeaders } from "../src/http/SecurityHeaders.js"
 import { testSettings, TestServer } from "./utils/TestServer.js"
 
 const PASSWORD = "a long admin password"
@@ -129,6 +129,18 @@ describe("inline script hashes", () => {
       `<script id="x" type="application/json">{"a":1}</script><script>run()</script>` +
       `<script src="/widget.js" defer></script><SCRIPT type="module">go()</SCRIPT>`
     assert.deepStrictEqual(inlineScriptHashes(html), [hash("run()"), hash("go()")])
+  })
+
+  it("are allowed only on the pages that need them: a script injected into any other page is not", () => {
+    const page = HttpServerResponse.text("<p>Hello</p><script>steal()</script>", { contentType: "text/html" })
+    const scriptSrc = (response: HttpServerResponse.HttpServerResponse) =>
+      (response.headers["content-security-policy"] ?? "")
+        .split(";")
+        .map((d) => d.trim())
+        .find((d) => d.startsWith("script-src"))
+    const secure = withSecurityHeaders("https://shop.example.com")
+    assert.strictEqual(scriptSrc(secure(page)), "script-src 'self' 'wasm-unsafe-eval'")
+    assert.include(scriptSrc(secure(page, true)), "'sha256-")
   })
 })
 
