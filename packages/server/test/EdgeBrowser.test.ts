@@ -6,37 +6,14 @@ import { FetchHttpClient } from "@effect/platform"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { createServer } from "node:net"
-import { type Browser, chromium } from "playwright-core"
+import type { Browser } from "playwright-core"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { AppLive } from "../src/Server.js"
+import { freePort, launchChromium } from "./utils/Browser.js"
 import { testSettings } from "./utils/TestServer.js"
-
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
-
-/** A free loopback port: PUBLIC_URL must name the port before the server starts. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
-
-const launch = Effect.acquireRelease(
-  Effect.promise(() =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-    })
-  ),
-  (browser) => Effect.promise(() => browser.close())
-)
 
 /** Opens `path`; collects CSP violations (the page's own event) and page errors. */
 const open = (browser: Browser, path: string) =>
@@ -78,7 +55,7 @@ describe("pages under their CSP in Chromium", () => {
   layerOf(platform, { timeout: "120 seconds", excludeTestServices: true })((it) => {
     it.scoped("the web chat page opens the widget and its WebSocket to PUBLIC_URL", () =>
       Effect.gen(function* () {
-        const browser = yield* launch
+        const browser = yield* launchChromium
         const { page, problems, sockets } = yield* open(browser, "/")
         yield* Effect.promise(async () => {
           await page.locator("groupbuy-chat .gb-input").waitFor({ timeout: 20_000 })
@@ -93,7 +70,7 @@ describe("pages under their CSP in Chromium", () => {
 
     it.scoped("the API docs render", () =>
       Effect.gen(function* () {
-        const browser = yield* launch
+        const browser = yield* launchChromium
         const { page, problems } = yield* open(browser, "/api/docs")
         // the sidebar lists the API's groups once Scalar has run
         yield* Effect.promise(() => page.getByText("adminAuth", { exact: true }).first().waitFor({ timeout: 30_000 }))

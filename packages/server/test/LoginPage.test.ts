@@ -9,12 +9,12 @@ import { Users } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, it, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { createServer } from "node:net"
-import { type Browser, chromium } from "playwright-core"
+import type { Browser } from "playwright-core"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { LOGIN_TOKEN_KEY } from "../src/http/LoginRoutes.js"
 import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
 import { AppLive } from "../src/Server.js"
+import { freePort, launchChromium } from "./utils/Browser.js"
 import { testSettings, TestServer } from "./utils/TestServer.js"
 
 const webLogin = (code: string) =>
@@ -56,30 +56,8 @@ for (const profile of coreProfiles()) {
   })
 }
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      probe.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
-
-const launch = Effect.acquireRelease(
-  Effect.promise(() =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-    })
-  ),
-  (browser) => Effect.promise(() => browser.close())
-)
 
 /** Opens `path` in a fresh context with `locale`; collects CSP violations and page errors. */
 const open = (browser: Browser, path: string, locale: string) =>
@@ -115,7 +93,7 @@ describe("the /login page in Chromium", () => {
   layerOf(platform, { timeout: "120 seconds", excludeTestServices: true })((it) => {
     it.scoped("signs in on the button, keeps the token for the tab, says who; a spent code gets an error", () =>
       Effect.gen(function* () {
-        const browser = yield* launch
+        const browser = yield* launchChromium
         const user = yield* insertUser({ firstName: "Анна" })
         const { code } = yield* (yield* Users).createCode(user, "web_login", "10 minutes")
         const path = `/login?code=${encodeURIComponent(code)}`
