@@ -140,7 +140,16 @@ describe("the /login page in Chromium", () => {
         // no code at all
         const none = yield* open(browser, "/login", "en-US")
         yield* Effect.promise(() => none.page.getByText("This link has no sign-in code").waitFor({ timeout: 20_000 }))
-        assert.deepStrictEqual([...again.problems, ...wrong.problems, ...none.problems], [])
+        // a Russian account from an English browser: once signed in, the page speaks the account's language
+        const second = yield* (yield* Users).createCode(user, "web_login", "10 minutes")
+        const mixed = yield* open(browser, `/login?code=${encodeURIComponent(second.code)}`, "en-US")
+        const introVisible = yield* Effect.promise(async () => {
+          await mixed.page.getByRole("button", { name: "Sign in" }).click()
+          await mixed.page.getByText("Вы вошли как Анна").waitFor({ timeout: 20_000 })
+          return mixed.page.locator("#intro").isVisible()
+        })
+        assert.isFalse(introVisible)
+        assert.deepStrictEqual([...again.problems, ...wrong.problems, ...none.problems, ...mixed.problems], [])
       })
     )
   })

@@ -66,7 +66,7 @@ const loginJs = `"use strict";
       next: "What you can do now:",
       chat: "Chat with the bot right in the browser",
       docs: "API documentation",
-      docsHint: "(signed in in this tab until {time}; send API requests with an Authorization: Bearer header)",
+      docsHint: "(this tab stays signed in until {time}; send API requests with an Authorization: Bearer header)",
       noCode: "This link has no sign-in code. Send /web to the bot to get a new link.",
       refused: "Could not sign in: {reason}. Send /web to the bot to get a new link.",
       tooMany: "Too many sign-in attempts. Try again in {seconds} s.",
@@ -126,6 +126,13 @@ const loginJs = `"use strict";
           var user = body.user || {};
           var name = [user.firstName, user.lastName].filter(function (p) { return p; }).join(" ");
           var expires = new Date(body.expiresAt);
+          // from here on the page speaks the account's language, not the browser's
+          if (user.language === "ru" || user.language === "en") {
+            language = user.language;
+            document.documentElement.lang = language;
+            document.title = t("title");
+          }
+          el("intro").hidden = true;
           button.hidden = true;
           show("", false);
           el("who").textContent = t("signedIn", { name: name });
