@@ -9,38 +9,14 @@ import { Effect, Layer } from "effect"
 import type { Browser } from "playwright-core"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { AppLive } from "../src/Server.js"
-import { freePort, launchChromium } from "./utils/Browser.js"
+import { freePort, launchChromium, openPage } from "./utils/Browser.js"
 import { testSettings } from "./utils/TestServer.js"
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
 /** Opens `path`; collects CSP violations (the page's own event) and page errors. */
-const open = (browser: Browser, path: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const context = await browser.newContext()
-      const page = await context.newPage()
-      const problems: Array<string> = []
-      await page.exposeFunction("__reportViolation", (text: string) => void problems.push(text))
-      await page.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) =>
-          (window as unknown as { __reportViolation: (s: string) => void }).__reportViolation(
-            `CSP: ${e.violatedDirective} ${e.blockedURI}`
-          )
-        )
-      })
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
-      page.on("console", (message) => {
-        if (message.text().includes("Content Security Policy")) problems.push(`console: ${message.text()}`)
-      })
-      const sockets: Array<string> = []
-      page.on("websocket", (socket) => sockets.push(socket.url()))
-      await page.goto(`${origin}${path}`)
-      return { page, context, problems, sockets }
-    }),
-    ({ context }) => Effect.promise(() => context.close())
-  )
+const open = (browser: Browser, path: string) => openPage(browser, `${origin}${path}`)
 
 const profile = coreProfiles()[0]!
 const platform = Layer.fresh(

@@ -14,7 +14,7 @@ import { ServerConfig } from "../src/config/ServerConfig.js"
 import { LOGIN_TOKEN_KEY } from "../src/http/LoginRoutes.js"
 import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
 import { AppLive } from "../src/Server.js"
-import { freePort, launchChromium } from "./utils/Browser.js"
+import { freePort, launchChromium, openPage } from "./utils/Browser.js"
 import { testSettings, TestServer } from "./utils/TestServer.js"
 
 const webLogin = (code: string) =>
@@ -60,26 +60,7 @@ const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
 /** Opens `path` in a fresh context with `locale`; collects CSP violations and page errors. */
-const open = (browser: Browser, path: string, locale: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const context = await browser.newContext({ locale })
-      const page = await context.newPage()
-      const problems: Array<string> = []
-      await page.exposeFunction("__reportViolation", (text: string) => void problems.push(text))
-      await page.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) =>
-          (window as unknown as { __reportViolation: (s: string) => void }).__reportViolation(
-            `CSP: ${e.violatedDirective} ${e.blockedURI}`
-          )
-        )
-      })
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
-      await page.goto(`${origin}${path}`)
-      return { page, context, problems }
-    }),
-    ({ context }) => Effect.promise(() => context.close())
-  )
+const open = (browser: Browser, path: string, locale: string) => openPage(browser, `${origin}${path}`, { locale })
 
 const platform = Layer.fresh(
   AppLive.pipe(

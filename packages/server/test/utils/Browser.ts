@@ -1,7 +1,7 @@
 /** Browser tests' shared pieces: Debian's Chromium through playwright-core (never a downloaded browser), a free port. */
 import { Effect } from "effect"
 import { createServer } from "node:net"
-import { chromium } from "playwright-core"
+import { type Browser, chromium } from "playwright-core"
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
 
@@ -26,3 +26,33 @@ export const launchChromium = Effect.acquireRelease(
   ),
   (browser) => Effect.promise(() => browser.close())
 )
+
+/**
+ * Opens `url` in a fresh context (optionally with a `locale`), collecting CSP violations, page errors and the
+ * WebSocket URLs the page opens; the context is closed with the scope.
+ */
+export const openPage = (browser: Browser, url: string, options: { readonly locale?: string } = {}) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const context = await browser.newContext(options.locale === undefined ? {} : { locale: options.locale })
+      const page = await context.newPage()
+      const problems: Array<string> = []
+      await page.exposeFunction("__reportViolation", (text: string) => void problems.push(text))
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) =>
+          (window as unknown as { __reportViolation: (s: string) => void }).__reportViolation(
+            `CSP: ${e.violatedDirective} ${e.blockedURI}`
+          )
+        )
+      })
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) problems.push(`console: ${message.text()}`)
+      })
+      const sockets: Array<string> = []
+      page.on("websocket", (socket) => sockets.push(socket.url()))
+      await page.goto(url)
+      return { page, context, problems, sockets }
+    }),
+    ({ context }) => Effect.promise(() => context.close())
+  )
