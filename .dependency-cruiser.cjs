@@ -47,6 +47,25 @@ module.exports = {
       to: { path: "^packages/" }
     },
     {
+      name: "web-only-knows-the-http-contract",
+      comment: "the cabinet may use core's HTTP contract (@groupbuy/core/api) and @groupbuy/wasm, nothing else of ours",
+      severity: "error",
+      from: { path: "^packages/web/src/" },
+      to: {
+        path: ["^packages/(server|router|adapters)/", "^packages/core/src/"],
+        pathNot: "^packages/core/src/api/"
+      }
+    },
+    {
+      name: "web-is-browser-code",
+      comment: "the cabinet runs in a browser: no Node built-ins, no SQL drivers, no platform SDKs",
+      severity: "error",
+      from: { path: "^packages/web/src/" },
+      to: {
+        dependencyTypes: ["core"]
+      }
+    },
+    {
       name: "no-reaching-into-another-package",
       comment: "cross-package imports go through the package name, never a relative path into its src",
       severity: "error",
