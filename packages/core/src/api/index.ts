@@ -11,3 +11,5 @@ export * from "./ProcurementsApi.js"
 export * from "./RequestBody.js"
 export * from "./Security.js"
 export * from "./UsersApi.js"
+// the lifecycle tables, so clients offer only the moves the server allows
+export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
