@@ -13,3 +13,6 @@ export * from "./Security.js"
 export * from "./UsersApi.js"
 // the lifecycle tables, so clients offer only the moves the server allows
 export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
+// ids (to decode a route parameter) and the profile body, which web clients build
+export { CategoryId, ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "../Ids.js"
+export { UpdateProfile } from "../Users.js"
