@@ -1,0 +1,64 @@
+/**
+ * The routes table. Every screen is its own lazily loaded chunk, so the first page downloads only the shell and the
+ * screen it shows. Screens that need an account send a signed-out visitor to `/login`.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent, Suspense } from "react"
+import { Link, Redirect, Route, Switch } from "wouter"
+import { useT } from "./I18n.js"
+import { appMessages } from "./messages.js"
+import { Loading, Screen } from "./Screen.js"
+import { useSession } from "./Session.js"
+
+interface RouteEntry {
+  readonly path: string
+  readonly screen: LazyExoticComponent<ComponentType>
+  /** false: open to signed-out visitors */
+  readonly signedIn: boolean
+}
+
+export const ROUTES: ReadonlyArray<RouteEntry> = [
+  { path: "/login", screen: lazy(() => import("../features/login/index.js")), signedIn: false },
+  { path: "/", screen: lazy(() => import("../features/browse/index.js")), signedIn: true },
+  { path: "/procurements/:id/chat", screen: lazy(() => import("../features/chat/index.js")), signedIn: true },
+  { path: "/procurements/:id/edit", screen: lazy(() => import("../features/create/index.js")), signedIn: true },
+  { path: "/procurements/:id", screen: lazy(() => import("../features/procurement/index.js")), signedIn: true },
+  { path: "/my", screen: lazy(() => import("../features/my/index.js")), signedIn: true },
+  { path: "/balance", screen: lazy(() => import("../features/balance/index.js")), signedIn: true },
+  { path: "/notifications", screen: lazy(() => import("../features/notifications/index.js")), signedIn: true },
+  { path: "/profile", screen: lazy(() => import("../features/profile/index.js")), signedIn: true },
+  { path: "/create", screen: lazy(() => import("../features/create/index.js")), signedIn: true }
+]
+
+const NotFound = () => {
+  const t = useT(appMessages)
+  return (
+    <Screen title={t("notFoundTitle")}>
+      <Link href="/">{t("notFoundBack")}</Link>
+    </Screen>
+  )
+}
+
+const Guarded = ({ entry }: { entry: RouteEntry }) => {
+  const { user } = useSession()
+  if (entry.signedIn && user === undefined) {
+    const back = window.location.pathname + window.location.search
+    return <Redirect to={back === "/" ? "/login" : `/login?next=${encodeURIComponent(back)}`} replace />
+  }
+  const Component = entry.screen
+  return <Component />
+}
+
+export const AppRoutes = () => (
+  <Suspense fallback={<Loading />}>
+    <Switch>
+      {ROUTES.map((entry) => (
+        <Route key={entry.path} path={entry.path}>
+          <Guarded entry={entry} />
+        </Route>
+      ))}
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  </Suspense>
+)

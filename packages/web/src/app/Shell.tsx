@@ -1,0 +1,67 @@
+/** The frame around every screen: navigation, the offline banner, sign-out. */
+import { type ReactNode, useEffect, useState } from "react"
+import { Link, useLocation } from "wouter"
+import { useT } from "./I18n.js"
+import { appMessages } from "./messages.js"
+import { useSession } from "./Session.js"
+
+const useOnline = () => {
+  const [online, setOnline] = useState(() => navigator.onLine !== false)
+  useEffect(() => {
+    const up = () => setOnline(true)
+    const down = () => setOnline(false)
+    window.addEventListener("online", up)
+    window.addEventListener("offline", down)
+    return () => {
+      window.removeEventListener("online", up)
+      window.removeEventListener("offline", down)
+    }
+  }, [])
+  return online
+}
+
+const NavLink = ({ href, children }: { href: string; children: ReactNode }) => {
+  const [location] = useLocation()
+  const current = href === "/" ? location === "/" : location.startsWith(href)
+  return (
+    <Link href={href} aria-current={current ? "page" : undefined}>
+      {children}
+    </Link>
+  )
+}
+
+export const Shell = ({ children }: { children: ReactNode }) => {
+  const t = useT(appMessages)
+  const { user, signOut } = useSession()
+  const online = useOnline()
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href="/" className="brand">
+          {t("brand")}
+        </Link>
+        {user === undefined ? null : (
+          <nav aria-label={t("mainNav")} className="nav">
+            <NavLink href="/">{t("navBrowse")}</NavLink>
+            <NavLink href="/my">{t("navMy")}</NavLink>
+            <NavLink href="/balance">{t("navBalance")}</NavLink>
+            <NavLink href="/notifications">{t("navNotifications")}</NavLink>
+            {user.role === "organizer" || user.isAdmin ? <NavLink href="/create">{t("navCreate")}</NavLink> : null}
+            <NavLink href="/profile">{t("navProfile")}</NavLink>
+          </nav>
+        )}
+        {user === undefined ? null : (
+          <button type="button" className="link-button" onClick={() => signOut()} data-testid="sign-out">
+            {t("signOut")}
+          </button>
+        )}
+      </header>
+      {online ? null : (
+        <p className="offline" role="status">
+          {t("offline")}
+        </p>
+      )}
+      <main className="content">{children}</main>
+    </div>
+  )
+}

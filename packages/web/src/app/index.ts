@@ -1,0 +1,17 @@
+/** What feature folders use from the app: the API, the session, i18n, the screen layout, errors and formats. */
+export { ApiError, type Api, type Client } from "./Api.js"
+export { defineMessages, useLanguage, useT, type Language, type Messages, type Translate } from "./I18n.js"
+export { useApi, useSession, type Session, type SessionUser } from "./Session.js"
+export { Empty, Loading, Screen } from "./Screen.js"
+export { ErrorMessage, fieldErrors, useDescribeError } from "./Errors.js"
+export { formatDate, formatDateTime, formatMoney, parseRubles } from "./Format.js"
+export { useKernels, loadKernels, type ListKernels } from "./Kernels.js"
+export { useTheme, type ThemeChoice } from "./Theme.js"
+export {
+  ProcurementCard,
+  STATUSES,
+  useStatusLabel,
+  type CardFigures,
+  type ProcurementStatus,
+  type ProcurementView
+} from "./Procurement.js"

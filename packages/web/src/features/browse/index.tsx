@@ -1,0 +1,269 @@
+/**
+ * Browse: featured procurements in a slider, then the list with filters (status and category on the server, city,
+ * text search and sorting on the client). The fetched list is packed once into columns and processed by the
+ * `@groupbuy/wasm` kernels (progress, days left, money formatting, search, sort, the city aggregate) — WebAssembly
+ * when available, the identical JS fallback otherwise; `data-backend` on the list says which.
+ */
+import type { CategoryNodeJson } from "@groupbuy/core/api"
+import type { ColumnSortKey, Procurement as KernelItem } from "@groupbuy/wasm"
+import { useQuery } from "@tanstack/react-query"
+import { DateTime } from "effect"
+import { useDeferredValue, useMemo, useState } from "react"
+import {
+  Empty,
+  ErrorMessage,
+  Loading,
+  ProcurementCard,
+  Screen,
+  STATUSES,
+  useApi,
+  useKernels,
+  useStatusLabel,
+  useT,
+  type ProcurementStatus,
+  type ProcurementView
+} from "../../app/index.js"
+import { messages } from "./messages.js"
+
+type Sort = "newest" | "deadline" | "progress" | "participants" | "target" | "relevance"
+
+const SORT_KEYS: Record<Exclude<Sort, "relevance">, ColumnSortKey> = {
+  newest: { field: "createdAt", direction: "desc" },
+  deadline: { field: "deadline", direction: "asc" },
+  progress: { field: "progress", direction: "desc" },
+  participants: { field: "participantCount", direction: "desc" },
+  target: { field: "targetAmount", direction: "desc" }
+}
+
+const OPEN: ReadonlyArray<ProcurementStatus> = ["ACTIVE", "STOPPED", "PAYMENT"]
+/** At most this many procurements are fetched for the client-side list (100 per request). */
+const MAX_ITEMS = 1000
+
+interface FlatCategory {
+  readonly id: string
+  readonly label: string
+  readonly name: string
+}
+
+const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<FlatCategory> =>
+  nodes.flatMap((node) => [
+    {
+      id: node.category.id,
+      name: node.category.name,
+      label: `${"\u00a0\u00a0".repeat(depth)}${node.category.icon ?? ""} ${node.category.name}`.trim()
+    },
+    ...flatten(node.children, depth + 1)
+  ])
+
+const toKernelItem = (view: ProcurementView, categories: ReadonlyMap<string, string>): KernelItem => ({
+  id: view.procurement.id,
+  title: view.procurement.title,
+  description: view.procurement.description,
+  city: view.procurement.city,
+  category: view.procurement.categoryId === null ? "" : (categories.get(view.procurement.categoryId) ?? ""),
+  status: view.procurement.status,
+  targetAmount: Number(view.procurement.targetAmount),
+  collectedAmount: Number(view.progress.collectedAmount),
+  participantCount: view.progress.participantCount,
+  deadline: DateTime.toEpochMillis(view.procurement.deadline),
+  createdAt: DateTime.toEpochMillis(view.procurement.createdAt)
+})
+
+export default function Browse() {
+  const t = useT(messages)
+  const statusLabel = useStatusLabel()
+  const api = useApi()
+  const list = useKernels()
+  const [status, setStatus] = useState<"open" | "all" | ProcurementStatus>("open")
+  const [categoryId, setCategoryId] = useState("")
+  const [city, setCity] = useState("")
+  const [query, setQuery] = useState("")
+  const [sort, setSort] = useState<Sort>("newest")
+  const search = useDeferredValue(query.trim())
+
+  const tree = useQuery({ queryKey: ["categories"], queryFn: () => api.run((c) => c.categories.tree()) })
+  const categories = useMemo(() => flatten(tree.data ?? []), [tree.data])
+  const categoryNames = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories])
+  const categoryParam = categories.find((c) => c.id === categoryId)
+
+  const statuses = status === "open" ? OPEN : status === "all" ? undefined : [status]
+  const procurements = useQuery({
+    queryKey: ["procurements", "browse", statuses ?? "all", categoryParam?.id ?? ""],
+    queryFn: async () => {
+      const items: Array<ProcurementView> = []
+      for (let offset = 0; offset < MAX_ITEMS; offset += 100) {
+        const page = await api.run((c) =>
+          c.procurements.list({
+            urlParams: {
+              limit: 100,
+              offset,
+              ...(statuses === undefined ? {} : { status: statuses }),
+              ...(categoryParam === undefined
+                ? {}
+                : { categoryId: tree.data === undefined ? undefined : findId(tree.data, categoryParam.id) })
+            }
+          })
+        )
+        items.push(...page.items)
+        if (page.items.length < 100 || items.length >= page.total) break
+      }
+      return items
+    }
+  })
+
+  const views = procurements.data
+  const items = useMemo(() => (views ?? []).map((v) => toKernelItem(v, categoryNames)), [views, categoryNames])
+  // packed once per fetched list; every kernel below reads these columns
+  const columns = useMemo(() => (list === undefined ? undefined : list.toColumns(items)), [list, items])
+  const now = useMemo(() => Date.now(), [items])
+  const processed = useMemo(
+    () =>
+      list === undefined || columns === undefined
+        ? undefined
+        : list.kernels.batchProcessProcurementsColumns(columns, now),
+    [list, columns, now]
+  )
+  const cities = useMemo(
+    () =>
+      list === undefined || columns === undefined
+        ? []
+        : list.kernels.aggregateProcurementStatsColumns(columns, now).cities.map((c) => c.city),
+    [list, columns, now]
+  )
+  const order = useMemo(() => {
+    if (list === undefined || columns === undefined) return []
+    const cityId = city === "" ? -1 : columns.cities.findIndex((c) => c.trim().toLowerCase() === city.toLowerCase())
+    const inCity = (i: number) =>
+      cityId === -1 || columns.cities[columns.city[i]!]!.trim().toLowerCase() === city.toLowerCase()
+    if (search !== "") {
+      const hits = list.kernels.searchProcurements(items, search)
+      if (sort === "relevance") return hits.map((h) => h.index).filter(inCity)
+      const hit = new Set(hits.map((h) => h.index))
+      return Array.from(list.kernels.sortProcurementsColumns(columns, [SORT_KEYS[sort]])).filter(
+        (i) => hit.has(i) && inCity(i)
+      )
+    }
+    const key = SORT_KEYS[sort === "relevance" ? "newest" : sort]
+    return Array.from(list.kernels.sortProcurementsColumns(columns, [key])).filter(inCity)
+  }, [list, columns, items, search, sort, city])
+
+  const featured = (views ?? []).filter((v) => v.procurement.isFeatured && v.procurement.status === "ACTIVE")
+  const figures = (i: number) =>
+    processed === undefined
+      ? undefined
+      : {
+          percent: processed.progressPercent[i]!,
+          daysLeft: processed.daysLeft[i]!,
+          collected: processed.formattedCollected[i]!,
+          target: processed.formattedTarget[i]!
+        }
+  const index = useMemo(() => new Map((views ?? []).map((v, i) => [v.procurement.id, i])), [views])
+
+  return (
+    <Screen title={t("title")}>
+      {featured.length === 0 ? null : (
+        <section aria-labelledby="featured-title">
+          <h2 id="featured-title">{t("featured")}</h2>
+          <ul className="slider" data-testid="featured">
+            {featured.map((v) => (
+              <li key={v.procurement.id}>
+                <ProcurementCard view={v} headingLevel={3} figures={figures(index.get(v.procurement.id)!)} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label htmlFor="browse-search">{t("search")}</label>
+          <input
+            id="browse-search"
+            type="search"
+            value={query}
+            placeholder={t("searchPlaceholder")}
+            onChange={(e) => {
+              setQuery(e.target.value)
+              if (e.target.value.trim() !== "" && sort === "newest") setSort("relevance")
+            }}
+          />
+        </div>
+        <div>
+          <label htmlFor="browse-status">{t("status")}</label>
+          <select id="browse-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+            <option value="open">{t("statusOpen")}</option>
+            <option value="all">{t("statusAll")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="browse-category">{t("category")}</label>
+          <select id="browse-category" value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+            <option value="">{t("categoryAll")}</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="browse-city">{t("city")}</label>
+          <select id="browse-city" value={city} onChange={(e) => setCity(e.target.value)}>
+            <option value="">{t("cityAll")}</option>
+            {cities.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="browse-sort">{t("sort")}</label>
+          <select id="browse-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+            <option value="relevance">{t("sortRelevance")}</option>
+            <option value="newest">{t("sortNewest")}</option>
+            <option value="deadline">{t("sortDeadline")}</option>
+            <option value="progress">{t("sortProgress")}</option>
+            <option value="participants">{t("sortParticipants")}</option>
+            <option value="target">{t("sortTarget")}</option>
+          </select>
+        </div>
+      </form>
+      <ErrorMessage error={procurements.error ?? tree.error} />
+      {procurements.isPending || list === undefined ? (
+        <Loading />
+      ) : procurements.isError ? null : (
+        <section aria-label={t("list")} data-testid="procurement-list" data-backend={list.backend}>
+          <p className="hint" role="status">
+            {t("found", { count: order.length })}
+          </p>
+          {order.length === 0 ? (
+            <Empty>{items.length === 0 && search === "" ? t("emptyAll") : t("empty")}</Empty>
+          ) : (
+            <ul className="cards">
+              {order.map((i) => (
+                <li key={items[i]!.id}>
+                  <ProcurementCard view={views![i]!} figures={figures(i)} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </Screen>
+  )
+}
+
+/** The category id as the contract's branded type, taken from the tree the server sent (never cast from input). */
+const findId = (nodes: ReadonlyArray<CategoryNodeJson>, id: string): CategoryNodeJson["category"]["id"] | undefined => {
+  for (const node of nodes) {
+    if (node.category.id === id) return node.category.id
+    const found = findId(node.children, id)
+    if (found !== undefined) return found
+  }
+  return undefined
+}

@@ -1,0 +1,52 @@
+import { defineMessages } from "../../app/index.js"
+
+export const messages = defineMessages({
+  ru: {
+    title: "Закупки",
+    featured: "Рекомендуемые",
+    search: "Поиск",
+    searchPlaceholder: "Название, описание, город…",
+    status: "Статус",
+    statusOpen: "Открытые (сбор и оплата)",
+    statusAll: "Все",
+    category: "Категория",
+    categoryAll: "Все категории",
+    city: "Город",
+    cityAll: "Все города",
+    sort: "Сортировка",
+    sortNewest: "Сначала новые",
+    sortDeadline: "Ближайший дедлайн",
+    sortProgress: "Больше собрано",
+    sortParticipants: "Больше участников",
+    sortTarget: "Крупные суммы",
+    sortRelevance: "По совпадению",
+    found: "Найдено: {count}",
+    empty: "Закупок не найдено. Измените фильтры или поиск.",
+    emptyAll: "Пока нет ни одной закупки.",
+    list: "Список закупок"
+  },
+  en: {
+    title: "Procurements",
+    featured: "Featured",
+    search: "Search",
+    searchPlaceholder: "Title, description, city…",
+    status: "Status",
+    statusOpen: "Open (collecting and payment)",
+    statusAll: "All",
+    category: "Category",
+    categoryAll: "All categories",
+    city: "City",
+    cityAll: "All cities",
+    sort: "Sort by",
+    sortNewest: "Newest first",
+    sortDeadline: "Nearest deadline",
+    sortProgress: "Most collected",
+    sortParticipants: "Most participants",
+    sortTarget: "Largest target",
+    sortRelevance: "Best match",
+    found: "Found: {count}",
+    empty: "No procurements found. Change the filters or the search.",
+    emptyAll: "There are no procurements yet.",
+    list: "Procurement list"
+  }
+})

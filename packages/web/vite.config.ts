@@ -1,0 +1,17 @@
+/** The cabinet's build: a static bundle in dist/ (index.html + hashed assets), no inline scripts (strict CSP). */
+import react from "@vitejs/plugin-react"
+import { defineConfig } from "vite"
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    // the CSP allows no inline script, and the wasm kernels must stay a separate file
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false
+  },
+  server: { proxy: { "/api": "http://127.0.0.1:3000", "/ws": { target: "ws://127.0.0.1:3000", ws: true } } }
+})
