@@ -16,3 +16,4 @@ export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
 // ids (to decode a route parameter) and the profile body, which web clients build
 export { CategoryId, ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "../Ids.js"
 export { UpdateProfile } from "../Users.js"
+export { Kopecks } from "../Money.js"
