@@ -1,4 +1,5 @@
 /** Money (integer kopecks, bigint) and dates for people, in the current language; never through floats. */
+import { Kopecks } from "@groupbuy/core/api"
 import { DateTime } from "effect"
 import type { Language } from "./I18n.js"
 
@@ -15,11 +16,11 @@ export const formatMoney = (kopecks: bigint, language: Language): string => {
 }
 
 /** Rubles typed by a person ("1 234,5") → kopecks, or undefined when it is not an amount. */
-export const parseRubles = (input: string): bigint | undefined => {
+export const parseRubles = (input: string): Kopecks | undefined => {
   const cleaned = input.replace(/[\s ₽]/g, "").replace(",", ".")
   const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(cleaned)
   if (m === null) return undefined
-  return BigInt(m[1]!) * 100n + BigInt((m[2] ?? "0").padEnd(2, "0"))
+  return Kopecks.make(BigInt(m[1]!) * 100n + BigInt((m[2] ?? "0").padEnd(2, "0")))
 }
 
 export const formatDate = (value: DateTime.DateTime, language: Language) =>

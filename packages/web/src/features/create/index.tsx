@@ -1,3 +1,381 @@
-export default function Placeholder() {
-  return null
+/**
+ * Create (`/create`) or edit (`/procurements/:id/edit`) a procurement: the bot flow's fields, checked as you type by
+ * the wasm/JS form validator (the same messages as core), then by the server, whose issues appear next to their
+ * fields. What was typed survives a failed submit and a reload of the tab (sessionStorage) until it is sent.
+ */
+import { ProcurementId, type CategoryNodeJson } from "@groupbuy/core/api"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { DateTime, Option, Schema } from "effect"
+import { useEffect, useMemo, useState } from "react"
+import { useLocation, useParams } from "wouter"
+import {
+  ErrorMessage,
+  Loading,
+  Screen,
+  fieldErrors,
+  parseRubles,
+  useApi,
+  useKernels,
+  useLanguage,
+  useSession,
+  useT,
+  type ProcurementView
+} from "../../app/index.js"
+import { messages } from "./messages.js"
+
+const DRAFT_KEY = "groupbuy.web.create-draft"
+
+interface Form {
+  readonly title: string
+  readonly description: string
+  readonly categoryId: string
+  readonly city: string
+  readonly targetAmount: string
+  readonly pricePerUnit: string
+  readonly unit: string
+  readonly minQuantity: string
+  readonly deadline: string
+  readonly paymentDeadline: string
+  readonly deliveryAddress: string
+  readonly stopAtAmount: string
+  readonly imageUrl: string
+  readonly fee: string
+}
+type Field = keyof Form
+
+const EMPTY: Form = {
+  title: "",
+  description: "",
+  categoryId: "",
+  city: "",
+  targetAmount: "",
+  pricePerUnit: "",
+  unit: "",
+  minQuantity: "1",
+  deadline: "",
+  paymentDeadline: "",
+  deliveryAddress: "",
+  stopAtAmount: "",
+  imageUrl: "",
+  fee: "0"
+}
+
+const pad = (n: number) => String(n).padStart(2, "0")
+/** A DateTime as the value of a `datetime-local` input (local time). */
+const toLocalInput = (value: DateTime.DateTime) => {
+  const d = DateTime.toDateUtc(value)
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+const fromLocalInput = (value: string): DateTime.Utc | undefined => {
+  const ms = new Date(value).getTime()
+  return value === "" || Number.isNaN(ms) ? undefined : DateTime.unsafeMake(ms)
+}
+
+const fromView = (view: ProcurementView): Form => {
+  const p = view.procurement
+  const rubles = (k: bigint) =>
+    k % 100n === 0n ? String(k / 100n) : `${k / 100n},${String(k % 100n).padStart(2, "0")}`
+  return {
+    title: p.title,
+    description: p.description,
+    categoryId: p.categoryId ?? "",
+    city: p.city,
+    targetAmount: rubles(p.targetAmount),
+    pricePerUnit: rubles(p.pricePerUnit),
+    unit: p.unit,
+    minQuantity: String(p.minQuantity),
+    deadline: toLocalInput(p.deadline),
+    paymentDeadline: p.paymentDeadline === null ? "" : toLocalInput(p.paymentDeadline),
+    deliveryAddress: p.deliveryAddress ?? "",
+    stopAtAmount: p.stopAtAmount === null ? "" : rubles(p.stopAtAmount),
+    imageUrl: p.imageUrl ?? "",
+    fee: String(p.organizerFeePercent)
+  }
+}
+
+const findCategory = (nodes: ReadonlyArray<CategoryNodeJson>, id: string): CategoryNodeJson["category"] | undefined => {
+  for (const node of nodes) {
+    if (node.category.id === id) return node.category
+    const found = findCategory(node.children, id)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<{ id: string; label: string }> =>
+  nodes.flatMap((n) => [
+    { id: n.category.id, label: `${"\u00a0\u00a0".repeat(depth)}${n.category.icon ?? ""} ${n.category.name}`.trim() },
+    ...flatten(n.children, depth + 1)
+  ])
+
+const decodeId = Schema.decodeUnknownOption(ProcurementId)
+
+export default function CreateOrEdit() {
+  const params = useParams<{ id?: string }>()
+  const t = useT(messages)
+  const { user } = useSession()
+  const api = useApi()
+  const id = params.id === undefined ? undefined : decodeId(params.id)
+  const existing = useQuery({
+    queryKey: ["procurement", params.id],
+    enabled: id !== undefined && Option.isSome(id),
+    queryFn: () => api.run((c) => c.procurements.get({ path: { id: Option.getOrThrow(id!) } }))
+  })
+  if (id === undefined) {
+    if (user!.role !== "organizer" && !user!.isAdmin)
+      return (
+        <Screen title={t("title")}>
+          <p>{t("forbidden")}</p>
+        </Screen>
+      )
+    return <ProcurementForm />
+  }
+  if (existing.isPending) return <Loading />
+  if (existing.isError) return <ErrorMessage error={existing.error} />
+  const status = existing.data.procurement.status
+  if (status !== "DRAFT" && status !== "ACTIVE")
+    return (
+      <Screen title={t("editTitle")}>
+        <p>{t("notEditable")}</p>
+      </Screen>
+    )
+  return <ProcurementForm existing={existing.data} />
+}
+
+const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
+  const t = useT(messages)
+  const { language } = useLanguage()
+  const api = useApi()
+  const list = useKernels()
+  const queryClient = useQueryClient()
+  const [, navigate] = useLocation()
+  const editing = existing !== undefined
+  const [form, setForm] = useState<Form>(() => {
+    if (existing !== undefined) return fromView(existing)
+    try {
+      const saved = window.sessionStorage.getItem(DRAFT_KEY)
+      return saved === null ? EMPTY : { ...EMPTY, ...(JSON.parse(saved) as Partial<Form>) }
+    } catch {
+      return EMPTY
+    }
+  })
+  const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set())
+  const [submitted, setSubmitted] = useState(false)
+  useEffect(() => {
+    if (!editing) window.sessionStorage.setItem(DRAFT_KEY, JSON.stringify(form))
+  }, [form, editing])
+
+  const tree = useQuery({ queryKey: ["categories"], queryFn: () => api.run((c) => c.categories.tree()) })
+  const categories = useMemo(() => flatten(tree.data ?? []), [tree.data])
+  const category = tree.data === undefined ? undefined : findCategory(tree.data, form.categoryId)
+
+  const target = parseRubles(form.targetAmount)
+  const price = parseRubles(form.pricePerUnit)
+  const stopAt = form.stopAtAmount.trim() === "" ? null : parseRubles(form.stopAtAmount)
+  const deadline = fromLocalInput(form.deadline)
+  const paymentDeadline = form.paymentDeadline === "" ? null : fromLocalInput(form.paymentDeadline)
+  const minQuantity = Number(form.minQuantity)
+  const fee = Number(form.fee.replace(",", "."))
+
+  // instant checks: the wasm/JS form validator (core's rules and messages), then the fields it does not cover
+  const errors: Partial<Record<Field, string>> = {}
+  if (list !== undefined) {
+    const result = list.kernels.validateProcurementForm(
+      {
+        title: form.title,
+        description: form.description,
+        city: form.city,
+        category: category?.name ?? "",
+        targetAmount: target === undefined ? Number.NaN : Number(target),
+        deadline: deadline === undefined ? Number.NaN : DateTime.toEpochMillis(deadline)
+      },
+      { now: Date.now(), locale: language }
+    )
+    for (const e of result.errors) {
+      const field: Field = e.field === "category" ? "categoryId" : (e.field as Field)
+      if (field in EMPTY) errors[field] ??= e.message
+    }
+  }
+  if (target === undefined && form.targetAmount.trim() !== "") errors.targetAmount = t("amountInvalid")
+  if (!editing) {
+    if (price === undefined || price <= 0n) errors.pricePerUnit = t("priceRequired")
+    if (form.unit.trim() === "") errors.unit = t("unitRequired")
+    if (!Number.isInteger(minQuantity) || minQuantity < 1) errors.minQuantity = t("minQuantityInvalid")
+    if (stopAt === undefined) errors.stopAtAmount = t("amountInvalid")
+    if (!Number.isFinite(fee) || fee < 0 || fee > 100) errors.fee = t("feeInvalid")
+  }
+  if (form.imageUrl.trim() !== "" && !/^https:\/\/\S+$/.test(form.imageUrl.trim())) errors.imageUrl = t("imageInvalid")
+
+  const done = (view: ProcurementView) => {
+    if (!editing) window.sessionStorage.removeItem(DRAFT_KEY)
+    void queryClient.invalidateQueries({ queryKey: ["procurements"] })
+    void queryClient.invalidateQueries({ queryKey: ["my-procurements"] })
+    queryClient.setQueryData(["procurement", view.procurement.id], view)
+    navigate(`/procurements/${view.procurement.id}`)
+  }
+  const optionalText = (s: string) => (s.trim() === "" ? null : s.trim())
+  const save = useMutation({
+    mutationFn: (publish: boolean) =>
+      api.run((c) =>
+        existing !== undefined
+          ? c.procurements.update({
+              path: { id: existing.procurement.id },
+              urlParams: {},
+              payload: {
+                title: form.title.trim(),
+                description: form.description.trim(),
+                categoryId: category?.id ?? null,
+                city: form.city.trim(),
+                deadline: deadline!,
+                paymentDeadline: paymentDeadline ?? null,
+                deliveryAddress: optionalText(form.deliveryAddress),
+                imageUrl: optionalText(form.imageUrl)
+              }
+            })
+          : c.procurements.create({
+              payload: {
+                title: form.title.trim(),
+                description: form.description.trim(),
+                categoryId: category?.id ?? null,
+                city: form.city.trim(),
+                targetAmount: target!,
+                pricePerUnit: price!,
+                unit: form.unit.trim(),
+                minQuantity,
+                deadline: deadline!,
+                paymentDeadline: paymentDeadline ?? null,
+                deliveryAddress: optionalText(form.deliveryAddress),
+                stopAtAmount: stopAt ?? null,
+                imageUrl: optionalText(form.imageUrl),
+                organizerFeePercent: fee,
+                publish
+              }
+            })
+      ),
+    onSuccess: done
+  })
+
+  const server = fieldErrors(save.error, language)
+  const show = (field: Field) => (submitted || touched.has(field) ? (errors[field] ?? server[field]) : server[field])
+  const set = (field: Field) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [field]: e.target.value }))
+  const blur = (field: Field) => () => setTouched((s) => new Set(s).add(field))
+  const submit = (publish: boolean) => {
+    setSubmitted(true)
+    if (Object.keys(errors).length === 0) save.mutate(publish)
+  }
+
+  const input = (field: Field, label: string, props: Record<string, unknown> = {}) => (
+    <div>
+      <label htmlFor={`create-${field}`}>{label}</label>
+      <input
+        id={`create-${field}`}
+        value={form[field]}
+        onChange={set(field)}
+        onBlur={blur(field)}
+        aria-invalid={show(field) !== undefined}
+        aria-describedby={`create-${field}-error`}
+        {...props}
+      />
+      <p className="error" id={`create-${field}-error`} data-testid={`error-${field}`}>
+        {show(field) ?? ""}
+      </p>
+    </div>
+  )
+
+  return (
+    <Screen title={editing ? t("editTitle") : t("title")}>
+      <form
+        className="card"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault()
+          submit(true)
+        }}
+      >
+        {input("title", t("fieldTitle"))}
+        <div>
+          <label htmlFor="create-description">{t("description")}</label>
+          <textarea
+            id="create-description"
+            rows={4}
+            value={form.description}
+            onChange={set("description")}
+            onBlur={blur("description")}
+            aria-invalid={show("description") !== undefined}
+            aria-describedby="create-description-error"
+          />
+          <p className="error" id="create-description-error">
+            {show("description") ?? ""}
+          </p>
+        </div>
+        <div className="grid-2">
+          <div>
+            <label htmlFor="create-categoryId">{t("category")}</label>
+            <select
+              id="create-categoryId"
+              value={form.categoryId}
+              onChange={set("categoryId")}
+              onBlur={blur("categoryId")}
+              aria-invalid={show("categoryId") !== undefined}
+              aria-describedby="create-categoryId-error"
+            >
+              <option value="">{t("categoryPick")}</option>
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+            <p className="error" id="create-categoryId-error">
+              {show("categoryId") ?? ""}
+            </p>
+          </div>
+          {input("city", t("city"))}
+          {input("targetAmount", t("targetAmount"), { inputMode: "decimal", disabled: editing })}
+          {input("pricePerUnit", t("pricePerUnit"), { inputMode: "decimal", disabled: editing })}
+          {input("unit", t("unit"), { disabled: editing })}
+          {input("minQuantity", t("minQuantity"), { inputMode: "numeric", disabled: editing })}
+          {input("deadline", t("deadline"), { type: "datetime-local" })}
+          {input("paymentDeadline", t("paymentDeadline"), { type: "datetime-local" })}
+          {input("stopAtAmount", t("stopAtAmount"), { inputMode: "decimal", disabled: editing })}
+          {input("fee", t("fee"), { inputMode: "decimal", disabled: editing })}
+        </div>
+        {input("deliveryAddress", t("deliveryAddress"))}
+        {input("imageUrl", t("imageUrl"), { type: "url" })}
+        {errors.imageUrl === undefined && form.imageUrl.trim().startsWith("https://") ? (
+          <img className="cover" src={form.imageUrl.trim()} alt={t("imagePreview")} />
+        ) : null}
+        {submitted && Object.keys(errors).length > 0 ? (
+          <p className="error" role="alert">
+            {t("fixErrors")}
+          </p>
+        ) : null}
+        {Object.keys(server).length === 0 ? <ErrorMessage error={save.error} /> : null}
+        <div className="row">
+          {editing ? (
+            <button type="submit" disabled={save.isPending} data-testid="save">
+              {t("saveChanges")}
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="secondary"
+                disabled={save.isPending}
+                onClick={() => submit(false)}
+                data-testid="save-draft"
+              >
+                {t("saveDraft")}
+              </button>
+              <button type="submit" disabled={save.isPending} data-testid="publish">
+                {t("publish")}
+              </button>
+            </>
+          )}
+        </div>
+        {editing ? null : <p className="hint">{t("keptDraft")}</p>}
+      </form>
+    </Screen>
+  )
 }

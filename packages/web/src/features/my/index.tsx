@@ -1,3 +1,106 @@
-export default function Placeholder() {
-  return null
+/** My procurements: the ones I organize, the ones I take part in, and (suppliers) the ones I supply, by status. */
+import { useQuery } from "@tanstack/react-query"
+import { useState } from "react"
+import {
+  Empty,
+  ErrorMessage,
+  Loading,
+  ProcurementCard,
+  Screen,
+  STATUSES,
+  useApi,
+  useSession,
+  useStatusLabel,
+  useT,
+  type ProcurementStatus,
+  type ProcurementView
+} from "../../app/index.js"
+import { messages } from "./messages.js"
+
+type Tab = "organized" | "joined" | "supplied"
+
+export default function MyProcurements() {
+  const t = useT(messages)
+  const statusLabel = useStatusLabel()
+  const api = useApi()
+  const { user } = useSession()
+  const me = user!
+  const tabs: ReadonlyArray<Tab> = [
+    ...(me.role === "organizer" || me.isAdmin ? (["organized"] as const) : []),
+    "joined",
+    ...(me.role === "supplier" ? (["supplied"] as const) : [])
+  ]
+  const [tab, setTab] = useState<Tab>(tabs[0]!)
+  const [status, setStatus] = useState<"" | ProcurementStatus>("")
+
+  const mine = useQuery({
+    queryKey: ["my-procurements", me.id],
+    queryFn: () => api.run((c) => c.procurements.forUser({ path: { userId: me.id } }))
+  })
+  // the contract has no supplier filter: the supplier's procurements are picked from the list (up to 500)
+  const supplied = useQuery({
+    queryKey: ["procurements", "supplied", me.id],
+    enabled: tab === "supplied",
+    queryFn: async () => {
+      const out: Array<ProcurementView> = []
+      for (let offset = 0; offset < 500; offset += 100) {
+        const page = await api.run((c) => c.procurements.list({ urlParams: { limit: 100, offset } }))
+        out.push(...page.items.filter((v) => v.procurement.supplierId === me.id))
+        if (page.items.length < 100) break
+      }
+      return out
+    }
+  })
+
+  const rows: ReadonlyArray<{ view: ProcurementView; extra?: string }> =
+    tab === "organized"
+      ? (mine.data?.organized ?? []).map((view) => ({ view }))
+      : tab === "joined"
+        ? (mine.data?.joined ?? []).map((j) => ({
+            view: j.view,
+            extra: t("myPart", { status: statusLabel(j.participant.status) })
+          }))
+        : (supplied.data ?? []).map((view) => ({ view }))
+  const shown = rows.filter((r) => status === "" || r.view.procurement.status === status)
+  const pending = tab === "supplied" ? supplied.isPending : mine.isPending
+  const error = tab === "supplied" ? supplied.error : mine.error
+
+  return (
+    <Screen title={t("title")}>
+      <div className="tabs" role="group" aria-label={t("title")}>
+        {tabs.map((name) => (
+          <button key={name} type="button" aria-pressed={tab === name} onClick={() => setTab(name)}>
+            {t(name)}
+          </button>
+        ))}
+      </div>
+      <div className="filters">
+        <div>
+          <label htmlFor="my-status">{t("status")}</label>
+          <select id="my-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+            <option value="">{t("all")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <ErrorMessage error={error} />
+      {pending ? (
+        <Loading />
+      ) : shown.length === 0 ? (
+        <Empty>{t("empty")}</Empty>
+      ) : (
+        <ul className="cards" data-testid="my-list">
+          {shown.map((r) => (
+            <li key={r.view.procurement.id}>
+              <ProcurementCard view={r.view} {...(r.extra === undefined ? {} : { extra: r.extra })} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Screen>
+  )
 }

@@ -1,0 +1,24 @@
+import { defineMessages } from "../../app/index.js"
+
+export const messages = defineMessages({
+  ru: {
+    title: "Мои закупки",
+    organized: "Организую",
+    joined: "Участвую",
+    supplied: "Поставляю",
+    all: "Все статусы",
+    status: "Статус",
+    empty: "Здесь пока пусто.",
+    myPart: "Моё участие: {status}"
+  },
+  en: {
+    title: "My procurements",
+    organized: "Organizing",
+    joined: "Taking part",
+    supplied: "Supplying",
+    all: "All statuses",
+    status: "Status",
+    empty: "Nothing here yet.",
+    myPart: "My part: {status}"
+  }
+})
