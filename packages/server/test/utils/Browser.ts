@@ -1,7 +1,7 @@
 /** Browser tests' shared pieces: Debian's Chromium through playwright-core (never a downloaded browser), a free port. */
 import { Effect } from "effect"
 import { createServer } from "node:net"
-import { type Browser, chromium } from "playwright-core"
+import { type Browser, type BrowserContext, chromium } from "playwright-core"
 
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium"
 
@@ -28,13 +28,19 @@ export const launchChromium = Effect.acquireRelease(
 )
 
 /**
- * Opens `url` in a fresh context (optionally with a `locale`), collecting CSP violations, page errors and the
- * WebSocket URLs the page opens; the context is closed with the scope.
+ * Opens `url` in a fresh context (optionally with a `locale`, and `prepare` run on the context first, e.g. to route
+ * requests or add init scripts), collecting CSP violations, page errors and the WebSocket URLs the page opens; the
+ * context is closed with the scope.
  */
-export const openPage = (browser: Browser, url: string, options: { readonly locale?: string } = {}) =>
+export const openPage = (
+  browser: Browser,
+  url: string,
+  options: { readonly locale?: string; readonly prepare?: (context: BrowserContext) => Promise<void> } = {}
+) =>
   Effect.acquireRelease(
     Effect.promise(async () => {
       const context = await browser.newContext(options.locale === undefined ? {} : { locale: options.locale })
+      await options.prepare?.(context)
       const page = await context.newPage()
       const problems: Array<string> = []
       await page.exposeFunction("__reportViolation", (text: string) => void problems.push(text))
