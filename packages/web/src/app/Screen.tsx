@@ -35,3 +35,10 @@ export const Loading = () => {
 
 /** What an empty list says. */
 export const Empty = ({ children }: { children: ReactNode }) => <p className="empty">{children}</p>
+
+/** A horizontally scrollable table area, reachable by keyboard (focusable, named region). */
+export const TableScroll = ({ label, children }: { label: string; children: ReactNode }) => (
+  <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    {children}
+  </div>
+)

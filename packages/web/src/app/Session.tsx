@@ -55,6 +55,8 @@ const SessionContext = createContext<SessionState | undefined>(undefined)
 
 /** Renew this long before expiry. */
 const RENEW_AHEAD_MS = 60_000
+/** setTimeout fires at once past 2^31-1 ms (~24.8 days): longer waits are re-armed by the next render instead. */
+const delay = (ms: number) => Math.min(Math.max(0, ms), 2 ** 31 - 1)
 
 export const SessionProvider = ({ children }: { children: ReactNode }) => {
   const queryClient = useQueryClient()
@@ -98,12 +100,16 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
     if (session === undefined) return
     const expiresAt = DateTime.toEpochMillis(session.expiresAt)
     const renew = async () => {
+      if (expiresAt - Date.now() > 2 * RENEW_AHEAD_MS) return
       const auth = (await import("./Renewal.js")).renew
       const fresh = await auth(api).catch(() => undefined)
       if (fresh !== undefined) signIn(fresh)
     }
-    const renewal = window.setTimeout(() => void renew(), Math.max(0, expiresAt - Date.now() - RENEW_AHEAD_MS))
-    const expiry = window.setTimeout(() => signOut("expired"), Math.max(0, expiresAt - Date.now()))
+    const renewal = window.setTimeout(() => void renew(), delay(expiresAt - Date.now() - RENEW_AHEAD_MS))
+    const expiry = window.setTimeout(
+      () => (Date.now() >= expiresAt ? signOut("expired") : undefined),
+      delay(expiresAt - Date.now())
+    )
     return () => {
       window.clearTimeout(renewal)
       window.clearTimeout(expiry)

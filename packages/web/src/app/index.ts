@@ -2,7 +2,7 @@
 export { ApiError, type Api, type Client } from "./Api.js"
 export { defineMessages, useLanguage, useT, type Language, type Messages, type Translate } from "./I18n.js"
 export { useApi, useSession, type Session, type SessionUser } from "./Session.js"
-export { Empty, Loading, Screen } from "./Screen.js"
+export { Empty, Loading, Screen, TableScroll } from "./Screen.js"
 export { ErrorMessage, fieldErrors, useDescribeError } from "./Errors.js"
 export { formatDate, formatDateTime, formatMoney, parseRubles } from "./Format.js"
 export { useKernels, loadKernels, type ListKernels } from "./Kernels.js"

@@ -13,6 +13,7 @@ import {
   ErrorMessage,
   Loading,
   Screen,
+  TableScroll,
   formatDateTime,
   formatMoney,
   parseRubles,
@@ -169,7 +170,7 @@ export default function Balance() {
         ) : transactions.data.items.length === 0 ? (
           <Empty>{t("noTransactions")}</Empty>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label={t("history")}>
             <table data-testid="transactions">
               <thead>
                 {table.getHeaderGroups().map((group) => (
@@ -198,7 +199,7 @@ export default function Balance() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
 
@@ -211,7 +212,7 @@ export default function Balance() {
         ) : payments.data.items.length === 0 ? (
           <Empty>{t("noPayments")}</Empty>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label={t("payments")}>
             <table data-testid="payments">
               <thead>
                 <tr>
@@ -236,7 +237,7 @@ export default function Balance() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </Screen>

@@ -20,6 +20,7 @@ import {
   ErrorMessage,
   Loading,
   Screen,
+  TableScroll,
   formatDate,
   formatDateTime,
   formatMoney,
@@ -315,7 +316,7 @@ const Participants = ({
     onSuccess: onChange
   })
   return (
-    <div className="table-wrap">
+    <TableScroll label={t("participants")}>
       <table data-testid="participants">
         <thead>
           <tr>
@@ -366,6 +367,6 @@ const Participants = ({
         </tbody>
       </table>
       <ErrorMessage error={act.error} />
-    </div>
+    </TableScroll>
   )
 }
