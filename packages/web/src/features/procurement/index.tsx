@@ -183,80 +183,82 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
           </ul>
         </section>
 
-        <section aria-labelledby="part-title" className="card">
-          <h2 id="part-title">{t("yourPart")}</h2>
-          {active === undefined ? null : (
-            <p data-testid="my-participation" data-status={active.status}>
-              {t("joined", {
-                quantity: active.quantity,
-                unit: p.unit,
-                amount: money(active.amount),
-                status: statusLabel(active.status)
-              })}
-            </p>
-          )}
-          {canJoin ? (
-            <form
-              onSubmit={(e) => {
-                e.preventDefault()
-                if (quantityValid) join.mutate(quantity)
-              }}
-            >
-              <label htmlFor="join-quantity">{t("quantity", { unit: p.unit })}</label>
-              <input
-                id="join-quantity"
-                type="number"
-                inputMode="numeric"
-                min={min}
-                {...(max === undefined ? {} : { max })}
-                step={1}
-                value={quantityText === "" ? String(min) : quantityText}
-                onChange={(e) => setQuantityText(e.target.value)}
-                aria-invalid={!quantityValid}
-                aria-describedby="join-hint join-error"
-              />
-              <p className="hint" id="join-hint">
-                {quantityValid
-                  ? max === undefined
-                    ? t("quantityHintNoMax", { min, amount: money(p.pricePerUnit * BigInt(quantity)) })
-                    : t("quantityHint", { min, max, amount: money(p.pricePerUnit * BigInt(quantity)) })
-                  : null}
+        {isOrganizer && active === undefined ? null : (
+          <section aria-labelledby="part-title" className="card">
+            <h2 id="part-title">{t("yourPart")}</h2>
+            {active === undefined ? null : (
+              <p data-testid="my-participation" data-status={active.status}>
+                {t("joined", {
+                  quantity: active.quantity,
+                  unit: p.unit,
+                  amount: money(active.amount),
+                  status: statusLabel(active.status)
+                })}
               </p>
-              {quantityValid ? null : (
-                <p className="error" role="alert">
-                  {t("quantityRange", { min, max: max ?? "∞" })}
-                </p>
-              )}
-              <button type="submit" disabled={join.isPending || !quantityValid} data-testid="join">
-                {t("join")}
-              </button>
-              <ErrorMessage error={join.error} id="join-error" />
-            </form>
-          ) : null}
-          {active !== undefined && active.status === "CONFIRMED" && p.status === "PAYMENT" ? (
-            <div>
-              <button type="button" onClick={() => pay.mutate()} disabled={pay.isPending} data-testid="pay">
-                {t("pay", { amount: money(active.amount) })}
-              </button>
-              <ErrorMessage error={pay.error} />
-            </div>
-          ) : null}
-          {pay.isSuccess ? <p className="ok">{t("paid")}</p> : null}
-          {active !== undefined && (p.status === "ACTIVE" || p.status === "DRAFT") ? (
-            <div>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() => leave.mutate()}
-                disabled={leave.isPending}
-                data-testid="leave"
+            )}
+            {canJoin ? (
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault()
+                  if (quantityValid) join.mutate(quantity)
+                }}
               >
-                {t("leave")}
-              </button>
-              <ErrorMessage error={leave.error} />
-            </div>
-          ) : null}
-        </section>
+                <label htmlFor="join-quantity">{t("quantity", { unit: p.unit })}</label>
+                <input
+                  id="join-quantity"
+                  type="number"
+                  inputMode="numeric"
+                  min={min}
+                  {...(max === undefined ? {} : { max })}
+                  step={1}
+                  value={quantityText === "" ? String(min) : quantityText}
+                  onChange={(e) => setQuantityText(e.target.value)}
+                  aria-invalid={!quantityValid}
+                  aria-describedby="join-hint join-error"
+                />
+                <p className="hint" id="join-hint">
+                  {quantityValid
+                    ? max === undefined
+                      ? t("quantityHintNoMax", { min, amount: money(p.pricePerUnit * BigInt(quantity)) })
+                      : t("quantityHint", { min, max, amount: money(p.pricePerUnit * BigInt(quantity)) })
+                    : null}
+                </p>
+                {quantityValid ? null : (
+                  <p className="error" role="alert">
+                    {t("quantityRange", { min, max: max ?? "∞" })}
+                  </p>
+                )}
+                <button type="submit" disabled={join.isPending || !quantityValid} data-testid="join">
+                  {t("join")}
+                </button>
+                <ErrorMessage error={join.error} id="join-error" />
+              </form>
+            ) : null}
+            {active !== undefined && active.status === "CONFIRMED" && p.status === "PAYMENT" ? (
+              <div>
+                <button type="button" onClick={() => pay.mutate()} disabled={pay.isPending} data-testid="pay">
+                  {t("pay", { amount: money(active.amount) })}
+                </button>
+                <ErrorMessage error={pay.error} />
+              </div>
+            ) : null}
+            {pay.isSuccess ? <p className="ok">{t("paid")}</p> : null}
+            {active !== undefined && (p.status === "ACTIVE" || p.status === "DRAFT") ? (
+              <div>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => leave.mutate()}
+                  disabled={leave.isPending}
+                  data-testid="leave"
+                >
+                  {t("leave")}
+                </button>
+                <ErrorMessage error={leave.error} />
+              </div>
+            ) : null}
+          </section>
+        )}
       </div>
 
       {isOrganizer ? (
