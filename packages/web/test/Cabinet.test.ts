@@ -342,5 +342,103 @@ describe("the cabinet in Chromium", () => {
         }),
       { timeout: 240_000 }
     )
+
+    it.scoped(
+      "a spent code, a refusal kept next to its field with nothing lost, two accounts in two tabs, sign-in returns to the page asked for",
+      () =>
+        Effect.gen(function* () {
+          const browser: Browser = yield* launchChromium
+          const users = yield* Users
+          const organizer = yield* insertUser({ firstName: "Ирина", role: "organizer" })
+          const buyer = yield* insertUser({ firstName: "Пётр" })
+          yield* (yield* Categories).create(new CreateCategory({ name: "Чай", icon: "🍵" }))
+          const code = (user: typeof organizer) =>
+            Effect.map(users.createCode(user, "web_login", "10 minutes"), (c) => c.code)
+
+          // a signed-out visit to a screen goes to /login?next=…; the code then leads back there
+          const first = yield* code(organizer)
+          const tab = yield* openPage(browser, `${origin}/balance`, { locale: "ru-RU", prepare: serveDist })
+          const back = yield* Effect.promise(async () => {
+            await tab.page.waitForURL(/\/login\?next=%2Fbalance/)
+            await tab.page.goto(`${origin}/login?code=${first}&next=%2Fbalance`)
+            await tab.page.getByTestId("sign-in").click()
+            await tab.page.waitForURL(`${origin}/balance`)
+            return tab.page.getByTestId("balance").getAttribute("data-kopecks")
+          })
+          assert.strictEqual(back, "0")
+
+          // the same code again (another tab): the server's refusal in Russian, nothing stored
+          const again = yield* openPage(browser, `${origin}/login?code=${first}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const refused = yield* Effect.promise(async () => {
+            await again.page.getByTestId("sign-in").click()
+            const alert = again.page.locator("#login-error")
+            await alert.waitFor()
+            return {
+              text: await alert.textContent(),
+              stored: await again.page.evaluate(() => window.sessionStorage.getItem("groupbuy.web.session"))
+            }
+          })
+          assert.isAbove((refused.text ?? "").length, 0)
+          assert.match(refused.text ?? "", /[а-яё]/i)
+          assert.isNull(refused.stored)
+
+          // a stop amount below the target passes the instant checks and is refused by the server: the refusal
+          // stands next to the stop amount, and everything typed is still there
+          const refusal = yield* Effect.promise(async () => {
+            const page = tab.page
+            await page.goto(`${origin}/create`)
+            await page.getByLabel("Название").fill("Чай улун")
+            await page.getByLabel("Описание").fill("Тайвань, весенний сбор")
+            await page.getByLabel("Категория").selectOption({ label: "🍵 Чай" })
+            await page.getByLabel("Город", { exact: true }).fill("Новосибирск")
+            await page.getByLabel("Цель сбора, ₽").fill("20000")
+            await page.getByLabel("Цена за единицу, ₽").fill("1000")
+            await page.getByLabel("Единица (кг, шт, л…)").fill("кг")
+            const d = new Date(Date.now() + 3 * 24 * 3600 * 1000)
+            const pad = (n: number) => String(n).padStart(2, "0")
+            await page
+              .getByLabel("Дедлайн сбора")
+              .fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00`)
+            await page.getByLabel("Стоп-сумма, ₽ (необязательно)").fill("5000")
+            await page.getByTestId("publish").click()
+            const error = page.getByTestId("error-stopAtAmount")
+            await error.filter({ hasText: /./ }).waitFor()
+            return {
+              error: await error.textContent(),
+              url: page.url(),
+              title: await page.getByLabel("Название").inputValue(),
+              stopAt: await page.getByLabel("Стоп-сумма, ₽ (необязательно)").inputValue(),
+              invalid: await page.getByLabel("Стоп-сумма, ₽ (необязательно)").getAttribute("aria-invalid")
+            }
+          })
+          assert.strictEqual(refusal.url, `${origin}/create`)
+          assert.strictEqual(refusal.title, "Чай улун")
+          assert.strictEqual(refusal.stopAt, "5000")
+          assert.strictEqual(refusal.invalid, "true")
+          assert.match(refusal.error ?? "", /[а-яё]/i)
+
+          // another account in another tab of the same browser: each tab keeps its own
+          const other = yield* Effect.promise(() => tab.context.newPage())
+          const buyerCode = yield* code(buyer)
+          const names = yield* Effect.promise(async () => {
+            await other.goto(`${origin}/login?code=${buyerCode}`)
+            await other.getByTestId("sign-in").click()
+            await other.waitForURL(`${origin}/`)
+            await other.goto(`${origin}/profile`)
+            await tab.page.goto(`${origin}/profile`)
+            return {
+              other: await other.getByLabel("Имя").inputValue(),
+              first: await tab.page.getByLabel("Имя").inputValue()
+            }
+          })
+          assert.deepStrictEqual(names, { other: "Пётр", first: "Ирина" })
+
+          assert.deepStrictEqual([...tab.problems, ...again.problems], [])
+        }),
+      { timeout: 240_000 }
+    )
   })
 })

@@ -255,7 +255,12 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
     onSuccess: done
   })
 
-  const server = fieldErrors(save.error, language)
+  const issues = fieldErrors(save.error, language)
+  // the server names the fee by its contract field
+  const server: Partial<Record<Field, string>> = {
+    ...issues,
+    ...(issues["organizerFeePercent"] === undefined ? {} : { fee: issues["organizerFeePercent"] })
+  }
   const show = (field: Field) => (submitted || touched.has(field) ? (errors[field] ?? server[field]) : server[field])
   const set = (field: Field) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [field]: e.target.value }))
@@ -351,7 +356,11 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
             {t("fixErrors")}
           </p>
         ) : null}
-        {Object.keys(server).length === 0 ? <ErrorMessage error={save.error} /> : null}
+        {/* a refusal that no field shows (a rule, a path the form has no input for) is said here */}
+        {Object.keys(issues).length === 0 ||
+        Object.keys(issues).some((k) => !(k in EMPTY) && k !== "organizerFeePercent") ? (
+          <ErrorMessage error={save.error} />
+        ) : null}
         <div className="row">
           {editing ? (
             <button type="submit" disabled={save.isPending} data-testid="save">

@@ -138,7 +138,10 @@ const ProfileForm = ({ user }: { user: SessionUser }) => {
           {t("saved")}
         </p>
       ) : null}
-      {Object.keys(server).length === 0 ? <ErrorMessage error={save.error} /> : null}
+      {Object.keys(server).length === 0 ||
+      Object.keys(server).some((k) => !["firstName", "lastName", "phone", "email"].includes(k)) ? (
+        <ErrorMessage error={save.error} />
+      ) : null}
     </form>
   )
 }
