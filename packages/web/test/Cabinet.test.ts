@@ -436,7 +436,23 @@ describe("the cabinet in Chromium", () => {
           })
           assert.deepStrictEqual(names, { other: "Пётр", first: "Ирина" })
 
-          assert.deepStrictEqual([...tab.problems, ...again.problems], [])
+          // a Mini App launch with forged initData: refused with what to do, no session
+          const forged = encodeURIComponent("user=%7B%22id%22%3A42%7D&auth_date=1700000000&hash=forged")
+          const mini = yield* openPage(browser, `${origin}/#tgWebAppData=${forged}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const miniRefused = yield* Effect.promise(async () => {
+            await mini.page.getByTestId("mini-app-refused").waitFor()
+            return {
+              text: await mini.page.getByTestId("mini-app-refused").textContent(),
+              stored: await mini.page.evaluate(() => window.sessionStorage.getItem("groupbuy.web.session"))
+            }
+          })
+          assert.include(miniRefused.text ?? "", "Telegram не подтвердил вход")
+          assert.isNull(miniRefused.stored)
+
+          assert.deepStrictEqual([...tab.problems, ...again.problems, ...mini.problems], [])
         }),
       { timeout: 240_000 }
     )

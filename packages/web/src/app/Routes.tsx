@@ -2,9 +2,12 @@
  * The routes table. Every screen is its own lazily loaded chunk, so the first page downloads only the shell and the
  * screen it shows. Screens that need an account send a signed-out visitor to `/login`.
  */
-import { lazy, type ComponentType, type LazyExoticComponent, Suspense } from "react"
+import { lazy, type ComponentType, type LazyExoticComponent, Suspense, useEffect, useState } from "react"
 import { Link, Redirect, Route, Switch } from "wouter"
+import { ApiError } from "./Api.js"
+import { ErrorMessage } from "./Errors.js"
 import { useT } from "./I18n.js"
+import { miniAppLaunch, miniAppSignIn, type MiniAppLaunch } from "./MiniApp.js"
 import { appMessages } from "./messages.js"
 import { Loading, Screen } from "./Screen.js"
 import { useSession } from "./Session.js"
@@ -38,8 +41,42 @@ const NotFound = () => {
   )
 }
 
+/** Inside a Telegram / VK Mini App: sign in with the launch's signed data instead of asking for a code. */
+const MiniAppGate = ({ launch }: { launch: MiniAppLaunch }) => {
+  const t = useT(appMessages)
+  const { signIn } = useSession()
+  const platform = launch.platform === "telegram" ? "Telegram" : "VK"
+  const [error, setError] = useState<unknown>(undefined)
+  useEffect(() => {
+    let live = true
+    miniAppSignIn(launch).then(
+      (session) => live && signIn(session),
+      (e: unknown) => live && setError(e)
+    )
+    return () => {
+      live = false
+    }
+  }, [launch, signIn])
+  return error === undefined ? (
+    <p className="loading" role="status">
+      {t("miniAppSigningIn", { platform })}
+    </p>
+  ) : (
+    <Screen title={t("signIn")}>
+      <p className="error" role="alert" data-testid="mini-app-refused">
+        {t("miniAppRefused", { platform })}
+      </p>
+      {error instanceof ApiError && error.offline ? <ErrorMessage error={error} /> : null}
+    </Screen>
+  )
+}
+
 const Guarded = ({ entry }: { entry: RouteEntry }) => {
-  const { user } = useSession()
+  const { user, ended } = useSession()
+  const launch = miniAppLaunch()
+  if (entry.signedIn && user === undefined && launch !== undefined && ended === undefined) {
+    return <MiniAppGate launch={launch} />
+  }
   if (entry.signedIn && user === undefined) {
     const back = window.location.pathname + window.location.search
     return <Redirect to={back === "/" ? "/login" : `/login?next=${encodeURIComponent(back)}`} replace />

@@ -31,7 +31,10 @@ export const appMessages = defineMessages({
     themeLight: "Светлая",
     themeDark: "Тёмная",
     language: "Язык",
-    theme: "Тема"
+    theme: "Тема",
+    miniAppSigningIn: "Входим через {platform}…",
+    miniAppRefused:
+      "{platform} не подтвердил вход. Откройте бота, отправьте /start и откройте кабинет снова — или войдите по ссылке из команды /web."
   },
   en: {
     brand: "GroupBuy",
@@ -62,6 +65,9 @@ export const appMessages = defineMessages({
     themeLight: "Light",
     themeDark: "Dark",
     language: "Language",
-    theme: "Theme"
+    theme: "Theme",
+    miniAppSigningIn: "Signing in with {platform}…",
+    miniAppRefused:
+      "{platform} did not confirm the sign-in. Open the bot, send /start and open the cabinet again — or sign in with the link of the /web command."
   }
 })
