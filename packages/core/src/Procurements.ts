@@ -76,6 +76,15 @@ export class Progress extends Schema.Class<Progress>("Progress")({
   daysLeft: Schema.NonNegativeInt
 }) {}
 
+/** One move of a procurement's lifecycle: who made it (a user, or the system: deadline sweep, stop amount reached). */
+export class StatusChange extends Schema.Class<StatusChange>("StatusChange")({
+  from: ProcurementStatus,
+  to: ProcurementStatus,
+  at: Schema.DateTimeUtc,
+  /** the user who moved it; null when the system did */
+  userId: Schema.NullOr(UserId)
+}) {}
+
 export interface ProcurementView {
   readonly procurement: Procurement
   readonly progress: Progress
@@ -139,6 +148,8 @@ export interface ProcurementsService {
     actor: Actor,
     participantId: ParticipantId
   ) => Effect.Effect<Participant, IllegalTransition | Forbidden | NotFound>
+  /** The lifecycle moves of a procurement, oldest first. */
+  readonly history: (id: ProcurementId) => Effect.Effect<ReadonlyArray<StatusChange>, NotFound>
   /** Stops every ACTIVE procurement whose deadline has passed; returns how many. */
   readonly sweepExpired: () => Effect.Effect<number>
 }

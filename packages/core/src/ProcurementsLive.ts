@@ -5,7 +5,7 @@
  */
 import { DateTime, Effect, Either, Layer, Option, Schema } from "effect"
 import type { Actor, Page } from "./Common.js"
-import { Actor as ActorSchema } from "./Common.js"
+import { Actor as ActorSchema, systemActor } from "./Common.js"
 import { Forbidden, IllegalTransition, NotFound } from "./Errors.js"
 import type { DomainEvent } from "./Events.js"
 import { DomainEvents } from "./Events.js"
@@ -28,7 +28,7 @@ import {
   violation
 } from "./ProcurementRules.js"
 import type { ProcurementView } from "./Procurements.js"
-import { CreateProcurement, ProcurementFilter, Procurements, UpdateProcurement } from "./Procurements.js"
+import { CreateProcurement, ProcurementFilter, Procurements, StatusChange, UpdateProcurement } from "./Procurements.js"
 import { decodeId, decodeInput, invalid, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import type { Entry } from "./internal/money/LedgerWrites.js"
 import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
@@ -44,6 +44,8 @@ const procurementId = decodeId(ProcurementId, "procurement")
 const participantId = decodeId(ParticipantId, "participant")
 const userId = decodeId(UserId, "user")
 const isStatus = Schema.is(ProcurementStatusSchema)
+/** The audit action of a lifecycle move (the procurement's status history). */
+const STATUS_ACTION = "procurement.status"
 
 const decodeActor = (action: string) => (actor: unknown) =>
   Schema.decodeUnknown(ActorSchema)(actor).pipe(
@@ -137,9 +139,16 @@ export const ProcurementsLive = Layer.effect(
      * An allowed status change with all its effects, inside the caller's transaction (the procurement row is
      * locked): refunds on CANCELLED, the transfer on COMPLETED, payment requests on PAYMENT.
      */
-    const applyStatus = (p: Procurement, to: ProcurementStatus) =>
+    const applyStatus = (p: Procurement, to: ProcurementStatus, actor: Actor) =>
       Effect.gen(function* () {
         yield* transitionProcurement(p.status, to)
+        // the lifecycle's history (`history`): one audit row per move, in the same transaction
+        yield* orDie(
+          store.sql`INSERT INTO audit_log (actor_id, actor_kind, action, target_type, target_id, details, created_at)
+            VALUES (${actor._tag === "User" ? actor.userId : null}, ${actor._tag === "User" ? "user" : "system"},
+              ${STATUS_ACTION}, 'procurement', ${p.id}, ${JSON.stringify({ from: p.status, to })}::jsonb,
+              clock_timestamp())`
+        )
         const participants = yield* store.participantsOf(p.id)
         if (to === "CANCELLED" && participants.some((x) => x.status === "DELIVERED"))
           return yield* new IllegalTransition({ entity: "participant", from: "DELIVERED", to: "CANCELLED" })
@@ -318,7 +327,7 @@ export const ProcurementsLive = Layer.effect(
           Effect.gen(function* () {
             const p = yield* lockOrFail(pid)
             yield* authorize(who, p, "procurement.set-status")
-            return [undefined, yield* applyStatus(p, to)] as const
+            return [undefined, yield* applyStatus(p, to, who)] as const
           })
         )
         return yield* viewOf(pid)
@@ -382,7 +391,9 @@ export const ProcurementsLive = Layer.effect(
             ]
             if (nothingMoreFits(p, collected + amount))
               // ACTIVE → STOPPED is always allowed
-              events.push(...(yield* Effect.orDieWith(applyStatus(p, "STOPPED"), (e) => e)))
+              events.push(
+                ...(yield* Effect.orDieWith(applyStatus(p, "STOPPED", systemActor("stop amount reached")), (e) => e))
+              )
             return [participant, events] as const
           })
         )
@@ -494,13 +505,35 @@ export const ProcurementsLive = Layer.effect(
               const p = yield* lockOrFail(id)
               // re-checked under the lock: a concurrent change may have moved it already
               if (p.status !== "ACTIVE" || DateTime.greaterThan(p.deadline, now)) return [false, []] as const
-              return [true, yield* applyStatus(p, "STOPPED")] as const
+              return [true, yield* applyStatus(p, "STOPPED", systemActor("deadline passed"))] as const
             })
           ).pipe(Effect.catchAll(() => Effect.succeed(false)))
           if (changed) stopped += 1
         }
         return stopped
       }).pipe(Effect.withSpan("Procurements.sweepExpired"))
+
+    const history = (id: ProcurementId) =>
+      Effect.gen(function* () {
+        const pid = yield* procurementId(id)
+        yield* viewOf(pid)
+        // details is read as text: the client's name transform would otherwise rewrite the keys inside it
+        const rows = yield* orDie(
+          store.sql<{ actorId: string | null; actorKind: string; details: string; createdAt: Date }>`
+            SELECT actor_id, actor_kind, details::text AS details, created_at FROM audit_log
+            WHERE target_type = 'procurement' AND target_id = ${pid} AND action = ${STATUS_ACTION}
+            ORDER BY created_at, id`
+        )
+        return yield* orDie(
+          Schema.decodeUnknown(Schema.Array(StatusChange))(
+            rows.map((r) => ({
+              ...(JSON.parse(r.details) as object),
+              at: new Date(r.createdAt).toISOString(),
+              userId: r.actorKind === "user" ? r.actorId : null
+            }))
+          )
+        )
+      }).pipe(Effect.withSpan("Procurements.history"))
 
     return Procurements.of({
       create,
@@ -516,7 +549,8 @@ export const ProcurementsLive = Layer.effect(
       confirmParticipant: moveParticipant("confirm-participant", "CONFIRMED"),
       pay,
       markDelivered: moveParticipant("mark-delivered", "DELIVERED"),
-      sweepExpired
+      sweepExpired,
+      history
     })
   })
 )

@@ -5,7 +5,7 @@ import { Page } from "../Common.js"
 import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
 import { Participant, ProcurementStatus } from "../Models.js"
-import { CreateProcurement, ProcurementSort, UpdateProcurement } from "../Procurements.js"
+import { CreateProcurement, ProcurementSort, StatusChange, UpdateProcurement } from "../Procurements.js"
 import {
   BooleanParam,
   CommaSeparated,
@@ -142,6 +142,12 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .addError(NotFound)
       .addError(RuleViolation)
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("history", "/procurements/:id/history")
+      .setPath(IdPath)
+      .addSuccess(Schema.Array(StatusChange))
+      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.get("participants", "/procurements/:id/participants")

@@ -132,6 +132,7 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
           Effect.map((v) => v as never),
           only("NotFound")
         ),
+      history: (id) => client.procurements.history({ path: { id } }).pipe(only("NotFound")),
       list: (filter) =>
         client.procurements.list({ urlParams: filter }).pipe(
           Effect.map((p) => p as never),

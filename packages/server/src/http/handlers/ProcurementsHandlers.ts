@@ -62,6 +62,15 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
           return canSee(p, view) ? view : yield* new NotFound({ entity: "procurement", id: path.id })
         })
       )
+      .handle("history", ({ path }) =>
+        Effect.gen(function* () {
+          const p = yield* CurrentPrincipal
+          // visible to whoever may see the procurement itself
+          const view = yield* procurements.get(path.id)
+          if (!canSee(p, view)) return yield* new NotFound({ entity: "procurement", id: path.id })
+          return yield* procurements.history(path.id)
+        })
+      )
       .handle("update", ({ path, payload, urlParams }) =>
         Effect.gen(function* () {
           const userId = yield* actingUser("edit a procurement", urlParams.userId)
