@@ -324,10 +324,17 @@ describe("the cabinet in Chromium", () => {
             await orgPage.locator('[data-testid="participants"] tr[data-status="DELIVERED"]').waitFor()
             await orgPage.getByTestId("move-COMPLETED").click()
             await orgPage.locator('[data-status="COMPLETED"][data-testid="procurement-status"]').waitFor()
-            return orgPage.getByTestId("organizer").getByRole("button").count()
+            await orgPage.locator('[data-testid="history"] li[data-to="COMPLETED"]').waitFor()
+            return {
+              buttons: await orgPage.getByTestId("organizer").getByRole("button").count(),
+              history: await orgPage
+                .locator('[data-testid="history"] li[data-to]')
+                .evaluateAll((items) => items.map((li) => li.getAttribute("data-to")))
+            }
           })
-          // no moves are offered after COMPLETED
-          assert.strictEqual(completed, 0)
+          // no moves are offered after COMPLETED; the history has every move once
+          assert.strictEqual(completed.buttons, 0)
+          assert.deepStrictEqual(completed.history, ["STOPPED", "PAYMENT", "COMPLETED"])
 
           // sign-out ends the tab's session and leaves no token behind
           const signedOut = yield* Effect.promise(async () => {

@@ -65,6 +65,10 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
   const isOrganizer = p !== undefined && user !== undefined && (p.organizerId === user.id || user.isAdmin)
   const myPart = mine.data?.joined.find((j) => j.view.procurement.id === id)?.participant
   const active = myPart !== undefined && myPart.status !== "CANCELLED" ? myPart : undefined
+  const history = useQuery({
+    queryKey: ["procurement", id, "history"],
+    queryFn: () => api.run((c) => c.procurements.history({ path: { id } }))
+  })
   const participants = useQuery({
     queryKey: ["participants", id],
     queryFn: () => api.run((c) => c.procurements.participants({ path: { id } })),
@@ -176,11 +180,25 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
           <h3>{t("description")}</h3>
           <p className="description">{p.description}</p>
           <h3>{t("history")}</h3>
-          <ul>
+          <ul data-testid="history">
             <li>{t("created", { date: formatDate(p.createdAt, language) })}</li>
-            <li>{t("updated", { date: formatDateTime(p.updatedAt, language) })}</li>
-            <li>{t("historyNow", { status: statusLabel(p.status) })}</li>
+            {(history.data ?? []).map((change) => (
+              <li key={`${change.from}-${change.to}`} data-to={change.to}>
+                {t("historyMove", {
+                  date: formatDateTime(change.at, language),
+                  from: statusLabel(change.from),
+                  to: statusLabel(change.to),
+                  who:
+                    change.userId === null
+                      ? t("bySystem")
+                      : change.userId === p.organizerId
+                        ? t("byOrganizer")
+                        : t("byAdmin")
+                })}
+              </li>
+            ))}
           </ul>
+          <ErrorMessage error={history.error} />
         </section>
 
         {isOrganizer && active === undefined ? null : (

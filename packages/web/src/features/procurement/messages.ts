@@ -43,10 +43,12 @@ export const messages = defineMessages({
     participantStatus: "Статус",
     participantActions: "Действия",
     noParticipants: "Пока никто не участвует.",
-    history: "Хронология",
-    historyNow: "{status} — сейчас",
+    history: "История статусов",
+    historyMove: "{date}: {from} → {to} ({who})",
+    byOrganizer: "организатор",
+    bySystem: "автоматически",
+    byAdmin: "администратор",
     created: "Создана {date}",
-    updated: "Последнее изменение {date}",
     done: "Готово."
   },
   en: {
@@ -91,10 +93,12 @@ export const messages = defineMessages({
     participantStatus: "Status",
     participantActions: "Actions",
     noParticipants: "Nobody has joined yet.",
-    history: "Timeline",
-    historyNow: "{status} — now",
+    history: "Status history",
+    historyMove: "{date}: {from} → {to} ({who})",
+    byOrganizer: "organizer",
+    bySystem: "automatically",
+    byAdmin: "administrator",
     created: "Created {date}",
-    updated: "Last changed {date}",
     done: "Done."
   }
 })
