@@ -11,7 +11,10 @@ export default defineConfig({
     // the CSP allows no inline script, and the wasm kernels must stay a separate file
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    reportCompressedSize: false
+    reportCompressedSize: false,
+    // the entry holds React and Effect's HTTP client with core's schemas (~166 kB gzip, `npm run bench`); screens
+    // are separate chunks
+    chunkSizeWarningLimit: 700
   },
   server: { proxy: { "/api": "http://127.0.0.1:3000", "/ws": { target: "ws://127.0.0.1:3000", ws: true } } }
 })

@@ -463,5 +463,104 @@ describe("the cabinet in Chromium", () => {
         }),
       { timeout: 240_000 }
     )
+
+    it.scoped(
+      "a draft edited and published, leaving, language and theme from the profile, Telegram's colours",
+      () =>
+        Effect.gen(function* () {
+          const browser: Browser = yield* launchChromium
+          const users = yield* Users
+          const organizer = yield* insertUser({ firstName: "Глеб", role: "organizer" })
+          const buyer = yield* insertUser({ firstName: "Зоя" })
+          yield* (yield* Categories).create(new CreateCategory({ name: "Крупы", icon: "🌾" }))
+          const code = (user: typeof organizer) =>
+            Effect.map(users.createCode(user, "web_login", "10 minutes"), (c) => c.code)
+
+          const violations: Array<string> = []
+          const org = yield* openPage(browser, `${origin}/login?code=${yield* code(organizer)}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const page = org.page
+          const draft = yield* Effect.promise(async () => {
+            await page.getByTestId("sign-in").click()
+            await page.waitForURL(`${origin}/`)
+            await page.goto(`${origin}/create`)
+            await page.getByLabel("Название").fill("Гречка ядрица")
+            await page.getByLabel("Категория").selectOption({ label: "🌾 Крупы" })
+            await page.getByLabel("Город", { exact: true }).fill("Омск")
+            await page.getByLabel("Цель сбора, ₽").fill("3000")
+            await page.getByLabel("Цена за единицу, ₽").fill("150")
+            await page.getByLabel("Единица (кг, шт, л…)").fill("кг")
+            const d = new Date(Date.now() + 4 * 24 * 3600 * 1000)
+            const pad = (n: number) => String(n).padStart(2, "0")
+            await page
+              .getByLabel("Дедлайн сбора")
+              .fill(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`)
+            // a reload in the middle keeps what was typed
+            await page.reload()
+            const kept = await page.getByLabel("Название").inputValue()
+            await page.getByTestId("save-draft").click()
+            await page.locator('[data-testid="procurement-status"][data-status="DRAFT"]').waitFor()
+            await page.getByRole("link", { name: "Редактировать" }).click()
+            await page.getByLabel("Название").fill("Гречка ядрица, 1 сорт")
+            await record(page, "edit", violations)
+            await page.getByTestId("save").click()
+            await page.getByRole("heading", { name: "Гречка ядрица, 1 сорт" }).waitFor()
+            await page.getByTestId("move-ACTIVE").click()
+            await page.locator('[data-testid="procurement-status"][data-status="ACTIVE"]').waitFor()
+            return { kept, url: page.url() }
+          })
+          assert.strictEqual(draft.kept, "Гречка ядрица")
+
+          // the buyer joins and leaves again; then switches to English and the dark theme
+          const buy = yield* openPage(browser, `${origin}/login?code=${yield* code(buyer)}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const left = yield* Effect.promise(async () => {
+            await buy.page.getByTestId("sign-in").click()
+            await buy.page.waitForURL(`${origin}/`)
+            await buy.page.goto(draft.url)
+            await buy.page.getByTestId("join").click()
+            await buy.page.getByTestId("leave").click()
+            await buy.page.getByTestId("join").waitFor()
+            return buy.page.getByTestId("my-participation").count()
+          })
+          assert.strictEqual(left, 0)
+          const switched = yield* Effect.promise(async () => {
+            await buy.page.goto(`${origin}/profile`)
+            await buy.page.getByLabel("Тема").selectOption("dark")
+            const theme = await buy.page.evaluate(() => document.documentElement.dataset["theme"])
+            await buy.page.getByLabel("Язык").selectOption("en")
+            await buy.page.getByTestId("save-profile").click()
+            await buy.page.getByRole("heading", { name: "Profile" }).waitFor()
+            return { theme, lang: await buy.page.evaluate(() => document.documentElement.lang) }
+          })
+          assert.deepStrictEqual(switched, { theme: "dark", lang: "en" })
+
+          // inside Telegram the colours are Telegram's (themeParams in the launch fragment)
+          const params = encodeURIComponent(
+            JSON.stringify({ bg_color: "#17212b", text_color: "#f5f5f5", button_color: "#5288c1" })
+          )
+          const tg = yield* openPage(browser, `${origin}/login#tgWebAppThemeParams=${params}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const colours = yield* Effect.promise(async () => {
+            await tg.page.locator("h1").waitFor()
+            return tg.page.evaluate(() => ({
+              theme: document.documentElement.dataset["theme"],
+              bg: document.documentElement.style.getPropertyValue("--bg"),
+              accent: document.documentElement.style.getPropertyValue("--accent")
+            }))
+          })
+          assert.deepStrictEqual(colours, { theme: "dark", bg: "#17212b", accent: "#5288c1" })
+
+          assert.deepStrictEqual(violations, [])
+          assert.deepStrictEqual([...org.problems, ...buy.problems, ...tg.problems], [])
+        }),
+      { timeout: 240_000 }
+    )
   })
 })
