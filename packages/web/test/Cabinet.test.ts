@@ -443,6 +443,17 @@ describe("the cabinet in Chromium", () => {
           })
           assert.deepStrictEqual(names, { other: "Пётр", first: "Ирина" })
 
+          // offline: a banner says so and what was loaded stays on the screen
+          const offline = yield* Effect.promise(async () => {
+            await tab.context.setOffline(true)
+            await tab.page.getByText("Нет соединения с интернетом").waitFor()
+            const kept = await tab.page.getByLabel("Имя").inputValue()
+            await tab.context.setOffline(false)
+            await tab.page.getByText("Нет соединения с интернетом").waitFor({ state: "detached" })
+            return kept
+          })
+          assert.strictEqual(offline, "Ирина")
+
           // a Mini App launch with forged initData: refused with what to do, no session
           const forged = encodeURIComponent("user=%7B%22id%22%3A42%7D&auth_date=1700000000&hash=forged")
           const mini = yield* openPage(browser, `${origin}/#tgWebAppData=${forged}`, {
