@@ -113,39 +113,43 @@ export default function Browse() {
 
   const views = procurements.data
   const items = useMemo(() => (views ?? []).map((v) => toKernelItem(v, categoryNames)), [views, categoryNames])
-  // packed once per fetched list; every kernel below reads these columns
-  const columns = useMemo(() => (list === undefined ? undefined : list.toColumns(items)), [list, items])
   const now = useMemo(() => Date.now(), [items])
-  const processed = useMemo(
-    () =>
-      list === undefined || columns === undefined
-        ? undefined
-        : list.kernels.batchProcessProcurementsColumns(columns, now),
-    [list, columns, now]
-  )
-  const cities = useMemo(
-    () =>
-      list === undefined || columns === undefined
-        ? []
-        : list.kernels.aggregateProcurementStatsColumns(columns, now).cities.map((c) => c.city),
-    [list, columns, now]
-  )
-  const order = useMemo(() => {
-    if (list === undefined || columns === undefined) return []
+  // packed once per fetched list; every kernel below reads these columns
+  const prepared = useMemo(() => {
+    if (list === undefined) return undefined
+    const started = performance.now()
+    const columns = list.toColumns(items)
+    const processed = list.kernels.batchProcessProcurementsColumns(columns, now)
+    const cities = list.kernels.aggregateProcurementStatsColumns(columns, now).cities.map((c) => c.city)
+    return { columns, processed, cities, ms: performance.now() - started }
+  }, [list, items, now])
+  const processed = prepared?.processed
+  const cities = prepared?.cities ?? []
+  const sorted = useMemo(() => {
+    if (list === undefined || prepared === undefined) return { order: [], ms: 0 }
+    const started = performance.now()
+    const { columns } = prepared
     const cityId = city === "" ? -1 : columns.cities.findIndex((c) => c.trim().toLowerCase() === city.toLowerCase())
     const inCity = (i: number) =>
       cityId === -1 || columns.cities[columns.city[i]!]!.trim().toLowerCase() === city.toLowerCase()
-    if (search !== "") {
-      const hits = list.kernels.searchProcurements(items, search)
-      if (sort === "relevance") return hits.map((h) => h.index).filter(inCity)
-      const hit = new Set(hits.map((h) => h.index))
-      return Array.from(list.kernels.sortProcurementsColumns(columns, [SORT_KEYS[sort]])).filter(
-        (i) => hit.has(i) && inCity(i)
-      )
+    const pick = (): Array<number> => {
+      if (search !== "") {
+        const hits = list.kernels.searchProcurements(items, search)
+        if (sort === "relevance") return hits.map((h) => h.index).filter(inCity)
+        const hit = new Set(hits.map((h) => h.index))
+        return Array.from(list.kernels.sortProcurementsColumns(columns, [SORT_KEYS[sort]])).filter(
+          (i) => hit.has(i) && inCity(i)
+        )
+      }
+      const key = SORT_KEYS[sort === "relevance" ? "newest" : sort]
+      return Array.from(list.kernels.sortProcurementsColumns(columns, [key])).filter(inCity)
     }
-    const key = SORT_KEYS[sort === "relevance" ? "newest" : sort]
-    return Array.from(list.kernels.sortProcurementsColumns(columns, [key])).filter(inCity)
-  }, [list, columns, items, search, sort, city])
+    const order = pick()
+    return { order, ms: performance.now() - started }
+  }, [list, prepared, items, search, sort, city])
+  const order = sorted.order
+  // the kernels' own time (pack, process, aggregate, search/sort) for the benchmark, beside the backend that ran them
+  const kernelMs = ((prepared?.ms ?? 0) + sorted.ms).toFixed(2)
 
   const featured = (views ?? []).filter((v) => v.procurement.isFeatured && v.procurement.status === "ACTIVE")
   const figures = (i: number) =>
@@ -237,7 +241,12 @@ export default function Browse() {
       {procurements.isPending || list === undefined ? (
         <Loading />
       ) : procurements.isError ? null : (
-        <section aria-label={t("list")} data-testid="procurement-list" data-backend={list.backend}>
+        <section
+          aria-label={t("list")}
+          data-testid="procurement-list"
+          data-backend={list.backend}
+          data-kernel-ms={kernelMs}
+        >
           <p className="hint" role="status">
             {t("found", { count: order.length })}
           </p>
