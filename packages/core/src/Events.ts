@@ -47,6 +47,8 @@ export const DomainEvent = Schema.Union(
     procurementId: ProcurementId,
     restored: Schema.Boolean
   }),
+  /** a member read a procurement's chat up to `lastReadAt` (epoch ms): open sockets show the new unread count */
+  Schema.TaggedStruct("ChatRead", { procurementId: ProcurementId, userId: UserId, lastReadAt: Schema.Number }),
   Schema.TaggedStruct("NotificationCreated", { notification: Notification.json }),
   /** notifications deleted with what they quoted (a deleted chat message): open clients drop them */
   Schema.TaggedStruct("NotificationsRemoved", {
