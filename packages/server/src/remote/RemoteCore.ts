@@ -230,6 +230,7 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
             only("InvalidInput", "Forbidden", "NotFound")
           ),
       postSystem: () => unavailable("Chat.postSystem"),
+      unreadIn: () => unavailable("Chat.unreadIn"),
       edit: (actor, id, text) =>
         Effect.flatMap(actorUser(actor, "Chat.edit"), (userId) =>
           client.chat.edit({ path: { id }, payload: { text, userId } }).pipe(
