@@ -52,10 +52,19 @@ export interface ChatService {
     procurementId: ProcurementId,
     options: { readonly limit: number; readonly before?: Date }
   ) => Effect.Effect<ReadonlyArray<ChatMessage>, Forbidden | NotFound>
+  /** Moves the member's read marker to the newest message (never backwards) and publishes `ChatRead`. */
   readonly markRead: (userId: UserId, procurementId: ProcurementId) => Effect.Effect<void, Forbidden | NotFound>
   readonly unreadCounts: (
     userId: UserId
   ) => Effect.Effect<ReadonlyArray<{ readonly procurementId: ProcurementId; readonly unread: number }>>
+  /**
+   * The unread counts of some users in one chat, in one statement (0 for a user who is not a member), and `upTo`: the
+   * time (epoch ms) of the chat's newest message when they were counted, so a live counter can go on from there.
+   */
+  readonly unreadIn: (
+    procurementId: ProcurementId,
+    userIds: ReadonlyArray<UserId>
+  ) => Effect.Effect<{ readonly upTo: number; readonly unread: ReadonlyMap<UserId, number> }>
   readonly members: (procurementId: ProcurementId) => Effect.Effect<ReadonlyArray<UserId>, NotFound>
   readonly canAccess: (actor: Actor, procurementId: ProcurementId) => Effect.Effect<boolean>
   /** Admin listing and search. */

@@ -26,6 +26,9 @@ const UserFlags = Schema.Struct({ isAdmin: Schema.Boolean, isActive: Schema.Bool
 const MemberRow = Schema.Struct({ userId: UserId })
 const UnreadRow = Schema.Struct({ procurementId: ProcurementId, unread: Schema.Number })
 const CountRow = Schema.Struct({ total: Schema.NumberFromString })
+const ReadRow = Schema.Struct({ lastReadAt: Schema.Number })
+const NewestRow = Schema.Struct({ upTo: Schema.Number })
+const UserUnreadRow = Schema.Struct({ userId: UserId, unread: Schema.Number })
 const RemovedRow = Schema.Struct({ id: NotificationId, userId: UserId })
 
 /** Captions of images and files may be empty; a text message may not. */
@@ -253,11 +256,15 @@ export const ChatLive = Layer.effect(
         if (!user.isAdmin) return yield* forbidden("chat.read", "only members of the procurement may use its chat")
       }
       // up to the newest message (whose time may be a hair ahead of the clock), never backwards
-      yield* sql`INSERT INTO chat_reads (procurement_id, user_id, last_read_at)
+      const [marker] = yield* decodeRows(ReadRow)(
+        sql`INSERT INTO chat_reads (procurement_id, user_id, last_read_at)
         VALUES (${procurementId}, ${userId}, greatest(clock_timestamp(),
           (SELECT max(created_at) FROM chat_messages WHERE procurement_id = ${procurementId})))
         ON CONFLICT (procurement_id, user_id)
-          DO UPDATE SET last_read_at = greatest(chat_reads.last_read_at, excluded.last_read_at)`
+          DO UPDATE SET last_read_at = greatest(chat_reads.last_read_at, excluded.last_read_at)
+        RETURNING (extract(epoch FROM last_read_at) * 1000)::float8 AS last_read_at`
+      )
+      yield* events.publish({ _tag: "ChatRead", procurementId, userId, lastReadAt: marker!.lastReadAt })
     }, orDie)
 
     const unreadCounts = (userId: UserId) =>
@@ -273,6 +280,35 @@ export const ChatLive = Layer.effect(
             GROUP BY p.id
             ORDER BY max(m.created_at) DESC`
       ).pipe(orDie)
+
+    const unreadIn = (procurementId: ProcurementId, userIds: ReadonlyArray<UserId>) =>
+      Effect.gen(function* () {
+        const ids = [...new Set(userIds)]
+        // `upTo` first: a message committed after it is counted by whoever goes on from it, never twice
+        const [newest] = yield* decodeRows(NewestRow)(
+          sql`SELECT coalesce((extract(epoch FROM max(created_at)) * 1000)::float8, 0) AS up_to
+              FROM chat_messages WHERE procurement_id = ${procurementId}`
+        )
+        const upTo = newest?.upTo ?? 0
+        if (ids.length === 0) return { upTo, unread: new Map<UserId, number>() }
+        const rows = yield* decodeRows(UserUnreadRow)(
+          sql`SELECT u.id AS user_id, (
+                SELECT count(*)::int FROM chat_messages m
+                WHERE m.procurement_id = p.id AND m.deleted_at IS NULL
+                  AND m.user_id IS DISTINCT FROM u.id
+                  AND m.created_at > coalesce(r.last_read_at, '-infinity'::timestamptz)
+                  AND m.created_at <= to_timestamp(${upTo} / 1000.0)
+              ) AS unread
+              FROM procurements p
+              JOIN users u ON u.id IN ${sql.in(ids)}
+              LEFT JOIN chat_reads r ON r.procurement_id = p.id AND r.user_id = u.id
+              WHERE p.id = ${procurementId}
+                AND (p.organizer_id = u.id OR p.supplier_id IS NOT DISTINCT FROM u.id OR EXISTS (
+                  SELECT 1 FROM participants pa
+                  WHERE pa.procurement_id = p.id AND pa.user_id = u.id AND pa.status <> 'CANCELLED'))`
+        )
+        return { upTo, unread: new Map(rows.map((r) => [r.userId, r.unread] as const)) }
+      }).pipe(orDie)
 
     const members = Effect.fn("Chat.members")(function* (procurementId: ProcurementId) {
       yield* access(procurementId, null)
@@ -323,6 +359,7 @@ export const ChatLive = Layer.effect(
       history,
       markRead,
       unreadCounts,
+      unreadIn,
       members,
       canAccess,
       list

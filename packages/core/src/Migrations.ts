@@ -280,6 +280,12 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   // Deleting a chat message deletes the notifications that quote it (`data.messageId`): found by this index.
   "0013_chat_hub": run(
     `CREATE INDEX notifications_message_idx ON notifications ((data ->> 'messageId')) WHERE data ? 'messageId'`
+  ),
+  // Unread counts come from the read markers: the messages of a chat after a member's marker, counted from this index
+  // alone (chat messages no longer create a notification row per member).
+  "0014_chat_unread": run(
+    `CREATE INDEX chat_messages_unread_idx ON chat_messages (procurement_id, created_at) INCLUDE (user_id)
+      WHERE deleted_at IS NULL`
   )
 }
 
