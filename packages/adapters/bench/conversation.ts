@@ -204,12 +204,22 @@ const fromSqlPg = createRequire(createRequire(import.meta.url).resolve("@effect/
 const PgClientClass = (fromSqlPg("pg") as { Client: { prototype: { query: (...args: Array<unknown>) => unknown } } })
   .Client
 const query = PgClientClass.prototype.query
+/** CONVERSATION_TRACE=1: which statements, how often (printed after each profile) */
+const trace = process.env.CONVERSATION_TRACE === "1" ? new Map<string, number>() : undefined
+let tracing = ""
 PgClientClass.prototype.query = function (this: unknown, ...args: Array<unknown>) {
   statements++
+  if (trace !== undefined && tracing !== "") {
+    const first = args[0]
+    const text = typeof first === "string" ? first : String((first as { text?: string } | undefined)?.text)
+    const key = `${tracing.padEnd(10)} ${text.replace(/\s+/g, " ").slice(0, 100)}`
+    trace.set(key, (trace.get(key) ?? 0) + 1)
+  }
   return query.apply(this, args)
 }
 
-const runBlock = async (api: FakeBotApi, bot: Bot<any>): Promise<BlockResult> => {
+const runBlock = async (api: FakeBotApi, bot: Bot<any>, side: string): Promise<BlockResult> => {
+  tracing = side.split(" ")[0]!
   const users = Array.from({ length: USERS }, () => 500_000_000 + ++userSeq)
   const before = statements
   const started = performance.now()
@@ -219,6 +229,7 @@ const runBlock = async (api: FakeBotApi, bot: Bot<any>): Promise<BlockResult> =>
     )
   )
   const elapsed = performance.now() - started
+  tracing = ""
   const ran = statements - before
   for (const id of users) {
     const texts = api.texts(id).join(" | ")
@@ -274,10 +285,10 @@ const runProfile = async (profile: string) => {
       { name: "grammY + conversations", bot: conversationsBot(runtime, api), blocks: [] as Array<BlockResult> }
     ]
     // one warm-up block each (JIT, pools), not counted
-    for (const side of sides) await runBlock(api, side.bot)
+    for (const side of sides) await runBlock(api, side.bot, side.name)
     for (let block = 0; block < BLOCKS; block++) {
       const order = block % 2 === 0 ? sides : [...sides].reverse()
-      for (const side of order) side.blocks.push(await runBlock(api, side.bot))
+      for (const side of order) side.blocks.push(await runBlock(api, side.bot, side.name))
     }
     console.log(
       `${profile === "postgres" ? "PostgreSQL + Redis" : "PGlite"}: ${USERS} users × registration (6 updates), ` +
@@ -289,6 +300,12 @@ const runProfile = async (profile: string) => {
     console.log(
       `  ratio GroupBuy / grammY+conversations: min ${fmt(r.min, 2)}× median ${fmt(r.median, 2)}× max ${fmt(r.max, 2)}×`
     )
+    if (trace !== undefined) {
+      const sorted = [...trace.entries()].sort((a, b) => b[1] - a[1])
+      const updates = USERS * 6 * (BLOCKS + 1)
+      for (const [text, n] of sorted) console.log(`  ${(n / updates).toFixed(2).padStart(6)}/update  ${text}`)
+      trace.clear()
+    }
     await runtime.runPromise(Scope.close(scope, Exit.void))
   } finally {
     await runtime.dispose()
