@@ -90,24 +90,25 @@ export default function Browse() {
   const procurements = useQuery({
     queryKey: ["procurements", "browse", statuses ?? "all", categoryParam?.id ?? ""],
     queryFn: async () => {
-      const items: Array<ProcurementView> = []
-      for (let offset = 0; offset < MAX_ITEMS; offset += 100) {
-        const page = await api.run((c) =>
+      const category =
+        categoryParam === undefined || tree.data === undefined ? undefined : findId(tree.data, categoryParam.id)
+      const page = (offset: number) =>
+        api.run((c) =>
           c.procurements.list({
             urlParams: {
               limit: 100,
               offset,
               ...(statuses === undefined ? {} : { status: statuses }),
-              ...(categoryParam === undefined
-                ? {}
-                : { categoryId: tree.data === undefined ? undefined : findId(tree.data, categoryParam.id) })
+              ...(category === undefined ? {} : { categoryId: category })
             }
           })
         )
-        items.push(...page.items)
-        if (page.items.length < 100 || items.length >= page.total) break
-      }
-      return items
+      // the first page tells how many there are; the rest are fetched at once
+      const first = await page(0)
+      const offsets: Array<number> = []
+      for (let offset = 100; offset < Math.min(first.total, MAX_ITEMS); offset += 100) offsets.push(offset)
+      const rest = await Promise.all(offsets.map(page))
+      return [first, ...rest].flatMap((p) => p.items as ReadonlyArray<ProcurementView>)
     }
   })
 
