@@ -307,6 +307,8 @@ describe("the cabinet in Chromium", () => {
             await buyPage.locator('[data-testid="balance"][data-kopecks="30000"]').waitFor()
             await buyPage.goto(`${origin}/my`)
             await buyPage.getByTestId("my-list").waitFor()
+            // the moves to STOPPED and PAYMENT were notified: the badge counts them
+            await buyPage.getByTestId("unread-notifications").waitFor()
             await record(buyPage, "my", violations)
             await buyPage.goto(`${origin}/profile`)
             await buyPage.getByLabel("Телефон").fill("12")

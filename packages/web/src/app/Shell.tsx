@@ -1,9 +1,10 @@
 /** The frame around every screen: navigation, the offline banner, sign-out. */
+import { useQuery } from "@tanstack/react-query"
 import { type ReactNode, useEffect, useState } from "react"
 import { Link, useLocation } from "wouter"
 import { useT } from "./I18n.js"
 import { appMessages } from "./messages.js"
-import { useSession } from "./Session.js"
+import { useApi, useSession } from "./Session.js"
 
 const useOnline = () => {
   const [online, setOnline] = useState(() => navigator.onLine !== false)
@@ -30,6 +31,25 @@ const NavLink = ({ href, children }: { href: string; children: ReactNode }) => {
   )
 }
 
+/** The query key of the unread notifications count: the notifications screen invalidates it on live news. */
+export const UNREAD_NOTIFICATIONS_KEY = ["notifications", "unread-count"] as const
+
+const UnreadBadge = () => {
+  const t = useT(appMessages)
+  const api = useApi()
+  const unread = useQuery({
+    queryKey: UNREAD_NOTIFICATIONS_KEY,
+    queryFn: () => api.run((c) => c.notifications.unreadCount({ urlParams: {} })),
+    refetchInterval: 30_000
+  })
+  const count = unread.data?.unread ?? 0
+  return count === 0 ? null : (
+    <span className="badge" data-testid="unread-notifications" aria-label={t("unread", { count })}>
+      {count > 99 ? "99+" : count}
+    </span>
+  )
+}
+
 export const Shell = ({ children }: { children: ReactNode }) => {
   const t = useT(appMessages)
   const { user, signOut } = useSession()
@@ -45,7 +65,9 @@ export const Shell = ({ children }: { children: ReactNode }) => {
             <NavLink href="/">{t("navBrowse")}</NavLink>
             <NavLink href="/my">{t("navMy")}</NavLink>
             <NavLink href="/balance">{t("navBalance")}</NavLink>
-            <NavLink href="/notifications">{t("navNotifications")}</NavLink>
+            <NavLink href="/notifications">
+              {t("navNotifications")} <UnreadBadge />
+            </NavLink>
             {user.role === "organizer" || user.isAdmin ? <NavLink href="/create">{t("navCreate")}</NavLink> : null}
             <NavLink href="/profile">{t("navProfile")}</NavLink>
           </nav>

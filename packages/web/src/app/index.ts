@@ -15,3 +15,4 @@ export {
   type ProcurementStatus,
   type ProcurementView
 } from "./Procurement.js"
+export { UNREAD_NOTIFICATIONS_KEY } from "./Shell.js"

@@ -32,6 +32,7 @@ export const appMessages = defineMessages({
     themeDark: "Тёмная",
     language: "Язык",
     theme: "Тема",
+    unread: "непрочитанных: {count}",
     miniAppSigningIn: "Входим через {platform}…",
     miniAppRefused:
       "{platform} не подтвердил вход. Откройте бота, отправьте /start и откройте кабинет снова — или войдите по ссылке из команды /web."
@@ -66,6 +67,7 @@ export const appMessages = defineMessages({
     themeDark: "Dark",
     language: "Language",
     theme: "Theme",
+    unread: "{count} unread",
     miniAppSigningIn: "Signing in with {platform}…",
     miniAppRefused:
       "{platform} did not confirm the sign-in. Open the bot, send /start and open the cabinet again — or sign in with the link of the /web command."
