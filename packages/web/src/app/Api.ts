@@ -44,7 +44,7 @@ export const makeApi = (baseUrl: string, token: string | undefined, onUnauthoriz
   const client = Effect.runSync(Effect.provide(makeClient(baseUrl, token), FetchHttpClient.layer))
   return {
     run: async (call) => {
-      const exit = await Effect.runPromiseExit(Effect.provide(call(client), FetchHttpClient.layer))
+      const exit = await Effect.runPromiseExit(call(client))
       if (Exit.isSuccess(exit)) return exit.value
       const failure = Cause.failureOption(exit.cause)
       const error = Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)
