@@ -4,7 +4,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Clock, Duration, Effect, Either, Layer, Option, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Layer, Option, Schema, String as Str } from "effect"
 import { NotFound, type RuleViolation } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
 import { UserId } from "./Ids.js"
@@ -70,8 +70,44 @@ const CodeRow = Schema.Struct({
 const HoldingsRow = Schema.Struct({ holds: Schema.Boolean })
 const CountRow = Schema.Struct({ total: Schema.NumberFromString })
 
+/**
+ * How stale a sighting may get before a turn writes it again. `lastUsedIdentity` stays exact regardless: a sighting
+ * is always written when another identity of the account was seen more recently.
+ */
+const TOUCH_INTERVAL_SECONDS = 60
+
+/** The identity's columns beside the user's in `resolve`'s one row, prefixed so that they do not collide. */
+const IDENTITY_FIELDS = [
+  "id",
+  "userId",
+  "platform",
+  "externalId",
+  "username",
+  "displayName",
+  "reachable",
+  "lastSeenAt",
+  "createdAt"
+] as const
+const IDENTITY_COLUMNS = IDENTITY_FIELDS.map(
+  (f) => `ident.${Str.camelToSnake(f)} AS ident_${Str.camelToSnake(f)}`
+).join(", ")
+const identityKey = (field: string) => `ident${field[0]!.toUpperCase()}${field.slice(1)}`
+
 /** How many times `createCode` draws again after a collision before giving up (32^8 codes: practically never). */
 const CODE_ATTEMPTS = 5
+
+/** `resolve`'s row: the user's columns, and the identity's under `ident…` names. */
+const splitResolved = (row: Record<string, unknown>) => {
+  const user: Record<string, unknown> = {}
+  const identity: Record<string, unknown> = {}
+  const prefixed = new Set<string>(IDENTITY_FIELDS.map(identityKey))
+  for (const [key, value] of Object.entries(row)) if (!prefixed.has(key)) user[key] = value
+  for (const field of IDENTITY_FIELDS) identity[field] = row[identityKey(field)]
+  return Effect.all({
+    user: Schema.decodeUnknown(User)(user),
+    identity: Schema.decodeUnknown(PlatformIdentity)(identity)
+  })
+}
 
 export const UsersLive = Layer.effect(
   Users,
@@ -109,15 +145,31 @@ export const UsersLive = Layer.effect(
         orDie
       )
 
-    /** Records a sighting of an identity: seen now, reachable, latest username / display name if given. */
+    /** A sighting of an identity: seen now, reachable, latest username / display name if given. */
+    const touchSet = (ref: IdentityRef) =>
+      sql`last_seen_at = clock_timestamp(),
+          reachable = true,
+          username = CASE WHEN ${ref.username !== undefined} THEN ${ref.username ?? null} ELSE i.username END,
+          display_name = CASE WHEN ${ref.displayName !== undefined} THEN ${ref.displayName ?? null}
+            ELSE i.display_name END`
+
+    /**
+     * When a sighting of `cur` must be written: it was unreachable, its names changed, it was last seen longer ago
+     * than `TOUCH_INTERVAL`, or another identity of the account was seen since (then this one becomes the most
+     * recently used: notifications follow it). Otherwise a turn writes nothing.
+     */
+    const stale = (ref: IdentityRef) =>
+      sql`NOT cur.reachable
+          OR cur.last_seen_at < clock_timestamp() - ${sql.literal(`interval '${TOUCH_INTERVAL_SECONDS} seconds'`)}
+          OR (${ref.username !== undefined} AND cur.username IS DISTINCT FROM ${ref.username ?? null})
+          OR (${ref.displayName !== undefined} AND cur.display_name IS DISTINCT FROM ${ref.displayName ?? null})
+          OR EXISTS (SELECT 1 FROM platform_identities o
+                     WHERE o.user_id = cur.user_id AND o.id <> cur.id AND o.last_seen_at >= cur.last_seen_at)`
+
+    /** Records a sighting of an identity unconditionally (after a link, where the account just changed). */
     const touchIdentity = (ref: IdentityRef) =>
       identityRows(
-        sql`UPDATE platform_identities SET
-              last_seen_at = clock_timestamp(),
-              reachable = true,
-              username = CASE WHEN ${ref.username !== undefined} THEN ${ref.username ?? null} ELSE username END,
-              display_name = CASE WHEN ${ref.displayName !== undefined} THEN ${ref.displayName ?? null}
-                ELSE display_name END
+        sql`UPDATE platform_identities i SET ${touchSet(ref)}
             WHERE platform = ${ref.platform} AND external_id = ${ref.externalId}
             RETURNING *`
       ).pipe(Effect.map((rows) => Option.fromNullable(rows[0])))
@@ -168,14 +220,26 @@ export const UsersLive = Layer.effect(
 
     const resolve = Effect.fn("Users.resolve")(function* (identity: IdentityRef) {
       const ref = yield* Schema.decodeUnknown(IdentityRef)(identity)
-      return yield* sql.withTransaction(
-        Effect.gen(function* () {
-          const touched = yield* touchIdentity(ref)
-          if (Option.isNone(touched)) return Option.none()
-          const user = yield* markPlatform(touched.value.userId, ref)
-          return Option.some({ user, identity: touched.value })
-        })
-      )
+      const rows = yield* sql`WITH cur AS (
+          SELECT * FROM platform_identities WHERE platform = ${ref.platform} AND external_id = ${ref.externalId}
+        ), touched AS (
+          UPDATE platform_identities i SET ${touchSet(ref)}
+          FROM cur WHERE i.id = cur.id AND (${stale(ref)})
+          RETURNING i.*
+        ), ident AS (
+          SELECT * FROM touched UNION ALL SELECT * FROM cur WHERE NOT EXISTS (SELECT 1 FROM touched)
+        ), marked AS (
+          UPDATE users u SET last_platform = ${ref.platform}
+          FROM ident WHERE u.id = ident.user_id AND u.last_platform IS DISTINCT FROM ${ref.platform}
+          RETURNING u.*
+        ), usr AS (
+          SELECT * FROM marked
+          UNION ALL SELECT u.* FROM users u JOIN ident ON u.id = ident.user_id WHERE NOT EXISTS (SELECT 1 FROM marked)
+        )
+        SELECT usr.*, ${sql.literal(IDENTITY_COLUMNS)} FROM usr, ident`
+      const [row] = rows
+      if (row === undefined) return Option.none()
+      return Option.some(yield* splitResolved(row))
     }, orDie)
 
     const update = Effect.fn("Users.update")(function* (id: UserId, patch: UpdateProfile) {

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Layer, Option, TestClock } from "effect"
+import { DateTime, Effect, Either, Layer, Option, TestClock } from "effect"
 import { randomUUID } from "node:crypto"
 import type { Platform } from "../src/Ids.js"
 import { insertParticipant, insertProcurement } from "../src/testing/Fixtures.js"
@@ -323,6 +323,51 @@ for (const profile of databaseProfiles()) {
           assert.strictEqual(paged.items.length, 1)
           const wildcard = yield* users.list(UserFilter.make({ query: "%" }))
           assert.strictEqual(wildcard.total, 0)
+        })
+      )
+
+      it.effect("resolve writes nothing when nothing changed, and refreshes a stale or outdated sighting", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const sql = yield* SqlClient.SqlClient
+          const telegram = ref("telegram", { username: "same" })
+          const owner = yield* users.register(registration(telegram))
+          // xmin changes with every write of a row: the same xmin means the turn wrote nothing
+          const versions = () =>
+            sql<{ identity: string; user: string; seen: Date }>`SELECT i.xmin::text AS identity, u.xmin::text AS user,
+                i.last_seen_at AS seen
+              FROM platform_identities i JOIN users u ON u.id = i.user_id
+              WHERE i.platform = 'telegram' AND i.external_id = ${telegram.externalId}`.pipe(
+              Effect.map((rows) => rows[0]!)
+            )
+          yield* users.resolve(telegram)
+          const first = yield* versions()
+          const again = Option.getOrThrow(yield* users.resolve(telegram))
+          assert.strictEqual(again.user.id, owner.id)
+          assert.strictEqual(again.identity.username, "same")
+          assert.deepStrictEqual(yield* versions(), first)
+          // a changed username is written at once
+          yield* users.resolve(IdentityRef.make({ ...telegram, username: "renamed" }))
+          const renamed = yield* versions()
+          assert.notStrictEqual(renamed.identity, first.identity)
+          assert.strictEqual(renamed.user, first.user)
+          // a sighting older than the interval is refreshed
+          yield* sql`UPDATE platform_identities SET last_seen_at = now() - interval '2 minutes'
+                     WHERE platform = 'telegram' AND external_id = ${telegram.externalId}`
+          const old = yield* versions()
+          const refreshed = Option.getOrThrow(
+            yield* users.resolve(IdentityRef.make({ ...telegram, username: "renamed" }))
+          )
+          assert.isTrue(DateTime.toEpochMillis(refreshed.identity.lastSeenAt) > old.seen.getTime())
+          // another identity seen since: this one is written again (it becomes the last used), and so is last_platform
+          const web = ref("web")
+          const { code } = yield* users.createCode(owner.id, "link", "5 minutes")
+          yield* users.redeemLinkCode(code, web)
+          const beforeBack = yield* versions()
+          const back = Option.getOrThrow(yield* users.resolve(telegram))
+          assert.strictEqual(back.user.lastPlatform, "telegram")
+          assert.notStrictEqual((yield* versions()).identity, beforeBack.identity)
+          assert.strictEqual(Option.getOrThrow(yield* users.lastUsedIdentity(owner.id)).platform, "telegram")
         })
       )
 
