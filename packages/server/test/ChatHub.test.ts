@@ -1,5 +1,14 @@
 import { FetchHttpClient, HttpLayerRouter, HttpServer } from "@effect/platform"
-import { Chat, CoreServicesLive, Procurements, systemActor, type UserId, Users } from "@groupbuy/core"
+import {
+  Chat,
+  CoreServicesLive,
+  CreateNotification,
+  Notifications,
+  Procurements,
+  systemActor,
+  type UserId,
+  Users
+} from "@groupbuy/core"
 import { SqlClient } from "@effect/sql"
 import {
   coreProfiles,
@@ -61,18 +70,38 @@ for (const profile of coreProfiles()) {
             yield* buy.send({ type: "auth", token: yield* tokenFor(buyer) })
             const ready = yield* buy.next((f) => f.type === "ready")
             assert.strictEqual(ready.unread, 0)
+            assert.strictEqual(ready.v, 1)
+            // a second tab of the buyer speaks version 2: the count comes inside the message frame
+            const tab = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* tab.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
+            assert.strictEqual((yield* tab.next((f) => f.type === "ready")).v, 2)
 
             const asOrganizer = yield* userClient(organizer)
             const posted = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "Сбор до пятницы" } })
             const received = yield* buy.next((f) => f.type === "message.new")
             assert.strictEqual(received.message.id, posted.id)
             assert.strictEqual(received.message.text, "Сбор до пятницы")
+            assert.strictEqual(received.unread, 1)
             assert.strictEqual((yield* buy.next((f) => f.type === "unread")).unread, 1)
-            yield* org.next((f) => f.type === "message.new" && f.message.id === posted.id)
+            const inTab = yield* tab.next((f) => f.type === "message.new")
+            assert.strictEqual(inTab.unread, 1)
+            // the author's own message leaves the author's count as it was
+            assert.strictEqual(
+              (yield* org.next((f) => f.type === "message.new" && f.message.id === posted.id)).unread,
+              0
+            )
 
             const mark = buy.frames.length
+            const tabMark = tab.frames.length
             yield* buy.send({ type: "read" })
             assert.strictEqual((yield* buy.next((f) => f.type === "unread", mark)).unread, 0)
+            // the read reaches the member's other tab too
+            assert.strictEqual((yield* tab.next((f) => f.type === "unread", tabMark)).unread, 0)
+            // version 2 got no unread frame for the message itself: the only one is the read's
+            assert.deepStrictEqual(
+              tab.frames.filter((f) => f.type === "unread").map((f) => f.unread),
+              [0]
+            )
 
             yield* asOrganizer.chat.edit({ path: { id: posted.id }, payload: { text: "Сбор до субботы" } })
             const edited = yield* buy.next((f) => f.type === "message.edited")
@@ -124,7 +153,7 @@ for (const profile of coreProfiles()) {
         )
       )
 
-      it.effect("deleting a message removes its notifications: from the list and from open sockets", () =>
+      it.effect("counts follow posts, reads over HTTP and deletions; chat messages create no notifications", () =>
         Effect.scoped(
           Effect.gen(function* () {
             const base = yield* wsUrl
@@ -132,27 +161,63 @@ for (const profile of coreProfiles()) {
             const buyer = yield* insertUser()
             const id = yield* insertProcurement(organizer)
             yield* insertParticipant(id, buyer)
-            const socket = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* socket.send({ type: "auth", token: yield* tokenFor(buyer) })
-            yield* socket.next((f) => f.type === "ready")
-
             const asOrganizer = yield* userClient(organizer)
             const asBuyer = yield* userClient(buyer)
-            const posted = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "номер карты 4276…" } })
-            const pushed = yield* socket.next(
-              (f) => f.type === "notification" && f.notification.data?.messageId === posted.id
-            )
-            assert.strictEqual(pushed.notification.body, "номер карты 4276…")
-            assert.isTrue(
-              (yield* asBuyer.notifications.list({ urlParams: {} })).items.some((n) => n.id === pushed.notification.id)
-            )
+            // two messages before the buyer connects: the first count comes from the read marker
+            const first = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "первое" } })
+            yield* asOrganizer.chat.post({ path: { id }, payload: { text: "второе" } })
+            const socket = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* socket.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
+            assert.strictEqual((yield* socket.next((f) => f.type === "ready")).unread, 2)
 
-            yield* asOrganizer.chat.remove({ path: { id: posted.id }, urlParams: {} })
-            const removed = yield* socket.next((f) => f.type === "notification.removed")
-            assert.deepStrictEqual(removed.ids, [pushed.notification.id])
-            assert.strictEqual(removed.unread, 0)
+            const third = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "номер карты 4276…" } })
+            assert.strictEqual((yield* socket.next((f) => f.type === "message.new")).unread, 3)
+            // deleting an unread message lowers the count, on the socket and over HTTP
+            let mark = socket.frames.length
+            yield* asOrganizer.chat.remove({ path: { id: first.id }, urlParams: {} })
+            assert.strictEqual((yield* socket.next((f) => f.type === "message.deleted", mark)).messageId, first.id)
+            assert.strictEqual((yield* socket.next((f) => f.type === "unread", mark)).unread, 2)
+            const counts = yield* asBuyer.chat.unread({ urlParams: {} })
+            assert.strictEqual(counts.find((c) => c.procurementId === id)?.unread, 2)
+            // a read over HTTP reaches the open socket
+            mark = socket.frames.length
+            yield* asBuyer.chat.markRead({ path: { id }, payload: {} })
+            assert.strictEqual((yield* socket.next((f) => f.type === "unread", mark)).unread, 0)
+            // restoring a message read already changes nothing
+            mark = socket.frames.length
+            const chat = yield* Chat
+            yield* chat.restore(systemActor("test"), first.id)
+            yield* socket.next((f) => f.type === "message.restored", mark)
+            const next = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "после чтения" } })
+            const after = yield* socket.next((f) => f.type === "message.new" && f.message.id === next.id, mark)
+            assert.strictEqual(after.unread, 1)
+            assert.isFalse(socket.frames.slice(mark).some((f) => f.type === "unread"))
+
+            // no notification row and no notification frame for chat messages
             const listed = yield* asBuyer.notifications.list({ urlParams: {} })
-            assert.isFalse(listed.items.some((n) => n.body.includes("4276")))
+            assert.isFalse(listed.items.some((n) => n.type === "NEW_CHAT_MESSAGE"))
+            assert.isFalse(socket.frames.some((f) => f.type === "notification"))
+
+            // a notification that quotes a message (the parity issue's summaries may) goes when the message goes
+            const notifications = yield* Notifications
+            const quoting = yield* notifications.create(
+              new CreateNotification({
+                userId: buyer,
+                type: "NEW_CHAT_MESSAGE",
+                title: "Сообщение",
+                body: "номер карты 4276…",
+                procurementId: id,
+                data: { messageId: third.id }
+              })
+            )
+            const pushed = yield* socket.next((f) => f.type === "notification")
+            assert.strictEqual(pushed.notification.id, quoting.id)
+            yield* asOrganizer.chat.remove({ path: { id: third.id }, urlParams: {} })
+            const removed = yield* socket.next((f) => f.type === "notification.removed")
+            assert.deepStrictEqual(removed.ids, [quoting.id])
+            assert.strictEqual(removed.unread, 0)
+            const left = yield* asBuyer.notifications.list({ urlParams: {} })
+            assert.isFalse(left.items.some((n) => n.body.includes("4276")))
           })
         )
       )

@@ -5,15 +5,23 @@
  * and mark the chat `read`. Events reach the hub through the `ClusterBus`, so with Redis every instance delivers
  * every message to its own sockets once.
  *
- * The hub has the web chat's hardening (docs/ws-protocol.md): a `ws` server of its own mounted on the
+ * The protocol (versions 1 and 2) is packages/core/src/api/ws-protocol.md.
+ *
+ * The hub has the web chat's hardening (protocol: packages/core/src/api/ws-protocol.md): a `ws` server of its own mounted on the
  * `UpgradeRouter`, so the browser's `Origin` is checked before the upgrade and frames are capped by `maxPayload`
  * before anything is buffered; a token bucket per socket; a heartbeat. Sending never waits: a closed socket is
  * skipped and one whose unread output passes a bound is dropped, so no socket can stall the fan-out of the others.
  * A member who leaves the procurement or an account that is deactivated loses its sockets at once (the domain
  * events travel on the bus, so on every instance); whatever an event missed is caught when the socket next acts.
+ *
+ * A new message costs no database work here: each member connected to this instance (a `Seat`, shared by the
+ * member's tabs) keeps its unread count, read once from the read markers when the member connects and then counted
+ * on from the messages, the reads (`ChatRead`) and, for deletions, one recount of the room. The message frame is
+ * serialized once per message and per distinct unread count, and written to each socket without waiting. A socket
+ * holds no timers or closures of its own: the handlers are shared and find their connection on the socket.
  */
 import { HttpServer } from "@effect/platform"
-import { TokenBucket, WebSocketAdapter } from "@groupbuy/adapters"
+import { WebSocketAdapter } from "@groupbuy/adapters"
 import {
   Chat,
   ChatMessageJson,
@@ -26,8 +34,7 @@ import {
   userActor,
   Users
 } from "@groupbuy/core"
-import { Cause, Clock, Context, Duration, Effect, Layer, Option, Runtime, Schema, Stream } from "effect"
-import type { IncomingMessage } from "node:http"
+import { Cause, Clock, Context, DateTime, Duration, Effect, Layer, Option, Runtime, Schema, Stream } from "effect"
 import { WebSocket } from "ws"
 import { UserTokens } from "../auth/UserTokens.js"
 import { widgetOrigins } from "../bots/Platforms.js"
@@ -57,14 +64,65 @@ export const CloseCode = {
   shutdown: 1001
 } as const
 
-/** An authenticated socket in a room. `send` never waits. */
-interface Member {
+/** The hub protocol version a socket speaks: 2 when its `auth` said so (ws-protocol.md). */
+type Version = 1 | 2
+
+/**
+ * A member in a room on this instance, shared by the member's sockets there: the chat's unread count of the member,
+ * kept current without the database.
+ */
+interface Seat {
   readonly userId: UserId
+  readonly room: Room
   isAdmin: boolean
-  readonly procurementId: ProcurementId
-  readonly send: (frame: unknown) => void
-  readonly close: (code: number, reason: string) => void
+  /** whether the member's count counts at all (an admin who is not a member has none: 0) */
+  member: boolean
+  unread: number
+  /** the newest message time (epoch ms) the count includes: a later message of someone else adds one */
+  upTo: number
+  /** while the first count is read: the times of the messages that arrived meanwhile */
+  pending: Array<number> | undefined
+  /** a read arrived while the first count was read: count again */
+  stale: boolean
+  /** resolved once the first count is in */
+  seeded: Promise<void>
+  readonly sockets: Set<Connection>
 }
+
+interface Room {
+  readonly id: ProcurementId
+  readonly seats: Map<UserId, Seat>
+}
+
+/** One socket, from the upgrade on; found from its `ws` by the shared handlers. */
+class Connection {
+  seat: Seat | undefined = undefined
+  alive = true
+  strikes = 0
+  tokens: number = RATE.burst
+  version: Version = 1
+  /** frames of one socket are handled strictly in order */
+  queue: Promise<void> | undefined = undefined
+  constructor(
+    readonly ws: WebSocket,
+    readonly room: ProcurementId,
+    /** when it last took a token (epoch ms, the Effect clock) */
+    public last: number,
+    /** when it opened (wall clock), for the auth timeout */
+    readonly openedAt: number
+  ) {}
+  /** the token bucket, inline: no closure per socket */
+  take(now: number) {
+    this.tokens = Math.min(RATE.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * RATE.perSecond)
+    this.last = Math.max(this.last, now)
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
+
+const CONNECTION = Symbol("groupbuy.hub.connection")
+type HubSocket = WebSocket & { [CONNECTION]?: Connection }
 
 export interface ChatHubService {
   /** open, authenticated connections on this instance */
@@ -73,14 +131,18 @@ export interface ChatHubService {
 
 export class ChatHub extends Context.Tag("@groupbuy/server/ChatHub")<ChatHub, ChatHubService>() {}
 
-/** Internal state shared by the hub's fan-out and its route. */
+/** The hub's rooms and seats, shared by its fan-out and its route. */
 class HubState extends Context.Tag("@groupbuy/server/ChatHub/State")<
   HubState,
-  { readonly rooms: Map<string, Set<Member>> }
+  {
+    readonly rooms: Map<ProcurementId, Room>
+    /** every seat of a user on this instance, in any room */
+    readonly seatsOf: Map<UserId, Set<Seat>>
+  }
 >() {}
 
 const ClientFrame = Schema.Union(
-  Schema.Struct({ type: Schema.Literal("auth"), token: Schema.String }),
+  Schema.Struct({ type: Schema.Literal("auth"), token: Schema.String, v: Schema.optional(Schema.Int) }),
   Schema.Struct({ type: Schema.Literal("send"), text: Schema.String }),
   Schema.Struct({ type: Schema.Literal("read") }),
   Schema.Struct({ type: Schema.Literal("ping") })
@@ -89,16 +151,58 @@ const decodeFrame = Schema.decodeUnknownEither(Schema.parseJson(ClientFrame))
 const encodeMessage = Schema.encodeSync(ChatMessageJson)
 const encodeNotification = Schema.encodeSync(NotificationJson)
 
-const groupBy = <A, K>(items: ReadonlyArray<A>, key: (a: A) => K) => {
-  const groups = new Map<K, Array<A>>()
-  for (const item of items) {
-    const k = key(item)
-    const group = groups.get(k)
-    if (group === undefined) groups.set(k, [item])
-    else group.push(item)
+const TEXT = { binary: false } as const
+
+/**
+ * Sends without waiting: nothing to a socket that is not open; a socket that has left more than
+ * `MAX_BUFFERED_BYTES` unread is terminated instead (the `ws` buffer is its bounded queue). `frame` is sent as it is
+ * when it is already serialized (a string or the bytes of a JSON text).
+ */
+export const sendTo =
+  (ws: Pick<WebSocket, "readyState" | "bufferedAmount" | "send" | "terminate">) =>
+  (frame: unknown): void => {
+    if (ws.readyState !== WebSocket.OPEN) return
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate()
+      return
+    }
+    if (typeof frame === "string" || Buffer.isBuffer(frame)) ws.send(frame, TEXT)
+    else ws.send(JSON.stringify(frame), TEXT)
   }
-  return groups
+
+const send = (c: Connection, frame: unknown) => sendTo(c.ws)(frame)
+const closeSocket = (ws: WebSocket, code: number, reason: string) => {
+  if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
 }
+const refuse = (c: Connection, code: number, error: string, message: string) => {
+  send(c, { type: "error", code: error, message })
+  closeSocket(c.ws, code, error)
+}
+
+const epochMillis = (t: Date | DateTime.DateTime) => (t instanceof Date ? t.getTime() : DateTime.toEpochMillis(t))
+
+/** A message of someone else at `at` (epoch ms) reaches the seat: counted unless the count already includes it. */
+const countMessage = (seat: Seat, at: number) => {
+  if (seat.pending !== undefined) {
+    seat.pending.push(at)
+    return
+  }
+  if (at <= seat.upTo) return
+  seat.upTo = at
+  if (seat.member) seat.unread += 1
+}
+
+/** The first count of a seat (or a recount) is in: it includes every message up to `upTo`. */
+const settle = (seat: Seat, unread: number | undefined, upTo: number) => {
+  seat.member = unread !== undefined
+  seat.unread = unread ?? 0
+  seat.upTo = upTo
+  const pending = seat.pending ?? []
+  seat.pending = undefined
+  for (const at of pending) countMessage(seat, at)
+}
+
+const unreadFrame = (seat: Seat) => ({ type: "unread", procurementId: seat.room.id, unread: seat.unread })
 
 /** Local domain events → the cluster bus (each event is published once, by the instance where it happened). */
 const bridge = Effect.gen(function* () {
@@ -118,15 +222,22 @@ const bridge = Effect.gen(function* () {
                 messageId: event.messageId,
                 restored: event.restored
               }
-            : event._tag === "NotificationCreated"
-              ? { _tag: "NotificationCreated", notification: event.notification }
-              : event._tag === "ParticipantLeft"
-                ? { _tag: "MemberLeft", procurementId: event.procurementId, userId: event.userId }
-                : event._tag === "AccountChanged"
-                  ? { _tag: "AccountChanged", userId: event.userId, isActive: event.isActive, isAdmin: event.isAdmin }
-                  : event._tag === "NotificationsRemoved"
-                    ? { _tag: "NotificationsRemoved", removed: event.removed }
-                    : undefined
+            : event._tag === "ChatRead"
+              ? {
+                  _tag: "ChatRead",
+                  procurementId: event.procurementId,
+                  userId: event.userId,
+                  lastReadAt: event.lastReadAt
+                }
+              : event._tag === "NotificationCreated"
+                ? { _tag: "NotificationCreated", notification: event.notification }
+                : event._tag === "ParticipantLeft"
+                  ? { _tag: "MemberLeft", procurementId: event.procurementId, userId: event.userId }
+                  : event._tag === "AccountChanged"
+                    ? { _tag: "AccountChanged", userId: event.userId, isActive: event.isActive, isAdmin: event.isAdmin }
+                    : event._tag === "NotificationsRemoved"
+                      ? { _tag: "NotificationsRemoved", removed: event.removed }
+                      : undefined
     return message === undefined ? Effect.void : bus.publish(message)
   })
 })
@@ -136,107 +247,152 @@ export const ChatHubLive = Layer.scopedContext(
     const bus = yield* ClusterBus
     const chat = yield* Chat
     const notifications = yield* Notifications
-    const rooms = new Map<string, Set<Member>>()
-    const all = () => [...rooms.values()].flatMap((s) => [...s])
-    const inRoom = (procurementId: ProcurementId) => [...(rooms.get(procurementId) ?? [])]
+    const rooms = new Map<ProcurementId, Room>()
+    const seatsOf = new Map<UserId, Set<Seat>>()
+    const socketsOf = (userId: UserId) => [...(seatsOf.get(userId) ?? [])].flatMap((seat) => [...seat.sockets])
 
-    /** One unread count per user (not per socket: a member may have several tabs open). */
-    const sendUnread = (procurementId: ProcurementId, members: ReadonlyArray<Member>) => {
-      const byUser = groupBy(members, (m) => m.userId)
-      return Effect.forEach(
-        byUser,
-        ([userId, sockets]) =>
-          Effect.map(chat.unreadCounts(userId), (counts) => {
-            const unread = counts.find((x) => x.procurementId === procurementId)?.unread ?? 0
-            for (const m of sockets) m.send({ type: "unread", procurementId, unread })
-          }),
-        { discard: true, concurrency: 16 }
-      )
-    }
+    /** Counts the seats' unread again (one statement for the room) and tells the members whose count changed. */
+    const recount = (room: Room, seats: ReadonlyArray<Seat>) =>
+      Effect.gen(function* () {
+        const ready = seats.filter((seat) => seat.pending === undefined)
+        if (ready.length === 0) return
+        const { unread, upTo } = yield* chat.unreadIn(
+          room.id,
+          ready.map((seat) => seat.userId)
+        )
+        for (const seat of ready) {
+          if (seat.pending !== undefined) continue
+          const before = seat.unread
+          settle(seat, unread.get(seat.userId), Math.max(upTo, seat.upTo))
+          if (seat.unread !== before) for (const c of seat.sockets) send(c, unreadFrame(seat))
+        }
+      })
 
-    /** Closes the user's sockets in `procurementId` unless the user may still read its chat (one check per user). */
-    const recheck = (userId: UserId, members: ReadonlyArray<Member>, reason: string) =>
+    /** Closes the user's sockets in these seats unless the user may still read the chat (one check per seat). */
+    const recheck = (seats: ReadonlyArray<Seat>, reason: string) =>
       Effect.forEach(
-        groupBy(members, (m) => m.procurementId),
-        ([procurementId, sockets]) =>
-          Effect.map(chat.canAccess(userActor(userId, sockets[0]!.isAdmin), procurementId), (allowed) => {
+        seats,
+        (seat) =>
+          Effect.map(chat.canAccess(userActor(seat.userId, seat.isAdmin), seat.room.id), (allowed) => {
             if (allowed) return
-            for (const m of sockets) {
-              m.send({ type: "error", code: "forbidden", message: reason })
-              m.close(CloseCode.forbidden, "forbidden")
-            }
+            for (const c of seat.sockets) refuse(c, CloseCode.forbidden, "forbidden", reason)
           }),
         { discard: true }
       )
+
+    const messagePosted = (message: (typeof ChatMessageJson)["Type"]) => {
+      const room = rooms.get(message.procurementId)
+      if (room === undefined) return
+      const at = epochMillis(message.createdAt)
+      // serialized once per message, then once per distinct unread count (most members share a few counts)
+      const head = `{"type":"message.new","message":${JSON.stringify(encodeMessage(message))},"unread":`
+      const frames = new Map<number, Buffer>()
+      for (const seat of room.seats.values()) {
+        const own = seat.userId === message.userId
+        if (own) seat.upTo = Math.max(seat.upTo, at)
+        else countMessage(seat, at)
+        let frame = frames.get(seat.unread)
+        if (frame === undefined) {
+          frame = Buffer.from(`${head}${seat.unread}}`)
+          frames.set(seat.unread, frame)
+        }
+        for (const c of seat.sockets) {
+          send(c, frame)
+          // version 1 also had the count in a frame of its own
+          if (c.version === 1 && !own) send(c, unreadFrame(seat))
+        }
+      }
+    }
 
     const fanOut = (m: HubMessage) =>
       Effect.gen(function* () {
         switch (m._tag) {
           case "MessagePosted":
+            return messagePosted(m.message)
           case "MessageEdited": {
-            const room = inRoom(m.message.procurementId)
-            const type = m._tag === "MessagePosted" ? "message.new" : "message.edited"
-            const frame = { type, message: encodeMessage(m.message) }
-            for (const c of room) c.send(frame)
-            if (m._tag === "MessagePosted") {
-              yield* sendUnread(
-                m.message.procurementId,
-                room.filter((c) => c.userId !== m.message.userId)
-              )
-            }
+            const room = rooms.get(m.message.procurementId)
+            if (room === undefined) return
+            const frame = JSON.stringify({ type: "message.edited", message: encodeMessage(m.message) })
+            for (const seat of room.seats.values()) for (const c of seat.sockets) send(c, frame)
             return
           }
           case "MessageDeleted": {
-            const frame = {
+            const room = rooms.get(m.procurementId)
+            if (room === undefined) return
+            const frame = JSON.stringify({
               type: m.restored ? "message.restored" : "message.deleted",
               messageId: m.messageId,
               procurementId: m.procurementId
+            })
+            for (const seat of room.seats.values()) for (const c of seat.sockets) send(c, frame)
+            // the message may have been unread for some: count the room again, in one statement
+            return yield* recount(room, [...room.seats.values()])
+          }
+          case "ChatRead": {
+            const seat = rooms.get(m.procurementId)?.seats.get(m.userId)
+            if (seat === undefined) return
+            if (seat.pending !== undefined) {
+              seat.stale = true
+              return
             }
-            for (const c of inRoom(m.procurementId)) c.send(frame)
-            return
+            if (m.lastReadAt >= seat.upTo) {
+              seat.unread = 0
+              seat.upTo = m.lastReadAt
+              for (const c of seat.sockets) send(c, unreadFrame(seat))
+              return
+            }
+            // a message newer than the read was counted already: count again
+            return yield* recount(seat.room, [seat])
           }
           case "NotificationCreated": {
-            const mine = all().filter((c) => c.userId === m.notification.userId)
+            const mine = socketsOf(m.notification.userId)
             if (mine.length === 0) return
             const unread = yield* notifications.unreadCount(m.notification.userId)
-            const frame = { type: "notification", notification: encodeNotification(m.notification), unread }
-            for (const c of mine) c.send(frame)
+            const frame = JSON.stringify({
+              type: "notification",
+              notification: encodeNotification(m.notification),
+              unread
+            })
+            for (const c of mine) send(c, frame)
             return
           }
           case "NotificationsRemoved": {
-            const connected = new Set(all().map((c) => c.userId))
-            const removed = groupBy(
-              m.removed.filter((r) => connected.has(r.userId)),
-              (r) => r.userId
-            )
+            const removed = new Map<UserId, Array<(typeof m.removed)[number]["id"]>>()
+            for (const r of m.removed) {
+              if (!seatsOf.has(r.userId)) continue
+              const ids = removed.get(r.userId)
+              if (ids === undefined) removed.set(r.userId, [r.id])
+              else ids.push(r.id)
+            }
             return yield* Effect.forEach(
               removed,
-              ([userId, rows]) =>
+              ([userId, ids]) =>
                 Effect.map(notifications.unreadCount(userId), (unread) => {
-                  const frame = { type: "notification.removed", ids: rows.map((r) => r.id), unread }
-                  for (const c of all()) if (c.userId === userId) c.send(frame)
+                  const frame = JSON.stringify({ type: "notification.removed", ids, unread })
+                  for (const c of socketsOf(userId)) send(c, frame)
                 }),
               { discard: true, concurrency: 16 }
             )
           }
           case "MemberLeft": {
-            const theirs = inRoom(m.procurementId).filter((c) => c.userId === m.userId)
-            if (theirs.length === 0) return
-            return yield* recheck(m.userId, theirs, "you are no longer a member of this procurement")
+            const seat = rooms.get(m.procurementId)?.seats.get(m.userId)
+            if (seat === undefined) return
+            return yield* recheck([seat], "you are no longer a member of this procurement")
           }
           case "AccountChanged": {
-            const theirs = all().filter((c) => c.userId === m.userId)
-            if (theirs.length === 0) return
+            const seats = [...(seatsOf.get(m.userId) ?? [])]
+            if (seats.length === 0) return
             if (!m.isActive) {
-              for (const c of theirs) {
-                c.send({ type: "error", code: "unauthenticated", message: "the account is disabled" })
-                c.close(CloseCode.unauthenticated, "account disabled")
+              for (const seat of seats) {
+                for (const c of seat.sockets) {
+                  refuse(c, CloseCode.unauthenticated, "unauthenticated", "the account is disabled")
+                }
               }
               return
             }
-            const demoted = theirs.filter((c) => c.isAdmin && !m.isAdmin)
-            for (const c of theirs) c.isAdmin = m.isAdmin
-            if (demoted.length > 0) yield* recheck(m.userId, demoted, "only members of this procurement may read it")
+            const demoted = seats.filter((seat) => seat.isAdmin && !m.isAdmin)
+            for (const seat of seats) seat.isAdmin = m.isAdmin
+            if (demoted.length > 0) yield* recheck(demoted, "only members of this procurement may read it")
             return
           }
         }
@@ -246,36 +402,14 @@ export const ChatHubLive = Layer.scopedContext(
     yield* Stream.runForEach(subscription, fanOut).pipe(Effect.forkScoped)
     yield* bridge.pipe(Effect.forkScoped)
 
-    return Context.make(ChatHub, { connections: Effect.sync(() => all().length) }).pipe(
-      Context.add(HubState, { rooms })
-    )
+    const connections = Effect.sync(() => {
+      let n = 0
+      for (const room of rooms.values()) for (const seat of room.seats.values()) n += seat.sockets.size
+      return n
+    })
+    return Context.make(ChatHub, { connections }).pipe(Context.add(HubState, { rooms, seatsOf }))
   })
 )
-
-/** One socket, from the upgrade on. */
-interface Connection {
-  readonly ws: WebSocket
-  readonly bucket: TokenBucket.TokenBucket
-  member: Member | undefined
-  alive: boolean
-  strikes: number
-  /** frames of one socket are handled strictly in order */
-  queue: Promise<void>
-}
-
-/**
- * Sends without waiting: nothing to a socket that is not open; a socket that has left more than
- * `MAX_BUFFERED_BYTES` unread is terminated instead (the `ws` buffer is its bounded queue).
- */
-export const sendTo =
-  (ws: Pick<WebSocket, "readyState" | "bufferedAmount" | "send" | "terminate">) => (frame: unknown) => {
-    if (ws.readyState !== WebSocket.OPEN) return
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      ws.terminate()
-      return
-    }
-    ws.send(JSON.stringify(frame))
-  }
 
 /**
  * The hub's sockets, mounted at `HUB_PATH` on the `UpgradeRouter` for the lifetime of the layer; needs
@@ -283,7 +417,7 @@ export const sendTo =
  */
 export const ChatHubRoute = Layer.scopedDiscard(
   Effect.gen(function* () {
-    const { rooms } = yield* HubState
+    const { rooms, seatsOf } = yield* HubState
     const tokens = yield* UserTokens
     const users = yield* Users
     const chat = yield* Chat
@@ -296,140 +430,220 @@ export const ChatHubRoute = Layer.scopedDiscard(
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
     const origins = widgetOrigins(config.publicUrl, port, config.widgetOrigins)
     const live = new Set<Connection>()
+    /** connections still waiting for their `auth` frame */
+    const waiting = new Set<Connection>()
 
-    const onConnection = (ws: WebSocket, request: IncomingMessage) => {
-      const connection: Connection = {
-        ws,
-        bucket: TokenBucket.makeTokenBucket(RATE.perSecond, RATE.burst, now()),
-        member: undefined,
-        alive: true,
-        strikes: 0,
-        queue: Promise.resolve()
-      }
-      const send = sendTo(ws)
-      const close = (code: number, reason: string) => {
-        if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
-      }
-      const fail = (code: number, error: string, message: string) =>
-        Effect.sync(() => {
-          send({ type: "error", code: error, message })
-          close(code, error)
+    const fail = (c: Connection, code: number, error: string, message: string) =>
+      Effect.sync(() => refuse(c, code, error, message))
+
+    /** Takes a seat in the room for the user (the member's other tabs share it); counts its unread once. */
+    const sit = (c: Connection, userId: UserId, isAdmin: boolean) =>
+      Effect.gen(function* () {
+        let room = rooms.get(c.room)
+        if (room === undefined) {
+          room = { id: c.room, seats: new Map() }
+          rooms.set(c.room, room)
+        }
+        let seat = room.seats.get(userId)
+        if (seat === undefined) {
+          let resolve!: () => void
+          const fresh: Seat = {
+            userId,
+            room,
+            isAdmin,
+            member: false,
+            unread: 0,
+            upTo: 0,
+            pending: [],
+            stale: false,
+            seeded: new Promise<void>((r) => (resolve = r)),
+            sockets: new Set()
+          }
+          seat = fresh
+          room.seats.set(userId, fresh)
+          const mine = seatsOf.get(userId) ?? new Set()
+          mine.add(fresh)
+          seatsOf.set(userId, mine)
+          fresh.sockets.add(c)
+          c.seat = fresh
+          yield* chat.unreadIn(room.id, [userId]).pipe(
+            Effect.map(({ unread, upTo }) => settle(fresh, unread.get(userId), upTo)),
+            Effect.ensuring(Effect.sync(() => resolve()))
+          )
+          if (fresh.stale) {
+            fresh.stale = false
+            const again = yield* chat.unreadIn(room.id, [userId])
+            settle(fresh, again.unread.get(userId), Math.max(again.upTo, fresh.upTo))
+          }
+        } else {
+          seat.isAdmin = isAdmin
+          seat.sockets.add(c)
+          c.seat = seat
+          yield* Effect.promise(() => seat!.seeded)
+        }
+        return seat
+      })
+
+    /** The socket is gone: it leaves its seat, the seat its room when it was the member's last socket there. */
+    const leave = (c: Connection) => {
+      live.delete(c)
+      waiting.delete(c)
+      // `c.seat` stays: the frames it sent before it closed are still handled (a post is not lost)
+      const seat = c.seat
+      if (seat === undefined || !seat.sockets.delete(c)) return
+      if (seat.sockets.size > 0) return
+      seat.room.seats.delete(seat.userId)
+      if (seat.room.seats.size === 0 && rooms.get(seat.room.id) === seat.room) rooms.delete(seat.room.id)
+      const mine = seatsOf.get(seat.userId)
+      mine?.delete(seat)
+      if (mine?.size === 0) seatsOf.delete(seat.userId)
+    }
+
+    const authenticate = (c: Connection, token: string, version: Version) =>
+      Effect.gen(function* () {
+        const userId = yield* tokens.verify(token)
+        const user = yield* users.get(userId)
+        if (!user.isActive)
+          return yield* fail(c, CloseCode.unauthenticated, "unauthenticated", "the account is disabled")
+        const allowed = yield* chat.canAccess(userActor(user.id, user.isAdmin), c.room)
+        if (!allowed) {
+          return yield* fail(c, CloseCode.forbidden, "forbidden", "only members of this procurement may join its chat")
+        }
+        if (c.ws.readyState !== WebSocket.OPEN) return
+        waiting.delete(c)
+        c.version = version
+        const seat = yield* sit(c, user.id, user.isAdmin)
+        // the socket may have closed while the count was read
+        if (c.ws.readyState !== WebSocket.OPEN) return
+        send(c, { type: "ready", procurementId: c.room, userId: user.id, unread: seat.unread, v: version })
+      }).pipe(
+        Effect.catchTags({
+          Unauthorized: (e) => fail(c, CloseCode.unauthenticated, "unauthenticated", e.reason),
+          NotFound: () => fail(c, CloseCode.unauthenticated, "unauthenticated", "the account no longer exists")
         })
+      )
 
-      ws.on("error", () => ws.terminate())
-      const path = (request.url ?? "/").split("?")[0]!
-      const procurementId = Schema.decodeUnknownOption(ProcurementId)(path.slice(HUB_PATH.length))
-      if (Option.isNone(procurementId)) {
-        void run(fail(CloseCode.notFound, "not_found", "no such procurement"))
+    const onFrame = (c: Connection, data: string) =>
+      Effect.gen(function* () {
+        const frame = decodeFrame(data)
+        if (frame._tag === "Left") {
+          return send(c, { type: "error", code: "bad_frame", message: "unknown or malformed frame" })
+        }
+        const f = frame.right
+        const seat = c.seat
+        if (seat === undefined) {
+          if (!waiting.has(c)) return // authenticating already, or refused
+          return yield* f.type === "auth"
+            ? authenticate(c, f.token, f.v !== undefined && f.v >= 2 ? 2 : 1)
+            : fail(c, CloseCode.unauthenticated, "unauthenticated", "the first frame must be auth")
+        }
+        switch (f.type) {
+          case "auth":
+            return send(c, { type: "error", code: "bad_frame", message: "already authenticated" })
+          case "ping":
+            return send(c, { type: "pong" })
+          case "read":
+            // the count (0) comes back to every socket of the member, on every instance, with the ChatRead event
+            return yield* chat.markRead(seat.userId, c.room)
+          case "send":
+            yield* chat.post(
+              new PostMessage({ procurementId: c.room, userId: seat.userId, text: f.text, originPlatform: "web" })
+            )
+            return
+        }
+      }).pipe(
+        Effect.catchTags({
+          InvalidInput: (e) => Effect.sync(() => send(c, { type: "error", code: "invalid", message: e.message })),
+          // the socket's own check: a member who left or a disabled account is refused here, so is closed
+          Forbidden: (e) => fail(c, CloseCode.forbidden, "forbidden", e.message),
+          NotFound: (e) => fail(c, CloseCode.notFound, "not_found", e.message)
+        }),
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause) ? Effect.void : Effect.logError("hub: a frame failed", cause)
+        )
+      )
+
+    // the handlers are shared by every socket (`this` is the socket): a connection costs its state only
+    function onMessage(this: HubSocket, data: Buffer | ArrayBuffer | Array<Buffer>, isBinary: boolean) {
+      const c = this[CONNECTION]
+      if (c === undefined) return
+      if (!c.take(now())) {
+        c.strikes += 1
+        // a client that ignores the limit for a whole burst is not a chat client
+        if (c.strikes > RATE.burst) closeSocket(c.ws, CloseCode.rateLimited, "rate limit")
+        else send(c, { type: "error", code: "rate_limited", message: `at most ${RATE.perSecond} frames per second` })
         return
       }
-      const room = procurementId.value
-      live.add(connection)
-
-      const authenticate = (token: string) =>
-        Effect.gen(function* () {
-          const userId = yield* tokens.verify(token)
-          const user = yield* users.get(userId)
-          if (!user.isActive)
-            return yield* fail(CloseCode.unauthenticated, "unauthenticated", "the account is disabled")
-          const allowed = yield* chat.canAccess(userActor(user.id, user.isAdmin), room)
-          if (!allowed) {
-            return yield* fail(CloseCode.forbidden, "forbidden", "only members of this procurement may join its chat")
-          }
-          if (ws.readyState !== WebSocket.OPEN) return
-          const member: Member = { userId: user.id, isAdmin: user.isAdmin, procurementId: room, send, close }
-          connection.member = member
-          const set = rooms.get(room) ?? new Set()
-          set.add(member)
-          rooms.set(room, set)
-          const counts = yield* chat.unreadCounts(user.id)
-          send({
-            type: "ready",
-            procurementId: room,
-            userId: user.id,
-            unread: counts.find((c) => c.procurementId === room)?.unread ?? 0
-          })
-        }).pipe(
-          Effect.catchTags({
-            Unauthorized: (e) => fail(CloseCode.unauthenticated, "unauthenticated", e.reason),
-            NotFound: () => fail(CloseCode.unauthenticated, "unauthenticated", "the account no longer exists")
-          })
-        )
-
-      const onFrame = (data: string) =>
-        Effect.gen(function* () {
-          const frame = decodeFrame(data)
-          if (frame._tag === "Left") {
-            return send({ type: "error", code: "bad_frame", message: "unknown or malformed frame" })
-          }
-          const f = frame.right
-          const member = connection.member
-          if (member === undefined) {
-            return yield* f.type === "auth"
-              ? authenticate(f.token)
-              : fail(CloseCode.unauthenticated, "unauthenticated", "the first frame must be auth")
-          }
-          switch (f.type) {
-            case "auth":
-              return send({ type: "error", code: "bad_frame", message: "already authenticated" })
-            case "ping":
-              return send({ type: "pong" })
-            case "read":
-              yield* chat.markRead(member.userId, room)
-              return send({ type: "unread", procurementId: room, unread: 0 })
-            case "send":
-              yield* chat.post(
-                new PostMessage({ procurementId: room, userId: member.userId, text: f.text, originPlatform: "web" })
-              )
-              return
-          }
-        }).pipe(
-          Effect.catchTags({
-            InvalidInput: (e) => Effect.sync(() => send({ type: "error", code: "invalid", message: e.message })),
-            // the socket's own check: a member who left or a disabled account is refused here, so is closed
-            Forbidden: (e) => fail(CloseCode.forbidden, "forbidden", e.message),
-            NotFound: (e) => fail(CloseCode.notFound, "not_found", e.message)
-          }),
-          Effect.catchAllCause((cause) =>
-            Cause.isInterruptedOnly(cause) ? Effect.void : Effect.logError("hub: a frame failed", cause)
-          )
-        )
-
-      const authTimer = setTimeout(() => {
-        if (connection.member === undefined) {
-          void run(fail(CloseCode.authTimeout, "auth_timeout", "send an auth frame first"))
-        }
-      }, Duration.toMillis(AUTH_TIMEOUT))
-
-      ws.on("pong", () => {
-        connection.alive = true
-      })
-      ws.on("message", (data, isBinary) => {
-        if (!connection.bucket.take(now())) {
-          connection.strikes += 1
-          // a client that ignores the limit for a whole burst is not a chat client
-          if (connection.strikes > RATE.burst) close(CloseCode.rateLimited, "rate limit")
-          else send({ type: "error", code: "rate_limited", message: `at most ${RATE.perSecond} frames per second` })
-          return
-        }
-        connection.strikes = 0
-        if (isBinary) {
-          send({ type: "error", code: "bad_frame", message: "send JSON text frames" })
-          return
-        }
-        const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : data.toString("utf8")
-        connection.queue = connection.queue.then(() => run(onFrame(text))).catch(() => undefined)
-      })
-      ws.on("close", () => {
-        clearTimeout(authTimer)
-        live.delete(connection)
-        const member = connection.member
-        if (member === undefined) return
-        const set = rooms.get(room)
-        set?.delete(member)
-        if (set?.size === 0) rooms.delete(room)
-      })
+      c.strikes = 0
+      if (isBinary) {
+        send(c, { type: "error", code: "bad_frame", message: "send JSON text frames" })
+        return
+      }
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString("utf8")
+        : Buffer.isBuffer(data)
+          ? data.toString("utf8")
+          : Buffer.from(data).toString("utf8")
+      const previous = c.queue ?? Promise.resolve()
+      const next: Promise<void> = previous
+        .then(() => run(onFrame(c, text)))
+        .catch(() => undefined)
+        .then(() => {
+          // an idle socket keeps no settled promise chain
+          if (c.queue === next) c.queue = undefined
+        })
+      c.queue = next
     }
+    function onPong(this: HubSocket) {
+      const c = this[CONNECTION]
+      if (c !== undefined) c.alive = true
+    }
+    function onClose(this: HubSocket) {
+      const c = this[CONNECTION]
+      if (c !== undefined) leave(c)
+    }
+    function onError(this: HubSocket) {
+      this.terminate()
+    }
+
+    const onConnection = (ws: HubSocket, url: string | undefined) => {
+      ws.on("error", onError)
+      const path = (url ?? "/").split("?")[0]!
+      const procurementId = Schema.decodeUnknownOption(ProcurementId)(path.slice(HUB_PATH.length))
+      if (Option.isNone(procurementId)) {
+        sendTo(ws)({ type: "error", code: "not_found", message: "no such procurement" })
+        closeSocket(ws, CloseCode.notFound, "not_found")
+        return
+      }
+      const c = new Connection(ws, procurementId.value, now(), Date.now())
+      ws[CONNECTION] = c
+      live.add(c)
+      waiting.add(c)
+      ws.on("pong", onPong)
+      ws.on("message", onMessage)
+      ws.on("close", onClose)
+    }
+
+    // one timer for every socket that has not authenticated yet
+    const authTimeout = Duration.toMillis(AUTH_TIMEOUT)
+    yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const timer = setInterval(
+          () => {
+            const t = Date.now()
+            for (const c of waiting) {
+              if (t - c.openedAt < authTimeout) continue
+              waiting.delete(c)
+              refuse(c, CloseCode.authTimeout, "auth_timeout", "send an auth frame first")
+            }
+          },
+          Math.min(1000, authTimeout)
+        )
+        timer.unref()
+        return timer
+      }),
+      (timer) => Effect.sync(() => clearInterval(timer))
+    )
 
     const wss = yield* WebSocketAdapter.heartbeatServer(
       { maxPayload: MAX_FRAME },
@@ -443,7 +657,8 @@ export const ChatHubRoute = Layer.scopedDiscard(
         WebSocketAdapter.refuse(socket, 403, "Forbidden origin")
         return
       }
-      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, request))
+      const url = request.url
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, url))
     })
   })
 )

@@ -65,6 +65,8 @@ export const HubMessage = Schema.Union(
     messageId: ChatMessageId,
     restored: Schema.Boolean
   }),
+  /** a member read a chat up to `lastReadAt` (epoch ms): the member's sockets show the new unread count */
+  Schema.TaggedStruct("ChatRead", { procurementId: ProcurementId, userId: UserId, lastReadAt: Schema.Number }),
   Schema.TaggedStruct("NotificationCreated", { notification: NotificationJson }),
   /** notifications deleted with the chat message they quoted */
   Schema.TaggedStruct("NotificationsRemoved", {

@@ -1,12 +1,12 @@
 /**
  * Turns the domain events of this instance into notification rows (status changes, payment required, payment
- * received, procurement completed, new chat message), each in its recipient's language (the router's catalogue), and
- * forwards events to the `EventSink` — the router, which delivers them to each user's most recently used platform
- * through the adapters' outbound queues. Rows reach open web sockets through the hub. Chat messages and received payments are delivered by their own events (the relay and
- * the "payment received" message), so their rows are not delivered a second time.
+ * received, procurement completed), each in its recipient's language (the router's catalogue), and forwards events to
+ * the `EventSink` — the router, which delivers them to each user's most recently used platform through the adapters'
+ * outbound queues. Rows reach open web sockets through the hub. Received payments are delivered by their own event
+ * (the "payment received" message), so their rows are not delivered a second time. Chat messages create no rows:
+ * unread counts come from read markers, and the router relays each message to the members in chat mode.
  */
 import {
-  Chat,
   type CreateNotification,
   type DomainEvent,
   DomainEvents,
@@ -59,12 +59,11 @@ const createLocalized = (
     })
   })
 
-/** Types delivered by their own event rather than by `NotificationCreated`. */
+/** Types delivered by their own event rather than by `NotificationCreated` (chat messages create no rows today). */
 const deliveredElsewhere: ReadonlySet<NotificationType> = new Set(["NEW_CHAT_MESSAGE", "PAYMENT_RECEIVED"])
 
 export const dispatch = (event: DomainEvent) =>
   Effect.gen(function* () {
-    const chat = yield* Chat
     const sink = yield* EventSink
     switch (event._tag) {
       case "ProcurementStatusChanged": {
@@ -106,21 +105,10 @@ export const dispatch = (event: DomainEvent) =>
         }))
         return yield* sink.onEvent(event)
       }
-      case "ChatMessagePosted": {
-        const message = event.message
-        const members = yield* chat.members(message.procurementId).pipe(Effect.orElseSucceed(() => []))
-        const others = members.filter((m) => m !== message.userId)
-        if (message.type !== "SYSTEM") {
-          yield* createLocalized(others, (language) => ({
-            type: "NEW_CHAT_MESSAGE",
-            title: text(language, "notification.chatMessage.title"),
-            body: message.text.slice(0, 200),
-            procurementId: message.procurementId,
-            data: { messageId: message.id }
-          }))
-        }
+      // no notification row per member per message: a chat's unread count comes from the read markers (the hub
+      // carries it in each message frame); the router relays the message to members in chat mode
+      case "ChatMessagePosted":
         return yield* sink.onEvent(event)
-      }
       case "NotificationCreated":
         if (!deliveredElsewhere.has(event.notification.type)) yield* sink.onEvent(event)
         return
@@ -135,7 +123,7 @@ export const dispatch = (event: DomainEvent) =>
 export const NotificationDispatcherLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const events = yield* DomainEvents
-    const context = yield* Effect.context<Notifications | Chat | Users | EventSink>()
+    const context = yield* Effect.context<Notifications | Users | EventSink>()
     const stream = yield* events.subscribe
     yield* Stream.runForEach(stream, (event) => Effect.provide(dispatch(event), context)).pipe(Effect.forkScoped)
   })
