@@ -7,7 +7,7 @@ import type { ChatMessageId, ProcurementId, UserId } from "../src/Ids.js"
 import { Notifications } from "../src/Notifications.js"
 import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "../src/testing/index.js"
 
-/** What the server's dispatcher stores for the other members when a message is posted. */
+/** A notification that quotes a chat message (chat messages themselves create none; summaries may quote one). */
 const quote = (recipients: ReadonlyArray<UserId>, procurementId: ProcurementId, id: ChatMessageId, text: string) =>
   Effect.flatMap(Notifications, (n) =>
     n.createMany(recipients, {
