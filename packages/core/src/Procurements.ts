@@ -61,6 +61,8 @@ export class ProcurementFilter extends Schema.Class<ProcurementFilter>("Procurem
   city: Schema.optional(Schema.String),
   featured: Schema.optional(Schema.Boolean),
   organizerId: Schema.optional(UserId),
+  /** the procurements this user supplies */
+  supplierId: Schema.optional(UserId),
   /** words searched in title and description (Russian stemming) */
   query: Schema.optional(Schema.String),
   sort: Schema.optional(ProcurementSort)

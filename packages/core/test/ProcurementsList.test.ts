@@ -54,6 +54,15 @@ for (const profile of databaseProfiles()) {
           assert.deepStrictEqual([page.offset, page.limit], [1, 2])
           // newest first by default
           assert.deepStrictEqual(yield* ids({ city }), [d, c, b, a])
+          // the procurements a supplier supplies
+          const supplier = yield* insertUser({ role: "supplier" })
+          const e = yield* createProcurement(organizer, {
+            city: uniqueCity(),
+            title: "E закупка",
+            supplierId: supplier
+          })
+          assert.sameMembers(yield* ids({ supplierId: supplier }), [e])
+          assert.sameMembers(yield* ids({ city, supplierId: supplier }), [])
         })
       )
 

@@ -26,6 +26,7 @@ export const ProcurementListParams = Schema.Struct({
   city: Schema.optional(Schema.String),
   featured: Schema.optional(BooleanParam),
   organizerId: Schema.optional(UserId),
+  supplierId: Schema.optional(UserId),
   query: Schema.optional(Schema.String),
   sort: Schema.optional(ProcurementSort)
 })

@@ -171,6 +171,7 @@ export const makeProcurementStore = Effect.gen(function* () {
     readonly city?: string | undefined
     readonly featured?: boolean | undefined
     readonly organizerId?: UserId | undefined
+    readonly supplierId?: UserId | undefined
     readonly query?: string | undefined
     readonly order: ListOrder
     readonly offset: number
@@ -190,6 +191,7 @@ export const makeProcurementStore = Effect.gen(function* () {
       if (filter.city !== undefined) clauses.push(sql`lower(p.city) = lower(${filter.city})`)
       if (filter.featured !== undefined) clauses.push(sql`p.is_featured = ${filter.featured}`)
       if (filter.organizerId !== undefined) clauses.push(sql`p.organizer_id = ${filter.organizerId}`)
+      if (filter.supplierId !== undefined) clauses.push(sql`p.supplier_id = ${filter.supplierId}`)
       if (filter.query !== undefined) clauses.push(sql`p.search @@ websearch_to_tsquery('russian', ${filter.query})`)
       const where = sql.and(clauses)
       const order =
