@@ -6,15 +6,14 @@
  */
 import type * as Http from "node:http"
 import { Capabilities, type ChatRef, type Reply, type Update } from "@groupbuy/router"
-import { Data, Effect, FiberSet, Redacted, Runtime, type Scope } from "effect"
+import { Context, Data, Effect, Layer, Redacted, Runtime, type Scope } from "effect"
 import { Bot, type Context as GrammyContext, type MiddlewareFn, webhookCallback } from "grammy"
 import type { Update as TelegramUpdate } from "grammy/types"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
+import * as AdapterTurn from "../shared/AdapterTurn.js"
 import { type BotCommand, groupBuyCommands } from "../shared/CommandMenu.js"
-import { makeChatLocks } from "../shared/ChatLocks.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
-import { RecentIds } from "../shared/RecentIds.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { classifyTelegramError, TelegramApiError } from "./TelegramApiError.js"
 import { telegramCapabilities } from "./TelegramCapabilities.js"
@@ -89,6 +88,15 @@ const ALLOWED_UPDATES = ["message", "callback_query"] as const
 
 type RawApi = Record<string, (payload: unknown) => Promise<unknown>>
 
+/** One Bot API call by method name (the encoder's output is data), its failure typed. */
+const apiCall =
+  (bot: Bot) =>
+  (c: TelegramCall): Effect.Effect<unknown, TelegramApiError> =>
+    Effect.tryPromise({
+      try: () => (bot.api.raw as unknown as RawApi)[c.method]!(c.payload),
+      catch: (error) => TelegramApiError.fromUnknown(c.method, error)
+    })
+
 /**
  * Attaches GroupBuy to a grammY bot (its own, or a host's): health reporting on every API call, the outbound
  * queue, and the update handler as middleware. Initialises the bot (`getMe`) and registers the command menus.
@@ -100,11 +108,10 @@ export const attach = (
 ): Effect.Effect<TelegramEngine, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
     const events = yield* AdapterEvents
-    const turns = yield* TurnHandler
     const runtime = yield* Effect.runtime<never>()
     const runFork = Runtime.runFork(runtime)
     const runPromise = Runtime.runPromise(runtime)
-    const health = makeHealthTracker(events, options.id, "telegram")
+    const health = tracker ?? makeHealthTracker(events, options.id, "telegram")
     // Every API call reports to the health tracker: 401 at once, network failures after a few in a row.
     bot.api.config.use(async (prev, method, payload, signal) => {
       try {
@@ -132,14 +139,7 @@ export const attach = (
             ...telegramCapabilities,
             maxCallbackBytes: telegramCapabilities.maxCallbackBytes - Buffer.byteLength(callbackPrefix)
           })
-    const raw = bot.api.raw as unknown as RawApi
-    yield* turns.register(options.id, capabilities)
-
-    const call = (c: TelegramCall) =>
-      Effect.tryPromise({
-        try: () => raw[c.method]!(c.payload),
-        catch: (error) => TelegramApiError.fromUnknown(c.method, error)
-      })
+    const call = apiCall(bot)
 
     const exec = (op: TelegramOp): Effect.Effect<void, TelegramApiError> =>
       call(op).pipe(
@@ -168,86 +168,53 @@ export const attach = (
       classify: classifyTelegramError,
       capacity: options.capacity
     })
-    const locks = yield* makeChatLocks
-    const recent = new RecentIds()
     /** chats where a request-contact reply keyboard is shown (removed with the next message) */
     const openKeyboards = new Set<string>()
-    const encodeFor = (replies: ReadonlyArray<Reply>, target: TelegramTarget) => {
-      const encoded = encodeAll(replies, {
-        ...target,
-        callbackPrefix,
-        replyKeyboardOpen: openKeyboards.has(target.chatId)
-      })
-      if (encoded.replyKeyboardOpen) openKeyboards.add(target.chatId)
-      else openKeyboards.delete(target.chatId)
-      return encoded
-    }
-    const background = yield* FiberSet.make()
-
-    const reportFailure = (chatId: string, error: TelegramApiError) =>
-      Effect.gen(function* () {
-        if (error.unreachable) yield* health.unreachable(chatId, `${error.method}: ${error.description}`)
-        yield* Effect.logWarning("telegram send failed").pipe(
-          Effect.annotateLogs({ bot: options.id, chatId, method: error.method, code: error.code ?? "network" })
-        )
-      })
-
-    const enqueueAll = (target: TelegramTarget, isGroup: boolean, ops: ReadonlyArray<TelegramOp>) =>
-      Effect.forEach(ops, (op) => queue.enqueue({ chat: target.chatId, group: isGroup }, exec(op)))
-
     const answer = (c: TelegramCall | undefined) =>
       c === undefined
-        ? Effect.void
+        ? undefined
         : call(c).pipe(
             Effect.catchAll((e) =>
               Effect.logWarning("answerCallbackQuery failed").pipe(Effect.annotateLogs({ description: e.description }))
             )
           )
-
-    const target = (update: Update, raw: TelegramUpdate): TelegramTarget => ({
-      chatId: update.ref.chatId,
-      messageId: update._tag === "Button" ? update.messageId : undefined,
-      callbackQueryId: raw.callback_query?.id
+    const turn = yield* AdapterTurn.make({
+      bot: options.id,
+      platform: "telegram",
+      capabilities,
+      accepts: options.accepts,
+      health,
+      encode: (replies, target: TelegramTarget) => {
+        const encoded = encodeAll(replies, {
+          ...target,
+          callbackPrefix,
+          replyKeyboardOpen: openKeyboards.has(target.chatId)
+        })
+        if (encoded.replyKeyboardOpen) openKeyboards.add(target.chatId)
+        else openKeyboards.delete(target.chatId)
+        return { ops: encoded.ops, answer: answer(encoded.answer) }
+      },
+      enqueue: (to, op: TelegramOp) => queue.enqueue(to, exec(op)),
+      failure: (e) => ({
+        unreachable: e.unreachable,
+        detail: `${e.method}: ${e.description}`,
+        code: e.code ?? "network"
+      })
     })
 
-    /** Route → queue the replies (under the chat's lock, so order holds) → answer the press; delivery completes later. */
     const handleUpdate = (raw: TelegramUpdate): Effect.Effect<boolean> =>
-      Effect.gen(function* () {
-        const update = decode(identity, raw)
-        if (update === undefined || (options.accepts !== undefined && !options.accepts(update))) return false
-        if (!recent.firstTime(update.updateId)) return true
-        const to = target(update, raw)
-        const isGroup = update.ref.isGroup === true
-        const waits = yield* locks.withLock(
-          to.chatId,
-          Effect.gen(function* () {
-            const replies = yield* turns.handle(update, capabilities)
-            const encoded = encodeFor(replies, to)
-            const waits = yield* enqueueAll(to, isGroup, encoded.ops)
-            yield* answer(encoded.answer)
-            return waits
-          })
-        )
-        yield* FiberSet.run(
-          background,
-          Effect.forEach(waits, (wait) => Effect.catchAll(wait, (e) => reportFailure(to.chatId, e)), { discard: true })
-        )
-        return true
-      }).pipe(Effect.withSpan("telegram.update", { attributes: { bot: options.id } }))
+      turn.handle(decode(identity, raw), (update) => ({
+        chatId: update.ref.chatId,
+        messageId: update._tag === "Button" ? update.messageId : undefined,
+        callbackQueryId: raw.callback_query?.id
+      }))
 
     const middleware: MiddlewareFn<GrammyContext> = async (ctx, next) => {
       const handled = await runPromise(handleUpdate(ctx.update))
       if (!handled) await next()
     }
 
-    const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) =>
-      Effect.gen(function* () {
-        const { ops } = encodeFor(replies, { chatId: ref.chatId })
-        const waits = yield* enqueueAll({ chatId: ref.chatId }, ref.isGroup === true, ops)
-        for (const wait of waits) {
-          yield* wait.pipe(Effect.tapError((e) => (e.unreachable ? reportFailure(ref.chatId, e) : Effect.void)))
-        }
-      })
+    const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) => turn.deliver(ref, { chatId: ref.chatId }, replies)
 
     if (options.commands !== undefined && options.commands !== false) {
       const entries = Object.entries(options.commands).filter(
@@ -289,12 +256,7 @@ export const make = (
     const health = makeHealthTracker(yield* AdapterEvents, options.id, "telegram")
     const engine = yield* attach(bot, { ...options, commands: options.commands ?? groupBuyCommands() }, health)
     bot.use(engine.middleware)
-    const raw = bot.api.raw as unknown as RawApi
-    const call = (c: TelegramCall) =>
-      Effect.tryPromise({
-        try: () => raw[c.method]!(c.payload),
-        catch: (error) => TelegramApiError.fromUnknown(c.method, error)
-      })
+    const call = apiCall(bot)
 
     const mode = options.mode
     let webhook: TelegramBot["webhook"] = async (_req, res) => {
@@ -340,3 +302,18 @@ export const make = (
 
     return { ...engine, bot, webhook, fetchWebhook } satisfies TelegramBot
   })
+
+/** The running standalone bots of this process, by fleet id. */
+export class TelegramBots extends Context.Tag("@groupbuy/adapters/TelegramBots")<
+  TelegramBots,
+  ReadonlyMap<string, TelegramBot>
+>() {}
+
+/** Runs one standalone bot for the layer's lifetime. */
+export const layer = (
+  options: TelegramBotOptions
+): Layer.Layer<TelegramBots, TelegramStartError, AdapterEvents | TurnHandler> =>
+  Layer.scoped(
+    TelegramBots,
+    Effect.map(make(options), (bot) => new Map([[bot.id, bot]]))
+  )

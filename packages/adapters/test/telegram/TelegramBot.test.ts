@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { ChatRef } from "@groupbuy/router"
 import { Effect, Queue, Redacted } from "effect"
 import type * as Http from "node:http"
 import { AdapterEvents } from "../../src/shared/AdapterEvents.js"
@@ -220,6 +221,34 @@ describe("TelegramBot against the fake Bot API", () => {
         fake.revoke(TOKEN)
         const unhealthy = yield* Queue.take(subscription)
         assert.deepInclude(unhealthy, { _tag: "BotUnhealthy", bot: "tg-err", reason: "unauthorized" })
+      }).pipe(Effect.provide(turns.layer))
+    }
+  )
+
+  it.scopedLive(
+    "a polling 401 is one BotUnhealthy of the bot's one tracker, cleared by the next successful call",
+    () => {
+      const turns = scriptedTurns()
+      return Effect.gen(function* () {
+        const fake = yield* scopedFake(() => FakeTelegram.start())
+        fake.addBot(TOKEN)
+        const subscription = yield* (yield* AdapterEvents).subscribe
+        fake.failNext(TOKEN, "getUpdates", { error_code: 401, description: "Unauthorized" })
+        const bot = yield* TelegramBot.make({
+          id: "tg-401",
+          token: Redacted.make(TOKEN),
+          apiRoot: fake.apiRoot,
+          mode: { _tag: "Polling", timeoutSeconds: 1 }
+        })
+        const unhealthy = yield* Queue.take(subscription)
+        assert.deepInclude(unhealthy, { _tag: "BotUnhealthy", bot: "tg-401", reason: "unauthorized" })
+        // polling stopped at the 401; a proactive send succeeds, which clears the same tracker
+        yield* bot.deliver(new ChatRef({ bot: "tg-401", platform: "telegram", chatId: "5", userId: "5" }), [
+          { _tag: "Text", text: [{ text: "снова работаю" }] }
+        ])
+        const next = yield* Queue.take(subscription)
+        assert.deepInclude(next, { _tag: "BotHealthy", bot: "tg-401" }, "one tracker: no second BotUnhealthy first")
+        assert.isTrue(yield* Queue.isEmpty(subscription))
       }).pipe(Effect.provide(turns.layer))
     }
   )
