@@ -36,6 +36,8 @@ const USERS = Number(process.env.CONVERSATION_USERS ?? 200)
 const BLOCKS = Number(process.env.CONVERSATION_BLOCKS ?? 4)
 const PROFILES = (process.env.CONVERSATION_PROFILES ?? "postgres,pglite").split(",")
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+/** CONVERSATION_ONLY=groupbuy|grammy: one side alone (for profiling it) */
+const ONLY = process.env.CONVERSATION_ONLY?.toLowerCase()
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0"
 
 const botInfo = (id: number, username: string): UserFromGetMe => ({
@@ -283,7 +285,7 @@ const runProfile = async (profile: string) => {
     const sides = [
       { name: "GroupBuy", bot: await groupBuyBot(runtime, scope, api), blocks: [] as Array<BlockResult> },
       { name: "grammY + conversations", bot: conversationsBot(runtime, api), blocks: [] as Array<BlockResult> }
-    ]
+    ].filter((side) => ONLY === undefined || side.name.toLowerCase().startsWith(ONLY))
     // one warm-up block each (JIT, pools), not counted
     for (const side of sides) await runBlock(api, side.bot, side.name)
     for (let block = 0; block < BLOCKS; block++) {
@@ -295,11 +297,13 @@ const runProfile = async (profile: string) => {
         `${BLOCKS} alternating blocks`
     )
     for (const side of sides) report(side.name, side.blocks)
-    const ratios = sides[0]!.blocks.map((b, i) => b.updatesPerSecond / sides[1]!.blocks[i]!.updatesPerSecond)
-    const r = summary(ratios)
-    console.log(
-      `  ratio GroupBuy / grammY+conversations: min ${fmt(r.min, 2)}× median ${fmt(r.median, 2)}× max ${fmt(r.max, 2)}×`
-    )
+    if (sides.length === 2) {
+      const ratios = sides[0]!.blocks.map((b, i) => b.updatesPerSecond / sides[1]!.blocks[i]!.updatesPerSecond)
+      const r = summary(ratios)
+      console.log(
+        `  ratio GroupBuy / grammY+conversations: min ${fmt(r.min, 2)}× median ${fmt(r.median, 2)}× max ${fmt(r.max, 2)}×`
+      )
+    }
     if (trace !== undefined) {
       const sorted = [...trace.entries()].sort((a, b) => b[1] - a[1])
       const updates = USERS * 6 * (BLOCKS + 1)
