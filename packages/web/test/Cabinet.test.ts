@@ -552,6 +552,36 @@ describe("the cabinet in Chromium", () => {
           })
           assert.deepStrictEqual(switched, { theme: "dark", lang: "en" })
 
+          // a supplier sees what they supply
+          const supplier = yield* insertUser({ firstName: "Савва", role: "supplier" })
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`INSERT INTO procurements ${sql.insert({
+            title: "Пшено от Саввы",
+            description: "",
+            organizerId: organizer,
+            supplierId: supplier,
+            targetAmount: "100000",
+            pricePerUnit: "10000",
+            unit: "кг",
+            deadline: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+            city: "Омск",
+            status: "ACTIVE"
+          })}`
+          const sup = yield* openPage(browser, `${origin}/login?code=${yield* code(supplier)}`, {
+            locale: "ru-RU",
+            prepare: serveDist
+          })
+          const supplied = yield* Effect.promise(async () => {
+            await sup.page.getByTestId("sign-in").click()
+            await sup.page.waitForURL(`${origin}/`)
+            await sup.page.getByRole("link", { name: "Мои закупки" }).click()
+            await sup.page.getByRole("button", { name: "Поставляю" }).click()
+            await sup.page.getByTestId("my-list").waitFor()
+            return sup.page.getByTestId("my-list").getByTestId("procurement-card").allTextContents()
+          })
+          assert.strictEqual(supplied.length, 1)
+          assert.match(supplied[0] ?? "", /Пшено от Саввы/)
+
           // inside Telegram the colours are Telegram's (themeParams in the launch fragment)
           const params = encodeURIComponent(
             JSON.stringify({ bg_color: "#17212b", text_color: "#f5f5f5", button_color: "#5288c1" })
@@ -571,7 +601,7 @@ describe("the cabinet in Chromium", () => {
           assert.deepStrictEqual(colours, { theme: "dark", bg: "#17212b", accent: "#5288c1" })
 
           assert.deepStrictEqual(violations, [])
-          assert.deepStrictEqual([...org.problems, ...buy.problems, ...tg.problems], [])
+          assert.deepStrictEqual([...org.problems, ...buy.problems, ...sup.problems, ...tg.problems], [])
         }),
       { timeout: 240_000 }
     )

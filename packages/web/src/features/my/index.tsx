@@ -37,18 +37,16 @@ export default function MyProcurements() {
     queryKey: ["my-procurements", me.id],
     queryFn: () => api.run((c) => c.procurements.forUser({ path: { userId: me.id } }))
   })
-  // the contract has no supplier filter: the supplier's procurements are picked from the list (up to 500)
   const supplied = useQuery({
     queryKey: ["procurements", "supplied", me.id],
     enabled: tab === "supplied",
     queryFn: async () => {
       const out: Array<ProcurementView> = []
-      for (let offset = 0; offset < 500; offset += 100) {
-        const page = await api.run((c) => c.procurements.list({ urlParams: { limit: 100, offset } }))
-        out.push(...page.items.filter((v) => v.procurement.supplierId === me.id))
-        if (page.items.length < 100) break
+      for (let offset = 0; ; offset += 100) {
+        const page = await api.run((c) => c.procurements.list({ urlParams: { supplierId: me.id, limit: 100, offset } }))
+        out.push(...page.items)
+        if (page.items.length < 100 || out.length >= page.total) return out
       }
-      return out
     }
   })
 
