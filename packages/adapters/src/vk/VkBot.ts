@@ -5,35 +5,27 @@
  * answers `ok`, and processes a re-delivered event once. Every API call of the bot — sends, uploads, long poll
  * restarts — passes one rate limiter (20 requests/s per community token by default).
  */
-import { randomInt, timingSafeEqual } from "node:crypto"
+import { randomInt } from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type { Capabilities, ChatRef, Reply, Update } from "@groupbuy/router"
-import { Data, Effect, FiberSet, Redacted, Runtime, type Scope } from "effect"
+import { Context, Data, Effect, Layer, Redacted, Runtime, type Scope } from "effect"
 import { type Context as VkContext, VK } from "vk-io"
 import type { APIRequest } from "vk-io"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
-import { makeChatLocks } from "../shared/ChatLocks.js"
+import * as AdapterTurn from "../shared/AdapterTurn.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
 import { makeRateLimiter } from "../shared/RateLimiter.js"
-import { RecentIds } from "../shared/RecentIds.js"
 import * as SafeFetch from "../shared/SafeFetch.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { classifyVkError, VkApiError } from "./VkApiError.js"
+import { type CallbackHandlers, callbackHandlers, type CallbackSettings } from "./VkCallback.js"
 import { vkCapabilities } from "./VkCapabilities.js"
 import { decode, type VkBotIdentity } from "./VkDecode.js"
 import { encodeAll, type VkOp, type VkTarget } from "./VkEncode.js"
 
-export type VkMode =
-  | { readonly _tag: "LongPoll" }
-  | {
-      readonly _tag: "Callback"
-      /** the string VK expects back for the `confirmation` event */
-      readonly confirmation: string
-      /** the `secret` set in the community's Callback API settings */
-      readonly secret: Redacted.Redacted<string>
-    }
+export type VkMode = { readonly _tag: "LongPoll" } | ({ readonly _tag: "Callback" } & CallbackSettings)
 
 /** vk-io middleware (middleware-io's shape). */
 export type VkMiddleware = (context: VkContext, next: () => Promise<unknown>) => Promise<void>
@@ -82,12 +74,9 @@ export interface VkEngine {
   readonly stats: Effect.Effect<OutboundQueue.OutboundStats>
 }
 
-export interface VkBot extends VkEngine {
+/** A standalone bot; its Callback API handlers answer 404 in Long Poll mode. */
+export interface VkBot extends VkEngine, CallbackHandlers {
   readonly vk: VK
-  /** Node `(req, res)` Callback API handler (Callback mode) */
-  readonly callback: (req: Http.IncomingMessage, res: Http.ServerResponse) => Promise<void>
-  /** web-standard Callback API handler (Callback mode) */
-  readonly fetchCallback: (request: Request) => Promise<Response>
 }
 
 /** VK takes JPG, PNG and GIF message photos; the file name tells which (vk-io would call every upload `.jpg`). */
@@ -113,8 +102,6 @@ export const attach = (
 ): Effect.Effect<VkEngine, VkStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
     const events = yield* AdapterEvents
-    const turns = yield* TurnHandler
-    yield* turns.register(options.id, vkCapabilities)
     const runtime = yield* Effect.runtime<never>()
     const runFork = Runtime.runFork(runtime)
     const runPromise = Runtime.runPromise(runtime)
@@ -225,60 +212,42 @@ export const attach = (
       classify: classifyVkError,
       capacity: options.capacity
     })
-    const locks = yield* makeChatLocks
-    const recent = new RecentIds()
-    const background = yield* FiberSet.make()
-
-    const reportFailure = (chatId: string, error: VkApiError) =>
-      Effect.gen(function* () {
-        if (error.unreachable) yield* health.unreachable(chatId, `${error.method}: ${error.description}`)
-        yield* Effect.logWarning("vk send failed").pipe(
-          Effect.annotateLogs({ bot: options.id, chatId, method: error.method, code: error.code ?? "network" })
-        )
+    const turn = yield* AdapterTurn.make({
+      bot: options.id,
+      platform: "vk",
+      capabilities: vkCapabilities,
+      accepts: options.accepts,
+      health,
+      encode: (replies, target: VkTarget) => {
+        const encoded = encodeAll(replies, target)
+        const answer = encoded.answer
+        return {
+          ops: encoded.ops,
+          answer:
+            answer === undefined
+              ? undefined
+              : call("messages.sendMessageEventAnswer", answer).pipe(
+                  Effect.catchAll((e) => Effect.logWarning("sendMessageEventAnswer failed", e.description))
+                )
+        }
+      },
+      enqueue: (to, op: VkOp) => queue.enqueue(to, exec(op)),
+      failure: (e) => ({
+        unreachable: e.unreachable,
+        detail: `${e.method}: ${e.description}`,
+        code: e.code ?? "network"
       })
-
-    const enqueueAll = (peerId: number, isGroup: boolean, ops: ReadonlyArray<VkOp>) =>
-      Effect.forEach(ops, (op) => queue.enqueue({ chat: String(peerId), group: isGroup }, exec(op)))
-
-    const answer = (params: Readonly<Record<string, unknown>> | undefined) =>
-      params === undefined
-        ? Effect.void
-        : call("messages.sendMessageEventAnswer", params).pipe(
-            Effect.catchAll((e) => Effect.logWarning("sendMessageEventAnswer failed", e.description))
-          )
+    })
 
     const handleEvent = (type: string, object: unknown): Effect.Effect<boolean> =>
-      Effect.gen(function* () {
-        const update = decode(identity, type, object)
-        if (update === undefined || (options.accepts !== undefined && !options.accepts(update))) return false
-        if (!recent.firstTime(update.updateId)) return true
-        const peerId = Number(update.ref.chatId)
-        const target: VkTarget = {
-          peerId,
-          messageId: update._tag === "Button" ? update.messageId : undefined,
-          event:
-            type === "message_event"
-              ? { eventId: String((object as { event_id: string }).event_id), userId: Number(update.ref.userId) }
-              : undefined
-        }
-        const waits = yield* locks.withLock(
-          update.ref.chatId,
-          Effect.gen(function* () {
-            const replies = yield* turns.handle(update, vkCapabilities)
-            const encoded = encodeAll(replies, target)
-            const waits = yield* enqueueAll(peerId, update.ref.isGroup === true, encoded.ops)
-            yield* answer(encoded.answer)
-            return waits
-          })
-        )
-        yield* FiberSet.run(
-          background,
-          Effect.forEach(waits, (wait) => Effect.catchAll(wait, (e) => reportFailure(update.ref.chatId, e)), {
-            discard: true
-          })
-        )
-        return true
-      }).pipe(Effect.withSpan("vk.update", { attributes: { bot: options.id } }))
+      turn.handle(decode(identity, type, object), (update) => ({
+        peerId: Number(update.ref.chatId),
+        messageId: update._tag === "Button" ? update.messageId : undefined,
+        event:
+          type === "message_event"
+            ? { eventId: String((object as { event_id: string }).event_id), userId: Number(update.ref.userId) }
+            : undefined
+      }))
 
     const middleware: VkMiddleware = async (context, next) => {
       const { type, object } = rawEvent(context)
@@ -287,14 +256,7 @@ export const attach = (
     }
 
     const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) =>
-      Effect.gen(function* () {
-        const peerId = Number(ref.chatId)
-        const { ops } = encodeAll(replies, { peerId })
-        const waits = yield* enqueueAll(peerId, ref.isGroup === true, ops)
-        for (const wait of waits) {
-          yield* wait.pipe(Effect.tapError((e) => (e.unreachable ? reportFailure(ref.chatId, e) : Effect.void)))
-        }
-      })
+      turn.deliver(ref, { peerId: Number(ref.chatId) }, replies)
 
     return {
       id: options.id,
@@ -308,32 +270,6 @@ export const attach = (
       stats: queue.stats
     } satisfies VkEngine
   })
-
-const sameSecret = (given: unknown, expected: string): boolean => {
-  if (typeof given !== "string") return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
-const MAX_BODY = 1024 * 1024
-
-/**
- * The Callback API protocol over a parsed body: confirmation, secret, `ok`. Returns the status and body to answer;
- * events are handled before answering, so VK re-delivers what failed to reach the engine.
- */
-const callbackProtocol = (mode: Extract<VkMode, { _tag: "Callback" }>, groupId: number, vk: VK) => {
-  const secret = Redacted.value(mode.secret)
-  return async (body: unknown): Promise<{ status: number; body: string }> => {
-    if (typeof body !== "object" || body === null) return { status: 400, body: "bad request" }
-    const event = body as { type?: unknown; secret?: unknown; group_id?: unknown }
-    if (!sameSecret(event.secret, secret)) return { status: 401, body: "unauthorized" }
-    if (Number(event.group_id) !== groupId) return { status: 400, body: "wrong group" }
-    if (event.type === "confirmation") return { status: 200, body: mode.confirmation }
-    await vk.updates.handleWebhookUpdate(body as never)
-    return { status: 200, body: "ok" }
-  }
-}
 
 /** Starts a standalone community bot (Bots Long Poll or Callback API) for the lifetime of the scope. */
 export const make = (
@@ -364,62 +300,37 @@ export const make = (
     vk.updates.use(engine.middleware)
 
     const mode = options.mode
-    let callback: VkBot["callback"] = async (_req, res) => {
-      res.writeHead(404).end()
-    }
-    let fetchCallback: VkBot["fetchCallback"] = async () => new Response(null, { status: 404 })
-    if (mode._tag === "LongPoll") {
-      // `start` resolves the community (groups.getById) and starts the Bots Long Poll for it.
-      yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: () => vk.updates.start(),
-          catch: (error) => new VkStartError({ bot: options.id, message: String(error) })
-        }),
-        () => Effect.promise(() => vk.updates.stop())
+    if (mode._tag === "Callback") {
+      const handlers = callbackHandlers(mode, engine.groupId, vk, (error) =>
+        runFork(Effect.logError("vk callback failed", error))
       )
-    } else {
-      const protocol = callbackProtocol(mode, engine.groupId, vk)
-      const run = async (read: () => Promise<string>) => {
-        let body: unknown
-        try {
-          const text = await read()
-          body = JSON.parse(text)
-        } catch {
-          return { status: 400, body: "bad request" }
-        }
-        try {
-          return await protocol(body)
-        } catch (error) {
-          runFork(Effect.logError("vk callback failed", error))
-          return { status: 200, body: "ok" }
-        }
-      }
-      callback = async (req, res) => {
-        const answer = await run(
-          () =>
-            new Promise<string>((resolve, reject) => {
-              const chunks: Array<Buffer> = []
-              let size = 0
-              req.on("data", (chunk: Buffer) => {
-                size += chunk.length
-                if (size > MAX_BODY) {
-                  reject(new Error("body too large"))
-                  req.destroy()
-                } else chunks.push(chunk)
-              })
-              req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
-              req.on("error", reject)
-            })
-        )
-        res.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.body)
-      }
-      fetchCallback = async (request) => {
-        const answer = await run(() => request.text())
-        return new Response(answer.body, {
-          status: answer.status,
-          headers: { "content-type": "text/plain; charset=utf-8" }
-        })
-      }
+      return { ...engine, vk, ...handlers } satisfies VkBot
     }
-    return { ...engine, vk, callback, fetchCallback } satisfies VkBot
+    // `start` resolves the community (groups.getById) and starts the Bots Long Poll for it.
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => vk.updates.start(),
+        catch: (error) => new VkStartError({ bot: options.id, message: String(error) })
+      }),
+      () => Effect.promise(() => vk.updates.stop())
+    )
+    return { ...engine, vk, ...notFound } satisfies VkBot
   })
+
+/** What a Long Poll bot answers on its Callback API handlers. */
+const notFound: CallbackHandlers = {
+  callback: async (_req, res) => {
+    res.writeHead(404).end()
+  },
+  fetchCallback: async () => new Response(null, { status: 404 })
+}
+
+/** The running standalone community bots of this process, by fleet id. */
+export class VkBots extends Context.Tag("@groupbuy/adapters/VkBots")<VkBots, ReadonlyMap<string, VkBot>>() {}
+
+/** Runs one standalone community bot for the layer's lifetime. */
+export const layer = (options: VkBotOptions): Layer.Layer<VkBots, VkStartError, AdapterEvents | TurnHandler> =>
+  Layer.scoped(
+    VkBots,
+    Effect.map(make(options), (bot) => new Map([[bot.id, bot]]))
+  )
