@@ -17,3 +17,5 @@ export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
 export { CategoryId, ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "../Ids.js"
 export { UpdateProfile } from "../Users.js"
 export { Kopecks } from "../Money.js"
+// core's procurement rules (pure), so a client checks a form as you type with the server's own rules and messages
+export * as ProcurementRules from "../ProcurementRules.js"
