@@ -167,7 +167,13 @@ for (const profile of coreProfiles()) {
       it.effect("HTML pages carry a CSP with frame-ancestors, nosniff and a referrer policy", () =>
         Effect.gen(function* () {
           const http = yield* HttpClient.HttpClient
-          for (const path of ["/", "/api/docs", "/pay/sandbox/00000000-0000-4000-8000-000000000000?sig=x"]) {
+          for (const path of [
+            "/",
+            "/widget",
+            "/login?code=X",
+            "/api/docs",
+            "/pay/sandbox/00000000-0000-4000-8000-000000000000?sig=x"
+          ]) {
             const page = yield* http.get(path)
             const csp = page.headers["content-security-policy"] ?? ""
             assert.include(page.headers["content-type"], "text/html", path)
@@ -199,7 +205,7 @@ for (const profile of coreProfiles()) {
       it.effect("the widget page connects to PUBLIC_URL's WebSocket, whatever Host the request names", () =>
         Effect.gen(function* () {
           const page = yield* (yield* HttpClient.HttpClient).execute(
-            HttpClientRequest.get("/").pipe(
+            HttpClientRequest.get("/widget").pipe(
               HttpClientRequest.setHeaders({ host: "evil.example", "x-forwarded-proto": "http" })
             )
           )

@@ -32,7 +32,7 @@ describe("pages under their CSP in Chromium", () => {
     it.scoped("the web chat page opens the widget and its WebSocket to PUBLIC_URL", () =>
       Effect.gen(function* () {
         const browser = yield* launchChromium
-        const { page, problems, sockets } = yield* open(browser, "/")
+        const { page, problems, sockets } = yield* open(browser, "/widget")
         yield* Effect.promise(async () => {
           await page.locator("groupbuy-chat .gb-input").waitFor({ timeout: 20_000 })
           await page.locator("groupbuy-chat .gb-input").fill("/start")

@@ -57,7 +57,7 @@ describe("start-up", () => {
       assert.strictEqual(widget.status, 200)
       assert.include(widget.headers.get("content-type") ?? "", "javascript")
       assert.isAbove((await widget.text()).length, 1000)
-      const page = await (await fetch(`${base}/`)).text()
+      const page = await (await fetch(`${base}/widget`)).text()
       assert.include(page, `data-server="wss://chat.example.test/ws/chat"`)
       const login = await fetch(`${base}/api/admin/login`, {
         method: "POST",

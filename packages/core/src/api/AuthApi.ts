@@ -6,7 +6,7 @@ import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
 import { RuleViolation } from "../Errors.js"
 import { User } from "../Models.js"
-import { TooManyRequests, Unauthorized } from "./Security.js"
+import { Authentication, TooManyRequests, Unauthorized } from "./Security.js"
 
 export class WebLoginBody extends Schema.Class<WebLoginBody>("WebLoginBody")({
   code: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(64))
@@ -28,6 +28,16 @@ export class WidgetLoginBody extends Schema.Class<WidgetLoginBody>("WidgetLoginB
   chatToken: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4096))
 }) {}
 
+/** Telegram Mini App sign-in: `Telegram.WebApp.initData` as received (a query string signed with the bot token). */
+export class TelegramLoginBody extends Schema.Class<TelegramLoginBody>("TelegramLoginBody")({
+  initData: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(8192))
+}) {}
+
+/** VK Mini App sign-in: the query string VK appended to the app's URL (`vk_*` parameters and `sign`), without `?`. */
+export class VkLoginBody extends Schema.Class<VkLoginBody>("VkLoginBody")({
+  launchParams: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(8192))
+}) {}
+
 export class AuthApi extends HttpApiGroup.make("auth")
   .add(
     HttpApiEndpoint.post("webLogin", "/auth/web-login")
@@ -47,4 +57,20 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .setPayload(WidgetLoginBody)
       .addSuccess(UserSession)
       .addError(Unauthorized)
+  )
+  /** A Mini App opened inside Telegram: the account linked to the signed Telegram user (401 when none, or forged). */
+  .add(
+    HttpApiEndpoint.post("telegram", "/auth/telegram")
+      .setPayload(TelegramLoginBody)
+      .addSuccess(UserSession)
+      .addError(Unauthorized)
+  )
+  /** A Mini App opened inside VK: the account linked to the signed `vk_user_id` (401 when none, or forged). */
+  .add(HttpApiEndpoint.post("vk", "/auth/vk").setPayload(VkLoginBody).addSuccess(UserSession).addError(Unauthorized))
+  /** A fresh session for the bearer's account while its token is still valid (sign-out: the client drops it). */
+  .add(
+    HttpApiEndpoint.post("refresh", "/auth/refresh")
+      .addSuccess(UserSession)
+      .addError(Unauthorized)
+      .middleware(Authentication)
   ) {}

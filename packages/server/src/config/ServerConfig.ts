@@ -55,6 +55,10 @@ export interface ServerSettings {
   readonly cookieSecure: boolean
   readonly telegram: Option.Option<TelegramSettings>
   readonly vk: Option.Option<VkSettings>
+  /** the VK Mini App's secret key (its settings page): signs the launch parameters `POST /api/auth/vk` checks */
+  readonly vkAppSecret: Option.Option<Redacted.Redacted>
+  /** how old a Mini App's signed launch data (Telegram `auth_date`, VK `vk_ts`) may be */
+  readonly miniAppMaxAge: Duration.Duration
   readonly whatsapp: boolean
   /** log WhatsApp in with a pairing code for this phone (digits, country code first) instead of a QR code */
   readonly whatsappPairingPhone: Option.Option<string>
@@ -171,6 +175,8 @@ export const settingsConfig = Config.all({
   cookieSecure: Config.option(Config.boolean("ADMIN_COOKIE_SECURE")),
   telegram,
   vk,
+  vkAppSecret: Config.option(Config.redacted("VK_APP_SECRET")),
+  miniAppMaxAge: Config.duration("MINI_APP_MAX_AGE").pipe(Config.withDefault(Duration.days(1))),
   whatsapp: bool("WHATSAPP_ENABLED", false),
   whatsappPairingPhone: Config.option(
     Config.string("WHATSAPP_PAIRING_PHONE").pipe(
@@ -258,6 +264,8 @@ export const loadServerSettings = Effect.gen(function* () {
     cookieSecure: Option.getOrElse(raw.cookieSecure, () => publicUrl.startsWith("https:")),
     telegram: raw.telegram,
     vk: raw.vk,
+    vkAppSecret: raw.vkAppSecret,
+    miniAppMaxAge: raw.miniAppMaxAge,
     whatsapp: raw.whatsapp,
     whatsappPairingPhone: raw.whatsappPairingPhone,
     widgetOrigins: raw.widgetOrigins,

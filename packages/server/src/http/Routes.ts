@@ -14,10 +14,10 @@ import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
-import { LoginRoutes } from "./LoginRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
 import { BodyLimitMiddleware, JsonBodyMiddleware } from "./RequestBodies.js"
 import { SecurityHeadersMiddleware } from "./SecurityHeaders.js"
+import { WebRoutes } from "./WebRoutes.js"
 import { WidgetRoutes } from "./WidgetRoutes.js"
 
 export const HandlersLive = Layer.mergeAll(
@@ -47,11 +47,12 @@ export const DocsRoute = HttpApiScalar.layerHttpLayerRouter({
   scalar: { withDefaultFonts: false }
 })
 
-export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, LoginRoutes, PaymentRoutes, WidgetRoutes }
+export { BodyLimitMiddleware, ChatHubRoute, HealthRoutes, PaymentRoutes, WebRoutes, WidgetRoutes }
 
 /**
- * The API node: API, docs, payments, the widget page and the `/login` page; security headers on every response
- * (SecurityHeaders.ts), request bodies capped (RequestBodies.ts).
+ * The API node: API, docs, payments, the web chat's page (`/widget`) and the web cabinet (`/`, everything else a GET
+ * asks for: WebRoutes.ts); security headers on every response (SecurityHeaders.ts), request bodies capped
+ * (RequestBodies.ts).
  */
 export const ApiNodeRoutes = Layer.mergeAll(
   ApiRoutes,
@@ -59,7 +60,7 @@ export const ApiNodeRoutes = Layer.mergeAll(
   HealthRoutes,
   PaymentRoutes,
   WidgetRoutes,
-  LoginRoutes,
+  WebRoutes,
   BodyLimitMiddleware,
   SecurityHeadersMiddleware
 )

@@ -1,5 +1,5 @@
 /**
- * The web chat widget at `/`: a small page that loads `/widget.js` (the adapters' esbuild bundle). When the bundle
+ * The web chat widget's demo page at `/widget` (the cabinet has `/`): a small page that loads `/widget.js` (the adapters' esbuild bundle). When the bundle
  * has not been built yet (`npm start` on a fresh checkout) it is built once, in memory, on first request.
  */
 import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
@@ -49,7 +49,7 @@ const indexHtml = (server: string) => `<!doctype html>
 <title>GroupBuy — совместные закупки</title>
 <style>body{font:16px system-ui,sans-serif;margin:0;padding:2rem;max-width:48rem}</style></head>
 <body><h1>GroupBuy</h1><p>Совместные закупки в чате. Напишите <code>/start</code> в окне чата.</p>
-<p><a href="/api/docs">API</a></p>
+<p><a href="/">Личный кабинет</a> · <a href="/api/docs">API</a></p>
 <script src="/widget.js" data-server="${escapeAttribute(server)}" data-open defer></script>
 </body></html>`
 
@@ -61,7 +61,7 @@ export const WidgetRoutes = Layer.unwrapEffect(
       return Layer.mergeAll(
         HttpLayerRouter.add(
           "GET",
-          "/",
+          "/widget",
           Effect.sync(() => HttpServerResponse.text(page, { contentType: "text/html; charset=utf-8" }))
         ),
         HttpLayerRouter.add(

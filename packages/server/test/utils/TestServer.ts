@@ -30,6 +30,8 @@ export const testSettings = (overrides: Partial<ServerSettings> = {}): ServerSet
   cookieSecure: false,
   telegram: Option.none(),
   vk: Option.none(),
+  vkAppSecret: Option.none(),
+  miniAppMaxAge: Duration.days(1),
   whatsapp: false,
   whatsappPairingPhone: Option.none(),
   widgetOrigins: [],
