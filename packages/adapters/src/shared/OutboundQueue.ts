@@ -81,6 +81,12 @@ export const telegramLimits: OutboundLimits = {
 /** VK: 20 requests/s per community token. */
 export const vkLimits: OutboundLimits = { global: { limit: 20, windowMs: 1000 } }
 
+/** WhatsApp publishes no limits for linked devices; these stay well under what a person could type. */
+export const whatsappLimits: OutboundLimits = {
+  global: { limit: 10, windowMs: 1000 },
+  perChat: { limit: 3, windowMs: 3000 }
+}
+
 interface Job<E> {
   readonly run: Effect.Effect<unknown, E>
   readonly done: Deferred.Deferred<unknown, E>

@@ -7,33 +7,22 @@ import type { IncomingMessage } from "node:http"
 import { randomUUID } from "node:crypto"
 import type { Duplex } from "node:stream"
 import { Cause, Clock, Context, Duration, Effect, Either, Layer, Runtime, type Scope } from "effect"
-import { type ServerOptions, WebSocket, WebSocketServer } from "ws"
-import { Capabilities, ChatRef, type Reply, type Update } from "@groupbuy/router"
-import { makeChatLocks } from "../shared/ChatLocks.js"
-import { TurnHandler } from "../shared/TurnHandler.js"
+import { WebSocket } from "ws"
+import { type Capabilities, ChatRef, type Reply } from "@groupbuy/router"
+import * as AdapterTurn from "../shared/AdapterTurn.js"
+import { makeTokenBucket, type TokenBucket } from "../shared/TokenBucket.js"
+import type { TurnHandler } from "../shared/TurnHandler.js"
 import * as ChatProtocol from "./ChatProtocol.js"
 import { type ChatClaims, type InvalidTokenConfig, type TokenConfig, validateConfig, verifyToken } from "./ChatToken.js"
+import { heartbeatServer, originAllowed, refuse } from "./HeartbeatServer.js"
 import { makeReplayBuffer, type ReplayBuffer } from "./internal/ReplayBuffer.js"
-import { makeTokenBucket, type TokenBucket } from "../shared/TokenBucket.js"
+import { webCapabilities } from "./WebCapabilities.js"
+import { toUpdate } from "./WebSocketDecode.js"
+
+export { type HeartbeatConnection, heartbeatServer, originAllowed, refuse } from "./HeartbeatServer.js"
 
 /** 64 KiB: a chat frame is small; the `ws` default of 100 MiB would let one client exhaust memory. */
 export const DEFAULT_MAX_PAYLOAD = 64 * 1024
-
-/** What the browser widget draws: real buttons, edits in place, toasts, images. */
-export const capabilities = new Capabilities({
-  maxTextLength: 4096,
-  maxCaptionLength: 1024,
-  buttons: true,
-  urlButtons: true,
-  requestContact: false,
-  edits: true,
-  media: true,
-  toasts: true,
-  maxButtonsPerRow: 4,
-  maxRows: 12,
-  maxButtonLabel: 64,
-  maxCallbackBytes: 256
-})
 
 export interface Options {
   /** `ChatRef.bot` of every update from this endpoint, e.g. "web" */
@@ -73,6 +62,18 @@ export class WebSocketChatService extends Context.Tag("@groupbuy/adapters/WebSoc
 >() {}
 
 type ReplyFrame = typeof ChatProtocol.ReplyFrame.Type
+/** a reply frame before it is numbered */
+type ReplyDraft = Omit<ReplyFrame, "type" | "seq">
+
+/** Where a turn's replies go: the identity's stream, and the frame to acknowledge on the connection that sent it. */
+interface WebTarget {
+  readonly connection?: Connection | undefined
+  readonly frameId?: string | undefined
+  /** the message a pressed button was on: an `Edit` reply replaces it */
+  readonly editsMessage?: string | undefined
+}
+
+const absurd = (error: never): never => error
 
 interface Stream {
   readonly buffer: ReplayBuffer<ReplyFrame>
@@ -93,39 +94,6 @@ interface Connection {
 /** A slow reader that lets this much pile up is dropped; it can resume. */
 const MAX_BUFFERED_BYTES = 1024 * 1024
 
-const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+([\s\S]*))?$/
-
-/** Builds the router's `Update` from a client's input; `/cmd args` becomes a command. */
-export const toUpdate = (
-  ref: ChatRef,
-  updateId: string,
-  input: (typeof ChatProtocol.UpdateFrame.Type)["update"]
-): Update => {
-  if (input.kind === "button") {
-    return input.messageId === undefined
-      ? { _tag: "Button", ref, updateId, data: input.data }
-      : { _tag: "Button", ref, updateId, data: input.data, messageId: input.messageId }
-  }
-  const command = COMMAND.exec(input.text.trim())
-  return command
-    ? { _tag: "Command", ref, updateId, command: command[1]!.toLowerCase(), args: (command[2] ?? "").trim() }
-    : { _tag: "Text", ref, updateId, text: input.text }
-}
-
-/** Whether a browser `Origin` may open a socket: listed (or `"*"` listed), or missing when that is allowed. */
-export const originAllowed = (allowed: ReadonlyArray<string>, allowMissing: boolean, origin: string | undefined) =>
-  origin === undefined ? allowMissing : allowed.includes("*") || allowed.includes(origin)
-
-/** Answers an HTTP upgrade with an error status and closes the socket (before any WebSocket exists). */
-export const refuse = (socket: Duplex, status: number, reason: string) => {
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`
-    )
-  }
-  socket.destroy()
-}
-
 /**
  * Starts the adapter in the current scope; closing the scope closes every connection with 1001. Updates go to the
  * `TurnHandler` (the router) with this adapter's `capabilities`; one identity's turns run one at a time.
@@ -133,9 +101,6 @@ export const refuse = (socket: Duplex, status: number, reason: string) => {
 export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidTokenConfig, TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
     const tokens = yield* validateConfig(options.tokens)
-    const turns = yield* TurnHandler
-    yield* turns.register(options.bot, capabilities)
-    const locks = yield* makeChatLocks
     const runtime = yield* Effect.runtime<never>()
     const run = Runtime.runPromiseExit(runtime)
     const now = () => Runtime.runSync(runtime)(Clock.currentTimeMillis)
@@ -176,21 +141,37 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
     const sendError = (connection: Connection, code: ChatProtocol.ErrorCode, message: string, id?: string) =>
       sendFrame(connection, id === undefined ? { type: "error", code, message } : { type: "error", code, message, id })
 
-    /** numbers the replies, keeps them for resume and sends them to every open connection of the identity */
-    const deliver = (subject: string, replies: ReadonlyArray<Reply>, inReplyTo?: string, editsMessage?: string) => {
+    /** numbers a reply, keeps it for resume and sends it to every open connection of the identity */
+    const publish = (subject: string, draft: ReplyDraft) => {
       const stream = streamOf(subject)
-      for (const reply of replies) {
-        const frame: ReplyFrame = {
-          type: "reply",
-          seq: stream.buffer.next(),
-          reply,
-          ...(inReplyTo === undefined ? {} : { inReplyTo }),
-          ...(reply._tag === "Edit" && editsMessage !== undefined ? { edits: editsMessage } : {})
-        }
-        stream.buffer.push(frame)
-        for (const connection of stream.sockets) sendFrame(connection, frame)
-      }
+      const frame: ReplyFrame = { type: "reply", seq: stream.buffer.next(), ...draft }
+      stream.buffer.push(frame)
+      for (const connection of stream.sockets) sendFrame(connection, frame)
     }
+
+    const ack = (target: WebTarget) =>
+      Effect.sync(() => {
+        if (target.connection !== undefined && target.frameId !== undefined)
+          sendFrame(target.connection, { type: "ack", id: target.frameId })
+      })
+
+    const turn = yield* AdapterTurn.make({
+      bot: options.bot,
+      platform: "web",
+      capabilities: webCapabilities,
+      encode: (replies, target: WebTarget) => ({
+        ops: replies.map((reply): ReplyDraft => ({
+          reply,
+          ...(target.frameId === undefined ? {} : { inReplyTo: target.frameId }),
+          ...(reply._tag === "Edit" && target.editsMessage !== undefined ? { edits: target.editsMessage } : {})
+        })),
+        answer: ack(target)
+      }),
+      // nothing to wait for: a frame is numbered and written (or kept for resume) at once
+      enqueue: (to, draft: ReplyDraft) => Effect.sync(() => (publish(to.chat, draft), Effect.void)),
+      failure: absurd,
+      repeated: ack
+    })
 
     const welcome = (connection: Connection, claims: ChatClaims, stream: Stream, resumed: boolean) =>
       sendFrame(connection, {
@@ -275,14 +256,16 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
         ...(connection.locale === undefined ? {} : { locale: connection.locale })
       })
       const update = toUpdate(ref, `${claims.subject}/${frame.id}`, frame.update)
-      const exit = await run(locks.withLock(claims.subject, turns.handle(update, capabilities)))
+      const target: WebTarget = {
+        connection,
+        frameId: frame.id,
+        editsMessage: frame.update.kind === "button" ? frame.update.messageId : undefined
+      }
+      const exit = await run(turn.handle(update, () => target))
       if (exit._tag === "Failure") {
         await run(Effect.logError("web chat: the router failed", Cause.pretty(exit.cause)))
         sendError(connection, "internal", "something went wrong; please try again", frame.id)
-        return
       }
-      deliver(claims.subject, exit.value, frame.id, frame.update.kind === "button" ? frame.update.messageId : undefined)
-      sendFrame(connection, { type: "ack", id: frame.id })
     }
 
     const handleFrame = (connection: Connection, frame: ChatProtocol.ClientFrame, helloTimer: NodeJS.Timeout) => {
@@ -375,7 +358,7 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
     server.on("connection", onConnection)
 
     return {
-      capabilities,
+      capabilities: webCapabilities,
       handleUpgrade: (request, socket, head) => {
         if (!originAllowed(options.allowedOrigins, options.allowMissingOrigin ?? false, request.headers.origin)) {
           refuse(socket, 403, "Forbidden origin")
@@ -383,7 +366,8 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
         }
         server.handleUpgrade(request, socket, head, (ws) => server.emit("connection", ws, request))
       },
-      push: (userId, replies) => Effect.sync(() => deliver(userId, replies)),
+      push: (userId, replies) =>
+        turn.deliver(new ChatRef({ bot: options.bot, platform: "web", chatId: userId, userId }), {}, replies),
       connections: Effect.sync(() => {
         let count = 0
         for (const connection of live) if (connection.claims !== undefined) count++
@@ -395,47 +379,3 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
 /** The adapter as a scoped layer. */
 export const layer = (options: Options): Layer.Layer<WebSocketChatService, InvalidTokenConfig, TurnHandler> =>
   Layer.scoped(WebSocketChatService, make(options))
-
-/** What the heartbeat needs of a connection: its socket and whether it answered the last ping. */
-export interface HeartbeatConnection {
-  readonly ws: WebSocket
-  alive: boolean
-}
-
-/**
- * A `noServer` WebSocket server whose heartbeat pings every live connection each `heartbeatMs` and terminates the
- * ones that did not answer the previous ping (a peer gone without a close frame); on release every connection is
- * closed with `shutdownCode` and the server after them. The widget's `/ws/chat` and the server's hub share it.
- */
-export const heartbeatServer = (
-  options: Omit<ServerOptions, "noServer" | "clientTracking">,
-  live: Iterable<HeartbeatConnection>,
-  heartbeatMs: number,
-  shutdownCode: number
-): Effect.Effect<WebSocketServer, never, Scope.Scope> =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.sync(() => {
-        const server = new WebSocketServer({ ...options, noServer: true, clientTracking: false })
-        const heartbeat = setInterval(() => {
-          for (const connection of live) {
-            if (!connection.alive) {
-              connection.ws.terminate()
-              continue
-            }
-            connection.alive = false
-            connection.ws.ping()
-          }
-        }, heartbeatMs)
-        heartbeat.unref()
-        return { server, heartbeat }
-      }),
-      ({ heartbeat, server }) =>
-        Effect.async<void>((resume) => {
-          clearInterval(heartbeat)
-          for (const connection of live) connection.ws.close(shutdownCode, "server shutting down")
-          server.close(() => resume(Effect.void))
-        })
-    ),
-    ({ server }) => server
-  )

@@ -7,7 +7,6 @@
  */
 import { type AnyMessageContent, DisconnectReason, type WAMessage } from "@whiskeysockets/baileys"
 import {
-  Cause,
   Data,
   Duration,
   Effect,
@@ -20,22 +19,25 @@ import {
   SubscriptionRef
 } from "effect"
 import qrcodeTerminal from "qrcode-terminal"
-import type { Reply } from "@groupbuy/router"
+import { ChatRef, type Reply } from "@groupbuy/router"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
-import { makeChatLocks } from "../shared/ChatLocks.js"
+import * as AdapterTurn from "../shared/AdapterTurn.js"
 import { makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
-import { RecentIds } from "../shared/RecentIds.js"
 import * as SafeFetch from "../shared/SafeFetch.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { type AuthStateStore, makeAuthState } from "./WhatsAppAuthState.js"
-import { capabilities, decode, encode, MEDIA_PREFIX } from "./WhatsAppCodec.js"
+import { whatsappCapabilities } from "./WhatsAppCapabilities.js"
+import { decode, MEDIA_PREFIX, userIdOf } from "./WhatsAppDecode.js"
+import { encode } from "./WhatsAppEncode.js"
 import {
   type DownloadMedia,
   downloadWithBaileys,
   makeBaileysSocket,
+  makeLogger,
   type MakeSocket,
-  type WhatsAppLogger,
+  reasonOf,
+  statusCodeOf,
   type WhatsAppSocket
 } from "./WhatsAppSocket.js"
 
@@ -63,12 +65,6 @@ export class WhatsAppError extends Data.TaggedError("WhatsAppError")<{
   readonly cause?: unknown
 }> {}
 
-/** WhatsApp publishes no limits for linked devices; these stay well under what a person could type. */
-export const whatsappLimits: OutboundQueue.OutboundLimits = {
-  global: { limit: 10, windowMs: 1000 },
-  perChat: { limit: 3, windowMs: 3000 }
-}
-
 export interface Options {
   /** `ChatRef.bot` and the account key: one socket per value in this process */
   readonly bot: string
@@ -92,7 +88,7 @@ export interface Options {
 
 export interface WhatsAppBot {
   readonly bot: string
-  readonly capabilities: typeof capabilities
+  readonly capabilities: typeof whatsappCapabilities
   readonly status: Effect.Effect<WhatsAppStatus>
   readonly statusChanges: Stream.Stream<WhatsAppStatus>
   /** asks WhatsApp for a pairing code for `phone` on the current socket (admin API); also printed */
@@ -119,44 +115,6 @@ const running = new Set<string>()
 interface Close {
   readonly code: number | undefined
   readonly reason: string
-}
-
-const statusCodeOf = (error: unknown): number | undefined => {
-  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output
-  return typeof output?.statusCode === "number" ? output.statusCode : undefined
-}
-
-const reasonOf = (code: number | undefined, error: unknown): string => {
-  const name = code === undefined ? undefined : (DisconnectReason as Record<number, string>)[code]
-  const message = error instanceof Error ? error.message : undefined
-  return [name ?? (code === undefined ? "unknown" : String(code)), message].filter((part) => part).join(": ")
-}
-
-/** baileys logs a lot at info; only warnings and errors reach the application's log. */
-const makeLogger = (runtime: Runtime.Runtime<never>, bindings: Record<string, unknown> = {}): WhatsAppLogger => {
-  const log = (level: "warn" | "error") => (obj: unknown, msg?: string) => {
-    const message = msg ?? (typeof obj === "string" ? obj : "baileys")
-    const effect = level === "warn" ? Effect.logWarning(message) : Effect.logError(message)
-    Runtime.runFork(runtime)(effect.pipe(Effect.annotateLogs({ ...bindings, detail: safeJson(obj) })))
-  }
-  const ignore = () => undefined
-  return {
-    level: "warn",
-    child: (more) => makeLogger(runtime, { ...bindings, ...more }),
-    trace: ignore,
-    debug: ignore,
-    info: ignore,
-    warn: log("warn"),
-    error: log("error")
-  }
-}
-
-const safeJson = (value: unknown): string => {
-  try {
-    return JSON.stringify(value)?.slice(0, 2000) ?? String(value)
-  } catch {
-    return String(value)
-  }
 }
 
 const printQr = (bot: string, qr: string) =>
@@ -187,8 +145,6 @@ export const make = (
       }),
       () => Effect.sync(() => void running.delete(bot))
     )
-    const turns = yield* TurnHandler
-    yield* turns.register(bot, capabilities)
     const events = yield* AdapterEvents
     const runtime = yield* Effect.runtime<never>()
     const runFork = Runtime.runFork(runtime)
@@ -207,8 +163,6 @@ export const make = (
       )
     const closes = yield* Queue.unbounded<Close>()
     const logins = yield* Queue.sliding<void>(1)
-    const locks = yield* makeChatLocks
-    const recent = new RecentIds()
     const media = new Map<string, WAMessage>()
     let current: { readonly socket: WhatsAppSocket; readonly generation: number } | undefined
     let generation = 0
@@ -217,7 +171,7 @@ export const make = (
     let pairingRequested = false
 
     const queue = yield* OutboundQueue.make<WhatsAppError>({
-      limits: options.limits ?? whatsappLimits,
+      limits: options.limits ?? OutboundQueue.whatsappLimits,
       classify: (error) =>
         error.reason === "not_connected"
           ? { _tag: "Backoff" }
@@ -248,49 +202,44 @@ export const make = (
       )
     }
 
+    /** One message on the current socket (refused while there is none: the queue retries it with backoff). */
     const sendOne = (chatId: string, content: AnyMessageContent) =>
-      queue.submit(
-        { chat: chatId },
-        Effect.suspend(() => {
-          const socket = current?.socket
-          if (socket === undefined) {
-            return Effect.fail(new WhatsAppError({ reason: "not_connected", message: "WhatsApp is not connected" }))
-          }
-          return Effect.tryPromise({
-            try: () => socket.sendMessage(chatId, content),
-            catch: (cause) =>
-              new WhatsAppError({ reason: "send_failed", message: "WhatsApp refused the message", cause })
-          })
+      Effect.suspend(() => {
+        const socket = current?.socket
+        if (socket === undefined) {
+          return Effect.fail(new WhatsAppError({ reason: "not_connected", message: "WhatsApp is not connected" }))
+        }
+        return Effect.tryPromise({
+          try: () => socket.sendMessage(chatId, content),
+          catch: (cause) => new WhatsAppError({ reason: "send_failed", message: "WhatsApp refused the message", cause })
         })
-      )
-
-    const sendContent = (chatId: string, reply: Reply) =>
-      Effect.forEach(encode(reply), (content) => Effect.flatMap(withImageBytes(content), (c) => sendOne(chatId, c)), {
-        discard: true
       })
 
+    const turn = yield* AdapterTurn.make({
+      bot,
+      platform: "whatsapp",
+      capabilities: whatsappCapabilities,
+      health,
+      encode: (replies, _chatId: string) => ({ ops: replies.flatMap((reply) => encode(reply)) }),
+      enqueue: (to, content: AnyMessageContent) =>
+        queue.enqueue(
+          to,
+          Effect.flatMap(withImageBytes(content), (c) => sendOne(to.chat, c))
+        ),
+      failure: (e) => ({ unreachable: false, detail: e.message, code: e.reason })
+    })
+
+    /** proactive messages to a chat (its JID) */
     const send = (chatId: string, replies: ReadonlyArray<Reply>) =>
-      Effect.forEach(replies, (reply) => sendContent(chatId, reply), { discard: true })
+      turn.deliver(new ChatRef({ bot, platform: "whatsapp", chatId, userId: userIdOf(chatId) }), chatId, replies)
 
     const onMessage = (message: WAMessage) => {
       const update = decode(bot, message)
-      if (update === undefined || !recent.firstTime(`${bot}/${update.updateId}`)) return
-      if (update._tag === "Media") {
+      if (update?._tag === "Media") {
         media.set(update.updateId, message)
         while (media.size > mediaCapacity) media.delete(media.keys().next().value!)
       }
-      const chatId = update.ref.chatId
-      runFork(
-        locks
-          .withLock(chatId, turns.handle(update, capabilities).pipe(Effect.flatMap((replies) => send(chatId, replies))))
-          .pipe(
-            Effect.catchAllCause((cause) =>
-              Effect.logWarning("whatsapp: could not answer", Cause.pretty(cause)).pipe(
-                Effect.annotateLogs({ bot, chat: chatId })
-              )
-            )
-          )
-      )
+      runFork(turn.handle(update, (u) => u.ref.chatId))
     }
 
     const requestPairing = (socket: WhatsAppSocket, phone: string) =>
@@ -399,7 +348,7 @@ export const make = (
 
     return {
       bot,
-      capabilities,
+      capabilities: whatsappCapabilities,
       status: SubscriptionRef.get(status),
       statusChanges: status.changes,
       requestPairingCode: (phone) =>

@@ -7,6 +7,7 @@ import { SignJWT } from "jose"
 import type { Capabilities, Reply, Update } from "@groupbuy/router"
 import * as ChatToken from "../../src/websocket/ChatToken.js"
 import * as WebSocketAdapter from "../../src/websocket/WebSocketAdapter.js"
+import { webCapabilities } from "../../src/websocket/WebCapabilities.js"
 import { ChatClient } from "./ChatClient.js"
 
 const tokens: ChatToken.TokenConfig = {
@@ -28,7 +29,7 @@ const text = (value: string, keyboard?: ReadonlyArray<ReadonlyArray<string>>): R
 /** A stand-in router: enough behaviour to observe what the adapter sends it and what it does with replies. */
 const fakeRouter = (seen: Array<Update>) => (update: Update, capabilities: Capabilities) =>
   Effect.suspend(() => {
-    assert.strictEqual(capabilities, WebSocketAdapter.capabilities)
+    assert.strictEqual(capabilities, webCapabilities)
     seen.push(update)
     switch (update._tag) {
       case "Text":
@@ -91,7 +92,7 @@ describe("WebSocketAdapter", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const { connect, registered, seen } = yield* serve()
-        assert.deepStrictEqual(registered, [["web", WebSocketAdapter.capabilities]])
+        assert.deepStrictEqual(registered, [["web", webCapabilities]])
         const { subject, token } = yield* guest
         const client = yield* connect({ protocols: ["groupbuy.chat.v1"] })
         assert.strictEqual(client.ws.protocol, "groupbuy.chat.v1")

@@ -7,7 +7,7 @@ import * as SafeFetch from "../../src/shared/SafeFetch.js"
 import { TurnHandler } from "../../src/shared/TurnHandler.js"
 import * as WhatsAppAdapter from "../../src/whatsapp/WhatsAppAdapter.js"
 import { memoryStore } from "../../src/whatsapp/WhatsAppAuthState.js"
-import { capabilities } from "../../src/whatsapp/WhatsAppCodec.js"
+import { whatsappCapabilities as capabilities } from "../../src/whatsapp/WhatsAppCapabilities.js"
 import { FakeWhatsApp, imageFrom, textFrom } from "../fakes/whatsapp/FakeWhatsApp.js"
 import { allowLoopbackFake, imageServer, PNG } from "../shared/ImageServer.js"
 

@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { WAMessage } from "@whiskeysockets/baileys"
-import { capabilities, decode, encode, renderText } from "../../src/whatsapp/WhatsAppCodec.js"
+import { whatsappCapabilities as capabilities } from "../../src/whatsapp/WhatsAppCapabilities.js"
+import { decode } from "../../src/whatsapp/WhatsAppDecode.js"
+import { encode, renderText } from "../../src/whatsapp/WhatsAppEncode.js"
 import { imageFrom, textFrom } from "../fakes/whatsapp/FakeWhatsApp.js"
 
 describe("WhatsAppCodec", () => {
