@@ -4,13 +4,13 @@
  * message from that person marks it reachable again; a bot that stopped working (token revoked, platform
  * unreachable) and one that recovered are logged with their details (main/fallback failover will act on them).
  */
-import { AdapterEvents, WhatsAppCodec } from "@groupbuy/adapters"
+import { AdapterEvents, WhatsAppDecode } from "@groupbuy/adapters"
 import { Users } from "@groupbuy/core"
 import { Effect, Layer, Queue } from "effect"
 
 /** The identity behind a private chat: the chat id itself, or on WhatsApp the user id of the chat's JID. */
 const externalIdOf = (platform: string, chatId: string) =>
-  platform === "whatsapp" ? WhatsAppCodec.userIdOf(chatId) : chatId
+  platform === "whatsapp" ? WhatsAppDecode.userIdOf(chatId) : chatId
 
 export const AdapterEventsLive = Layer.scopedDiscard(
   Effect.gen(function* () {
