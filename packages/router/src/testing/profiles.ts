@@ -1,6 +1,14 @@
 /**
- * Capability profiles for tests: plain data modelled on the platforms (the real adapters declare their own). The
- * scripted scenarios run against each of them.
+ * Capability profiles for tests, modelled on the adapters' capabilities (`telegramCapabilities`, `vkCapabilities`,
+ * `whatsappCapabilities`, `webCapabilities` in `@groupbuy/adapters`); the scripted scenarios and the committed
+ * transcripts run against each of them. The router may not import the adapters, so the adapters' test
+ * `test/shared/CapabilityProfiles.test.ts` pins every field where a profile differs from its adapter:
+ * - telegram: 10 rows instead of 12;
+ * - vk: 5 buttons per row in 6 rows and 255 callback bytes (VK's raw limits) instead of the adapter's 2 × 5 (which
+ *   keeps every keyboard under VK's 10-button cap) and 240 bytes (room for the `{"d":…}` wrapper);
+ * - whatsapp: no button limits at all (0) where the adapter declares 1/12/64/64 — irrelevant while `buttons` is false;
+ * - web: longer texts (10,000 / 2,000) and 64 callback bytes instead of 4,096 / 1,024 / 256.
+ * Making a profile equal to its adapter changes its transcript: regenerate it in the same commit.
  */
 import { Capabilities } from "../Model.js"
 
