@@ -4,7 +4,7 @@
  * contract suite: `SessionStoreMemory`, `SessionStoreRedis(url)` (ioredis) and `SessionStorePostgres` (over core's
  * `KeyValue`, so the router never touches SQL).
  */
-import { Context, Data, type Duration, type Effect } from "effect"
+import { Context, Data, type Duration, Effect, Option, Schema } from "effect"
 
 /** The backing store failed (connection lost, ...). The engine answers with an apology and logs it. */
 export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
@@ -26,3 +26,20 @@ export interface SessionStoreService {
 }
 
 export class SessionStore extends Context.Tag("@groupbuy/router/SessionStore")<SessionStore, SessionStoreService>() {}
+
+/** A view of the store for the values of one schema: nothing read is `unknown`, nothing written goes unencoded. */
+export interface SchemaStore<A> {
+  /** The stored value decoded, or none when absent, expired or unreadable (old or foreign data starts afresh). */
+  readonly get: (key: string) => Effect.Effect<Option.Option<A>, SessionStoreError>
+  readonly set: (key: string, value: A, ttl?: Duration.DurationInput) => Effect.Effect<void, SessionStoreError>
+}
+
+/** The typed view of `store` for `schema` (as `@effect/platform`'s `KeyValueStore.forSchema`). */
+export const forSchema = <A, I>(store: SessionStoreService, schema: Schema.Schema<A, I>): SchemaStore<A> => {
+  const decode = Schema.decodeUnknownOption(schema)
+  const encode = Schema.encode(schema)
+  return {
+    get: (key) => Effect.map(store.get(key), (value) => (value === undefined ? Option.none() : decode(value))),
+    set: (key, value, ttl) => Effect.flatMap(Effect.orDie(encode(value)), (encoded) => store.set(key, encoded, ttl))
+  }
+}

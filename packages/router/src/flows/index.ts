@@ -3,7 +3,7 @@
  * snapshot) and the Schema of its input. Bump `version` whenever a machine's states or context change shape, and
  * teach `migrateSnapshot` the old version when it can be carried over.
  */
-import type { Schema } from "effect"
+import { Schema } from "effect"
 import type { AnyStateMachine, Snapshot } from "xstate"
 import { CreateProcurementInput, createProcurementMachine } from "./createProcurement.js"
 import { DepositInput, depositMachine } from "./deposit.js"
@@ -35,6 +35,8 @@ export const flows = {
 } as const
 
 export type FlowName = keyof typeof flows
+/** The flows' names as a schema (sessions store them). */
+export const FlowName = Schema.Literal(...(Object.keys(flows) as [FlowName, ...Array<FlowName>]))
 
 export const isFlowName = (name: string): name is FlowName => Object.hasOwn(flows, name)
 

@@ -1,69 +1,81 @@
-/** The per-chat session the engine persists after every update (JSON only). */
-import type { Binding, MenuEntry } from "../Fit.js"
-import type { Language } from "../Messages.js"
-import type { Reply } from "../Model.js"
+/** The per-chat session the engine persists after every update (JSON), and the other keys it keeps in the store. */
+import { CategoryId, ProcurementId } from "@groupbuy/core"
+import { Schema } from "effect"
+import { FlowName } from "../flows/index.js"
+import { ChatRef, Keyboard, Reply, RichText } from "../Model.js"
 
-export type FlowName = "registration" | "createProcurement" | "deposit" | "join"
-
-export interface FlowState {
-  readonly name: FlowName
-  readonly version: number
-  readonly input: unknown
-  readonly snapshot: unknown
+const FlowState = Schema.Struct({
+  name: FlowName,
+  version: Schema.Number,
+  input: Schema.Unknown,
+  snapshot: Schema.Unknown,
   /** epoch ms of the last turn: abandoned flows expire */
-  readonly updatedAt: number
-}
+  updatedAt: Schema.Number
+})
+export type FlowState = typeof FlowState.Type
+
+const Binding = Schema.Union(
+  Schema.TaggedStruct("Action", { action: Schema.String }),
+  Schema.TaggedStruct("Page", { text: RichText, keyboard: Keyboard })
+)
 
 /** The buttons and menu answers of the last menu shown in this chat. */
-export interface MenuState {
+const MenuState = Schema.Struct({
   /** random per menu generation: tokens of older generations are stale */
-  readonly nonce: string
-  readonly bindings: Readonly<Record<string, Binding>>
-  readonly menu: ReadonlyArray<MenuEntry>
+  nonce: Schema.String,
+  bindings: Schema.Record({ key: Schema.String, value: Binding }),
+  menu: Schema.Array(
+    Schema.Struct({ number: Schema.NullOr(Schema.Number), label: Schema.String, action: Schema.String })
+  ),
   /** whether the menu was drawn as a numbered text menu (then bare numbers answer it) */
-  readonly numbered: boolean
+  numbered: Schema.Boolean,
   /** the un-fitted replies that carried it, shown again (with fresh tokens) when a stale button is pressed */
-  readonly shown: ReadonlyArray<Reply>
-}
+  shown: Schema.Array(Reply)
+})
+export type MenuState = typeof MenuState.Type
 
 /** A one-question prompt the engine asked itself (no flow machine needed). */
-export type Awaiting =
-  | { readonly kind: "profile"; readonly field: "firstName" | "lastName" | "phone" | "email" }
-  | { readonly kind: "search" }
-  | { readonly kind: "city" }
+const Awaiting = Schema.Union(
+  Schema.Struct({ kind: Schema.Literal("profile"), field: Schema.Literal("firstName", "lastName", "phone", "email") }),
+  Schema.Struct({ kind: Schema.Literal("search") }),
+  Schema.Struct({ kind: Schema.Literal("city") })
+)
+export type Awaiting = typeof Awaiting.Type
 
-export interface ListFilter {
-  readonly categoryId?: string
-  readonly categoryName?: string
-  readonly city?: string
-  readonly query?: string
-}
+const ListFilter = Schema.Struct({
+  categoryId: Schema.optional(CategoryId),
+  categoryName: Schema.optional(Schema.String),
+  city: Schema.optional(Schema.String),
+  query: Schema.optional(Schema.String)
+})
+export type ListFilter = typeof ListFilter.Type
 
-export interface Session {
-  readonly v: 1
-  readonly language?: Language
-  readonly flow?: FlowState
-  readonly menu?: MenuState
-  readonly awaiting?: Awaiting
+export const Session = Schema.Struct({
+  v: Schema.Literal(1),
+  language: Schema.optional(Schema.Literal("ru", "en")),
+  flow: Schema.optional(FlowState),
+  menu: Schema.optional(MenuState),
+  awaiting: Schema.optional(Awaiting),
   /** chat mode: the procurement chat the user's messages go to */
-  readonly chat?: { readonly procurementId: string; readonly title: string }
-  readonly filter?: ListFilter
+  chat: Schema.optional(Schema.Struct({ procurementId: ProcurementId, title: Schema.String })),
+  filter: Schema.optional(ListFilter),
   /** the page of the procurement list last shown ("back to the list") */
-  readonly listOffset?: number
+  listOffset: Schema.optional(Schema.Number),
   /** a /start payload to honour once registration is done */
-  readonly pendingStart?: string
-  readonly updatedAt: number
-}
+  pendingStart: Schema.optional(Schema.String),
+  updatedAt: Schema.Number
+})
+export type Session = typeof Session.Type
 
 export const emptySession = (now: number): Session => ({ v: 1, updatedAt: now })
 
-/** A stored value as a session; anything unreadable starts afresh (a user can never be stuck on bad data). */
-export const decodeSession = (value: unknown, now: number): Session =>
-  typeof value === "object" && value !== null && (value as { v?: unknown }).v === 1
-    ? (value as Session)
-    : emptySession(now)
+/** Where a user was last seen, per bot (the chat, and when): proactive messages go there. */
+export const LastRefs = Schema.Record({
+  key: Schema.String,
+  value: Schema.Struct({ ref: ChatRef, at: Schema.Number })
+})
+export type LastRefs = typeof LastRefs.Type
 
 export const sessionKey = (bot: string, chatId: string) => `session:${bot}:${chatId}`
 export const dedupeKey = (bot: string, updateId: string) => `dedupe:${bot}:${updateId}`
-/** where a user was last seen, per bot: proactive messages go there */
 export const lastRefKey = (userId: string) => `lastref:${userId}`

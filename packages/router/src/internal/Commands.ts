@@ -1,0 +1,52 @@
+/** The command table: `/name args` → its feature's handler. Adding a command is adding a row here. */
+import { Effect } from "effect"
+import { rich } from "../Messages.js"
+import { cancel, registered, showMainMenu, unknown } from "./Common.js"
+import { hostFlow, link, pickLanguage, profile, start, web } from "./features/Account.js"
+import { pickBroadcast } from "./features/Broadcast.js"
+import { pickChat } from "./features/ChatMode.js"
+import { balance, deposit, notifications } from "./features/Money.js"
+import { myProcurements } from "./features/OrganizerScreens.js"
+import { listFiltered, search } from "./features/ProcurementScreens.js"
+import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
+import { mainMenu } from "./Views.js"
+
+interface CommandRow {
+  readonly run: Handler<string>
+  /** the command keeps the active flow or prompt (the others replace it) */
+  readonly keepsFlow?: true
+}
+
+const createProcurement: Handler<string> = (turn) =>
+  registered(turn, (user) =>
+    user.role === "organizer" || user.isAdmin
+      ? hostFlow(turn, "createProcurement", { language: turn.language })
+      : Effect.succeed(emit(turn, mainMenu(turn.language, user, rich(turn.language, "create.forbidden"))))
+  )
+
+const commands: Readonly<Record<string, CommandRow>> = {
+  cancel: { run: cancel, keepsFlow: true },
+  help: { run: (turn) => showMainMenu(turn, rich(turn.language, "help.text")), keepsFlow: true },
+  lang: { run: pickLanguage, keepsFlow: true },
+  start: { run: start },
+  // a command starts from its own defaults: the filter of an earlier /search or "by city" does not stick
+  procurements: { run: (turn) => listFiltered(turn, {}) },
+  search: { run: search },
+  profile: { run: profile },
+  balance: { run: balance },
+  notifications: { run: notifications },
+  deposit: { run: deposit },
+  my_procurements: { run: myProcurements },
+  create_procurement: { run: createProcurement },
+  chat: { run: pickChat },
+  broadcast: { run: pickBroadcast },
+  link: { run: link },
+  web: { run: web }
+}
+
+/** Runs command `name` (already lower-cased); an unknown one shows the help. */
+export const command = (turn: TurnState, name: string, args: string) => {
+  const row = Object.hasOwn(commands, name) ? commands[name] : undefined
+  const cleared = row?.keepsFlow === true ? turn : { ...turn, session: withoutFlow(turn.session) }
+  return row === undefined ? unknown(cleared) : row.run(cleared, args)
+}

@@ -1,0 +1,85 @@
+/** Handlers every feature uses: the main menu, stale buttons, cancelling, asking to register, core errors as replies. */
+import { type DomainError, IdentityRef, type User, Users } from "@groupbuy/core"
+import { Effect, Option } from "effect"
+import { rich } from "../Messages.js"
+import type { ChatRef, Reply, RichText } from "../Model.js"
+import { join, plain } from "../RichTexts.js"
+import { isFlowActionData } from "./ActionCode.js"
+import { describeError } from "./Errors.js"
+import { emit, type TurnState } from "./Turn.js"
+import { mainMenu, say } from "./Views.js"
+
+export const identityOf = (ref: ChatRef) =>
+  new IdentityRef({
+    platform: ref.platform,
+    externalId: ref.userId,
+    ...(ref.username === undefined ? {} : { username: ref.username }),
+    ...(ref.displayName === undefined ? {} : { displayName: ref.displayName })
+  })
+
+export const failureReply = (turn: TurnState, error: DomainError): Reply => ({
+  _tag: "Text",
+  text: plain(describeError(turn.language, error).message)
+})
+
+/** Runs a core call; its domain error becomes a reply in the user's language instead of failing the turn. */
+export const attempt = <A, E extends DomainError, R, E2, R2>(
+  turn: TurnState,
+  effect: Effect.Effect<A, E, R>,
+  onSuccess: (a: A) => Effect.Effect<TurnState, E2, R2>
+): Effect.Effect<TurnState, E2, R | R2> =>
+  Effect.matchEffect(effect, {
+    onFailure: (error) => Effect.succeed(emit(turn, failureReply(turn, error))),
+    onSuccess
+  })
+
+/** The turn with the account re-read (after registration or linking). */
+export const refreshUser = (turn: TurnState) =>
+  Effect.flatMap(Users, (users) =>
+    Effect.map(users.resolve(identityOf(turn.ref)), (resolved): TurnState => {
+      const user = Option.getOrUndefined(Option.map(resolved, (r) => r.user))
+      return { ...turn, user, language: user === undefined ? turn.language : user.language }
+    })
+  )
+
+export const showMainMenu = (turn: TurnState, heading?: RichText) =>
+  Effect.succeed(emit(turn, mainMenu(turn.language, turn.user, heading)))
+
+export const unknown = (turn: TurnState) =>
+  showMainMenu(turn, join([rich(turn.language, "unknown"), rich(turn.language, "help.text")]))
+
+const usesFlowActions = (reply: Reply) =>
+  reply._tag !== "Toast" &&
+  (reply.keyboard?.rows ?? []).some((row) => row.some((b) => b._tag === "Action" && isFlowActionData(b.data)))
+
+/** A button of an older menu: say so and show the last menu again (or the main menu). */
+export const stale = (turn: TurnState) =>
+  Effect.sync(() => {
+    const shown = turn.session.menu?.shown ?? []
+    const reusable = shown.length > 0 && (turn.session.flow !== undefined || !shown.some(usesFlowActions))
+    return emit(turn, say(turn.language, "stale"), ...(reusable ? shown : [mainMenu(turn.language, turn.user)]))
+  })
+
+/** Runs `body` with the registered user, or asks to register. */
+export const registered = <E, R>(
+  turn: TurnState,
+  body: (user: User) => Effect.Effect<TurnState, E, R>
+): Effect.Effect<TurnState, E, R> =>
+  Effect.suspend(() =>
+    turn.user === undefined
+      ? Effect.succeed(emit(turn, mainMenu(turn.language, undefined, rich(turn.language, "needRegistration"))))
+      : body(turn.user)
+  )
+
+/** Leaves the flow, the prompt and chat mode. */
+export const cancel = (turn: TurnState) =>
+  Effect.sync(() => {
+    const { flow, awaiting, chat: chatMode, ...rest } = turn.session
+    const key =
+      flow !== undefined || awaiting !== undefined || chatMode !== undefined ? "cancel.done" : "cancel.nothing"
+    return emit(
+      { ...turn, session: rest },
+      ...(chatMode === undefined ? [] : [say(turn.language, "chat.left", { title: chatMode.title })]),
+      mainMenu(turn.language, turn.user, rich(turn.language, key))
+    )
+  })

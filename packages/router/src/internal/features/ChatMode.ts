@@ -1,0 +1,102 @@
+/** Chat mode: a procurement's chat in the bot — picking one, entering it (with recent history), posting to it. */
+import {
+  Chat,
+  PostMessage,
+  type ProcurementId,
+  Procurements,
+  type ProcurementView,
+  userActor,
+  Users
+} from "@groupbuy/core"
+import { Effect } from "effect"
+import { rich, text } from "../../Messages.js"
+import { join, plain } from "../../RichTexts.js"
+import { button } from "../ActionCode.js"
+import { attempt, registered } from "../Common.js"
+import { emit, type Handler, type TurnState, withoutFlow } from "../Turn.js"
+import { displayName, say } from "../Views.js"
+
+/** `/chat`: the chats of the procurements the user organizes or takes part in. */
+export const pickChat: Handler<string> = (turn) =>
+  registered(turn, (user) =>
+    Effect.gen(function* () {
+      const l = turn.language
+      const mine = yield* (yield* Procurements).forUser(user.id)
+      const views: Array<ProcurementView> = [
+        ...mine.organized,
+        ...mine.joined.filter((j) => j.participant.status !== "CANCELLED").map((j) => j.view)
+      ]
+      if (views.length === 0) return emit(turn, say(l, "chat.none"))
+      return emit(turn, {
+        _tag: "Text",
+        text: rich(l, "chat.pick"),
+        keyboard: { rows: views.map((v) => [button(v.procurement.title, { _tag: "OpenChat", id: v.procurement.id })]) }
+      })
+    })
+  )
+
+export const openChat: Handler<ProcurementId> = (turn, id) =>
+  registered(turn, (user) =>
+    Effect.gen(function* () {
+      const l = turn.language
+      const found = yield* Effect.either((yield* Procurements).get(id))
+      if (found._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
+      const title = found.right.procurement.title
+      const users = yield* Users
+      return yield* attempt(
+        turn,
+        (yield* Chat).history(userActor(user.id, user.isAdmin), id, { limit: 5 }),
+        (history) =>
+          Effect.gen(function* () {
+            const names = new Map<string, string>()
+            for (const message of history) {
+              if (message.userId !== null && !names.has(message.userId)) {
+                const author = yield* Effect.either(users.get(message.userId))
+                names.set(message.userId, author._tag === "Right" ? displayName(author.right) : text(l, "chat.someone"))
+              }
+            }
+            const lines = history
+              .filter((m) => m.deletedAt === null)
+              .map((m) =>
+                plain(`${m.userId === null ? text(l, "chat.system") : (names.get(m.userId) ?? "")}: ${m.text}`)
+              )
+            return emit(
+              { ...turn, session: { ...withoutFlow(turn.session), chat: { procurementId: id, title } } },
+              {
+                _tag: "Text",
+                text: join([
+                  rich(l, "chat.entered", { title }),
+                  ...(lines.length === 0 ? [] : [join([rich(l, "chat.history"), ...lines], "\n")])
+                ]),
+                keyboard: { rows: [[button(text(l, "chat.leave"), { _tag: "LeaveChat" })]] }
+              }
+            )
+          })
+      )
+    })
+  )
+
+/** What the user sends while in chat mode goes to the procurement's chat (nothing is answered on success). */
+export const postToChat = (
+  turn: TurnState,
+  chatMode: { readonly procurementId: ProcurementId },
+  content: { readonly text: string; readonly url?: string; readonly kind?: "photo" | "file" }
+) =>
+  registered(turn, (user) =>
+    Effect.flatMap(Chat, (chat) =>
+      attempt(
+        turn,
+        chat.post(
+          new PostMessage({
+            procurementId: chatMode.procurementId,
+            userId: user.id,
+            type: content.kind === undefined ? "TEXT" : content.kind === "photo" ? "IMAGE" : "FILE",
+            text: content.text,
+            attachmentUrl: content.url ?? null,
+            originPlatform: turn.ref.platform
+          })
+        ),
+        () => Effect.succeed(turn)
+      )
+    )
+  )

@@ -1,0 +1,176 @@
+/**
+ * Messages the router sends on its own: to where a user was last seen (`notify`), domain events (payments,
+ * notifications, chat messages relayed to members in chat mode). Each chat is written under its lock, and a
+ * keyboard opens a new menu generation there, exactly as in a turn.
+ */
+import {
+  type ChatMessage,
+  type DomainEvent,
+  formatRubles,
+  Ledger,
+  type Notification,
+  type UserId,
+  Users
+} from "@groupbuy/core"
+import { Cause, Clock, Effect, Option } from "effect"
+import { Deliver } from "../../Deliver.js"
+import { type Language, languageOf, rich, text } from "../../Messages.js"
+import type { ChatRef, Reply } from "../../Model.js"
+import { join, plain } from "../../RichTexts.js"
+import { Chat, Procurements } from "@groupbuy/core"
+import { forSchema, SessionStore } from "../../SessionStore.js"
+import { PLAIN_TEXT, present } from "../Present.js"
+import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
+import { EngineEnv } from "../Turn.js"
+import { displayName } from "../Views.js"
+
+/** The typed views of the session store the engine reads and writes. */
+export const stores = Effect.map(SessionStore, (store) => ({
+  store,
+  sessions: forSchema(store, Session),
+  lastRefs: forSchema(store, LastRefs)
+}))
+
+/** Remembers the chat a user wrote from (at most once a minute per bot and chat: no write when nothing changed). */
+export const rememberRef = (userId: UserId, ref: ChatRef, now: number) =>
+  Effect.gen(function* () {
+    const { lastRefs } = yield* stores
+    const { sessionTtl } = yield* EngineEnv
+    const key = lastRefKey(userId)
+    const current = Option.getOrElse(yield* lastRefs.get(key), (): LastRefs => ({}))
+    const previous = current[ref.bot]
+    if (previous !== undefined && previous.ref.chatId === ref.chatId && now - previous.at < 60_000) return
+    yield* lastRefs.set(key, { ...current, [ref.bot]: { ref, at: now } }, sessionTtl)
+  })
+
+/** The chats a user was seen in, most recent first. */
+const lastRefsOf = (userId: string) =>
+  Effect.flatMap(stores, ({ lastRefs }) =>
+    Effect.map(lastRefs.get(lastRefKey(userId)), (refs) =>
+      Object.values(Option.getOrElse(refs, (): LastRefs => ({})))
+        .sort((a, b) => b.at - a.at)
+        .map((entry) => entry.ref)
+    )
+  )
+
+/** Fits and delivers to one chat under its lock (a keyboard opens a new menu generation there). */
+const deliverTo = (ref: ChatRef, build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined) =>
+  Effect.gen(function* () {
+    const { bots, locks, sessionTtl } = yield* EngineEnv
+    const { sessions } = yield* stores
+    const deliver = yield* Deliver
+    return yield* locks.withLock(
+      `${ref.bot}:${ref.chatId}`,
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const session = Option.getOrElse(yield* sessions.get(sessionKey(ref.bot, ref.chatId)), () => emptySession(now))
+        const language = session.language ?? languageOf(ref.locale)
+        const replies = build(session, language)
+        if (replies === undefined || replies.length === 0) return false
+        const presented = yield* present(replies, bots.get(ref.bot) ?? PLAIN_TEXT, language, session)
+        if (presented.session !== session)
+          yield* sessions.set(sessionKey(ref.bot, ref.chatId), presented.session, sessionTtl)
+        return yield* deliver.deliver(ref, presented.replies).pipe(
+          Effect.as(true),
+          Effect.catchAll((error) => Effect.as(Effect.logWarning("proactive delivery failed", error), false))
+        )
+      })
+    )
+  })
+
+/** Delivers to the most recent chat of the user on a registered bot that takes it; where it went, if anywhere. */
+export const notifyWith = (userId: UserId, build: (language: Language) => ReadonlyArray<Reply>) =>
+  Effect.gen(function* () {
+    const { bots } = yield* EngineEnv
+    const refs = yield* lastRefsOf(userId)
+    const user = yield* Effect.either((yield* Users).get(userId))
+    const language = user._tag === "Right" ? user.right.language : undefined
+    for (const ref of refs) {
+      if (!bots.has(ref.bot)) continue
+      const ok = yield* deliverTo(ref, (_session, chatLanguage) => build(language ?? chatLanguage))
+      if (ok) return ref
+    }
+    return undefined
+  })
+
+export const renderNotification = (
+  notification: Pick<Notification, "title" | "body">,
+  language: Language
+): ReadonlyArray<Reply> => [
+  {
+    _tag: "Text",
+    text: join([rich(language, "notification.title", { title: notification.title }), plain(notification.body)])
+  }
+]
+
+/** A chat message, to every other member whose chat with the bot is in chat mode for that procurement. */
+const relay = (message: (typeof ChatMessage.json)["Type"]) =>
+  Effect.gen(function* () {
+    const users = yield* Users
+    const procurementId = message.procurementId
+    const view = yield* Effect.either((yield* Procurements).get(procurementId))
+    if (view._tag === "Left") return []
+    const title = view.right.procurement.title
+    const author = message.userId === null ? undefined : yield* Effect.either(users.get(message.userId))
+    const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
+    const delivered: Array<ChatRef> = []
+    for (const member of members) {
+      if (member === message.userId) continue
+      // the member's account language wins over the chat session's (it may have been changed on another platform)
+      const account = yield* Effect.either(users.get(member))
+      const accountLanguage = account._tag === "Right" ? account.right.language : undefined
+      for (const ref of yield* lastRefsOf(member)) {
+        const ok = yield* deliverTo(ref, (session, chatLanguage) => {
+          if (session.chat?.procurementId !== procurementId) return undefined
+          const language = accountLanguage ?? chatLanguage
+          const name =
+            author === undefined
+              ? text(language, "chat.system")
+              : author._tag === "Right"
+                ? displayName(author.right)
+                : text(language, "chat.someone")
+          const body = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
+          return [{ _tag: "Text", text: rich(language, "chat.message", { title, name, text: body }) }]
+        })
+        if (ok) delivered.push(ref)
+      }
+    }
+    return delivered
+  })
+
+const reached = (ref: ChatRef | undefined): ReadonlyArray<ChatRef> => (ref === undefined ? [] : [ref])
+
+/** Reacts to a domain event; returns the chats delivered to. Never fails (a failure is logged). */
+export const onEvent = (event: DomainEvent) =>
+  Effect.gen(function* () {
+    switch (event._tag) {
+      case "PaymentSucceeded": {
+        const balance = yield* Effect.orElseSucceed((yield* Ledger).balance(event.userId), () => undefined)
+        const ref = yield* notifyWith(event.userId, (language) => [
+          {
+            _tag: "Text",
+            text: rich(language, "deposit.received", {
+              amount: formatRubles(event.amount),
+              balance: balance === undefined ? "—" : formatRubles(balance)
+            })
+          }
+        ])
+        return reached(ref)
+      }
+      case "ChatMessagePosted":
+        return yield* relay(event.message)
+      case "NotificationCreated": {
+        const n = event.notification
+        return reached(yield* notifyWith(n.userId, (language) => renderNotification(n, language)))
+      }
+      default:
+        return []
+    }
+  }).pipe(
+    Effect.catchAllCause((cause) =>
+      Effect.as(
+        Effect.logError("router: event handling failed", { event: event._tag }, Cause.pretty(cause)),
+        [] as ReadonlyArray<ChatRef>
+      )
+    )
+  )
