@@ -9,10 +9,9 @@ import {
   formatMoney,
   formatTimeOfDay,
   signedAmount,
-  splitDay,
-  toBig
+  splitDay
 } from "./internal/Format.js"
-import { DAY_MS, validDate } from "./internal/Format.js"
+import { DAY_MS, MAX_DATE_MS, validDate } from "./internal/Format.js"
 import {
   checkColumnSortKeys,
   cityIdError,
@@ -283,6 +282,128 @@ const textKey = (items: ReadonlyArray<Procurement>, field: "title" | "category")
   return { strings, exact }
 }
 
+/** Scratch for the bit pattern of one double (little-endian: word 0 is the low half). */
+const BITS_F64 = new Float64Array(1)
+const BITS_U32 = new Uint32Array(BITS_F64.buffer)
+const TWO_32_F = 4294967296
+
+/**
+ * A numeric sort key as 32-bit words (most significant first) whose unsigned order is the key's order, so that
+ * an LSD radix sort gives exactly what the comparator does: NaN (missing) last in both directions, -0 = 0.
+ * Integer keys are stored as their distance from the smallest (largest, descending) key: one word when the keys
+ * span less than 2^32 (status codes, city ranks, counts), two otherwise; other numbers as their 64 bits.
+ */
+const keyWords = (col: Float64Array, n: number, desc: boolean): Array<Uint32Array> => {
+  let integers = true
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < n; i++) {
+    const x = col[i]!
+    if (x !== x) continue
+    if (x !== Math.floor(x)) {
+      integers = false
+      break
+    }
+    if (x < min) min = x
+    if (x > max) max = x
+  }
+  if (integers && max - min < 0xffffffff) {
+    const w = new Uint32Array(n)
+    const missing = max - min + 1
+    for (let i = 0; i < n; i++) {
+      const x = col[i]!
+      w[i] = x !== x ? missing : desc ? max - x : x - min
+    }
+    return [w]
+  }
+  const hi = new Uint32Array(n)
+  const lo = new Uint32Array(n)
+  if (integers && max - min <= Number.MAX_SAFE_INTEGER) {
+    for (let i = 0; i < n; i++) {
+      const x = col[i]!
+      if (x !== x) {
+        hi[i] = 0xffffffff
+        lo[i] = 0xffffffff
+        continue
+      }
+      const v = desc ? max - x : x - min
+      const h = Math.floor(v / TWO_32_F)
+      hi[i] = h
+      lo[i] = v - h * TWO_32_F
+    }
+    return [hi, lo]
+  }
+  for (let i = 0; i < n; i++) {
+    const x = col[i]!
+    if (x !== x) {
+      hi[i] = 0xffffffff
+      lo[i] = 0xffffffff
+      continue
+    }
+    BITS_F64[0] = x === 0 ? 0 : x
+    let h = BITS_U32[1]!
+    let l = BITS_U32[0]!
+    if (h >>> 31 !== 0) {
+      h = ~h
+      l = ~l
+    } else h |= 0x80000000
+    if (desc) {
+      h = ~h
+      l = ~l
+    }
+    hi[i] = h
+    lo[i] = l
+  }
+  return [hi, lo]
+}
+
+/**
+ * The stable LSD radix sort of 0..n-1 by numeric key columns (the first most significant): 8-bit digits, each
+ * word's four histograms in one pass, digits in which all keys agree skipped. The order of the comparator sort
+ * (ties in index order) without a single comparison: ~6x faster than Array#sort with a comparator at 100k items.
+ */
+const radixOrder = (n: number, checked: ReadonlyArray<CheckedKey>, cols: ReadonlyArray<Float64Array>): Uint32Array => {
+  let src = new Uint32Array(n)
+  for (let i = 0; i < n; i++) src[i] = i
+  if (n < 2) return src
+  let dst = new Uint32Array(n)
+  const counts = new Uint32Array(1024)
+  for (let k = cols.length - 1; k >= 0; k--) {
+    const words = keyWords(cols[k]!, n, checked[k]!.desc)
+    for (let wi = words.length - 1; wi >= 0; wi--) {
+      const w = words[wi]!
+      counts.fill(0)
+      for (let i = 0; i < n; i++) {
+        const v = w[i]!
+        counts[v & 255]!++
+        counts[256 + ((v >>> 8) & 255)]!++
+        counts[512 + ((v >>> 16) & 255)]!++
+        counts[768 + (v >>> 24)]!++
+      }
+      const w0 = w[0]!
+      for (let d = 0; d < 4; d++) {
+        const base = d << 8
+        const shift = d << 3
+        if (counts[base + ((w0 >>> shift) & 255)] === n) continue
+        let sum = 0
+        for (let b = base; b < base + 256; b++) {
+          const c = counts[b]!
+          counts[b] = sum
+          sum += c
+        }
+        for (let j = 0; j < n; j++) {
+          const i = src[j]!
+          dst[counts[base + ((w[i]! >>> shift) & 255)]!++] = i
+        }
+        const t = src
+        src = dst
+        dst = t
+      }
+    }
+  }
+  return src
+}
+
 /** The stable sort of 0..n-1 by the keys (first key most significant; ties keep index order). */
 const sortOrder = (n: number, checked: ReadonlyArray<CheckedKey>, cols: ReadonlyArray<Float64Array | TextKey>) => {
   // Separate arrays keep the comparator monomorphic (an instanceof per comparison cost ~20% at 100k items).
@@ -340,7 +461,8 @@ const sortProcurements = <T extends Procurement>(
       ? textKey(items, key.code === 7 ? "title" : "category")
       : numericKey(key.code, n, cols)
   )
-  const order = sortOrder(n, checked, keyCols)
+  const numericOnly = keyCols.every((c) => c instanceof Float64Array)
+  const order = numericOnly ? radixOrder(n, checked, keyCols as Array<Float64Array>) : sortOrder(n, checked, keyCols)
   // A loop: Array.prototype.map over a shuffled order measured ~15x slower at 100k items (Node 20).
   const out = new Array<T>(n)
   for (let i = 0; i < n; i++) out[i] = items[order[i]!]!
@@ -356,17 +478,18 @@ const sortProcurementsColumns = (columns: ProcurementColumns, keys: ReadonlyArra
     cols = { city: columns.city, ranks: dictionaryRanks(columns.cities) }
   }
   const keyCols = checked.map((key) => numericKey(key.code, n, key.code === 8 ? cols : columns))
-  return Uint32Array.from(sortOrder(n, checked, keyCols))
+  return radixOrder(n, checked, keyCols)
 }
 
-const TWO_32 = 4294967296
-/** Item chunk after which the low halves of the sums are carried (each low half stays below 2^52: exact). */
-const CARRY_CHUNK = 1 << 20
+/** Sums stay exact doubles below 2^53; the first addition that would reach it moves the sum into a bigint. */
+const SAFE_LIMIT = 9007199254740992
 
 /**
- * The kernel of aggregateProcurementStats(Columns). Sums are kept as 32-bit high and low halves in doubles (as
- * the wasm kernel does in u64), so they are exact for any number of safe amounts. Each distinct city spelling is
- * folded once and mapped to its group.
+ * The kernel of aggregateProcurementStats(Columns). Amounts are summed in plain doubles, exact while a sum stays
+ * below 2^53 (an addition of two safe integers is exact unless its true result reaches 2^53, and then the rounded
+ * result reaches it too); the addition that would pass it moves the sum so far into a bigint overflow instead, so
+ * totals are exact for any number of safe amounts. Each distinct city spelling is folded once and mapped to its
+ * group.
  */
 const aggregateColumns = (
   n: number,
@@ -397,68 +520,65 @@ const aggregateColumns = (
   const count = new Float64Array(groups)
   const active = new Float64Array(groups)
   const first = new Int32Array(groups)
-  // Per group: target high, target low, collected high, collected low.
-  const sums = new Float64Array(groups * 4)
+  // Per group: the target sum and the collected sum (each below 2^53), and their bigint overflows.
+  const sums = new Float64Array(groups * 2)
+  const overflow: Array<bigint> = new Array<bigint>(groups * 2 + 2).fill(0n)
   const counts = new Float64Array(8)
   let overdue = 0
-  let tHi = 0
-  let tLo = 0
-  let cHi = 0
-  let cLo = 0
-  for (let start = 0; start < n; start += CARRY_CHUNK) {
-    const end = Math.min(n, start + CARRY_CHUNK)
-    for (let i = start; i < end; i++) {
-      const s = status[i]!
-      const isActive = s === ACTIVE
-      counts[s < 6 ? s : 6]!++
-      if (isActive) {
-        const dl = deadline[i]!
-        if (validDate(dl) && dl <= now) overdue++
-      }
-      const t = amount(target[i]!)
-      const c = amount(collected[i]!)
-      const th = Math.floor(t / TWO_32)
-      const tl = t - th * TWO_32
-      const ch = Math.floor(c / TWO_32)
-      const cl = c - ch * TWO_32
-      tHi += th
-      tLo += tl
-      cHi += ch
-      cLo += cl
-      const id = cityIds[i]!
-      if (id >= d) throw cityIdError(fn, d)
-      const g = groupOf[id]!
-      if (count[g]++ === 0) first[g] = i
-      if (isActive) active[g]!++
-      const q = g << 2
-      sums[q] += th
-      sums[q + 1] += tl
-      sums[q + 2] += ch
-      sums[q + 3] += cl
+  let tSum = 0
+  let cSum = 0
+  const lowest = -MAX_DATE_MS
+  for (let i = 0; i < n; i++) {
+    const s = status[i]!
+    counts[s < 6 ? s : 6]!++
+    const id = cityIds[i]!
+    if (id >= d) throw cityIdError(fn, d)
+    const g = groupOf[id]!
+    if (count[g]++ === 0) first[g] = i
+    if (s === ACTIVE) {
+      active[g]!++
+      const dl = deadline[i]!
+      if (dl <= now && dl >= lowest) overdue++
     }
-    for (let q = 1; q < sums.length; q += 2) {
-      const carry = Math.floor(sums[q]! / TWO_32)
-      sums[q - 1] += carry
-      sums[q] -= carry * TWO_32
+    const t = amount(target[i]!)
+    const c = amount(collected[i]!)
+    const q = g << 1
+    let x = tSum + t
+    if (x >= SAFE_LIMIT) {
+      overflow[groups * 2] += BigInt(tSum)
+      x = t
     }
-    const tCarry = Math.floor(tLo / TWO_32)
-    tHi += tCarry
-    tLo -= tCarry * TWO_32
-    const cCarry = Math.floor(cLo / TWO_32)
-    cHi += cCarry
-    cLo -= cCarry * TWO_32
+    tSum = x
+    x = cSum + c
+    if (x >= SAFE_LIMIT) {
+      overflow[groups * 2 + 1] += BigInt(cSum)
+      x = c
+    }
+    cSum = x
+    x = sums[q]! + t
+    if (x >= SAFE_LIMIT) {
+      overflow[q] += BigInt(sums[q]!)
+      x = t
+    }
+    sums[q] = x
+    x = sums[q + 1]! + c
+    if (x >= SAFE_LIMIT) {
+      overflow[q + 1] += BigInt(sums[q + 1]!)
+      x = c
+    }
+    sums[q + 1] = x
   }
   const used: Array<number> = []
   for (let g = 0; g < groups; g++) if (count[g]! > 0) used.push(g)
   used.sort((a, b) => count[b]! - count[a]! || compareCodePoints(keys[a]!, keys[b]!))
   const list = used.map((g): CityStats => {
-    const q = g << 2
+    const q = g << 1
     return {
       city: trimSpaces(text(cities[cityIds[first[g]!]!])),
       count: count[g]!,
       active: active[g]!,
-      totalTarget: toBig(sums[q]!, sums[q + 1]!),
-      totalCollected: toBig(sums[q + 2]!, sums[q + 3]!)
+      totalTarget: overflow[q]! + BigInt(sums[q]!),
+      totalCollected: overflow[q + 1]! + BigInt(sums[q + 1]!)
     }
   })
   return {
@@ -466,8 +586,8 @@ const aggregateColumns = (
     byStatus: statusCounts(counts),
     unknownStatus: counts[6]!,
     overdueActive: overdue,
-    totalTarget: toBig(tHi, tLo),
-    totalCollected: toBig(cHi, cLo),
+    totalTarget: overflow[groups * 2]! + BigInt(tSum),
+    totalCollected: overflow[groups * 2 + 1]! + BigInt(cSum),
     cities: list
   }
 }
@@ -605,4 +725,14 @@ export const JsBackend: KernelFunctions = {
     typeof kopecks === "bigint" ? formatBigMoney(kopecks) : formatMoney(signedAmount(+kopecks)),
   getAvatarColor: (name) => AVATAR_PALETTE[colorIndexOf(text(name))]!,
   getInitials: (name) => initialsOf(text(name))
+}
+
+/**
+ * The two ways the JS backend orders items by numeric keys: the radix sort it uses and the comparator sort it
+ * replaced (still used with text keys). Exported for the property test that they agree.
+ */
+export const numericOrders = {
+  radix: radixOrder,
+  comparison: (n: number, checked: ReadonlyArray<CheckedKey>, cols: ReadonlyArray<Float64Array>): Array<number> =>
+    sortOrder(n, checked, cols)
 }
