@@ -1,6 +1,6 @@
 /**
- * A running Telegram bot (grammY): decodes updates, hands them to the engine, sends the fitted replies through the
- * bot's outbound queue, answers every button press, and reports health. Long polling or webhook; the webhook
+ * A running Telegram bot (grammY), the transport around `AdapterTurn`: decodes updates, takes their turn (the router,
+ * the bot's outbound queue, the answer to every button press), and reports health through one tracker. Long polling or webhook; the webhook
  * verifies `X-Telegram-Bot-Api-Secret-Token` (anything else gets 401 and is not processed) and processes a repeated
  * `update_id` once. Several bots run side by side, each with its own fleet id in `ChatRef.bot`.
  */
@@ -11,6 +11,7 @@ import { Bot, type Context as GrammyContext, type MiddlewareFn, webhookCallback 
 import type { Update as TelegramUpdate } from "grammy/types"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
 import * as AdapterTurn from "../shared/AdapterTurn.js"
+import { botsLayer } from "../shared/BotsLayer.js"
 import { type BotCommand, groupBuyCommands } from "../shared/CommandMenu.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
@@ -313,7 +314,4 @@ export class TelegramBots extends Context.Tag("@groupbuy/adapters/TelegramBots")
 export const layer = (
   options: TelegramBotOptions
 ): Layer.Layer<TelegramBots, TelegramStartError, AdapterEvents | TurnHandler> =>
-  Layer.scoped(
-    TelegramBots,
-    Effect.map(make(options), (bot) => new Map([[bot.id, bot]]))
-  )
+  botsLayer(TelegramBots, make(options), (bot) => bot.id)

@@ -1,8 +1,7 @@
 /**
- * A running VK community bot (vk-io): decodes events, hands them to the engine, sends the fitted replies through the
- * bot's outbound queue, answers every callback button, and reports health. Bots Long Poll or Callback API; the
- * Callback handler answers the confirmation request, checks `secret` (anything else gets 401 and is not processed),
- * answers `ok`, and processes a re-delivered event once. Every API call of the bot — sends, uploads, long poll
+ * A running VK community bot (vk-io), the transport around `AdapterTurn`: decodes events, takes their turn (the
+ * router, the bot's outbound queue, the answer to every callback button), and reports health. Bots Long Poll or
+ * Callback API (`VkCallback`: confirmation, `secret`, `ok`; a re-delivered event is processed once). Every API call of the bot — sends, uploads, long poll
  * restarts — passes one rate limiter (20 requests/s per community token by default).
  */
 import { randomInt } from "node:crypto"
@@ -14,6 +13,7 @@ import { type Context as VkContext, VK } from "vk-io"
 import type { APIRequest } from "vk-io"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
 import * as AdapterTurn from "../shared/AdapterTurn.js"
+import { botsLayer } from "../shared/BotsLayer.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
 import { makeRateLimiter } from "../shared/RateLimiter.js"
@@ -330,7 +330,4 @@ export class VkBots extends Context.Tag("@groupbuy/adapters/VkBots")<VkBots, Rea
 
 /** Runs one standalone community bot for the layer's lifetime. */
 export const layer = (options: VkBotOptions): Layer.Layer<VkBots, VkStartError, AdapterEvents | TurnHandler> =>
-  Layer.scoped(
-    VkBots,
-    Effect.map(make(options), (bot) => new Map([[bot.id, bot]]))
-  )
+  botsLayer(VkBots, make(options), (bot) => bot.id)

@@ -96,7 +96,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024
 
 /**
  * Starts the adapter in the current scope; closing the scope closes every connection with 1001. Updates go to the
- * `TurnHandler` (the router) with this adapter's `capabilities`; one identity's turns run one at a time.
+ * `TurnHandler` (the router) through `AdapterTurn`; one identity's replies are numbered in the order its updates came.
  */
 export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidTokenConfig, TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {

@@ -1,9 +1,9 @@
 /**
  * The WhatsApp bot runner (baileys): one socket per account — a second runner for the same account is refused —
  * reconnecting with backoff after every close except "logged out". Login by QR code or pairing code, both printed
- * to the terminal and published as `status` for the admin API. Incoming messages go to the `TurnHandler` with the
- * WhatsApp capabilities (no buttons: the router answers with numbered menus); replies leave through the per-bot
- * outbound queue, in order per chat.
+ * to the terminal and published as `status` for the admin API. Incoming messages take their turn through
+ * `AdapterTurn` with the WhatsApp capabilities (no buttons: the router answers with numbered menus); replies leave
+ * through the per-bot outbound queue, in order per chat.
  */
 import { type AnyMessageContent, DisconnectReason, type WAMessage } from "@whiskeysockets/baileys"
 import {
@@ -22,6 +22,7 @@ import qrcodeTerminal from "qrcode-terminal"
 import { ChatRef, type Reply } from "@groupbuy/router"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
 import * as AdapterTurn from "../shared/AdapterTurn.js"
+import { botsLayer } from "../shared/BotsLayer.js"
 import { makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
 import * as SafeFetch from "../shared/SafeFetch.js"
@@ -392,7 +393,4 @@ export const make = (
 export const layer = (
   options: Options
 ): Layer.Layer<WhatsAppBots, AccountAlreadyRunning, TurnHandler | AdapterEvents> =>
-  Layer.scoped(
-    WhatsAppBots,
-    Effect.map(make(options), (bot) => new Map([[bot.bot, bot]]))
-  )
+  botsLayer(WhatsAppBots, make(options), (bot) => bot.bot)
