@@ -257,7 +257,12 @@ describe("the cabinet in Chromium", () => {
             await buyPage.getByTestId("sign-in").click()
             await buyPage.waitForURL(`${origin}/`)
             await buyPage.goto(`${origin}${procurementPath}`)
+            // core's join rule under the input, as you type
+            await buyPage.getByLabel("Количество (кг)").fill("0")
+            await buyPage.getByText("Минимальное количество — 1").waitFor()
+            const blocked = await buyPage.getByTestId("join").isDisabled()
             await buyPage.getByLabel("Количество (кг)").fill("2")
+            if (!blocked) throw new Error("Join was enabled for a quantity below the minimum")
             await record(buyPage, "procurement", violations)
             await buyPage.getByTestId("join").click()
             const part = buyPage.getByTestId("my-participation")

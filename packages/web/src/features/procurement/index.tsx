@@ -7,12 +7,13 @@ import {
   JoinBody,
   OnBehalf,
   ProcurementId,
+  ProcurementRules,
   StatusBody,
   procurementTransitions,
   type ParticipantViewJson
 } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { Option, Schema } from "effect"
+import { DateTime, Either, Option, Schema } from "effect"
 import { useState } from "react"
 import { Link, useParams } from "wouter"
 import {
@@ -118,7 +119,26 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
   const max =
     remaining === undefined || p.pricePerUnit <= 0n ? undefined : Math.max(0, Number(remaining / p.pricePerUnit))
   const quantity = quantityText === "" ? min : Number(quantityText)
-  const quantityValid = Number.isInteger(quantity) && quantity >= min && (max === undefined || quantity <= max)
+  // core's join rule (the server's and the bots'): its refusal, in the person's language, stands under the input
+  const joinRule =
+    user === undefined || !Number.isInteger(quantity)
+      ? undefined
+      : ProcurementRules.checkJoin({
+          procurement: p,
+          userId: user.id,
+          userActive: user.isActive,
+          quantity,
+          collected: progress.collectedAmount,
+          alreadyJoined: false,
+          now: DateTime.unsafeNow()
+        })
+  const joinRefusal =
+    joinRule === undefined
+      ? t("quantityRange", { min, max: max ?? "∞" })
+      : Either.isLeft(joinRule)
+        ? joinRule.left[language]
+        : undefined
+  const quantityValid = joinRefusal === undefined
   const canJoin = p.status === "ACTIVE" && active === undefined && !isOrganizer
   const moves = procurementTransitions[p.status]
   const editable = isOrganizer && (p.status === "DRAFT" || p.status === "ACTIVE")
@@ -243,7 +263,7 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
                 </p>
                 {quantityValid ? null : (
                   <p className="error" role="alert">
-                    {t("quantityRange", { min, max: max ?? "∞" })}
+                    {joinRefusal}
                   </p>
                 )}
                 <button type="submit" disabled={join.isPending || !quantityValid} data-testid="join">
