@@ -2,12 +2,16 @@
  * Fan-out: one procurement chat with 500 hub sockets (`/ws/procurement/{id}`, the real server on PostgreSQL) against
  * a raw `ws` broadcast of the same frame to 500 sockets, in alternating blocks. Each block and side:
  *
- * - burst: 40 messages posted back to back (4 in flight); deliveries/s = 40 × 500 / (first post → last delivery);
+ * Messages are posted the way the web posts them: a member's socket sends them (the hub's `send` frame: stored in
+ * PostgreSQL, then fanned out; the raw server broadcasts the frame it gets), 40 members taking turns.
+ *
+ * - burst: 40 messages sent at once; deliveries/s = 40 × 500 / (first post → last delivery);
  * - paced: 40 messages at 20 per second; per message the time from its post to the last socket that got it (p99),
  *   and how long after the last post the server process stops using CPU (idle: < 5 ms CPU in three 100 ms windows).
  *
  * Also per hub message (paced phase): PostgreSQL transactions and rows read in the bench database (pg_stat_database).
  * `BENCH_BLOCKS` (default 5), `BENCH_MEMBERS` (default 500); `BENCH_CPU_PROF=<dir>` writes the server's CPU profile.
+ * `SERVER_ROLE=chat` runs the server as the hub node of the two-server layout (the relay to the bots runs elsewhere).
  */
 import type { WebSocket } from "ws"
 import {
@@ -17,7 +21,6 @@ import {
   hubTokens,
   inBatches,
   openSocket,
-  SERVICE_TOKEN,
   seed,
   sqlOn,
   sleep,
@@ -30,6 +33,7 @@ import {
 const BLOCKS = Number(process.env["BENCH_BLOCKS"] ?? 5)
 const MEMBERS = Number(process.env["BENCH_MEMBERS"] ?? 500)
 const PER_PHASE = 40
+const POSTERS = 40
 const RATE = 20
 const cpuProf = process.env["BENCH_CPU_PROF"]
 
@@ -65,7 +69,7 @@ interface Side {
   readonly name: string
   readonly child: Child
   readonly tracker: Tracker
-  readonly post: (text: string) => Promise<void>
+  readonly post: (text: string) => void
 }
 
 let serial = 0
@@ -73,7 +77,7 @@ let serial = 0
 const burst = async (side: Side) => {
   const texts = Array.from({ length: PER_PHASE }, () => `burst ${side.name} ${++serial}`)
   const started = performance.now()
-  await inBatches(texts, 4, side.post)
+  for (const text of texts) side.post(text)
   const last = Math.max(...(await side.tracker.all(texts, MEMBERS)))
   return (PER_PHASE * MEMBERS * 1000) / (last - started)
 }
@@ -81,17 +85,15 @@ const burst = async (side: Side) => {
 const paced = async (side: Side) => {
   const texts = Array.from({ length: PER_PHASE }, () => `paced ${side.name} ${++serial}`)
   const posted: Array<number> = []
-  const inFlight: Array<Promise<void>> = []
   const start = performance.now()
   for (const [i, text] of texts.entries()) {
     const due = start + (i * 1000) / RATE
     const wait = due - performance.now()
     if (wait > 0) await sleep(wait)
     posted.push(performance.now())
-    inFlight.push(side.post(text))
+    side.post(text)
   }
   const lastPost = Date.now()
-  await Promise.all(inFlight)
   const idle = await waitIdle(side.child, lastPost)
   const arrived = await side.tracker.all(texts, MEMBERS)
   return { latencies: arrived.map((t, i) => t - posted[i]!), idle }
@@ -111,7 +113,7 @@ const main = async () => {
     const origin = `http://127.0.0.1:${server.port}`
     const hubTracker = new Tracker()
     const rawTracker = new Tracker()
-    await inBatches(tokens, 50, (token) =>
+    const hubSockets = await inBatches(tokens, 50, (token) =>
       openSocket(
         `ws://127.0.0.1:${server.port}/ws/procurement/${id}`,
         origin,
@@ -120,7 +122,7 @@ const main = async () => {
         hubTracker.onFrame
       )
     )
-    await inBatches(tokens, 50, () =>
+    const rawSockets = await inBatches(tokens, 50, () =>
       openSocket(
         `ws://127.0.0.1:${raw.port}/`,
         origin,
@@ -129,15 +131,10 @@ const main = async () => {
         rawTracker.onFrame
       )
     )
-    const hubPost = async (text: string) => {
-      const response = await fetch(`${origin}/api/procurements/${id}/messages`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ text, userId: members[0] })
-      })
-      if (response.status !== 201) throw new Error(`post answered ${response.status}: ${await response.text()}`)
-      await response.arrayBuffer()
-    }
+    // 40 members take turns (each socket may send 5 frames a second)
+    let turn = 0
+    const poster = <A>(sockets: ReadonlyArray<A>) => sockets[turn++ % POSTERS]!
+    const hubPost = (text: string) => poster(hubSockets).send(JSON.stringify({ type: "send", text }))
     // the raw side broadcasts the frame a hub socket received, with the text replaced
     let template = ""
     const capture = (_ws: WebSocket, data: string) => {
@@ -150,21 +147,18 @@ const main = async () => {
       (f) => f.type === "ready",
       capture
     )
-    await hubPost("warm-up")
+    hubPost("warm-up")
     await hubTracker.all(["warm-up"], MEMBERS)
     while (template === "") await sleep(10)
     probe.close()
-    const rawPost = async (text: string) => {
-      const frame = JSON.parse(template) as { message: { text: string } }
+    const frame = JSON.parse(template) as { message: { text: string } }
+    const rawPost = (text: string) => {
       frame.message.text = text
-      const response = await fetch(`http://127.0.0.1:${raw.port}/broadcast`, {
-        method: "POST",
-        body: JSON.stringify(frame)
-      })
-      await response.arrayBuffer()
+      poster(rawSockets).send(JSON.stringify(frame))
     }
     console.log(
-      `fan-out: ${MEMBERS} sockets in one procurement chat on PostgreSQL (${new URL(db.url).host}), ` +
+      `fan-out: ${MEMBERS} sockets in one procurement chat, server role ${process.env["SERVER_ROLE"] ?? "all"}, ` +
+        `PostgreSQL (${new URL(db.url).host}), ` +
         `${BLOCKS} alternating blocks of ${PER_PHASE} messages burst + ${PER_PHASE} at ${RATE}/s; frame ${template.length} bytes`
     )
     const hub: Side = { name: "hub", child: server, tracker: hubTracker, post: hubPost }
