@@ -193,29 +193,26 @@ export const UsersLive = Layer.effect(
     const register = Effect.fn("Users.register")(function* (input: RegisterUser) {
       const raw = yield* decodeInput(RegisterUser)(input)
       const checked = yield* profileChecks(raw)
-      return yield* sql
-        .withTransaction(
-          Effect.gen(function* () {
-            const existing = yield* sql`SELECT 1 FROM platform_identities
-              WHERE platform = ${raw.identity.platform} AND external_id = ${raw.identity.externalId}`
-            if (existing.length > 0) return yield* Violations.registerAlready()
-            const [user] = yield* users(
-              sql`INSERT INTO users ${sql.insert({
-                firstName: checked.firstName!,
-                lastName: checked.lastName ?? null,
-                username: raw.identity.username ?? null,
-                phone: checked.phone ?? null,
-                email: checked.email ?? null,
-                language: raw.language ?? "ru",
-                role: raw.role,
-                lastPlatform: raw.identity.platform
-              })} RETURNING *`
+      const id = raw.identity
+      // one statement (atomic by itself): nothing is inserted when the identity already has an account
+      const [user] = yield* users(
+        sql`WITH existing AS (
+              SELECT 1 FROM platform_identities WHERE platform = ${id.platform} AND external_id = ${id.externalId}
+            ), inserted AS (
+              INSERT INTO users (first_name, last_name, username, phone, email, language, role, last_platform)
+              SELECT ${checked.firstName!}, ${checked.lastName ?? null}, ${id.username ?? null}, ${checked.phone ?? null},
+                     ${checked.email ?? null}, ${raw.language ?? "ru"}, ${raw.role}, ${id.platform}
+              WHERE NOT EXISTS (SELECT 1 FROM existing)
+              RETURNING *
+            ), identity AS (
+              INSERT INTO platform_identities (user_id, platform, external_id, username, display_name)
+              SELECT inserted.id, ${id.platform}, ${id.externalId}, ${id.username ?? null}, ${id.displayName ?? null}
+              FROM inserted
+              RETURNING user_id
             )
-            yield* insertIdentity(user!.id, raw.identity)
-            return user!
-          })
-        )
-        .pipe(Effect.catchTag("SqlError", mapUnique), orDie)
+            SELECT inserted.* FROM inserted JOIN identity ON identity.user_id = inserted.id`
+      ).pipe(Effect.catchTag("SqlError", mapUnique), orDie)
+      return user ?? (yield* Violations.registerAlready())
     })
 
     const resolve = Effect.fn("Users.resolve")(function* (identity: IdentityRef) {

@@ -388,6 +388,27 @@ for (const profile of databaseProfiles()) {
         })
       )
 
+      it.effect("concurrent registrations of one identity: one account, one register.already, no orphan row", () =>
+        Effect.gen(function* () {
+          const users = yield* Users
+          const sql = yield* SqlClient.SqlClient
+          const identity = ref("telegram")
+          const phones = [freshPhone(), freshPhone(), freshPhone()]
+          const results = yield* Effect.all(
+            phones.map((phone) => Effect.either(users.register(registration(identity, { phone })))),
+            { concurrency: "unbounded" }
+          )
+          assert.strictEqual(results.filter(Either.isRight).length, 1)
+          for (const lost of results.filter(Either.isLeft)) {
+            assert.strictEqual(lost.left._tag === "RuleViolation" && lost.left.code, "register.already")
+          }
+          // the losers left no account behind (their user row went with the refused identity)
+          const stored = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM users
+            WHERE phone IN ${sql.in(phones.map((p) => normalizePhone(p)!))}`
+          assert.strictEqual(stored[0]!.n, 1)
+        })
+      )
+
       it.effect("concurrent registrations with one phone: one account, one phone.taken", () =>
         Effect.gen(function* () {
           const users = yield* Users
