@@ -4,10 +4,12 @@
  * are filled after the markup is parsed, so user content never changes formatting. The flows keep their own
  * catalogue (flows/messages.ts).
  */
+import { Language } from "@groupbuy/core"
 import type { RichText } from "./Model.js"
 import { fill, parseMarkup, substitute } from "./RichTexts.js"
 
-export type Language = "ru" | "en"
+/** The languages the router speaks (core's: an account's language). */
+export { Language }
 
 const ru = {
   apology: "😔 Извините, у нас что-то сломалось. Попробуйте ещё раз чуть позже — мы уже разбираемся.",

@@ -12,9 +12,6 @@ import { Context, type Duration, type Effect } from "effect"
 import type { Language } from "./Messages.js"
 import type { Capabilities, ChatRef, Reply, Update } from "./Model.js"
 
-/** A reply already fitted to the target's capabilities: button data are payload tokens, limits hold. */
-export type Outgoing = Reply
-
 export interface RouterOptions {
   /** base URL of the web cabinet, for `/web` login links (default http://localhost:3000) */
   readonly webBaseUrl?: string
@@ -27,8 +24,11 @@ export interface RouterOptions {
 }
 
 export interface RouterService {
-  /** One update in, fitted replies out. Never fails: errors become an apology in the user's language. */
-  readonly handle: (update: Update, capabilities?: Capabilities) => Effect.Effect<ReadonlyArray<Outgoing>>
+  /**
+   * One update in, replies out already fitted to the capabilities (button data are payload tokens, limits hold).
+   * Never fails: errors become an apology in the user's language.
+   */
+  readonly handle: (update: Update, capabilities?: Capabilities) => Effect.Effect<ReadonlyArray<Reply>>
   /** Declares a bot's capabilities (needed before proactive messages can be fitted for it). */
   readonly register: (bot: string, capabilities: Capabilities) => Effect.Effect<void>
   /**

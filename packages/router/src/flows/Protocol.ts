@@ -6,8 +6,6 @@
  */
 import type { Reply } from "../Model.js"
 
-export type Language = "ru" | "en"
-
 /** Every event carries the engine's clock (epoch ms) so machines never read time themselves. */
 interface Stamped {
   readonly now: number

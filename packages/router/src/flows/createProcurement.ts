@@ -3,7 +3,7 @@
  * level by level through `LoadCategories`) → unit → price per unit → minimum quantity → target amount → stop-at
  * amount → deadline → city → delivery address → photo → preview → Publish / Save as draft → `CreateProcurement`.
  */
-import { ProcurementRules } from "@groupbuy/core"
+import { Language, ProcurementRules } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
 import type { Span } from "../Model.js"
@@ -30,14 +30,13 @@ import {
   typedStep,
   valueOf
 } from "./internal/Kit.js"
-import { Language } from "./internal/Language.js"
 import { type MessageKey, t } from "./messages.js"
 import { formatMoscowDate, parseDeadline } from "./parse/Deadline.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { parseQuantity } from "./parse/Quantity.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
 import { characters, parseLine, parseParagraphs } from "./parse/Text.js"
-import type { FlowEmitted, FlowEvent, Language as LanguageType } from "./Protocol.js"
+import type { FlowEmitted, FlowEvent } from "./Protocol.js"
 
 export const CreateProcurementInput = Schema.Struct({ language: Language })
 export type CreateProcurementInput = typeof CreateProcurementInput.Type
@@ -88,7 +87,7 @@ export const ADDRESS_LENGTH = { min: 3, max: 500 } as const
 /** The preview shows at most this much of the description. */
 const PREVIEW_DESCRIPTION = 700
 
-const UNITS: Record<LanguageType, ReadonlyArray<string>> = {
+const UNITS: Record<Language, ReadonlyArray<string>> = {
   ru: ["кг", "шт", "л", "уп"],
   en: ["kg", "pcs", "l", "pack"]
 }
@@ -184,7 +183,7 @@ const ask = (
   params?: Record<string, string>
 ) => replyOf(prompt(context, [{ text: t(context.language, key, params) }], rows))
 
-const skipRow = (language: LanguageType, key: MessageKey = "common.skip"): Row => [action(t(language, key), "skip")]
+const skipRow = (language: Language, key: MessageKey = "common.skip"): Row => [action(t(language, key), "skip")]
 
 const unitLabel = (context: CreateProcurementContext): string => context.unit ?? ""
 
@@ -437,8 +436,22 @@ export const createProcurementMachine = setup({
   }),
   initial: "title",
   states: {
-    ...typedStep("title", "Title", { next: "description", back: null }),
-    ...typedStep("description", "Description", { next: "category", back: "title" }),
+    ...typedStep("title", {
+      ask: "askTitle",
+      valid: "isValidTitle",
+      save: "saveTitle",
+      reject: "rejectTitle",
+      next: "description",
+      back: null
+    }),
+    ...typedStep("description", {
+      ask: "askDescription",
+      valid: "isValidDescription",
+      save: "saveDescription",
+      reject: "rejectDescription",
+      next: "category",
+      back: "title"
+    }),
     category: {
       initial: "loading",
       on: {
@@ -488,21 +501,82 @@ export const createProcurementMachine = setup({
         }
       }
     },
-    ...choiceStep("unit", "Unit", { next: "price", back: "category", unexpected: "rejectUnitOrUnexpected" }),
-    ...typedStep("price", "Price", { next: "minQuantity", back: "unit" }),
-    ...typedStep("minQuantity", "MinQuantity", { next: "target", back: "price", skip: true }),
-    ...typedStep("target", "Target", { next: "stopAt", back: "minQuantity" }),
-    ...typedStep("stopAt", "StopAt", { next: "deadline", back: "target", skip: true }),
-    ...choiceStep("deadline", "Deadline", { next: "city", back: "stopAt", unexpected: "rejectDeadlineOrUnexpected" }),
-    ...typedStep("city", "City", { next: "address", back: "deadline" }),
-    ...typedStep("address", "Address", { next: "photo", back: "city", skip: true }),
-    ...typedStep("photo", "Photo", {
+    ...choiceStep("unit", {
+      ask: "askUnit",
+      valid: "isValidUnit",
+      save: "saveUnit",
+      next: "price",
+      back: "category",
+      unexpected: "rejectUnitOrUnexpected"
+    }),
+    ...typedStep("price", {
+      ask: "askPrice",
+      valid: "isValidPrice",
+      save: "savePrice",
+      reject: "rejectPrice",
+      next: "minQuantity",
+      back: "unit"
+    }),
+    ...typedStep("minQuantity", {
+      ask: "askMinQuantity",
+      valid: "isValidMinQuantity",
+      save: "saveMinQuantity",
+      reject: "rejectMinQuantity",
+      next: "target",
+      back: "price",
+      skip: "skipMinQuantity"
+    }),
+    ...typedStep("target", {
+      ask: "askTarget",
+      valid: "isValidTarget",
+      save: "saveTarget",
+      reject: "rejectTarget",
+      next: "stopAt",
+      back: "minQuantity"
+    }),
+    ...typedStep("stopAt", {
+      ask: "askStopAt",
+      valid: "isValidStopAt",
+      save: "saveStopAt",
+      reject: "rejectStopAt",
+      next: "deadline",
+      back: "target",
+      skip: "skipStopAt"
+    }),
+    ...choiceStep("deadline", {
+      ask: "askDeadline",
+      valid: "isValidDeadline",
+      save: "saveDeadline",
+      next: "city",
+      back: "stopAt",
+      unexpected: "rejectDeadlineOrUnexpected"
+    }),
+    ...typedStep("city", {
+      ask: "askCity",
+      valid: "isValidCity",
+      save: "saveCity",
+      reject: "rejectCity",
+      next: "address",
+      back: "deadline"
+    }),
+    ...typedStep("address", {
+      ask: "askAddress",
+      valid: "isValidAddress",
+      save: "saveAddress",
+      reject: "rejectAddress",
+      next: "photo",
+      back: "city",
+      skip: "skipAddress"
+    }),
+    ...typedStep("photo", {
+      ask: "askPhoto",
+      valid: "isPhoto",
+      save: "savePhoto",
+      reject: "noticeNotPhoto",
       next: "preview",
       back: "address",
-      skip: true,
+      skip: "skipPhoto",
       input: "media",
-      valid: "isPhoto",
-      reject: "noticeNotPhoto",
       unexpected: "noticePhotoExpected"
     }),
     ...confirmStep("preview", {

@@ -2,6 +2,7 @@
  * Topping up the balance: amount (typed or a quick button) → confirm → `CreateDeposit` → the payment link (or the
  * provider's instructions). The flow ends "awaiting payment"; the engine announces the money when it settles.
  */
+import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
 import { text } from "../Messages.js"
@@ -26,7 +27,6 @@ import {
   textOf,
   valueOf
 } from "./internal/Kit.js"
-import { Language } from "./internal/Language.js"
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
@@ -167,7 +167,14 @@ export const depositMachine = setup({
   }),
   initial: "amount",
   states: {
-    ...choiceStep("amount", "Amount", { next: "confirm", back: null, reject: "typed" }),
+    ...choiceStep("amount", {
+      ask: "askAmount",
+      valid: "isValidAmount",
+      save: "saveAmount",
+      next: "confirm",
+      back: null,
+      typed: { guard: "isAmountInput", reject: "rejectAmount" }
+    }),
     ...confirmStep("confirm", {
       show: "askConfirm",
       back: "amount",

@@ -3,6 +3,7 @@
  * confirm → `JoinProcurement`. A refusal shows the engine's message with Retry; when nothing remains to collect the
  * flow ends at once as "full".
  */
+import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
 import {
@@ -25,7 +26,6 @@ import {
   textOf,
   valueOf
 } from "./internal/Kit.js"
-import { Language } from "./internal/Language.js"
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
@@ -235,7 +235,14 @@ export const joinMachine = setup({
     start: {
       always: [{ guard: "isFull", target: "full" }, { target: "quantity" }]
     },
-    ...choiceStep("quantity", "Quantity", { next: "confirm", back: null, reject: "typed" }),
+    ...choiceStep("quantity", {
+      ask: "askQuantity",
+      valid: "isValidQuantity",
+      save: "saveQuantity",
+      next: "confirm",
+      back: null,
+      typed: { guard: "isQuantityInput", reject: "rejectQuantity" }
+    }),
     ...confirmStep("confirm", {
       show: "askConfirm",
       back: "quantity",

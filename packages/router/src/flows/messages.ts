@@ -2,7 +2,7 @@
  * Every text the conversation flows show, in Russian and English (the same keys in both), and `t` to look one up.
  * Placeholders are `{name}`. The engine merges this catalogue into its own.
  */
-import type { Language } from "./Protocol.js"
+import type { Language } from "@groupbuy/core"
 
 const ru = {
   "common.back": "⬅️ Назад",

@@ -2,6 +2,7 @@
  * Registration: role → name → phone (shared contact or typed) → optional email → summary → confirm, which asks the
  * engine to `RegisterUser`. A taken phone or email sends the user back to that step with the engine's message.
  */
+import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { assign, emit, setup } from "xstate"
 import type { Span } from "../Model.js"
@@ -31,7 +32,6 @@ import { parseEmail } from "./parse/Email.js"
 import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
 import { parseFullName } from "./parse/Text.js"
 import type { FlowEmitted, FlowEvent } from "./Protocol.js"
-import { Language } from "./internal/Language.js"
 
 export const RegistrationInput = Schema.Struct({ language: Language })
 export type RegistrationInput = typeof RegistrationInput.Type
@@ -202,9 +202,20 @@ export const registrationMachine = setup({
   }),
   initial: "role",
   states: {
-    ...choiceStep("role", "Role", { next: "name", back: null, valid: "isRole" }),
-    ...typedStep("name", "Name", { next: "phone", back: "role" }),
-    ...typedStep("phone", "Phone", {
+    ...choiceStep("role", { ask: "askRole", valid: "isRole", save: "saveRole", next: "name", back: null }),
+    ...typedStep("name", {
+      ask: "askName",
+      valid: "isValidName",
+      save: "saveName",
+      reject: "rejectName",
+      next: "phone",
+      back: "role"
+    }),
+    ...typedStep("phone", {
+      ask: "askPhone",
+      valid: "isValidPhone",
+      save: "savePhone",
+      reject: "rejectPhone",
       next: "email",
       back: "name",
       on: {
@@ -215,7 +226,15 @@ export const registrationMachine = setup({
         ]
       }
     }),
-    ...typedStep("email", "Email", { next: "summary", back: "phone", skip: true }),
+    ...typedStep("email", {
+      ask: "askEmail",
+      valid: "isValidEmail",
+      save: "saveEmail",
+      reject: "rejectEmail",
+      next: "summary",
+      back: "phone",
+      skip: "skipEmail"
+    }),
     ...confirmStep("summary", {
       show: "showSummary",
       back: "email",

@@ -3,20 +3,6 @@ import { formatRubles } from "@groupbuy/core"
 import type { DomainError } from "@groupbuy/core"
 import { type Language, text } from "../Messages.js"
 
-export type DomainFailure = DomainError
-
-const TAGS = new Set([
-  "InvalidInput",
-  "NotFound",
-  "IllegalTransition",
-  "InsufficientFunds",
-  "Forbidden",
-  "RuleViolation"
-])
-
-export const isDomainFailure = (error: unknown): error is DomainFailure =>
-  typeof error === "object" && error !== null && TAGS.has((error as { _tag?: string })._tag ?? "")
-
 export interface Described {
   readonly code: string
   readonly message: string
@@ -24,7 +10,7 @@ export interface Described {
 }
 
 /** The user-facing explanation of a core error: core's own ru/en texts where it has them, the catalogue otherwise. */
-export const describeError = (language: Language, error: DomainFailure): Described => {
+export const describeError = (language: Language, error: DomainError): Described => {
   switch (error._tag) {
     case "InvalidInput":
       return {

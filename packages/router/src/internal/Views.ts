@@ -11,11 +11,10 @@ import { DateTime } from "effect"
 import { type Language, type MessageKey, rich, text } from "../Messages.js"
 import type { Button, Reply, RichText, Span } from "../Model.js"
 import { bold, join, plain } from "../RichTexts.js"
-
-export const button = (label: string, data: string): Button => ({ _tag: "Action", label, data })
+import { button } from "./ActionCode.js"
 
 const menuButton = (language: Language, key: MessageKey, command: string) =>
-  button(text(language, key), `cmd:${command}`)
+  button(text(language, key), { _tag: "Command", name: command })
 
 /** The main menu: what a registered (or not yet registered) user can do. */
 export const mainMenu = (language: Language, user: User | undefined, heading?: RichText): Reply => {
@@ -117,15 +116,19 @@ export const procurementCard = (
   const joined = options.participant !== undefined && options.participant.status !== "CANCELLED"
   const rows: Array<Array<Button>> = []
   if (p.status === "ACTIVE" && !joined && !options.isOrganizer)
-    rows.push([button(text(l, "procurement.join"), `p:join:${p.id}`)])
-  if (p.status === "ACTIVE" && joined) rows.push([button(text(l, "procurement.leave"), `p:leave:${p.id}`)])
+    rows.push([button(text(l, "procurement.join"), { _tag: "JoinProcurement", id: p.id })])
+  if (p.status === "ACTIVE" && joined)
+    rows.push([button(text(l, "procurement.leave"), { _tag: "LeaveProcurement", id: p.id })])
   if (p.status === "PAYMENT" && options.participant?.status === "CONFIRMED") {
     rows.push([
-      button(text(l, "procurement.pay", { amount: formatRubles(options.participant.amount) }), `p:pay:${p.id}`)
+      button(text(l, "procurement.pay", { amount: formatRubles(options.participant.amount) }), {
+        _tag: "PayProcurement",
+        id: p.id
+      })
     ])
   }
-  if (options.isMember) rows.push([button(text(l, "procurement.chat"), `chat:open:${p.id}`)])
-  if (options.backToList) rows.push([button(text(l, "procurement.back"), "p:back")])
+  if (options.isMember) rows.push([button(text(l, "procurement.chat"), { _tag: "OpenChat", id: p.id })])
+  if (options.backToList) rows.push([button(text(l, "procurement.back"), { _tag: "BackToList" })])
   const card = join(body)
   return rows.length === 0 ? { _tag: "Text", text: card } : { _tag: "Text", text: card, keyboard: { rows } }
 }
@@ -135,12 +138,13 @@ export const organizerControls = (language: Language, view: ProcurementView): Re
   const p = view.procurement
   const next = procurementTransitions[p.status]
   return [
-    [button(text(language, "procurement.participantsList"), `my:parts:${p.id}`)],
+    [button(text(language, "procurement.participantsList"), { _tag: "Participants", id: p.id })],
     ...next.map((status) => [
-      button(
-        text(language, "my.setStatus", { status: text(language, `status.${status}`) }),
-        `my:status:${p.id}:${status}`
-      )
+      button(text(language, "my.setStatus", { status: text(language, `status.${status}`) }), {
+        _tag: "SetStatus",
+        id: p.id,
+        status
+      })
     ])
   ]
 }
@@ -167,14 +171,14 @@ export const profileView = (language: Language, user: User): Reply => {
     keyboard: {
       rows: [
         [
-          button(text(l, "profile.edit.firstName"), "profile:firstName"),
-          button(text(l, "profile.edit.lastName"), "profile:lastName")
+          button(text(l, "profile.edit.firstName"), { _tag: "EditProfile", field: "firstName" }),
+          button(text(l, "profile.edit.lastName"), { _tag: "EditProfile", field: "lastName" })
         ],
         [
-          button(text(l, "profile.edit.phone"), "profile:phone"),
-          button(text(l, "profile.edit.email"), "profile:email")
+          button(text(l, "profile.edit.phone"), { _tag: "EditProfile", field: "phone" }),
+          button(text(l, "profile.edit.email"), { _tag: "EditProfile", field: "email" })
         ],
-        [button(text(l, "menu.lang"), "cmd:lang")]
+        [button(text(l, "menu.lang"), { _tag: "Command", name: "lang" })]
       ]
     }
   }
@@ -191,6 +195,6 @@ export const balanceView = (language: Language, balance: bigint, history: Readon
       rich(l, "balance.title", { amount: formatRubles(balance) }),
       history.length === 0 ? rich(l, "balance.none") : join([rich(l, "balance.recent"), ...lines], "\n")
     ]),
-    keyboard: { rows: [[button(text(l, "menu.deposit"), "cmd:deposit")]] }
+    keyboard: { rows: [[button(text(l, "menu.deposit"), { _tag: "Command", name: "deposit" })]] }
   }
 }

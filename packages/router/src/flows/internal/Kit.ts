@@ -1,17 +1,11 @@
 /** Reply and event helpers every flow machine shares. */
+import type { Language } from "@groupbuy/core"
 import { Either } from "effect"
 import { assign, emit } from "xstate"
 import type { Button, Reply, Span } from "../../Model.js"
 import { t } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
-import {
-  CANCEL_ACTION,
-  BACK_ACTION,
-  type FlowEmitted,
-  type FlowEvent,
-  type FlowRequest,
-  type Language
-} from "../Protocol.js"
+import { CANCEL_ACTION, BACK_ACTION, type FlowEmitted, type FlowEvent, type FlowRequest } from "../Protocol.js"
 
 /** What every flow keeps: the user's language and a notice (why the last input was refused) for the next prompt. */
 export interface FlowContext {
@@ -149,86 +143,88 @@ const unexpected = <S extends string, A extends string>(self: S, actions: A) => 
 const state = <S extends string, C>(self: S, config: C) => ({ [self]: config }) as { readonly [K in S]: C }
 
 /**
- * A step filled by a typed value (or a media message): entry `ask<Field>` then clear the notice; Back; a valid value
- * (`isValid<Field>`) saves it (`save<Field>`) and goes `next`, any other one re-asks with `reject<Field>`; with
- * `skip`, the "skip" action (`isSkip`) runs `skip<Field>` and goes `next`; other input re-asks with `unexpected`
- * (`noticeUnexpected`). `on` adds transitions for other kinds of input (a shared contact).
+ * A step filled by a typed value (or a media message): entry `ask` then clear the notice; Back; a `valid` value is
+ * saved by `save` and goes `next`, any other one re-asks with `reject`; with `skip` (an action name), the "skip"
+ * action (`isSkip`) runs it and goes `next`; other input re-asks with `unexpected` (`noticeUnexpected`). `on` adds
+ * transitions for other kinds of input (a shared contact).
  */
 export const typedStep = <
   const S extends string,
-  const F extends string,
-  const G extends string = `isValid${F}`,
-  const R extends string = `reject${F}`,
+  const Q extends string,
+  const G extends string,
+  const V extends string,
+  const R extends string,
   const U extends string = "noticeUnexpected",
   const O extends { readonly contact?: ReadonlyArray<Step<string, string>> } = {},
-  const K extends boolean = false
+  const K extends string | undefined = undefined
 >(
   self: S,
-  field: F,
   step: {
+    readonly ask: Q
+    readonly valid: G
+    readonly save: V
+    readonly reject: R
     readonly next: string
     /** null on the first step */
     readonly back: string | null
+    /** the action that skips the step (the step cannot be skipped without one) */
     readonly skip?: K
     /** the event the value comes in (`text` unless said) */
     readonly input?: "text" | "media"
-    readonly valid?: G
-    readonly reject?: R
     readonly unexpected?: U
     readonly on?: O
   }
 ) => {
-  const value = [
-    { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
-    stay(self, (step.reject ?? `reject${field}`) as NoInfer<R>)
-  ] as const
+  const value = [{ guard: step.valid, target: step.next, actions: step.save }, stay(self, step.reject)] as const
   const skip =
-    step.skip === true
-      ? { action: { guard: "isSkip" as const, target: step.next, actions: `skip${field}` as const } }
-      : {}
+    step.skip === undefined ? {} : { action: { guard: "isSkip" as const, target: step.next, actions: step.skip } }
   return state(self, {
-    entry: [`ask${field}`, "clearNotice"] as const,
+    entry: [step.ask, "clearNotice"] as const,
     on: {
       back: backFrom(self, step.back),
       ...(step.on as NoInfer<O>),
       ...(step.input === "media" ? { media: value } : { text: value }),
-      ...(skip as NoInfer<K> extends true ? typeof skip : {}),
+      ...(skip as NoInfer<K> extends string ? { action: { guard: "isSkip"; target: string; actions: K } } : {}),
       "*": unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
     }
   })
 }
 
 /**
- * A step answered by a button or typed text alike, every input tried in one `*` list: a valid one (`isValid<Field>`)
- * saves (`save<Field>`) and goes `next`; then, with `reject: "typed"`, input of the right kind (`is<Field>Input`)
- * re-asks with `reject<Field>`; any other user input re-asks with `unexpected` (`noticeUnexpected`).
+ * A step answered by a button or typed text alike, every input tried in one `*` list: a `valid` one is saved by
+ * `save` and goes `next`; then, with `typed`, input of the right kind (`typed.guard`) re-asks with `typed.reject`;
+ * any other user input re-asks with `unexpected` (`noticeUnexpected`).
  */
 export const choiceStep = <
   const S extends string,
-  const F extends string,
-  const G extends string = `isValid${F}`,
+  const Q extends string,
+  const G extends string,
+  const V extends string,
   const U extends string = "noticeUnexpected",
-  const T extends "typed" | undefined = undefined
+  const T extends { readonly guard: string; readonly reject: string } | undefined = undefined
 >(
   self: S,
-  field: F,
   step: {
+    readonly ask: Q
+    readonly valid: G
+    readonly save: V
     readonly next: string
     /** null on the first step */
     readonly back: string | null
-    readonly valid?: G
-    readonly reject?: T
+    readonly typed?: T
     readonly unexpected?: U
   }
 ) => {
-  const typed = { guard: `is${field}Input` as const, ...stay(self, `reject${field}` as const) }
+  const typed = step.typed === undefined ? [] : [{ guard: step.typed.guard, ...stay(self, step.typed.reject) }]
   return state(self, {
-    entry: [`ask${field}`, "clearNotice"] as const,
+    entry: [step.ask, "clearNotice"] as const,
     on: {
       back: backFrom(self, step.back),
       "*": [
-        { guard: (step.valid ?? `isValid${field}`) as NoInfer<G>, target: step.next, actions: `save${field}` as const },
-        ...((step.reject === "typed" ? [typed] : []) as NoInfer<T> extends "typed" ? [typeof typed] : []),
+        { guard: step.valid, target: step.next, actions: step.save },
+        ...(typed as NoInfer<T> extends { readonly guard: infer TG; readonly reject: infer TR }
+          ? [{ guard: TG; target: S; reenter: true; actions: TR }]
+          : []),
         unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
       ] as const
     }

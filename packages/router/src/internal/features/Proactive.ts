@@ -114,27 +114,36 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
     const author = message.userId === null ? undefined : yield* Effect.either(users.get(message.userId))
     const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
     const delivered: Array<ChatRef> = []
-    for (const member of members) {
-      if (member === message.userId) continue
-      // the member's account language wins over the chat session's (it may have been changed on another platform)
-      const account = yield* Effect.either(users.get(member))
-      const accountLanguage = account._tag === "Right" ? account.right.language : undefined
-      for (const ref of yield* lastRefsOf(member)) {
-        const ok = yield* deliverTo(ref, (session, chatLanguage) => {
-          if (session.chat?.procurementId !== procurementId) return undefined
-          const language = accountLanguage ?? chatLanguage
-          const name =
-            author === undefined
-              ? text(language, "chat.system")
-              : author._tag === "Right"
-                ? displayName(author.right)
-                : text(language, "chat.someone")
-          const body = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
-          return [{ _tag: "Text", text: rich(language, "chat.message", { title, name, text: body }) }]
-        })
-        if (ok) delivered.push(ref)
-      }
-    }
+    // members are independent (each chat has its own lock): a few at a time, not one after another
+    yield* Effect.forEach(
+      members,
+      (member) =>
+        Effect.gen(function* () {
+          if (member === message.userId) return
+          // a member who never wrote from a platform has no chat to relay to (the web hub reaches them): no lookup
+          const refs = yield* lastRefsOf(member)
+          if (refs.length === 0) return
+          // the member's account language wins over the chat session's (it may have been changed on another platform)
+          const account = yield* Effect.either(users.get(member))
+          const accountLanguage = account._tag === "Right" ? account.right.language : undefined
+          for (const ref of refs) {
+            const ok = yield* deliverTo(ref, (session, chatLanguage) => {
+              if (session.chat?.procurementId !== procurementId) return undefined
+              const language = accountLanguage ?? chatLanguage
+              const name =
+                author === undefined
+                  ? text(language, "chat.system")
+                  : author._tag === "Right"
+                    ? displayName(author.right)
+                    : text(language, "chat.someone")
+              const body = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
+              return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
+            })
+            if (ok) delivered.push(ref)
+          }
+        }),
+      { concurrency: 8, discard: true }
+    )
     return delivered
   })
 
