@@ -4,8 +4,8 @@
  * organizer creating a procurement with as-you-type validation, a buyer joining, depositing in the sandbox and paying,
  * the organizer confirming, moving the lifecycle to completion and marking delivery. Every screen is checked with
  * axe-core (no serious or critical violations) and photographed at desktop and phone sizes in light and dark
- * (test-artifacts/web/). The built bundle (packages/web/dist) is served under the server's own CSP, and every page
- * must run without CSP violations or page errors.
+ * (test-artifacts/web/). The server serves the built bundle (packages/web/dist, built here when missing, read by the
+ * server at start-up) under its own CSP, and every page must run without CSP violations or page errors.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { Categories, CreateCategory, Users } from "@groupbuy/core"
@@ -16,11 +16,10 @@ import { Effect, Layer } from "effect"
 import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { extname, join, normalize } from "node:path"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { ServerConfig } from "../../server/src/config/ServerConfig.js"
-import { contentSecurityPolicy } from "../../server/src/http/SecurityHeaders.js"
 import { AppLive } from "../../server/src/Server.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
 import { testSettings } from "../../server/test/utils/TestServer.js"
@@ -34,36 +33,8 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
-const CSP = contentSecurityPolicy(origin, [])
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".wasm": "application/wasm",
-  ".html": "text/html; charset=utf-8"
-}
-
-/**
- * Serves the built cabinet for every path the server does not own (SPA fallback to index.html), with the server's
- * CSP on HTML, until the server serves packages/web/dist itself; /api, /ws and /pay go to the real server.
- */
-const serveDist = async (context: BrowserContext) => {
-  await context.route(`${origin}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname
-    if (/^\/(api|ws|pay)\//.test(path)) return route.continue()
-    const file = normalize(join(DIST, path))
-    const asset = file.startsWith(DIST) && extname(file) !== "" && existsSync(file) ? file : join(DIST, "index.html")
-    const type = TYPES[extname(asset)] ?? "application/octet-stream"
-    return route.fulfill({
-      status: 200,
-      body: readFileSync(asset),
-      headers: { "content-type": type, ...(type.startsWith("text/html") ? { "content-security-policy": CSP } : {}) }
-    })
-  })
-}
-
 /** The page without WebAssembly: the kernels must fall back to JavaScript. */
 const withoutWasm = async (context: BrowserContext) => {
-  await serveDist(context)
   await context.addInitScript(() => {
     delete (globalThis as { WebAssembly?: unknown }).WebAssembly
   })
@@ -150,8 +121,7 @@ describe("the cabinet in Chromium", () => {
 
           // the organizer: a GET of the link (twice) spends nothing; the button does
           const org = yield* openPage(browser, `${origin}/login?code=${yield* code(organizer)}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const orgPage = org.page
           yield* Effect.promise(async () => {
@@ -249,8 +219,7 @@ describe("the cabinet in Chromium", () => {
 
           // the buyer: joins with 2 kg, deposits 500 ₽ in the sandbox, waits for payment
           const buy = yield* openPage(browser, `${origin}/login?code=${yield* code(buyer)}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const buyPage = buy.page
           const joined = yield* Effect.promise(async () => {
@@ -371,7 +340,7 @@ describe("the cabinet in Chromium", () => {
 
           // a signed-out visit to a screen goes to /login?next=…; the code then leads back there
           const first = yield* code(organizer)
-          const tab = yield* openPage(browser, `${origin}/balance`, { locale: "ru-RU", prepare: serveDist })
+          const tab = yield* openPage(browser, `${origin}/balance`, { locale: "ru-RU" })
           const back = yield* Effect.promise(async () => {
             await tab.page.waitForURL(/\/login\?next=%2Fbalance/)
             await tab.page.goto(`${origin}/login?code=${first}&next=%2Fbalance`)
@@ -383,8 +352,7 @@ describe("the cabinet in Chromium", () => {
 
           // the same code again (another tab): the server's refusal in Russian, nothing stored
           const again = yield* openPage(browser, `${origin}/login?code=${first}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const refused = yield* Effect.promise(async () => {
             await again.page.getByTestId("sign-in").click()
@@ -465,6 +433,27 @@ describe("the cabinet in Chromium", () => {
           })
           assert.deepStrictEqual(names, { other: "Пётр", first: "Ирина" })
 
+          // a session a minute from its end is renewed (POST /api/auth/refresh), not lost
+          const renewed = yield* Effect.promise(async () => {
+            const key = "groupbuy.web.session"
+            await tab.page.evaluate((k) => {
+              const session = JSON.parse(window.sessionStorage.getItem(k) ?? "{}") as { expiresAt?: string }
+              session.expiresAt = new Date(Date.now() + 30_000).toISOString()
+              window.sessionStorage.setItem(k, JSON.stringify(session))
+            }, key)
+            await tab.page.reload()
+            await tab.page.waitForFunction(
+              (k) => {
+                const session = JSON.parse(window.sessionStorage.getItem(k) ?? "{}") as { expiresAt?: string }
+                return Date.parse(session.expiresAt ?? "") > Date.now() + 3_600_000
+              },
+              key,
+              { timeout: 20_000 }
+            )
+            return tab.page.getByLabel("Имя").inputValue()
+          })
+          assert.strictEqual(renewed, "Ирина")
+
           // offline: a banner says so and what was loaded stays on the screen
           const offline = yield* Effect.promise(async () => {
             await tab.context.setOffline(true)
@@ -479,8 +468,7 @@ describe("the cabinet in Chromium", () => {
           // a Mini App launch with forged initData: refused with what to do, no session
           const forged = encodeURIComponent("user=%7B%22id%22%3A42%7D&auth_date=1700000000&hash=forged")
           const mini = yield* openPage(browser, `${origin}/#tgWebAppData=${forged}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const miniRefused = yield* Effect.promise(async () => {
             await mini.page.getByTestId("mini-app-refused").waitFor()
@@ -511,8 +499,7 @@ describe("the cabinet in Chromium", () => {
 
           const violations: Array<string> = []
           const org = yield* openPage(browser, `${origin}/login?code=${yield* code(organizer)}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const page = org.page
           const draft = yield* Effect.promise(async () => {
@@ -550,8 +537,7 @@ describe("the cabinet in Chromium", () => {
 
           // the buyer joins and leaves again; then switches to English and the dark theme
           const buy = yield* openPage(browser, `${origin}/login?code=${yield* code(buyer)}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const left = yield* Effect.promise(async () => {
             await buy.page.getByTestId("sign-in").click()
@@ -590,8 +576,7 @@ describe("the cabinet in Chromium", () => {
             status: "ACTIVE"
           })}`
           const sup = yield* openPage(browser, `${origin}/login?code=${yield* code(supplier)}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const supplied = yield* Effect.promise(async () => {
             await sup.page.getByTestId("sign-in").click()
@@ -609,8 +594,7 @@ describe("the cabinet in Chromium", () => {
             JSON.stringify({ bg_color: "#17212b", text_color: "#f5f5f5", button_color: "#5288c1" })
           )
           const tg = yield* openPage(browser, `${origin}/login#tgWebAppThemeParams=${params}`, {
-            locale: "ru-RU",
-            prepare: serveDist
+            locale: "ru-RU"
           })
           const colours = yield* Effect.promise(async () => {
             await tg.page.locator("h1").waitFor()

@@ -2,11 +2,10 @@
  * Signing in inside a Mini App, with no code: Telegram opens the cabinet with its signed `initData` (in the URL
  * fragment as `tgWebAppData`, or from its script's `Telegram.WebApp.initData`), VK with its signed launch parameters
  * (`vk_*` and `sign` in the query string). The server checks the signature (`POST /api/auth/telegram`,
- * `POST /api/auth/vk`) and answers the same `UserSession` as the code sign-in, decoded here with core's schema.
+ * `POST /api/auth/vk`) and answers the same `UserSession` as the code sign-in.
  */
-import { UserSession } from "@groupbuy/core/api"
-import { Schema } from "effect"
-import { ApiError } from "./Api.js"
+import { TelegramLoginBody, type UserSession, VkLoginBody } from "@groupbuy/core/api"
+import { makeApi } from "./Api.js"
 
 export type MiniAppLaunch =
   | { readonly platform: "telegram"; readonly initData: string }
@@ -38,33 +37,13 @@ const launchAtStart: MiniAppLaunch | undefined =
 /** The Mini App launch this page was opened with, if any. */
 export const miniAppLaunch = () => launchAtStart
 
-const decodeSession = Schema.decodeUnknownSync(UserSession)
-
-/** Exchanges the launch's signed data for a session; a refusal rejects with an `ApiError` (its server error). */
-export const miniAppSignIn = async (launch: MiniAppLaunch): Promise<typeof UserSession.Type> => {
-  const [path, body] =
-    launch.platform === "telegram"
-      ? ["/api/auth/telegram", { initData: launch.initData }]
-      : ["/api/auth/vk", { launchParams: launch.launchParams }]
-  let response: Response
-  try {
-    response = await fetch(path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body)
-    })
-  } catch (error) {
-    throw new ApiError("RequestError", error)
-  }
-  const json: unknown = await response.json().catch(() => undefined)
-  if (!response.ok) {
-    const tag =
-      typeof json === "object" && json !== null && "_tag" in json ? String((json as { _tag: unknown })._tag) : "Unknown"
-    throw new ApiError(tag, json)
-  }
-  try {
-    return decodeSession(json)
-  } catch (error) {
-    throw new ApiError("ParseError", error)
-  }
+/**
+ * Exchanges the launch's signed data for a session through the typed client; a refusal rejects with an `ApiError`.
+ * The client has no token and ignores 401s (a refused launch is not an expired session).
+ */
+export const miniAppSignIn = (launch: MiniAppLaunch): Promise<typeof UserSession.Type> => {
+  const api = makeApi(globalThis.location.origin, undefined, () => undefined)
+  return launch.platform === "telegram"
+    ? api.run((client) => client.auth.telegram({ payload: new TelegramLoginBody({ initData: launch.initData }) }))
+    : api.run((client) => client.auth.vk({ payload: new VkLoginBody({ launchParams: launch.launchParams }) }))
 }
