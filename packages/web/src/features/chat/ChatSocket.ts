@@ -34,7 +34,8 @@ export const chatSocketUrl = (location: Pick<Location, "protocol" | "host">, pro
 export const applyFrame = (raw: unknown, handlers: ChatSocketHandlers) => {
   if (typeof raw !== "object" || raw === null) return
   const frame = raw as Record<string, unknown>
-  const count = (value: unknown) => (typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined)
+  const count = (value: unknown) =>
+    typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined
   switch (frame["type"]) {
     case "ready":
       handlers.onReady(count(frame["unread"]) ?? 0)

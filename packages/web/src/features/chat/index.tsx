@@ -229,7 +229,12 @@ const Chat = ({ id }: { id: Id }) => {
           {sorted.length === 0 && !final ? <Empty>{t("empty")}</Empty> : null}
           <ol className="chat-messages" aria-label={t("title")} data-testid="chat-messages">
             {sorted.map((m) => (
-              <MessageItem key={m.id} message={m} author={authorOf(m)} own={m.userId !== null && m.userId === user?.id} />
+              <MessageItem
+                key={m.id}
+                message={m}
+                author={authorOf(m)}
+                own={m.userId !== null && m.userId === user?.id}
+              />
             ))}
             <li ref={listEnd} aria-hidden="true" className="chat-end" />
           </ol>
