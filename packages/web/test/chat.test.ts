@@ -1,0 +1,225 @@
+/**
+ * The chat and notifications screens in Chromium against the real server, which serves the built cabinet itself
+ * (packages/web/dist, rebuilt here when a source file is newer; no request interception): an organizer and a buyer
+ * in two browser contexts chat in real time — a message arrives live (its HTML shown as text, never run), the
+ * buyer's unread count rises and is cleared by "Прочитано", an edit and a delete appear on the other side, a message
+ * written in Telegram shows like any other with "через Telegram"; the notifications screen lists, links, marks read
+ * and picks up a new notification while open with the header badge following. axe-core (no serious or critical
+ * violations) and screenshots (desktop/phone, light/dark) into test-artifacts/web/.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
+import { assert, describe, layer as layerOf } from "@effect/vitest"
+import { SqlClient } from "@effect/sql"
+import { Users, type UserId } from "@groupbuy/core"
+import { Effect, Layer } from "effect"
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { createRequire } from "node:module"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import type { Browser, Page } from "playwright-core"
+import { ServerConfig } from "../../server/src/config/ServerConfig.js"
+import { AppLive } from "../../server/src/Server.js"
+import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
+import { SERVICE_TOKEN, testSettings } from "../../server/test/utils/TestServer.js"
+
+const WEB = fileURLToPath(new URL("..", import.meta.url))
+const DIST_INDEX = join(WEB, "dist", "index.html")
+const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/web/", import.meta.url))
+const newest = (dir: string): number =>
+  Math.max(
+    0,
+    ...readdirSync(dir).map((name) => {
+      const path = join(dir, name)
+      const stat = statSync(path)
+      return stat.isDirectory() ? newest(path) : stat.mtimeMs
+    })
+  )
+if (!existsSync(DIST_INDEX) || newest(join(WEB, "src")) > statSync(DIST_INDEX).mtimeMs) {
+  execFileSync("npx", ["vite", "build"], { cwd: WEB, stdio: "inherit" })
+}
+mkdirSync(ARTIFACTS, { recursive: true })
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
+
+const port = await freePort()
+const origin = `http://127.0.0.1:${port}`
+
+const platform = Layer.fresh(
+  AppLive.pipe(
+    Layer.provideMerge(coreProfiles()[0]!.layer),
+    Layer.provideMerge(Layer.succeed(ServerConfig, testSettings({ host: "127.0.0.1", port, publicUrl: origin }))),
+    Layer.provideMerge(FetchHttpClient.layer)
+  )
+)
+
+const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const
+
+const axe = async (page: Page): Promise<Array<string>> => {
+  await page.evaluate(AXE)
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: {
+          run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }>
+        }
+      }
+    ).axe.run()
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`)
+  })
+}
+
+const record = async (page: Page, name: string, violations: Array<string>) => {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      await page.setViewportSize(viewport)
+      await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}-${scheme}.png`), fullPage: true })
+    }
+    for (const v of await axe(page)) violations.push(`${name} (${scheme}): ${v}`)
+  }
+  await page.emulateMedia({ colorScheme: "light" })
+  await page.setViewportSize(SIZES.desktop)
+}
+
+/** A browser context signed in as `user` through the one-time code (the real /login screen). */
+const signedIn = (browser: Browser, user: UserId) =>
+  Effect.gen(function* () {
+    const { code } = yield* (yield* Users).createCode(user, "web_login", "10 minutes")
+    const opened = yield* openPage(browser, `${origin}/login?code=${encodeURIComponent(code)}`, { locale: "ru-RU" })
+    yield* Effect.promise(async () => {
+      await opened.page.getByRole("button", { name: "Войти" }).click()
+      await opened.page.getByRole("button", { name: "Выйти" }).waitFor({ timeout: 20_000 })
+    })
+    return opened
+  })
+
+const messageWith = (page: Page, text: string) => page.getByTestId("chat-message").filter({ hasText: text })
+
+describe("chat and notifications in Chromium", () => {
+  layerOf(platform, { timeout: "240 seconds", excludeTestServices: true })((it) => {
+    it.scoped("two people chat live (new, unread, edit, delete, other platforms); notifications live and read", () =>
+      Effect.gen(function* () {
+        const browser = yield* launchChromium
+        const sql = yield* SqlClient.SqlClient
+        const organizer = yield* insertUser({ firstName: "Ольга", role: "organizer" })
+        const buyer = yield* insertUser({ firstName: "Борис" })
+        const procurement = yield* insertProcurement(organizer, { title: "Мёд с пасеки" })
+        yield* insertParticipant(procurement, buyer)
+        const chatPath = `/procurements/${procurement}/chat`
+        const violations: Array<string> = []
+
+        const olga = yield* signedIn(browser, organizer)
+        const boris = yield* signedIn(browser, buyer)
+        yield* Effect.promise(async () => {
+          for (const p of [olga.page, boris.page]) {
+            await p.goto(`${origin}${chatPath}`)
+            await p.locator('[data-testid="chat-status"][data-status="live"]').waitFor({ timeout: 20_000 })
+          }
+        })
+
+        // a message arrives live on the other side; its HTML is text
+        const hostile = `Привет! <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>`
+        const live = yield* Effect.promise(async () => {
+          await olga.page.getByLabel("Сообщение").fill(hostile)
+          await olga.page.getByRole("button", { name: "Отправить" }).click()
+          await messageWith(boris.page, "Привет!").waitFor({ timeout: 20_000 })
+          await boris.page.getByTestId("chat-unread").getByText("Непрочитанных: 1").waitFor({ timeout: 20_000 })
+          return {
+            text: await messageWith(boris.page, "Привет!").locator(".chat-text").textContent(),
+            images: await boris.page.getByTestId("chat-messages").locator(".chat-text img").count(),
+            xss: await boris.page.evaluate(() => (window as { __xss?: unknown }).__xss),
+            author: await messageWith(boris.page, "Привет!").locator("strong").textContent(),
+            own: await messageWith(olga.page, "Привет!").locator("strong").textContent(),
+            olgaUnread: await olga.page.getByTestId("chat-unread").textContent()
+          }
+        })
+        assert.strictEqual(live.text, hostile)
+        assert.strictEqual(live.images, 0)
+        assert.isUndefined(live.xss)
+        // the organizer is not a participant: named by her role
+        assert.strictEqual(live.author, "Организатор")
+        assert.strictEqual(live.own, "Вы")
+        // the author's own message is never unread for her
+        assert.strictEqual(live.olgaUnread, "")
+        yield* Effect.promise(() => record(boris.page, "chat", violations))
+
+        // the buyer reads: the count goes
+        yield* Effect.promise(async () => {
+          await boris.page.getByRole("button", { name: "Прочитано" }).click()
+          await boris.page.getByTestId("chat-unread").getByText("Непрочитанных").waitFor({ state: "detached" })
+        })
+
+        // the buyer answers; the organizer edits her message, then deletes it — both seen live by the buyer
+        yield* Effect.promise(async () => {
+          await boris.page.getByLabel("Сообщение").fill("Беру две банки")
+          await boris.page.getByLabel("Сообщение").press("Enter")
+          await messageWith(olga.page, "Беру две банки").waitFor({ timeout: 20_000 })
+          await messageWith(olga.page, "Привет!").getByRole("button", { name: "Изменить" }).click()
+          await olga.page.getByLabel("Новый текст сообщения").fill("Сбор до пятницы")
+          await olga.page.getByRole("button", { name: "Сохранить" }).click()
+          await messageWith(boris.page, "Сбор до пятницы").getByText("изменено").waitFor({ timeout: 20_000 })
+          // the buyer cannot edit or delete someone else's message
+          assert.strictEqual(await messageWith(boris.page, "Сбор до пятницы").getByRole("button").count(), 0)
+          olga.page.once("dialog", (dialog) => void dialog.accept())
+          await messageWith(olga.page, "Сбор до пятницы").getByRole("button", { name: "Удалить" }).click()
+          await messageWith(boris.page, "Сообщение удалено.").waitFor({ timeout: 20_000 })
+          assert.strictEqual(await messageWith(boris.page, "Сбор до пятницы").count(), 0)
+        })
+
+        // a member writing in Telegram (through the bot's service token) appears like anyone else
+        yield* Effect.promise(async () => {
+          const response = await fetch(`${origin}/api/procurements/${procurement}/messages`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${SERVICE_TOKEN}` },
+            body: JSON.stringify({ text: "Я из телеграма", userId: buyer, originPlatform: "telegram" })
+          })
+          assert.strictEqual(response.status, 201)
+          await messageWith(olga.page, "Я из телеграма").getByText("через Telegram").waitFor({ timeout: 20_000 })
+          assert.strictEqual(await messageWith(olga.page, "Я из телеграма").locator("strong").textContent(), "Борис")
+        })
+
+        // notifications: listed, linked, marked read; a new one appears while the screen is open
+        yield* sql`INSERT INTO notifications (user_id, type, title, body, procurement_id)
+          VALUES (${buyer}, 'PROCUREMENT_STATUS_UPDATE', 'Сбор закрыт', 'Закупка «Мёд с пасеки» перешла к оплате', ${procurement})`
+        const notes = yield* Effect.promise(async () => {
+          const page = boris.page
+          await page.goto(`${origin}/notifications`)
+          await page.getByTestId("notification").filter({ hasText: "Сбор закрыт" }).waitFor({ timeout: 20_000 })
+          await page.getByTestId("unread-notifications").getByText("1").waitFor({ timeout: 20_000 })
+          const href = await page
+            .getByTestId("notification")
+            .filter({ hasText: "Сбор закрыт" })
+            .getByRole("link", { name: "Открыть" })
+            .getAttribute("href")
+          return { href }
+        })
+        assert.strictEqual(notes.href, `/procurements/${procurement}`)
+        yield* Effect.promise(() => record(boris.page, "notifications", violations))
+        yield* Effect.promise(async () => {
+          const page = boris.page
+          await page.getByTestId("notification").getByRole("button", { name: "Прочитано" }).click()
+          await page.getByTestId("unread-notifications").waitFor({ state: "detached", timeout: 20_000 })
+        })
+        yield* sql`INSERT INTO notifications (user_id, type, title, body, procurement_id)
+          VALUES (${buyer}, 'PAYMENT_REQUIRED', 'Пора оплатить', 'Оплатите участие', ${procurement})`
+        yield* Effect.promise(async () => {
+          const page = boris.page
+          // live: no reload, the screen refetches while open and the badge follows
+          await page.getByTestId("notification").filter({ hasText: "Пора оплатить" }).waitFor({ timeout: 20_000 })
+          await page.getByTestId("unread-notifications").getByText("1").waitFor({ timeout: 20_000 })
+          await page.getByRole("button", { name: "Прочитать все" }).click()
+          await page.getByTestId("unread-notifications").waitFor({ state: "detached", timeout: 20_000 })
+        })
+        const [{ left }] = yield* sql<{ left: number }>`
+          SELECT count(*)::int AS left FROM notifications WHERE user_id = ${buyer} AND NOT is_read`
+        assert.strictEqual(left, 0)
+
+        assert.deepStrictEqual(violations, [])
+        assert.deepStrictEqual([...olga.problems, ...boris.problems], [])
+      })
+    )
+  })
+})
