@@ -1,0 +1,125 @@
+/**
+ * Start-up benchmark (issue 17): `npm start` (the real command, from the repository root) with no configuration
+ * but PORT and DATA_DIR — embedded PGlite — until `GET /health` answers 200, on an existing data directory and on
+ * an empty one, alternating, five runs each (`STARTUP_RUNS`). Prints min / median / max wall-clock seconds and the
+ * CPU seconds the process tree used up to that moment. Goal: under 3 s on an existing data directory.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..")
+const runs = Number(process.env["STARTUP_RUNS"] ?? "5")
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** CPU seconds of a process and its descendants, from /proc (USER_HZ = 100). */
+const treeCpuSeconds = (pid: number): number => {
+  const children = new Map<number, Array<number>>()
+  const cpu = new Map<number, number>()
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ")
+      const parent = Number(fields[1])
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)])
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0
+  const stack = [pid]
+  while (stack.length > 0) {
+    const p = stack.pop()!
+    total += cpu.get(p) ?? 0
+    stack.push(...(children.get(p) ?? []))
+  }
+  return total
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    process.kill(-child.pid!, "SIGTERM")
+    setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 20_000).unref()
+  })
+
+/** One `npm start` on dataDir: seconds to a healthy /health and the CPU seconds used by then. */
+const startOnce = async (dataDir: string): Promise<{ seconds: number; cpu: number }> => {
+  const port = await freePort()
+  const env: Record<string, string | undefined> = { ...process.env }
+  for (const name of ["DATABASE_URL", "REDIS_URL", "TELEGRAM_BOT_TOKEN", "VK_TOKEN", "WHATSAPP_ENABLED"])
+    delete env[name]
+  const started = performance.now()
+  const child = spawn("npm", ["start"], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warning" }
+  })
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`)
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false
+      )
+      if (ok) break
+      if (performance.now() - started > 120_000) throw new Error("not healthy within 120 s")
+      await sleep(20)
+    }
+    return { seconds: (performance.now() - started) / 1000, cpu: treeCpuSeconds(child.pid!) }
+  } finally {
+    await stop(child)
+  }
+}
+
+const summary = (xs: Array<number>) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return `min ${s[0]!.toFixed(2)}  median ${s[s.length >> 1]!.toFixed(2)}  max ${s[s.length - 1]!.toFixed(2)}`
+}
+
+const existing = mkdtempSync(join(tmpdir(), "groupbuy-startup-existing-"))
+const empties: Array<string> = []
+try {
+  await startOnce(existing) // creates and migrates it: from now on an existing data directory
+  const results = { existing: [] as Array<{ seconds: number; cpu: number }>, empty: [] as typeof results.existing }
+  for (let r = 0; r < runs; r++) {
+    results.existing.push(await startOnce(existing))
+    const empty = mkdtempSync(join(tmpdir(), "groupbuy-startup-empty-"))
+    empties.push(empty)
+    results.empty.push(await startOnce(empty))
+    console.log(
+      `run ${r + 1}: existing ${results.existing[r]!.seconds.toFixed(2)} s (cpu ${results.existing[r]!.cpu.toFixed(2)} s), ` +
+        `empty ${results.empty[r]!.seconds.toFixed(2)} s (cpu ${results.empty[r]!.cpu.toFixed(2)} s)`
+    )
+  }
+  console.log(`\n# start-up: npm start → healthy /health (embedded PGlite), ${runs} runs`)
+  for (const kind of ["existing", "empty"] as const) {
+    console.log(
+      `${kind.padEnd(8)} data directory: wall s ${summary(results[kind].map((x) => x.seconds))}; ` +
+        `cpu s ${summary(results[kind].map((x) => x.cpu))}`
+    )
+  }
+  const median = [...results.existing.map((x) => x.seconds)].sort((a, b) => a - b)[runs >> 1]!
+  console.log(
+    `goal: existing data directory under 3 s — ${median < 3 ? "met" : "NOT met"} (median ${median.toFixed(2)} s)`
+  )
+} finally {
+  for (const dir of [existing, ...empties]) rmSync(dir, { recursive: true, force: true })
+}
