@@ -1,16 +1,27 @@
 /**
- * `npm run bench -w @groupbuy/adapters` (or `tsx bench/conversation.ts`): the registration conversation (6 updates:
- * /start, role, name, contact, skip e-mail, confirm) of CONVERSATION_USERS concurrent users (default 200) through
- * GroupBuy's Telegram entry point (`TelegramBot.attach` on a grammY bot, `bot.handleUpdate`) against a grammY bot with
- * `@grammyjs/conversations` doing the same steps with the same persistence: its conversation state in the same store
- * as GroupBuy's sessions (Redis, or `kv_store` on PGlite) and the same account insert (`Users.register`). Both bots
+ * `npm run bench -w @groupbuy/adapters` (or `tsx bench/conversation.ts`): CONVERSATION_USERS concurrent users
+ * (default 200) register (6 updates: /start, role, name, contact, skip e-mail, confirm) and then join a procurement
+ * (5 updates: /procurements, its card, join, quantity, confirm) through GroupBuy's Telegram entry point
+ * (`TelegramBot.attach` on a grammY bot, `bot.handleUpdate`), against a grammY bot with `@grammyjs/conversations`
+ * doing the same steps with the same persistence: its conversation state in the same store as GroupBuy's sessions
+ * (Redis, or `kv_store` on PGlite) and the same core calls (`Users.register`, `Procurements.list/get/join`). Both bots
  * talk to one in-process fake Bot API with no rate limits, so only the turn is measured. The sides alternate in
- * CONVERSATION_BLOCKS blocks (default 4) per database profile: PostgreSQL + Redis (TEST_DATABASE_URL /
- * TEST_REDIS_URL, a fresh database) and embedded PGlite. Prints min / median / max of updates/s, p50 and p99 latency
- * of each side and the ratio, and the SQL statements per update of each side.
+ * CONVERSATION_BLOCKS blocks (default 4, after one warm-up block each) per database profile: PostgreSQL + Redis
+ * (TEST_DATABASE_URL / TEST_REDIS_URL, a fresh database) and embedded PGlite. Prints min / median / max of updates/s,
+ * p50 and p99 latency of each side and the ratio, and the SQL statements per update of each side
+ * (CONVERSATION_TRACE=1: which ones; CONVERSATION_ONLY=groupbuy|grammy: one side alone, for a CPU profile).
  */
 import { SqlClient } from "@effect/sql"
-import { CoreServicesLive, Users } from "@groupbuy/core"
+import {
+  CoreServicesLive,
+  CreateProcurement,
+  kopecks,
+  ProcurementFilter,
+  ProcurementId,
+  Procurements,
+  UserId,
+  Users
+} from "@groupbuy/core"
 import { PgliteTest, PostgresTest } from "@groupbuy/core/testing"
 import {
   BroadcastChannelsStatic,
@@ -22,7 +33,7 @@ import {
   SessionStoreRedis
 } from "@groupbuy/router"
 import { type Conversation, type ConversationFlavor, conversations, createConversation } from "@grammyjs/conversations"
-import { Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
+import { DateTime, Effect, Exit, Layer, ManagedRuntime, Scope } from "effect"
 import { Bot, type Context, InlineKeyboard } from "grammy"
 import type { UserFromGetMe } from "grammy/types"
 import { createRequire } from "node:module"
@@ -65,6 +76,23 @@ const registration = (phone: string): ReadonlyArray<Step> => [
   { press: "Пропустить" },
   { press: "Всё верно" }
 ]
+
+const PROCUREMENT = "Мёд бенч"
+
+/** Joining the one active procurement: the list, its card, join, the quantity, confirm (5 updates). */
+const joining: ReadonlyArray<Step> = [
+  { send: "/procurements" },
+  { press: PROCUREMENT },
+  { press: "Участвовать" },
+  { send: "3" },
+  { press: "Участвую" }
+]
+
+const flows = {
+  registration: { steps: (phone: string) => registration(phone), done: "Вы зарегистрированы" },
+  join: { steps: () => joining, done: "Вы участвуете" }
+} as const
+type Flow = keyof typeof flows
 
 const prefix = `bench-conv-${process.pid}-${Date.now().toString(36)}:`
 
@@ -172,6 +200,60 @@ const conversationsBot = (runtime: Runtime, api: FakeBotApi) => {
     await ctx.reply(result === "ok" ? "Вы зарегистрированы. Главное меню" : `Не получилось: ${result}`)
   }
   bot.use(createConversation(register, "registration"))
+
+  /** The account behind the sender: one SELECT, as a bot of its own would do it. */
+  const accountOf = (ctx: Context) =>
+    run(
+      Effect.flatMap(
+        SqlClient.SqlClient,
+        (sql) => sql<{ userId: string }>`SELECT user_id FROM platform_identities
+          WHERE platform = 'telegram' AND external_id = ${String(ctx.from!.id)}`
+      ).pipe(Effect.map((rows) => rows[0]?.userId))
+    )
+
+  async function join(conversation: Conversation<BenchContext, Context>, ctx: Context, id: string, title: string) {
+    await ctx.reply(`Сколько единиц «${title}» вы берёте?`)
+    const quantity = await conversation.form.int({ otherwise: (c) => c.reply("Напишите число.") })
+    await ctx.reply(`Подтверждаете участие: ${quantity}?`, {
+      reply_markup: new InlineKeyboard().text("Участвую", "yes").text("Отмена", "no")
+    })
+    const answer = await conversation.waitForCallbackQuery(["yes", "no"])
+    await answer.answerCallbackQuery()
+    if (answer.callbackQuery.data === "no") return await ctx.reply("Отменено.")
+    const result = await conversation.external(async () => {
+      const userId = await accountOf(ctx)
+      if (userId === undefined) return "not registered"
+      return run(
+        Effect.flatMap(Procurements, (p) => p.join(UserId.make(userId), ProcurementId.make(id), quantity)).pipe(
+          Effect.as("ok"),
+          Effect.catchAll((e) => Effect.succeed(e._tag as string))
+        )
+      )
+    })
+    await ctx.reply(result === "ok" ? `Вы участвуете в закупке «${title}»` : `Не получилось: ${result}`)
+  }
+  bot.use(createConversation(join, "join"))
+
+  bot.command("procurements", async (ctx) => {
+    const page = await run(
+      Effect.flatMap(Procurements, (p) => p.list(new ProcurementFilter({ status: ["ACTIVE"], offset: 0, limit: 10 })))
+    )
+    const keyboard = new InlineKeyboard()
+    for (const view of page.items) keyboard.text(view.procurement.title, `p:${view.procurement.id}`).row()
+    await ctx.reply(`Активные закупки: ${page.total}`, { reply_markup: keyboard })
+  })
+  bot.callbackQuery(/^p:(.+)$/, async (ctx) => {
+    const view = await run(Effect.flatMap(Procurements, (p) => p.get(ProcurementId.make(ctx.match[1]!))))
+    await ctx.answerCallbackQuery()
+    await ctx.editMessageText(`${view.procurement.title}\n${view.procurement.description}`, {
+      reply_markup: new InlineKeyboard().text("Участвовать", `j:${view.procurement.id}`)
+    })
+  })
+  bot.callbackQuery(/^j:(.+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery()
+    const view = await run(Effect.flatMap(Procurements, (p) => p.get(ProcurementId.make(ctx.match[1]!))))
+    await ctx.conversation.enter("join", view.procurement.id, view.procurement.title)
+  })
   bot.command("start", async (ctx) => {
     const known = await run(
       Effect.flatMap(
@@ -209,6 +291,7 @@ const query = PgClientClass.prototype.query
 /** CONVERSATION_TRACE=1: which statements, how often (printed after each profile) */
 const trace = process.env.CONVERSATION_TRACE === "1" ? new Map<string, number>() : undefined
 let tracing = ""
+const tracedUpdates = new Map<string, number>()
 PgClientClass.prototype.query = function (this: unknown, ...args: Array<unknown>) {
   statements++
   if (trace !== undefined && tracing !== "") {
@@ -220,22 +303,28 @@ PgClientClass.prototype.query = function (this: unknown, ...args: Array<unknown>
   return query.apply(this, args)
 }
 
-const runBlock = async (api: FakeBotApi, bot: Bot<any>, side: string): Promise<BlockResult> => {
+const runBlock = async (
+  api: FakeBotApi,
+  bot: Bot<any>,
+  side: string,
+  flow: Flow,
+  users: ReadonlyArray<number>
+): Promise<BlockResult> => {
   tracing = side.split(" ")[0]!
-  const users = Array.from({ length: USERS }, () => 500_000_000 + ++userSeq)
   const before = statements
   const started = performance.now()
   const perUser = await Promise.all(
     users.map((id) =>
-      playUser(api, (u) => bot.handleUpdate(u), id, registration(`+7 9${String(++phoneSeq).padStart(9, "0")}`))
+      playUser(api, (u) => bot.handleUpdate(u), id, flows[flow].steps(`+7 9${String(++phoneSeq).padStart(9, "0")}`))
     )
   )
   const elapsed = performance.now() - started
+  if (trace !== undefined) tracedUpdates.set(tracing, (tracedUpdates.get(tracing) ?? 0) + perUser.flat().length)
   tracing = ""
   const ran = statements - before
   for (const id of users) {
     const texts = api.texts(id).join(" | ")
-    if (!texts.includes("Вы зарегистрированы")) throw new Error(`user ${id} did not finish: ${texts}`)
+    if (!texts.includes(flows[flow].done)) throw new Error(`user ${id} did not finish the ${flow}: ${texts}`)
     api.forget(id)
   }
   const latencies = perUser.flat()
@@ -276,39 +365,94 @@ const report = (name: string, blocks: ReadonlyArray<BlockResult>) => {
   )
 }
 
+/** The organizer and the one ACTIVE procurement everybody joins (no stop amount: every join fits). */
+const seedProcurement = (runtime: Runtime) =>
+  runtime.runPromise(
+    Effect.gen(function* () {
+      const organizer = yield* Users.pipe(
+        Effect.flatMap((users) =>
+          users.register({
+            identity: { platform: "telegram", externalId: "400000001" },
+            firstName: "Ольга",
+            role: "organizer"
+          })
+        )
+      )
+      const now = yield* DateTime.now
+      yield* Procurements.pipe(
+        Effect.flatMap((p) =>
+          p.create(
+            new CreateProcurement({
+              organizerId: organizer.id,
+              title: PROCUREMENT,
+              description: "Гречишный мёд, выдача в центре.",
+              targetAmount: kopecks(100_000),
+              pricePerUnit: kopecks(10_000),
+              unit: "кг",
+              deadline: DateTime.add(now, { days: 10 }),
+              city: "Москва",
+              publish: true
+            })
+          )
+        )
+      )
+    })
+  )
+
 const runProfile = async (profile: string) => {
   const runtime: Runtime = ManagedRuntime.make(stackFor(profile) as Layer.Layer<Stack, unknown>)
   try {
     await runtime.runtime()
     const scope = await runtime.runPromise(Scope.make())
+    await seedProcurement(runtime)
     const api = new FakeBotApi()
     const sides = [
-      { name: "GroupBuy", bot: await groupBuyBot(runtime, scope, api), blocks: [] as Array<BlockResult> },
-      { name: "grammY + conversations", bot: conversationsBot(runtime, api), blocks: [] as Array<BlockResult> }
-    ].filter((side) => ONLY === undefined || side.name.toLowerCase().startsWith(ONLY))
-    // one warm-up block each (JIT, pools), not counted
-    for (const side of sides) await runBlock(api, side.bot, side.name)
-    for (let block = 0; block < BLOCKS; block++) {
-      const order = block % 2 === 0 ? sides : [...sides].reverse()
-      for (const side of order) side.blocks.push(await runBlock(api, side.bot, side.name))
+      { name: "GroupBuy", bot: await groupBuyBot(runtime, scope, api) },
+      { name: "grammY + conversations", bot: conversationsBot(runtime, api) }
+    ]
+      .filter((side) => ONLY === undefined || side.name.toLowerCase().startsWith(ONLY))
+      .map((side) => ({ ...side, blocks: { registration: [] as Array<BlockResult>, join: [] as Array<BlockResult> } }))
+    /** a block: fresh users register, then the same users join the procurement */
+    const block = async (side: (typeof sides)[number], keep: boolean) => {
+      const users = Array.from({ length: USERS }, () => 500_000_000 + ++userSeq)
+      const registered = await runBlock(api, side.bot, side.name, "registration", users)
+      const joined = await runBlock(api, side.bot, side.name, "join", users)
+      for (const id of users) api.forget(id)
+      if (keep) {
+        side.blocks.registration.push(registered)
+        side.blocks.join.push(joined)
+      }
     }
-    console.log(
-      `${profile === "postgres" ? "PostgreSQL + Redis" : "PGlite"}: ${USERS} users × registration (6 updates), ` +
-        `${BLOCKS} alternating blocks`
-    )
-    for (const side of sides) report(side.name, side.blocks)
-    if (sides.length === 2) {
-      const ratios = sides[0]!.blocks.map((b, i) => b.updatesPerSecond / sides[1]!.blocks[i]!.updatesPerSecond)
-      const r = summary(ratios)
+    // one warm-up block each (JIT, pools), not counted
+    for (const side of sides) await block(side, false)
+    for (let b = 0; b < BLOCKS; b++) {
+      for (const side of b % 2 === 0 ? sides : [...sides].reverse()) await block(side, true)
+    }
+    const name = profile === "postgres" ? "PostgreSQL + Redis" : "PGlite"
+    for (const flow of ["registration", "join"] as const) {
       console.log(
-        `  ratio GroupBuy / grammY+conversations: min ${fmt(r.min, 2)}× median ${fmt(r.median, 2)}× max ${fmt(r.max, 2)}×`
+        `${name}: ${USERS} concurrent users × ${flow} (${flows[flow].steps("").length} updates each), ` +
+          `${BLOCKS} alternating blocks`
       )
+      for (const side of sides) report(side.name, side.blocks[flow])
+      if (sides.length === 2) {
+        const [ours, theirs] = [sides[0]!.blocks[flow], sides[1]!.blocks[flow]]
+        const r = summary(ours.map((b, i) => b.updatesPerSecond / theirs[i]!.updatesPerSecond))
+        console.log(
+          `  ratio GroupBuy / grammY+conversations: min ${fmt(r.min, 2)}× median ${fmt(r.median, 2)}× ` +
+            `max ${fmt(r.max, 2)}×`
+        )
+      }
     }
     if (trace !== undefined) {
+      console.log("  SQL statements per update, both flows (CONVERSATION_TRACE):")
       const sorted = [...trace.entries()].sort((a, b) => b[1] - a[1])
-      const updates = USERS * 6 * (BLOCKS + 1)
-      for (const [text, n] of sorted) console.log(`  ${(n / updates).toFixed(2).padStart(6)}/update  ${text}`)
+      for (const [text, n] of sorted) {
+        const updates = tracedUpdates.get(text.slice(0, 10).trim()) ?? 1
+        console.log(`  ${(n / updates).toFixed(2).padStart(6)}/update  ${text}`)
+      }
       trace.clear()
+      tracedUpdates.clear()
     }
     await runtime.runPromise(Scope.close(scope, Exit.void))
   } finally {
