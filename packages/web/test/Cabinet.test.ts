@@ -27,7 +27,7 @@ import { testSettings } from "../../server/test/utils/TestServer.js"
 const WEB = fileURLToPath(new URL("..", import.meta.url))
 const DIST = join(WEB, "dist")
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/web/", import.meta.url))
-if (!existsSync(join(DIST, "index.html"))) execFileSync("npx", ["vite", "build"], { cwd: WEB, stdio: "inherit" })
+if (!existsSync(join(DIST, "index.html"))) execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
 mkdirSync(ARTIFACTS, { recursive: true })
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
 
