@@ -10,7 +10,7 @@
  * the procurement's held amount and the participant's status in one transaction. Every answer must be 2xx.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { freshDatabase, hubTokens, inBatches, postgresUrl, sqlOn, startServer } from "./Harness.js"
+import { freshDatabase, hubTokens, inBatches, sqlOn, startServer } from "./Harness.js"
 
 const blocks = Number(process.env["LEDGER_BLOCKS"] ?? "5")
 const ops = Number(process.env["LEDGER_OPS"] ?? "2000")

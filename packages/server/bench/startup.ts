@@ -98,7 +98,8 @@ const existing = mkdtempSync(join(tmpdir(), "groupbuy-startup-existing-"))
 const empties: Array<string> = []
 try {
   await startOnce(existing) // creates and migrates it: from now on an existing data directory
-  const results = { existing: [] as Array<{ seconds: number; cpu: number }>, empty: [] as typeof results.existing }
+  type Run = { seconds: number; cpu: number }
+  const results: Record<"existing" | "empty", Array<Run>> = { existing: [], empty: [] }
   for (let r = 0; r < runs; r++) {
     results.existing.push(await startOnce(existing))
     const empty = mkdtempSync(join(tmpdir(), "groupbuy-startup-empty-"))
