@@ -51,13 +51,34 @@ const treeCpuSeconds = (pid: number): number => {
   return total
 }
 
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once("exit", () => resolve())
-    process.kill(-child.pid!, "SIGTERM")
-    setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 20_000).unref()
-  })
+const ended = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
+
+/** Whether any process of the child's group (npm, sh, node) is still there. */
+const groupAlive = (child: ChildProcess) => {
+  try {
+    process.kill(-child.pid!, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SIGTERM to the whole process group, then waits until every one of them exited (SIGKILL after 20 s). */
+const stop = async (child: ChildProcess) => {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name)
+    } catch {
+      // the group is gone already
+    }
+  }
+  signal("SIGTERM")
+  const since = performance.now()
+  while (groupAlive(child)) {
+    if (performance.now() - since > 20_000) signal("SIGKILL")
+    await sleep(50)
+  }
+}
 
 /** One `npm start` on dataDir: seconds to a healthy /health and the CPU seconds used by then. */
 const startOnce = async (dataDir: string): Promise<{ seconds: number; cpu: number }> => {
@@ -74,7 +95,7 @@ const startOnce = async (dataDir: string): Promise<{ seconds: number; cpu: numbe
   })
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`)
+      if (ended(child)) throw new Error(`npm start exited with ${child.exitCode ?? child.signalCode}`)
       const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
         (r) => r.ok,
         () => false
