@@ -58,8 +58,9 @@ export interface ChatService {
     userId: UserId
   ) => Effect.Effect<ReadonlyArray<{ readonly procurementId: ProcurementId; readonly unread: number }>>
   /**
-   * The unread counts of some users in one chat, in one statement (0 for a user who is not a member), and `upTo`: the
-   * time (epoch ms) of the chat's newest message when they were counted, so a live counter can go on from there.
+   * The unread counts of those of the users who are members of the chat (the others are absent), in one statement,
+   * and `upTo`: the time (epoch ms) of the chat's newest message they include (0 when none is a member), so a live
+   * counter can go on from there.
    */
   readonly unreadIn: (
     procurementId: ProcurementId,

@@ -27,8 +27,7 @@ const MemberRow = Schema.Struct({ userId: UserId })
 const UnreadRow = Schema.Struct({ procurementId: ProcurementId, unread: Schema.Number })
 const CountRow = Schema.Struct({ total: Schema.NumberFromString })
 const ReadRow = Schema.Struct({ lastReadAt: Schema.Number })
-const NewestRow = Schema.Struct({ upTo: Schema.Number })
-const UserUnreadRow = Schema.Struct({ userId: UserId, unread: Schema.Number })
+const UserUnreadRow = Schema.Struct({ userId: UserId, upTo: Schema.Number, unread: Schema.Number })
 const RemovedRow = Schema.Struct({ id: NotificationId, userId: UserId })
 
 /** Captions of images and files may be empty; a text message may not. */
@@ -284,22 +283,19 @@ export const ChatLive = Layer.effect(
     const unreadIn = (procurementId: ProcurementId, userIds: ReadonlyArray<UserId>) =>
       Effect.gen(function* () {
         const ids = [...new Set(userIds)]
-        // `upTo` first: a message committed after it is counted by whoever goes on from it, never twice
-        const [newest] = yield* decodeRows(NewestRow)(
-          sql`SELECT coalesce((extract(epoch FROM max(created_at)) * 1000)::float8, 0) AS up_to
-              FROM chat_messages WHERE procurement_id = ${procurementId}`
-        )
-        const upTo = newest?.upTo ?? 0
-        if (ids.length === 0) return { upTo, unread: new Map<UserId, number>() }
+        if (ids.length === 0) return { upTo: 0, unread: new Map<UserId, number>() }
+        // one statement, one snapshot: the counts include exactly the messages up to the newest one it saw
         const rows = yield* decodeRows(UserUnreadRow)(
-          sql`SELECT u.id AS user_id, (
+          sql`WITH newest AS (SELECT max(created_at) AS at FROM chat_messages WHERE procurement_id = ${procurementId})
+              SELECT u.id AS user_id, coalesce((extract(epoch FROM n.at) * 1000)::float8, 0) AS up_to, (
                 SELECT count(*)::int FROM chat_messages m
                 WHERE m.procurement_id = p.id AND m.deleted_at IS NULL
                   AND m.user_id IS DISTINCT FROM u.id
                   AND m.created_at > coalesce(r.last_read_at, '-infinity'::timestamptz)
-                  AND m.created_at <= to_timestamp(${upTo} / 1000.0)
+                  AND m.created_at <= n.at
               ) AS unread
               FROM procurements p
+              CROSS JOIN newest n
               JOIN users u ON u.id IN ${sql.in(ids)}
               LEFT JOIN chat_reads r ON r.procurement_id = p.id AND r.user_id = u.id
               WHERE p.id = ${procurementId}
@@ -307,7 +303,7 @@ export const ChatLive = Layer.effect(
                   SELECT 1 FROM participants pa
                   WHERE pa.procurement_id = p.id AND pa.user_id = u.id AND pa.status <> 'CANCELLED'))`
         )
-        return { upTo, unread: new Map(rows.map((r) => [r.userId, r.unread] as const)) }
+        return { upTo: rows[0]?.upTo ?? 0, unread: new Map(rows.map((r) => [r.userId, r.unread] as const)) }
       }).pipe(orDie)
 
     const members = Effect.fn("Chat.members")(function* (procurementId: ProcurementId) {

@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Chunk, DateTime, Effect, Layer, Option, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import { Chat, MAX_CHAT_MESSAGE, MessageFilter, PostMessage } from "../src/Chat.js"
 import { ChatLive } from "../src/ChatLive.js"
@@ -282,6 +282,45 @@ for (const profile of databaseProfiles()) {
           const missing = yield* chat.markRead(s.participant, randomUUID() as ProcurementId).pipe(Effect.flip)
           assert.strictEqual(missing._tag, "NotFound")
         })
+      )
+
+      it.effect("unreadIn: the members' counts of one chat in one go, up to its newest message; reads are events", () =>
+        Effect.gen(function* () {
+          const chat = yield* Chat
+          const events = yield* DomainEvents
+          const s = yield* scene
+          const all = [s.organizer, s.supplier, s.participant, s.outsider, s.cancelled, s.admin]
+          const empty = yield* chat.unreadIn(s.procurement, all)
+          assert.strictEqual(empty.upTo, 0)
+          assert.deepStrictEqual(Object.fromEntries(empty.unread), {
+            [s.organizer]: 0,
+            [s.supplier]: 0,
+            [s.participant]: 0
+          })
+          yield* chat.post(text(s.procurement, s.organizer, "Раз"))
+          const two = yield* chat.post(text(s.procurement, s.organizer, "Два"))
+          yield* chat.post(text(s.procurement, s.participant, "Моё"))
+          const last = yield* chat.postSystem(s.procurement, "Статус изменён")
+          yield* chat.remove(userActor(s.organizer), two.id)
+          const counted = yield* chat.unreadIn(s.procurement, all)
+          // the same counts as unreadCounts, for members only
+          assert.deepStrictEqual(Object.fromEntries(counted.unread), {
+            [s.organizer]: 2,
+            [s.supplier]: 3,
+            [s.participant]: 2
+          })
+          assert.strictEqual(counted.upTo, DateTime.toEpochMillis(last.createdAt))
+          const subscription = yield* events.subscribe
+          yield* chat.markRead(s.participant, s.procurement)
+          const read = yield* Stream.runHead(Stream.filter(subscription, (e) => e._tag === "ChatRead"))
+          assert.isTrue(Option.isSome(read))
+          if (read._tag === "Some" && read.value._tag === "ChatRead") {
+            assert.strictEqual(read.value.userId, s.participant)
+            assert.isAtLeast(read.value.lastReadAt, counted.upTo)
+          }
+          assert.strictEqual((yield* chat.unreadIn(s.procurement, [s.participant])).unread.get(s.participant), 0)
+          assert.strictEqual((yield* chat.unreadIn(randomUUID() as ProcurementId, all)).unread.size, 0)
+        }).pipe(Effect.scoped)
       )
 
       it.effect("members and canAccess", () =>

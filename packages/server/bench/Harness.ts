@@ -82,8 +82,8 @@ export interface Child {
   readonly port: number
   readonly rssBytes: () => number
   readonly cpuMillis: () => number
-  /** a full GC in the child (it runs with --expose-gc and the Gc.ts preload), then a pause for it to settle */
-  readonly gc: () => Promise<void>
+  /** a full GC in the child (it runs with --expose-gc and the Gc.ts preload); its memory usage after it */
+  readonly gc: () => Promise<NodeJS.MemoryUsage>
   readonly stop: () => Promise<void>
 }
 
@@ -116,6 +116,7 @@ const childOf = async (process_: ChildProcess, port: number): Promise<Child> => 
     gc: async () => {
       process_.kill("SIGUSR2")
       await sleep(1500)
+      return JSON.parse(readFileSync(join(tmpdir(), `groupbuy-bench-memory-${pid}.json`), "utf8")) as NodeJS.MemoryUsage
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -29,7 +29,7 @@ const measure = async (
   readyType: string
 ) => {
   await sleep(1000)
-  await child.gc()
+  const heapBefore = (await child.gc()).heapUsed
   const before = child.rssBytes()
   const origin = `http://127.0.0.1:${child.port}`
   const started = Date.now()
@@ -38,13 +38,14 @@ const measure = async (
   )
   const opening = Date.now() - started
   await sleep(2000)
-  await child.gc()
+  const heapAfter = (await child.gc()).heapUsed
   const after = child.rssBytes()
   const open = sockets.filter((ws) => ws.readyState === ws.OPEN).length
   const per = (after - before) / sockets.length
   console.log(
     `  ${name}: ${fmt(open)} open; RSS ${fmt(before / 2 ** 20, 1)} → ${fmt(after / 2 ** 20, 1)} MiB: ` +
-      `${fmt(per / 1024, 1)} KB per connection (opened in ${fmt(opening / 1000, 1)} s)`
+      `${fmt(per / 1024, 1)} KB per connection, of which JS heap ${fmt((heapAfter - heapBefore) / sockets.length / 1024, 1)} KB ` +
+      `(opened in ${fmt(opening / 1000, 1)} s)`
   )
   for (const ws of sockets) ws.terminate()
   await sleep(500)

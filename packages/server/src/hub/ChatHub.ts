@@ -84,8 +84,8 @@ interface Seat {
   pending: Array<number> | undefined
   /** a read arrived while the first count was read: count again */
   stale: boolean
-  /** resolved once the first count is in */
-  seeded: Promise<void>
+  /** while the first count is read: resolved once it is in (then dropped) */
+  seeded: Promise<void> | undefined
   readonly sockets: Set<Connection>
 }
 
@@ -202,6 +202,9 @@ const settle = (seat: Seat, unread: number | undefined, upTo: number) => {
   for (const at of pending) countMessage(seat, at)
 }
 
+/** The seats of a room that are in (their first count is read and they may read the chat). */
+const seatedIn = (room: Room) => [...room.seats.values()].filter((seat) => seat.pending === undefined)
+
 const unreadFrame = (seat: Seat) => ({ type: "unread", procurementId: seat.room.id, unread: seat.unread })
 
 /** Local domain events → the cluster bus (each event is published once, by the instance where it happened). */
@@ -291,6 +294,9 @@ export const ChatHubLive = Layer.scopedContext(
         const own = seat.userId === message.userId
         if (own) seat.upTo = Math.max(seat.upTo, at)
         else countMessage(seat, at)
+        // a seat whose first count is being read is not in yet (nor known to be a member): its client loads the
+        // history after `ready`
+        if (seat.pending !== undefined) continue
         let frame = frames.get(seat.unread)
         if (frame === undefined) {
           frame = Buffer.from(`${head}${seat.unread}}`)
@@ -313,7 +319,7 @@ export const ChatHubLive = Layer.scopedContext(
             const room = rooms.get(m.message.procurementId)
             if (room === undefined) return
             const frame = JSON.stringify({ type: "message.edited", message: encodeMessage(m.message) })
-            for (const seat of room.seats.values()) for (const c of seat.sockets) send(c, frame)
+            for (const seat of seatedIn(room)) for (const c of seat.sockets) send(c, frame)
             return
           }
           case "MessageDeleted": {
@@ -324,9 +330,9 @@ export const ChatHubLive = Layer.scopedContext(
               messageId: m.messageId,
               procurementId: m.procurementId
             })
-            for (const seat of room.seats.values()) for (const c of seat.sockets) send(c, frame)
+            for (const seat of seatedIn(room)) for (const c of seat.sockets) send(c, frame)
             // the message may have been unread for some: count the room again, in one statement
-            return yield* recount(room, [...room.seats.values()])
+            return yield* recount(room, seatedIn(room))
           }
           case "ChatRead": {
             const seat = rooms.get(m.procurementId)?.seats.get(m.userId)
@@ -468,7 +474,12 @@ export const ChatHubRoute = Layer.scopedDiscard(
           c.seat = fresh
           yield* chat.unreadIn(room.id, [userId]).pipe(
             Effect.map(({ unread, upTo }) => settle(fresh, unread.get(userId), upTo)),
-            Effect.ensuring(Effect.sync(() => resolve()))
+            Effect.ensuring(
+              Effect.sync(() => {
+                fresh.seeded = undefined
+                resolve()
+              })
+            )
           )
           if (fresh.stale) {
             fresh.stale = false
@@ -479,7 +490,8 @@ export const ChatHubRoute = Layer.scopedDiscard(
           seat.isAdmin = isAdmin
           seat.sockets.add(c)
           c.seat = seat
-          yield* Effect.promise(() => seat!.seeded)
+          const seeded = seat.seeded
+          if (seeded !== undefined) yield* Effect.promise(() => seeded)
         }
         return seat
       })
@@ -505,14 +517,18 @@ export const ChatHubRoute = Layer.scopedDiscard(
         const user = yield* users.get(userId)
         if (!user.isActive)
           return yield* fail(c, CloseCode.unauthenticated, "unauthenticated", "the account is disabled")
-        const allowed = yield* chat.canAccess(userActor(user.id, user.isAdmin), c.room)
-        if (!allowed) {
-          return yield* fail(c, CloseCode.forbidden, "forbidden", "only members of this procurement may join its chat")
-        }
+        const forbidden = () =>
+          fail(c, CloseCode.forbidden, "forbidden", "only members of this procurement may join its chat")
+        // a member is known by the unread count (one statement for both); an admin may read any chat that exists
+        if (user.isAdmin && !(yield* chat.canAccess(userActor(user.id, true), c.room))) return yield* forbidden()
         if (c.ws.readyState !== WebSocket.OPEN) return
         waiting.delete(c)
         c.version = version
         const seat = yield* sit(c, user.id, user.isAdmin)
+        if (!seat.member && !user.isAdmin) {
+          leave(c)
+          return yield* forbidden()
+        }
         // the socket may have closed while the count was read
         if (c.ws.readyState !== WebSocket.OPEN) return
         send(c, { type: "ready", procurementId: c.room, userId: user.id, unread: seat.unread, v: version })
