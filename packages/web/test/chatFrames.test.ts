@@ -4,8 +4,7 @@
  * unknown types are ignored, never thrown.
  */
 import { describe, expect, it } from "vitest"
-import { applyFrame, chatSocketUrl, type ChatSocketHandlers } from "../src/features/chat/ChatSocket.js"
-import { safeUrl } from "../src/features/chat/index.js"
+import { applyFrame, chatSocketUrl, safeUrl, type ChatSocketHandlers } from "../src/features/chat/ChatSocket.js"
 
 const recorder = () => {
   const events: Array<string> = []

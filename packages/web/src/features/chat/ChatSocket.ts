@@ -10,6 +10,17 @@ import { Schema } from "effect"
 export type ChatMessage = typeof ChatMessageJson.Type
 export type ChatNotification = typeof NotificationJson.Type
 
+/** Only web links become `src`/`href` (never `javascript:` or `data:`). */
+export const safeUrl = (url: string | null): string | undefined => {
+  if (url === null) return undefined
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export type ChatStatus = "connecting" | "live" | "reconnecting" | "forbidden" | "unauthorized" | "notFound"
 
 export interface ChatSocketHandlers {

@@ -23,7 +23,14 @@ import {
   useT
 } from "../../app/index.js"
 import "./chat.css"
-import { chatSocketUrl, openChatSocket, type ChatMessage, type ChatSocket, type ChatStatus } from "./ChatSocket.js"
+import {
+  chatSocketUrl,
+  openChatSocket,
+  safeUrl,
+  type ChatMessage,
+  type ChatSocket,
+  type ChatStatus
+} from "./ChatSocket.js"
 import { messages } from "./messages.js"
 
 const decodeId = Schema.decodeUnknownOption(ProcurementId)
@@ -31,17 +38,6 @@ type Id = typeof ProcurementId.Type
 
 const PAGE = 50
 const PLATFORMS: Record<string, string> = { telegram: "Telegram", vk: "VK", whatsapp: "WhatsApp" }
-
-/** Only web links become `src`/`href` (never `javascript:` or `data:`). */
-export const safeUrl = (url: string | null): string | undefined => {
-  if (url === null) return undefined
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined
-  } catch {
-    return undefined
-  }
-}
 
 type Action =
   | { readonly type: "upsert"; readonly messages: ReadonlyArray<ChatMessage> }
