@@ -50,8 +50,21 @@ const seedProcurements = async (status: string) => {
   ).map((r) => r.id)
 }
 
+/** The database's transaction and row counters (pg_stat_database; flushed by the server within about a second). */
+const counters = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 1200))
+  const [row] = await db.query<{ xactCommit: string; xactRollback: string; tupReturned: string; tupFetched: string }>(
+    `SELECT xact_commit, xact_rollback, tup_returned, tup_fetched FROM pg_stat_database WHERE datname = current_database()`
+  )
+  return row!
+}
+
+/** Per request of the last block: transactions committed and rolled back, rows read (seq + index). */
+const perRequest: Array<string> = []
+
 /** Runs the requests 200 at a time; the rate in requests per second. Any answer but 2xx aborts the benchmark. */
 const run = async (requests: ReadonlyArray<{ url: string; token: string; body: unknown }>) => {
+  const before = await counters()
   const started = performance.now()
   await inBatches(requests, inFlight, async (r) => {
     const response = await fetch(r.url, {
@@ -62,7 +75,14 @@ const run = async (requests: ReadonlyArray<{ url: string; token: string; body: u
     const text = await response.text()
     if (!response.ok) throw new Error(`${r.url}: ${response.status} ${text}`)
   })
-  return requests.length / ((performance.now() - started) / 1000)
+  const rate = requests.length / ((performance.now() - started) / 1000)
+  const after = await counters()
+  const per = (k: keyof typeof after) => ((Number(after[k]) - Number(before[k])) / requests.length).toFixed(1)
+  perRequest.push(
+    `${per("xactCommit")} commits, ${per("xactRollback")} rollbacks, ${per("tupReturned")} rows scanned, ` +
+      `${per("tupFetched")} rows fetched per request (with the bench's own few statements)`
+  )
+  return rate
 }
 
 const joinBlock = async () => {
@@ -138,6 +158,7 @@ try {
       `block ${b + 1}: join ${joins[b]!.toFixed(0)}/s, pay ${pays[b]!.toFixed(0)}/s` +
         (hasPgbench ? `, pgbench ${tps[b]!.toFixed(0)} TPS` : "")
     )
+    console.log(`  join: ${perRequest.at(-2)}\n  pay:  ${perRequest.at(-1)}`)
   }
   console.log(`\n# ledger: ${ops} requests per block, ${inFlight} in flight, ${blocks} blocks`)
   console.log(`joins/s     ${fmt(joins)}`)
