@@ -49,7 +49,7 @@ const indexHtml = (server: string) => `<!doctype html>
 <title>GroupBuy — совместные закупки</title>
 <style>body{font:16px system-ui,sans-serif;margin:0;padding:2rem;max-width:48rem}</style></head>
 <body><h1>GroupBuy</h1><p>Совместные закупки в чате. Напишите <code>/start</code> в окне чата.</p>
-<p><a href="/">Личный кабинет</a> · <a href="/api/docs">API</a></p>
+<p><a href="/login">Личный кабинет</a> · <a href="/api/docs">API</a></p>
 <script src="/widget.js" data-server="${escapeAttribute(server)}" data-open defer></script>
 </body></html>`
 

@@ -6,6 +6,7 @@ import { WebLoginBody } from "@groupbuy/core/api"
 import { useMutation } from "@tanstack/react-query"
 import { Link, useLocation } from "wouter"
 import { ErrorMessage, Screen, useApi, useSession, useT } from "../../app/index.js"
+import { FromWebChat } from "./FromWebChat.js"
 import { messages } from "./messages.js"
 
 const safeNext = (next: string | null) => (next !== null && next.startsWith("/") && !next.startsWith("//") ? next : "/")
@@ -38,7 +39,10 @@ export default function Login() {
           {t("signedInAs", { name: user.firstName })} <Link href="/">{t("toBrowse")}</Link>
         </p>
       ) : code === "" ? (
-        <p>{t("noCode")}</p>
+        <>
+          <p>{t("noCode")}</p>
+          <FromWebChat next={next} />
+        </>
       ) : (
         <>
           <p>{t("intro")}</p>
