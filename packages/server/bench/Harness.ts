@@ -10,13 +10,13 @@ import { Effect, ManagedRuntime, Redacted } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { mkdtempSync, readFileSync } from "node:fs"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { WebSocket } from "ws"
 import { CHAT_AUDIENCE } from "../src/auth/ChatTokens.js"
 import { ISSUER, makeUserTokens } from "../src/auth/UserTokens.js"
+import { freePort } from "../test/utils/Browser.js"
 
 export const JWT_SECRET = "a-bench-jwt-secret-that-is-long-enough-0123456789"
 export const SERVICE_TOKEN = "bench-service-token-0123456789abcdef"
@@ -63,16 +63,6 @@ export const freshDatabase = async () => {
     }
   }
 }
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
