@@ -2,18 +2,8 @@
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect, ParseResult, Schema } from "effect"
 
-type Infra = SqlError | ParseResult.ParseError
-
-const isInfra = (e: unknown): e is Infra =>
-  typeof e === "object" && e !== null && "_tag" in e && (e._tag === "SqlError" || e._tag === "ParseError")
-
-/** SQL and row-decoding failures are bugs or outages, not domain errors: they become defects at the service edge. */
-export const orDie = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Infra>, R> =>
-  Effect.catchIf(effect, (e): e is Extract<E, Infra> => isInfra(e), Effect.die) as Effect.Effect<
-    A,
-    Exclude<E, Infra>,
-    R
-  >
+/** SQL and row-decoding failures are bugs or outages, not domain errors: the one `orDie` of core's repositories. */
+export { orDie } from "../money/SqlEdge.js"
 
 /** The constraint (or unique index) name when `error` is a unique violation (SQLSTATE 23505). */
 export const uniqueViolation = (error: SqlError): string | undefined => {
