@@ -3,25 +3,38 @@
  * answer index.html (no-cache) under the strict CSP with no inline script; hashed assets are immutable; `/api/*`,
  * `/ws/*`, `/admin-panel/*` and missing assets stay 404; the widget page moved to `/widget`. In Chromium, with no
  * request interception: `/login?code=…` never spends the code on GET, the button signs in, the token is kept in this
- * tab's sessionStorage, the page then speaks the account's language; no CSP violation or page error anywhere.
+ * tab's sessionStorage, the page then speaks the account's language; a web chat guest registered in the chat signs in
+ * as that account from /login; no CSP violation or page error anywhere.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Users } from "@groupbuy/core"
+import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import { execFileSync } from "node:child_process"
-import { existsSync } from "node:fs"
+import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
 import { WEB_DIST } from "../src/http/WebRoutes.js"
 import { AppLive } from "../src/Server.js"
+import type { BrowserContext } from "playwright-core"
 import { freePort, launchChromium, openPage } from "./utils/Browser.js"
 import { testSettings } from "./utils/TestServer.js"
 
-if (!existsSync(join(WEB_DIST, "index.html"))) {
+const newest = (dir: string): number =>
+  Math.max(
+    0,
+    ...readdirSync(dir).map((name) => {
+      const path = join(dir, name)
+      const stat = statSync(path)
+      return stat.isDirectory() ? newest(path) : stat.mtimeMs
+    })
+  )
+const DIST_INDEX = join(WEB_DIST, "index.html")
+// the build as the sources are now (a fresh clone has none; an edited source makes it stale)
+if (!existsSync(DIST_INDEX) || newest(join(WEB_DIST, "..", "src")) > statSync(DIST_INDEX).mtimeMs) {
   execFileSync("npx", ["vite", "build"], { cwd: join(WEB_DIST, ".."), stdio: "inherit" })
 }
 
@@ -135,6 +148,67 @@ describe("the web cabinet served at /", () => {
           assert.isNull(other)
           assert.deepStrictEqual(problems, [])
         })
+    )
+
+    it.scoped("Chromium: a web chat guest registered in the chat opens the cabinet as the same account", () =>
+      Effect.gen(function* () {
+        const browser = yield* launchChromium
+        const guestToken = () =>
+          Effect.promise(async () => {
+            const response = await fetch(`${origin}/api/chat/token`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: "{}"
+            })
+            return (await response.json()) as { token: string; expiresAt: number }
+          })
+        const subjectOf = (token: string) =>
+          (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string }).sub
+        const storeToken = (stored: { token: string; expiresAt: number }) => async (context: BrowserContext) => {
+          await context.addInitScript(
+            ([key, value]) => window.localStorage.setItem(key!, value!),
+            [`groupbuy.chat.token:ws://127.0.0.1:${port}/ws/chat`, JSON.stringify(stored)]
+          )
+        }
+
+        // a guest who registered in the chat (what /start's registration writes: a web identity of an account)
+        const registered = yield* guestToken()
+        const user = yield* (yield* Users).register(
+          new RegisterUser({
+            identity: new IdentityRef({ platform: "web", externalId: subjectOf(registered.token) }),
+            firstName: "Гость",
+            role: "buyer"
+          })
+        )
+        const { page, problems } = yield* openPage(browser, `${origin}/login`, {
+          locale: "ru-RU",
+          prepare: storeToken(registered)
+        })
+        const stored = yield* Effect.promise(async () => {
+          await page.getByRole("button", { name: "Войти как в веб-чате" }).click()
+          await page.getByRole("button", { name: "Выйти" }).waitFor({ timeout: 20_000 })
+          return page.evaluate(() => window.sessionStorage.getItem("groupbuy.web.session"))
+        })
+        assert.strictEqual((JSON.parse(stored ?? "{}") as { user?: { id?: string } }).user?.id, user.id)
+
+        // a guest who has not registered yet: told to finish in the chat, not signed in
+        const stranger = yield* guestToken()
+        const second = yield* openPage(browser, `${origin}/login`, { locale: "ru-RU", prepare: storeToken(stranger) })
+        const refused = yield* Effect.promise(async () => {
+          await second.page.getByRole("button", { name: "Войти как в веб-чате" }).click()
+          await second.page.getByText("Сначала завершите регистрацию в веб-чате").waitFor({ timeout: 20_000 })
+          return second.page.evaluate(() => window.sessionStorage.getItem("groupbuy.web.session"))
+        })
+        assert.isNull(refused)
+        // no web chat in this browser: nothing offered
+        const plain = yield* openPage(browser, `${origin}/login`, { locale: "ru-RU" })
+        const offered = yield* Effect.promise(async () => {
+          await plain.page.getByText("отправьте боту команду /web").waitFor({ timeout: 20_000 })
+          return plain.page.getByRole("button", { name: "Войти как в веб-чате" }).count()
+        })
+        assert.strictEqual(offered, 0)
+        assert.deepStrictEqual([...problems, ...second.problems, ...plain.problems], [])
+      })
     )
   })
 })
