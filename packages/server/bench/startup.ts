@@ -80,15 +80,28 @@ const stop = async (child: ChildProcess) => {
   }
 }
 
-/** One `npm start` on dataDir: seconds to a healthy /health and the CPU seconds used by then. */
-const startOnce = async (dataDir: string): Promise<{ seconds: number; cpu: number }> => {
+/**
+ * How a start is launched: `npm start` from the repository root, or with STARTUP_COMPARE=1 also the former
+ * `npm start` command (the web build check, then tsx compiling the TypeScript sources), run without its two npm
+ * processes — so the comparison favours the former.
+ */
+const NPM_START = { command: "npm", args: ["start"], cwd: root }
+const FORMER = {
+  command: "sh",
+  args: ["-c", "node scripts/ensure-web-build.mjs && exec ../../node_modules/.bin/tsx src/main.ts"],
+  cwd: join(root, "packages", "server")
+}
+const compare = process.env["STARTUP_COMPARE"] === "1"
+
+/** One start on dataDir: seconds to a healthy /health and the CPU seconds used by then. */
+const startOnce = async (dataDir: string, how = NPM_START): Promise<{ seconds: number; cpu: number }> => {
   const port = await freePort()
   const env: Record<string, string | undefined> = { ...process.env }
   for (const name of ["DATABASE_URL", "REDIS_URL", "TELEGRAM_BOT_TOKEN", "VK_TOKEN", "WHATSAPP_ENABLED"])
     delete env[name]
   const started = performance.now()
-  const child = spawn("npm", ["start"], {
-    cwd: root,
+  const child = spawn(how.command, how.args, {
+    cwd: how.cwd,
     detached: true,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warning" }
@@ -120,8 +133,12 @@ const empties: Array<string> = []
 try {
   await startOnce(existing) // creates and migrates it: from now on an existing data directory
   type Run = { seconds: number; cpu: number }
-  const results: Record<"existing" | "empty", Array<Run>> = { existing: [], empty: [] }
+  const results: Record<"existing" | "empty" | "former", Array<Run>> = { existing: [], empty: [], former: [] }
   for (let r = 0; r < runs; r++) {
+    if (compare) {
+      results.former.push(await startOnce(existing, FORMER))
+      console.log(`run ${r + 1}: former (tsx) on the existing directory ${results.former[r]!.seconds.toFixed(2)} s`)
+    }
     results.existing.push(await startOnce(existing))
     const empty = mkdtempSync(join(tmpdir(), "groupbuy-startup-empty-"))
     empties.push(empty)
@@ -132,9 +149,9 @@ try {
     )
   }
   console.log(`\n# start-up: npm start → healthy /health (embedded PGlite), ${runs} runs`)
-  for (const kind of ["existing", "empty"] as const) {
+  for (const kind of compare ? (["existing", "empty", "former"] as const) : (["existing", "empty"] as const)) {
     console.log(
-      `${kind.padEnd(8)} data directory: wall s ${summary(results[kind].map((x) => x.seconds))}; ` +
+      `${kind === "former" ? "former npm start (tsx), existing" : kind.padEnd(8)} data directory: wall s ${summary(results[kind].map((x) => x.seconds))}; ` +
         `cpu s ${summary(results[kind].map((x) => x.cpu))}`
     )
   }
