@@ -126,7 +126,7 @@ describe("the columnar kernels in both backends", () => {
     })
   }
 
-  it("totals stay exact past 2^64 (wasm carry) and past 2^21 items (the JS low halves' carry)", () => {
+  it("totals stay exact past 2^64 (wasm carry) and past 2^21 items of 2^53 - 1 (the JS sums' bigint overflow at every addition)", () => {
     const n = 2 ** 21 + 3
     const expected = BigInt(n) * BigInt(MAX)
     const huge = hugeColumns(n)
