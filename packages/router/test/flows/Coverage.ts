@@ -14,7 +14,7 @@ import {
 } from "xstate"
 import { getShortestPaths, getStateNodes } from "xstate/graph"
 import type { FlowEvent } from "../../src/flows/Protocol.js"
-import { Conversation, type Turn } from "./Driver.js"
+import { MachineDriver, type Turn } from "./Driver.js"
 import { checkTurn } from "./Invariants.js"
 
 export interface Exploration<M extends AnyStateMachine> {
@@ -68,7 +68,7 @@ export const explore = <M extends AnyStateMachine>(exploration: Exploration<M>, 
       path.state.status === "active" ? exploration.samples(path.state as SnapshotFrom<M>) : [undefined]
     for (const last of endings) {
       const events = last === undefined ? prefix : [...prefix, last]
-      const c = new Conversation(machine, input)
+      const c = new MachineDriver(machine, input)
       record(coverage, machine, c.last)
       checkTurn(c.last, undefined, exploration.output, "start")
       events.forEach((event, i) => {

@@ -82,7 +82,7 @@ export const turn = <M extends AnyStateMachine>(
 }
 
 /** A scripted conversation: starts the machine, then `send` feeds one event per turn through a JSON snapshot. */
-export class Conversation<M extends AnyStateMachine> {
+export class MachineDriver<M extends AnyStateMachine> {
   last: Turn
   readonly history: Array<Turn> = []
 

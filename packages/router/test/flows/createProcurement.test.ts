@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type CreateProcurementOutput, createProcurementMachine } from "../../src/flows/createProcurement.js"
 import type { FlowEvent } from "../../src/flows/Protocol.js"
-import { actionsOf, Conversation, ev, NOW } from "./Driver.js"
+import { actionsOf, MachineDriver, ev, NOW } from "./Driver.js"
 import { checkTurn } from "./Invariants.js"
 
 const checkOutput = (output: unknown) => {
@@ -10,7 +10,7 @@ const checkOutput = (output: unknown) => {
 }
 
 const start = (language: "ru" | "en" = "ru") => {
-  const c = new Conversation(createProcurementMachine, { language })
+  const c = new MachineDriver(createProcurementMachine, { language })
   checkTurn(c.last, undefined, checkOutput, "start")
   const send = (event: FlowEvent) => {
     const turn = c.send(event)

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type DepositOutput, depositMachine } from "../../src/flows/deposit.js"
 import type { FlowEvent } from "../../src/flows/Protocol.js"
-import { actionsOf, buttons, Conversation, ev } from "./Driver.js"
+import { actionsOf, buttons, MachineDriver, ev } from "./Driver.js"
 import { checkTurn } from "./Invariants.js"
 
 const checkOutput = (output: unknown) => {
@@ -10,7 +10,7 @@ const checkOutput = (output: unknown) => {
 }
 
 const start = (language: "ru" | "en" = "ru") => {
-  const c = new Conversation(depositMachine, { language })
+  const c = new MachineDriver(depositMachine, { language })
   checkTurn(c.last, undefined, checkOutput, "start")
   const send = (event: FlowEvent) => {
     const turn = c.send(event)

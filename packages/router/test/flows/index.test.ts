@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import { flows, isFlowName, migrateSnapshot } from "../../src/flows/index.js"
-import { Conversation, ev, turn } from "./Driver.js"
+import { MachineDriver, ev, turn } from "./Driver.js"
 
 describe("flow registry", () => {
   it("lists the four flows with a machine, a version and an input schema", () => {
@@ -17,7 +17,7 @@ describe("flow registry", () => {
   })
 
   it("migrateSnapshot keeps a current snapshot, which then resumes where it was", () => {
-    const c = new Conversation(flows.deposit.machine, { language: "ru" })
+    const c = new MachineDriver(flows.deposit.machine, { language: "ru" })
     c.send(ev.text("1500"))
     const stored = JSON.parse(JSON.stringify(c.last.snapshot)) as unknown
     const migrated = migrateSnapshot("deposit", flows.deposit.version, stored)
@@ -31,7 +31,7 @@ describe("flow registry", () => {
   })
 
   it("migrateSnapshot refuses other versions, unknown flows, states the machine lacks and junk", () => {
-    const c = new Conversation(flows.registration.machine, { language: "ru" })
+    const c = new MachineDriver(flows.registration.machine, { language: "ru" })
     const snapshot = c.last.snapshot as unknown as Record<string, unknown>
     assert.isUndefined(migrateSnapshot("registration", flows.registration.version + 1, snapshot))
     assert.isUndefined(migrateSnapshot("registration", 0, snapshot))

@@ -8,7 +8,7 @@ import {
   maxQuantity
 } from "../../src/flows/join.js"
 import type { FlowEvent } from "../../src/flows/Protocol.js"
-import { actionsOf, Conversation, ev } from "./Driver.js"
+import { actionsOf, MachineDriver, ev } from "./Driver.js"
 import { checkTurn } from "./Invariants.js"
 
 const checkOutput = (output: unknown) => {
@@ -28,7 +28,7 @@ const honey: JoinInput = {
 }
 
 const start = (input: JoinInput = honey) => {
-  const c = new Conversation(joinMachine, input)
+  const c = new MachineDriver(joinMachine, input)
   checkTurn(c.last, undefined, checkOutput, "start")
   const send = (event: FlowEvent) => {
     const turn = c.send(event)

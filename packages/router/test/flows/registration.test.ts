@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type RegistrationOutput, registrationMachine } from "../../src/flows/registration.js"
-import { actionsOf, Conversation, ev } from "./Driver.js"
+import { actionsOf, MachineDriver, ev } from "./Driver.js"
 import { checkTurn } from "./Invariants.js"
 
 const checkOutput = (output: unknown) => {
@@ -11,7 +11,7 @@ const checkOutput = (output: unknown) => {
 
 /** A conversation whose every turn is checked against the invariants. */
 const start = (language: "ru" | "en" = "ru") => {
-  const c = new Conversation(registrationMachine, { language })
+  const c = new MachineDriver(registrationMachine, { language })
   checkTurn(c.last, undefined, checkOutput, "start")
   const send = (event: Parameters<typeof c.send>[0]) => {
     const turn = c.send(event)
