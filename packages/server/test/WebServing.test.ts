@@ -12,31 +12,15 @@ import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync, readdirSync, statSync } from "node:fs"
-import { join } from "node:path"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { inlineScriptHashes } from "../src/http/SecurityHeaders.js"
-import { WEB_DIST } from "../src/http/WebRoutes.js"
 import { AppLive } from "../src/Server.js"
 import type { BrowserContext } from "playwright-core"
 import { freePort, launchChromium, openPage } from "./utils/Browser.js"
 import { testSettings } from "./utils/TestServer.js"
+import { ensureWebBuild } from "./utils/WebBuild.js"
 
-const newest = (dir: string): number =>
-  Math.max(
-    0,
-    ...readdirSync(dir).map((name) => {
-      const path = join(dir, name)
-      const stat = statSync(path)
-      return stat.isDirectory() ? newest(path) : stat.mtimeMs
-    })
-  )
-const DIST_INDEX = join(WEB_DIST, "index.html")
-// the build as the sources are now (a fresh clone has none; an edited source makes it stale)
-if (!existsSync(DIST_INDEX) || newest(join(WEB_DIST, "..", "src")) > statSync(DIST_INDEX).mtimeMs) {
-  execFileSync("npx", ["vite", "build"], { cwd: join(WEB_DIST, ".."), stdio: "inherit" })
-}
+ensureWebBuild()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`

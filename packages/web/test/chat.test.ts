@@ -13,34 +13,15 @@ import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Users, type UserId } from "@groupbuy/core"
 import { Effect, Layer } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs"
-import { createRequire } from "node:module"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
 import { ServerConfig } from "../../server/src/config/ServerConfig.js"
 import { AppLive } from "../../server/src/Server.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
 import { SERVICE_TOKEN, testSettings } from "../../server/test/utils/TestServer.js"
+import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
+import { record } from "./utils/Audit.js"
 
-const WEB = fileURLToPath(new URL("..", import.meta.url))
-const DIST_INDEX = join(WEB, "dist", "index.html")
-const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/web/", import.meta.url))
-const newest = (dir: string): number =>
-  Math.max(
-    0,
-    ...readdirSync(dir).map((name) => {
-      const path = join(dir, name)
-      const stat = statSync(path)
-      return stat.isDirectory() ? newest(path) : stat.mtimeMs
-    })
-  )
-if (!existsSync(DIST_INDEX) || newest(join(WEB, "src")) > statSync(DIST_INDEX).mtimeMs) {
-  execFileSync("npx", ["vite", "build"], { cwd: WEB, stdio: "inherit" })
-}
-mkdirSync(ARTIFACTS, { recursive: true })
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
+ensureWebBuild()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
@@ -52,37 +33,6 @@ const platform = Layer.fresh(
     Layer.provideMerge(FetchHttpClient.layer)
   )
 )
-
-const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const
-
-const axe = async (page: Page): Promise<Array<string>> => {
-  await page.evaluate(AXE)
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }>
-        }
-      }
-    ).axe.run()
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`)
-  })
-}
-
-const record = async (page: Page, name: string, violations: Array<string>) => {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    for (const [size, viewport] of Object.entries(SIZES)) {
-      await page.setViewportSize(viewport)
-      await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}-${scheme}.png`), fullPage: true })
-    }
-    for (const v of await axe(page)) violations.push(`${name} (${scheme}): ${v}`)
-  }
-  await page.emulateMedia({ colorScheme: "light" })
-  await page.setViewportSize(SIZES.desktop)
-}
 
 /** A browser context signed in as `user` through the one-time code (the real /login screen). */
 const signedIn = (browser: Browser, user: UserId) =>
