@@ -69,7 +69,6 @@ export const procurementCard = (
   view: ProcurementView,
   options: {
     readonly participant: Participant | undefined
-    readonly registered: boolean
     readonly isMember: boolean
     /** organizers manage their procurement; they do not join it */
     readonly isOrganizer: boolean

@@ -124,7 +124,6 @@ export const showProcurement = (turn: TurnState, id: ProcurementId, options = { 
       (isOrganizer || turn.user.isAdmin || (participant !== undefined && participant.status !== "CANCELLED"))
     const card = procurementCard(turn.language, view, {
       participant,
-      registered: turn.user !== undefined,
       isMember,
       isOrganizer,
       backToList: !options.organizer
