@@ -70,6 +70,9 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(inputs)) {
   })
 }
 
+// `--build-only`: build (e.g. into an image, where the server's user may not write the bundle) and stop
+if (process.argv.includes("--build-only")) process.exit(0)
+
 // as under `npm run start -w @groupbuy/server`: relative paths (DATA_DIR=./data) are the server package's
 process.chdir(serverRoot)
 process.setSourceMapsEnabled(true)
