@@ -10,10 +10,12 @@ COPY packages/router/package.json packages/router/
 COPY packages/adapters/package.json packages/adapters/
 COPY packages/server/package.json packages/server/
 COPY wasm/package.json wasm/
-# tsx and esbuild are dev dependencies of the root: the server runs TypeScript directly
+# tsx and esbuild are dev dependencies of the root (esbuild also of the server: npm start bundles the server)
 RUN npm ci --include=dev && npm cache clean --force
 COPY . .
 RUN npm run build
+# the server bundle npm start runs (packages/server/scripts/start.mjs), built here: the node user cannot write /app
+RUN node packages/server/scripts/start.mjs --build-only
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
