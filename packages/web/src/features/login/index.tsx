@@ -42,6 +42,10 @@ export default function Login() {
         <>
           <p>{t("noCode")}</p>
           <FromWebChat next={next} />
+          {/* the web chat page is the server's own (not a cabinet route): a plain link */}
+          <p>
+            {t("noBot")} <a href="/widget">{t("toWebChat")}</a>
+          </p>
         </>
       ) : (
         <>
