@@ -19,8 +19,6 @@ import { makeReplayBuffer, type ReplayBuffer } from "./internal/ReplayBuffer.js"
 import { webCapabilities } from "./WebCapabilities.js"
 import { toUpdate } from "./WebSocketDecode.js"
 
-export { type HeartbeatConnection, heartbeatServer, originAllowed, refuse } from "./HeartbeatServer.js"
-
 /** 64 KiB: a chat frame is small; the `ws` default of 100 MiB would let one client exhaust memory. */
 export const DEFAULT_MAX_PAYLOAD = 64 * 1024
 

@@ -21,7 +21,7 @@
  * holds no timers or closures of its own: the handlers are shared and find their connection on the socket.
  */
 import { HttpServer } from "@effect/platform"
-import { WebSocketAdapter } from "@groupbuy/adapters"
+import { HeartbeatServer } from "@groupbuy/adapters"
 import {
   Chat,
   ChatMessageJson,
@@ -661,7 +661,7 @@ export const ChatHubRoute = Layer.scopedDiscard(
       (timer) => Effect.sync(() => clearInterval(timer))
     )
 
-    const wss = yield* WebSocketAdapter.heartbeatServer(
+    const wss = yield* HeartbeatServer.heartbeatServer(
       { maxPayload: MAX_FRAME },
       live,
       Duration.toMillis(HEARTBEAT),
@@ -669,8 +669,8 @@ export const ChatHubRoute = Layer.scopedDiscard(
     )
 
     yield* upgrades.mount(HUB_PATH, (request, socket, head) => {
-      if (!WebSocketAdapter.originAllowed(origins, false, request.headers.origin)) {
-        WebSocketAdapter.refuse(socket, 403, "Forbidden origin")
+      if (!HeartbeatServer.originAllowed(origins, false, request.headers.origin)) {
+        HeartbeatServer.refuse(socket, 403, "Forbidden origin")
         return
       }
       const url = request.url
