@@ -6,6 +6,8 @@ import { Context, type Duration, type Effect } from "effect"
 
 export interface KeyValueService {
   readonly get: (namespace: string, key: string) => Effect.Effect<unknown | undefined>
+  /** The values of several keys in one read, in the order of `keys` (undefined where absent or expired). */
+  readonly getMany: (namespace: string, keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<unknown>>
   readonly set: (namespace: string, key: string, value: unknown, ttl?: Duration.DurationInput) => Effect.Effect<void>
   /** Atomically stores the value only when the key is absent (or expired); true when this call stored it. */
   readonly setIfAbsent: (

@@ -32,6 +32,17 @@ export const KeyValueLive = Layer.effect(
       return rows[0]?.value
     }, orDie)
 
+    const getMany = Effect.fn("KeyValue.getMany")(function* (namespace: string, keys: ReadonlyArray<string>) {
+      if (keys.length === 0) return []
+      const at = yield* now
+      const rows = yield* parseJsonColumns("value")(
+        sql<Record<string, unknown>>`SELECT key, value::text AS value FROM kv_store
+          WHERE namespace = ${namespace} AND key IN ${sql.in(keys)} AND (expires_at IS NULL OR expires_at > ${at})`
+      )
+      const byKey = new Map(rows.map((row) => [String(row.key), row.value]))
+      return keys.map((key) => byKey.get(key))
+    }, orDie)
+
     const set = Effect.fn("KeyValue.set")(function* (
       namespace: string,
       key: string,
@@ -88,6 +99,6 @@ export const KeyValueLive = Layer.effect(
       return row?.n ?? 0
     }, orDie)
 
-    return KeyValue.of({ get, set, setIfAbsent, remove, keys, sweep })
+    return KeyValue.of({ get, getMany, set, setIfAbsent, remove, keys, sweep })
   })
 )

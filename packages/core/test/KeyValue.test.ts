@@ -28,6 +28,26 @@ for (const profile of databaseProfiles()) {
         })
       )
 
+      it.effect("getMany reads many keys in one statement, in the asked order, expired and absent as undefined", () =>
+        Effect.gen(function* () {
+          const kv = yield* KeyValue
+          const ns = randomUUID()
+          assert.deepStrictEqual(yield* kv.getMany(ns, []), [])
+          yield* kv.set(ns, "a", { snake_key: 1 })
+          yield* kv.set(ns, "b", null)
+          yield* kv.set(ns, "short", "gone soon", "1 minute")
+          yield* kv.set(randomUUID(), "c", "another namespace")
+          yield* TestClock.adjust("2 minutes")
+          assert.deepStrictEqual(yield* kv.getMany(ns, ["c", "b", "short", "a", "a"]), [
+            undefined,
+            null,
+            undefined,
+            { snake_key: 1 },
+            { snake_key: 1 }
+          ])
+        })
+      )
+
       it.effect("entries expire by the clock; keys lists live keys by prefix; sweep deletes expired rows", () =>
         Effect.gen(function* () {
           const kv = yield* KeyValue

@@ -15,6 +15,8 @@ export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
 export interface SessionStoreService {
   /** The stored JSON value, or undefined when absent or expired. */
   readonly get: (key: string) => Effect.Effect<unknown, SessionStoreError>
+  /** The values of several keys in one round trip, in the order of `keys` (undefined where absent or expired). */
+  readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<unknown>, SessionStoreError>
   readonly set: (key: string, value: unknown, ttl?: Duration.DurationInput) => Effect.Effect<void, SessionStoreError>
   /** Stores only when the key is absent (or expired), atomically; true when this call stored it. */
   readonly setIfAbsent: (
@@ -31,6 +33,7 @@ export class SessionStore extends Context.Tag("@groupbuy/router/SessionStore")<S
 export interface SchemaStore<A> {
   /** The stored value decoded, or none when absent, expired or unreadable (old or foreign data starts afresh). */
   readonly get: (key: string) => Effect.Effect<Option.Option<A>, SessionStoreError>
+  readonly getMany: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<Option.Option<A>>, SessionStoreError>
   readonly set: (key: string, value: A, ttl?: Duration.DurationInput) => Effect.Effect<void, SessionStoreError>
 }
 
@@ -38,8 +41,10 @@ export interface SchemaStore<A> {
 export const forSchema = <A, I>(store: SessionStoreService, schema: Schema.Schema<A, I>): SchemaStore<A> => {
   const decode = Schema.decodeUnknownOption(schema)
   const encode = Schema.encode(schema)
+  const read = (value: unknown) => (value === undefined ? Option.none() : decode(value))
   return {
-    get: (key) => Effect.map(store.get(key), (value) => (value === undefined ? Option.none() : decode(value))),
+    get: (key) => Effect.map(store.get(key), read),
+    getMany: (keys) => Effect.map(store.getMany(keys), (values) => values.map(read)),
     set: (key, value, ttl) => Effect.flatMap(Effect.orDie(encode(value)), (encoded) => store.set(key, encoded, ttl))
   }
 }

@@ -21,12 +21,13 @@ export const makeSessionStoreMemory = Effect.sync(() => {
   }
   const expiry = (now: number, ttl: Duration.DurationInput | undefined) =>
     ttl === undefined ? null : now + Duration.toMillis(Duration.decode(ttl))
+  const read = (key: string, now: number) => {
+    const entry = live(key, now)
+    return entry === undefined ? undefined : (JSON.parse(entry.json) as unknown)
+  }
   return SessionStore.of({
-    get: (key) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const entry = live(key, now)
-        return entry === undefined ? undefined : (JSON.parse(entry.json) as unknown)
-      }),
+    get: (key) => Effect.map(Clock.currentTimeMillis, (now) => read(key, now)),
+    getMany: (keys) => Effect.map(Clock.currentTimeMillis, (now) => keys.map((key) => read(key, now))),
     set: (key, value, ttl) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         entries.set(key, { json: JSON.stringify(value), expiresAt: expiry(now, ttl) })

@@ -12,6 +12,7 @@ export const makeSessionStorePostgres = (namespace = SESSION_NAMESPACE) =>
   Effect.map(KeyValue, (kv) =>
     SessionStore.of({
       get: (key) => kv.get(namespace, key),
+      getMany: (keys) => kv.getMany(namespace, keys),
       set: (key, value, ttl) => kv.set(namespace, key, value, ttl),
       setIfAbsent: (key, value, ttl) => kv.setIfAbsent(namespace, key, value, ttl),
       remove: (key) => kv.remove(namespace, key)

@@ -19,12 +19,20 @@ export const makeSessionStoreRedis = (client: Redis, options: SessionStoreRedisO
   const prefix = options.prefix ?? "groupbuy:router:"
   const call = <A>(operation: string, run: () => Promise<A>) =>
     Effect.tryPromise({ try: run, catch: (cause) => new SessionStoreError({ operation, cause }) })
+  const parse = (raw: string | null) => (raw === null ? undefined : (JSON.parse(raw) as unknown))
   return SessionStore.of({
     get: (key) =>
       Effect.map(
         call("get", () => client.get(prefix + key)),
-        (raw) => (raw === null ? undefined : (JSON.parse(raw) as unknown))
+        parse
       ),
+    getMany: (keys) =>
+      keys.length === 0
+        ? Effect.succeed([])
+        : Effect.map(
+            call("getMany", () => client.mget(keys.map((key) => prefix + key))),
+            (raws) => raws.map(parse)
+          ),
     set: (key, value, ttl) =>
       call("set", () =>
         (client.set as (...args: Array<unknown>) => Promise<unknown>)(

@@ -35,6 +35,27 @@ const contract = (name: string, layer: Layer.Layer<SessionStore, unknown>) =>
       )
     )
 
+    it.effect("getMany reads several keys in one call, in order, expired and absent as undefined", () =>
+      live(
+        Effect.gen(function* () {
+          const store = yield* SessionStore
+          const [a, b, gone, never] = [key("many-a"), key("many-b"), key("many-gone"), key("many-never")]
+          assert.deepStrictEqual(yield* store.getMany([]), [])
+          yield* store.set(a, { n: 1 })
+          yield* store.set(b, ["два", 2], "1 minute")
+          yield* store.set(gone, "short", "200 millis")
+          yield* Effect.sleep("500 millis")
+          assert.deepStrictEqual(yield* store.getMany([b, never, a, gone, a]), [
+            ["два", 2],
+            undefined,
+            { n: 1 },
+            undefined,
+            { n: 1 }
+          ])
+        })
+      )
+    )
+
     it.effect("setIfAbsent stores once, atomically under concurrency", () =>
       live(
         Effect.gen(function* () {

@@ -23,6 +23,14 @@ export const ChaosStore = Layer.effect(
           if (delay !== undefined) yield* Effect.sleep(delay)
           return yield* inner.get(key)
         }),
+      getMany: (keys) =>
+        Effect.gen(function* () {
+          chaos.log.push(`getMany ${keys.join(" ")}`)
+          for (const key of keys) {
+            if (chaos.failing.has(key)) return yield* Effect.dieMessage(`chaos: ${key} is broken`)
+          }
+          return yield* inner.getMany(keys)
+        }),
       set: (key, value, ttl) => Effect.tap(inner.set(key, value, ttl), () => chaos.log.push(`set ${key}`)),
       setIfAbsent: (key, value, ttl) =>
         Effect.tap(inner.setIfAbsent(key, value, ttl), (stored) => chaos.log.push(`setIfAbsent ${key} ${stored}`)),

@@ -43,13 +43,21 @@ export const rememberRef = (userId: UserId, ref: ChatRef, now: number) =>
     yield* lastRefs.set(key, { ...current, [ref.bot]: { ref, at: now } }, sessionTtl)
   })
 
+/** The chats in `refs`, most recent first. */
+const mostRecentFirst = (refs: Option.Option<LastRefs>): ReadonlyArray<ChatRef> =>
+  Object.values(Option.getOrElse(refs, (): LastRefs => ({})))
+    .sort((a, b) => b.at - a.at)
+    .map((entry) => entry.ref)
+
 /** The chats a user was seen in, most recent first. */
 const lastRefsOf = (userId: string) =>
+  Effect.flatMap(stores, ({ lastRefs }) => Effect.map(lastRefs.get(lastRefKey(userId)), mostRecentFirst))
+
+/** The chats of each of `userIds`, read in one round trip (a chat's relay must not read its members one by one). */
+const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
   Effect.flatMap(stores, ({ lastRefs }) =>
-    Effect.map(lastRefs.get(lastRefKey(userId)), (refs) =>
-      Object.values(Option.getOrElse(refs, (): LastRefs => ({})))
-        .sort((a, b) => b.at - a.at)
-        .map((entry) => entry.ref)
+    Effect.map(lastRefs.getMany(userIds.map(lastRefKey)), (all) =>
+      userIds.map((userId, i) => ({ userId, refs: mostRecentFirst(all[i] ?? Option.none()) }))
     )
   )
 
@@ -113,16 +121,29 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
     const title = view.right.procurement.title
     const author = message.userId === null ? undefined : yield* Effect.either(users.get(message.userId))
     const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
+    // one read for every member's chats; a member who never wrote from a platform has none (the web hub reaches them)
+    const withRefs = (yield* lastRefsOfAll(members.filter((member) => member !== message.userId))).filter(
+      (member) => member.refs.length > 0
+    )
+    // and one read of those chats' sessions: only chats in this procurement's chat mode are visited (under their lock,
+    // where the session is read again, so a chat that left chat mode meanwhile is skipped there)
+    const { sessions } = yield* stores
+    const flat = withRefs.flatMap((member) => member.refs)
+    const states = yield* sessions.getMany(flat.map((ref) => sessionKey(ref.bot, ref.chatId)))
+    const inChat = new Set(
+      flat.filter((_, i) =>
+        Option.exists(states[i] ?? Option.none(), (session) => session.chat?.procurementId === procurementId)
+      )
+    )
+    const reachable = withRefs
+      .map((member) => ({ userId: member.userId, refs: member.refs.filter((ref) => inChat.has(ref)) }))
+      .filter((member) => member.refs.length > 0)
     const delivered: Array<ChatRef> = []
     // members are independent (each chat has its own lock): a few at a time, not one after another
     yield* Effect.forEach(
-      members,
-      (member) =>
+      reachable,
+      ({ refs, userId: member }) =>
         Effect.gen(function* () {
-          if (member === message.userId) return
-          // a member who never wrote from a platform has no chat to relay to (the web hub reaches them): no lookup
-          const refs = yield* lastRefsOf(member)
-          if (refs.length === 0) return
           // the member's account language wins over the chat session's (it may have been changed on another platform)
           const account = yield* Effect.either(users.get(member))
           const accountLanguage = account._tag === "Right" ? account.right.language : undefined
