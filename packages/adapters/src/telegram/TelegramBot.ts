@@ -5,7 +5,7 @@
  * `update_id` once. Several bots run side by side, each with its own fleet id in `ChatRef.bot`.
  */
 import type * as Http from "node:http"
-import { Capabilities, type ChatRef, type Reply, type Update } from "@groupbuy/router"
+import { Capabilities, type ChatRef, type Reply, text, type Update } from "@groupbuy/router"
 import { Context, Data, Effect, Layer, Redacted, Runtime, type Scope } from "effect"
 import { Bot, type Context as GrammyContext, type MiddlewareFn, webhookCallback } from "grammy"
 import type { Update as TelegramUpdate } from "grammy/types"
@@ -53,6 +53,11 @@ export interface TelegramBotOptions extends TelegramEngineOptions {
   /** grammY's `apiRoot` (`TELEGRAM_API_ROOT`): a local Bot API server, or a fake in tests */
   readonly apiRoot?: string | undefined
   readonly mode: TelegramMode
+  /**
+   * the web cabinet's URL: when it is https, the chat menu button opens it as a Mini App (Telegram refuses web apps
+   * on any other scheme, so an http URL leaves the menu button as it is)
+   */
+  readonly miniAppUrl?: string | undefined
 }
 
 export class TelegramStartError extends Data.TaggedError("TelegramStartError")<{
@@ -244,6 +249,27 @@ export const attach = (
     } satisfies TelegramEngine
   })
 
+/**
+ * Points the chat menu button at the cabinet as a Mini App. Only https can be a web app, so any other URL is logged
+ * and skipped; a refusal is logged too: the bot works without its menu button.
+ */
+const setMiniAppMenuButton = (call: (c: TelegramCall) => Effect.Effect<unknown, TelegramApiError>, url: string) =>
+  url.startsWith("https://")
+    ? call({
+        method: "setChatMenuButton",
+        payload: { menu_button: { type: "web_app", text: text("ru", "web.open"), web_app: { url } } }
+      }).pipe(
+        Effect.asVoid,
+        Effect.catchAll((e) =>
+          Effect.logWarning("setChatMenuButton failed: the chat menu does not open the cabinet").pipe(
+            Effect.annotateLogs({ description: e.description })
+          )
+        )
+      )
+    : Effect.logInfo("the chat menu button does not open the cabinet: Telegram Mini Apps need an https URL").pipe(
+        Effect.annotateLogs({ url })
+      )
+
 /** Starts a standalone bot (long polling or webhook) for the lifetime of the scope. */
 export const make = (
   options: TelegramBotOptions
@@ -258,6 +284,7 @@ export const make = (
     const engine = yield* attach(bot, { ...options, commands: options.commands ?? groupBuyCommands() }, health)
     bot.use(engine.middleware)
     const call = apiCall(bot)
+    if (options.miniAppUrl !== undefined) yield* setMiniAppMenuButton(call, options.miniAppUrl)
 
     const mode = options.mode
     let webhook: TelegramBot["webhook"] = async (_req, res) => {

@@ -16,6 +16,7 @@ export type TelegramMethod =
   | "editMessageReplyMarkup"
   | "answerCallbackQuery"
   | "setMyCommands"
+  | "setChatMenuButton"
   | "setWebhook"
 
 export interface TelegramCall {

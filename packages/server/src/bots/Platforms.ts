@@ -1,9 +1,9 @@
 /**
  * Starts every configured platform for the lifetime of the layer and adds it to the `BotFleet` (the router's
  * `Deliver`): the web chat widget always (`/ws/chat`), Telegram with `TELEGRAM_TOKEN` (long polling, `apiRoot` from
- * `TELEGRAM_API_ROOT`), VK with `VK_TOKEN` + `VK_GROUP_ID` (Bots Long Poll, `VK_API_BASE_URL`), and WhatsApp with
- * `WHATSAPP_ENABLED` (auth state in PostgreSQL through core's KeyValue). Closing the scope drains the outbound
- * queues and closes every socket.
+ * `TELEGRAM_API_ROOT`; its chat menu button opens the cabinet as a Mini App when `PUBLIC_URL` is https), VK with
+ * `VK_TOKEN` + `VK_GROUP_ID` (Bots Long Poll, `VK_API_BASE_URL`), and WhatsApp with `WHATSAPP_ENABLED` (auth state
+ * in PostgreSQL through core's KeyValue). Closing the scope drains the outbound queues and closes every socket.
  */
 import {
   BotFleet,
@@ -34,6 +34,12 @@ export class PlatformStartError extends Data.TaggedError("PlatformStartError")<{
     return `${this.platform} did not start: ${this.reason} — check ${this.variables}`
   }
 }
+
+/** A platform's start, its failure naming the platform and the settings to check. */
+const starting =
+  (platform: string, variables: string) =>
+  <A, R>(start: Effect.Effect<A, { readonly message: string }, R>) =>
+    Effect.mapError(start, (error) => new PlatformStartError({ platform, variables, reason: error.message }))
 
 export const WEB_BOT = "web"
 export const WEB_CHAT_PATH = "/ws/chat"
@@ -94,17 +100,9 @@ export const PlatformsLive = Layer.scopedDiscard(
         id: "telegram",
         token: config.telegram.value.token,
         apiRoot: Option.getOrUndefined(config.telegram.value.apiRoot),
-        mode: { _tag: "Polling" }
-      }).pipe(
-        Effect.mapError(
-          (error) =>
-            new PlatformStartError({
-              platform: "Telegram",
-              variables: "TELEGRAM_TOKEN, TELEGRAM_API_ROOT",
-              reason: error.message
-            })
-        )
-      )
+        mode: { _tag: "Polling" },
+        miniAppUrl: config.publicUrl
+      }).pipe(starting("Telegram", "TELEGRAM_TOKEN, TELEGRAM_API_ROOT"))
       yield* fleet.add(telegram)
       yield* links.register(telegram.id, telegramLink(telegram.username))
       yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
@@ -117,16 +115,7 @@ export const PlatformsLive = Layer.scopedDiscard(
         apiBaseUrl: Option.getOrUndefined(config.vk.value.apiBaseUrl),
         groupId: config.vk.value.groupId,
         mode: { _tag: "LongPoll" }
-      }).pipe(
-        Effect.mapError(
-          (error) =>
-            new PlatformStartError({
-              platform: "VK",
-              variables: "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL",
-              reason: error.message
-            })
-        )
-      )
+      }).pipe(starting("VK", "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL"))
       yield* fleet.add(vk)
       yield* links.register(vk.id, vkLink(vk.screenName))
       yield* Effect.logInfo("VK bot started", { groupId: vk.groupId, screenName: vk.screenName })

@@ -61,6 +61,8 @@ interface BotState {
   waiters: Array<() => void>
   webhook: { url: string; secret: string | undefined } | undefined
   readonly commands: Map<string, unknown>
+  /** the chat menu button per chat id ("" for the default of every private chat) */
+  readonly menuButtons: Map<string, unknown>
   readonly messages: Map<string, StoredMessage>
   readonly nextMessageId: Map<string, number>
   readonly callbacks: Map<string, boolean>
@@ -218,6 +220,7 @@ export class FakeTelegram {
       waiters: [],
       webhook: undefined,
       commands: new Map(),
+      menuButtons: new Map(),
       messages: new Map(),
       nextMessageId: new Map(),
       callbacks: new Map(),
@@ -268,6 +271,11 @@ export class FakeTelegram {
 
   commands(token: string, languageCode = ""): unknown {
     return this.bot(token).commands.get(languageCode)
+  }
+
+  /** The chat menu button set for this chat, or the default one of every private chat without `chatId`. */
+  menuButton(token: string, chatId?: number): unknown {
+    return this.bot(token).menuButtons.get(chatId === undefined ? "" : String(chatId)) ?? { type: "default" }
   }
 
   message(token: string, chatId: number, messageId: number): StoredMessage | undefined {
@@ -531,6 +539,19 @@ export class FakeTelegram {
         bot.commands.set(String(params.language_code ?? ""), commands)
         return true
       }
+      case "setChatMenuButton": {
+        const button = (params.menu_button ?? { type: "default" }) as Record<string, unknown>
+        if (button.type === "web_app") {
+          const url = (button.web_app as { url?: unknown } | undefined)?.url
+          if (typeof button.text !== "string" || button.text === "") throw bad("menu button text is empty")
+          if (typeof url !== "string" || !url.startsWith("https://"))
+            throw bad(`inline keyboard button Web App URL '${String(url)}' is invalid: Only HTTPS links are allowed`)
+        } else if (button.type !== "default" && button.type !== "commands") throw bad("unsupported menu button type")
+        bot.menuButtons.set(params.chat_id === undefined ? "" : String(params.chat_id), button)
+        return true
+      }
+      case "getChatMenuButton":
+        return bot.menuButtons.get(params.chat_id === undefined ? "" : String(params.chat_id)) ?? { type: "default" }
       case "getMyCommands":
         return bot.commands.get(String(params.language_code ?? "")) ?? []
       case "sendChatAction":
