@@ -4,23 +4,19 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit, setup } from "xstate"
+import { assign, emit } from "xstate"
 import { text } from "../Messages.js"
 import type { Button } from "../Model.js"
+import { flowSetup, isAction, isResultOf, rejectBy } from "./internal/FlowSetup.js"
 import {
   action,
-  actionOf,
+  ask,
   choiceStep,
   closing,
   confirmStep,
   type FlowContext,
-  flowActions,
-  flowGuards,
   hasStrings,
   isDone,
-  isFailed,
-  prompt,
-  reason,
   replyOf,
   requestOf,
   submitting,
@@ -30,7 +26,7 @@ import {
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
-import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+import type { FlowEvent } from "./Protocol.js"
 
 export const DepositInput = Schema.Struct({ language: Language })
 export type DepositInput = typeof DepositInput.Type
@@ -76,28 +72,18 @@ const isCreated = hasStrings(["paymentId"], ["url", "instructions"])
 
 const isHttpUrl = (url: string): boolean => /^https?:\/\/\S+$/iu.test(url)
 
-export const depositMachine = setup({
-  types: {
-    context: {} as DepositContext,
-    input: {} as DepositInput,
-    events: {} as FlowEvent,
-    emitted: {} as FlowEmitted,
-    output: {} as DepositOutput
-  },
+export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOutput>()({
   guards: {
-    ...flowGuards,
     isValidAmount: ({ event }) =>
       (event.type === "text" || event.type === "action") && Either.isRight(parseAmount(event)),
     isAmountInput: ({ event }) => event.type === "text",
-    isConfirm: ({ event }) => actionOf(event) === "confirm",
+    isConfirm: isAction("confirm"),
     isCreated: ({ event }) => isDone(event, "CreateDeposit", isCreated),
-    isDepositResult: ({ event }) =>
-      isFailed(event, "CreateDeposit") || (event.type === "io.done" && event.request === "CreateDeposit")
+    isDepositResult: isResultOf("CreateDeposit")
   },
   actions: {
-    ...flowActions<DepositContext>(),
     saveAmount: assign({ amount: ({ event }) => valueOf(parseAmount(event), 0n).toString() }),
-    rejectAmount: assign({ notice: ({ context, event }) => reason(context.language, parseAmount(event)) }),
+    rejectAmount: rejectBy(parseAmount),
     savePayment: assign(({ event }) =>
       isDone(event, "CreateDeposit", isCreated)
         ? {
@@ -109,30 +95,15 @@ export const depositMachine = setup({
         : {}
     ),
     askAmount: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [
-            {
-              text: t(context.language, "deposit.askAmount", {
-                min: formatRubles(DEPOSIT_MIN),
-                max: formatRubles(DEPOSIT_MAX)
-              })
-            }
-          ],
-          [QUICK_AMOUNTS.map((k) => action(formatRubles(k), `amount:${k}`))],
-          { back: false }
-        )
-      )
+      ask(context, "deposit.askAmount", [QUICK_AMOUNTS.map((k) => action(formatRubles(k), `amount:${k}`))], {
+        back: false,
+        params: { min: formatRubles(DEPOSIT_MIN), max: formatRubles(DEPOSIT_MAX) }
+      })
     ),
     askConfirm: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [{ text: t(context.language, "deposit.confirm", { amount: formatRubles(context.amount ?? "0") }) }],
-          [[action(t(context.language, "deposit.pay"), "confirm")]]
-        )
-      )
+      ask(context, "deposit.confirm", [[action(t(context.language, "deposit.pay"), "confirm")]], {
+        params: { amount: formatRubles(context.amount ?? "0") }
+      })
     ),
     sendDeposit: emit(({ context }) => requestOf({ _tag: "CreateDeposit", amount: context.amount ?? "0" })),
     announcePayment: emit(({ context }) => {

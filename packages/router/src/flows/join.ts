@@ -5,21 +5,20 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit, setup } from "xstate"
+import { assign, emit } from "xstate"
+import { flowSetup, isAction, isResultOf, rejectBy } from "./internal/FlowSetup.js"
 import {
   action,
   actionOf,
+  ask,
   choiceStep,
   closing,
   confirmStep,
   type FlowContext,
-  flowActions,
-  flowGuards,
   hasStrings,
   isDone,
   isFailed,
   prompt,
-  reason,
   replyOf,
   requestOf,
   submitting,
@@ -30,7 +29,7 @@ import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
 import { formatRubles } from "./parse/Rubles.js"
-import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+import type { FlowEvent } from "./Protocol.js"
 
 const KopeckString = Schema.String.pipe(Schema.pattern(/^\d{1,18}$/))
 
@@ -106,34 +105,22 @@ const freshRemaining = (event: FlowEvent): string | undefined => {
   return remaining !== undefined && /^\d{1,18}$/.test(remaining) ? remaining : undefined
 }
 
-export const joinMachine = setup({
-  types: {
-    context: {} as JoinContext,
-    input: {} as JoinInput,
-    events: {} as FlowEvent,
-    emitted: {} as FlowEmitted,
-    output: {} as JoinOutput
-  },
+export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
   guards: {
-    ...flowGuards,
     isFull: ({ context }) => maxQuantity(context) < context.minQuantity,
     isValidQuantity: ({ context, event }) =>
       (event.type === "text" || actionOf(event).startsWith("qty:")) &&
       Either.isRight(parseJoinQuantity(context, event)),
     isQuantityInput: ({ event }) => event.type === "text" || actionOf(event).startsWith("qty:"),
-    isConfirm: ({ event }) => actionOf(event) === "confirm",
-    isRetry: ({ event }) => actionOf(event) === "retry",
+    isConfirm: isAction("confirm"),
+    isRetry: isAction("retry"),
     isJoined: ({ event }) => isDone(event, "JoinProcurement", isJoined),
     isExceedsRemaining: ({ event }) => freshRemaining(event) !== undefined,
-    isJoinResult: ({ event }) =>
-      isFailed(event, "JoinProcurement") || (event.type === "io.done" && event.request === "JoinProcurement")
+    isJoinResult: isResultOf("JoinProcurement")
   },
   actions: {
-    ...flowActions<JoinContext>(),
     saveQuantity: assign({ quantity: ({ context, event }) => valueOf(parseJoinQuantity(context, event), 0) }),
-    rejectQuantity: assign({
-      notice: ({ context, event }) => reason(context.language, parseJoinQuantity(context, event))
-    }),
+    rejectQuantity: rejectBy((event, context: JoinContext) => parseJoinQuantity(context, event)),
     saveRemaining: assign({ remaining: ({ context, event }) => freshRemaining(event) ?? context.remaining }),
     saveJoined: assign(({ event }) =>
       isDone(event, "JoinProcurement", isJoined)
@@ -192,13 +179,7 @@ export const joinMachine = setup({
       requestOf({ _tag: "JoinProcurement", procurementId: context.procurementId, quantity: context.quantity ?? 0 })
     ),
     showFailed: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [{ text: t(context.language, "join.failedHint") }],
-          [[action(t(context.language, "common.retry"), "retry")]]
-        )
-      )
+      ask(context, "join.failedHint", [[action(t(context.language, "common.retry"), "retry")]])
     ),
     announceJoined: emit(({ context }) =>
       replyOf(

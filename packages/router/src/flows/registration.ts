@@ -4,22 +4,20 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit, setup } from "xstate"
-import type { Span } from "../Model.js"
+import { assign, emit } from "xstate"
+import { flowSetup, isAction, isResultOf, noticeOf, rejectBy } from "./internal/FlowSetup.js"
 import {
   action,
-  actionOf,
+  ask,
   choiceStep,
   closing,
   confirmStep,
   type FlowContext,
-  flowActions,
-  flowGuards,
   hasStrings,
   isDone,
   isFailed,
+  line,
   prompt,
-  reason,
   replyOf,
   requestOf,
   submitting,
@@ -31,7 +29,7 @@ import { t } from "./messages.js"
 import { parseEmail } from "./parse/Email.js"
 import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
 import { parseFullName } from "./parse/Text.js"
-import type { FlowEmitted, FlowEvent } from "./Protocol.js"
+import type { FlowEvent } from "./Protocol.js"
 
 export const RegistrationInput = Schema.Struct({ language: Language })
 export type RegistrationInput = typeof RegistrationInput.Type
@@ -77,85 +75,54 @@ const phoneOf = (event: FlowEvent) =>
 
 const isRegistered = hasStrings(["userId"])
 
-const line = (label: string, value: string): ReadonlyArray<Span> => [
-  { text: `${label}: `, bold: true },
-  { text: `${value}\n` }
-]
-
-export const registrationMachine = setup({
-  types: {
-    context: {} as RegistrationContext,
-    input: {} as RegistrationInput,
-    events: {} as FlowEvent,
-    emitted: {} as FlowEmitted,
-    output: {} as RegistrationOutput
-  },
+export const registrationMachine = flowSetup<RegistrationContext, RegistrationInput, RegistrationOutput>()({
   guards: {
-    ...flowGuards,
     isRole: ({ event }) => roleOf(event) !== undefined,
     isValidName: ({ event }) => event.type === "text" && Either.isRight(parseFullName(event.text)),
     isOwnValidContact: ({ event }) => event.type === "contact" && event.own && Either.isRight(phoneOf(event)),
     isForeignContact: ({ event }) => event.type === "contact" && !event.own,
     isValidPhone: ({ event }) => event.type === "text" && Either.isRight(phoneOf(event)),
     isValidEmail: ({ event }) => event.type === "text" && Either.isRight(parseEmail(event.text)),
-    isSkip: ({ event }) => actionOf(event) === "skip",
-    isConfirm: ({ event }) => actionOf(event) === "confirm",
+    isSkip: isAction("skip"),
+    isConfirm: isAction("confirm"),
     isRegistered: ({ event }) => isDone(event, "RegisterUser", isRegistered),
     isPhoneTaken: ({ event }) => isFailed(event, "RegisterUser") && event.code === "phone.taken",
     isEmailTaken: ({ event }) => isFailed(event, "RegisterUser") && event.code === "email.taken",
-    isRegisterResult: ({ event }) =>
-      isFailed(event, "RegisterUser") || (event.type === "io.done" && event.request === "RegisterUser")
+    isRegisterResult: isResultOf("RegisterUser")
   },
   actions: {
-    ...flowActions<RegistrationContext>(),
     saveRole: assign({ role: ({ context, event }) => roleOf(event) ?? context.role }),
     saveName: assign(({ event }) => {
       const name = valueOf(parseFullName(textOf(event)), { firstName: "", lastName: null })
       return { firstName: name.firstName, lastName: name.lastName }
     }),
-    rejectName: assign({ notice: ({ context, event }) => reason(context.language, parseFullName(textOf(event))) }),
+    rejectName: rejectBy((event) => parseFullName(textOf(event))),
     savePhone: assign({ phone: ({ event }) => valueOf(phoneOf(event), "") }),
-    rejectPhone: assign({ notice: ({ context, event }) => reason(context.language, phoneOf(event)) }),
-    rejectForeignContact: assign({
-      notice: ({ context }) => t(context.language, "registration.foreignContact")
-    }),
+    rejectPhone: rejectBy(phoneOf),
+    rejectForeignContact: noticeOf("registration.foreignContact"),
     forgetPhone: assign({ phone: null }),
     saveEmail: assign({ email: ({ event }) => valueOf(parseEmail(textOf(event)), null) }),
-    rejectEmail: assign({ notice: ({ context, event }) => reason(context.language, parseEmail(textOf(event))) }),
+    rejectEmail: rejectBy((event) => parseEmail(textOf(event))),
     skipEmail: assign({ email: null }),
     saveUserId: assign({
       userId: ({ event }) => (isDone(event, "RegisterUser", isRegistered) ? event.data.userId : null)
     }),
     askRole: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [{ text: t(context.language, "registration.askRole") }],
-          ROLES.map((role) => [action(t(context.language, `role.${role}`), `role:${role}`)]),
-          { back: false }
-        )
+      ask(
+        context,
+        "registration.askRole",
+        ROLES.map((role) => [action(t(context.language, `role.${role}`), `role:${role}`)]),
+        { back: false }
       )
     ),
-    askName: emit(({ context }) =>
-      replyOf(prompt(context, [{ text: t(context.language, "registration.askName") }], []))
-    ),
+    askName: emit(({ context }) => ask(context, "registration.askName")),
     askPhone: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [{ text: t(context.language, "registration.askPhone") }],
-          [[{ _tag: "RequestContact", label: t(context.language, "registration.shareContact") }]]
-        )
-      )
+      ask(context, "registration.askPhone", [
+        [{ _tag: "RequestContact", label: t(context.language, "registration.shareContact") }]
+      ])
     ),
     askEmail: emit(({ context }) =>
-      replyOf(
-        prompt(
-          context,
-          [{ text: t(context.language, "registration.askEmail") }],
-          [[action(t(context.language, "common.skip"), "skip")]]
-        )
-      )
+      ask(context, "registration.askEmail", [[action(t(context.language, "common.skip"), "skip")]])
     ),
     showSummary: emit(({ context }) => {
       const l = context.language

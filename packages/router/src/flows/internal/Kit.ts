@@ -1,11 +1,10 @@
-/** Reply and event helpers every flow machine shares. */
+/** Reply and event helpers and the step builders every flow machine shares (its `setup` is `FlowSetup`'s). */
 import type { Language } from "@groupbuy/core"
 import { Either } from "effect"
-import { assign, emit } from "xstate"
 import type { Button, Reply, Span } from "../../Model.js"
-import { t } from "../messages.js"
+import { type MessageKey, t } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
-import { CANCEL_ACTION, BACK_ACTION, type FlowEmitted, type FlowEvent, type FlowRequest } from "../Protocol.js"
+import { CANCEL_ACTION, BACK_ACTION, type FlowEvent, type FlowRequest } from "../Protocol.js"
 
 /** What every flow keeps: the user's language and a notice (why the last input was refused) for the next prompt. */
 export interface FlowContext {
@@ -35,12 +34,27 @@ export const prompt = (
   keyboard: { rows: [...rows, navigation(context.language, options.back)] }
 })
 
+export const replyOf = (reply: Reply) => ({ type: "reply" as const, reply })
+export const requestOf = (request: FlowRequest) => ({ type: "request" as const, request })
+
+/** A prompt whose body is the catalogue's text for `key` (with `params`); Back is shown unless `back` is false. */
+export const ask = (
+  context: FlowContext,
+  key: MessageKey,
+  rows: ReadonlyArray<Row> = [],
+  options: { readonly back?: boolean; readonly params?: Readonly<Record<string, string>> } = {}
+) =>
+  replyOf(prompt(context, [{ text: t(context.language, key, options.params) }], rows, { back: options.back ?? true }))
+
+/** A summary line: the label in bold, then the value. */
+export const line = (label: string, value: string): ReadonlyArray<Span> => [
+  { text: `${label}: `, bold: true },
+  { text: `${value}\n` }
+]
+
 /** A closing message (final states): no Cancel, since there is nothing left to cancel. */
 export const closing = (body: ReadonlyArray<Span>, rows: ReadonlyArray<Row> = []): Reply =>
   rows.length === 0 ? { _tag: "Text", text: body } : { _tag: "Text", text: body, keyboard: { rows } }
-
-export const replyOf = (reply: Reply) => ({ type: "reply" as const, reply })
-export const requestOf = (request: FlowRequest) => ({ type: "request" as const, request })
 
 /** Events that come from the user (as opposed to I/O results). */
 export const isUserInput = (event: FlowEvent): boolean =>
@@ -88,27 +102,6 @@ export const hasStrings =
     isRecord(data) &&
     keys.every((k) => typeof data[k] === "string") &&
     nullable.every((k) => data[k] === null || typeof data[k] === "string")
-
-/** The guards every flow machine spreads into its `setup`; the step builders below refer to them by name. */
-export const flowGuards = {
-  isUserInput: ({ event }: { readonly event: FlowEvent }) => isUserInput(event)
-}
-
-/** An action that sets the notice shown above the next prompt. */
-const notice = <C extends FlowContext>(
-  text: (args: { readonly context: C; readonly event: FlowEvent }) => string | null
-) => assign<C, FlowEvent, undefined, FlowEvent, never>((args) => ({ notice: text(args) }) as Partial<C>)
-
-/** The actions every flow machine spreads into its `setup`; the step builders below refer to them by name. */
-export const flowActions = <C extends FlowContext>() => ({
-  clearNotice: notice<C>(() => null),
-  noticeFirstStep: notice<C>(({ context }) => t(context.language, "common.firstStep")),
-  noticeUnexpected: notice<C>(({ context }) => t(context.language, "common.unexpected")),
-  noticeFailure: notice<C>(({ context, event }) => failureText(context.language, event)),
-  replyWait: emit<C, FlowEvent, undefined, FlowEvent, FlowEmitted>(({ context }) =>
-    replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-  )
-})
 
 /*
  * Step builders: the state configs the flows repeat, as functions of the names they differ in. Each returns

@@ -1,8 +1,7 @@
 /** The form the procurement creation flow fills: its input, context, limits, and parsing and wording of each field. */
 import { Language, ProcurementRules } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import type { Span } from "../../Model.js"
-import { action, type FlowContext, hasStrings, prompt, replyOf, type Row, textOf } from "./Kit.js"
+import { action, type FlowContext, hasStrings, type Row, textOf } from "./Kit.js"
 import { type MessageKey, t } from "../messages.js"
 import { parseDeadline } from "../parse/Deadline.js"
 import { type Problem, problem } from "../parse/Problem.js"
@@ -143,18 +142,6 @@ export const isCreated = hasStrings(["procurementId", "status"])
 
 export const truncate = (text: string, max: number): string =>
   characters(text) <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
-
-export const line = (label: string, value: string): ReadonlyArray<Span> => [
-  { text: `${label}: `, bold: true },
-  { text: `${value}\n` }
-]
-
-export const ask = (
-  context: CreateProcurementContext,
-  key: MessageKey,
-  rows: ReadonlyArray<Row> = [],
-  params?: Record<string, string>
-) => replyOf(prompt(context, [{ text: t(context.language, key, params) }], rows))
 
 export const skipRow = (language: Language, key: MessageKey = "common.skip"): Row => [action(t(language, key), "skip")]
 
