@@ -9,14 +9,25 @@
  * Both answer the platform user's id as the adapters write it (`String(id)`), to be resolved through `Users.resolve`.
  */
 import { Unauthorized } from "@groupbuy/core"
-import { parse, validate } from "@telegram-apps/init-data-node"
-import { Duration, Either } from "effect"
+import { validate } from "@telegram-apps/init-data-node"
+import { Duration, Either, Schema } from "effect"
 import { createHmac, timingSafeEqual } from "node:crypto"
 
 export interface MiniAppIdentity {
   readonly platform: "telegram" | "vk"
   readonly externalId: string
 }
+
+/**
+ * The two fields of signed `initData` we use, read leniently: the library's own parser also demands fields that
+ * depend on the client version (`signature`, added in Bot API 8.0), while the HMAC already proved the data is
+ * Telegram's.
+ */
+const TelegramLaunch = Schema.Struct({
+  auth_date: Schema.NumberFromString.pipe(Schema.int()),
+  user: Schema.optional(Schema.parseJson(Schema.Struct({ id: Schema.Number.pipe(Schema.int()) })))
+})
+const decodeTelegramLaunch = Schema.decodeUnknownEither(TelegramLaunch)
 
 const refuse = (reason: string) => Either.left(new Unauthorized({ reason }))
 
@@ -44,11 +55,10 @@ export const verifyTelegramInitData = (
     }
   })
   if (!signed) return refuse("the Telegram launch data is not signed by this bot")
-  const parsed = Either.try(() => parse(initData))
+  const parsed = decodeTelegramLaunch(Object.fromEntries(new URLSearchParams(initData)))
   if (Either.isLeft(parsed)) return refuse("the Telegram launch data is malformed")
   const data = parsed.right
-  if (tooOld(data.auth_date.getTime(), nowMs, maxAge))
-    return refuse("the Telegram launch data is too old: reopen the app")
+  if (tooOld(data.auth_date * 1000, nowMs, maxAge)) return refuse("the Telegram launch data is too old: reopen the app")
   if (data.user === undefined) return refuse("the Telegram launch data names no user")
   return Either.right({ platform: "telegram", externalId: String(data.user.id) })
 }

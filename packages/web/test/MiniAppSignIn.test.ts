@@ -1,0 +1,192 @@
+/**
+ * Signing in inside a Mini App, in Chromium against the real server (which runs its Telegram bot against the fake
+ * Bot API): the cabinet opened the way Telegram opens a Mini App (`#tgWebAppData=…` in the fragment) or the way VK
+ * does (signed `vk_*` launch parameters in the query) lands signed in as the account linked to that identity, with
+ * no code; stale or tampered launch data is refused with a clear message and no session. The launch data is signed
+ * here as the platforms document it (Telegram: HMAC-SHA256 of the sorted `key=value` lines with the key
+ * HMAC-SHA256("WebAppData", bot token), hex; VK: HMAC-SHA256 of the sorted `vk_*` query with the app secret,
+ * base64url), independently of the server's code.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { FakeTelegram } from "@groupbuy/adapters/testing"
+import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { coreProfiles } from "@groupbuy/core/testing"
+import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
+import { Duration, Effect, Layer, Option, Redacted } from "effect"
+import { createHmac } from "node:crypto"
+import type { Browser } from "playwright-core"
+import { ServerConfig } from "../../server/src/config/ServerConfig.js"
+import { AppLive } from "../../server/src/Server.js"
+import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
+import { testSettings } from "../../server/test/utils/TestServer.js"
+import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
+import { record } from "./utils/Audit.js"
+
+ensureWebBuild()
+
+const BOT_TOKEN = "123456789:AAE-mini-app-browser-test-token"
+const VK_SECRET = "a-vk-app-secret-for-the-browser-test"
+const TELEGRAM_ID = 424242
+const OTHER_TELEGRAM_ID = 515151
+const VK_ID = 777001
+
+const port = await freePort()
+const origin = `http://127.0.0.1:${port}`
+const telegram = await FakeTelegram.start({ limits: false })
+afterAll(() => telegram.close())
+telegram.addBot(BOT_TOKEN)
+
+const platform = Layer.fresh(
+  AppLive.pipe(
+    Layer.provideMerge(coreProfiles()[0]!.layer),
+    Layer.provideMerge(
+      Layer.succeed(
+        ServerConfig,
+        testSettings({
+          host: "127.0.0.1",
+          port,
+          publicUrl: origin,
+          telegram: Option.some({ token: Redacted.make(BOT_TOKEN), apiRoot: Option.some(telegram.apiRoot) }),
+          vkAppSecret: Option.some(Redacted.make(VK_SECRET)),
+          miniAppMaxAge: Duration.hours(2)
+        })
+      )
+    ),
+    Layer.provideMerge(FetchHttpClient.layer)
+  )
+)
+
+/** Telegram's `initData` for `userId`, signed at `authDate` (seconds) with the bot token. */
+const telegramInitData = (userId: number, authDate: number) => {
+  const fields: Record<string, string> = {
+    auth_date: String(authDate),
+    query_id: "AAHdF6IQAAAAAN0XohDhrOrc",
+    user: JSON.stringify({ id: userId, first_name: "Мария", language_code: "ru", allows_write_to_pm: true })
+  }
+  const checkString = Object.keys(fields)
+    .sort()
+    .map((key) => `${key}=${fields[key]}`)
+    .join("\n")
+  const secretKey = createHmac("sha256", "WebAppData").update(BOT_TOKEN).digest()
+  const hash = createHmac("sha256", secretKey).update(checkString).digest("hex")
+  return new URLSearchParams({ ...fields, hash }).toString()
+}
+
+/** The URL Telegram opens a Mini App with: the launch data in the fragment. */
+const telegramLaunch = (initData: string) =>
+  `${origin}/#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=7.0&tgWebAppPlatform=web`
+
+/** VK's launch parameters for `userId` at `ts` (seconds), signed with the app secret; VK's own unsigned extras too. */
+const vkLaunchParams = (userId: number, ts: number) => {
+  const params: Record<string, string> = {
+    vk_app_id: "51234567",
+    vk_are_notifications_enabled: "0",
+    vk_is_app_user: "1",
+    vk_language: "ru",
+    vk_platform: "desktop_web",
+    vk_ts: String(ts),
+    vk_user_id: String(userId)
+  }
+  const query = Object.keys(params)
+    .sort()
+    .map((key) => `${key}=${encodeURIComponent(params[key]!)}`)
+    .join("&")
+  const sign = createHmac("sha256", VK_SECRET)
+    .update(query)
+    .digest("base64")
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "")
+  return `${query}&sign=${sign}&odr_enabled=1`
+}
+
+const register = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
+  Effect.flatMap(Users, (users) =>
+    users.register(
+      new RegisterUser({
+        identity: new IdentityRef({ platform, externalId: String(externalId) }),
+        firstName,
+        role: "buyer"
+      })
+    )
+  )
+
+/** Opens the cabinet at `url` and waits for it to settle: signed in (the id in the tab's session) or refused. */
+const launch = (browser: Browser, url: string) =>
+  Effect.gen(function* () {
+    const opened = yield* openPage(browser, url, { locale: "ru-RU" })
+    const page = opened.page
+    return yield* Effect.promise(async () => {
+      const settled = page.getByRole("button", { name: "Выйти" }).or(page.getByTestId("mini-app-refused"))
+      await settled.first().waitFor({ timeout: 20_000 })
+      const refused = await page.getByTestId("mini-app-refused").isVisible()
+      const stored = await page.evaluate(() => window.sessionStorage.getItem("groupbuy.web.session"))
+      return {
+        page,
+        problems: opened.problems,
+        refused: refused ? await page.getByTestId("mini-app-refused").textContent() : undefined,
+        userId: (JSON.parse(stored ?? "{}") as { user?: { id?: string } }).user?.id
+      }
+    })
+  })
+
+describe("Mini App sign-in in Chromium", () => {
+  layerOf(platform, { timeout: "180 seconds", excludeTestServices: true })((it) => {
+    it.scoped("Telegram and VK launches sign in their linked accounts; stale or tampered data is refused", () =>
+      Effect.gen(function* () {
+        const browser = yield* launchChromium
+        const maria = yield* register("telegram", TELEGRAM_ID, "Мария")
+        // the account a tampered launch tries to take over
+        yield* register("telegram", OTHER_TELEGRAM_ID, "Олег")
+        const vera = yield* register("vk", VK_ID, "Вера")
+        const now = Math.floor(Date.now() / 1000)
+
+        // PUBLIC_URL is http here: Telegram would refuse a web app there, so the bot never asked for a menu button
+        assert.deepStrictEqual(telegram.calls({ token: BOT_TOKEN, method: "setChatMenuButton" }), [])
+
+        // Telegram: signed in as the linked account, on the procurements screen, no code asked
+        const viaTelegram = yield* launch(browser, telegramLaunch(telegramInitData(TELEGRAM_ID, now)))
+        assert.isUndefined(viaTelegram.refused)
+        assert.strictEqual(viaTelegram.userId, maria.id)
+        yield* Effect.promise(() => viaTelegram.page.getByTestId("procurement-list").waitFor({ timeout: 20_000 }))
+        assert.strictEqual(new URL(viaTelegram.page.url()).pathname, "/")
+
+        // VK: the same through its signed query
+        const viaVk = yield* launch(browser, `${origin}/?${vkLaunchParams(VK_ID, now)}`)
+        assert.isUndefined(viaVk.refused)
+        assert.strictEqual(viaVk.userId, vera.id)
+
+        // stale: signed three hours ago, MINI_APP_MAX_AGE is two
+        const stale = yield* launch(browser, telegramLaunch(telegramInitData(TELEGRAM_ID, now - 3 * 3600)))
+        // tampered: another linked account's id put into data signed for Мария
+        const signed = new URLSearchParams(telegramInitData(TELEGRAM_ID, now))
+        signed.set("user", signed.get("user")!.replace(`"id":${TELEGRAM_ID}`, `"id":${OTHER_TELEGRAM_ID}`))
+        assert.include(signed.get("user"), String(OTHER_TELEGRAM_ID))
+        const tampered = yield* launch(browser, telegramLaunch(signed.toString()))
+        // VK tampered the same way
+        const vkTampered = yield* launch(
+          browser,
+          `${origin}/?${vkLaunchParams(VK_ID, now).replace(`vk_user_id=${VK_ID}`, `vk_user_id=${VK_ID + 1}`)}`
+        )
+        for (const [name, refused, platformName] of [
+          ["stale", stale, "Telegram"],
+          ["tampered", tampered, "Telegram"],
+          ["VK tampered", vkTampered, "VK"]
+        ] as const) {
+          assert.isUndefined(refused.userId, `${name}: no session`)
+          assert.isNotEmpty(refused.refused, `${name}: refused`)
+          assert.include(refused.refused, `${platformName} не подтвердил вход`, name)
+          assert.isFalse(yield* Effect.promise(() => refused.page.getByRole("button", { name: "Выйти" }).isVisible()))
+        }
+
+        const violations: Array<string> = []
+        yield* Effect.promise(() => record(tampered.page, "mini-app-refused", violations))
+        assert.deepStrictEqual(violations, [])
+        assert.deepStrictEqual(
+          [viaTelegram, viaVk, stale, tampered, vkTampered].flatMap((l) => l.problems),
+          []
+        )
+      })
+    )
+  })
+})
