@@ -7,20 +7,16 @@
  * HMAC-SHA256("WebAppData", bot token), hex; VK: HMAC-SHA256 of the sorted `vk_*` query with the app secret,
  * base64url), independently of the server's code.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
-import { coreProfiles } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Duration, Effect, Layer, Option, Redacted } from "effect"
+import { Duration, Effect, Option, Redacted } from "effect"
 import { createHmac } from "node:crypto"
 import type { Browser } from "playwright-core"
-import { ServerConfig } from "../../server/src/config/ServerConfig.js"
-import { AppLive } from "../../server/src/Server.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
-import { testSettings } from "../../server/test/utils/TestServer.js"
 import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
 import { record } from "./utils/Audit.js"
+import { cabinetServer } from "./utils/CabinetServer.js"
 
 ensureWebBuild()
 
@@ -36,25 +32,11 @@ const telegram = await FakeTelegram.start({ limits: false })
 afterAll(() => telegram.close())
 telegram.addBot(BOT_TOKEN)
 
-const platform = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(coreProfiles()[0]!.layer),
-    Layer.provideMerge(
-      Layer.succeed(
-        ServerConfig,
-        testSettings({
-          host: "127.0.0.1",
-          port,
-          publicUrl: origin,
-          telegram: Option.some({ token: Redacted.make(BOT_TOKEN), apiRoot: Option.some(telegram.apiRoot) }),
-          vkAppSecret: Option.some(Redacted.make(VK_SECRET)),
-          miniAppMaxAge: Duration.hours(2)
-        })
-      )
-    ),
-    Layer.provideMerge(FetchHttpClient.layer)
-  )
-)
+const platform = cabinetServer(port, {
+  telegram: Option.some({ token: Redacted.make(BOT_TOKEN), apiRoot: Option.some(telegram.apiRoot) }),
+  vkAppSecret: Option.some(Redacted.make(VK_SECRET)),
+  miniAppMaxAge: Duration.hours(2)
+})
 
 /** Telegram's `initData` for `userId`, signed at `authDate` (seconds) with the bot token. */
 const telegramInitData = (userId: number, authDate: number) => {

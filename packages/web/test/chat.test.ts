@@ -7,44 +7,23 @@
  * and picks up a new notification while open with the header badge following. axe-core (no serious or critical
  * violations) and screenshots (desktop/phone, light/dark) into test-artifacts/web/.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
+import { insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Users, type UserId } from "@groupbuy/core"
-import { Effect, Layer } from "effect"
-import type { Browser, Page } from "playwright-core"
-import { ServerConfig } from "../../server/src/config/ServerConfig.js"
-import { AppLive } from "../../server/src/Server.js"
-import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
-import { SERVICE_TOKEN, testSettings } from "../../server/test/utils/TestServer.js"
+import { Effect } from "effect"
+import type { Page } from "playwright-core"
+import { freePort, launchChromium } from "../../server/test/utils/Browser.js"
+import { SERVICE_TOKEN } from "../../server/test/utils/TestServer.js"
 import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
 import { record } from "./utils/Audit.js"
+import { cabinetServer, signedIn } from "./utils/CabinetServer.js"
 
 ensureWebBuild()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
-const platform = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(coreProfiles()[0]!.layer),
-    Layer.provideMerge(Layer.succeed(ServerConfig, testSettings({ host: "127.0.0.1", port, publicUrl: origin }))),
-    Layer.provideMerge(FetchHttpClient.layer)
-  )
-)
-
-/** A browser context signed in as `user` through the one-time code (the real /login screen). */
-const signedIn = (browser: Browser, user: UserId) =>
-  Effect.gen(function* () {
-    const { code } = yield* (yield* Users).createCode(user, "web_login", "10 minutes")
-    const opened = yield* openPage(browser, `${origin}/login?code=${encodeURIComponent(code)}`, { locale: "ru-RU" })
-    yield* Effect.promise(async () => {
-      await opened.page.getByRole("button", { name: "Войти" }).click()
-      await opened.page.getByRole("button", { name: "Выйти" }).waitFor({ timeout: 20_000 })
-    })
-    return opened
-  })
+const platform = cabinetServer(port)
 
 const messageWith = (page: Page, text: string) => page.getByTestId("chat-message").filter({ hasText: text })
 
@@ -61,8 +40,8 @@ describe("chat and notifications in Chromium", () => {
         const chatPath = `/procurements/${procurement}/chat`
         const violations: Array<string> = []
 
-        const olga = yield* signedIn(browser, organizer)
-        const boris = yield* signedIn(browser, buyer)
+        const olga = yield* signedIn(browser, origin, organizer)
+        const boris = yield* signedIn(browser, origin, buyer)
         yield* Effect.promise(async () => {
           for (const p of [olga.page, boris.page]) {
             await p.goto(`${origin}${chatPath}`)
