@@ -10,7 +10,8 @@ import { coreProfiles } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { sign } from "@telegram-apps/init-data-node"
 import { Duration, Effect, Option, Redacted } from "effect"
-import { createHmac, randomInt } from "node:crypto"
+import { randomInt } from "node:crypto"
+import { signTelegramInitData, signVkLaunchParams } from "./utils/MiniAppLaunch.js"
 import { SERVICE_TOKEN, TestServer } from "./utils/TestServer.js"
 
 const BOT_TOKEN = "123456789:AAE-a-test-bot-token-for-mini-apps"
@@ -29,7 +30,18 @@ const telegramInitData = (userId: number, authDate: Date, token = BOT_TOKEN) =>
     authDate
   )
 
-/** VK's check, written out here: the vk_* parameters sorted by name as a query string, HMAC-SHA256, base64url. */
+/** `initData` as clients before Bot API 8.0 send it, with no `signature` field. */
+const classicInitData = (userId: number, authDate: Date) =>
+  signTelegramInitData(
+    {
+      auth_date: String(Math.floor(authDate.getTime() / 1000)),
+      query_id: "AAH-classic",
+      user: JSON.stringify({ id: userId, first_name: "Мария" })
+    },
+    BOT_TOKEN
+  )
+
+/** Launch parameters as VK sends them, signed with `secret`. */
 const vkLaunchParams = (userId: number, ts: number, secret = VK_SECRET) => {
   const params: Record<string, string> = {
     vk_access_token_settings: "friends,photos",
@@ -41,18 +53,8 @@ const vkLaunchParams = (userId: number, ts: number, secret = VK_SECRET) => {
     vk_ts: String(ts),
     vk_user_id: String(userId)
   }
-  const query = Object.keys(params)
-    .sort()
-    .map((k) => `${k}=${encodeURIComponent(params[k]!)}`)
-    .join("&")
-  const signature = createHmac("sha256", secret)
-    .update(query)
-    .digest("base64")
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "")
   // VK appends its own parameters too (not signed): they must not disturb the check
-  return `${query}&odr_enabled=1&sign=${signature}&utm_source=test`
+  return `${signVkLaunchParams(params, secret)}&utm_source=test`
 }
 
 const post = (path: string, body: unknown, bearer?: string) =>
@@ -137,6 +139,11 @@ for (const profile of coreProfiles()) {
           // no hash at all
           const unsigned = yield* post("/api/auth/telegram", { initData: "user=%7B%22id%22%3A1%7D&auth_date=1" })
           assert.strictEqual(unsigned.status, 401)
+
+          // signed the same way by a client that sends no Bot API 8.0 `signature` field
+          const classic = yield* post("/api/auth/telegram", { initData: classicInitData(telegramId, now) })
+          assert.strictEqual(classic.status, 200)
+          assert.strictEqual((yield* json(classic)).user?.id, user.id)
 
           // a Telegram user with no account: told to /start the bot
           const unknown = yield* post("/api/auth/telegram", { initData: telegramInitData(telegramId + 7, now) })

@@ -3,17 +3,15 @@
  * Bot API): the cabinet opened the way Telegram opens a Mini App (`#tgWebAppData=…` in the fragment) or the way VK
  * does (signed `vk_*` launch parameters in the query) lands signed in as the account linked to that identity, with
  * no code; stale or tampered launch data is refused with a clear message and no session. The launch data is signed
- * here as the platforms document it (Telegram: HMAC-SHA256 of the sorted `key=value` lines with the key
- * HMAC-SHA256("WebAppData", bot token), hex; VK: HMAC-SHA256 of the sorted `vk_*` query with the app secret,
- * base64url), independently of the server's code.
+ * as the platforms document it, independently of the server's code (server/test/utils/MiniAppLaunch.ts).
  */
 import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Duration, Effect, Option, Redacted } from "effect"
-import { createHmac } from "node:crypto"
 import type { Browser } from "playwright-core"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
+import { signTelegramInitData, signVkLaunchParams } from "../../server/test/utils/MiniAppLaunch.js"
 import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
@@ -39,48 +37,34 @@ const platform = cabinetServer(port, {
 })
 
 /** Telegram's `initData` for `userId`, signed at `authDate` (seconds) with the bot token. */
-const telegramInitData = (userId: number, authDate: number) => {
-  const fields: Record<string, string> = {
-    auth_date: String(authDate),
-    query_id: "AAHdF6IQAAAAAN0XohDhrOrc",
-    user: JSON.stringify({ id: userId, first_name: "Мария", language_code: "ru", allows_write_to_pm: true })
-  }
-  const checkString = Object.keys(fields)
-    .sort()
-    .map((key) => `${key}=${fields[key]}`)
-    .join("\n")
-  const secretKey = createHmac("sha256", "WebAppData").update(BOT_TOKEN).digest()
-  const hash = createHmac("sha256", secretKey).update(checkString).digest("hex")
-  return new URLSearchParams({ ...fields, hash }).toString()
-}
+const telegramInitData = (userId: number, authDate: number) =>
+  signTelegramInitData(
+    {
+      auth_date: String(authDate),
+      query_id: "AAHdF6IQAAAAAN0XohDhrOrc",
+      user: JSON.stringify({ id: userId, first_name: "Мария", language_code: "ru", allows_write_to_pm: true })
+    },
+    BOT_TOKEN
+  )
 
 /** The URL Telegram opens a Mini App with: the launch data in the fragment. */
 const telegramLaunch = (initData: string) =>
   `${origin}/#tgWebAppData=${encodeURIComponent(initData)}&tgWebAppVersion=7.0&tgWebAppPlatform=web`
 
-/** VK's launch parameters for `userId` at `ts` (seconds), signed with the app secret; VK's own unsigned extras too. */
-const vkLaunchParams = (userId: number, ts: number) => {
-  const params: Record<string, string> = {
-    vk_app_id: "51234567",
-    vk_are_notifications_enabled: "0",
-    vk_is_app_user: "1",
-    vk_language: "ru",
-    vk_platform: "desktop_web",
-    vk_ts: String(ts),
-    vk_user_id: String(userId)
-  }
-  const query = Object.keys(params)
-    .sort()
-    .map((key) => `${key}=${encodeURIComponent(params[key]!)}`)
-    .join("&")
-  const sign = createHmac("sha256", VK_SECRET)
-    .update(query)
-    .digest("base64")
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "")
-  return `${query}&sign=${sign}&odr_enabled=1`
-}
+/** VK's launch parameters for `userId` at `ts` (seconds), signed with the app secret. */
+const vkLaunchParams = (userId: number, ts: number) =>
+  signVkLaunchParams(
+    {
+      vk_app_id: "51234567",
+      vk_are_notifications_enabled: "0",
+      vk_is_app_user: "1",
+      vk_language: "ru",
+      vk_platform: "desktop_web",
+      vk_ts: String(ts),
+      vk_user_id: String(userId)
+    },
+    VK_SECRET
+  )
 
 const register = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
   Effect.flatMap(Users, (users) =>
