@@ -1,6 +1,7 @@
 /** @groupbuy/router — the platform-neutral conversation engine: `Update` in, fitted `Reply` values out. */
 export * from "./Model.js"
 export * from "./Fit.js"
+export * from "./PlatformCapabilities.js"
 export * from "./MenuAnswer.js"
 export * as RichTexts from "./RichTexts.js"
 export * from "./Messages.js"

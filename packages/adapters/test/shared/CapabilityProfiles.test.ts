@@ -1,14 +1,15 @@
 /**
- * The router's test profiles (`@groupbuy/router/testing`) are modelled on the adapters' capabilities; the router may
- * not import the adapters, so this test (on the adapters' side) pins every field where a profile differs from the
- * adapter it stands for. A change to an adapter's capabilities shows up here, with the profile to update and the
- * transcripts to regenerate.
+ * The router writes each platform's capabilities once (`PlatformCapabilities.ts`); the adapters declare them and the
+ * router's test profiles (`@groupbuy/router/testing`) start from them. This test pins both ends: the profiles differ
+ * from what the adapters declare only where `profiles.ts` says so (a change shows the transcripts to regenerate), and
+ * what the adapters declare stays within the platforms' hard limits the encoders rely on.
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { Capabilities } from "@groupbuy/router"
 import { profiles } from "@groupbuy/router/testing"
 import { telegramCapabilities } from "../../src/telegram/TelegramCapabilities.js"
 import { vkCapabilities } from "../../src/vk/VkCapabilities.js"
+import { buttonPayload } from "../../src/vk/VkDecode.js"
 import { webCapabilities } from "../../src/websocket/WebCapabilities.js"
 import { whatsappCapabilities } from "../../src/whatsapp/WhatsAppCapabilities.js"
 
@@ -32,11 +33,28 @@ describe("capability profiles of the router's scenarios", () => {
     assert.deepStrictEqual(
       Object.fromEntries(profiles.map((p) => [p.name, differences(p.capabilities, adapters[p.name])])),
       {
-        telegram: { maxRows: [10, 12] },
-        vk: { maxButtonsPerRow: [5, 2], maxRows: [6, 5], maxCallbackBytes: [255, 240] },
-        whatsapp: { maxButtonsPerRow: [0, 1], maxRows: [0, 12], maxButtonLabel: [0, 64], maxCallbackBytes: [0, 64] },
-        web: { maxTextLength: [10000, 4096], maxCaptionLength: [2000, 1024], maxCallbackBytes: [64, 256] }
+        telegram: {},
+        vk: { maxButtonsPerRow: [5, 2], maxRows: [6, 5] },
+        whatsapp: {},
+        web: {}
       }
     )
+  })
+})
+
+describe("the adapters' capabilities", () => {
+  it("keep VK's keyboards within its 10 buttons and its payloads within 255 characters", () => {
+    assert.isAtMost(vkCapabilities.maxButtonsPerRow * vkCapabilities.maxRows, 10)
+    assert.isAtMost(buttonPayload("x".repeat(vkCapabilities.maxCallbackBytes)).length, 255)
+  })
+
+  it("keep Telegram's callback data within its 64 bytes", () => {
+    assert.isAtMost(telegramCapabilities.maxCallbackBytes, 64)
+  })
+
+  it("declare no buttons where the platform draws none (WhatsApp)", () => {
+    assert.isFalse(whatsappCapabilities.buttons)
+    assert.isFalse(whatsappCapabilities.urlButtons)
+    assert.isFalse(whatsappCapabilities.requestContact)
   })
 })
