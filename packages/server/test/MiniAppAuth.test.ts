@@ -5,13 +5,12 @@
  * are refused with 401; a user token renews through POST /api/auth/refresh, a service token or no token cannot.
  */
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { sign } from "@telegram-apps/init-data-node"
 import { Duration, Effect, Option, Redacted } from "effect"
 import { randomInt } from "node:crypto"
-import { signTelegramInitData, signVkLaunchParams } from "./utils/MiniAppLaunch.js"
+import { linkedAccount, signTelegramInitData, signVkLaunchParams } from "./utils/MiniAppLaunch.js"
 import { SERVICE_TOKEN, TestServer } from "./utils/TestServer.js"
 
 const BOT_TOKEN = "123456789:AAE-a-test-bot-token-for-mini-apps"
@@ -70,17 +69,6 @@ const post = (path: string, body: unknown, bearer?: string) =>
 const json = (response: HttpClientResponse.HttpClientResponse) =>
   Effect.map(response.json, (j) => j as { token?: string; expiresAt?: string; user?: { id: string }; reason?: string })
 
-const register = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
-  Effect.flatMap(Users, (users) =>
-    users.register(
-      new RegisterUser({
-        identity: new IdentityRef({ platform, externalId: String(externalId) }),
-        firstName,
-        role: "buyer"
-      })
-    )
-  )
-
 for (const profile of coreProfiles()) {
   describe(`Mini App sign-in on ${profile.name}`, () => {
     // the real clock: the signatures carry wall-clock times
@@ -95,7 +83,7 @@ for (const profile of coreProfiles()) {
       it.effect("Telegram: signed initData of a linked user signs in; stale, forged, foreign and unknown refused", () =>
         Effect.gen(function* () {
           const telegramId = randomInt(1_000_000, 2_000_000_000)
-          const user = yield* register("telegram", telegramId, "Мария")
+          const user = yield* linkedAccount("telegram", telegramId, "Мария")
           const now = new Date()
 
           const ok = yield* post("/api/auth/telegram", { initData: telegramInitData(telegramId, now) })
@@ -155,7 +143,7 @@ for (const profile of coreProfiles()) {
       it.effect("VK: signed launch parameters of a linked user sign in; stale, forged and unknown refused", () =>
         Effect.gen(function* () {
           const vkId = randomInt(1_000_000, 2_000_000_000)
-          const user = yield* register("vk", vkId, "Иван")
+          const user = yield* linkedAccount("vk", vkId, "Иван")
           const nowS = Math.floor(Date.now() / 1000)
 
           const ok = yield* post("/api/auth/vk", { launchParams: vkLaunchParams(vkId, nowS) })
@@ -185,7 +173,7 @@ for (const profile of coreProfiles()) {
       it.effect("refresh: a user token gets a fresh session for the same account; no or a service token cannot", () =>
         Effect.gen(function* () {
           const telegramId = randomInt(1_000_000, 2_000_000_000)
-          const user = yield* register("telegram", telegramId, "Олег")
+          const user = yield* linkedAccount("telegram", telegramId, "Олег")
           const first = yield* json(
             yield* post("/api/auth/telegram", { initData: telegramInitData(telegramId, new Date()) })
           )

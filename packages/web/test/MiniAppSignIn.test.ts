@@ -6,12 +6,11 @@
  * as the platforms document it, independently of the server's code (server/test/utils/MiniAppLaunch.ts).
  */
 import { FakeTelegram } from "@groupbuy/adapters/testing"
-import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Duration, Effect, Option, Redacted } from "effect"
 import type { Browser } from "playwright-core"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
-import { signTelegramInitData, signVkLaunchParams } from "../../server/test/utils/MiniAppLaunch.js"
+import { linkedAccount, signTelegramInitData, signVkLaunchParams } from "../../server/test/utils/MiniAppLaunch.js"
 import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
@@ -66,17 +65,6 @@ const vkLaunchParams = (userId: number, ts: number) =>
     VK_SECRET
   )
 
-const register = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
-  Effect.flatMap(Users, (users) =>
-    users.register(
-      new RegisterUser({
-        identity: new IdentityRef({ platform, externalId: String(externalId) }),
-        firstName,
-        role: "buyer"
-      })
-    )
-  )
-
 /** Opens the cabinet at `url` and waits for it to settle: signed in (the id in the tab's session) or refused. */
 const launch = (browser: Browser, url: string) =>
   Effect.gen(function* () {
@@ -101,10 +89,10 @@ describe("Mini App sign-in in Chromium", () => {
     it.scoped("Telegram and VK launches sign in their linked accounts; stale or tampered data is refused", () =>
       Effect.gen(function* () {
         const browser = yield* launchChromium
-        const maria = yield* register("telegram", TELEGRAM_ID, "Мария")
+        const maria = yield* linkedAccount("telegram", TELEGRAM_ID, "Мария")
         // the account a tampered launch tries to take over
-        yield* register("telegram", OTHER_TELEGRAM_ID, "Олег")
-        const vera = yield* register("vk", VK_ID, "Вера")
+        yield* linkedAccount("telegram", OTHER_TELEGRAM_ID, "Олег")
+        const vera = yield* linkedAccount("vk", VK_ID, "Вера")
         const now = Math.floor(Date.now() / 1000)
 
         // PUBLIC_URL is http here: Telegram would refuse a web app there, so the bot never asked for a menu button

@@ -2,9 +2,23 @@
  * Mini App launch data signed the way the platforms document it, written out independently of the server's check:
  * Telegram's `initData` (HMAC-SHA256 of the sorted `key=value` lines, keyed with HMAC-SHA256("WebAppData", token),
  * hex) and VK's launch parameters (HMAC-SHA256 of the `vk_*` parameters sorted by name as a query string, keyed with
- * the app secret, base64url without padding).
+ * the app secret, base64url without padding) — and the account such a launch signs in.
  */
+import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { Effect } from "effect"
 import { createHmac } from "node:crypto"
+
+/** A buyer's account linked to a Telegram or VK identity, as the bot's registration leaves it. */
+export const linkedAccount = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
+  Effect.flatMap(Users, (users) =>
+    users.register(
+      new RegisterUser({
+        identity: new IdentityRef({ platform, externalId: String(externalId) }),
+        firstName,
+        role: "buyer"
+      })
+    )
+  )
 
 /** `initData` of `fields` (`user` as JSON, `auth_date` in seconds, ...) with the `hash` of `botToken`. */
 export const signTelegramInitData = (fields: Readonly<Record<string, string>>, botToken: string) => {
