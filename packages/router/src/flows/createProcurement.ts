@@ -4,7 +4,7 @@
  * amount → deadline → city → delivery address → photo → preview → Publish / Save as draft → `CreateProcurement`.
  * The states are laid out here; their guards and actions are `internal/ProcurementSetup.ts`'s.
  */
-import { choiceStep, confirmStep, submitting, typedStep } from "./internal/Kit.js"
+import * as Steps from "./internal/Steps.js"
 import {
   type CategoryItem,
   type CreateProcurementContext,
@@ -47,7 +47,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
   }),
   initial: "title",
   states: {
-    ...typedStep("title", {
+    ...Steps.typed("title", {
       ask: "askTitle",
       valid: "isValidTitle",
       save: "saveTitle",
@@ -55,7 +55,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       next: "description",
       back: null
     }),
-    ...typedStep("description", {
+    ...Steps.typed("description", {
       ask: "askDescription",
       valid: "isValidDescription",
       save: "saveDescription",
@@ -112,7 +112,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
         }
       }
     },
-    ...choiceStep("unit", {
+    ...Steps.choice("unit", {
       ask: "askUnit",
       valid: "isValidUnit",
       save: "saveUnit",
@@ -120,7 +120,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       back: "category",
       unexpected: "rejectUnitOrUnexpected"
     }),
-    ...typedStep("price", {
+    ...Steps.typed("price", {
       ask: "askPrice",
       valid: "isValidPrice",
       save: "savePrice",
@@ -128,7 +128,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       next: "minQuantity",
       back: "unit"
     }),
-    ...typedStep("minQuantity", {
+    ...Steps.typed("minQuantity", {
       ask: "askMinQuantity",
       valid: "isValidMinQuantity",
       save: "saveMinQuantity",
@@ -137,7 +137,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       back: "price",
       skip: "skipMinQuantity"
     }),
-    ...typedStep("target", {
+    ...Steps.typed("target", {
       ask: "askTarget",
       valid: "isValidTarget",
       save: "saveTarget",
@@ -145,7 +145,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       next: "stopAt",
       back: "minQuantity"
     }),
-    ...typedStep("stopAt", {
+    ...Steps.typed("stopAt", {
       ask: "askStopAt",
       valid: "isValidStopAt",
       save: "saveStopAt",
@@ -154,7 +154,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       back: "target",
       skip: "skipStopAt"
     }),
-    ...choiceStep("deadline", {
+    ...Steps.choice("deadline", {
       ask: "askDeadline",
       valid: "isValidDeadline",
       save: "saveDeadline",
@@ -162,7 +162,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       back: "stopAt",
       unexpected: "rejectDeadlineOrUnexpected"
     }),
-    ...typedStep("city", {
+    ...Steps.typed("city", {
       ask: "askCity",
       valid: "isValidCity",
       save: "saveCity",
@@ -170,7 +170,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       next: "address",
       back: "deadline"
     }),
-    ...typedStep("address", {
+    ...Steps.typed("address", {
       ask: "askAddress",
       valid: "isValidAddress",
       save: "saveAddress",
@@ -179,7 +179,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       back: "city",
       skip: "skipAddress"
     }),
-    ...typedStep("photo", {
+    ...Steps.typed("photo", {
       ask: "askPhoto",
       valid: "isPhoto",
       save: "savePhoto",
@@ -190,7 +190,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
       input: "media",
       unexpected: "noticePhotoExpected"
     }),
-    ...confirmStep("preview", {
+    ...Steps.confirm("preview", {
       show: "showPreview",
       back: "photo",
       action: [
@@ -198,7 +198,7 @@ export const createProcurementMachine = procurementSetup.createMachine({
         { guard: "isDraft", target: "submitting", actions: "chooseDraft" }
       ]
     }),
-    ...submitting("submitting", {
+    ...Steps.submitting("submitting", {
       send: "sendProcurement",
       done: { guard: "isCreated", target: "done", actions: "saveCreated" },
       result: "isCreateResult",

@@ -11,18 +11,16 @@ import { flowSetup, isAction, isResultOf, rejectBy } from "./internal/FlowSetup.
 import {
   action,
   ask,
-  choiceStep,
   closing,
-  confirmStep,
   type FlowContext,
   hasStrings,
   isDone,
   replyOf,
   requestOf,
-  submitting,
   textOf,
   valueOf
 } from "./internal/Kit.js"
+import * as Steps from "./internal/Steps.js"
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
@@ -138,7 +136,7 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
   }),
   initial: "amount",
   states: {
-    ...choiceStep("amount", {
+    ...Steps.choice("amount", {
       ask: "askAmount",
       valid: "isValidAmount",
       save: "saveAmount",
@@ -146,12 +144,12 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
       back: null,
       typed: { guard: "isAmountInput", reject: "rejectAmount" }
     }),
-    ...confirmStep("confirm", {
+    ...Steps.confirm("confirm", {
       show: "askConfirm",
       back: "amount",
       action: { guard: "isConfirm", target: "submitting" }
     }),
-    ...submitting("submitting", {
+    ...Steps.submitting("submitting", {
       send: "sendDeposit",
       done: { guard: "isCreated", target: "awaiting-payment", actions: "savePayment" },
       result: "isDepositResult",

@@ -11,9 +11,7 @@ import {
   action,
   actionOf,
   ask,
-  choiceStep,
   closing,
-  confirmStep,
   type FlowContext,
   hasStrings,
   isDone,
@@ -21,10 +19,10 @@ import {
   prompt,
   replyOf,
   requestOf,
-  submitting,
   textOf,
   valueOf
 } from "./internal/Kit.js"
+import * as Steps from "./internal/Steps.js"
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
@@ -216,7 +214,7 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
     start: {
       always: [{ guard: "isFull", target: "full" }, { target: "quantity" }]
     },
-    ...choiceStep("quantity", {
+    ...Steps.choice("quantity", {
       ask: "askQuantity",
       valid: "isValidQuantity",
       save: "saveQuantity",
@@ -224,19 +222,19 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
       back: null,
       typed: { guard: "isQuantityInput", reject: "rejectQuantity" }
     }),
-    ...confirmStep("confirm", {
+    ...Steps.confirm("confirm", {
       show: "askConfirm",
       back: "quantity",
       action: { guard: "isConfirm", target: "submitting" }
     }),
-    ...submitting("submitting", {
+    ...Steps.submitting("submitting", {
       send: "sendJoin",
       done: { guard: "isJoined", target: "joined", actions: "saveJoined" },
       failed: [{ guard: "isExceedsRemaining", target: "start", actions: ["saveRemaining", "noticeFailure"] }],
       result: "isJoinResult",
       fallback: "failed"
     }),
-    ...confirmStep("failed", {
+    ...Steps.confirm("failed", {
       show: "showFailed",
       back: "quantity",
       action: { guard: "isRetry", target: "submitting" }

@@ -9,9 +9,7 @@ import { flowSetup, isAction, isResultOf, noticeOf, rejectBy } from "./internal/
 import {
   action,
   ask,
-  choiceStep,
   closing,
-  confirmStep,
   type FlowContext,
   hasStrings,
   isDone,
@@ -20,11 +18,10 @@ import {
   prompt,
   replyOf,
   requestOf,
-  submitting,
   textOf,
-  typedStep,
   valueOf
 } from "./internal/Kit.js"
+import * as Steps from "./internal/Steps.js"
 import { t } from "./messages.js"
 import { parseEmail } from "./parse/Email.js"
 import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
@@ -169,8 +166,8 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
   }),
   initial: "role",
   states: {
-    ...choiceStep("role", { ask: "askRole", valid: "isRole", save: "saveRole", next: "name", back: null }),
-    ...typedStep("name", {
+    ...Steps.choice("role", { ask: "askRole", valid: "isRole", save: "saveRole", next: "name", back: null }),
+    ...Steps.typed("name", {
       ask: "askName",
       valid: "isValidName",
       save: "saveName",
@@ -178,7 +175,7 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       next: "phone",
       back: "role"
     }),
-    ...typedStep("phone", {
+    ...Steps.typed("phone", {
       ask: "askPhone",
       valid: "isValidPhone",
       save: "savePhone",
@@ -193,7 +190,7 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
         ]
       }
     }),
-    ...typedStep("email", {
+    ...Steps.typed("email", {
       ask: "askEmail",
       valid: "isValidEmail",
       save: "saveEmail",
@@ -202,12 +199,12 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       back: "phone",
       skip: "skipEmail"
     }),
-    ...confirmStep("summary", {
+    ...Steps.confirm("summary", {
       show: "showSummary",
       back: "email",
       action: { guard: "isConfirm", target: "submitting" }
     }),
-    ...submitting("submitting", {
+    ...Steps.submitting("submitting", {
       send: "sendRegistration",
       done: { guard: "isRegistered", target: "registered", actions: "saveUserId" },
       failed: [
