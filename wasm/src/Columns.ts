@@ -68,15 +68,7 @@ export const packColumns = (items: ReadonlyArray<Procurement>, out: ColumnTarget
 export const toProcurementColumns = (items: ReadonlyArray<Procurement>): ProcurementColumns => {
   requireArray(items, "toProcurementColumns")
   const n = items.length
-  const columns = {
-    status: new Uint8Array(n),
-    targetAmount: new Float64Array(n),
-    collectedAmount: new Float64Array(n),
-    participantCount: new Float64Array(n),
-    deadline: new Float64Array(n),
-    createdAt: new Float64Array(n),
-    city: new Uint32Array(n)
-  }
+  const columns = columnArrays(n, COLUMN_NAMES)
   const cities = packColumns(items, columns)
   return { length: n, ...columns, cities }
 }
@@ -90,6 +82,30 @@ const COLUMN_TYPES = [
   ["createdAt", Float64Array],
   ["city", Uint32Array]
 ] as const
+
+const COLUMN_TYPE = Object.fromEntries(COLUMN_TYPES) as {
+  readonly [K in (typeof COLUMN_TYPES)[number] as K[0]]: K[1]
+}
+
+const COLUMN_NAMES = COLUMN_TYPES.map(([name]) => name)
+
+/** The columns batchProcessProcurements reads, and those aggregateProcurementStats reads. */
+export const PROCESS_COLUMNS = ["targetAmount", "collectedAmount", "deadline"] as const
+export const AGGREGATE_COLUMNS = ["status", "targetAmount", "collectedAmount", "deadline", "city"] as const
+
+/** Typed arrays of n entries for the named columns: new ones, or views of `buffer` at the given byte offsets. */
+export const columnArrays = <N extends ColumnName>(
+  n: number,
+  names: ReadonlyArray<N>,
+  buffer?: { readonly memory: ArrayBuffer; readonly offsets: Partial<Record<ColumnName, number>> }
+): { [K in N]-?: NonNullable<ColumnTargets[K]> } => {
+  const out: Partial<Record<ColumnName, ColumnTargets[ColumnName]>> = {}
+  for (const name of names) {
+    const type = COLUMN_TYPE[name]
+    out[name] = buffer === undefined ? new type(n) : new type(buffer.memory, buffer.offsets[name], n)
+  }
+  return out as { [K in N]-?: NonNullable<ColumnTargets[K]> }
+}
 
 /** Checks the shape of columns passed to a `...Columns` kernel (types and lengths, O(1)); returns the length. */
 export const requireColumns = (columns: ProcurementColumns, fn: string): number => {

@@ -13,16 +13,19 @@ import {
 } from "./internal/Format.js"
 import { DAY_MS, MAX_DATE_MS, validDate } from "./internal/Format.js"
 import {
+  AGGREGATE_COLUMNS,
   checkColumnSortKeys,
   cityIdError,
+  columnArrays,
   dictionaryRanks,
   packColumns,
+  PROCESS_COLUMNS,
   requireArray,
   requireCityIds,
   requireColumns,
   sortColumnsNeeded
 } from "./Columns.js"
-import type { ColumnName, ColumnTargets } from "./Columns.js"
+import type { ColumnTargets } from "./Columns.js"
 import { formatText } from "./internal/MessageText.js"
 import {
   AVATAR_PALETTE,
@@ -44,6 +47,7 @@ import {
   isSeparator,
   separatorAt,
   separatorBefore,
+  someWord,
   text,
   tokenize,
   trimSpaces,
@@ -105,7 +109,7 @@ const batchProcessProcurements = (items: ReadonlyArray<Procurement>, now: number
   requireArray(items, "batchProcessProcurements")
   requireNow(now, "batchProcessProcurements")
   const n = items.length
-  const c = { targetAmount: new Float64Array(n), collectedAmount: new Float64Array(n), deadline: new Float64Array(n) }
+  const c = columnArrays(n, PROCESS_COLUMNS)
   packColumns(items, c)
   return processColumns(n, c.targetAmount, c.collectedAmount, c.deadline, now)
 }
@@ -168,23 +172,11 @@ const fieldScore = (f: string, token: Token): number => {
   if (best > 0) return best
   const cps = token.codePoints
   if (cps < 4) return 0
-  let p = 0
-  while (p < f.length) {
-    if (separatorAt(f, p)) {
-      p++
-      continue
-    }
-    const ws = p
-    let wc = 0
-    while (p < f.length && !separatorAt(f, p)) {
-      const c = f.charCodeAt(p)
-      p += c >= 0xd800 && c <= 0xdbff ? 2 : 1
-      wc++
-    }
+  const nearWord = someWord(f, (start, end, wc) => {
     const d = wc - cps
-    if (d >= -1 && d <= 1 && withinOneEdit(f, ws, p, wc, tok, 0, tok.length, cps)) return 2
-  }
-  return 0
+    return d >= -1 && d <= 1 && withinOneEdit(f, start, end, wc, tok, 0, tok.length, cps)
+  })
+  return nearWord ? 2 : 0
 }
 
 const byScore = (a: SearchHit, b: SearchHit) => b.score - a.score || a.index - b.index
@@ -318,26 +310,19 @@ const keyWords = (col: Float64Array, n: number, desc: boolean): Array<Uint32Arra
   }
   const hi = new Uint32Array(n)
   const lo = new Uint32Array(n)
-  if (integers && max - min <= Number.MAX_SAFE_INTEGER) {
-    for (let i = 0; i < n; i++) {
-      const x = col[i]!
-      if (x !== x) {
-        hi[i] = 0xffffffff
-        lo[i] = 0xffffffff
-        continue
-      }
-      const v = desc ? max - x : x - min
-      const h = Math.floor(v / TWO_32_F)
-      hi[i] = h
-      lo[i] = v - h * TWO_32_F
-    }
-    return [hi, lo]
-  }
+  const offsets = integers && max - min <= Number.MAX_SAFE_INTEGER
   for (let i = 0; i < n; i++) {
     const x = col[i]!
     if (x !== x) {
       hi[i] = 0xffffffff
       lo[i] = 0xffffffff
+      continue
+    }
+    if (offsets) {
+      const v = desc ? max - x : x - min
+      const h = Math.floor(v / TWO_32_F)
+      hi[i] = h
+      lo[i] = v - h * TWO_32_F
       continue
     }
     BITS_F64[0] = x === 0 ? 0 : x
@@ -448,12 +433,7 @@ const sortProcurements = <T extends Procurement>(
   const checked = checkSortKeys(keys as never)
   const n = items.length
   // Pack the number columns the keys need in one pass (the city as dictionary ids), then sort as the columns do.
-  const targets: { -readonly [K in ColumnName]?: ColumnTargets[K] } = {}
-  for (const name of sortColumnsNeeded(checked)) {
-    if (name === "status") targets.status = new Uint8Array(n)
-    else if (name === "city") targets.city = new Uint32Array(n)
-    else targets[name] = new Float64Array(n)
-  }
+  const targets: ColumnTargets = columnArrays(n, sortColumnsNeeded(checked))
   const cities = packColumns(items, targets)
   const cols: SortColumns = targets.city !== undefined ? { ...targets, ranks: dictionaryRanks(cities) } : targets
   const keyCols = checked.map((key) =>
@@ -596,13 +576,7 @@ const aggregateProcurementStats = (items: ReadonlyArray<Procurement>, now: numbe
   requireArray(items, "aggregateProcurementStats")
   requireNow(now, "aggregateProcurementStats")
   const n = items.length
-  const c = {
-    status: new Uint8Array(n),
-    targetAmount: new Float64Array(n),
-    collectedAmount: new Float64Array(n),
-    deadline: new Float64Array(n),
-    city: new Uint32Array(n)
-  }
+  const c = columnArrays(n, AGGREGATE_COLUMNS)
   const cities = packColumns(items, c)
   return aggregateColumns(n, c.status, c.targetAmount, c.collectedAmount, c.deadline, c.city, cities, now, "")
 }

@@ -6,11 +6,14 @@
  * The heap is reset at the start of every call, so memory never grows past the largest batch.
  */
 import {
+  AGGREGATE_COLUMNS,
   checkColumnSortKeys,
   cityIdError,
+  columnArrays,
   columnWidth,
   dictionaryRanks,
   packColumns,
+  PROCESS_COLUMNS,
   requireArray,
   requireCityIds,
   requireColumns,
@@ -291,14 +294,7 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     const ptrs: ColumnPointers = {}
     for (const name of names) ptrs[name] = b.alloc(n * columnWidth(name))
     // Views only after the last allocation: growing the memory detaches views made before it.
-    const buffer = x.memory.buffer
-    const targets: { -readonly [K in ColumnName]?: ColumnTargets[K] } = {}
-    for (const name of names) {
-      const p = ptrs[name]!
-      if (name === "status") targets.status = new Uint8Array(buffer, p, n)
-      else if (name === "city") targets.city = new Uint32Array(buffer, p, n)
-      else targets[name] = new Float64Array(buffer, p, n)
-    }
+    const targets: ColumnTargets = columnArrays(n, names, { memory: x.memory.buffer, offsets: ptrs })
     return { ptrs, cities: packColumns(items, targets) }
   }
 
@@ -321,8 +317,6 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     b.u32.set(values, p >>> 2)
     return p
   }
-
-  const PROCESS_COLUMNS: ReadonlyArray<ColumnName> = ["targetAmount", "collectedAmount", "deadline"]
 
   const processRun = (n: number, ptrs: ColumnPointers, now: number): ProcessedProcurements => {
     const h = x.processProcurements(n, ptrs.targetAmount!, ptrs.collectedAmount!, ptrs.deadline!, now)
@@ -438,8 +432,6 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
     return b.u32.slice(order >>> 2, (order >>> 2) + n)
   }
 
-  const AGGREGATE_COLUMNS: ReadonlyArray<ColumnName> = ["status", "targetAmount", "collectedAmount", "deadline", "city"]
-
   const aggregateRun = (n: number, ptrs: ColumnPointers, cities: ReadonlyArray<unknown>, now: number, fn: string) => {
     // Each distinct city crosses the boundary once.
     const dictionary = b.strings(cities.length, (i) => cities[i])
@@ -550,6 +542,19 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
 
   const result = (h: Ptr): string => b.views().decodeAll(b.header(h, 0), b.header(h, 1))
 
+  /** Runs a kernel over one string argument (`text(input)`); returns what it returned, with the views current. */
+  const onString = (input: unknown, kernel: (p: Ptr, length: number) => number): number => {
+    begin()
+    const [p, len] = b.string(text(input))
+    const h = kernel(p, len)
+    b.views()
+    return h
+  }
+
+  /** A validation result at h: its code, then the normalized text. */
+  const validation = <R>(h: Ptr, make: (code: number, normalized: string) => R): R =>
+    make(b.header(h, 0), b.decodeAll(b.header(h, 1), b.header(h, 2)))
+
   return {
     batchProcessProcurements,
     searchProcurements,
@@ -568,34 +573,14 @@ export const makeWasmBackend = (exports: KernelExports): KernelFunctions => {
       const codes = x.validateForm(block.units, block.offsets, f.targetAmount, f.deadline, f.now)
       return formResult(b.views().u8.subarray(codes, codes + 8), f.locale)
     },
-    validatePhone: (input) => {
-      begin()
-      const [p, len] = b.string(text(input))
-      const h = x.validatePhone(p, len)
-      b.views()
-      return phoneResult(b.header(h, 0), b.decodeAll(b.header(h, 1), b.header(h, 2)))
-    },
-    validateEmail: (input) => {
-      begin()
-      const [p, len] = b.string(text(input))
-      const h = x.validateEmail(p, len)
-      b.views()
-      return emailResult(b.header(h, 0), b.decodeAll(b.header(h, 1), b.header(h, 2)))
-    },
+    validatePhone: (input) => validation(onString(input, x.validatePhone), phoneResult),
+    validateEmail: (input) => validation(onString(input, x.validateEmail), emailResult),
     formatCurrency: (kopecks) => {
       if (typeof kopecks === "bigint") return formatBigMoney(kopecks)
       begin()
       return result(x.formatCurrency(+kopecks))
     },
-    getAvatarColor: (name) => {
-      begin()
-      const [p, len] = b.string(text(name))
-      return AVATAR_PALETTE[x.avatarColor(p, len)]!
-    },
-    getInitials: (name) => {
-      begin()
-      const [p, len] = b.string(text(name))
-      return result(x.initials(p, len))
-    }
+    getAvatarColor: (name) => AVATAR_PALETTE[onString(name, x.avatarColor)]!,
+    getInitials: (name) => result(onString(name, x.initials))
   }
 }

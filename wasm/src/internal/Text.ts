@@ -137,24 +137,33 @@ export interface Token {
   readonly codePoints: number
 }
 
+/**
+ * Calls `word(start, end, codePoints)` for each word of s (a maximal run without separators, as UTF-16 indices)
+ * in order, until it returns true; returns whether one did.
+ */
+export const someWord = (s: string, word: (start: number, end: number, codePoints: number) => boolean): boolean => {
+  let i = 0
+  while (i < s.length) {
+    if (separatorAt(s, i)) {
+      i++
+      continue
+    }
+    const start = i
+    let cps = 0
+    while (i < s.length && !separatorAt(s, i)) {
+      const c = s.charCodeAt(i)
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1
+      cps++
+    }
+    if (word(start, i, cps)) return true
+  }
+  return false
+}
+
 /** The folded query split into at most MAX_TOKENS words. */
 export const tokenize = (query: string): Array<Token> => {
   const q = fold(query)
   const tokens: Array<Token> = []
-  let i = 0
-  while (i < q.length && tokens.length < MAX_TOKENS) {
-    if (separatorAt(q, i)) {
-      i++
-      continue
-    }
-    const s = i
-    let cps = 0
-    while (i < q.length && !separatorAt(q, i)) {
-      const c = q.charCodeAt(i)
-      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1
-      cps++
-    }
-    tokens.push({ text: q.slice(s, i), codePoints: cps })
-  }
+  someWord(q, (start, end, codePoints) => tokens.push({ text: q.slice(start, end), codePoints }) >= MAX_TOKENS)
   return tokens
 }
