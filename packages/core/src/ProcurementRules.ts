@@ -83,7 +83,8 @@ export type StopAtProblem =
 /**
  * The stop-at rule, one for every channel (API, bots): the procurement stops by itself once this much is collected,
  * so the amount must hold at least one minimal order (price × minimum quantity) and be no less than the target —
- * else it would stop before reaching its goal.
+ * else it would stop before reaching its goal. A refusal names the larger of the two bounds, the one that decides
+ * (told "at least 5 000" first, a person would try 6 000 only to hear "at least 20 000").
  */
 export const checkStopAt = (input: {
   readonly stopAtAmount: bigint
@@ -92,7 +93,7 @@ export const checkStopAt = (input: {
   readonly targetAmount: bigint
 }): Either.Either<bigint, StopAtProblem> => {
   const min = input.pricePerUnit * BigInt(input.minQuantity)
-  if (input.stopAtAmount < min) return Either.left({ _tag: "BelowMinimalOrder", min })
+  if (min > input.targetAmount && input.stopAtAmount < min) return Either.left({ _tag: "BelowMinimalOrder", min })
   if (input.stopAtAmount < input.targetAmount) return Either.left({ _tag: "BelowTarget", target: input.targetAmount })
   if (input.stopAtAmount > limits.maxAmount) return Either.left({ _tag: "TooLarge", max: limits.maxAmount })
   return Either.right(input.stopAtAmount)

@@ -118,23 +118,30 @@ describe("ProcurementRules.validateCreate", () => {
     ])
   })
 
-  it("checkStopAt: the one stop-at rule, with the amount each refusal is about", () => {
+  it("checkStopAt: the one stop-at rule; a refusal names the larger bound, the one that decides", () => {
+    // a minimal order of 300 ₽ under a 1 000 ₽ target: the target decides, even for an amount below both
     const base = { pricePerUnit: 10_000n, minQuantity: 3, targetAmount: 100_000n }
-    assert.deepStrictEqual(
-      checkStopAt({ ...base, stopAtAmount: 29_999n }),
-      Either.left({
-        _tag: "BelowMinimalOrder",
-        min: 30_000n
-      })
-    )
-    assert.deepStrictEqual(
-      checkStopAt({ ...base, stopAtAmount: 30_000n }),
-      Either.left({
-        _tag: "BelowTarget",
-        target: 100_000n
-      })
-    )
+    for (const stopAtAmount of [1n, 29_999n, 30_000n, 99_999n])
+      assert.deepStrictEqual(
+        checkStopAt({ ...base, stopAtAmount }),
+        Either.left({ _tag: "BelowTarget", target: 100_000n }),
+        String(stopAtAmount)
+      )
     assert.deepStrictEqual(checkStopAt({ ...base, stopAtAmount: 100_000n }), Either.right(100_000n))
+    // a minimal order of 300 ₽ over a 200 ₽ target: the minimal order decides
+    const bigOrder = { ...base, targetAmount: 20_000n }
+    for (const stopAtAmount of [1n, 19_999n, 20_000n, 29_999n])
+      assert.deepStrictEqual(
+        checkStopAt({ ...bigOrder, stopAtAmount }),
+        Either.left({ _tag: "BelowMinimalOrder", min: 30_000n }),
+        String(stopAtAmount)
+      )
+    assert.deepStrictEqual(checkStopAt({ ...bigOrder, stopAtAmount: 30_000n }), Either.right(30_000n))
+    // equal bounds: the target
+    assert.deepStrictEqual(
+      checkStopAt({ ...base, targetAmount: 30_000n, stopAtAmount: 29_999n }),
+      Either.left({ _tag: "BelowTarget", target: 30_000n })
+    )
   })
 
   it("texts get the control-character rule of chat text: NUL and other C0/C1 characters are refused", () => {

@@ -101,6 +101,8 @@ const ru = {
   "procurement.askTarget": "Цель сбора: сумма в рублях, при которой закупка состоится, например 50 000.",
   "procurement.askStopAt":
     "На какой сумме остановить сбор? Не меньше цели ({target}). Нажмите «Пропустить», если без ограничения.",
+  "procurement.askStopAtOverMinimalOrder":
+    "На какой сумме остановить сбор? Не меньше минимального заказа ({min}). Нажмите «Пропустить», если без ограничения.",
   "procurement.askDeadline":
     "До какого дня собираем заявки? Например 25.12.2026, «через 2 недели» или «25 декабря». Сбор закончится в 23:59 по Москве.",
   "procurement.askCity": "В каком городе закупка?",
@@ -245,6 +247,8 @@ const en: { readonly [K in keyof typeof ru]: string } = {
   "procurement.askTarget": "The target: the amount in rubles at which the purchase goes ahead, e.g. 50000.",
   "procurement.askStopAt":
     "At what amount should collecting stop? At least the target ({target}). Press Skip for no limit.",
+  "procurement.askStopAtOverMinimalOrder":
+    "At what amount should collecting stop? At least the minimum order ({min}). Press Skip for no limit.",
   "procurement.askDeadline":
     "Until what day do we collect orders? E.g. 25.12.2026, “in 2 weeks” or “December 25”. It closes at 23:59 Moscow time.",
   "procurement.askCity": "Which city is the purchase in?",

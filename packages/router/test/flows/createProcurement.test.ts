@@ -194,6 +194,25 @@ describe("createProcurement", () => {
     assert.strictEqual(c.last.value, "description")
   })
 
+  it("when one minimal order is more than the target, the stop-at prompt and refusal name the minimal order", () => {
+    const { c, send } = start("ru")
+    send(ev.text("Мёд"))
+    send(ev.text("Описание"))
+    send(ev.done("LoadCategories", []))
+    send(ev.action("cat:none"))
+    send(ev.text("кг"))
+    send(ev.text("1 000"))
+    send(ev.text("30"))
+    send(ev.text("20 000"))
+    assert.strictEqual(c.last.value, "stopAt")
+    assert.include(c.text, "Не меньше минимального заказа (30\u202f000\u00a0₽)")
+    send(ev.text("25 000"))
+    assert.include(c.text, "меньше минимального заказа: 30\u202f000\u00a0₽")
+    assert.strictEqual(c.last.value, "stopAt")
+    send(ev.text("30 000"))
+    assert.notStrictEqual(c.last.value, "stopAt")
+  })
+
   it("refuses bad values with the reason and keeps the step", () => {
     const { c, send } = start("ru")
     send(ev.text("Мё"))
@@ -224,8 +243,9 @@ describe("createProcurement", () => {
     send(ev.text("-1"))
     assert.include(c.text, "не может быть отрицательной")
     send(ev.text("20 000"))
+    // below both bounds: the refusal names the larger one, the target (not the minimal order of 15 050 ₽)
     send(ev.text("10 000"))
-    assert.include(c.text, "меньше минимального заказа: 15\u202f050\u00a0₽")
+    assert.include(c.text, "меньше цели сбора: 20\u202f000\u00a0₽")
     send(ev.text("19 999"))
     assert.include(c.text, "меньше цели сбора: 20\u202f000\u00a0₽")
     // core's limit (ProcurementRules.checkStopAt), which the API enforces too

@@ -185,11 +185,18 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       })
     ),
     askTarget: emit(({ context }) => ask(context, "procurement.askTarget")),
-    askStopAt: emit(({ context }) =>
-      ask(context, "procurement.askStopAt", [skipRow(context.language)], {
-        params: { target: formatRubles(context.targetAmount ?? "0") }
-      })
-    ),
+    // the prompt names the bound that decides, as `checkStopAt`'s refusal does
+    askStopAt: emit(({ context }) => {
+      const target = BigInt(context.targetAmount ?? "0")
+      const minimalOrder = BigInt(context.pricePerUnit ?? "0") * BigInt(context.minQuantity)
+      return minimalOrder > target
+        ? ask(context, "procurement.askStopAtOverMinimalOrder", [skipRow(context.language)], {
+            params: { min: formatRubles(minimalOrder) }
+          })
+        : ask(context, "procurement.askStopAt", [skipRow(context.language)], {
+            params: { target: formatRubles(target) }
+          })
+    }),
     askDeadline: emit(({ context }) =>
       ask(context, "procurement.askDeadline", [
         QUICK_DEADLINES.map((q) => action(t(context.language, q.label), q.data))
