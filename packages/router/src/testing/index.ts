@@ -5,5 +5,6 @@
 export * from "./Conversation.js"
 export * from "./profiles.js"
 export * from "./RouterTest.js"
+export * from "./ScenarioRunner.js"
 export * from "./scenarios.js"
 export * from "./TestOutbox.js"
