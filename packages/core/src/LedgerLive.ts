@@ -3,12 +3,11 @@
  * concurrent replays of one key queue behind each other and the later ones find the first transaction; the unique
  * index on `transactions.idempotency_key` is the backstop when one key is (wrongly) raced across two users.
  */
-import { SqlClient, SqlSchema } from "@effect/sql"
+import { SqlSchema } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import type { Page } from "./Common.js"
 import { PageRequest } from "./Common.js"
 import { InvalidInput, NotFound } from "./Errors.js"
-import { DomainEvents } from "./Events.js"
 import { UserId } from "./Ids.js"
 import { Adjustment, Credit, Ledger, TransactionFilter } from "./Ledger.js"
 import type { TransactionType } from "./Models.js"
@@ -16,8 +15,8 @@ import { Transaction } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
 import { decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import type { Entry } from "./internal/money/LedgerWrites.js"
-import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
-import { inTransaction, orDie } from "./internal/money/SqlEdge.js"
+import { makeMoneyWork } from "./internal/money/MoneyWork.js"
+import { orDie } from "./internal/money/SqlEdge.js"
 
 /** The largest single ledger movement accepted from outside (100 million rubles). */
 export const MAX_LEDGER_AMOUNT = 10_000_000_000n
@@ -63,13 +62,10 @@ const Count = Schema.Struct({ total: Schema.Int })
 export const LedgerLive = Layer.effect(
   Ledger,
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const events = yield* DomainEvents
-    const writes = yield* makeLedgerWrites
-    const transaction = inTransaction(sql)
+    const { publish, sql, transaction, writes } = yield* makeMoneyWork
 
     const publishBalance = (t: Transaction) =>
-      events.publish({ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter })
+      publish({ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter })
 
     /**
      * One keyed movement: replays return the first transaction (and publish nothing); a key reused for another

@@ -6,13 +6,12 @@
  * time; the unique (provider, provider_payment_id) index keeps one record per bank payment. Events are published after
  * the transaction committed.
  */
-import { SqlClient, SqlSchema } from "@effect/sql"
+import { SqlSchema } from "@effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import type { Actor } from "./Common.js"
 import { Actor as ActorSchema } from "./Common.js"
 import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "./Errors.js"
 import type { DomainEvent } from "./Events.js"
-import { DomainEvents } from "./Events.js"
 import { PaymentId, UserId } from "./Ids.js"
 import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
 import type { PaymentStatus } from "./Models.js"
@@ -21,8 +20,8 @@ import { formatRubles, Kopecks } from "./Money.js"
 import type { PaymentSummary, PaymentsService } from "./Payments.js"
 import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, Payments } from "./Payments.js"
 import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
-import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
-import { inTransaction, orDie } from "./internal/money/SqlEdge.js"
+import { makeMoneyWork } from "./internal/money/MoneyWork.js"
+import { orDie } from "./internal/money/SqlEdge.js"
 
 const decodeDeposit = decodeInput(CreateDeposit)
 const decodeFilter = decodeInput(PaymentFilter)
@@ -75,13 +74,7 @@ const DayRow = Schema.Struct({ day: Schema.String, count: Schema.Int, amount: Ko
 export const PaymentsLive = Layer.effect(
   Payments,
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const bus = yield* DomainEvents
-    const writes = yield* makeLedgerWrites
-    const transaction = inTransaction(sql)
-
-    const publishAll = (events: ReadonlyArray<DomainEvent>) =>
-      Effect.forEach(events, (e) => bus.publish(e), { discard: true })
+    const { publishAll, sql, transaction, unitOfWork, writes } = yield* makeMoneyWork
 
     const byId = SqlSchema.findOne({
       Request: PaymentId,
@@ -338,7 +331,7 @@ export const PaymentsLive = Layer.effect(
     const refund = (id: PaymentId) =>
       Effect.gen(function* () {
         const pid = yield* paymentId(id)
-        const [payment, events] = yield* transaction(
+        return yield* unitOfWork(
           Effect.gen(function* () {
             const payment = yield* lockOrFail(pid)
             if (payment.status !== "SUCCEEDED" || payment.type !== "DEPOSIT")
@@ -371,8 +364,6 @@ export const PaymentsLive = Layer.effect(
             return [refunded, [{ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter } as const]] as const
           })
         )
-        yield* publishAll(events)
-        return payment
       }).pipe(Effect.withSpan("Payments.refund"))
 
     const get = (actor: Actor, id: PaymentId) =>

@@ -8,7 +8,6 @@ import type { Actor, Page } from "./Common.js"
 import { Actor as ActorSchema, systemActor } from "./Common.js"
 import { Forbidden, IllegalTransition, NotFound } from "./Errors.js"
 import type { DomainEvent } from "./Events.js"
-import { DomainEvents } from "./Events.js"
 import { ParticipantId, ProcurementId, UserId } from "./Ids.js"
 import { transitionParticipant, transitionProcurement } from "./Lifecycle.js"
 import type { Participant, ParticipantStatus, Procurement, ProcurementStatus } from "./Models.js"
@@ -31,10 +30,10 @@ import type { ProcurementView } from "./Procurements.js"
 import { CreateProcurement, ProcurementFilter, Procurements, StatusChange, UpdateProcurement } from "./Procurements.js"
 import { decodeId, decodeInput, invalid, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import type { Entry } from "./internal/money/LedgerWrites.js"
-import { makeLedgerWrites } from "./internal/money/LedgerWrites.js"
+import { makeMoneyWork } from "./internal/money/MoneyWork.js"
 import type { ProcurementWithStats } from "./internal/money/ProcurementStore.js"
 import { makeProcurementStore } from "./internal/money/ProcurementStore.js"
-import { inTransaction, orDie } from "./internal/money/SqlEdge.js"
+import { orDie } from "./internal/money/SqlEdge.js"
 import { hasControlCharacters } from "./Validation.js"
 
 const decodeCreate = decodeInput(CreateProcurement)
@@ -73,20 +72,8 @@ const creditOrDie = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 export const ProcurementsLive = Layer.effect(
   Procurements,
   Effect.gen(function* () {
-    const bus = yield* DomainEvents
     const store = yield* makeProcurementStore
-    const writes = yield* makeLedgerWrites
-    const transaction = inTransaction(store.sql)
-
-    const publishAll = (events: ReadonlyArray<DomainEvent>) =>
-      Effect.forEach(events, (e) => bus.publish(e), { discard: true })
-
-    /** Runs `work` (returning a result and its events) in one transaction, then publishes the events. */
-    const unitOfWork = <A, E, R>(work: Effect.Effect<readonly [A, ReadonlyArray<DomainEvent>], E, R>) =>
-      transaction(work).pipe(
-        Effect.tap(([, events]) => publishAll(events)),
-        Effect.map(([result]) => result)
-      )
+    const { transaction, unitOfWork, writes } = yield* makeMoneyWork
 
     const toView = (row: ProcurementWithStats, now: DateTime.Utc): ProcurementView => ({
       procurement: row.procurement,
@@ -114,6 +101,15 @@ export const ProcurementsLive = Layer.effect(
           onSome: Effect.succeed
         })
       )
+
+    /** Locks the procurement and finds the user's live participation in it. */
+    const lockParticipation = (pid: ProcurementId, uid: UserId) =>
+      Effect.gen(function* () {
+        const p = yield* lockOrFail(pid)
+        const existing = yield* store.participation({ procurementId: pid, userId: uid })
+        if (Option.isNone(existing)) return yield* new NotFound({ entity: "participant", id: `${pid}/${uid}` })
+        return [p, existing.value] as const
+      })
 
     const statusChanged = (
       p: Procurement,
@@ -405,14 +401,12 @@ export const ProcurementsLive = Layer.effect(
         const pid = yield* procurementId(id)
         return yield* unitOfWork(
           Effect.gen(function* () {
-            const p = yield* lockOrFail(pid)
-            const existing = yield* store.participation({ procurementId: pid, userId: uid })
-            if (Option.isNone(existing)) return yield* new NotFound({ entity: "participant", id: `${pid}/${uid}` })
+            const [p, participant] = yield* lockParticipation(pid, uid)
             // only PENDING/CONFIRMED participants exist while ACTIVE; a paid one is past leaving too
             yield* checkLeave(
-              existing.value.status === "PENDING" || existing.value.status === "CONFIRMED" ? p.status : "PAYMENT"
+              participant.status === "PENDING" || participant.status === "CONFIRMED" ? p.status : "PAYMENT"
             )
-            const [left] = yield* store.setParticipantStatus([existing.value.id], "CANCELLED")
+            const [left] = yield* store.setParticipantStatus([participant.id], "CANCELLED")
             return [
               left!,
               [{ _tag: "ParticipantLeft", procurementId: pid, participantId: left!.id, userId: uid } as const]
@@ -468,10 +462,7 @@ export const ProcurementsLive = Layer.effect(
         const pid = yield* procurementId(id)
         return yield* unitOfWork(
           Effect.gen(function* () {
-            const p = yield* lockOrFail(pid)
-            const existing = yield* store.participation({ procurementId: pid, userId: uid })
-            if (Option.isNone(existing)) return yield* new NotFound({ entity: "participant", id: `${pid}/${uid}` })
-            const participant = existing.value
+            const [p, participant] = yield* lockParticipation(pid, uid)
             yield* checkPay(p.status, participant.status)
             yield* transitionParticipant(participant.status, "PAID")
             const t = yield* writes.apply({
