@@ -43,18 +43,37 @@ export const KeyValueLive = Layer.effect(
       return keys.map((key) => byKey.get(key))
     }, orDie)
 
+    /** Writes the entry; with `replaceExpiredAt`, an existing entry is replaced only if it had expired by then. */
+    const upsert = (
+      namespace: string,
+      key: string,
+      value: unknown,
+      ttl: Duration.DurationInput | undefined,
+      replaceExpiredAt?: Date
+    ) =>
+      Effect.gen(function* () {
+        const json = yield* toJsonText(value)
+        const expiresAt = yield* expiry(ttl)
+        const onlyExpired =
+          replaceExpiredAt === undefined
+            ? sql.literal("")
+            : sql`WHERE kv_store.expires_at IS NOT NULL AND kv_store.expires_at <= ${replaceExpiredAt}`
+        // One statement: a concurrent writer of the same key waits on the row and then sees it present.
+        return yield* sql`INSERT INTO kv_store (namespace, key, value, expires_at, updated_at)
+          VALUES (${namespace}, ${key}, ${json}::jsonb, ${expiresAt}, now())
+          ON CONFLICT (namespace, key) DO UPDATE
+            SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
+            ${onlyExpired}
+          RETURNING 1 AS stored`
+      })
+
     const set = Effect.fn("KeyValue.set")(function* (
       namespace: string,
       key: string,
       value: unknown,
       ttl?: Duration.DurationInput
     ) {
-      const json = yield* toJsonText(value)
-      const expiresAt = yield* expiry(ttl)
-      yield* sql`INSERT INTO kv_store (namespace, key, value, expires_at, updated_at)
-        VALUES (${namespace}, ${key}, ${json}::jsonb, ${expiresAt}, now())
-        ON CONFLICT (namespace, key) DO UPDATE
-          SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`
+      yield* upsert(namespace, key, value, ttl)
     }, orDie)
 
     const setIfAbsent = Effect.fn("KeyValue.setIfAbsent")(function* (
@@ -63,16 +82,7 @@ export const KeyValueLive = Layer.effect(
       value: unknown,
       ttl?: Duration.DurationInput
     ) {
-      const json = yield* toJsonText(value)
-      const expiresAt = yield* expiry(ttl)
-      const at = yield* now
-      // One statement: a concurrent writer of the same key waits on the row and then sees it present.
-      const stored = yield* sql`INSERT INTO kv_store (namespace, key, value, expires_at, updated_at)
-        VALUES (${namespace}, ${key}, ${json}::jsonb, ${expiresAt}, now())
-        ON CONFLICT (namespace, key) DO UPDATE
-          SET value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at
-          WHERE kv_store.expires_at IS NOT NULL AND kv_store.expires_at <= ${at}
-        RETURNING 1 AS stored`
+      const stored = yield* upsert(namespace, key, value, ttl, yield* now)
       return stored.length > 0
     }, orDie)
 

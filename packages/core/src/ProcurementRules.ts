@@ -125,6 +125,19 @@ const stopAtIssue = (problem: StopAtProblem): Issue => {
   }
 }
 
+/** A text that must be given and be at most `max` characters long (`<path>.length`); `label.ru` is accusative. */
+const requiredLineIssue = (path: string, label: { en: string; ru: string }, value: string, max: number) =>
+  value === "" || value.length > max
+    ? [
+        issue(
+          path,
+          `${path}.length`,
+          `The ${label.en} must be given, at most ${max} characters`,
+          `Укажите ${label.ru} (не более ${max} символов)`
+        )
+      ]
+    : []
+
 /** Rules shared by creation and editing (the fields an edit may change). */
 const editableIssues = (
   fields: {
@@ -164,15 +177,7 @@ const editableIssues = (
         `Описание может содержать не более ${limits.descriptionMax} символов`
       )
     )
-  if (fields.city === "" || fields.city.length > limits.cityMax)
-    issues.push(
-      issue(
-        "city",
-        "city.length",
-        `The city must be given, at most ${limits.cityMax} characters`,
-        `Укажите город (не более ${limits.cityMax} символов)`
-      )
-    )
+  issues.push(...requiredLineIssue("city", { en: "city", ru: "город" }, fields.city, limits.cityMax))
   if (fields.deliveryAddress !== null && fields.deliveryAddress.length > limits.deliveryAddressMax)
     issues.push(
       issue(
@@ -256,15 +261,7 @@ export const validateCreate = (
   }
   const issues = editableIssues(valid, now, true)
   issues.push(...controlCharacterIssues([["unit", Subjects.unit, valid.unit]]))
-  if (valid.unit === "" || valid.unit.length > limits.unitMax)
-    issues.push(
-      issue(
-        "unit",
-        "unit.length",
-        `The unit must be given, at most ${limits.unitMax} characters`,
-        `Укажите единицу измерения (не более ${limits.unitMax} символов)`
-      )
-    )
+  issues.push(...requiredLineIssue("unit", { en: "unit", ru: "единицу измерения" }, valid.unit, limits.unitMax))
   issues.push(
     ...amountIssue(
       "pricePerUnit",
