@@ -12,8 +12,7 @@ import { CategoryId } from "./Ids.js"
 import { decodeRows, orDie, uniqueViolation } from "./internal/people/Sql.js"
 import { Violations } from "./internal/people/Violations.js"
 import { Category } from "./Models.js"
-import type { Check } from "./Validation.js"
-import { decodeInput, emojiIcon, Subjects, trimmedText, validate } from "./Validation.js"
+import { clearable, decodeInput, emojiIcon, optionalText, Subjects, trimmedText, validate } from "./Validation.js"
 
 const NAME_MAX = 60
 const DESCRIPTION_MAX = 1000
@@ -26,14 +25,6 @@ const mapDuplicate = (error: SqlError): Effect.Effect<never, RuleViolation | Sql
   uniqueViolation(error) === "categories_name_per_parent_key"
     ? Effect.fail(Violations.categoryDuplicate())
     : Effect.fail(error)
-
-/** Blank optional text clears it; `undefined` leaves it alone. */
-const clearable = <A>(value: string | null | undefined, check: (value: string) => Check<A>) =>
-  value === undefined
-    ? Either.right(undefined)
-    : value === null || value.trim() === ""
-      ? Either.right(null)
-      : check(value)
 
 const fieldChecks = (input: {
   readonly name?: string | undefined
@@ -50,9 +41,11 @@ const fieldChecks = (input: {
             max: NAME_MAX
           }),
     icon: clearable(input.icon, (v) => emojiIcon(v, "icon")),
-    description: clearable(input.description, (v) =>
-      trimmedText(v, { path: "description", subject: Subjects.description, max: DESCRIPTION_MAX })
-    )
+    description: optionalText(input.description, {
+      path: "description",
+      subject: Subjects.description,
+      max: DESCRIPTION_MAX
+    })
   })
 
 /** Names sort as a Russian reader expects (ё next to е, case ignored, numbers by value), whatever the database collation. */

@@ -13,21 +13,9 @@ import { decodeRows, escapeLike, orDie, uniqueViolation } from "./internal/peopl
 import { Violations } from "./internal/people/Violations.js"
 import { OneTimeCodePurpose, PlatformIdentity, User } from "./Models.js"
 import { IdentityRef, RegisterUser, UpdateProfile, UserFilter, Users } from "./Users.js"
-import type { Check } from "./Validation.js"
-import { decodeInput, email, normalizePhone, personName, phone, Subjects, validate } from "./Validation.js"
+import { clearable, decodeInput, email, normalizePhone, personName, phone, Subjects, validate } from "./Validation.js"
 
 const NAME_MAX = 100
-
-/** Blank optional fields clear the value; `undefined` leaves it alone. */
-const blankIsNull = <A>(
-  value: string | null | undefined,
-  check: (value: string) => Check<A>
-): Check<A | null | undefined> =>
-  value === undefined
-    ? Either.right(undefined)
-    : value === null || value.trim() === ""
-      ? Either.right(null)
-      : check(value)
 
 const profileChecks = (input: {
   readonly firstName?: string | undefined
@@ -40,11 +28,11 @@ const profileChecks = (input: {
       input.firstName === undefined
         ? Either.right(undefined)
         : personName(input.firstName, { path: "firstName", subject: Subjects.firstName, max: NAME_MAX }),
-    lastName: blankIsNull(input.lastName, (v) =>
+    lastName: clearable(input.lastName, (v) =>
       personName(v, { path: "lastName", subject: Subjects.lastName, max: NAME_MAX })
     ),
-    phone: blankIsNull(input.phone, (v) => phone(v, "phone")),
-    email: blankIsNull(input.email, (v) => email(v, "email"))
+    phone: clearable(input.phone, (v) => phone(v, "phone")),
+    email: clearable(input.email, (v) => email(v, "email"))
   })
 
 /** Maps the unique indexes of `users` / `platform_identities` to the rule a person broke. */

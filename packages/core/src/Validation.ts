@@ -95,19 +95,22 @@ export const trimmedText = (
   return noControlCharacters(value, { path, subject })
 }
 
-/**
- * An optional text field: `undefined` stays `undefined` (not given), `null` or blank becomes `null` (cleared),
- * anything else must pass `trimmedText` with `min` 1.
- */
-export const optionalText = (
+/** A field of a patch that can be cleared: `undefined` stays (not given), `null` or blank becomes `null` (cleared). */
+export const clearable = <A>(
   input: string | null | undefined,
-  options: { readonly path: string; readonly subject: Subject; readonly max: number }
-): Check<string | null | undefined> =>
+  check: (value: string) => Check<A>
+): Check<A | null | undefined> =>
   input === undefined
     ? Either.right(undefined)
     : input === null || input.trim() === ""
       ? Either.right(null)
-      : trimmedText(input, options)
+      : check(input)
+
+/** An optional text field (`clearable`): anything not blank must pass `trimmedText` with `min` 1. */
+export const optionalText = (
+  input: string | null | undefined,
+  options: { readonly path: string; readonly subject: Subject; readonly max: number }
+): Check<string | null | undefined> => clearable(input, (value) => trimmedText(value, options))
 
 /** A person's name: 1..max characters after trimming (inner runs of spaces collapsed) with at least one letter. */
 export const personName = (
