@@ -4,22 +4,11 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit } from "xstate"
+import { assign } from "xstate"
 import { text } from "../Messages.js"
 import type { Button } from "../Model.js"
-import { flowSetup, isAction, isResultOf, rejectBy } from "./internal/FlowSetup.js"
-import {
-  action,
-  ask,
-  closing,
-  type FlowContext,
-  hasStrings,
-  isDone,
-  replyOf,
-  requestOf,
-  textOf,
-  valueOf
-} from "./internal/Kit.js"
+import { flowSetup, isAction, isResultOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
+import { action, ask, closing, type FlowContext, hasStrings, isDone, textOf, valueOf } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
 import { t } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
@@ -92,19 +81,19 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
           }
         : {}
     ),
-    askAmount: emit(({ context }) =>
+    askAmount: reply((context) =>
       ask(context, "deposit.askAmount", [QUICK_AMOUNTS.map((k) => action(formatRubles(k), `amount:${k}`))], {
         back: false,
         params: { min: formatRubles(DEPOSIT_MIN), max: formatRubles(DEPOSIT_MAX) }
       })
     ),
-    askConfirm: emit(({ context }) =>
+    askConfirm: reply((context) =>
       ask(context, "deposit.confirm", [[action(t(context.language, "deposit.pay"), "confirm")]], {
         params: { amount: formatRubles(context.amount ?? "0") }
       })
     ),
-    sendDeposit: emit(({ context }) => requestOf({ _tag: "CreateDeposit", amount: context.amount ?? "0" })),
-    announcePayment: emit(({ context }) => {
+    sendDeposit: request((context) => ({ _tag: "CreateDeposit", amount: context.amount ?? "0" })),
+    announcePayment: reply((context) => {
       const l = context.language
       const amount = formatRubles(context.amount ?? "0")
       // a test gateway's offer always says that it is test money, whatever the way of paying
@@ -112,15 +101,13 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
         context.testMoney === true ? [{ text: "\n\n" }, { text: text(l, "deposit.testMoney"), bold: true }] : []
       if (context.url !== null && isHttpUrl(context.url)) {
         const pay: Button = { _tag: "Url", label: t(l, "deposit.payButton", { amount }), url: context.url }
-        return replyOf(closing([{ text: t(l, "deposit.followLink", { amount }) }, ...test], [[pay]]))
+        return closing([{ text: t(l, "deposit.followLink", { amount }) }, ...test], [[pay]])
       }
       const instructions = context.instructions?.trim() ?? ""
-      return replyOf(
-        closing(
-          instructions === ""
-            ? [{ text: t(l, "deposit.pending", { amount }) }, ...test]
-            : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
-        )
+      return closing(
+        instructions === ""
+          ? [{ text: t(l, "deposit.pending", { amount }) }, ...test]
+          : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
       )
     })
   }

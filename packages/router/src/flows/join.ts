@@ -5,8 +5,8 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit } from "xstate"
-import { flowSetup, isAction, isResultOf, rejectBy } from "./internal/FlowSetup.js"
+import { assign } from "xstate"
+import { flowSetup, isAction, isResultOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
 import {
   action,
   actionOf,
@@ -17,8 +17,6 @@ import {
   isDone,
   isFailed,
   prompt,
-  replyOf,
-  requestOf,
   textOf,
   valueOf
 } from "./internal/Kit.js"
@@ -125,73 +123,67 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
         ? { participantId: event.data.participantId, amount: event.data.amount }
         : {}
     ),
-    askQuantity: emit(({ context }) => {
+    askQuantity: reply((context) => {
       const l = context.language
       const max = maxQuantity(context)
       const limits =
         context.remaining === null
           ? t(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
           : t(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
-      return replyOf(
-        prompt(
-          context,
-          [
-            { text: `${context.title}\n`, bold: true },
-            {
-              text: t(l, "join.askQuantity", {
-                price: formatRubles(context.pricePerUnit),
-                unit: context.unit,
-                limits
-              })
-            }
-          ],
-          [quickQuantities(context).map((n) => action(`${n} ${context.unit}`, `qty:${n}`))],
-          { back: false }
-        )
-      )
-    }),
-    showFull: emit(({ context }) =>
-      replyOf(closing([{ text: t(context.language, "join.full", { title: context.title }) }]))
-    ),
-    askConfirm: emit(({ context }) => {
-      const quantity = context.quantity ?? 0
-      return replyOf(
-        prompt(
-          context,
-          [
-            {
-              text: t(context.language, "join.confirm", {
-                title: context.title,
-                quantity: String(quantity),
-                unit: context.unit,
-                price: formatRubles(context.pricePerUnit),
-                amount: formatRubles(amountOf(context, quantity))
-              })
-            }
-          ],
-          [[action(t(context.language, "join.confirmButton"), "confirm")]]
-        )
-      )
-    }),
-    sendJoin: emit(({ context }) =>
-      requestOf({ _tag: "JoinProcurement", procurementId: context.procurementId, quantity: context.quantity ?? 0 })
-    ),
-    showFailed: emit(({ context }) =>
-      ask(context, "join.failedHint", [[action(t(context.language, "common.retry"), "retry")]])
-    ),
-    announceJoined: emit(({ context }) =>
-      replyOf(
-        closing([
+      return prompt(
+        context,
+        [
+          { text: `${context.title}\n`, bold: true },
           {
-            text: t(context.language, "join.done", {
-              title: context.title,
-              quantity: String(context.quantity ?? 0),
+            text: t(l, "join.askQuantity", {
+              price: formatRubles(context.pricePerUnit),
               unit: context.unit,
-              amount: formatRubles(context.amount ?? "0")
+              limits
             })
           }
-        ])
+        ],
+        [quickQuantities(context).map((n) => action(`${n} ${context.unit}`, `qty:${n}`))],
+        { back: false }
       )
+    }),
+    showFull: reply((context) => closing([{ text: t(context.language, "join.full", { title: context.title }) }])),
+    askConfirm: reply((context) => {
+      const quantity = context.quantity ?? 0
+      return prompt(
+        context,
+        [
+          {
+            text: t(context.language, "join.confirm", {
+              title: context.title,
+              quantity: String(quantity),
+              unit: context.unit,
+              price: formatRubles(context.pricePerUnit),
+              amount: formatRubles(amountOf(context, quantity))
+            })
+          }
+        ],
+        [[action(t(context.language, "join.confirmButton"), "confirm")]]
+      )
+    }),
+    sendJoin: request((context) => ({
+      _tag: "JoinProcurement",
+      procurementId: context.procurementId,
+      quantity: context.quantity ?? 0
+    })),
+    showFailed: reply((context) =>
+      ask(context, "join.failedHint", [[action(t(context.language, "common.retry"), "retry")]])
+    ),
+    announceJoined: reply((context) =>
+      closing([
+        {
+          text: t(context.language, "join.done", {
+            title: context.title,
+            quantity: String(context.quantity ?? 0),
+            unit: context.unit,
+            amount: formatRubles(context.amount ?? "0")
+          })
+        }
+      ])
     )
   }
 }).createMachine({

@@ -4,8 +4,8 @@
  */
 import { Language } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { assign, emit } from "xstate"
-import { flowSetup, isAction, isResultOf, noticeOf, rejectBy } from "./internal/FlowSetup.js"
+import { assign } from "xstate"
+import { flowSetup, isAction, isResultOf, noticeOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
 import {
   action,
   ask,
@@ -16,8 +16,6 @@ import {
   isFailed,
   line,
   prompt,
-  replyOf,
-  requestOf,
   textOf,
   valueOf
 } from "./internal/Kit.js"
@@ -104,7 +102,7 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
     saveUserId: assign({
       userId: ({ event }) => (isDone(event, "RegisterUser", isRegistered) ? event.data.userId : null)
     }),
-    askRole: emit(({ context }) =>
+    askRole: reply((context) =>
       ask(
         context,
         "registration.askRole",
@@ -112,44 +110,40 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
         { back: false }
       )
     ),
-    askName: emit(({ context }) => ask(context, "registration.askName")),
-    askPhone: emit(({ context }) =>
+    askName: reply((context) => ask(context, "registration.askName")),
+    askPhone: reply((context) =>
       ask(context, "registration.askPhone", [
         [{ _tag: "RequestContact", label: t(context.language, "registration.shareContact") }]
       ])
     ),
-    askEmail: emit(({ context }) =>
+    askEmail: reply((context) =>
       ask(context, "registration.askEmail", [[action(t(context.language, "common.skip"), "skip")]])
     ),
-    showSummary: emit(({ context }) => {
+    showSummary: reply((context) => {
       const l = context.language
       const name = context.lastName === null ? (context.firstName ?? "") : `${context.firstName} ${context.lastName}`
-      return replyOf(
-        prompt(
-          context,
-          [
-            { text: `${t(l, "registration.summary")}\n\n`, bold: true },
-            ...line(t(l, "field.role"), context.role === null ? "—" : t(l, `role.${context.role}`)),
-            ...line(t(l, "field.name"), name),
-            ...line(t(l, "field.phone"), formatPhone(context.phone ?? "")),
-            ...line(t(l, "field.email"), context.email ?? t(l, "common.notGiven"))
-          ],
-          [[action(t(l, "registration.confirm"), "confirm")]]
-        )
+      return prompt(
+        context,
+        [
+          { text: `${t(l, "registration.summary")}\n\n`, bold: true },
+          ...line(t(l, "field.role"), context.role === null ? "—" : t(l, `role.${context.role}`)),
+          ...line(t(l, "field.name"), name),
+          ...line(t(l, "field.phone"), formatPhone(context.phone ?? "")),
+          ...line(t(l, "field.email"), context.email ?? t(l, "common.notGiven"))
+        ],
+        [[action(t(l, "registration.confirm"), "confirm")]]
       )
     }),
-    sendRegistration: emit(({ context }) =>
-      requestOf({
-        _tag: "RegisterUser",
-        role: context.role ?? "buyer",
-        firstName: context.firstName ?? "",
-        lastName: context.lastName,
-        phone: context.phone ?? "",
-        email: context.email
-      })
-    ),
-    announceRegistered: emit(({ context }) =>
-      replyOf(closing([{ text: t(context.language, "registration.done", { name: context.firstName ?? "" }) }]))
+    sendRegistration: request((context) => ({
+      _tag: "RegisterUser",
+      role: context.role ?? "buyer",
+      firstName: context.firstName ?? "",
+      lastName: context.lastName,
+      phone: context.phone ?? "",
+      email: context.email
+    })),
+    announceRegistered: reply((context) =>
+      closing([{ text: t(context.language, "registration.done", { name: context.firstName ?? "" }) }])
     )
   }
 }).createMachine({

@@ -13,10 +13,21 @@ import {
   setup,
   type Values
 } from "xstate"
+import type { Reply } from "../../Model.js"
 import { type MessageKey, t } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
 import type { FlowEmitted, FlowEvent, FlowRequest } from "../Protocol.js"
-import { actionOf, failureText, type FlowContext, isFailed, isUserInput, prompt, reason, replyOf } from "./Kit.js"
+import {
+  actionOf,
+  failureText,
+  type FlowContext,
+  isFailed,
+  isUserInput,
+  prompt,
+  reason,
+  replyOf,
+  requestOf
+} from "./Kit.js"
 
 interface EventArgs {
   readonly event: FlowEvent
@@ -51,6 +62,14 @@ export const noticeOf = <C extends FlowContext>(key: MessageKey) => notice<C>(({
 export const rejectBy = <C extends FlowContext>(
   parse: (event: FlowEvent, context: C) => Either.Either<unknown, Problem>
 ) => notice<C>(({ context, event }) => reason(context.language, parse(event, context)))
+
+/** An action that shows the reply `show` makes of the context. */
+export const reply = <C extends FlowContext>(show: (context: C) => Reply) =>
+  emit<C, FlowEvent, undefined, FlowEvent, FlowEmitted>(({ context }) => replyOf(show(context)))
+
+/** An action that asks the engine to perform the request `make` makes of the context. */
+export const request = <C extends FlowContext>(make: (context: C) => FlowRequest) =>
+  emit<C, FlowEvent, undefined, FlowEvent, FlowEmitted>(({ context }) => requestOf(make(context)))
 
 /** The actions every flow machine has. */
 const flowActions = <C extends FlowContext>() => ({

@@ -43,8 +43,7 @@ export const ask = (
   key: MessageKey,
   rows: ReadonlyArray<Row> = [],
   options: { readonly back?: boolean; readonly params?: Readonly<Record<string, string>> } = {}
-) =>
-  replyOf(prompt(context, [{ text: t(context.language, key, options.params) }], rows, { back: options.back ?? true }))
+): Reply => prompt(context, [{ text: t(context.language, key, options.params) }], rows, { back: options.back ?? true })
 
 /** A summary line: the label in bold, then the value. */
 export const line = (label: string, value: string): ReadonlyArray<Span> => [

@@ -3,27 +3,13 @@
  * check, save and refusal, the category browser, the preview and the request that creates the procurement.
  */
 import { Either } from "effect"
-import { assign, emit } from "xstate"
+import { assign } from "xstate"
 import type { Span } from "../../Model.js"
 import { t } from "../messages.js"
 import { formatMoscowDate } from "../parse/Deadline.js"
 import { formatRubles } from "../parse/Rubles.js"
-import { flowSetup, isAction, isResultOf, noticeOf, rejectBy } from "./FlowSetup.js"
-import {
-  action,
-  actionOf,
-  ask,
-  closing,
-  isDone,
-  isUserInput,
-  line,
-  prompt,
-  reason,
-  replyOf,
-  requestOf,
-  type Row,
-  valueOf
-} from "./Kit.js"
+import { flowSetup, isAction, isResultOf, noticeOf, rejectBy, reply, request } from "./FlowSetup.js"
+import { action, actionOf, ask, closing, isDone, isUserInput, line, prompt, reason, type Row, valueOf } from "./Kit.js"
 import {
   type CreateProcurementContext,
   type CreateProcurementInput,
@@ -150,12 +136,13 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
         ? { procurementId: event.data.procurementId, status: event.data.status }
         : {}
     ),
-    askTitle: emit(({ context }) => ask(context, "procurement.askTitle", [], { back: false })),
-    askDescription: emit(({ context }) => ask(context, "procurement.askDescription")),
-    loadCategories: emit(({ context }) =>
-      requestOf({ _tag: "LoadCategories", parentId: context.categoryPath[context.categoryPath.length - 1]?.id ?? null })
-    ),
-    showCategories: emit(({ context }) => {
+    askTitle: reply((context) => ask(context, "procurement.askTitle", [], { back: false })),
+    askDescription: reply((context) => ask(context, "procurement.askDescription")),
+    loadCategories: request((context) => ({
+      _tag: "LoadCategories",
+      parentId: context.categoryPath[context.categoryPath.length - 1]?.id ?? null
+    })),
+    showCategories: reply((context) => {
       const l = context.language
       const current = context.categoryPath[context.categoryPath.length - 1]
       const rows: Array<Row> = context.categories.map((c) => [
@@ -167,26 +154,26 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
         current === undefined
           ? t(l, context.categories.length === 0 ? "category.emptyRoot" : "category.askRoot")
           : t(l, "category.askChild", { path: context.categoryPath.map((c) => c.name).join(" › ") })
-      return replyOf(prompt(context, [{ text: body }], rows))
+      return prompt(context, [{ text: body }], rows)
     }),
-    showCategoriesFailed: emit(({ context }) =>
+    showCategoriesFailed: reply((context) =>
       ask(context, "category.failed", [
         [action(t(context.language, "common.retry"), "retry")],
         [action(t(context.language, "category.none"), "cat:none")]
       ])
     ),
-    askUnit: emit(({ context }) =>
+    askUnit: reply((context) =>
       ask(context, "procurement.askUnit", [UNITS[context.language].map((u) => action(u, `unit:${u}`))])
     ),
-    askPrice: emit(({ context }) => ask(context, "procurement.askPrice", [], { params: { unit: unitLabel(context) } })),
-    askMinQuantity: emit(({ context }) =>
+    askPrice: reply((context) => ask(context, "procurement.askPrice", [], { params: { unit: unitLabel(context) } })),
+    askMinQuantity: reply((context) =>
       ask(context, "procurement.askMinQuantity", [skipRow(context.language, "procurement.minQuantityOne")], {
         params: { unit: unitLabel(context) }
       })
     ),
-    askTarget: emit(({ context }) => ask(context, "procurement.askTarget")),
+    askTarget: reply((context) => ask(context, "procurement.askTarget")),
     // the prompt names the bound that decides, as `checkStopAt`'s refusal does
-    askStopAt: emit(({ context }) => {
+    askStopAt: reply((context) => {
       const target = BigInt(context.targetAmount ?? "0")
       const minimalOrder = BigInt(context.pricePerUnit ?? "0") * BigInt(context.minQuantity)
       return minimalOrder > target
@@ -197,15 +184,15 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
             params: { target: formatRubles(target) }
           })
     }),
-    askDeadline: emit(({ context }) =>
+    askDeadline: reply((context) =>
       ask(context, "procurement.askDeadline", [
         QUICK_DEADLINES.map((q) => action(t(context.language, q.label), q.data))
       ])
     ),
-    askCity: emit(({ context }) => ask(context, "procurement.askCity")),
-    askAddress: emit(({ context }) => ask(context, "procurement.askAddress", [skipRow(context.language)])),
-    askPhoto: emit(({ context }) => ask(context, "procurement.askPhoto", [skipRow(context.language)])),
-    showPreview: emit(({ context }) => {
+    askCity: reply((context) => ask(context, "procurement.askCity")),
+    askAddress: reply((context) => ask(context, "procurement.askAddress", [skipRow(context.language)])),
+    askPhoto: reply((context) => ask(context, "procurement.askPhoto", [skipRow(context.language)])),
+    showPreview: reply((context) => {
       const l = context.language
       const body: Array<Span> = [
         { text: `${t(l, "procurement.preview")}\n\n`, bold: true },
@@ -230,41 +217,35 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
         ...line(t(l, "field.address"), context.deliveryAddress ?? t(l, "common.notGiven")),
         ...line(t(l, "field.photo"), t(l, context.imageUrl === null ? "common.no" : "common.yes"))
       ]
-      return replyOf(
-        prompt(context, body, [
-          [action(t(l, "procurement.publish"), "publish")],
-          [action(t(l, "procurement.saveDraft"), "draft")]
-        ])
-      )
+      return prompt(context, body, [
+        [action(t(l, "procurement.publish"), "publish")],
+        [action(t(l, "procurement.saveDraft"), "draft")]
+      ])
     }),
-    sendProcurement: emit(({ context }) =>
-      requestOf({
-        _tag: "CreateProcurement",
-        title: context.title ?? "",
-        description: context.description ?? "",
-        categoryId: context.categoryId,
-        unit: context.unit ?? "",
-        pricePerUnit: context.pricePerUnit ?? "0",
-        targetAmount: context.targetAmount ?? "0",
-        stopAtAmount: context.stopAtAmount,
-        minQuantity: context.minQuantity,
-        deadline: context.deadline ?? 0,
-        city: context.city ?? "",
-        deliveryAddress: context.deliveryAddress,
-        imageUrl: context.imageUrl,
-        publish: context.publish
-      })
-    ),
-    announceCreated: emit(({ context }) =>
-      replyOf(
-        closing([
-          {
-            text: t(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
-              title: context.title ?? ""
-            })
-          }
-        ])
-      )
+    sendProcurement: request((context) => ({
+      _tag: "CreateProcurement",
+      title: context.title ?? "",
+      description: context.description ?? "",
+      categoryId: context.categoryId,
+      unit: context.unit ?? "",
+      pricePerUnit: context.pricePerUnit ?? "0",
+      targetAmount: context.targetAmount ?? "0",
+      stopAtAmount: context.stopAtAmount,
+      minQuantity: context.minQuantity,
+      deadline: context.deadline ?? 0,
+      city: context.city ?? "",
+      deliveryAddress: context.deliveryAddress,
+      imageUrl: context.imageUrl,
+      publish: context.publish
+    })),
+    announceCreated: reply((context) =>
+      closing([
+        {
+          text: t(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
+            title: context.title ?? ""
+          })
+        }
+      ])
     )
   }
 })
