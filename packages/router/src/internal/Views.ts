@@ -8,6 +8,8 @@ import {
   type User
 } from "@groupbuy/core"
 import { DateTime } from "effect"
+import { formatMoscowDate } from "../flows/parse/Deadline.js"
+import { formatPhone } from "../flows/parse/Phone.js"
 import { type Language, type MessageKey, rich, text } from "../Messages.js"
 import type { Button, Reply, RichText, Span } from "../Model.js"
 import { bold, join, plain } from "../RichTexts.js"
@@ -54,7 +56,8 @@ export const progressBar = (percent: number): string => {
   return "▓".repeat(filled) + "░".repeat(10 - filled)
 }
 
-const date = (value: DateTime.Utc) => DateTime.formatIsoDateUtc(value)
+/** The Moscow calendar day of a deadline, written as the creation flow writes it ("18.12.2026"). */
+const date = (value: DateTime.Utc) => formatMoscowDate(DateTime.toEpochMillis(value))
 
 export const displayName = (user: Pick<User, "firstName" | "lastName">) =>
   user.lastName === null || user.lastName === "" ? user.firstName : `${user.firstName} ${user.lastName}`
@@ -158,7 +161,7 @@ export const profileView = (language: Language, user: User): Reply => {
       join(
         [
           rich(l, "profile.name", { value: displayName(user) }),
-          rich(l, "profile.phone", { value: user.phone ?? none }),
+          rich(l, "profile.phone", { value: user.phone === null ? none : formatPhone(user.phone) }),
           rich(l, "profile.email", { value: user.email ?? none }),
           rich(l, "profile.role", { value: text(l, `role.${user.role}`) }),
           rich(l, "profile.language", { value: text(l, `language.${user.language}`) }),

@@ -91,7 +91,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     steps: [
       ...alice.register({ name: "Алиса Смирнова", phone: "+7 900 100-00-01", role: "Покупатель" }),
       alice.send("/profile"),
-      alice.expect("Профиль", "Алиса Смирнова", "+79001000001", "покупатель"),
+      alice.expect("Профиль", "Алиса Смирнова", "+7 900 100-00-01", "покупатель"),
       alice.send("/start"),
       alice.expect("С возвращением, Алиса")
     ]
