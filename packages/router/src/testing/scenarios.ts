@@ -65,7 +65,14 @@ export const user = (as: string) => ({
   contact: (contact: string) => ({ as, contact }),
   expect: (...expect: ReadonlyArray<string>) => ({ as, expect }),
   expectNot: (...expectNot: ReadonlyArray<string>) => ({ as, expectNot }),
-  register: (options: Parameters<typeof registerSteps>[1]) => registerSteps(as, options)
+  register: (options: Parameters<typeof registerSteps>[1]) => registerSteps(as, options),
+  /** joins the procurement `title` (its button is showing) for `quantity` units, through the join flow */
+  join: (title: string, quantity: number): ReadonlyArray<UserStep> => [
+    { as, press: title },
+    { as, press: "Участвовать" },
+    { as, send: String(quantity) },
+    { as, press: "Участвую" }
+  ]
 })
 
 /** `step`, run only on platforms with buttons, or only on those that show menus as text. */
@@ -212,10 +219,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
       ...ivan.register({ name: "Иван", phone: "+7 900 100-00-12", role: "Покупатель" }),
       ivan.send("/search кофе"),
       ivan.expect("поиск «кофе»", "Кофе 1"),
-      ivan.press("Кофе 1"),
-      ivan.press("Участвовать"),
-      ivan.send("2"),
-      ivan.press("Участвую"),
+      ...ivan.join("Кофе 1", 2),
       olga.send("/broadcast"),
       olga.press("Кофе 1"),
       olga.expect("Анонс отправлен в каналы: 1"),
@@ -278,10 +282,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
       { system: "seedProcurements", organizer: "olga", count: 1, title: "Чай" },
       ...ivan.register({ name: "Иван", phone: "+7 900 100-00-09", role: "Покупатель" }),
       ivan.send("/procurements"),
-      ivan.press("Чай 1"),
-      ivan.press("Участвовать"),
-      ivan.send("2"),
-      ivan.press("Участвую"),
+      ...ivan.join("Чай 1", 2),
       olga.send("/chat"),
       olga.press("Чай 1"),
       olga.expect("Вы в чате закупки «Чай 1»"),
