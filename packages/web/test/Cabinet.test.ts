@@ -14,8 +14,7 @@ import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer } from "effect"
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync } from "node:fs"
-import { createRequire } from "node:module"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, BrowserContext, Page } from "playwright-core"
@@ -23,13 +22,11 @@ import { ServerConfig } from "../../server/src/config/ServerConfig.js"
 import { AppLive } from "../../server/src/Server.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
 import { testSettings } from "../../server/test/utils/TestServer.js"
+import { record } from "./utils/Audit.js"
 
 const WEB = fileURLToPath(new URL("..", import.meta.url))
 const DIST = join(WEB, "dist")
-const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/web/", import.meta.url))
 if (!existsSync(join(DIST, "index.html"))) execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
-mkdirSync(ARTIFACTS, { recursive: true })
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8")
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
@@ -47,39 +44,6 @@ const platform = Layer.fresh(
     Layer.provideMerge(FetchHttpClient.layer)
   )
 )
-
-const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const
-
-/** axe-core on the page as it is: serious and critical violations, as "rule: target" lines. */
-const axe = async (page: Page): Promise<Array<string>> => {
-  await page.evaluate(AXE)
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }>
-        }
-      }
-    ).axe.run()
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`)
-  })
-}
-
-/** Screenshots of the current screen in both sizes and both themes, and axe in both themes. */
-const record = async (page: Page, name: string, violations: Array<string>) => {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme })
-    for (const [size, viewport] of Object.entries(SIZES)) {
-      await page.setViewportSize(viewport)
-      await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}-${scheme}.png`), fullPage: true })
-    }
-    for (const v of await axe(page)) violations.push(`${name} (${scheme}): ${v}`)
-  }
-  await page.emulateMedia({ colorScheme: "light" })
-  await page.setViewportSize(SIZES.desktop)
-}
 
 const cards = (page: Page) => page.getByTestId("procurement-list").getByTestId("procurement-card")
 

@@ -3,6 +3,7 @@ import type { ProcurementViewJson } from "@groupbuy/core/api"
 import { Link } from "wouter"
 import { formatMoney } from "./Format.js"
 import { defineMessages, useLanguage, useT } from "./I18n.js"
+import type { SelectOption } from "./SelectField.js"
 
 export type ProcurementView = ProcurementViewJson
 export type ProcurementStatus = ProcurementView["procurement"]["status"]
@@ -59,6 +60,12 @@ export type StatusKey = ProcurementStatus | "PENDING" | "CONFIRMED" | "PAID" | "
 export const useStatusLabel = () => {
   const t = useT(messages)
   return (status: StatusKey) => t(status)
+}
+
+/** Every procurement status as a select's options, in lifecycle order. */
+export const useStatusOptions = (): ReadonlyArray<SelectOption<ProcurementStatus>> => {
+  const label = useStatusLabel()
+  return STATUSES.map((status) => ({ value: status, label: label(status) }))
 }
 
 /** Figures of a card, from the wasm/JS kernels when the list went through them. */

@@ -3,6 +3,10 @@ export { ApiError, type Api, type Client } from "./Api.js"
 export { defineMessages, useLanguage, useT, type Language, type Messages, type Translate } from "./I18n.js"
 export { useApi, useSession, type Session, type SessionUser } from "./Session.js"
 export { Empty, Loading, Screen, TableScroll } from "./Screen.js"
+export { DataTable, type DataColumn } from "./DataTable.js"
+export { QueryView } from "./QueryView.js"
+export { SelectField, type SelectOption } from "./SelectField.js"
+export { useCategories, type Category, type FlatCategory } from "./Categories.js"
 export { ErrorMessage, fieldErrors, useDescribeError } from "./Errors.js"
 export { formatDate, formatDateTime, formatMoney, parseRubles } from "./Format.js"
 export { useKernels, loadKernels, type ListKernels } from "./Kernels.js"
@@ -11,6 +15,7 @@ export {
   ProcurementCard,
   STATUSES,
   useStatusLabel,
+  useStatusOptions,
   type CardFigures,
   type ProcurementStatus,
   type ProcurementView

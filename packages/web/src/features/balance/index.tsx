@@ -5,15 +5,13 @@
  */
 import { CreateDepositBody } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table"
 import type { Effect } from "effect"
 import { useMemo, useState } from "react"
 import {
-  Empty,
+  DataTable,
   ErrorMessage,
-  Loading,
+  QueryView,
   Screen,
-  TableScroll,
   formatDateTime,
   formatMoney,
   parseRubles,
@@ -21,14 +19,17 @@ import {
   useLanguage,
   useSession,
   useT,
-  type Client
+  type Client,
+  type DataColumn
 } from "../../app/index.js"
 import { messages } from "./messages.js"
 
-type Row = Effect.Effect.Success<ReturnType<typeof fetchTransactions>>["items"][number]
+type Transaction = Effect.Effect.Success<ReturnType<typeof fetchTransactions>>["items"][number]
+type Payment = Effect.Effect.Success<ReturnType<typeof fetchPayments>>["items"][number]
 
 const fetchTransactions = (client: Client, id: Parameters<Client["payments"]["transactions"]>[0]["path"]["id"]) =>
   client.payments.transactions({ path: { id }, urlParams: { limit: 100 } })
+const fetchPayments = (client: Client) => client.payments.list({ urlParams: { limit: 50 } })
 
 const newKey = () => crypto.randomUUID()
 
@@ -51,7 +52,7 @@ export default function Balance() {
   })
   const payments = useQuery({
     queryKey: ["balance", id, "payments"],
-    queryFn: () => api.run((c) => c.payments.list({ urlParams: { limit: 50 } }))
+    queryFn: () => api.run(fetchPayments)
   })
 
   const [amountText, setAmountText] = useState("")
@@ -69,46 +70,45 @@ export default function Balance() {
     }
   })
 
-  const column = createColumnHelper<Row>()
-  const columns = useMemo(
-    () => [
-      column.accessor("createdAt", { header: t("date"), cell: (c) => formatDateTime(c.getValue(), language) }),
-      column.accessor("type", { header: t("type"), cell: (c) => t(c.getValue()) }),
-      column.accessor("amount", {
+  const money = (kopecks: bigint) => formatMoney(kopecks, language)
+  const transactionColumns = useMemo(
+    (): ReadonlyArray<DataColumn<Transaction>> => [
+      { id: "date", header: t("date"), cell: (row) => formatDateTime(row.createdAt, language) },
+      { id: "type", header: t("type"), cell: (row) => t(row.type) },
+      {
+        id: "change",
         header: t("change"),
-        cell: (c) => (c.getValue() > 0n ? "+" : "") + formatMoney(c.getValue(), language),
-        meta: { numeric: true }
-      }),
-      column.accessor("balanceAfter", {
-        header: t("after"),
-        cell: (c) => formatMoney(c.getValue(), language),
-        meta: { numeric: true }
-      }),
-      column.accessor("description", { header: t("note"), cell: (c) => c.getValue() ?? "" })
+        cell: (row) => (row.amount > 0n ? "+" : "") + money(row.amount),
+        numeric: true
+      },
+      { id: "after", header: t("after"), cell: (row) => money(row.balanceAfter), numeric: true },
+      { id: "note", header: t("note"), cell: (row) => row.description ?? "" }
     ],
-    [column, t, language]
+    [t, language]
   )
-  const table = useReactTable({
-    data: (transactions.data?.items ?? []) as Array<Row>,
-    columns,
-    getCoreRowModel: getCoreRowModel()
-  })
-  const numeric = (meta: unknown) => (meta as { numeric?: boolean } | undefined)?.numeric === true
+  const paymentColumns = useMemo(
+    (): ReadonlyArray<DataColumn<Payment>> => [
+      { id: "date", header: t("date"), cell: (row) => formatDateTime(row.createdAt, language) },
+      { id: "type", header: t("type"), cell: (row) => t(row.type) },
+      { id: "change", header: t("change"), cell: (row) => money(row.amount), numeric: true },
+      { id: "status", header: t("status"), cell: (row) => t(row.status) },
+      { id: "provider", header: t("provider"), cell: (row) => row.provider }
+    ],
+    [t, language]
+  )
 
   return (
     <Screen title={t("title")}>
       <div className="grid-2">
         <section className="card" aria-labelledby="balance-title">
           <h2 id="balance-title">{t("balance")}</h2>
-          {balance.isPending ? (
-            <Loading />
-          ) : balance.isError ? (
-            <ErrorMessage error={balance.error} />
-          ) : (
-            <p className="balance-figure" data-testid="balance" data-kopecks={String(balance.data.balance)}>
-              {formatMoney(balance.data.balance, language)}
-            </p>
-          )}
+          <QueryView query={balance}>
+            {({ balance }) => (
+              <p className="balance-figure" data-testid="balance" data-kopecks={String(balance)}>
+                {money(balance)}
+              </p>
+            )}
+          </QueryView>
         </section>
         <section className="card" aria-labelledby="deposit-title">
           <h2 id="deposit-title">{t("deposit")}</h2>
@@ -163,82 +163,34 @@ export default function Balance() {
 
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("history")}</h2>
-        {transactions.isPending ? (
-          <Loading />
-        ) : transactions.isError ? (
-          <ErrorMessage error={transactions.error} />
-        ) : transactions.data.items.length === 0 ? (
-          <Empty>{t("noTransactions")}</Empty>
-        ) : (
-          <TableScroll label={t("history")}>
-            <table data-testid="transactions">
-              <thead>
-                {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id}>
-                    {group.headers.map((header) => (
-                      <th
-                        key={header.id}
-                        scope="col"
-                        className={numeric(header.column.columnDef.meta) ? "num" : undefined}
-                      >
-                        {flexRender(header.column.columnDef.header, header.getContext())}
-                      </th>
-                    ))}
-                  </tr>
-                ))}
-              </thead>
-              <tbody>
-                {table.getRowModel().rows.map((row) => (
-                  <tr key={row.id} data-type={row.original.type}>
-                    {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className={numeric(cell.column.columnDef.meta) ? "num" : undefined}>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+        <QueryView query={transactions} empty={{ when: (d) => d.items.length === 0, say: t("noTransactions") }}>
+          {({ items }) => (
+            <DataTable
+              label={t("history")}
+              testId="transactions"
+              rows={items}
+              rowKey={(row) => row.id}
+              columns={transactionColumns}
+              rowData={(row) => ({ "data-type": row.type })}
+            />
+          )}
+        </QueryView>
       </section>
 
       <section aria-labelledby="payments-title">
         <h2 id="payments-title">{t("payments")}</h2>
-        {payments.isPending ? (
-          <Loading />
-        ) : payments.isError ? (
-          <ErrorMessage error={payments.error} />
-        ) : payments.data.items.length === 0 ? (
-          <Empty>{t("noPayments")}</Empty>
-        ) : (
-          <TableScroll label={t("payments")}>
-            <table data-testid="payments">
-              <thead>
-                <tr>
-                  <th scope="col">{t("date")}</th>
-                  <th scope="col">{t("type")}</th>
-                  <th scope="col" className="num">
-                    {t("change")}
-                  </th>
-                  <th scope="col">{t("status")}</th>
-                  <th scope="col">{t("provider")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {payments.data.items.map((payment) => (
-                  <tr key={payment.id} data-status={payment.status}>
-                    <td>{formatDateTime(payment.createdAt, language)}</td>
-                    <td>{t(payment.type)}</td>
-                    <td className="num">{formatMoney(payment.amount, language)}</td>
-                    <td>{t(payment.status)}</td>
-                    <td>{payment.provider}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+        <QueryView query={payments} empty={{ when: (d) => d.items.length === 0, say: t("noPayments") }}>
+          {({ items }) => (
+            <DataTable
+              label={t("payments")}
+              testId="payments"
+              rows={items}
+              rowKey={(row) => row.id}
+              columns={paymentColumns}
+              rowData={(row) => ({ "data-status": row.status })}
+            />
+          )}
+        </QueryView>
       </section>
     </Screen>
   )

@@ -4,7 +4,6 @@
  * `@groupbuy/wasm` kernels (progress, days left, money formatting, search, sort, the city aggregate) — WebAssembly
  * when available, the identical JS fallback otherwise; `data-backend` on the list says which.
  */
-import type { CategoryNodeJson } from "@groupbuy/core/api"
 import type { ColumnSortKey, Procurement as KernelItem } from "@groupbuy/wasm"
 import { useQuery } from "@tanstack/react-query"
 import { DateTime } from "effect"
@@ -15,10 +14,11 @@ import {
   Loading,
   ProcurementCard,
   Screen,
-  STATUSES,
+  SelectField,
   useApi,
+  useCategories,
   useKernels,
-  useStatusLabel,
+  useStatusOptions,
   useT,
   type ProcurementStatus,
   type ProcurementView
@@ -35,25 +35,20 @@ const SORT_KEYS: Record<Exclude<Sort, "relevance">, ColumnSortKey> = {
   target: { field: "targetAmount", direction: "desc" }
 }
 
+/** The sorts in the order the select lists them, with their labels. */
+const SORTS: ReadonlyArray<Sort> = ["relevance", "newest", "deadline", "progress", "participants", "target"]
+const SORT_LABELS = {
+  relevance: "sortRelevance",
+  newest: "sortNewest",
+  deadline: "sortDeadline",
+  progress: "sortProgress",
+  participants: "sortParticipants",
+  target: "sortTarget"
+} as const satisfies Record<Sort, string>
+
 const OPEN: ReadonlyArray<ProcurementStatus> = ["ACTIVE", "STOPPED", "PAYMENT"]
 /** At most this many procurements are fetched for the client-side list (100 per request). */
 const MAX_ITEMS = 1000
-
-interface FlatCategory {
-  readonly id: string
-  readonly label: string
-  readonly name: string
-}
-
-const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<FlatCategory> =>
-  nodes.flatMap((node) => [
-    {
-      id: node.category.id,
-      name: node.category.name,
-      label: `${"\u00a0\u00a0".repeat(depth)}${node.category.icon ?? ""} ${node.category.name}`.trim()
-    },
-    ...flatten(node.children, depth + 1)
-  ])
 
 const toKernelItem = (view: ProcurementView, categories: ReadonlyMap<string, string>): KernelItem => ({
   id: view.procurement.id,
@@ -71,7 +66,7 @@ const toKernelItem = (view: ProcurementView, categories: ReadonlyMap<string, str
 
 export default function Browse() {
   const t = useT(messages)
-  const statusLabel = useStatusLabel()
+  const statusOptions = useStatusOptions()
   const api = useApi()
   const list = useKernels()
   const [status, setStatus] = useState<"open" | "all" | ProcurementStatus>("open")
@@ -81,17 +76,17 @@ export default function Browse() {
   const [sort, setSort] = useState<Sort>("newest")
   const search = useDeferredValue(query.trim())
 
-  const tree = useQuery({ queryKey: ["categories"], queryFn: () => api.run((c) => c.categories.tree()) })
-  const categories = useMemo(() => flatten(tree.data ?? []), [tree.data])
-  const categoryNames = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories])
-  const categoryParam = categories.find((c) => c.id === categoryId)
+  const categories = useCategories()
+  const categoryNames = useMemo(
+    () => new Map(categories.flat.map(({ category }) => [category.id, category.name])),
+    [categories.flat]
+  )
+  const category = categories.find(categoryId)
 
   const statuses = status === "open" ? OPEN : status === "all" ? undefined : [status]
   const procurements = useQuery({
-    queryKey: ["procurements", "browse", statuses ?? "all", categoryParam?.id ?? ""],
+    queryKey: ["procurements", "browse", statuses ?? "all", category?.id ?? ""],
     queryFn: async () => {
-      const category =
-        categoryParam === undefined || tree.data === undefined ? undefined : findId(tree.data, categoryParam.id)
       const page = (offset: number) =>
         api.run((c) =>
           c.procurements.list({
@@ -99,7 +94,7 @@ export default function Browse() {
               limit: 100,
               offset,
               ...(statuses === undefined ? {} : { status: statuses }),
-              ...(category === undefined ? {} : { categoryId: category })
+              ...(category === undefined ? {} : { categoryId: category.id })
             }
           })
         )
@@ -192,53 +187,40 @@ export default function Browse() {
             }}
           />
         </div>
-        <div>
-          <label htmlFor="browse-status">{t("status")}</label>
-          <select id="browse-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-            <option value="open">{t("statusOpen")}</option>
-            <option value="all">{t("statusAll")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="browse-category">{t("category")}</label>
-          <select id="browse-category" value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-            <option value="">{t("categoryAll")}</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="browse-city">{t("city")}</label>
-          <select id="browse-city" value={city} onChange={(e) => setCity(e.target.value)}>
-            <option value="">{t("cityAll")}</option>
-            {cities.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="browse-sort">{t("sort")}</label>
-          <select id="browse-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
-            <option value="relevance">{t("sortRelevance")}</option>
-            <option value="newest">{t("sortNewest")}</option>
-            <option value="deadline">{t("sortDeadline")}</option>
-            <option value="progress">{t("sortProgress")}</option>
-            <option value="participants">{t("sortParticipants")}</option>
-            <option value="target">{t("sortTarget")}</option>
-          </select>
-        </div>
+        <SelectField
+          id="browse-status"
+          label={t("status")}
+          value={status}
+          onChange={setStatus}
+          options={[
+            { value: "open", label: t("statusOpen") },
+            { value: "all", label: t("statusAll") },
+            ...statusOptions
+          ]}
+        />
+        <SelectField
+          id="browse-category"
+          label={t("category")}
+          value={categoryId}
+          onChange={setCategoryId}
+          options={[{ value: "", label: t("categoryAll") }, ...categories.options]}
+        />
+        <SelectField
+          id="browse-city"
+          label={t("city")}
+          value={city}
+          onChange={setCity}
+          options={[{ value: "", label: t("cityAll") }, ...cities.map((c) => ({ value: c, label: c }))]}
+        />
+        <SelectField
+          id="browse-sort"
+          label={t("sort")}
+          value={sort}
+          onChange={setSort}
+          options={SORTS.map((s) => ({ value: s, label: t(SORT_LABELS[s]) }))}
+        />
       </form>
-      <ErrorMessage error={procurements.error ?? tree.error} />
+      <ErrorMessage error={procurements.error ?? categories.tree.error} />
       {procurements.isPending || list === undefined ? (
         <Loading />
       ) : procurements.isError ? null : (
@@ -266,14 +248,4 @@ export default function Browse() {
       )}
     </Screen>
   )
-}
-
-/** The category id as the contract's branded type, taken from the tree the server sent (never cast from input). */
-const findId = (nodes: ReadonlyArray<CategoryNodeJson>, id: string): CategoryNodeJson["category"]["id"] | undefined => {
-  for (const node of nodes) {
-    if (node.category.id === id) return node.category.id
-    const found = findId(node.children, id)
-    if (found !== undefined) return found
-  }
-  return undefined
 }

@@ -3,18 +3,20 @@
  * the wasm/JS form validator (the same messages as core), then by the server, whose issues appear next to their
  * fields. What was typed survives a failed submit and a reload of the tab (sessionStorage) until it is sent.
  */
-import { Kopecks, ProcurementId, ProcurementRules, type CategoryNodeJson } from "@groupbuy/core/api"
+import { Kopecks, ProcurementId, ProcurementRules } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Either, Option, Schema } from "effect"
-import { useEffect, useMemo, useState } from "react"
+import { useEffect, useState } from "react"
 import { useLocation, useParams } from "wouter"
 import {
   ErrorMessage,
   Loading,
   Screen,
+  SelectField,
   fieldErrors,
   parseRubles,
   useApi,
+  useCategories,
   useKernels,
   useLanguage,
   useSession,
@@ -93,21 +95,6 @@ const fromView = (view: ProcurementView): Form => {
   }
 }
 
-const findCategory = (nodes: ReadonlyArray<CategoryNodeJson>, id: string): CategoryNodeJson["category"] | undefined => {
-  for (const node of nodes) {
-    if (node.category.id === id) return node.category
-    const found = findCategory(node.children, id)
-    if (found !== undefined) return found
-  }
-  return undefined
-}
-
-const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<{ id: string; label: string }> =>
-  nodes.flatMap((n) => [
-    { id: n.category.id, label: `${"\u00a0\u00a0".repeat(depth)}${n.category.icon ?? ""} ${n.category.name}`.trim() },
-    ...flatten(n.children, depth + 1)
-  ])
-
 const decodeId = Schema.decodeUnknownOption(ProcurementId)
 
 export default function CreateOrEdit() {
@@ -166,9 +153,8 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
     if (!editing) window.sessionStorage.setItem(DRAFT_KEY, JSON.stringify(form))
   }, [form, editing])
 
-  const tree = useQuery({ queryKey: ["categories"], queryFn: () => api.run((c) => c.categories.tree()) })
-  const categories = useMemo(() => flatten(tree.data ?? []), [tree.data])
-  const category = tree.data === undefined ? undefined : findCategory(tree.data, form.categoryId)
+  const categories = useCategories()
+  const category = categories.find(form.categoryId)
 
   const target = parseRubles(form.targetAmount)
   const price = parseRubles(form.pricePerUnit)
@@ -362,27 +348,14 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
           </p>
         </div>
         <div className="grid-2">
-          <div>
-            <label htmlFor="create-categoryId">{t("category")}</label>
-            <select
-              id="create-categoryId"
-              value={form.categoryId}
-              onChange={set("categoryId")}
-              onBlur={blur("categoryId")}
-              aria-invalid={show("categoryId") !== undefined}
-              aria-describedby="create-categoryId-error"
-            >
-              <option value="">{t("categoryPick")}</option>
-              {categories.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-            <p className="error" id="create-categoryId-error">
-              {show("categoryId") ?? ""}
-            </p>
-          </div>
+          <SelectField
+            id="create-categoryId"
+            label={t("category")}
+            value={form.categoryId}
+            onChange={(categoryId) => setForm((f) => ({ ...f, categoryId }))}
+            validation={{ error: show("categoryId"), onBlur: blur("categoryId") }}
+            options={[{ value: "", label: t("categoryPick") }, ...categories.options]}
+          />
           {input("city", t("city"))}
           {input("targetAmount", t("targetAmount"), { inputMode: "decimal", disabled: editing })}
           {input("pricePerUnit", t("pricePerUnit"), { inputMode: "decimal", disabled: editing })}

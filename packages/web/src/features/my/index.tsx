@@ -7,10 +7,11 @@ import {
   Loading,
   ProcurementCard,
   Screen,
-  STATUSES,
+  SelectField,
   useApi,
   useSession,
   useStatusLabel,
+  useStatusOptions,
   useT,
   type ProcurementStatus,
   type ProcurementView
@@ -22,6 +23,7 @@ type Tab = "organized" | "joined" | "supplied"
 export default function MyProcurements() {
   const t = useT(messages)
   const statusLabel = useStatusLabel()
+  const statusOptions = useStatusOptions()
   const api = useApi()
   const { user } = useSession()
   const me = user!
@@ -73,17 +75,13 @@ export default function MyProcurements() {
         ))}
       </div>
       <div className="filters">
-        <div>
-          <label htmlFor="my-status">{t("status")}</label>
-          <select id="my-status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-            <option value="">{t("all")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="my-status"
+          label={t("status")}
+          value={status}
+          onChange={setStatus}
+          options={[{ value: "", label: t("all") }, ...statusOptions]}
+        />
       </div>
       <ErrorMessage error={error} />
       {pending ? (

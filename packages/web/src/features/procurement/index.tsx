@@ -17,11 +17,11 @@ import { DateTime, Either, Option, Schema } from "effect"
 import { useState } from "react"
 import { Link, useParams } from "wouter"
 import {
-  Empty,
+  DataTable,
   ErrorMessage,
   Loading,
+  QueryView,
   Screen,
-  TableScroll,
   formatDate,
   formatDateTime,
   formatMoney,
@@ -29,7 +29,8 @@ import {
   useLanguage,
   useSession,
   useStatusLabel,
-  useT
+  useT,
+  type DataColumn
 } from "../../app/index.js"
 import { messages } from "./messages.js"
 
@@ -318,30 +319,18 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
           </div>
           <ErrorMessage error={move.error} />
           <h3>{t("participants")}</h3>
-          {participants.isPending ? (
-            <Loading />
-          ) : participants.isError ? (
-            <ErrorMessage error={participants.error} />
-          ) : participants.data.length === 0 ? (
-            <Empty>{t("noParticipants")}</Empty>
-          ) : (
-            <Participants rows={participants.data} unit={p.unit} onChange={refresh} />
-          )}
+          <QueryView query={participants} empty={{ when: (rows) => rows.length === 0, say: t("noParticipants") }}>
+            {(rows) => <Participants rows={rows} unit={p.unit} onChange={refresh} />}
+          </QueryView>
         </section>
       ) : null}
     </Screen>
   )
 }
 
-const Participants = ({
-  rows,
-  unit,
-  onChange
-}: {
-  rows: ReadonlyArray<typeof ParticipantViewJson.Type>
-  unit: string
-  onChange: () => void
-}) => {
+type Row = typeof ParticipantViewJson.Type
+
+const Participants = ({ rows, unit, onChange }: { rows: ReadonlyArray<Row>; unit: string; onChange: () => void }) => {
   const t = useT(messages)
   const { language } = useLanguage()
   const statusLabel = useStatusLabel()
@@ -355,58 +344,52 @@ const Participants = ({
       ),
     onSuccess: onChange
   })
+  // the one move the organizer makes next for a participant, if any
+  const next = (status: Row["participant"]["status"]) =>
+    status === "PENDING" ? ("confirm" as const) : status === "PAID" ? ("deliver" as const) : undefined
+  const columns: ReadonlyArray<DataColumn<Row>> = [
+    {
+      id: "name",
+      header: t("participantName"),
+      cell: ({ user }) =>
+        [user.firstName, user.lastName].filter((s) => s !== null).join(" ") +
+        (user.username === null ? "" : ` @${user.username}`)
+    },
+    {
+      id: "quantity",
+      header: t("participantQty"),
+      cell: ({ participant }) => `${participant.quantity} ${unit}`,
+      numeric: true
+    },
+    {
+      id: "amount",
+      header: t("participantAmount"),
+      cell: ({ participant }) => formatMoney(participant.amount, language),
+      numeric: true
+    },
+    { id: "status", header: t("participantStatus"), cell: ({ participant }) => statusLabel(participant.status) },
+    {
+      id: "actions",
+      header: t("participantActions"),
+      cell: ({ participant }) => {
+        const action = next(participant.status)
+        return action === undefined ? null : (
+          <button type="button" disabled={act.isPending} onClick={() => act.mutate({ id: participant.id, action })}>
+            {t(action)}
+          </button>
+        )
+      }
+    }
+  ]
   return (
-    <TableScroll label={t("participants")}>
-      <table data-testid="participants">
-        <thead>
-          <tr>
-            <th scope="col">{t("participantName")}</th>
-            <th scope="col" className="num">
-              {t("participantQty")}
-            </th>
-            <th scope="col" className="num">
-              {t("participantAmount")}
-            </th>
-            <th scope="col">{t("participantStatus")}</th>
-            <th scope="col">{t("participantActions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ participant, user }) => (
-            <tr key={participant.id} data-status={participant.status}>
-              <td>
-                {[user.firstName, user.lastName].filter((s) => s !== null).join(" ")}
-                {user.username === null ? "" : ` @${user.username}`}
-              </td>
-              <td className="num">
-                {participant.quantity} {unit}
-              </td>
-              <td className="num">{formatMoney(participant.amount, language)}</td>
-              <td>{statusLabel(participant.status)}</td>
-              <td>
-                {participant.status === "PENDING" ? (
-                  <button
-                    type="button"
-                    disabled={act.isPending}
-                    onClick={() => act.mutate({ id: participant.id, action: "confirm" })}
-                  >
-                    {t("confirm")}
-                  </button>
-                ) : participant.status === "PAID" ? (
-                  <button
-                    type="button"
-                    disabled={act.isPending}
-                    onClick={() => act.mutate({ id: participant.id, action: "deliver" })}
-                  >
-                    {t("deliver")}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ErrorMessage error={act.error} />
-    </TableScroll>
+    <DataTable
+      label={t("participants")}
+      testId="participants"
+      rows={rows}
+      rowKey={(row) => row.participant.id}
+      columns={columns}
+      rowData={(row) => ({ "data-status": row.participant.status })}
+      footer={<ErrorMessage error={act.error} />}
+    />
   )
 }
