@@ -1,6 +1,6 @@
 /**
  * The `setup` every flow machine starts from: the engine's events in, replies and requests out, the flow's own
- * context, input and output, and the guards and actions the step builders of `Kit` refer to by name.
+ * context, input and output, and the guards and actions the step builders of `Steps` refer to by name.
  */
 import { Either } from "effect"
 import {
@@ -19,11 +19,11 @@ import type { Problem } from "../parse/Problem.js"
 import type { FlowEmitted, FlowEvent, FlowRequest } from "../Protocol.js"
 import {
   actionOf,
+  ask,
   failureText,
   type FlowContext,
   isFailed,
   isUserInput,
-  prompt,
   reason,
   replyOf,
   requestOf
@@ -77,9 +77,7 @@ const flowActions = <C extends FlowContext>() => ({
   noticeFirstStep: noticeOf<C>("common.firstStep"),
   noticeUnexpected: noticeOf<C>("common.unexpected"),
   noticeFailure: notice<C>(({ context, event }) => failureText(context.language, event)),
-  replyWait: emit<C, FlowEvent, undefined, FlowEvent, FlowEmitted>(({ context }) =>
-    replyOf(prompt({ ...context, notice: null }, [{ text: t(context.language, "common.wait") }], [], { back: false }))
-  )
+  replyWait: reply<C>((context) => ask({ ...context, notice: null }, "common.wait", [], { back: false }))
 })
 
 type ParamsMap = Record<string, ParameterizedObject["params"] | undefined>
