@@ -4,7 +4,7 @@
  * succeeds, so pressing again after a failure never starts a second one.
  */
 import { CreateDepositBody } from "@groupbuy/core/api"
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query"
 import type { Effect } from "effect"
 import { useMemo, useState } from "react"
 import {
@@ -161,37 +161,59 @@ export default function Balance() {
         </section>
       </div>
 
-      <section aria-labelledby="history-title">
-        <h2 id="history-title">{t("history")}</h2>
-        <QueryView query={transactions} empty={{ when: (d) => d.items.length === 0, say: t("noTransactions") }}>
-          {({ items }) => (
-            <DataTable
-              label={t("history")}
-              testId="transactions"
-              rows={items}
-              rowKey={(row) => row.id}
-              columns={transactionColumns}
-              rowData={(row) => ({ "data-type": row.type })}
-            />
-          )}
-        </QueryView>
-      </section>
-
-      <section aria-labelledby="payments-title">
-        <h2 id="payments-title">{t("payments")}</h2>
-        <QueryView query={payments} empty={{ when: (d) => d.items.length === 0, say: t("noPayments") }}>
-          {({ items }) => (
-            <DataTable
-              label={t("payments")}
-              testId="payments"
-              rows={items}
-              rowKey={(row) => row.id}
-              columns={paymentColumns}
-              rowData={(row) => ({ "data-status": row.status })}
-            />
-          )}
-        </QueryView>
-      </section>
+      <ListSection
+        id="history"
+        title={t("history")}
+        empty={t("noTransactions")}
+        query={transactions}
+        testId="transactions"
+        columns={transactionColumns}
+        rowData={(row) => ({ "data-type": row.type })}
+      />
+      <ListSection
+        id="payments"
+        title={t("payments")}
+        empty={t("noPayments")}
+        query={payments}
+        testId="payments"
+        columns={paymentColumns}
+        rowData={(row) => ({ "data-status": row.status })}
+      />
     </Screen>
   )
 }
+
+/** A titled section with one page of a list (`{ items }`) as a table, or what an empty one says. */
+const ListSection = <Row extends { readonly id: string }>({
+  id,
+  title,
+  empty,
+  query,
+  testId,
+  columns,
+  rowData
+}: {
+  id: string
+  title: string
+  empty: string
+  query: UseQueryResult<{ readonly items: ReadonlyArray<Row> }>
+  testId: string
+  columns: ReadonlyArray<DataColumn<Row>>
+  rowData: (row: Row) => Readonly<Record<`data-${string}`, string>>
+}) => (
+  <section aria-labelledby={`${id}-title`}>
+    <h2 id={`${id}-title`}>{title}</h2>
+    <QueryView query={query} empty={{ when: (d) => d.items.length === 0, say: empty }}>
+      {({ items }) => (
+        <DataTable
+          label={title}
+          testId={testId}
+          rows={items}
+          rowKey={(row) => row.id}
+          columns={columns}
+          rowData={rowData}
+        />
+      )}
+    </QueryView>
+  </section>
+)

@@ -6,13 +6,14 @@
 import { Kopecks, ProcurementId, ProcurementRules } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Either, Option, Schema } from "effect"
-import { useEffect, useState } from "react"
+import { useEffect, useState, type InputHTMLAttributes } from "react"
 import { useLocation, useParams } from "wouter"
 import {
   ErrorMessage,
   Loading,
   Screen,
   SelectField,
+  TextField,
   fieldErrors,
   parseRubles,
   useApi,
@@ -303,22 +304,21 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
     if (Object.keys(errors).length === 0) save.mutate(publish)
   }
 
-  const input = (field: Field, label: string, props: Record<string, unknown> = {}) => (
-    <div>
-      <label htmlFor={`create-${field}`}>{label}</label>
-      <input
-        id={`create-${field}`}
-        value={form[field]}
-        onChange={set(field)}
-        onBlur={blur(field)}
-        aria-invalid={show(field) !== undefined}
-        aria-describedby={`create-${field}-error`}
-        {...props}
-      />
-      <p className="error" id={`create-${field}-error`} data-testid={`error-${field}`}>
-        {show(field) ?? ""}
-      </p>
-    </div>
+  const input = (
+    field: Field,
+    label: string,
+    props: Pick<InputHTMLAttributes<HTMLInputElement>, "inputMode" | "disabled" | "type"> = {}
+  ) => (
+    <TextField
+      id={`create-${field}`}
+      label={label}
+      value={form[field]}
+      onChange={set(field)}
+      onBlur={blur(field)}
+      error={show(field)}
+      errorTestId={`error-${field}`}
+      {...props}
+    />
   )
 
   return (

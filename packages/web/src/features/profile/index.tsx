@@ -7,8 +7,10 @@ import { useMutation, useQuery } from "@tanstack/react-query"
 import { useState } from "react"
 import {
   ErrorMessage,
-  Loading,
+  QueryView,
   Screen,
+  SelectField,
+  TextField,
   fieldErrors,
   formatDateTime,
   useApi,
@@ -18,8 +20,8 @@ import {
   useT,
   useTheme,
   type Language,
-  type SessionUser,
-  type ThemeChoice
+  type SelectOption,
+  type SessionUser
 } from "../../app/index.js"
 import { messages } from "./messages.js"
 
@@ -30,11 +32,17 @@ export default function Profile() {
   const me = useQuery({ queryKey: ["me", user!.id], queryFn: () => api.run((c) => c.users.me()) })
   return (
     <Screen title={t("title")}>
-      {me.isPending ? <Loading /> : me.isError ? <ErrorMessage error={me.error} /> : <ProfileForm user={me.data} />}
+      <QueryView query={me}>{(user) => <ProfileForm user={user} />}</QueryView>
       <Platforms />
     </Screen>
   )
 }
+
+/** Each language in its own name. */
+const LANGUAGES: ReadonlyArray<SelectOption<Language>> = [
+  { value: "ru", label: "Русский" },
+  { value: "en", label: "English" }
+]
 
 const ProfileForm = ({ user }: { user: SessionUser }) => {
   const t = useT(messages)
@@ -82,20 +90,14 @@ const ProfileForm = ({ user }: { user: SessionUser }) => {
   const server = fieldErrors(save.error, language)
   const errorOf = (field: string) => local[field] ?? server[field]
   const field = (name: "firstName" | "lastName" | "phone" | "email", type = "text") => (
-    <div>
-      <label htmlFor={`profile-${name}`}>{t(name)}</label>
-      <input
-        id={`profile-${name}`}
-        type={type}
-        value={form[name]}
-        onChange={set(name)}
-        aria-invalid={errorOf(name) !== undefined}
-        aria-describedby={`profile-${name}-error`}
-      />
-      <p className="error" id={`profile-${name}-error`}>
-        {errorOf(name) ?? ""}
-      </p>
-    </div>
+    <TextField
+      id={`profile-${name}`}
+      label={t(name)}
+      type={type}
+      value={form[name]}
+      onChange={set(name)}
+      error={errorOf(name)}
+    />
   )
 
   return (
@@ -112,21 +114,24 @@ const ProfileForm = ({ user }: { user: SessionUser }) => {
         {field("lastName")}
         {field("phone", "tel")}
         {field("email", "email")}
-        <div>
-          <label htmlFor="profile-language">{t("language")}</label>
-          <select id="profile-language" value={form.language} onChange={set("language")}>
-            <option value="ru">Русский</option>
-            <option value="en">English</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="profile-theme">{t("theme")}</label>
-          <select id="profile-theme" value={choice} onChange={(e) => setChoice(e.target.value as ThemeChoice)}>
-            <option value="system">{telegram ? t("themeTelegram") : t("themeSystem")}</option>
-            <option value="light">{t("themeLight")}</option>
-            <option value="dark">{t("themeDark")}</option>
-          </select>
-        </div>
+        <SelectField
+          id="profile-language"
+          label={t("language")}
+          value={form.language}
+          onChange={(language) => setForm((f) => ({ ...f, language }))}
+          options={LANGUAGES}
+        />
+        <SelectField
+          id="profile-theme"
+          label={t("theme")}
+          value={choice}
+          onChange={setChoice}
+          options={[
+            { value: "system", label: telegram ? t("themeTelegram") : t("themeSystem") },
+            { value: "light", label: t("themeLight") },
+            { value: "dark", label: t("themeDark") }
+          ]}
+        />
       </div>
       <p>
         <button type="submit" disabled={save.isPending} data-testid="save-profile">
@@ -165,21 +170,17 @@ const Platforms = () => {
   return (
     <section className="card" aria-labelledby="platforms-title">
       <h2 id="platforms-title">{t("platforms")}</h2>
-      {identities.isPending ? (
-        <Loading />
-      ) : identities.isError ? (
-        <ErrorMessage error={identities.error} />
-      ) : identities.data.length === 0 ? (
-        <p>{t("noPlatforms")}</p>
-      ) : (
-        <ul data-testid="identities">
-          {identities.data.map((identity) => (
-            <li key={identity.id}>
-              {identity.platform}: {identity.displayName ?? identity.username ?? identity.externalId}
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryView query={identities} empty={{ when: (list) => list.length === 0, say: t("noPlatforms") }}>
+        {(list) => (
+          <ul data-testid="identities">
+            {list.map((identity) => (
+              <li key={identity.id}>
+                {identity.platform}: {identity.displayName ?? identity.username ?? identity.externalId}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
       <h3>{t("linkCode")}</h3>
       <button type="button" className="secondary" onClick={() => code.mutate()} disabled={code.isPending}>
         {t("getCode")}
