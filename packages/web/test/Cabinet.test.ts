@@ -22,7 +22,7 @@ import { ServerConfig } from "../../server/src/config/ServerConfig.js"
 import { AppLive } from "../../server/src/Server.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
 import { testSettings } from "../../server/test/utils/TestServer.js"
-import { record } from "./utils/Audit.js"
+import { record, SIZES } from "./utils/Audit.js"
 
 const WEB = fileURLToPath(new URL("..", import.meta.url))
 const DIST = join(WEB, "dist")
@@ -222,19 +222,30 @@ describe("the cabinet in Chromium", () => {
           })
           assert.isTrue(balance.invalid)
 
-          // the organizer confirms the buyer and moves to PAYMENT
-          yield* Effect.promise(async () => {
+          // the organizer confirms the buyer and moves to PAYMENT; on a phone the participants stack (no sideways scroll)
+          const onPhone = yield* Effect.promise(async () => {
             await orgPage.reload()
             const row = orgPage.getByTestId("participants").locator("tbody tr")
             await row.first().waitFor()
             await row.getByRole("button", { name: "Подтвердить" }).click()
             await orgPage.locator('[data-testid="participants"] tr[data-status="CONFIRMED"]').waitFor()
+            await orgPage.setViewportSize(SIZES.phone)
+            const phone = await orgPage.getByTestId("participants").evaluate((table) => {
+              const region = table.closest('[role="region"]')!
+              return {
+                overflow: region.scrollWidth - region.clientWidth,
+                pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+                amountLabel: getComputedStyle(table.querySelectorAll("tbody td")[2]!, "::before").content
+              }
+            })
             await record(orgPage, "procurement-organizer", violations)
             await orgPage.getByTestId("move-STOPPED").click()
             await orgPage.locator('[data-status="STOPPED"][data-testid="procurement-status"]').waitFor()
             await orgPage.getByTestId("move-PAYMENT").click()
             await orgPage.locator('[data-status="PAYMENT"][data-testid="procurement-status"]').waitFor()
+            return phone
           })
+          assert.deepStrictEqual(onPhone, { overflow: 0, pageOverflow: 0, amountLabel: '"Сумма"' })
 
           // the buyer pays 200 ₽ from the balance
           const paid = yield* Effect.promise(async () => {
