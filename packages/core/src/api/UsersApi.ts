@@ -7,6 +7,7 @@ import { Platform, UserId } from "../Ids.js"
 import { OneTimeCodePurpose, Role, User } from "../Models.js"
 import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
 import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
+import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
 const IdPath = Schema.Struct({ id: UserId })
@@ -50,19 +51,12 @@ export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.get("list", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)).addError(Forbidden)
   )
-  .add(
-    HttpApiEndpoint.get("get", "/users/:id")
-      .setPath(IdPath)
-      .addSuccess(User.json)
-      .addError(NotFound)
-      .addError(Forbidden)
-  )
+  .add(HttpApiEndpoint.get("get", "/users/:id").setPath(IdPath).addSuccess(User.json).pipe(Refusals.missing))
   .add(
     HttpApiEndpoint.get("byIdentity", "/users/by-identity/:platform/:externalId")
       .setPath(Schema.Struct({ platform: Platform, externalId: Schema.NonEmptyTrimmedString }))
       .addSuccess(ResolvedUserJson)
-      .addError(NotFound)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("resolve", "/users/resolve")
@@ -75,18 +69,15 @@ export class UsersApi extends HttpApiGroup.make("users")
       .setPath(IdPath)
       .setPayload(UpdateProfile)
       .addSuccess(User.json)
-      .addError(InvalidInput)
-      .addError(NotFound)
       .addError(RuleViolation)
-      .addError(Forbidden)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.put("setFlags", "/users/:id/flags")
       .setPath(IdPath)
       .setPayload(UserFlagsBody)
       .addSuccess(User.json)
-      .addError(NotFound)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.get("identities", "/users/:id/identities")
@@ -112,8 +103,7 @@ export class UsersApi extends HttpApiGroup.make("users")
       .setPath(IdPath)
       .setPayload(CreateCodeBody)
       .addSuccess(IssuedCode, { status: 201 })
-      .addError(NotFound)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("redeemLinkCode", "/users/link")
