@@ -1,10 +1,11 @@
 /** The chat of a procurement: history, posting, editing, deleting, read markers. */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden, InvalidInput, NotFound } from "../Errors.js"
+import { Forbidden } from "../Errors.js"
 import { ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
 import { ChatMessageType } from "../Models.js"
 import { UnreadCount, ChatMessageJson } from "./Dto.js"
+import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
 export class PostMessageBody extends Schema.Class<PostMessageBody>("PostMessageBody")({
@@ -40,42 +41,35 @@ export class ChatApi extends HttpApiGroup.make("chat")
       .setPath(ProcurementPath)
       .setUrlParams(HistoryParams)
       .addSuccess(Schema.Array(ChatMessageJson))
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("post", "/procurements/:id/messages")
       .setPath(ProcurementPath)
       .setPayload(PostMessageBody)
       .addSuccess(ChatMessageJson, { status: 201 })
-      .addError(InvalidInput)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.patch("edit", "/messages/:id")
       .setPath(MessagePath)
       .setPayload(EditMessageBody)
       .addSuccess(ChatMessageJson)
-      .addError(InvalidInput)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.del("remove", "/messages/:id")
       .setPath(MessagePath)
       .setUrlParams(OnBehalfParams)
       .addSuccess(ChatMessageJson)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("markRead", "/procurements/:id/read")
       .setPath(ProcurementPath)
       .setPayload(OnBehalfParams)
       .addSuccess(HttpApiSchema.NoContent)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.get("unread", "/chat/unread")
@@ -87,7 +81,6 @@ export class ChatApi extends HttpApiGroup.make("chat")
     HttpApiEndpoint.get("members", "/procurements/:id/members")
       .setPath(ProcurementPath)
       .addSuccess(Schema.Array(UserId))
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .middleware(Authentication) {}

@@ -2,11 +2,12 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Page } from "../Common.js"
-import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "../Errors.js"
+import { Forbidden, IllegalTransition } from "../Errors.js"
 import { PaymentId, UserId } from "../Ids.js"
 import { PaymentStatus, PaymentType, Transaction } from "../Models.js"
 import { Kopecks } from "../Money.js"
 import { BalanceJson, PageParams, PaymentJson } from "./Dto.js"
+import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
 export class CreateDepositBody extends Schema.Class<CreateDepositBody>("CreateDepositBody")({
@@ -57,17 +58,9 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
       .setPayload(CreateDepositBody)
       .addSuccess(DepositCreated, { status: 201 })
       .addError(ProviderUnavailable)
-      .addError(InvalidInput)
-      .addError(NotFound)
-      .addError(Forbidden)
+      .pipe(Refusals.invalid)
   )
-  .add(
-    HttpApiEndpoint.get("get", "/payments/:id")
-      .setPath(IdPath)
-      .addSuccess(PaymentJson)
-      .addError(NotFound)
-      .addError(Forbidden)
-  )
+  .add(HttpApiEndpoint.get("get", "/payments/:id").setPath(IdPath).addSuccess(PaymentJson).pipe(Refusals.missing))
   .add(
     HttpApiEndpoint.get("list", "/payments")
       .setUrlParams(PaymentListParams)
@@ -79,17 +72,14 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
       .setPath(IdPath)
       .addSuccess(PaymentJson)
       .addError(ProviderUnavailable)
-      .addError(NotFound)
       .addError(IllegalTransition)
-      .addError(InvalidInput)
-      .addError(Forbidden)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.get("balance", "/users/:id/balance")
       .setPath(UserPath)
       .addSuccess(BalanceJson)
-      .addError(NotFound)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.get("transactions", "/users/:id/transactions")

@@ -2,7 +2,7 @@
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
 import { Page } from "../Common.js"
-import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
 import { Participant, ProcurementStatus } from "../Models.js"
 import { CreateProcurement, ProcurementSort, StatusChange, UpdateProcurement } from "../Procurements.js"
@@ -14,6 +14,7 @@ import {
   ParticipantViewJson,
   ProcurementViewJson
 } from "./Dto.js"
+import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
 const IdPath = Schema.Struct({ id: ProcurementId })
@@ -79,9 +80,7 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
     HttpApiEndpoint.post("create", "/procurements")
       .setPayload(CreateProcurementBody)
       .addSuccess(ProcurementViewJson, { status: 201 })
-      .addError(InvalidInput)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.get("get", "/procurements/:id").setPath(IdPath).addSuccess(ProcurementViewJson).addError(NotFound)
@@ -92,10 +91,8 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setUrlParams(OnBehalfParams)
       .setPayload(UpdateProcurementBody)
       .addSuccess(ProcurementViewJson)
-      .addError(InvalidInput)
-      .addError(Forbidden)
-      .addError(NotFound)
       .addError(RuleViolation)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.post("setStatus", "/procurements/:id/status")
@@ -103,35 +100,30 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setPayload(StatusBody)
       .addSuccess(ProcurementViewJson)
       .addError(IllegalTransition)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.put("setFeatured", "/procurements/:id/featured")
       .setPath(IdPath)
       .setPayload(FeaturedBody)
       .addSuccess(ProcurementViewJson)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("join", "/procurements/:id/join")
       .setPath(IdPath)
       .setPayload(JoinBody)
       .addSuccess(Participant.json, { status: 201 })
-      .addError(InvalidInput)
-      .addError(NotFound)
       .addError(RuleViolation)
-      .addError(Forbidden)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.post("leave", "/procurements/:id/leave")
       .setPath(IdPath)
       .setPayload(OnBehalf)
       .addSuccess(Participant.json)
-      .addError(NotFound)
       .addError(RuleViolation)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("pay", "/procurements/:id/pay")
@@ -140,9 +132,8 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .addSuccess(Participant.json)
       .addError(InsufficientFunds)
       .addError(IllegalTransition)
-      .addError(NotFound)
       .addError(RuleViolation)
-      .addError(Forbidden)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.get("history", "/procurements/:id/history")
@@ -164,8 +155,7 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setPayload(OnBehalf)
       .addSuccess(Participant.json)
       .addError(IllegalTransition)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.post("markDelivered", "/participants/:id/deliver")
@@ -173,8 +163,7 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setPayload(OnBehalf)
       .addSuccess(Participant.json)
       .addError(IllegalTransition)
-      .addError(Forbidden)
-      .addError(NotFound)
+      .pipe(Refusals.missing)
   )
   .add(
     HttpApiEndpoint.get("forUser", "/users/:userId/procurements")
