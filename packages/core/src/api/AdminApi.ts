@@ -7,7 +7,7 @@ import { Schema } from "effect"
 import { Page } from "../Common.js"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
 import { AddChannel } from "../Channels.js"
-import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ChannelId, ChatMessageId, Language, Platform, ProcurementId, UserId } from "../Ids.js"
 import {
   AuditEntry,
@@ -35,6 +35,7 @@ import {
   ChatMessageJson
 } from "./Dto.js"
 import { UserListParams } from "./UsersApi.js"
+import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
 
 export class AdminLoginBody extends Schema.Class<AdminLoginBody>("AdminLoginBody")({
@@ -187,6 +188,21 @@ export class PairingCodeBody extends Schema.Class<PairingCodeBody>("PairingCodeB
 
 const WhatsAppPath = Schema.Struct({ account: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/)) })
 
+/** `POST /whatsapp/:account/<action>`: the account may be unknown here, or not in a state the action applies to. */
+const whatsappAction = <const Name extends string>(name: Name, action: string) =>
+  HttpApiEndpoint.post(name, `/whatsapp/:account/${action}`)
+    .setPath(WhatsAppPath)
+    .addError(NotFound)
+    .addError(RuleViolation)
+
+/** `PUT /users/:id/<flag>` with `{ value }`: switches one flag of an account. */
+const setUserFlag = <const Name extends string>(name: Name, flag: string) =>
+  HttpApiEndpoint.put(name, `/users/:id/${flag}`)
+    .setPath(UserPath)
+    .setPayload(FlagBody)
+    .addSuccess(User.json)
+    .addError(NotFound)
+
 /** Login needs no session; everything else is in `AdminApi`. */
 export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .add(
@@ -206,28 +222,15 @@ export class AdminApi extends HttpApiGroup.make("admin")
   // users
   .add(HttpApiEndpoint.get("users", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)))
   .add(HttpApiEndpoint.get("user", "/users/:id").setPath(UserPath).addSuccess(AdminUserDetails).addError(NotFound))
-  .add(
-    HttpApiEndpoint.put("setUserActive", "/users/:id/active")
-      .setPath(UserPath)
-      .setPayload(FlagBody)
-      .addSuccess(User.json)
-      .addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.put("setUserVerified", "/users/:id/verified")
-      .setPath(UserPath)
-      .setPayload(FlagBody)
-      .addSuccess(User.json)
-      .addError(NotFound)
-  )
+  .add(setUserFlag("setUserActive", "active"))
+  .add(setUserFlag("setUserVerified", "verified"))
   .add(
     HttpApiEndpoint.post("adjustBalance", "/users/:id/balance")
       .setPath(UserPath)
       .setPayload(BalanceAdjustmentBody)
       .addSuccess(Transaction.json, { status: 201 })
-      .addError(InvalidInput)
-      .addError(NotFound)
       .addError(InsufficientFunds)
+      .pipe(Refusals.rejected)
   )
   // procurements
   .add(
@@ -281,18 +284,16 @@ export class AdminApi extends HttpApiGroup.make("admin")
     HttpApiEndpoint.post("createCategory", "/categories")
       .setPayload(CreateCategory)
       .addSuccess(Category.json, { status: 201 })
-      .addError(InvalidInput)
-      .addError(NotFound)
       .addError(RuleViolation)
+      .pipe(Refusals.rejected)
   )
   .add(
     HttpApiEndpoint.patch("updateCategory", "/categories/:id")
       .setPath(CategoryPath)
       .setPayload(UpdateCategory)
       .addSuccess(Category.json)
-      .addError(InvalidInput)
-      .addError(NotFound)
       .addError(RuleViolation)
+      .pipe(Refusals.rejected)
   )
   .add(
     HttpApiEndpoint.del("deleteCategory", "/categories/:id")
@@ -345,26 +346,11 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addError(NotFound)
   )
   .add(
-    HttpApiEndpoint.post("whatsappPairingCode", "/whatsapp/:account/pairing-code")
-      .setPath(WhatsAppPath)
+    whatsappAction("whatsappPairingCode", "pairing-code")
       .setPayload(PairingCodeBody)
       .addSuccess(Schema.Struct({ phone: Schema.String, code: Schema.String }))
-      .addError(NotFound)
-      .addError(RuleViolation)
   )
-  .add(
-    HttpApiEndpoint.post("whatsappLogin", "/whatsapp/:account/login")
-      .setPath(WhatsAppPath)
-      .addSuccess(WhatsAppAccountStatus, { status: 202 })
-      .addError(NotFound)
-      .addError(RuleViolation)
-  )
-  .add(
-    HttpApiEndpoint.post("whatsappLogout", "/whatsapp/:account/logout")
-      .setPath(WhatsAppPath)
-      .addSuccess(HttpApiSchema.NoContent)
-      .addError(NotFound)
-      .addError(RuleViolation)
-  )
+  .add(whatsappAction("whatsappLogin", "login").addSuccess(WhatsAppAccountStatus, { status: 202 }))
+  .add(whatsappAction("whatsappLogout", "logout").addSuccess(HttpApiSchema.NoContent))
   .middleware(AdminAuthentication)
   .prefix("/admin") {}

@@ -38,6 +38,13 @@ export class VkLoginBody extends Schema.Class<VkLoginBody>("VkLoginBody")({
   launchParams: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(8192))
 }) {}
 
+/** A sign-in that trades a signed proof (`Body`) for a user session, or answers 401 when the proof does not hold. */
+const signIn = <const Name extends string, Body extends Schema.Schema.Any>(
+  name: Name,
+  path: HttpApiEndpoint.PathSegment,
+  body: Body
+) => HttpApiEndpoint.post(name, path).setPayload(body).addSuccess(UserSession).addError(Unauthorized)
+
 export class AuthApi extends HttpApiGroup.make("auth")
   .add(
     HttpApiEndpoint.post("webLogin", "/auth/web-login")
@@ -52,21 +59,11 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(ChatTokenJson)
       .addError(Unauthorized)
   )
-  .add(
-    HttpApiEndpoint.post("widgetLogin", "/auth/widget")
-      .setPayload(WidgetLoginBody)
-      .addSuccess(UserSession)
-      .addError(Unauthorized)
-  )
+  .add(signIn("widgetLogin", "/auth/widget", WidgetLoginBody))
   /** A Mini App opened inside Telegram: the account linked to the signed Telegram user (401 when none, or forged). */
-  .add(
-    HttpApiEndpoint.post("telegram", "/auth/telegram")
-      .setPayload(TelegramLoginBody)
-      .addSuccess(UserSession)
-      .addError(Unauthorized)
-  )
+  .add(signIn("telegram", "/auth/telegram", TelegramLoginBody))
   /** A Mini App opened inside VK: the account linked to the signed `vk_user_id` (401 when none, or forged). */
-  .add(HttpApiEndpoint.post("vk", "/auth/vk").setPayload(VkLoginBody).addSuccess(UserSession).addError(Unauthorized))
+  .add(signIn("vk", "/auth/vk", VkLoginBody))
   /** A fresh session for the bearer's account while its token is still valid (sign-out: the client drops it). */
   .add(
     HttpApiEndpoint.post("refresh", "/auth/refresh")

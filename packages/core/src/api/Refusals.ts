@@ -48,3 +48,6 @@ export const missing = addErrors(Forbidden, NotFound)
 
 /** As `missing`, and the request may be invalid. */
 export const invalid = addErrors(InvalidInput, Forbidden, NotFound)
+
+/** The request is invalid, or what it names does not exist (for groups whose middleware already decided who may call). */
+export const rejected = addErrors(InvalidInput, NotFound)
