@@ -4,6 +4,7 @@
  * with GroupBuy — within `engagedForMs` of the last update GroupBuy took there. Everything else is the host's.
  */
 import type { Update } from "@groupbuy/router"
+import { Effect } from "effect"
 import { groupBuyCommandNames } from "./CommandMenu.js"
 
 export interface EmbedPolicyOptions {
@@ -48,4 +49,24 @@ export const makeEmbedPolicy = (options: EmbedPolicyOptions = {}): EmbedPolicy =
       }
     }
   }
+}
+
+/**
+ * An adapter's two entry points for embedding in a host bot: `engine` attaches the adapter to the host's SDK object
+ * under this policy (`attach` gets the options and the policy's `accepts`), `middleware` is that engine's middleware.
+ */
+export const embedding = <
+  Host,
+  Options extends EmbedPolicyOptions,
+  Engine extends { readonly middleware: unknown },
+  E,
+  R
+>(
+  attach: (host: Host, options: Options, accepts: EmbedPolicy["accepts"]) => Effect.Effect<Engine, E, R>
+) => {
+  const engine = (host: Host, options: Options): Effect.Effect<Engine, E, R> =>
+    attach(host, options, makeEmbedPolicy(options).accepts)
+  const middleware = (host: Host, options: Options): Effect.Effect<Engine["middleware"], E, R> =>
+    Effect.map(engine(host, options), (attached) => attached.middleware)
+  return { engine, middleware }
 }

@@ -6,7 +6,7 @@
  */
 import type * as Http from "node:http"
 import { Capabilities, type ChatRef, type Reply, text, type Update } from "@groupbuy/router"
-import { Context, Data, Effect, Layer, Redacted, Runtime, type Scope } from "effect"
+import { Context, Data, Effect, Layer, Redacted, type Scope } from "effect"
 import { Bot, type Context as GrammyContext, type MiddlewareFn, webhookCallback } from "grammy"
 import type { Update as TelegramUpdate } from "grammy/types"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
@@ -15,6 +15,7 @@ import { botsLayer } from "../shared/BotsLayer.js"
 import { type BotCommand, groupBuyCommands } from "../shared/CommandMenu.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
+import { sdkBridge } from "../shared/SdkBridge.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
 import { classifyTelegramError, TelegramApiError } from "./TelegramApiError.js"
 import { telegramCapabilities } from "./TelegramCapabilities.js"
@@ -113,11 +114,8 @@ export const attach = (
   tracker?: HealthTracker
 ): Effect.Effect<TelegramEngine, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
-    const events = yield* AdapterEvents
-    const runtime = yield* Effect.runtime<never>()
-    const runFork = Runtime.runFork(runtime)
-    const runPromise = Runtime.runPromise(runtime)
-    const health = tracker ?? makeHealthTracker(events, options.id, "telegram")
+    const { runFork, runPromise } = yield* sdkBridge
+    const health = tracker ?? makeHealthTracker(yield* AdapterEvents, options.id, "telegram")
     // Every API call reports to the health tracker: 401 at once, network failures after a few in a row.
     bot.api.config.use(async (prev, method, payload, signal) => {
       try {
@@ -275,8 +273,7 @@ export const make = (
   options: TelegramBotOptions
 ): Effect.Effect<TelegramBot, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
-    const runtime = yield* Effect.runtime<never>()
-    const runFork = Runtime.runFork(runtime)
+    const { runFork } = yield* sdkBridge
     const bot = new Bot(Redacted.value(options.token), {
       client: options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot.replace(/\/+$/, "") }
     })

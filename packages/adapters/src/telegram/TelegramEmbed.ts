@@ -3,13 +3,10 @@
  * GroupBuy takes its commands, its buttons (their data carry a prefix), shared contacts and the free text of chats
  * engaged with it (see `EmbedPolicy`); every other update goes on to the host's handlers.
  */
-import { Effect, type Scope } from "effect"
-import type { Bot, Context as GrammyContext, MiddlewareFn } from "grammy"
-import type { AdapterEvents } from "../shared/AdapterEvents.js"
-import { type EmbedPolicyOptions, makeEmbedPolicy } from "../shared/EmbedPolicy.js"
+import type { Bot } from "grammy"
+import { embedding, type EmbedPolicyOptions } from "../shared/EmbedPolicy.js"
 import type { OutboundLimits } from "../shared/OutboundQueue.js"
-import type { TurnHandler } from "../shared/TurnHandler.js"
-import { attach, type TelegramCommands, type TelegramEngine, type TelegramStartError } from "./TelegramBot.js"
+import { attach, type TelegramCommands } from "./TelegramBot.js"
 
 export interface TelegramEmbedOptions extends EmbedPolicyOptions {
   /** the fleet id of this bot (default "telegram-embedded") */
@@ -21,22 +18,18 @@ export interface TelegramEmbedOptions extends EmbedPolicyOptions {
   readonly limits?: OutboundLimits | undefined
 }
 
-/** The engine attached to the host's bot; mount `engine.middleware` (its `deliver` serves proactive messages). */
-export const groupBuyEngine = (
-  bot: Bot,
-  options: TelegramEmbedOptions = {}
-): Effect.Effect<TelegramEngine, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
+const embedded = embedding((bot: Bot, options: TelegramEmbedOptions, accepts) =>
   attach(bot, {
     id: options.id ?? "telegram-embedded",
     callbackPrefix: options.callbackPrefix ?? "gb:",
     commands: options.registerCommands,
     limits: options.limits,
-    accepts: makeEmbedPolicy(options).accepts
+    accepts
   })
+)
+
+/** The engine attached to the host's bot; mount `engine.middleware` (its `deliver` serves proactive messages). */
+export const groupBuyEngine = (bot: Bot, options: TelegramEmbedOptions = {}) => embedded.engine(bot, options)
 
 /** grammY middleware: GroupBuy's updates are handled, everything else goes to `next`. */
-export const groupBuyMiddleware = (
-  bot: Bot,
-  options: TelegramEmbedOptions = {}
-): Effect.Effect<MiddlewareFn<GrammyContext>, TelegramStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
-  Effect.map(groupBuyEngine(bot, options), (engine) => engine.middleware)
+export const groupBuyMiddleware = (bot: Bot, options: TelegramEmbedOptions = {}) => embedded.middleware(bot, options)

@@ -110,6 +110,10 @@ const escape = (text: string) => toHtml([{ text }])
 
 const textPayload = (html: string) => ({ text: html === "" ? BLANK : html, parse_mode: "HTML" })
 
+/** The `reply_markup` of a payload with an inline keyboard: none when there is nothing to show. */
+const inlineMarkup = (inline: InlineKeyboardMarkup | undefined) =>
+  inline === undefined ? {} : { reply_markup: inline }
+
 const encodeText = (
   chatId: string | number,
   html: string,
@@ -133,7 +137,7 @@ const encodeText = (
   }
   return {
     method: "sendMessage",
-    payload: { chat_id: chatId, ...textPayload(html), ...(inline === undefined ? {} : { reply_markup: inline }) }
+    payload: { chat_id: chatId, ...textPayload(html), ...inlineMarkup(inline) }
   }
 }
 
@@ -149,14 +153,13 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
       return encodeText(chatId, toHtml(reply.text), reply.keyboard, reply.removeKeyboard === true, prefix)
     case "Image": {
       const caption = toHtml(reply.caption)
-      const inline = inlineKeyboard(reply.keyboard, prefix)
       return {
         method: "sendPhoto",
         payload: {
           chat_id: chatId,
           photo: photoSource(reply.url),
           ...(caption === "" ? {} : { caption, parse_mode: "HTML" }),
-          ...(inline === undefined ? {} : { reply_markup: inline })
+          ...inlineMarkup(inlineKeyboard(reply.keyboard, prefix))
         }
       }
     }
@@ -164,14 +167,13 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
       const html = toHtml(reply.text)
       const send = encodeText(chatId, html, reply.keyboard, false, prefix)
       if (target.messageId === undefined || hasContactButton(reply.keyboard)) return send
-      const inline = inlineKeyboard(reply.keyboard, prefix)
       return {
         method: "editMessageText",
         payload: {
           chat_id: chatId,
           message_id: Number(target.messageId),
           ...textPayload(html),
-          ...(inline === undefined ? {} : { reply_markup: inline })
+          ...inlineMarkup(inlineKeyboard(reply.keyboard, prefix))
         },
         fallback: send
       }

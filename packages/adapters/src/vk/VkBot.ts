@@ -8,7 +8,7 @@ import { randomInt } from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type { Capabilities, ChatRef, Reply, Update } from "@groupbuy/router"
-import { Context, Data, Effect, Layer, Redacted, Runtime, type Scope } from "effect"
+import { Context, Data, Effect, Layer, Redacted, type Scope } from "effect"
 import { type Context as VkContext, VK } from "vk-io"
 import type { APIRequest } from "vk-io"
 import { AdapterEvents } from "../shared/AdapterEvents.js"
@@ -16,6 +16,7 @@ import * as AdapterTurn from "../shared/AdapterTurn.js"
 import { botsLayer } from "../shared/BotsLayer.js"
 import { type HealthTracker, makeHealthTracker } from "../shared/HealthTracker.js"
 import * as OutboundQueue from "../shared/OutboundQueue.js"
+import { sdkBridge } from "../shared/SdkBridge.js"
 import { makeRateLimiter } from "../shared/RateLimiter.js"
 import * as SafeFetch from "../shared/SafeFetch.js"
 import { TurnHandler } from "../shared/TurnHandler.js"
@@ -101,11 +102,8 @@ export const attach = (
   tracker?: HealthTracker
 ): Effect.Effect<VkEngine, VkStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
-    const events = yield* AdapterEvents
-    const runtime = yield* Effect.runtime<never>()
-    const runFork = Runtime.runFork(runtime)
-    const runPromise = Runtime.runPromise(runtime)
-    const health = tracker ?? makeHealthTracker(events, options.id, "vk")
+    const { runFork, runPromise } = yield* sdkBridge
+    const health = tracker ?? makeHealthTracker(yield* AdapterEvents, options.id, "vk")
     const limits = options.limits ?? OutboundQueue.vkLimits
     const limiter =
       limits.global === undefined ? undefined : yield* makeRateLimiter(limits.global, limits.marginMs ?? 0)
@@ -276,8 +274,7 @@ export const make = (
   options: VkBotOptions
 ): Effect.Effect<VkBot, VkStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
   Effect.gen(function* () {
-    const runtime = yield* Effect.runtime<never>()
-    const runFork = Runtime.runFork(runtime)
+    const { runFork } = yield* sdkBridge
     const apiBaseUrl = options.apiBaseUrl?.replace(/\/+$/, "")
     const agent =
       apiBaseUrl !== undefined && apiBaseUrl.startsWith("http:")

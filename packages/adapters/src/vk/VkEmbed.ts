@@ -4,13 +4,10 @@
  * engaged with it (see `EmbedPolicy`); every other event goes on to the host's handlers. Attaching also paces every
  * API call of the host's `vk` through GroupBuy's limiter (one community token, one limit).
  */
-import { Effect, type Scope } from "effect"
 import type { VK } from "vk-io"
-import type { AdapterEvents } from "../shared/AdapterEvents.js"
-import { type EmbedPolicyOptions, makeEmbedPolicy } from "../shared/EmbedPolicy.js"
+import { embedding, type EmbedPolicyOptions } from "../shared/EmbedPolicy.js"
 import type { OutboundLimits } from "../shared/OutboundQueue.js"
-import type { TurnHandler } from "../shared/TurnHandler.js"
-import { attach, type VkEngine, type VkMiddleware, type VkStartError } from "./VkBot.js"
+import { attach } from "./VkBot.js"
 
 export interface VkEmbedOptions extends EmbedPolicyOptions {
   /** the fleet id of this bot (default "vk-embedded") */
@@ -18,16 +15,12 @@ export interface VkEmbedOptions extends EmbedPolicyOptions {
   readonly limits?: OutboundLimits | undefined
 }
 
+const embedded = embedding((vk: VK, options: VkEmbedOptions, accepts) =>
+  attach(vk, { id: options.id ?? "vk-embedded", limits: options.limits, accepts })
+)
+
 /** The engine attached to the host's `vk`; mount `engine.middleware` (its `deliver` serves proactive messages). */
-export const groupBuyEngine = (
-  vk: VK,
-  options: VkEmbedOptions = {}
-): Effect.Effect<VkEngine, VkStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
-  attach(vk, { id: options.id ?? "vk-embedded", limits: options.limits, accepts: makeEmbedPolicy(options).accepts })
+export const groupBuyEngine = (vk: VK, options: VkEmbedOptions = {}) => embedded.engine(vk, options)
 
 /** vk-io middleware: GroupBuy's events are handled, everything else goes to `next`. */
-export const groupBuyMiddleware = (
-  vk: VK,
-  options: VkEmbedOptions = {}
-): Effect.Effect<VkMiddleware, VkStartError, AdapterEvents | TurnHandler | Scope.Scope> =>
-  Effect.map(groupBuyEngine(vk, options), (engine) => engine.middleware)
+export const groupBuyMiddleware = (vk: VK, options: VkEmbedOptions = {}) => embedded.middleware(vk, options)

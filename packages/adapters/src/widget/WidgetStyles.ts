@@ -1,4 +1,17 @@
 /// <reference lib="dom" />
+/** The dark theme's colours: when the system prefers dark (unless the page sets light), or the page sets dark. */
+const DARK_PALETTE = `
+  --gb-bg: #16191d;
+  --gb-fg: #e8eaed;
+  --gb-muted: #9aa4b1;
+  --gb-accent: #6f8dff;
+  --gb-accent-fg: #0d1117;
+  --gb-bot: #23272e;
+  --gb-user: #263a6b;
+  --gb-border: #343a43;
+  --gb-shadow: 0 8px 30px rgba(0, 0, 0, 0.6);
+`
+
 /** The widget's stylesheet (inside its shadow root, so the host page's CSS and the widget's never mix). */
 export const WIDGET_CSS = `
 :host {
@@ -20,29 +33,9 @@ export const WIDGET_CSS = `
   color: var(--gb-fg);
 }
 @media (prefers-color-scheme: dark) {
-  :host(:not([data-theme="light"])) {
-    --gb-bg: #16191d;
-    --gb-fg: #e8eaed;
-    --gb-muted: #9aa4b1;
-    --gb-accent: #6f8dff;
-    --gb-accent-fg: #0d1117;
-    --gb-bot: #23272e;
-    --gb-user: #263a6b;
-    --gb-border: #343a43;
-    --gb-shadow: 0 8px 30px rgba(0, 0, 0, 0.6);
-  }
+  :host(:not([data-theme="light"])) { ${DARK_PALETTE} }
 }
-:host([data-theme="dark"]) {
-  --gb-bg: #16191d;
-  --gb-fg: #e8eaed;
-  --gb-muted: #9aa4b1;
-  --gb-accent: #6f8dff;
-  --gb-accent-fg: #0d1117;
-  --gb-bot: #23272e;
-  --gb-user: #263a6b;
-  --gb-border: #343a43;
-  --gb-shadow: 0 8px 30px rgba(0, 0, 0, 0.6);
-}
+:host([data-theme="dark"]) { ${DARK_PALETTE} }
 * { box-sizing: border-box; }
 .gb-launcher {
   width: 56px; height: 56px; border-radius: 50%; border: none; cursor: pointer;
