@@ -7,8 +7,17 @@
  * Capabilities: an adapter passes its `Capabilities` with every `handle` call (they are also remembered per bot);
  * bots that only receive proactive messages are declared once with `register(bot, capabilities)`.
  */
-import type { DomainEvent, Notification, UserId } from "@groupbuy/core"
+import type {
+  DomainEvent,
+  Forbidden,
+  Notification,
+  NotFound,
+  ProcurementId,
+  RuleViolation,
+  UserId
+} from "@groupbuy/core"
 import { Context, type Duration, type Effect } from "effect"
+import type { Announced } from "./Announce.js"
 import type { Language } from "./Messages.js"
 import type { Capabilities, ChatRef, Reply, Update } from "./Model.js"
 
@@ -43,6 +52,12 @@ export interface RouterService {
    * notifications). Returns the chats delivered to.
    */
   readonly onEvent: (event: DomainEvent) => Effect.Effect<ReadonlyArray<ChatRef>>
+  /**
+   * Announces a procurement in every broadcast channel for `by`, by the rules of the bot's `/broadcast` (`Announce.ts`):
+   * `NotFound`, `Forbidden` (not its organizer nor an administrator), or a `RuleViolation` (not active, no channels,
+   * announced within `ANNOUNCE_WINDOW`).
+   */
+  readonly announce: (id: ProcurementId, by: UserId) => Effect.Effect<Announced, NotFound | Forbidden | RuleViolation>
   /** A notification as replies in the given language (for servers that deliver notifications themselves). */
   readonly renderNotification: (notification: Notification, language: Language) => ReadonlyArray<Reply>
 }

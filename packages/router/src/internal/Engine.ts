@@ -12,6 +12,7 @@ import type { Capabilities, Reply, Update } from "../Model.js"
 import { Router, type RouterOptions, type RouterService } from "../Router.js"
 import { identityOf } from "./Common.js"
 import { flowLabel } from "./FlowHost.js"
+import { announceAs } from "./features/Broadcast.js"
 import { notifyWith, onEvent, renderNotification, rememberRef, stores } from "./features/Proactive.js"
 import { makeKeyedLock } from "./KeyedLock.js"
 import { apology, PLAIN_TEXT, present } from "./Present.js"
@@ -132,6 +133,12 @@ export const makeRouter = (options: RouterOptions = {}) =>
           Effect.provide(context)
         ),
       onEvent: (event) => onEvent(event).pipe(Effect.provide(context)),
+      announce: (id, by) =>
+        Effect.flatMap(Users, (users) => users.get(by)).pipe(
+          Effect.flatMap((user) => announceAs(user, id)),
+          Effect.provide(context),
+          Effect.withSpan("Router.announce", { attributes: { procurement: id } })
+        ),
       renderNotification
     }
     return service

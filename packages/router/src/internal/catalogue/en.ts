@@ -169,6 +169,8 @@ export const en: Record<keyof typeof ru, string> = {
   "broadcast.pick": "📣 Which procurement to announce?",
   "broadcast.nothing": "You have no active procurements to announce.",
   "broadcast.noChannels": "No announcement channels are connected yet.",
+  "broadcast.notActive": "Only an active procurement can be announced.",
+  "broadcast.tooSoon": "This procurement was announced less than a minute ago — the announcement was not sent again.",
   "broadcast.sent": "📣 Announced in {count} channels.",
   "broadcast.announce": "📣 **New procurement: {title}**",
   "broadcast.join": "🤝 Join",

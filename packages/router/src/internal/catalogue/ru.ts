@@ -168,6 +168,8 @@ export const ru = {
   "broadcast.pick": "📣 Какую закупку анонсировать?",
   "broadcast.nothing": "У вас нет активных закупок для анонса.",
   "broadcast.noChannels": "Каналы для анонсов пока не подключены.",
+  "broadcast.notActive": "Анонсировать можно только активную закупку.",
+  "broadcast.tooSoon": "Эту закупку анонсировали меньше минуты назад — повторный анонс пока не отправлен.",
   "broadcast.sent": "📣 Анонс отправлен в каналы: {count}.",
   "broadcast.announce": "📣 **Новая закупка: {title}**",
   "broadcast.join": "🤝 Присоединиться",
