@@ -5,7 +5,7 @@
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse, UrlParams } from "@effect/platform"
 import { formatRubles, type Language, type Payment, PaymentId, Payments, systemActor, Users } from "@groupbuy/core"
 import { text } from "@groupbuy/router"
-import { Effect, Layer, Option, Schema } from "effect"
+import { Effect, Either, Layer, Option, Schema } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { Deposits } from "../payments/Deposits.js"
 import { SANDBOX, sandboxSigner } from "../payments/SandboxProvider.js"
@@ -36,17 +36,28 @@ const testMoneyBanner = (payment: Payment) =>
 
 const paymentIdParam = Effect.map(HttpLayerRouter.params, (p) => Schema.decodeUnknownOption(PaymentId)(p["id"]))
 
+/** The sandbox payment the route's `:id` names when `sig` signs that link, or the 404 page that refuses it. */
+const signedSandboxPayment = (sig: string) =>
+  Effect.gen(function* () {
+    const config = yield* ServerConfig
+    const payments = yield* Payments
+    const id = yield* paymentIdParam
+    if (Option.isNone(id) || !sandboxSigner(config.sandboxWebhookSecret).checkPage(id.value, sig)) {
+      return Either.left(page("Ссылка недействительна", "", 404))
+    }
+    const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
+    if (Option.isNone(payment) || payment.value.provider !== SANDBOX) {
+      return Either.left(page("Платёж не найден", "", 404))
+    }
+    return Either.right(payment.value)
+  })
+
 const sandboxPage = Effect.gen(function* () {
-  const config = yield* ServerConfig
-  const payments = yield* Payments
-  const signer = sandboxSigner(config.sandboxWebhookSecret)
   const request = yield* HttpServerRequest.HttpServerRequest
-  const id = yield* paymentIdParam
   const sig = new URL(request.url, "http://x").searchParams.get("sig") ?? ""
-  if (Option.isNone(id) || !signer.checkPage(id.value, sig)) return page("Ссылка недействительна", "", 404)
-  const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
-  if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
-  const p = payment.value
+  const found = yield* signedSandboxPayment(sig)
+  if (Either.isLeft(found)) return found.left
+  const p = found.right
   const banner = yield* testMoneyBanner(p)
   if (p.status !== "PENDING") {
     return page(
@@ -65,26 +76,22 @@ const sandboxPage = Effect.gen(function* () {
 })
 
 const sandboxSubmit = Effect.gen(function* () {
-  const config = yield* ServerConfig
   const payments = yield* Payments
-  const signer = sandboxSigner(config.sandboxWebhookSecret)
   const request = yield* HttpServerRequest.HttpServerRequest
-  const id = yield* paymentIdParam
   const form = yield* request.urlParamsBody.pipe(Effect.orElseSucceed(() => UrlParams.empty))
-  const sig = Option.getOrElse(UrlParams.getFirst(form, "sig"), () => "")
   const action = Option.getOrElse(UrlParams.getFirst(form, "action"), () => "")
-  if (Option.isNone(id) || !signer.checkPage(id.value, sig)) return page("Ссылка недействительна", "", 404)
-  const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
-  if (Option.isNone(payment) || payment.value.provider !== SANDBOX) return page("Платёж не найден", "", 404)
+  const found = yield* signedSandboxPayment(Option.getOrElse(UrlParams.getFirst(form, "sig"), () => ""))
+  if (Either.isLeft(found)) return found.left
+  const payment = found.right
   if (action === "pay") {
-    const result = yield* payments.succeed(id.value).pipe(Effect.either)
-    const banner = yield* testMoneyBanner(payment.value)
+    const result = yield* payments.succeed(payment.id).pipe(Effect.either)
+    const banner = yield* testMoneyBanner(payment)
     return result._tag === "Right"
       ? page("Оплачено", `${banner}<p>Баланс пополнен на ${escape(formatRubles(result.right.payment.amount))}.</p>`)
       : page("Платёж не прошёл", `<p>${escape(result.left.message)}</p>`, 409)
   }
   if (action === "cancel") {
-    const result = yield* payments.cancel(id.value).pipe(Effect.either)
+    const result = yield* payments.cancel(payment.id).pipe(Effect.either)
     return result._tag === "Right"
       ? page("Платёж отменён", "")
       : page("Отменить нельзя", `<p>${escape(result.left.message)}</p>`, 409)
