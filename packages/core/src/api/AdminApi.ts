@@ -4,7 +4,6 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { Page } from "../Common.js"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
 import { AddChannel } from "../Channels.js"
 import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
@@ -35,6 +34,7 @@ import {
   ChatMessageJson
 } from "./Dto.js"
 import { UserListParams } from "./UsersApi.js"
+import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
 
@@ -220,7 +220,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
   .add(HttpApiEndpoint.get("status", "/status").addSuccess(AdminSessionInfo))
   .add(HttpApiEndpoint.get("dashboard", "/dashboard").addSuccess(DashboardStats))
   // users
-  .add(HttpApiEndpoint.get("users", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)))
+  .add(pageEndpoint("users", "/users", UserListParams, User.json))
   .add(HttpApiEndpoint.get("user", "/users/:id").setPath(UserPath).addSuccess(AdminUserDetails).addError(NotFound))
   .add(setUserFlag("setUserActive", "active"))
   .add(setUserFlag("setUserVerified", "verified"))
@@ -233,11 +233,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .pipe(Refusals.rejected)
   )
   // procurements
-  .add(
-    HttpApiEndpoint.get("procurements", "/procurements")
-      .setUrlParams(AdminProcurementParams)
-      .addSuccess(Page(ProcurementViewJson))
-  )
+  .add(pageEndpoint("procurements", "/procurements", AdminProcurementParams, ProcurementViewJson))
   .add(
     HttpApiEndpoint.post("setProcurementStatus", "/procurements/:id/status")
       .setPath(ProcurementPath)
@@ -260,7 +256,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addError(NotFound)
   )
   // payments and the ledger
-  .add(HttpApiEndpoint.get("payments", "/payments").setUrlParams(AdminPaymentParams).addSuccess(Page(PaymentJson)))
+  .add(pageEndpoint("payments", "/payments", AdminPaymentParams, PaymentJson))
   .add(
     HttpApiEndpoint.get("paymentSummary", "/payments/summary")
       .setUrlParams(
@@ -273,11 +269,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
         })
       )
   )
-  .add(
-    HttpApiEndpoint.get("transactions", "/transactions")
-      .setUrlParams(AdminTransactionParams)
-      .addSuccess(Page(Transaction.json))
-  )
+  .add(pageEndpoint("transactions", "/transactions", AdminTransactionParams, Transaction.json))
   // categories
   .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(Schema.Array(CategoryNodeJson)))
   .add(
@@ -303,7 +295,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addError(RuleViolation)
   )
   // chat messages
-  .add(HttpApiEndpoint.get("messages", "/messages").setUrlParams(AdminMessageParams).addSuccess(Page(ChatMessageJson)))
+  .add(pageEndpoint("messages", "/messages", AdminMessageParams, ChatMessageJson))
   .add(
     HttpApiEndpoint.del("deleteMessage", "/messages/:id")
       .setPath(MessagePath)
@@ -322,7 +314,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .setPayload(BulkNotificationBody)
       .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
   )
-  .add(HttpApiEndpoint.get("audit", "/audit").setUrlParams(AdminAuditParams).addSuccess(Page(AuditEntry.json)))
+  .add(pageEndpoint("audit", "/audit", AdminAuditParams, AuditEntry.json))
   // chats where bots announce procurements (/broadcast)
   .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(Channel.json)))
   .add(

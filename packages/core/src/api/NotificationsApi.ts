@@ -1,10 +1,10 @@
 /** A user's notifications: list, unread count, mark read. */
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { Page } from "../Common.js"
 import { Forbidden } from "../Errors.js"
 import { NotificationId, UserId } from "../Ids.js"
 import { BooleanParam, Changed, PageParams, NotificationJson } from "./Dto.js"
+import { pageEndpoint } from "./PageEndpoint.js"
 import { Authentication } from "./Security.js"
 
 export const NotificationListParams = Schema.Struct({
@@ -19,12 +19,7 @@ export class MarkReadBody extends Schema.Class<MarkReadBody>("MarkReadBody")({
 }) {}
 
 export class NotificationsApi extends HttpApiGroup.make("notifications")
-  .add(
-    HttpApiEndpoint.get("list", "/notifications")
-      .setUrlParams(NotificationListParams)
-      .addSuccess(Page(NotificationJson))
-      .addError(Forbidden)
-  )
+  .add(pageEndpoint("list", "/notifications", NotificationListParams, NotificationJson).addError(Forbidden))
   .add(
     HttpApiEndpoint.get("unreadCount", "/notifications/unread-count")
       .setUrlParams(Schema.Struct({ userId: Schema.optional(UserId) }))

@@ -1,12 +1,12 @@
 /** Deposits through a payment provider, their status, the balance and the ledger history. */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { Page } from "../Common.js"
 import { Forbidden, IllegalTransition } from "../Errors.js"
 import { PaymentId, UserId } from "../Ids.js"
 import { PaymentStatus, PaymentType, Transaction } from "../Models.js"
 import { Kopecks } from "../Money.js"
 import { BalanceJson, PageParams, PaymentJson } from "./Dto.js"
+import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
@@ -61,12 +61,7 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
       .pipe(Refusals.invalid)
   )
   .add(HttpApiEndpoint.get("get", "/payments/:id").setPath(IdPath).addSuccess(PaymentJson).pipe(Refusals.missing))
-  .add(
-    HttpApiEndpoint.get("list", "/payments")
-      .setUrlParams(PaymentListParams)
-      .addSuccess(Page(PaymentJson))
-      .addError(Forbidden)
-  )
+  .add(pageEndpoint("list", "/payments", PaymentListParams, PaymentJson).addError(Forbidden))
   .add(
     HttpApiEndpoint.post("refund", "/payments/:id/refund")
       .setPath(IdPath)
@@ -82,10 +77,8 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
       .pipe(Refusals.missing)
   )
   .add(
-    HttpApiEndpoint.get("transactions", "/users/:id/transactions")
+    pageEndpoint("transactions", "/users/:id/transactions", Schema.Struct(PageParams), Transaction.json)
       .setPath(UserPath)
-      .setUrlParams(Schema.Struct(PageParams))
-      .addSuccess(Page(Transaction.json))
       .addError(Forbidden)
   )
   .middleware(Authentication) {}

@@ -1,7 +1,6 @@
 /** Group purchases: listing and search, creation, the lifecycle, participants. */
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Schema } from "effect"
-import { Page } from "../Common.js"
 import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
 import { Participant, ProcurementStatus } from "../Models.js"
@@ -14,6 +13,7 @@ import {
   ParticipantViewJson,
   ProcurementViewJson
 } from "./Dto.js"
+import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
@@ -70,12 +70,17 @@ const OnBehalfParams = Schema.Struct({ userId: Schema.optional(UserId) })
 
 export class FeaturedBody extends Schema.Class<FeaturedBody>("FeaturedBody")({ featured: Schema.Boolean }) {}
 
+/** `POST /participants/:id/<move>`: the organizer moves one participant along its lifecycle. */
+const participantMove = <const Name extends string>(name: Name, move: string) =>
+  HttpApiEndpoint.post(name, `/participants/:id/${move}`)
+    .setPath(ParticipantPath)
+    .setPayload(OnBehalf)
+    .addSuccess(Participant.json)
+    .addError(IllegalTransition)
+    .pipe(Refusals.missing)
+
 export class ProcurementsApi extends HttpApiGroup.make("procurements")
-  .add(
-    HttpApiEndpoint.get("list", "/procurements")
-      .setUrlParams(ProcurementListParams)
-      .addSuccess(Page(ProcurementViewJson))
-  )
+  .add(pageEndpoint("list", "/procurements", ProcurementListParams, ProcurementViewJson))
   .add(
     HttpApiEndpoint.post("create", "/procurements")
       .setPayload(CreateProcurementBody)
@@ -149,22 +154,8 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       // members (organizer, supplier, participants) and administrators only, like the chat's /members
       .addError(Forbidden)
   )
-  .add(
-    HttpApiEndpoint.post("confirmParticipant", "/participants/:id/confirm")
-      .setPath(ParticipantPath)
-      .setPayload(OnBehalf)
-      .addSuccess(Participant.json)
-      .addError(IllegalTransition)
-      .pipe(Refusals.missing)
-  )
-  .add(
-    HttpApiEndpoint.post("markDelivered", "/participants/:id/deliver")
-      .setPath(ParticipantPath)
-      .setPayload(OnBehalf)
-      .addSuccess(Participant.json)
-      .addError(IllegalTransition)
-      .pipe(Refusals.missing)
-  )
+  .add(participantMove("confirmParticipant", "confirm"))
+  .add(participantMove("markDelivered", "deliver"))
   .add(
     HttpApiEndpoint.get("forUser", "/users/:userId/procurements")
       .setPath(Schema.Struct({ userId: UserId }))

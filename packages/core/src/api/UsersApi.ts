@@ -1,12 +1,12 @@
 /** Accounts: registration (bots), profile, platform identities, one-time codes, linking. */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { Page } from "../Common.js"
 import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { Platform, UserId } from "../Ids.js"
 import { OneTimeCodePurpose, Role, User } from "../Models.js"
 import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
 import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
+import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
@@ -48,9 +48,7 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addError(Forbidden)
   )
   .add(HttpApiEndpoint.get("me", "/users/me").addSuccess(User.json).addError(NotFound).addError(Forbidden))
-  .add(
-    HttpApiEndpoint.get("list", "/users").setUrlParams(UserListParams).addSuccess(Page(User.json)).addError(Forbidden)
-  )
+  .add(pageEndpoint("list", "/users", UserListParams, User.json).addError(Forbidden))
   .add(HttpApiEndpoint.get("get", "/users/:id").setPath(IdPath).addSuccess(User.json).pipe(Refusals.missing))
   .add(
     HttpApiEndpoint.get("byIdentity", "/users/by-identity/:platform/:externalId")
