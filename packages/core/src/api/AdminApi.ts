@@ -13,7 +13,6 @@ import {
   Category,
   Channel,
   PaymentStatus,
-  PaymentType,
   ProcurementStatus,
   Role,
   Transaction,
@@ -33,6 +32,7 @@ import {
   PaymentJson,
   ChatMessageJson
 } from "./Dto.js"
+import { PaymentListParams } from "./PaymentsApi.js"
 import { UserListParams } from "./UsersApi.js"
 import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
@@ -97,14 +97,6 @@ export const AdminProcurementParams = Schema.Struct({
   city: Schema.optional(Schema.String),
   featured: Schema.optional(BooleanParam),
   query: Schema.optional(Schema.String)
-})
-
-export const AdminPaymentParams = Schema.Struct({
-  ...PageParams,
-  userId: Schema.optional(UserId),
-  status: Schema.optional(PaymentStatus),
-  type: Schema.optional(PaymentType),
-  provider: Schema.optional(Schema.String)
 })
 
 export const AdminTransactionParams = Schema.Struct({
@@ -256,7 +248,8 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addError(NotFound)
   )
   // payments and the ledger
-  .add(pageEndpoint("payments", "/payments", AdminPaymentParams, PaymentJson))
+  // the same filters as the users' own payment list; the admin sees everyone's
+  .add(pageEndpoint("payments", "/payments", PaymentListParams, PaymentJson))
   .add(
     HttpApiEndpoint.get("paymentSummary", "/payments/summary")
       .setUrlParams(
