@@ -8,9 +8,9 @@ import { assign } from "xstate"
 import { text } from "../Messages.js"
 import type { Button } from "../Model.js"
 import { flowSetup, isAction, isResultOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
-import { action, ask, closing, type FlowContext, hasStrings, isDone, textOf, valueOf } from "./internal/Kit.js"
+import { button, ask, closing, type FlowContext, hasStrings, isDone, textOf, valueOf } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { t } from "./messages.js"
+import { flowText } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
 import type { FlowEvent } from "./Protocol.js"
@@ -82,13 +82,13 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
         : {}
     ),
     askAmount: reply((context) =>
-      ask(context, "deposit.askAmount", [QUICK_AMOUNTS.map((k) => action(formatRubles(k), `amount:${k}`))], {
+      ask(context, "deposit.askAmount", [QUICK_AMOUNTS.map((k) => button(formatRubles(k), `amount:${k}`))], {
         back: false,
         params: { min: formatRubles(DEPOSIT_MIN), max: formatRubles(DEPOSIT_MAX) }
       })
     ),
     askConfirm: reply((context) =>
-      ask(context, "deposit.confirm", [[action(t(context.language, "deposit.pay"), "confirm")]], {
+      ask(context, "deposit.confirm", [[button(flowText(context.language, "deposit.pay"), "confirm")]], {
         params: { amount: formatRubles(context.amount ?? "0") }
       })
     ),
@@ -100,14 +100,14 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
       const test =
         context.testMoney === true ? [{ text: "\n\n" }, { text: text(l, "deposit.testMoney"), bold: true }] : []
       if (context.url !== null && isHttpUrl(context.url)) {
-        const pay: Button = { _tag: "Url", label: t(l, "deposit.payButton", { amount }), url: context.url }
-        return closing([{ text: t(l, "deposit.followLink", { amount }) }, ...test], [[pay]])
+        const pay: Button = { _tag: "Url", label: flowText(l, "deposit.payButton", { amount }), url: context.url }
+        return closing([{ text: flowText(l, "deposit.followLink", { amount }) }, ...test], [[pay]])
       }
       const instructions = context.instructions?.trim() ?? ""
       return closing(
         instructions === ""
-          ? [{ text: t(l, "deposit.pending", { amount }) }, ...test]
-          : [{ text: `${t(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
+          ? [{ text: flowText(l, "deposit.pending", { amount }) }, ...test]
+          : [{ text: `${flowText(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
       )
     })
   }

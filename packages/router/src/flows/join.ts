@@ -8,7 +8,7 @@ import { Either, Schema } from "effect"
 import { assign } from "xstate"
 import { flowSetup, isAction, isResultOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
 import {
-  action,
+  button,
   actionOf,
   ask,
   closing,
@@ -21,7 +21,7 @@ import {
   valueOf
 } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { t } from "./messages.js"
+import { flowText } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
 import { formatRubles } from "./parse/Rubles.js"
@@ -128,32 +128,34 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
       const max = maxQuantity(context)
       const limits =
         context.remaining === null
-          ? t(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
-          : t(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
+          ? flowText(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
+          : flowText(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
       return prompt(
         context,
         [
           { text: `${context.title}\n`, bold: true },
           {
-            text: t(l, "join.askQuantity", {
+            text: flowText(l, "join.askQuantity", {
               price: formatRubles(context.pricePerUnit),
               unit: context.unit,
               limits
             })
           }
         ],
-        [quickQuantities(context).map((n) => action(`${n} ${context.unit}`, `qty:${n}`))],
+        [quickQuantities(context).map((n) => button(`${n} ${context.unit}`, `qty:${n}`))],
         { back: false }
       )
     }),
-    showFull: reply((context) => closing([{ text: t(context.language, "join.full", { title: context.title }) }])),
+    showFull: reply((context) =>
+      closing([{ text: flowText(context.language, "join.full", { title: context.title }) }])
+    ),
     askConfirm: reply((context) => {
       const quantity = context.quantity ?? 0
       return prompt(
         context,
         [
           {
-            text: t(context.language, "join.confirm", {
+            text: flowText(context.language, "join.confirm", {
               title: context.title,
               quantity: String(quantity),
               unit: context.unit,
@@ -162,7 +164,7 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
             })
           }
         ],
-        [[action(t(context.language, "join.confirmButton"), "confirm")]]
+        [[button(flowText(context.language, "join.confirmButton"), "confirm")]]
       )
     }),
     sendJoin: request((context) => ({
@@ -171,12 +173,12 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
       quantity: context.quantity ?? 0
     })),
     showFailed: reply((context) =>
-      ask(context, "join.failedHint", [[action(t(context.language, "common.retry"), "retry")]])
+      ask(context, "join.failedHint", [[button(flowText(context.language, "common.retry"), "retry")]])
     ),
     announceJoined: reply((context) =>
       closing([
         {
-          text: t(context.language, "join.done", {
+          text: flowText(context.language, "join.done", {
             title: context.title,
             quantity: String(context.quantity ?? 0),
             unit: context.unit,

@@ -1,5 +1,5 @@
 /**
- * Every text the conversation flows show, in Russian and English (the same keys in both), and `t` to look one up.
+ * Every text the conversation flows show, in Russian and English (the same keys in both), and `flowText` to look one up.
  * Placeholders are `{name}`. The engine merges this catalogue into its own.
  */
 import type { Language } from "@groupbuy/core"
@@ -304,7 +304,7 @@ export const flowMessages = { ru, en } as const
 export type MessageKey = keyof typeof ru
 
 /** The text for `key` in `language` with `{name}` placeholders filled from `params` (unknown ones left as is). */
-export const t = (language: Language, key: MessageKey, params?: Readonly<Record<string, string>>): string => {
+export const flowText = (language: Language, key: MessageKey, params?: Readonly<Record<string, string>>): string => {
   const template: string = flowMessages[language][key]
   return params === undefined
     ? template

@@ -7,7 +7,7 @@ import { Either, Schema } from "effect"
 import { assign } from "xstate"
 import { flowSetup, isAction, isResultOf, noticeOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
 import {
-  action,
+  button,
   ask,
   closing,
   type FlowContext,
@@ -20,7 +20,7 @@ import {
   valueOf
 } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { t } from "./messages.js"
+import { flowText } from "./messages.js"
 import { parseEmail } from "./parse/Email.js"
 import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
 import { parseFullName } from "./parse/Text.js"
@@ -106,18 +106,18 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       ask(
         context,
         "registration.askRole",
-        ROLES.map((role) => [action(t(context.language, `role.${role}`), `role:${role}`)]),
+        ROLES.map((role) => [button(flowText(context.language, `role.${role}`), `role:${role}`)]),
         { back: false }
       )
     ),
     askName: reply((context) => ask(context, "registration.askName")),
     askPhone: reply((context) =>
       ask(context, "registration.askPhone", [
-        [{ _tag: "RequestContact", label: t(context.language, "registration.shareContact") }]
+        [{ _tag: "RequestContact", label: flowText(context.language, "registration.shareContact") }]
       ])
     ),
     askEmail: reply((context) =>
-      ask(context, "registration.askEmail", [[action(t(context.language, "common.skip"), "skip")]])
+      ask(context, "registration.askEmail", [[button(flowText(context.language, "common.skip"), "skip")]])
     ),
     showSummary: reply((context) => {
       const l = context.language
@@ -125,13 +125,13 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       return prompt(
         context,
         [
-          { text: `${t(l, "registration.summary")}\n\n`, bold: true },
-          ...line(t(l, "field.role"), context.role === null ? "—" : t(l, `role.${context.role}`)),
-          ...line(t(l, "field.name"), name),
-          ...line(t(l, "field.phone"), formatPhone(context.phone ?? "")),
-          ...line(t(l, "field.email"), context.email ?? t(l, "common.notGiven"))
+          { text: `${flowText(l, "registration.summary")}\n\n`, bold: true },
+          ...line(flowText(l, "field.role"), context.role === null ? "—" : flowText(l, `role.${context.role}`)),
+          ...line(flowText(l, "field.name"), name),
+          ...line(flowText(l, "field.phone"), formatPhone(context.phone ?? "")),
+          ...line(flowText(l, "field.email"), context.email ?? flowText(l, "common.notGiven"))
         ],
-        [[action(t(l, "registration.confirm"), "confirm")]]
+        [[button(flowText(l, "registration.confirm"), "confirm")]]
       )
     }),
     sendRegistration: request((context) => ({
@@ -143,7 +143,7 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       email: context.email
     })),
     announceRegistered: reply((context) =>
-      closing([{ text: t(context.language, "registration.done", { name: context.firstName ?? "" }) }])
+      closing([{ text: flowText(context.language, "registration.done", { name: context.firstName ?? "" }) }])
     )
   }
 }).createMachine({

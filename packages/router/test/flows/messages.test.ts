@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { flowMessages, t } from "../../src/flows/messages.js"
+import { flowMessages, flowText } from "../../src/flows/messages.js"
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
@@ -28,14 +28,14 @@ describe("flow messages", () => {
 
   it("t fills placeholders and leaves unknown ones visible", () => {
     assert.strictEqual(
-      t("ru", "deadline.past", { date: "21.11.2026" }),
+      flowText("ru", "deadline.past", { date: "21.11.2026" }),
       "Дата должна быть в будущем: 21.11.2026 уже прошла."
     )
     assert.strictEqual(
-      t("en", "deadline.past", { date: "21.11.2026" }),
+      flowText("en", "deadline.past", { date: "21.11.2026" }),
       "The date must be in the future: 21.11.2026 has already passed."
     )
-    assert.strictEqual(t("en", "deadline.past"), "The date must be in the future: {date} has already passed.")
-    assert.strictEqual(t("ru", "common.skip"), "Пропустить")
+    assert.strictEqual(flowText("en", "deadline.past"), "The date must be in the future: {date} has already passed.")
+    assert.strictEqual(flowText("ru", "common.skip"), "Пропустить")
   })
 })

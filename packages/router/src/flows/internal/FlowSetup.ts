@@ -14,7 +14,7 @@ import {
   type Values
 } from "xstate"
 import type { Reply } from "../../Model.js"
-import { type MessageKey, t } from "../messages.js"
+import { flowText, type MessageKey } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
 import type { FlowEmitted, FlowEvent, FlowRequest } from "../Protocol.js"
 import {
@@ -56,7 +56,8 @@ const notice = <C extends FlowContext>(
 ) => assign<C, FlowEvent, undefined, FlowEvent, never>((args) => ({ notice: text(args) }) as Partial<C>)
 
 /** An action whose notice is the catalogue's text for `key`. */
-export const noticeOf = <C extends FlowContext>(key: MessageKey) => notice<C>(({ context }) => t(context.language, key))
+export const noticeOf = <C extends FlowContext>(key: MessageKey) =>
+  notice<C>(({ context }) => flowText(context.language, key))
 
 /** An action whose notice says why `parse` refuses the input (none when it accepts it). */
 export const rejectBy = <C extends FlowContext>(

@@ -2,7 +2,7 @@
 import type { Language } from "@groupbuy/core"
 import { Either } from "effect"
 import type { Button, Reply, Span } from "../../Model.js"
-import { type MessageKey, t } from "../messages.js"
+import { flowText, type MessageKey } from "../messages.js"
 import type { Problem } from "../parse/Problem.js"
 import { CANCEL_ACTION, BACK_ACTION, type FlowEvent, type FlowRequest } from "../Protocol.js"
 
@@ -14,13 +14,17 @@ export interface FlowContext {
 
 export type Row = ReadonlyArray<Button>
 
-export const action = (label: string, data: string): Button => ({ _tag: "Action", label, data })
+/** A button that sends the flow an `action` event with this data (the flow names its actions itself). */
+export const button = (label: string, data: string): Button => ({ _tag: "Action", label, data })
 
 /** The last keyboard row: Back (unless this is the first step) and Cancel. */
 export const navigation = (language: Language, back: boolean): Row =>
   back
-    ? [action(t(language, "common.back"), BACK_ACTION), action(t(language, "common.cancel"), CANCEL_ACTION)]
-    : [action(t(language, "common.cancel"), CANCEL_ACTION)]
+    ? [
+        button(flowText(language, "common.back"), BACK_ACTION),
+        button(flowText(language, "common.cancel"), CANCEL_ACTION)
+      ]
+    : [button(flowText(language, "common.cancel"), CANCEL_ACTION)]
 
 /** A prompt: the pending notice (if any) above `body`, the given button rows and the navigation row. */
 export const prompt = (
@@ -43,7 +47,8 @@ export const ask = (
   key: MessageKey,
   rows: ReadonlyArray<Row> = [],
   options: { readonly back?: boolean; readonly params?: Readonly<Record<string, string>> } = {}
-): Reply => prompt(context, [{ text: t(context.language, key, options.params) }], rows, { back: options.back ?? true })
+): Reply =>
+  prompt(context, [{ text: flowText(context.language, key, options.params) }], rows, { back: options.back ?? true })
 
 /** A summary line: the label in bold, then the value. */
 export const line = (label: string, value: string): ReadonlyArray<Span> => [
@@ -69,7 +74,7 @@ export const actionOf = (event: FlowEvent): string => (event.type === "action" ?
 
 /** The localised reason a parse failed, or null when it succeeded. */
 export const reason = <A>(language: Language, result: Either.Either<A, Problem>): string | null =>
-  Either.isLeft(result) ? t(language, result.left.key, result.left.params) : null
+  Either.isLeft(result) ? flowText(language, result.left.key, result.left.params) : null
 
 /** The value of a successful parse (callers check success in a guard first). */
 export const valueOf = <A>(result: Either.Either<A, Problem>, fallback: A): A =>
@@ -90,7 +95,7 @@ export const isFailed = (
 
 /** The engine's localised failure message, or a generic one when it sent none. */
 export const failureText = (language: Language, event: FlowEvent): string =>
-  event.type === "io.failed" && event.message.trim() !== "" ? event.message : t(language, "common.failed")
+  event.type === "io.failed" && event.message.trim() !== "" ? event.message : flowText(language, "common.failed")
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 

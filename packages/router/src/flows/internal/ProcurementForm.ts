@@ -1,8 +1,8 @@
 /** The form the procurement creation flow fills: its input, context, limits, and parsing and wording of each field. */
 import { Language, ProcurementRules } from "@groupbuy/core"
 import { Either, Schema } from "effect"
-import { action, type FlowContext, hasStrings, type Row, textOf } from "./Kit.js"
-import { type MessageKey, t } from "../messages.js"
+import { button, type FlowContext, hasStrings, type Row, textOf } from "./Kit.js"
+import { flowText, type MessageKey } from "../messages.js"
 import { parseDeadline } from "../parse/Deadline.js"
 import { type Problem, problem } from "../parse/Problem.js"
 import { parseQuantity } from "../parse/Quantity.js"
@@ -143,6 +143,8 @@ export const isCreated = hasStrings(["procurementId", "status"])
 export const truncate = (text: string, max: number): string =>
   characters(text) <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
 
-export const skipRow = (language: Language, key: MessageKey = "common.skip"): Row => [action(t(language, key), "skip")]
+export const skipRow = (language: Language, key: MessageKey = "common.skip"): Row => [
+  button(flowText(language, key), "skip")
+]
 
 export const unitLabel = (context: CreateProcurementContext): string => context.unit ?? ""

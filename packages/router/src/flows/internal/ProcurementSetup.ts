@@ -5,11 +5,11 @@
 import { Either } from "effect"
 import { assign } from "xstate"
 import type { Span } from "../../Model.js"
-import { t } from "../messages.js"
+import { flowText } from "../messages.js"
 import { formatMoscowDate } from "../parse/Deadline.js"
 import { formatRubles } from "../parse/Rubles.js"
 import { flowSetup, isAction, isResultOf, noticeOf, rejectBy, reply, request } from "./FlowSetup.js"
-import { action, actionOf, ask, closing, isDone, isUserInput, line, prompt, reason, type Row, valueOf } from "./Kit.js"
+import { button, actionOf, ask, closing, isDone, isUserInput, line, prompt, reason, type Row, valueOf } from "./Kit.js"
 import {
   type CreateProcurementContext,
   type CreateProcurementInput,
@@ -103,7 +103,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       notice: ({ context, event }) =>
         event.type === "text" || actionOf(event).startsWith("unit:")
           ? reason(context.language, parseUnit(event))
-          : t(context.language, "common.unexpected")
+          : flowText(context.language, "common.unexpected")
     }),
     savePrice: assign({ pricePerUnit: ({ event }) => valueOf(parsePrice(event), 0n).toString() }),
     rejectPrice: rejectBy(parsePrice),
@@ -120,7 +120,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       notice: ({ context, event }) =>
         event.type === "text"
           ? reason(context.language, parseDeadlineOf(event))
-          : t(context.language, "common.unexpected")
+          : flowText(context.language, "common.unexpected")
     }),
     saveCity: assign({ city: ({ event }) => valueOf(parseCity(event), "") }),
     rejectCity: rejectBy(parseCity),
@@ -146,24 +146,25 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       const l = context.language
       const current = context.categoryPath[context.categoryPath.length - 1]
       const rows: Array<Row> = context.categories.map((c) => [
-        action(`${c.icon === null ? "" : `${c.icon} `}${c.name}${c.hasChildren ? " ›" : ""}`, `cat:${c.id}`)
+        button(`${c.icon === null ? "" : `${c.icon} `}${c.name}${c.hasChildren ? " ›" : ""}`, `cat:${c.id}`)
       ])
-      if (current !== undefined) rows.push([action(t(l, "category.chooseThis", { name: current.name }), "cat:this")])
-      rows.push([action(t(l, "category.none"), "cat:none")])
+      if (current !== undefined)
+        rows.push([button(flowText(l, "category.chooseThis", { name: current.name }), "cat:this")])
+      rows.push([button(flowText(l, "category.none"), "cat:none")])
       const body =
         current === undefined
-          ? t(l, context.categories.length === 0 ? "category.emptyRoot" : "category.askRoot")
-          : t(l, "category.askChild", { path: context.categoryPath.map((c) => c.name).join(" › ") })
+          ? flowText(l, context.categories.length === 0 ? "category.emptyRoot" : "category.askRoot")
+          : flowText(l, "category.askChild", { path: context.categoryPath.map((c) => c.name).join(" › ") })
       return prompt(context, [{ text: body }], rows)
     }),
     showCategoriesFailed: reply((context) =>
       ask(context, "category.failed", [
-        [action(t(context.language, "common.retry"), "retry")],
-        [action(t(context.language, "category.none"), "cat:none")]
+        [button(flowText(context.language, "common.retry"), "retry")],
+        [button(flowText(context.language, "category.none"), "cat:none")]
       ])
     ),
     askUnit: reply((context) =>
-      ask(context, "procurement.askUnit", [UNITS[context.language].map((u) => action(u, `unit:${u}`))])
+      ask(context, "procurement.askUnit", [UNITS[context.language].map((u) => button(u, `unit:${u}`))])
     ),
     askPrice: reply((context) => ask(context, "procurement.askPrice", [], { params: { unit: unitLabel(context) } })),
     askMinQuantity: reply((context) =>
@@ -186,7 +187,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     }),
     askDeadline: reply((context) =>
       ask(context, "procurement.askDeadline", [
-        QUICK_DEADLINES.map((q) => action(t(context.language, q.label), q.data))
+        QUICK_DEADLINES.map((q) => button(flowText(context.language, q.label), q.data))
       ])
     ),
     askCity: reply((context) => ask(context, "procurement.askCity")),
@@ -195,31 +196,34 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     showPreview: reply((context) => {
       const l = context.language
       const body: Array<Span> = [
-        { text: `${t(l, "procurement.preview")}\n\n`, bold: true },
+        { text: `${flowText(l, "procurement.preview")}\n\n`, bold: true },
         { text: `${context.title ?? ""}\n`, bold: true },
         { text: `${truncate(context.description ?? "", PREVIEW_DESCRIPTION)}\n\n` },
-        ...line(t(l, "field.category"), context.categoryName ?? t(l, "common.notGiven")),
+        ...line(flowText(l, "field.category"), context.categoryName ?? flowText(l, "common.notGiven")),
         ...line(
-          t(l, "field.price"),
-          t(l, "procurement.pricePer", { price: formatRubles(context.pricePerUnit ?? "0"), unit: unitLabel(context) })
+          flowText(l, "field.price"),
+          flowText(l, "procurement.pricePer", {
+            price: formatRubles(context.pricePerUnit ?? "0"),
+            unit: unitLabel(context)
+          })
         ),
-        ...line(t(l, "field.minQuantity"), `${context.minQuantity} ${unitLabel(context)}`),
-        ...line(t(l, "field.target"), formatRubles(context.targetAmount ?? "0")),
+        ...line(flowText(l, "field.minQuantity"), `${context.minQuantity} ${unitLabel(context)}`),
+        ...line(flowText(l, "field.target"), formatRubles(context.targetAmount ?? "0")),
         ...line(
-          t(l, "field.stopAt"),
-          context.stopAtAmount === null ? t(l, "common.notGiven") : formatRubles(context.stopAtAmount)
+          flowText(l, "field.stopAt"),
+          context.stopAtAmount === null ? flowText(l, "common.notGiven") : formatRubles(context.stopAtAmount)
         ),
         ...line(
-          t(l, "field.deadline"),
-          t(l, "procurement.deadlineValue", { date: formatMoscowDate(context.deadline ?? 0) })
+          flowText(l, "field.deadline"),
+          flowText(l, "procurement.deadlineValue", { date: formatMoscowDate(context.deadline ?? 0) })
         ),
-        ...line(t(l, "field.city"), context.city ?? ""),
-        ...line(t(l, "field.address"), context.deliveryAddress ?? t(l, "common.notGiven")),
-        ...line(t(l, "field.photo"), t(l, context.imageUrl === null ? "common.no" : "common.yes"))
+        ...line(flowText(l, "field.city"), context.city ?? ""),
+        ...line(flowText(l, "field.address"), context.deliveryAddress ?? flowText(l, "common.notGiven")),
+        ...line(flowText(l, "field.photo"), flowText(l, context.imageUrl === null ? "common.no" : "common.yes"))
       ]
       return prompt(context, body, [
-        [action(t(l, "procurement.publish"), "publish")],
-        [action(t(l, "procurement.saveDraft"), "draft")]
+        [button(flowText(l, "procurement.publish"), "publish")],
+        [button(flowText(l, "procurement.saveDraft"), "draft")]
       ])
     }),
     sendProcurement: request((context) => ({
@@ -241,7 +245,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     announceCreated: reply((context) =>
       closing([
         {
-          text: t(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
+          text: flowText(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
             title: context.title ?? ""
           })
         }
