@@ -23,8 +23,8 @@ import { toUpdate } from "./WebSocketDecode.js"
 export const DEFAULT_MAX_PAYLOAD = 64 * 1024
 
 export interface Options {
-  /** `ChatRef.bot` of every update from this endpoint, e.g. "web" */
-  readonly bot: string
+  /** the fleet id: `ChatRef.bot` of every update from this endpoint, e.g. "web" */
+  readonly id: string
   readonly tokens: TokenConfig
   /** exact origins (`https://shop.example`) allowed to connect; `"*"` allows any */
   readonly allowedOrigins: ReadonlyArray<string>
@@ -154,7 +154,7 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
       })
 
     const turn = yield* AdapterTurn.make({
-      bot: options.bot,
+      bot: options.id,
       platform: "web",
       capabilities: webCapabilities,
       encode: (replies, target: WebTarget) => ({
@@ -247,7 +247,7 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
         return
       }
       const ref = new ChatRef({
-        bot: options.bot,
+        bot: options.id,
         platform: "web",
         chatId: claims.subject,
         userId: claims.subject,
@@ -365,7 +365,7 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
         server.handleUpgrade(request, socket, head, (ws) => server.emit("connection", ws, request))
       },
       push: (userId, replies) =>
-        turn.deliver(new ChatRef({ bot: options.bot, platform: "web", chatId: userId, userId }), {}, replies),
+        turn.deliver(new ChatRef({ bot: options.id, platform: "web", chatId: userId, userId }), {}, replies),
       connections: Effect.sync(() => {
         let count = 0
         for (const connection of live) if (connection.claims !== undefined) count++

@@ -67,8 +67,8 @@ export class WhatsAppError extends Data.TaggedError("WhatsAppError")<{
 }> {}
 
 export interface Options {
-  /** `ChatRef.bot` and the account key: one socket per value in this process */
-  readonly bot: string
+  /** the fleet id: `ChatRef.bot` and the account key, one socket per value in this process */
+  readonly id: string
   /** where creds and signal keys live (the server: PostgreSQL through core's KeyValue) */
   readonly store: AuthStateStore
   /** log in with a pairing code for this phone number (digits, country code first) instead of a QR code */
@@ -137,7 +137,7 @@ export const make = (
   options: Options
 ): Effect.Effect<WhatsAppBot, AccountAlreadyRunning, TurnHandler | AdapterEvents | Scope.Scope> =>
   Effect.gen(function* () {
-    const bot = options.bot
+    const bot = options.id
     yield* Effect.acquireRelease(
       Effect.suspend(() => {
         if (running.has(bot)) return Effect.fail(new AccountAlreadyRunning({ bot }))

@@ -65,7 +65,7 @@ const serve = (overrides: Partial<WebSocketAdapter.Options> = {}) =>
           http.close(() => resume(Effect.void))
         })
     )
-    chat = yield* WebSocketAdapter.make({ bot: "web", tokens, allowedOrigins: [ORIGIN], ...overrides }).pipe(
+    chat = yield* WebSocketAdapter.make({ id: "web", tokens, allowedOrigins: [ORIGIN], ...overrides }).pipe(
       Effect.provideService(TurnHandler, {
         handle: fakeRouter(seen),
         register: (bot, capabilities) => Effect.sync(() => registered.push([bot, capabilities]))

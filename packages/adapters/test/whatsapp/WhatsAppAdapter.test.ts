@@ -57,7 +57,7 @@ const start = (options: Partial<WhatsAppAdapter.Options> = {}) =>
     const events = yield* AdapterEvents
     const subscription = yield* events.subscribe
     const bot = yield* WhatsAppAdapter.make({
-      bot: "wa-test",
+      id: "wa-test",
       store,
       terminal: false,
       makeSocket: fake.makeSocket,
@@ -212,7 +212,7 @@ describe("WhatsAppAdapter", () => {
         const fake = new FakeWhatsApp()
         fake.failCreates = 2
         const bot = yield* WhatsAppAdapter.make({
-          bot: "wa-fail",
+          id: "wa-fail",
           store: memoryStore(),
           terminal: false,
           makeSocket: fake.makeSocket,
@@ -237,7 +237,7 @@ describe("WhatsAppAdapter", () => {
   it.live("one runner per account: a second one for the same account is refused until the first stops", () =>
     withEvents(
       Effect.gen(function* () {
-        const options = { bot: "wa-single", store: memoryStore(), terminal: false } as const
+        const options = { id: "wa-single", store: memoryStore(), terminal: false } as const
         const first = new FakeWhatsApp()
         yield* Effect.scoped(
           Effect.gen(function* () {
@@ -318,7 +318,7 @@ describe("WhatsAppAdapter", () => {
         assert.strictEqual(server.connections(), 0, "the loopback image host was never connected to")
 
         const allowed = yield* start({
-          bot: "wa-images",
+          id: "wa-images",
           fetchImage: SafeFetch.make({ allowAddress: allowLoopbackFake, accept: SafeFetch.isImage })
         })
         allowed.fake.current.open()

@@ -241,7 +241,7 @@ describe("router scenarios through the WhatsApp adapter (numbered menus)", () =>
             const scenarioClock = yield* Effect.clock
             const fake = new FakeWhatsApp()
             const bot = yield* WhatsAppAdapter.make({
-              bot: "wa-scenarios",
+              id: "wa-scenarios",
               store: memoryStore(),
               terminal: false,
               makeSocket: fake.makeSocket,

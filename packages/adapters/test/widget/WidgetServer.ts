@@ -111,7 +111,7 @@ export const serveWidget = Effect.gen(function* () {
       })
   )
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  chat = yield* WebSocketAdapter.make({ bot: "web", tokens, allowedOrigins: [origin] }).pipe(Effect.orDie)
+  chat = yield* WebSocketAdapter.make({ id: "web", tokens, allowedOrigins: [origin] }).pipe(Effect.orDie)
   /** cuts every WebSocket connection abruptly, like a network failure */
   const dropConnections = () => {
     for (const socket of upgraded) socket.destroy()

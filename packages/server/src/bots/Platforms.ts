@@ -84,7 +84,7 @@ export const PlatformsLive = Layer.scopedDiscard(
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
 
     const web = yield* WebSocketAdapter.make({
-      bot: WEB_BOT,
+      id: WEB_BOT,
       tokens,
       allowedOrigins: widgetOrigins(config.publicUrl, port, config.widgetOrigins)
     })
@@ -127,7 +127,7 @@ export const PlatformsLive = Layer.scopedDiscard(
       const { makeSocket } = yield* WhatsAppSocketFactory
       const context = yield* Layer.build(
         WhatsAppAdapter.layer({
-          bot: "whatsapp",
+          id: "whatsapp",
           store: keyValueAuthStore(kv, "whatsapp"),
           pairingPhone: Option.getOrUndefined(config.whatsappPairingPhone),
           makeSocket
