@@ -6,7 +6,7 @@
  * deleted; a message may carry an image or a file by link (http/https only).
  */
 import { EditMessageBody, PostMessageBody, ProcurementId } from "@groupbuy/core/api"
-import { useQuery, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Option, Schema } from "effect"
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from "react"
 import { Link, useParams } from "wouter"
@@ -247,36 +247,31 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
   const api = useApi()
   const [editing, setEditing] = useState(false)
   const [draft, setDraft] = useState(message.text)
-  const [error, setError] = useState<unknown>(undefined)
-  const [busy, setBusy] = useState(false)
   const deleted = message.deletedAt !== null
   const via = message.originPlatform === null ? undefined : PLATFORMS[message.originPlatform]
   const url = safeUrl(message.attachmentUrl)
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault()
-    setBusy(true)
-    try {
-      await api.run((c) => c.chat.edit({ path: { id: message.id }, payload: new EditMessageBody({ text: draft }) }))
+  // one error line for both actions: whichever succeeds last clears the other's failure
+  const edit = useMutation({
+    mutationFn: (text: string) =>
+      api.run((c) => c.chat.edit({ path: { id: message.id }, payload: new EditMessageBody({ text }) })),
+    onSuccess: () => {
       setEditing(false)
-      setError(undefined)
-    } catch (e) {
-      setError(e)
-    } finally {
-      setBusy(false)
+      removal.reset()
     }
+  })
+  const removal = useMutation({
+    mutationFn: () => api.run((c) => c.chat.remove({ path: { id: message.id }, urlParams: {} })),
+    onSuccess: () => edit.reset()
+  })
+  const busy = edit.isPending || removal.isPending
+  const error = edit.error ?? removal.error
+  const save = (event: FormEvent) => {
+    event.preventDefault()
+    if (!busy) edit.mutate(draft)
   }
-  const remove = async () => {
-    if (!window.confirm(t("confirmDelete"))) return
-    setBusy(true)
-    try {
-      await api.run((c) => c.chat.remove({ path: { id: message.id }, urlParams: {} }))
-      setError(undefined)
-    } catch (e) {
-      setError(e)
-    } finally {
-      setBusy(false)
-    }
+  const remove = () => {
+    if (!busy && window.confirm(t("confirmDelete"))) removal.mutate()
   }
 
   return (
@@ -293,7 +288,7 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
       {deleted ? (
         <p className="chat-text hint">{t("deleted")}</p>
       ) : editing ? (
-        <form onSubmit={(e) => void save(e)} className="chat-edit">
+        <form onSubmit={save} className="chat-edit">
           <label htmlFor={`edit-${message.id}`}>{t("editLabel")}</label>
           <textarea
             id={`edit-${message.id}`}
@@ -337,12 +332,12 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
           >
             {t("edit")}
           </button>
-          <button type="button" className="link-button" disabled={busy} onClick={() => void remove()}>
+          <button type="button" className="link-button" disabled={busy} onClick={remove}>
             {t("delete")}
           </button>
         </div>
       ) : null}
-      {error === undefined ? null : <ErrorMessage error={error} />}
+      {error === null ? null : <ErrorMessage error={error} />}
     </li>
   )
 }
@@ -354,38 +349,29 @@ const Composer = ({ id, onSent }: { id: Id; onSent: (message: ChatMessage) => vo
   const [text, setText] = useState("")
   const [attachment, setAttachment] = useState("")
   const [kind, setKind] = useState<"IMAGE" | "FILE">("IMAGE")
-  const [error, setError] = useState<unknown>(undefined)
-  const [busy, setBusy] = useState(false)
   const badUrl = attachment.trim() !== "" && safeUrl(attachment.trim()) === undefined
 
-  const send = async (event: FormEvent) => {
-    event.preventDefault()
-    if (badUrl || (text.trim() === "" && attachment.trim() === "")) return
-    setBusy(true)
-    try {
-      const link = attachment.trim()
-      const sent = await api.run((c) =>
-        c.chat.post({
-          path: { id },
-          payload: new PostMessageBody(
-            link === "" ? { text } : { text, type: kind, attachmentUrl: link, originPlatform: "web" }
-          )
-        })
-      )
+  const post = useMutation({
+    mutationFn: (payload: PostMessageBody) => api.run((c) => c.chat.post({ path: { id }, payload })),
+    onSuccess: (sent) => {
       onSent(sent)
       // cleared only once stored: a failed send keeps what was typed
       setText("")
       setAttachment("")
-      setError(undefined)
-    } catch (e) {
-      setError(e)
-    } finally {
-      setBusy(false)
     }
+  })
+  const busy = post.isPending
+  const send = (event: FormEvent) => {
+    event.preventDefault()
+    if (busy || badUrl || (text.trim() === "" && attachment.trim() === "")) return
+    const link = attachment.trim()
+    post.mutate(
+      new PostMessageBody(link === "" ? { text } : { text, type: kind, attachmentUrl: link, originPlatform: "web" })
+    )
   }
 
   return (
-    <form className="chat-composer" onSubmit={(e) => void send(e)}>
+    <form className="chat-composer" onSubmit={send}>
       <label htmlFor="chat-text">{t("messageLabel")}</label>
       <textarea
         id="chat-text"
@@ -423,7 +409,7 @@ const Composer = ({ id, onSent }: { id: Id; onSent: (message: ChatMessage) => vo
           <option value="FILE">{t("file")}</option>
         </select>
       </details>
-      {error === undefined ? null : <ErrorMessage error={error} />}
+      {post.error === null ? null : <ErrorMessage error={post.error} />}
       <button type="submit" disabled={busy || badUrl || (text.trim() === "" && attachment.trim() === "")}>
         {t("send")}
       </button>
