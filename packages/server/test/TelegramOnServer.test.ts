@@ -38,18 +38,18 @@ const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
 
 /** The organizer sends /broadcast, picks the procurement from the menu and gets an answer matching `answer`. */
-const broadcast = (answer: RegExp) =>
+const broadcast = (answer: RegExp, title = "Мёд с пасеки") =>
   Effect.gen(function* () {
     const seen = telegram.sentMessages(TOKEN, ORGANIZER).length
     const fresh = () => telegram.sentMessages(TOKEN, ORGANIZER).slice(seen)
     telegram.text(TOKEN, ORGANIZER, "/broadcast")
     const menu = yield* eventually(
       Effect.suspend(() => {
-        const found = fresh().find((m) => buttonsOf(m.reply_markup).some((b) => b.text === "Мёд с пасеки"))
+        const found = fresh().find((m) => buttonsOf(m.reply_markup).some((b) => b.text === title))
         return found === undefined ? Effect.fail(new Error("no pick menu")) : Effect.succeed(found)
       })
     )
-    const choose = buttonsOf(menu.reply_markup).find((b) => b.text === "Мёд с пасеки")!
+    const choose = buttonsOf(menu.reply_markup).find((b) => b.text === title)!
     assert.isDefined(choose.callback_data)
     telegram.press(TOKEN, ORGANIZER, menu.message_id, choose.callback_data!)
     yield* eventually(
@@ -96,6 +96,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
             })
           )
           const procurement = yield* insertProcurement(organizer.id, { title: "Мёд с пасеки" })
+          yield* insertProcurement(organizer.id, { title: "Орехи кедровые" })
 
           // no channels yet
           yield* broadcast(/не подключены/)
@@ -143,7 +144,10 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           // removed: no more announcements there
           yield* admin.removeChannel({ path: { id: news.id } })
           assert.strictEqual((yield* admin.removeChannel({ path: { id: news.id } }).pipe(Effect.flip))._tag, "NotFound")
-          yield* broadcast(/каналы: 1/)
+          // the same procurement again within a minute: refused, nothing posted (a double tap posts once)
+          yield* broadcast(/меньше минуты назад/)
+          assert.lengthOf(telegram.sentMessages(TOKEN, ENGLISH_CHANNEL), 1)
+          yield* broadcast(/каналы: 1/, "Орехи кедровые")
           assert.lengthOf(telegram.sentMessages(TOKEN, CHANNEL), 1)
           assert.lengthOf(telegram.sentMessages(TOKEN, ENGLISH_CHANNEL), 2)
 
