@@ -57,6 +57,13 @@ module.exports = {
       }
     },
     {
+      name: "cabinet-and-admin-panel-apart",
+      comment: "the cabinet's screens and the admin panel share packages/web/src/app, never each other's pages",
+      severity: "error",
+      from: { path: "^packages/web/src/(features|admin)/" },
+      to: { path: "^packages/web/src/(features|admin)/", pathNot: "^packages/web/src/$1/" }
+    },
+    {
       name: "web-is-browser-code",
       comment: "the cabinet runs in a browser: no Node built-ins, no SQL drivers, no platform SDKs",
       severity: "error",

@@ -1,4 +1,8 @@
-/** The cabinet's build: a static bundle in dist/ (index.html + hashed assets), no inline scripts (strict CSP). */
+/**
+ * Two pages in one build: the cabinet (dist/index.html, served at `/`) and the admin panel
+ * (dist/admin-panel/index.html, served at `/admin-panel/`), sharing hashed assets in dist/assets; no inline scripts
+ * (strict CSP).
+ */
 import react from "@vitejs/plugin-react"
 import { defineConfig } from "vite"
 
@@ -12,6 +16,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rollupOptions: { input: { cabinet: "index.html", admin: "admin-panel/index.html" } },
     // the entry holds React and Effect's HTTP client with core's schemas (~166 kB gzip, `npm run bench`); screens
     // are separate chunks
     chunkSizeWarningLimit: 700

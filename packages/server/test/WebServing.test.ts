@@ -1,7 +1,7 @@
 /**
  * The built cabinet served by the server itself (packages/web/dist, built here when missing): `/` and every SPA route
- * answer index.html (no-cache) under the strict CSP with no inline script; hashed assets are immutable; `/api/*`,
- * `/ws/*`, `/admin-panel/*` and missing assets stay 404; the widget page moved to `/widget`. In Chromium, with no
+ * answer index.html (no-cache) under the strict CSP with no inline script; every path under `/admin-panel/` answers the
+ * admin panel's page; hashed assets are immutable; `/api/*`, `/ws/*` and missing assets stay 404; the widget page moved to `/widget`. In Chromium, with no
  * request interception: `/login?code=…` never spends the code on GET, the button signs in, the token is kept in this
  * tab's sessionStorage, the page then speaks the account's language; a web chat guest registered in the chat signs in
  * as that account from /login; no CSP violation or page error anywhere.
@@ -77,7 +77,20 @@ describe("the web cabinet served at /", () => {
 
         // a stale page asking for an old build's chunk gets 404, not index.html under a .js name
         assert.strictEqual((yield* get("/assets/app-0000dead.js")).status, 404)
-        for (const path of ["/api/no-such-endpoint", "/ws/nothing", "/admin-panel/users", "/api"]) {
+        // the admin panel is the build's second page: every path under /admin-panel/ is it, never the cabinet
+        const admin = yield* get("/admin-panel/")
+        assert.strictEqual(admin.status, 200)
+        const adminHtml = yield* admin.text
+        assert.include(adminHtml, `<div id="root">`)
+        assert.notStrictEqual(adminHtml, html)
+        assert.strictEqual(admin.headers["cache-control"], "no-cache")
+        assert.include(admin.headers["content-security-policy"] ?? "", "script-src 'self'")
+        for (const path of ["/admin-panel/users?role=buyer", "/admin-panel/users/42", "/admin-panel"]) {
+          const page = yield* get(path)
+          assert.strictEqual(page.status, 200, path)
+          assert.strictEqual(yield* page.text, adminHtml, path)
+        }
+        for (const path of ["/api/no-such-endpoint", "/ws/nothing", "/api"]) {
           const response = yield* get(path)
           assert.strictEqual(response.status, 404, path)
           assert.notInclude(yield* response.text, `<div id="root">`, path)

@@ -1,7 +1,9 @@
 /**
  * The web cabinet (`packages/web/dist`, a Vite build) at `/`: its files as built, and `index.html` for every other GET
- * the server has no route for (the SPA's own routes: `/login?code=…`, `/procurements/42/chat`, …). Paths under
- * `/api/`, `/ws/` and `/admin-panel/` are never the cabinet: an unknown one there stays a 404.
+ * the server has no route for (the SPA's own routes: `/login?code=…`, `/procurements/42/chat`, …). The admin panel,
+ * the build's second page, answers every path under `/admin-panel/` with `admin-panel/index.html` (its own routes:
+ * `/admin-panel/users?role=buyer`, …); `/admin-panel` without the slash is redirected there. Paths under `/api/` and
+ * `/ws/` are never a page: an unknown one there stays a 404.
  *
  * Caching: `assets/*` carry a content hash in their names, so they are immutable for a year; `index.html` is
  * `no-cache` (a deployment is seen at once); other files (icons) an hour. The files are read once at start-up (the
@@ -17,8 +19,12 @@ import { fileURLToPath } from "node:url"
 /** Where `npm run build -w @groupbuy/web` writes the cabinet. */
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url))
 
-/** Paths that belong to the server (or will): never answered with the cabinet's `index.html`. */
-export const NOT_THE_CABINET = /^\/(api|ws|admin-panel)(\/|$)/
+/** Paths that belong to the server: never answered with a page. */
+export const NOT_THE_CABINET = /^\/(api|ws)(\/|$)/
+
+/** Where the admin panel is served, and its page in the build. */
+export const ADMIN_PANEL = "/admin-panel/"
+const ADMIN_PAGE = "/admin-panel/index.html"
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -45,7 +51,7 @@ interface WebFile {
 }
 
 const cacheControlOf = (path: string) =>
-  path === "/index.html"
+  path === "/index.html" || path === ADMIN_PAGE
     ? "no-cache"
     : path.startsWith("/assets/")
       ? "public, max-age=31536000, immutable"
@@ -98,17 +104,19 @@ export const webRoutes = (dist: string = WEB_DIST) =>
           return HttpServerResponse.empty({ status: 400 })
         }
         if (NOT_THE_CABINET.test(path)) return HttpServerResponse.empty({ status: 404 })
+        if (path === "/admin-panel") return HttpServerResponse.redirect(ADMIN_PANEL, { status: 301 })
         const file = files.get(path)
-        if (file !== undefined && path !== "/index.html") return respond(file)
+        if (file !== undefined && path !== "/index.html" && path !== ADMIN_PAGE) return respond(file)
         // a missing hashed asset is a stale page asking for an old build: 404, not HTML under a .js name
         if (path.startsWith("/assets/")) return HttpServerResponse.empty({ status: 404 })
-        return index === undefined
+        const page = path.startsWith(ADMIN_PANEL) ? files.get(ADMIN_PAGE) : index
+        return page === undefined
           ? HttpServerResponse.text(NOT_BUILT, {
               status: 503,
               contentType: "text/html; charset=utf-8",
               headers: { "cache-control": "no-store" }
             })
-          : respond(index)
+          : respond(page)
       })
       return Layer.mergeAll(HttpLayerRouter.add("GET", "/", handler), HttpLayerRouter.add("GET", "/*", handler))
     })

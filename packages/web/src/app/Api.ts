@@ -10,11 +10,13 @@ import { Cause, Effect, Exit, Option } from "effect"
 /** The client of the whole API: `client.procurements.list(...)`, `client.auth.webLogin(...)`, ... */
 export type Client = Effect.Effect.Success<ReturnType<typeof makeClient>>
 
-const makeClient = (baseUrl: string, token: string | undefined) =>
+/** What every request of one client carries: the cabinet's bearer token, or the admin panel's CSRF header. */
+export type RequestCredentials = (request: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest
+
+const makeClient = (baseUrl: string, credentials: RequestCredentials | undefined) =>
   HttpApiClient.make(GroupBuyApi, {
     baseUrl,
-    transformClient: (client) =>
-      token === undefined ? client : HttpClient.mapRequest(client, HttpClientRequest.bearerToken(token))
+    transformClient: (client) => (credentials === undefined ? client : HttpClient.mapRequest(client, credentials))
   })
 
 /** A failed call: `error` is the server's typed error (a tagged object) or a transport/decoding failure. */
@@ -40,8 +42,17 @@ export interface Api {
   run<A, E>(call: (client: Client) => Effect.Effect<A, E>): Promise<A>
 }
 
-export const makeApi = (baseUrl: string, token: string | undefined, onUnauthorized: () => void): Api => {
-  const client = Effect.runSync(Effect.provide(makeClient(baseUrl, token), FetchHttpClient.layer))
+/** The cabinet's API: a user's bearer token (none before sign-in). */
+export const makeApi = (baseUrl: string, token: string | undefined, onUnauthorized: () => void): Api =>
+  makeApiWith(baseUrl, token === undefined ? undefined : HttpClientRequest.bearerToken(token), onUnauthorized)
+
+/** An API whose requests carry `credentials`; `onUnauthorized` runs when the server no longer knows them. */
+export const makeApiWith = (
+  baseUrl: string,
+  credentials: RequestCredentials | undefined,
+  onUnauthorized: () => void
+): Api => {
+  const client = Effect.runSync(Effect.provide(makeClient(baseUrl, credentials), FetchHttpClient.layer))
   return {
     run: async (call) => {
       const exit = await Effect.runPromiseExit(call(client))

@@ -13,7 +13,28 @@ export interface DataColumn<Row> {
   readonly header: string
   readonly cell: (row: Row) => ReactNode
   readonly numeric?: boolean
+  /** A column the rows can be ordered by: its heading becomes a button, and the header cell says the order (`aria-sort`). */
+  readonly sorting?: ColumnSorting
 }
+
+/** How a sortable column is ordered now, what its button says, and what a press does. */
+export interface ColumnSorting {
+  readonly order: "ascending" | "descending" | "none"
+  readonly label: string
+  readonly toggle: () => void
+}
+
+const heading = (column: DataColumn<unknown> | undefined, header: ReactNode) =>
+  column?.sorting === undefined ? (
+    header
+  ) : (
+    <button type="button" className="sort-button" onClick={column.sorting.toggle} aria-label={column.sorting.label}>
+      {header}
+      <span aria-hidden="true">
+        {column.sorting.order === "ascending" ? " ▲" : column.sorting.order === "descending" ? " ▼" : " ↕"}
+      </span>
+    </button>
+  )
 
 const numClass = (numeric: boolean | undefined) => (numeric === true ? "num" : undefined)
 
@@ -52,11 +73,22 @@ export const DataTable = <Row,>({
         <thead>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
-              {group.headers.map((header) => (
-                <th key={header.id} scope="col" className={numClass(byId.get(header.column.id)?.numeric)}>
-                  {flexRender(header.column.columnDef.header, header.getContext())}
-                </th>
-              ))}
+              {group.headers.map((header) => {
+                const column = byId.get(header.column.id)
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className={numClass(column?.numeric)}
+                    aria-sort={column?.sorting?.order}
+                  >
+                    {heading(
+                      column as DataColumn<unknown> | undefined,
+                      flexRender(header.column.columnDef.header, header.getContext())
+                    )}
+                  </th>
+                )
+              })}
             </tr>
           ))}
         </thead>

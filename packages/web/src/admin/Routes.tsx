@@ -1,0 +1,59 @@
+/**
+ * The admin panel's sections. Each page is its own lazily loaded chunk; the list is also the navigation, so a new
+ * section is one row here and one folder in `pages/`.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent, Suspense } from "react"
+import { Link, Route, Switch } from "wouter"
+import { useT } from "../app/I18n.js"
+import { Loading, Screen } from "../app/Screen.js"
+import { adminMessages } from "./messages.js"
+
+type NavKey =
+  | "navDashboard"
+  | "navUsers"
+  | "navProcurements"
+  | "navPayments"
+  | "navCategories"
+  | "navMessages"
+  | "navNotifications"
+  | "navChannels"
+  | "navBots"
+  | "navAudit"
+
+export interface Section {
+  readonly path: string
+  readonly nav: NavKey
+  readonly page: LazyExoticComponent<ComponentType>
+}
+
+/** The sections in the navigation, in order. */
+export const SECTIONS: ReadonlyArray<Section> = [
+  { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) }
+]
+
+/** Pages under a section (a user's page, a procurement's page): not in the navigation. */
+const DETAILS: ReadonlyArray<{ readonly path: string; readonly page: LazyExoticComponent<ComponentType> }> = []
+
+const NotFound = () => {
+  const t = useT(adminMessages)
+  return (
+    <Screen title={t("notFoundTitle")}>
+      <Link href="/">{t("notFoundBack")}</Link>
+    </Screen>
+  )
+}
+
+export const AdminRoutes = () => (
+  <Suspense fallback={<Loading />}>
+    <Switch>
+      {[...DETAILS, ...SECTIONS].map(({ path, page: Page }) => (
+        <Route key={path} path={path}>
+          <Page />
+        </Route>
+      ))}
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  </Suspense>
+)

@@ -1,0 +1,108 @@
+/** The audit log: who did what to which record, from where; filterable by actor, action and target. */
+import { DateTime } from "effect"
+import { useMemo } from "react"
+import { defineMessages, useLanguage, useT } from "../../../app/I18n.js"
+import { formatDateTime } from "../../../app/Format.js"
+import { Screen } from "../../../app/Screen.js"
+import { useAdminApi } from "../../AdminSession.js"
+import type { PageItem } from "../../Types.js"
+import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+
+const messages = defineMessages({
+  ru: {
+    title: "Журнал действий",
+    when: "Когда",
+    actor: "Кто",
+    action: "Действие",
+    target: "Объект",
+    details: "Подробности",
+    ip: "IP",
+    actorId: "Кто (id)",
+    targetType: "Тип объекта",
+    targetId: "Объект (id)",
+    kindAdmin: "администратор",
+    kindUser: "пользователь",
+    kindSystem: "система"
+  },
+  en: {
+    title: "Audit log",
+    when: "When",
+    actor: "Who",
+    action: "Action",
+    target: "Target",
+    details: "Details",
+    ip: "IP",
+    actorId: "Who (id)",
+    targetType: "Target type",
+    targetId: "Target (id)",
+    kindAdmin: "administrator",
+    kindUser: "user",
+    kindSystem: "system"
+  }
+})
+
+type Entry = PageItem<"audit">
+
+const target = (e: Entry) => (e.targetType === null ? "" : `${e.targetType} ${e.targetId ?? ""}`.trim())
+const details = (e: Entry) => (Object.keys(e.details).length === 0 ? "" : JSON.stringify(e.details))
+
+const AuditLog = () => {
+  const t = useT(messages)
+  const { language } = useLanguage()
+  const api = useAdminApi()
+  const kind = (e: Entry) =>
+    e.actorKind === "admin" ? t("kindAdmin") : e.actorKind === "user" ? t("kindUser") : t("kindSystem")
+  const columns = useMemo(
+    (): ReadonlyArray<GridColumn<Entry>> => [
+      {
+        id: "when",
+        header: t("when"),
+        sortKey: "createdAt",
+        cell: (e) => formatDateTime(e.createdAt, language),
+        csv: (e) => DateTime.formatIso(e.createdAt)
+      },
+      {
+        id: "actor",
+        header: t("actor"),
+        cell: (e) => `${kind(e)} ${e.actorId ?? ""}`.trim(),
+        csv: (e) => `${e.actorKind} ${e.actorId ?? ""}`.trim()
+      },
+      {
+        id: "action",
+        header: t("action"),
+        sortKey: "action",
+        cell: (e) => <code>{e.action}</code>,
+        csv: (e) => e.action
+      },
+      { id: "target", header: t("target"), cell: target, csv: target },
+      { id: "details", header: t("details"), cell: (e) => <span className="hint">{details(e)}</span>, csv: details },
+      { id: "ip", header: t("ip"), cell: (e) => e.ip ?? "", csv: (e) => e.ip }
+    ],
+    [t, language]
+  )
+  const filters = useMemo(
+    (): ReadonlyArray<GridFilter> => [
+      { kind: "text", id: "action", label: t("action") },
+      { kind: "text", id: "actorId", label: t("actorId") },
+      { kind: "text", id: "targetType", label: t("targetType") },
+      { kind: "text", id: "targetId", label: t("targetId") }
+    ],
+    [t]
+  )
+  const fetchPage = (q: GridQuery) =>
+    api.run((c) => c.admin.audit({ urlParams: { offset: q.offset, limit: q.limit, ...q.filters } }))
+  return (
+    <Screen title={t("title")}>
+      <ServerGrid
+        id="audit"
+        label={t("title")}
+        columns={columns}
+        filters={filters}
+        rowKey={(e) => String(e.id)}
+        fetchPage={fetchPage}
+      />
+    </Screen>
+  )
+}
+
+export default AuditLog
