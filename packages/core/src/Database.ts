@@ -104,9 +104,29 @@ export const pgliteClient = (dataDir: string | undefined) =>
     })
   )
 
-/** Which database the configuration selects. */
+/**
+ * The server as the specification names it: `DB_NAME`, `DB_USER`, `DB_PASSWORD` (and `DB_HOST`, `DB_PORT`, by default
+ * localhost:5432), as an alternative to one `DATABASE_URL`; set only when `DB_NAME` is.
+ */
+const databaseFromParts = Config.all({
+  name: Config.nonEmptyString("DB_NAME"),
+  user: Config.nonEmptyString("DB_USER").pipe(Config.withDefault("postgres")),
+  password: Config.option(Config.redacted("DB_PASSWORD")),
+  host: Config.nonEmptyString("DB_HOST").pipe(Config.withDefault("localhost")),
+  port: Config.port("DB_PORT").pipe(Config.withDefault(5432))
+}).pipe(
+  Config.map(({ host, name, password, port, user }) => {
+    const secret = Option.match(password, {
+      onNone: () => "",
+      onSome: (p) => `:${encodeURIComponent(Redacted.value(p))}`
+    })
+    return Redacted.make(`postgres://${encodeURIComponent(user)}${secret}@${host}:${port}/${encodeURIComponent(name)}`)
+  })
+)
+
+/** Which database the configuration selects: `DATABASE_URL`, else `DB_NAME` and its parts, else PGlite in `DATA_DIR`. */
 export const DatabaseConfig = Config.all({
-  url: Config.option(Config.redacted("DATABASE_URL")),
+  url: Config.option(Config.redacted("DATABASE_URL").pipe(Config.orElse(() => databaseFromParts))),
   dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data"))
 })
 

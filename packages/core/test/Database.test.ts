@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { ConfigProvider, Effect, Exit, Option, Redacted } from "effect"
+import { DatabaseConfig } from "../src/Database.js"
 import { databaseProfiles } from "../src/testing/index.js"
 
 for (const profile of databaseProfiles()) {
@@ -31,3 +32,36 @@ for (const profile of databaseProfiles()) {
     })
   })
 }
+
+describe("DatabaseConfig", () => {
+  const selected = (env: Record<string, string>) =>
+    DatabaseConfig.pipe(
+      Effect.map(({ url }) => Option.map(url, Redacted.value)),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+
+  it.effect("DATABASE_URL, or the specification's DB_NAME / DB_USER / DB_PASSWORD, or none (PGlite)", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(yield* selected({}), Option.none())
+      assert.deepStrictEqual(
+        yield* selected({ DATABASE_URL: "postgres://a@db:5432/x" }),
+        Option.some("postgres://a@db:5432/x")
+      )
+      assert.deepStrictEqual(
+        yield* selected({ DB_NAME: "groupbuy", DB_USER: "gb", DB_PASSWORD: "p@ss:w/rd" }),
+        Option.some("postgres://gb:p%40ss%3Aw%2Frd@localhost:5432/groupbuy")
+      )
+      assert.deepStrictEqual(
+        yield* selected({ DB_NAME: "groupbuy", DB_HOST: "10.0.0.5", DB_PORT: "6432" }),
+        Option.some("postgres://postgres@10.0.0.5:6432/groupbuy")
+      )
+      // one URL wins over the parts; a user alone selects nothing
+      assert.deepStrictEqual(
+        yield* selected({ DATABASE_URL: "postgres://a@db/x", DB_NAME: "other" }),
+        Option.some("postgres://a@db/x")
+      )
+      assert.deepStrictEqual(yield* selected({ DB_USER: "gb" }), Option.none())
+      assert.isTrue(Exit.isFailure(yield* Effect.exit(selected({ DB_NAME: "g", DB_PORT: "not a port" }))))
+    })
+  )
+})

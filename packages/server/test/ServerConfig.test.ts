@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
 import { generateKeyPairSync } from "node:crypto"
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describeConfigError, loadServerSettings } from "../src/config/ServerConfig.js"
@@ -82,5 +82,37 @@ describe("server configuration", () => {
       assert.strictEqual(tochka.apiUrl, "https://pre.tochka.com/api/v1/cyclops/v2/jsonrpc")
       assert.include(Redacted.value(tochka.privateKey), "BEGIN RSA PRIVATE KEY")
     })
+  )
+
+  it.effect(
+    "takes the specification's names: TOCHKA_PLATFORM_ID, TOCHKA_PRIVATE_KEY_PATH, TOCHKA_NOMINAL_ACCOUNT",
+    () =>
+      Effect.gen(function* () {
+        const dir = mkdtempSync(join(tmpdir(), "gb-config-"))
+        const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
+        const keyPath = join(dir, "tochka.pem")
+        writeFileSync(keyPath, privateKey.export({ type: "pkcs1", format: "pem" }).toString())
+        const spec = {
+          DATA_DIR: dir,
+          PAYMENT_PROVIDER: "tochka",
+          TOCHKA_API_URL: "https://api.tochka.com/api/v1/cyclops/v2/jsonrpc",
+          TOCHKA_SIGN_SYSTEM: "gb",
+          TOCHKA_SIGN_THUMBPRINT: "AB",
+          TOCHKA_PLATFORM_ID: "platform-7",
+          TOCHKA_PRIVATE_KEY_PATH: keyPath,
+          TOCHKA_NOMINAL_ACCOUNT: "4070 2810 0000 0000 0001",
+          TOCHKA_PAYMENT_DETAILS: "ООО «ГрупБай», БИК 044525104"
+        }
+        const tochka = Option.getOrThrow((yield* load(spec)).tochka)
+        assert.strictEqual(tochka.beneficiaryId, "platform-7")
+        assert.include(Redacted.value(tochka.privateKey), "BEGIN RSA PRIVATE KEY")
+        assert.deepStrictEqual(tochka.nominalAccount, Option.some("40702810000000000001"))
+        assert.strictEqual(tochka.apiUrl, "https://api.tochka.com/api/v1/cyclops/v2/jsonrpc")
+        // the project's own name wins when both are set
+        const both = Option.getOrThrow((yield* load({ ...spec, TOCHKA_BENEFICIARY_ID: "own" })).tochka)
+        assert.strictEqual(both.beneficiaryId, "own")
+        const badAccount = yield* problems({ ...spec, TOCHKA_NOMINAL_ACCOUNT: "12345" })
+        assert.include(badAccount.join("\n"), "TOCHKA_NOMINAL_ACCOUNT")
+      })
   )
 })

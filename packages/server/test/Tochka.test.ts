@@ -1,4 +1,5 @@
 import { FetchHttpClient } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
 import { Ledger, Payments, PaymentFilter, systemActor } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
@@ -33,6 +34,7 @@ const settings = (): TochkaSettings => ({
   signThumbprint: "AB12CD34",
   privateKey: Redacted.make(pem(platformKeys.privateKey, "pkcs1")),
   beneficiaryId: "beneficiary-1",
+  nominalAccount: Option.some("40702810000000000000"),
   pollInterval: Duration.minutes(5),
   webhookPublicKey: Option.some(pem(bankKeys.publicKey, "spki")),
   paymentDetails: "Р/с 40702810000000000000, БИК 044525104, ООО «ГрупБай»"
@@ -108,6 +110,16 @@ for (const profile of coreProfiles())
           assert.isNotNull(account)
           assert.include(started.instructions!, depositPurpose(account!))
           assert.include(started.instructions!, "БИК 044525104")
+          // in the payer's language (Russian by default), with the nominal account on its own line
+          assert.include(started.instructions!, "Переведите 1\u202f500,50\u00a0₽ банковским переводом по реквизитам:")
+          assert.include(started.instructions!, "\nСчёт: 40702810000000000000\n")
+          assert.notInclude(started.instructions!, "Transfer")
+          const sql = yield* SqlClient.SqlClient
+          const english = yield* insertUser()
+          yield* sql`UPDATE users SET language = 'en' WHERE id = ${english}`
+          const inEnglish = yield* deposits.create(english, 10_000n, "english")
+          assert.include(inEnglish.instructions!, "Transfer 100,00\u00a0₽ by bank transfer to:")
+          assert.include(inEnglish.instructions!, "\nAccount: 40702810000000000000\n")
           // a second deposit reuses the user's virtual account
           const accountsCreated = () => fake.calls.filter((c) => c.method === "create_virtual_account").length
           const created = accountsCreated()

@@ -29,7 +29,10 @@ export interface TochkaSettings {
   readonly signThumbprint: string
   /** PEM of the platform's RSA private key */
   readonly privateKey: Redacted.Redacted
+  /** the platform's beneficiary in Cyclops (`TOCHKA_BENEFICIARY_ID`, or the specification's `TOCHKA_PLATFORM_ID`) */
   readonly beneficiaryId: string
+  /** the nominal account's number (`TOCHKA_NOMINAL_ACCOUNT`, 20 digits), shown to payers on its own line */
+  readonly nominalAccount: Option.Option<string>
   readonly pollInterval: Duration.Duration
   /** the bank's public key (PEM) that signs webhook notifications; webhooks are refused without it */
   readonly webhookPublicKey: Option.Option<string>
@@ -102,9 +105,16 @@ const secret = (name: string, minLength: number) =>
 
 const bool = (name: string, fallback: boolean) => Config.boolean(name).pipe(Config.withDefault(fallback))
 
-/** A PEM given inline (with literal `\n` allowed) or through `<NAME>_FILE`. */
+/** `name`, or when it is not set, `alias` (a name the specification uses for the same setting). */
+const either = <A>(make: (name: string) => Config.Config<A>, name: string, alias: string) =>
+  make(name).pipe(Config.orElse(() => make(alias)))
+
+/** A PEM given inline (with literal `\n` allowed) or through `<NAME>_FILE` (or `<NAME>_PATH`, as the specification names it). */
 const pem = (name: string, kind: "private" | "public") =>
-  Config.all({ inline: Config.option(Config.string(name)), file: Config.option(Config.string(`${name}_FILE`)) }).pipe(
+  Config.all({
+    inline: Config.option(Config.string(name)),
+    file: Config.option(either(Config.string, `${name}_FILE`, `${name}_PATH`))
+  }).pipe(
     Config.mapOrFail(({ file, inline }) => {
       let text: string
       if (Option.isSome(inline)) text = inline.value.replace(/\\n/g, "\n")
@@ -150,7 +160,17 @@ const tochka: Config.Config<TochkaSettings> = Config.all({
   signSystem: Config.nonEmptyString("TOCHKA_SIGN_SYSTEM"),
   signThumbprint: Config.nonEmptyString("TOCHKA_SIGN_THUMBPRINT"),
   privateKey: pem("TOCHKA_PRIVATE_KEY", "private").pipe(Config.map(Redacted.make)),
-  beneficiaryId: Config.nonEmptyString("TOCHKA_BENEFICIARY_ID"),
+  beneficiaryId: either(Config.nonEmptyString, "TOCHKA_BENEFICIARY_ID", "TOCHKA_PLATFORM_ID"),
+  nominalAccount: Config.option(
+    Config.string("TOCHKA_NOMINAL_ACCOUNT").pipe(
+      Config.map((s) => s.replace(/\s/g, "")),
+      Config.mapOrFail((s) =>
+        /^\d{20}$/.test(s)
+          ? Either.right(s)
+          : Either.left(invalid("TOCHKA_NOMINAL_ACCOUNT", "must be the account's 20 digits"))
+      )
+    )
+  ),
   pollInterval: Config.duration("TOCHKA_POLL_INTERVAL").pipe(Config.withDefault(Duration.minutes(5))),
   webhookPublicKey: Config.option(pem("TOCHKA_WEBHOOK_PUBLIC_KEY", "public")),
   paymentDetails: Config.nonEmptyString("TOCHKA_PAYMENT_DETAILS")

@@ -16,7 +16,8 @@ import {
   Payments,
   ProviderUnavailable,
   systemActor,
-  type UserId
+  type UserId,
+  Users
 } from "@groupbuy/core"
 import { PaymentGateway } from "@groupbuy/router"
 import { Context, Data, Effect, Layer } from "effect"
@@ -52,6 +53,7 @@ export const DepositsLive = Layer.effect(
   Deposits,
   Effect.gen(function* () {
     const payments = yield* Payments
+    const users = yield* Users
     const provider = yield* PaymentProvider
     const system = systemActor("payments")
 
@@ -65,7 +67,13 @@ export const DepositsLive = Layer.effect(
             idempotencyKey: idempotencyKey ? `deposit:${userId}:${idempotencyKey}` : `deposit:${randomUUID()}`
           })
         )
-        const started = yield* provider.startDeposit(payment).pipe(Effect.mapError(unavailable))
+        // the payer's own language for the link's page or the transfer instructions (the user exists: createDeposit
+        // checked it)
+        const language = yield* users.get(userId).pipe(
+          Effect.map((u) => u.language),
+          Effect.orElseSucceed(() => "ru" as const)
+        )
+        const started = yield* provider.startDeposit(payment, language).pipe(Effect.mapError(unavailable))
         const attached =
           started.providerPaymentId !== null && payment.providerPaymentId === null
             ? yield* payments.attachProvider(payment.id, started.providerPaymentId, started.url)

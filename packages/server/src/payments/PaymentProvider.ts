@@ -2,7 +2,7 @@
  * A payment provider: how a deposit is paid (a link or transfer instructions), how money goes back, and how the
  * provider's pushed notifications are verified. Two implementations: the sandbox (default) and Tochka Cyclops.
  */
-import type { Payment, PaymentId } from "@groupbuy/core"
+import type { Language, Payment, PaymentId } from "@groupbuy/core"
 import { Context, Data, type Effect } from "effect"
 
 export interface StartedDeposit {
@@ -33,7 +33,8 @@ export interface PaymentProviderService {
   readonly name: string
   /** a test provider (the sandbox): what it credits is test money, and every offer of it must say so */
   readonly testMoney: boolean
-  readonly startDeposit: (payment: Payment) => Effect.Effect<StartedDeposit, ProviderError>
+  /** Starts paying `payment`; a link or instructions for a payer who reads `language`. */
+  readonly startDeposit: (payment: Payment, language: Language) => Effect.Effect<StartedDeposit, ProviderError>
   /** Sends a refunded deposit back to the payer (nothing to do for the sandbox). */
   readonly refund: (payment: Payment) => Effect.Effect<void, ProviderError>
   readonly verifyWebhook: (

@@ -7,7 +7,7 @@
  * and the next poll retries it without crediting twice. A reconciliation pass credits what the bank reports as
  * identified but the ledger lacks.
  */
-import { formatRubles, kopecks, Payments, type UserId } from "@groupbuy/core"
+import { formatRubles, kopecks, type Language, Payments, type UserId } from "@groupbuy/core"
 import { Effect, HashSet, Layer, Option, Ref, Schedule, Schema } from "effect"
 import { createPublicKey, verify } from "node:crypto"
 import { ServerConfig, type TochkaSettings } from "../config/ServerConfig.js"
@@ -36,6 +36,34 @@ const WebhookBody = Schema.Struct({ payment_id: Schema.String })
 
 /** The purpose line payers must copy; the virtual account in it identifies the user. */
 export const depositPurpose = (virtualAccount: string) => `GroupBuy deposit ${virtualAccount}`
+/**
+ * What a payer reads to pay by bank transfer, in their language: the amount, the nominal account's details (and its
+ * number on its own line when configured), and the purpose to copy — the purpose is what identifies the payer.
+ */
+export const transferInstructions = (
+  language: Language,
+  p: {
+    readonly amount: string
+    readonly details: string
+    readonly nominalAccount: string | undefined
+    readonly purpose: string
+  }
+): string =>
+  (language === "en"
+    ? [
+        `Transfer ${p.amount} by bank transfer to:`,
+        p.details,
+        ...(p.nominalAccount === undefined ? [] : [`Account: ${p.nominalAccount}`]),
+        `Payment purpose (copy exactly): ${p.purpose}`
+      ]
+    : [
+        `Переведите ${p.amount} банковским переводом по реквизитам:`,
+        p.details,
+        ...(p.nominalAccount === undefined ? [] : [`Счёт: ${p.nominalAccount}`]),
+        `Назначение платежа (скопируйте без изменений): ${p.purpose}`
+      ]
+  ).join("\n")
+
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
 export const makeTochkaProvider = (settings: TochkaSettings) =>
@@ -213,15 +241,16 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
     const provider = PaymentProvider.of({
       name: TOCHKA,
       testMoney: false,
-      startDeposit: (payment) =>
+      startDeposit: (payment, language) =>
         Effect.map(virtualAccountOf(payment.userId), (account) => ({
           providerPaymentId: null,
           url: null,
-          instructions: [
-            `Transfer ${formatRubles(payment.amount, { alwaysKopecks: true })} by bank transfer to:`,
-            settings.paymentDetails,
-            `Payment purpose (copy exactly): ${depositPurpose(account)}`
-          ].join("\n")
+          instructions: transferInstructions(language, {
+            amount: formatRubles(payment.amount, { alwaysKopecks: true }),
+            details: settings.paymentDetails,
+            nominalAccount: Option.getOrUndefined(settings.nominalAccount),
+            purpose: depositPurpose(account)
+          })
         })),
       refund: (payment) =>
         Effect.gen(function* () {
