@@ -60,14 +60,14 @@ for (const profile of coreProfiles()) {
   describe(`sandbox deposits say they are test money (${profile.name})`, () => {
     it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
       it.effect(
-        "the API marks the deposit as test money; the pay page and its result say so in the payer's language",
+        "the API marks the deposit as test money; the pay page and its result are in the payer's language and say so",
         () =>
           Effect.gen(function* () {
             const http = yield* HttpClient.HttpClient
             const sql = yield* SqlClient.SqlClient
-            for (const [language, words] of [
-              ["ru", "Тестовые деньги"],
-              ["en", "Test money"]
+            for (const [language, words, pay, paidTitle] of [
+              ["ru", "Тестовые деньги", ">Оплатить</button>", "<h1>Оплачено</h1>"],
+              ["en", "Test money", ">Pay</button>", "<h1>Paid</h1>"]
             ] as const) {
               const user = yield* insertUser()
               yield* sql`UPDATE users SET language = ${language} WHERE id = ${user}`
@@ -79,14 +79,18 @@ for (const profile of coreProfiles()) {
               assert.strictEqual(page.status, 200)
               const html = yield* page.text
               assert.include(html, words)
-              assert.include(html, "Оплатить")
+              // the whole page is in the payer's language, not only the warning
+              assert.include(html, pay)
+              assert.include(html, `<html lang="${language}">`)
               const paid = yield* http.execute(
                 HttpClientRequest.post(url.pathname).pipe(
                   HttpClientRequest.bodyUrlParams({ sig: url.searchParams.get("sig")!, action: "pay" })
                 )
               )
               assert.strictEqual(paid.status, 200)
-              assert.include(yield* paid.text, words)
+              const result = yield* paid.text
+              assert.include(result, words)
+              assert.include(result, paidTitle)
             }
           })
       )

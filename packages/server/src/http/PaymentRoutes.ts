@@ -13,9 +13,55 @@ import { SANDBOX, sandboxSigner } from "../payments/SandboxProvider.js"
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
 
-const page = (title: string, body: string, status = 200) =>
+/** The sandbox pages' words; the router's catalogue gives the test-money warning the bots show too. */
+const WORDS = {
+  ru: {
+    badLink: "Ссылка недействительна",
+    notFound: "Платёж не найден",
+    alreadyPaid: "Платёж уже оплачен",
+    closed: "Платёж закрыт",
+    status: "Статус",
+    title: "Тестовая оплата",
+    topUp: "Пополнение баланса на",
+    sandbox: "Это песочница: деньги не списываются.",
+    pay: "Оплатить",
+    cancel: "Отменить",
+    paid: "Оплачено",
+    credited: "Баланс пополнен на",
+    failed: "Платёж не прошёл",
+    failedWhy: "Этот платёж уже нельзя оплатить: он закрыт.",
+    cancelled: "Платёж отменён",
+    cannotCancel: "Отменить нельзя",
+    cannotCancelWhy: "Этот платёж уже закрыт.",
+    unknownAction: "Неизвестное действие"
+  },
+  en: {
+    badLink: "This link is not valid",
+    notFound: "Payment not found",
+    alreadyPaid: "This payment is already paid",
+    closed: "This payment is closed",
+    status: "Status",
+    title: "Test payment",
+    topUp: "Topping up your balance by",
+    sandbox: "This is a sandbox: no money is charged.",
+    pay: "Pay",
+    cancel: "Cancel",
+    paid: "Paid",
+    credited: "Your balance was topped up by",
+    failed: "The payment did not go through",
+    failedWhy: "This payment can no longer be paid: it is closed.",
+    cancelled: "Payment cancelled",
+    cannotCancel: "Cannot cancel",
+    cannotCancelWhy: "This payment is already closed.",
+    unknownAction: "Unknown action"
+  }
+} as const satisfies Record<Language, Record<string, string>>
+
+type Words = (typeof WORDS)[Language]
+
+const page = (language: Language, title: string, body: string, status = 200) =>
   HttpServerResponse.text(
-    `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
       `<title>${escape(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:3rem auto;` +
       `padding:0 1rem}button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.5rem}</style></head>` +
       `<body><h1>${escape(title)}</h1>${body}</body></html>`,
@@ -26,28 +72,35 @@ const page = (title: string, body: string, status = 200) =>
     }
   )
 
-/** The sandbox's pages say in the payer's language that this is test money, before and after paying. */
-const testMoneyBanner = (payment: Payment) =>
+/** The payer's language (Russian when the payment names no one we know), its words and the test-money warning. */
+const payerLanguage = (payment: Payment) =>
   Effect.flatMap(Users, (users) => users.get(payment.userId)).pipe(
     Effect.map((user) => user.language),
     Effect.orElseSucceed((): Language => "ru"),
-    Effect.map((language) => `<p role="alert"><strong>${escape(text(language, "deposit.testMoney"))}</strong></p>`)
+    Effect.map((language) => ({
+      language,
+      w: WORDS[language] as Words,
+      banner: `<p role="alert"><strong>${escape(text(language, "deposit.testMoney"))}</strong></p>`
+    }))
   )
 
 const paymentIdParam = Effect.map(HttpLayerRouter.params, (p) => Schema.decodeUnknownOption(PaymentId)(p["id"]))
 
-/** The sandbox payment the route's `:id` names when `sig` signs that link, or the 404 page that refuses it. */
+/**
+ * The sandbox payment the route's `:id` names when `sig` signs that link, or the 404 page that refuses it (in both
+ * languages: an unsigned link names no payer whose language we may look up).
+ */
 const signedSandboxPayment = (sig: string) =>
   Effect.gen(function* () {
     const config = yield* ServerConfig
     const payments = yield* Payments
     const id = yield* paymentIdParam
     if (Option.isNone(id) || !sandboxSigner(config.sandboxWebhookSecret).checkPage(id.value, sig)) {
-      return Either.left(page("Ссылка недействительна", "", 404))
+      return Either.left(page("ru", `${WORDS.ru.badLink} / ${WORDS.en.badLink}`, "", 404))
     }
     const payment = yield* payments.get(systemActor("sandbox page"), id.value).pipe(Effect.option)
     if (Option.isNone(payment) || payment.value.provider !== SANDBOX) {
-      return Either.left(page("Платёж не найден", "", 404))
+      return Either.left(page("ru", `${WORDS.ru.notFound} / ${WORDS.en.notFound}`, "", 404))
     }
     return Either.right(payment.value)
   })
@@ -58,20 +111,22 @@ const sandboxPage = Effect.gen(function* () {
   const found = yield* signedSandboxPayment(sig)
   if (Either.isLeft(found)) return found.left
   const p = found.right
-  const banner = yield* testMoneyBanner(p)
+  const { banner, language, w } = yield* payerLanguage(p)
   if (p.status !== "PENDING") {
     return page(
-      p.status === "SUCCEEDED" ? "Платёж уже оплачен" : "Платёж закрыт",
-      `${banner}<p>Статус: ${escape(p.status)}</p>`
+      language,
+      p.status === "SUCCEEDED" ? w.alreadyPaid : w.closed,
+      `${banner}<p>${w.status}: ${escape(p.status)}</p>`
     )
   }
   return page(
-    "Тестовая оплата",
+    language,
+    w.title,
     banner +
-      `<p>Пополнение баланса на <b>${escape(formatRubles(p.amount))}</b>.</p>` +
-      `<p>Это песочница: деньги не списываются.</p>` +
+      `<p>${w.topUp} <b>${escape(formatRubles(p.amount))}</b>.</p>` +
+      `<p>${w.sandbox}</p>` +
       `<form method="post"><input type="hidden" name="sig" value="${escape(sig)}">` +
-      `<button name="action" value="pay">Оплатить</button><button name="action" value="cancel">Отменить</button></form>`
+      `<button name="action" value="pay">${w.pay}</button><button name="action" value="cancel">${w.cancel}</button></form>`
   )
 })
 
@@ -83,20 +138,20 @@ const sandboxSubmit = Effect.gen(function* () {
   const found = yield* signedSandboxPayment(Option.getOrElse(UrlParams.getFirst(form, "sig"), () => ""))
   if (Either.isLeft(found)) return found.left
   const payment = found.right
+  const { banner, language, w } = yield* payerLanguage(payment)
   if (action === "pay") {
     const result = yield* payments.succeed(payment.id).pipe(Effect.either)
-    const banner = yield* testMoneyBanner(payment)
     return result._tag === "Right"
-      ? page("Оплачено", `${banner}<p>Баланс пополнен на ${escape(formatRubles(result.right.payment.amount))}.</p>`)
-      : page("Платёж не прошёл", `<p>${escape(result.left.message)}</p>`, 409)
+      ? page(language, w.paid, `${banner}<p>${w.credited} ${escape(formatRubles(result.right.payment.amount))}.</p>`)
+      : page(language, w.failed, `<p>${w.failedWhy}</p>`, 409)
   }
   if (action === "cancel") {
     const result = yield* payments.cancel(payment.id).pipe(Effect.either)
     return result._tag === "Right"
-      ? page("Платёж отменён", "")
-      : page("Отменить нельзя", `<p>${escape(result.left.message)}</p>`, 409)
+      ? page(language, w.cancelled, "")
+      : page(language, w.cannotCancel, `<p>${w.cannotCancelWhy}</p>`, 409)
   }
-  return page("Неизвестное действие", "", 400)
+  return page(language, w.unknownAction, "", 400)
 })
 
 const webhook = Effect.gen(function* () {
