@@ -8,7 +8,7 @@
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
-import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { AuditFilter, AuditLog, IdentityRef, Notifications, PageRequest, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles, insertProcurement, testRedisUrl } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
@@ -198,6 +198,12 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           )
           assert.isAbove(telegram.calls({ token: TOKEN, method: "sendMessage", ok: false }).length, 0)
 
+          // the bounced notification is not marked delivered
+          const notifications = yield* Notifications
+          const rows = notifications.list(buyer.id, new PageRequest({}))
+          const bounced = (yield* rows).items.find((n) => n.title === "Новые закупки")
+          assert.isNull(bounced?.deliveredAt)
+
           // unblocked and back: the next message marks the identity reachable again
           telegram.unblock(TOKEN, BUYER)
           telegram.text(TOKEN, BUYER, "/balance")
@@ -209,6 +215,18 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
               )
             )
           )
+          // a notification that reaches Telegram says where and when
+          yield* admin.bulkNotification({ payload: { title: "Снова с нами", body: "Новые закупки ждут" } })
+          const delivered = yield* eventually(
+            Effect.flatMap(rows, (page) => {
+              const row = page.items.find((n) => n.title === "Снова с нами")
+              return expectNow(
+                () => row?.deliveredAt !== null && row?.deliveredAt !== undefined,
+                () => `not delivered: ${JSON.stringify(row)}`
+              ).pipe(Effect.as(row!))
+            })
+          )
+          assert.strictEqual(delivered.deliveredPlatform, "telegram")
         }).pipe(Effect.provide(FetchHttpClient.layer)),
       { timeout: 150_000 }
     )

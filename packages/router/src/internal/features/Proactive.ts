@@ -9,6 +9,7 @@ import {
   formatRubles,
   Ledger,
   type Notification,
+  Notifications,
   type UserId,
   Users
 } from "@groupbuy/core"
@@ -191,7 +192,14 @@ export const onEvent = (event: DomainEvent) =>
         return yield* relay(event.message)
       case "NotificationCreated": {
         const n = event.notification
-        return reached(yield* notifyWith(n.userId, (language) => renderNotification(n, language)))
+        const ref = yield* notifyWith(n.userId, (language) => renderNotification(n, language))
+        // the row says where and when it reached the person (the admin panel and the API show it)
+        if (ref !== undefined) {
+          yield* (yield* Notifications)
+            .markDelivered(n.id, ref.platform)
+            .pipe(Effect.catchAll((e) => Effect.logWarning("notification delivered but not marked", e)))
+        }
+        return reached(ref)
       }
       default:
         return []
