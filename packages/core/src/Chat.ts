@@ -6,7 +6,7 @@ import { Context, type Effect, Schema } from "effect"
 import type { Actor, Page } from "./Common.js"
 import { PageRequest } from "./Common.js"
 import type { Forbidden, InvalidInput, NotFound } from "./Errors.js"
-import { ChatMessageId, Platform, ProcurementId, UserId } from "./Ids.js"
+import { AttachmentId, ChatMessageId, Platform, ProcurementId, UserId } from "./Ids.js"
 import type { ChatMessage } from "./Models.js"
 import { ChatMessageType } from "./Models.js"
 
@@ -21,6 +21,8 @@ export class PostMessage extends Schema.Class<PostMessage>("PostMessage")({
   }),
   text: Schema.String,
   attachmentUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  /** an uploaded file (`Attachments.upload`) of this user and procurement not yet sent; its type sets the message's */
+  attachmentId: Schema.optional(Schema.NullOr(AttachmentId)),
   originPlatform: Schema.optional(Schema.NullOr(Platform))
 }) {}
 
@@ -33,7 +35,10 @@ export class MessageFilter extends Schema.Class<MessageFilter>("MessageFilter")(
 }) {}
 
 export interface ChatService {
-  /** Members only (`Forbidden` otherwise); text 1..MAX_CHAT_MESSAGE characters after trimming. */
+  /**
+   * Members only (`Forbidden` otherwise); text 1..MAX_CHAT_MESSAGE characters after trimming, 0.. with an attachment
+   * (a link or an uploaded file, which is sent once: a second message with it is refused).
+   */
   readonly post: (input: PostMessage) => Effect.Effect<ChatMessage, InvalidInput | Forbidden | NotFound>
   readonly postSystem: (procurementId: ProcurementId, text: string) => Effect.Effect<ChatMessage, NotFound>
   /** The author edits their own message (admins any). */

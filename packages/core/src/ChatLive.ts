@@ -9,13 +9,14 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Either, Layer, Schema } from "effect"
 import { Chat, MAX_CHAT_MESSAGE, MessageFilter, PostMessage } from "./Chat.js"
 import type { Actor } from "./Common.js"
-import { Forbidden, NotFound } from "./Errors.js"
+import { isImageType } from "./Attachments.js"
+import { Forbidden, InvalidInput, NotFound } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
 import { NotificationId, ProcurementId, UserId } from "./Ids.js"
-import type { ChatMessageId, Platform } from "./Ids.js"
-import { decodeRows, orDie } from "./internal/people/Sql.js"
+import type { AttachmentId, ChatMessageId, Platform } from "./Ids.js"
+import { decodeRows, orDie, uniqueViolation } from "./internal/people/Sql.js"
 import type { ChatMessageType } from "./Models.js"
-import { ChatMessage } from "./Models.js"
+import { AttachmentInfo, ChatMessage } from "./Models.js"
 import { decodeInput, httpUrl, Subjects, trimmedText, validate } from "./Validation.js"
 
 const ProcurementAccess = Schema.Struct({
@@ -41,7 +42,9 @@ const checkText = (type: ChatMessageType, text: string) =>
 
 /** What people see of a deleted message: that it existed, not what it said. */
 const shown = (message: ChatMessage): ChatMessage =>
-  message.deletedAt === null ? message : ChatMessage.make({ ...message, text: "", attachmentUrl: null })
+  message.deletedAt === null
+    ? message
+    : ChatMessage.make({ ...message, text: "", attachmentUrl: null, attachment: null })
 
 const forbidden = (action: string, reason: string) => new Forbidden({ action, reason })
 
@@ -99,12 +102,16 @@ export const ChatLive = Layer.effect(
       readonly type: ChatMessageType
       readonly text: string
       readonly attachmentUrl: string | null
+      readonly attachment?: AttachmentInfo
       readonly originPlatform: Platform | null
     }) =>
       messages(
         sql`INSERT INTO chat_messages
-              (procurement_id, user_id, type, text, attachment_url, origin_platform, created_at)
+              (procurement_id, user_id, type, text, attachment_url, attachment_id, attachment, origin_platform,
+               created_at)
             VALUES (${row.procurementId}, ${row.userId}, ${row.type}, ${row.text}, ${row.attachmentUrl},
+              ${row.attachment?.id ?? null},
+              ${row.attachment === undefined ? null : JSON.stringify(Schema.encodeSync(AttachmentInfo)(row.attachment))}::jsonb,
               ${row.originPlatform},
               greatest(date_trunc('milliseconds', clock_timestamp()),
                 (SELECT max(created_at) + interval '1 millisecond' FROM chat_messages
@@ -114,13 +121,36 @@ export const ChatLive = Layer.effect(
 
     const publishPosted = (message: ChatMessage) => events.publish({ _tag: "ChatMessagePosted", message })
 
+    /** An uploaded file that cannot be sent by this user here (not theirs, another chat's, or sent already). */
+    const unavailable = () =>
+      InvalidInput.single(
+        "attachmentId",
+        "attachment.unavailable",
+        "the file was not uploaded to this chat by you or has already been sent",
+        "файл не загружен вами в этот чат или уже отправлен"
+      )
+
+    /**
+     * The uploaded file of `userId` in this procurement that no message carries yet; it is locked until the
+     * transaction ends, so two posts of the same file cannot both take it.
+     */
+    const unsentAttachment = (id: AttachmentId, procurementId: ProcurementId, userId: UserId) =>
+      decodeRows(AttachmentInfo)(
+        sql`SELECT a.id, a.name, a.content_type, a.size FROM chat_attachments a
+            WHERE a.id = ${id} AND a.procurement_id = ${procurementId} AND a.uploader_id = ${userId}
+              AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.attachment_id = a.id)
+            FOR UPDATE`
+      ).pipe(Effect.flatMap(([row]) => (row ? Effect.succeed(row) : Effect.fail(unavailable()))))
+
     const post = Effect.fn("Chat.post")(function* (input: PostMessage) {
       const raw = yield* decodeInput(PostMessage)(input)
+      const uploaded = raw.attachmentId ?? null
+      // an uploaded file decides the message's type: an image is shown, anything else is a file
       const checked = yield* validate({
-        text: checkText(raw.type, raw.text),
+        text: checkText(uploaded === null ? raw.type : "FILE", raw.text),
         attachmentUrl:
-          raw.attachmentUrl == null || raw.attachmentUrl.trim() === ""
-            ? raw.type === "TEXT"
+          uploaded !== null || raw.attachmentUrl == null || raw.attachmentUrl.trim() === ""
+            ? raw.type === "TEXT" || uploaded !== null
               ? Either.right(null)
               : httpUrl("", "attachmentUrl")
             : httpUrl(raw.attachmentUrl, "attachmentUrl")
@@ -131,14 +161,30 @@ export const ChatLive = Layer.effect(
       if (!procurement.member && !user.isAdmin) {
         return yield* forbidden("chat.post", "only members of the procurement may write in its chat")
       }
-      const message = yield* insert({
+      const row = {
         procurementId: raw.procurementId,
         userId: raw.userId,
         type: raw.type,
         text: checked.text,
         attachmentUrl: checked.attachmentUrl,
         originPlatform: raw.originPlatform ?? null
-      })
+      }
+      const message =
+        uploaded === null
+          ? yield* insert(row)
+          : yield* sql
+              .withTransaction(
+                Effect.flatMap(unsentAttachment(uploaded, raw.procurementId, raw.userId), (attachment) =>
+                  insert({ ...row, type: isImageType(attachment.contentType) ? "IMAGE" : "FILE", attachment })
+                )
+              )
+              .pipe(
+                // a concurrent post of the same file that committed first (the unique attachment_id decides)
+                Effect.catchIf(
+                  (error) => error._tag === "SqlError" && uniqueViolation(error) !== undefined,
+                  () => Effect.fail(unavailable())
+                )
+              )
       yield* publishPosted(message)
       return message
     }, orDie)

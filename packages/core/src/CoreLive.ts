@@ -3,6 +3,7 @@
  * same without the database (it needs a `SqlClient`), for tests and for hosts that bring their own client.
  */
 import { Layer } from "effect"
+import { AttachmentsLive } from "./AttachmentsLive.js"
 import { AuditLogLive } from "./AuditLogLive.js"
 import { CategoriesLive } from "./CategoriesLive.js"
 import { ChannelsLive } from "./ChannelsLive.js"
@@ -16,14 +17,15 @@ import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
 import { UsersLive } from "./UsersLive.js"
 
-/** Users, Categories, Procurements, Ledger, Payments, Chat, Notifications, AuditLog, KeyValue, Channels, DomainEvents. */
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, DomainEvents. */
 export const CoreServicesLive = Layer.mergeAll(
   UsersLive,
   CategoriesLive,
   ProcurementsLive,
   LedgerLive,
   PaymentsLive,
-  ChatLive,
+  // Attachments asks Chat who may see a file
+  Layer.provideMerge(AttachmentsLive, ChatLive),
   NotificationsLive,
   AuditLogLive,
   KeyValueLive,

@@ -41,6 +41,7 @@ export const Entity = Schema.Literal(
   "payment",
   "transaction",
   "chat_message",
+  "attachment",
   "notification",
   "admin",
   "whatsapp_account",

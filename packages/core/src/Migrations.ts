@@ -286,6 +286,25 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0014_chat_unread": run(
     `CREATE INDEX chat_messages_unread_idx ON chat_messages (procurement_id, created_at) INCLUDE (user_id)
       WHERE deleted_at IS NULL`
+  ),
+  // Files sent in chats, stored in the database (AttachmentsLive.ts says why). A message carries at most one and an
+  // attachment belongs to at most one message (`attachment_id` is unique); `attachment` is its name, type and size as
+  // the message shows them, so reading history never touches the bytes.
+  "0015_chat_attachments": run(
+    `CREATE TABLE chat_attachments (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      procurement_id uuid NOT NULL REFERENCES procurements (id) ON DELETE CASCADE,
+      uploader_id uuid NOT NULL REFERENCES users (id),
+      name text NOT NULL CHECK (btrim(name) <> ''),
+      content_type text NOT NULL,
+      size integer NOT NULL CHECK (size > 0 AND size <= 10485760),
+      data bytea NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX chat_attachments_procurement_idx ON chat_attachments (procurement_id)`,
+    `ALTER TABLE chat_messages
+      ADD COLUMN attachment_id uuid UNIQUE REFERENCES chat_attachments (id) ON DELETE SET NULL,
+      ADD COLUMN attachment jsonb`
   )
 }
 

@@ -6,6 +6,7 @@ import { Model } from "@effect/sql"
 import { Schema } from "effect"
 import {
   AdminId,
+  AttachmentId,
   AuditEntryId,
   ChannelId,
   CategoryId,
@@ -176,6 +177,18 @@ export class Transaction extends Model.Class<Transaction>("Transaction")({
 export const ChatMessageType = Schema.Literal("TEXT", "IMAGE", "FILE", "SYSTEM")
 export type ChatMessageType = typeof ChatMessageType.Type
 
+/** A file the server stores for a chat message; its bytes are served to the chat's members at `/api/attachments/{id}`. */
+export const AttachmentInfo = Schema.Struct({
+  id: AttachmentId,
+  /** a safe file name ending in an extension of its type */
+  name: Schema.String,
+  /** the type sniffed from the content (never only the one the uploader claimed) */
+  contentType: Schema.String,
+  /** bytes */
+  size: Schema.Int.pipe(Schema.nonNegative())
+}).annotations({ identifier: "AttachmentInfo" })
+export type AttachmentInfo = typeof AttachmentInfo.Type
+
 export class ChatMessage extends Model.Class<ChatMessage>("ChatMessage")({
   id: Model.Generated(ChatMessageId),
   procurementId: ProcurementId,
@@ -184,6 +197,8 @@ export class ChatMessage extends Model.Class<ChatMessage>("ChatMessage")({
   type: ChatMessageType,
   text: Schema.String,
   attachmentUrl: Schema.NullOr(Schema.String),
+  /** an uploaded file (absent in frames of older servers: null) */
+  attachment: Schema.optionalWith(Schema.NullOr(AttachmentInfo), { default: () => null }),
   originPlatform: Schema.NullOr(Platform),
   createdAt: Model.DateTimeInsertFromDate,
   editedAt: Schema.NullOr(Model.DateTimeFromDate),

@@ -1,4 +1,5 @@
 /** @groupbuy/core — the domain, its rules, the ledger, persistence and the service Tags everything else uses. */
+export * from "./Attachments.js"
 export * from "./AuditLog.js"
 export * from "./Channels.js"
 export * from "./Categories.js"
@@ -24,6 +25,7 @@ export * from "./UsersLive.js"
 export * as Validation from "./Validation.js"
 export * from "./CategoriesLive.js"
 export * from "./ChatLive.js"
+export * from "./AttachmentsLive.js"
 export * from "./NotificationsLive.js"
 export * from "./AuditLogLive.js"
 export * from "./ChannelsLive.js"

@@ -1,0 +1,194 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { randomUUID } from "node:crypto"
+import { Attachments, MAX_ATTACHMENT_BYTES } from "../src/Attachments.js"
+import { AttachmentsLive } from "../src/AttachmentsLive.js"
+import { Chat, PostMessage } from "../src/Chat.js"
+import { ChatLive } from "../src/ChatLive.js"
+import { userActor } from "../src/Common.js"
+import { DomainEventsLive } from "../src/Events.js"
+import type { AttachmentId } from "../src/Ids.js"
+import { safeFileName, sniff } from "../src/internal/chat/FileTypes.js"
+import { insertParticipant, insertProcurement, insertUser } from "../src/testing/Fixtures.js"
+import { databaseProfiles } from "../src/testing/index.js"
+
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+const HTML = new TextEncoder().encode("<html><script>alert(1)</script></html>\u0000")
+const bytes = (...parts: ReadonlyArray<string | ReadonlyArray<number>>) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : [...p])))
+
+describe("FileTypes", () => {
+  it("sniffs the type from the content, not the name", () => {
+    assert.strictEqual(sniff(PNG, "photo.pdf"), "image/png")
+    assert.strictEqual(sniff(bytes([0xff, 0xd8, 0xff, 0xe0]), "x"), "image/jpeg")
+    assert.strictEqual(sniff(bytes("GIF89a", [1, 0]), "x"), "image/gif")
+    assert.strictEqual(sniff(bytes("RIFF", [0, 0, 0, 0], "WEBPVP8 "), "x"), "image/webp")
+    assert.strictEqual(sniff(PDF, "x.png"), "application/pdf")
+    assert.strictEqual(sniff(new TextEncoder().encode("Привет, список покупок\r\n\tмёд"), "a"), "text/plain")
+    assert.strictEqual(
+      sniff(bytes([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), "t.xls"),
+      "application/vnd.ms-excel"
+    )
+    assert.strictEqual(
+      sniff(bytes("PK", [3, 4], "x".repeat(26), "[Content_Types].xml", "word/document.xml"), "a.docx"),
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    // a zip that is no office document, a binary, invalid UTF-8 and an OLE file named as nothing we take
+    assert.strictEqual(sniff(bytes("PK", [3, 4], "readme.txt"), "a.docx"), undefined)
+    assert.strictEqual(sniff(bytes([0x7f, 0x45, 0x4c, 0x46, 2, 1]), "a.txt"), undefined)
+    assert.strictEqual(sniff(bytes([0xc3, 0x28]), "a.txt"), undefined)
+    assert.strictEqual(sniff(HTML, "a.txt"), undefined)
+    assert.strictEqual(sniff(bytes([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), "t.exe"), undefined)
+  })
+
+  it("makes names safe and gives them their type's extension", () => {
+    assert.strictEqual(safeFileName("../../etc/passwd", "text/plain"), "passwd.txt")
+    assert.strictEqual(safeFileName("C:\\Users\\a\\Прайс.PDF", "application/pdf"), "Прайс.PDF")
+    assert.strictEqual(safeFileName("invoice\u202Efdp.exe", "application/pdf"), "invoice_fdp.exe.pdf")
+    assert.strictEqual(safeFileName('a"b<c>\r\n.png', "image/png"), "a_b_c___.png")
+    assert.strictEqual(safeFileName("...", "image/gif"), "file.gif")
+    assert.strictEqual(safeFileName(".hidden.jpg", "image/jpeg"), "hidden.jpg")
+    const long = safeFileName("я".repeat(300) + ".txt", "text/plain")
+    assert.strictEqual([...long].length, 120)
+    assert.isTrue(long.endsWith(".txt"))
+  })
+})
+
+for (const profile of databaseProfiles()) {
+  describe(`Attachments (${profile.name})`, () => {
+    const layer = Layer.fresh(
+      Layer.provideMerge(AttachmentsLive, ChatLive).pipe(Layer.provideMerge(DomainEventsLive))
+    ).pipe(Layer.provideMerge(profile.layer))
+    it.layer(layer, { timeout: "120 seconds" })((it) => {
+      const scene = Effect.gen(function* () {
+        const organizer = yield* insertUser({ role: "organizer" })
+        const participant = yield* insertUser()
+        const outsider = yield* insertUser()
+        const admin = yield* insertUser({ isAdmin: true })
+        const procurement = yield* insertProcurement(organizer)
+        yield* insertParticipant(procurement, participant, "CONFIRMED")
+        return { organizer, participant, outsider, admin, procurement }
+      })
+
+      it.effect("refuses empty, oversized, unknown and mislabelled files with a reason in both languages", () =>
+        Effect.gen(function* () {
+          const attachments = yield* Attachments
+          const s = yield* scene
+          const upload = (content: Uint8Array, claimedType: string, name = "f") =>
+            attachments
+              .upload(userActor(s.participant), { procurementId: s.procurement, name, claimedType, bytes: content })
+              .pipe(Effect.flip)
+          const codes = [
+            yield* upload(new Uint8Array(0), "image/png"),
+            yield* upload(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain"),
+            yield* upload(HTML, "text/plain"),
+            yield* upload(PDF, "image/png")
+          ].map((e) => (e._tag === "InvalidInput" ? e.issues[0].code : e._tag))
+          assert.deepStrictEqual(codes, [
+            "attachment.empty",
+            "attachment.too-large",
+            "attachment.type",
+            "attachment.type-mismatch"
+          ])
+          const tooBig = yield* upload(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain")
+          assert.strictEqual(tooBig._tag === "InvalidInput" && tooBig.describe("ru"), "файл больше 10 МБ")
+          const stranger = yield* attachments
+            .upload(userActor(s.outsider), { procurementId: s.procurement, name: "a.png", claimedType: "", bytes: PNG })
+            .pipe(Effect.flip)
+          assert.strictEqual(stranger._tag, "Forbidden")
+        })
+      )
+
+      it.effect("a member uploads and sends; members (not others) download; a file is sent once", () =>
+        Effect.gen(function* () {
+          const attachments = yield* Attachments
+          const chat = yield* Chat
+          const s = yield* scene
+          const info = yield* attachments.upload(userActor(s.participant), {
+            procurementId: s.procurement,
+            name: "../мёд.png",
+            claimedType: "image/png",
+            bytes: PNG
+          })
+          assert.deepStrictEqual({ ...info, id: "" }, { id: "", name: "мёд.png", contentType: "image/png", size: 16 })
+          // before it is sent only its uploader sees it
+          const early = yield* attachments.download(userActor(s.organizer), info.id).pipe(Effect.flip)
+          assert.strictEqual(early._tag, "NotFound")
+          assert.deepStrictEqual([...(yield* attachments.download(userActor(s.participant), info.id)).bytes], [...PNG])
+          // the organizer cannot send the participant's file
+          const notTheirs = yield* chat
+            .post(
+              PostMessage.make({ procurementId: s.procurement, userId: s.organizer, text: "", attachmentId: info.id })
+            )
+            .pipe(Effect.flip)
+          assert.strictEqual(notTheirs._tag, "InvalidInput")
+          const message = yield* chat.post(
+            PostMessage.make({ procurementId: s.procurement, userId: s.participant, text: "", attachmentId: info.id })
+          )
+          assert.strictEqual(message.type, "IMAGE")
+          assert.strictEqual(message.text, "")
+          assert.deepStrictEqual(message.attachment, info)
+          const history = yield* chat.history(userActor(s.organizer), s.procurement, { limit: 10 })
+          assert.deepStrictEqual(history.at(-1)?.attachment, info)
+          const again = yield* chat
+            .post(
+              PostMessage.make({
+                procurementId: s.procurement,
+                userId: s.participant,
+                text: "ещё",
+                attachmentId: info.id
+              })
+            )
+            .pipe(Effect.flip)
+          assert.strictEqual(again._tag === "InvalidInput" && again.issues[0].code, "attachment.unavailable")
+          for (const reader of [s.organizer, s.participant]) {
+            const file = yield* attachments.download(userActor(reader), info.id)
+            assert.deepStrictEqual([...file.bytes], [...PNG])
+            assert.strictEqual(file.procurementId, s.procurement)
+          }
+          assert.strictEqual((yield* attachments.download(userActor(s.admin, true), info.id)).info.id, info.id)
+          const outsider = yield* attachments.download(userActor(s.outsider), info.id).pipe(Effect.flip)
+          assert.strictEqual(outsider._tag, "NotFound")
+          const unknown = yield* attachments
+            .download(userActor(s.participant), randomUUID() as AttachmentId)
+            .pipe(Effect.flip)
+          assert.strictEqual(unknown._tag, "NotFound")
+          // a deleted message takes its file with it (admins still see it)
+          yield* chat.remove(userActor(s.participant), message.id)
+          const gone = yield* attachments.download(userActor(s.organizer), info.id).pipe(Effect.flip)
+          assert.strictEqual(gone._tag, "NotFound")
+          const deleted = yield* chat.history(userActor(s.organizer), s.procurement, { limit: 10 })
+          assert.strictEqual(deleted.at(-1)?.attachment, null)
+        })
+      )
+
+      it.effect("a caption goes with the file; a PDF is a FILE message", () =>
+        Effect.gen(function* () {
+          const attachments = yield* Attachments
+          const chat = yield* Chat
+          const s = yield* scene
+          const info = yield* attachments.upload(userActor(s.organizer), {
+            procurementId: s.procurement,
+            name: "прайс",
+            claimedType: "application/octet-stream",
+            bytes: PDF
+          })
+          assert.strictEqual(info.name, "прайс.pdf")
+          const message = yield* chat.post(
+            PostMessage.make({
+              procurementId: s.procurement,
+              userId: s.organizer,
+              type: "TEXT",
+              text: "  Прайс на неделю ",
+              attachmentId: info.id
+            })
+          )
+          assert.strictEqual(message.type, "FILE")
+          assert.strictEqual(message.text, "Прайс на неделю")
+          assert.strictEqual(message.attachmentUrl, null)
+        })
+      )
+    })
+  })
+}
