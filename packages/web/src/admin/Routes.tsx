@@ -28,11 +28,14 @@ export interface Section {
 
 /** The sections in the navigation, in order. */
 export const SECTIONS: ReadonlyArray<Section> = [
+  { path: "/users", nav: "navUsers", page: lazy(() => import("./pages/users/index.js")) },
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */
-const DETAILS: ReadonlyArray<{ readonly path: string; readonly page: LazyExoticComponent<ComponentType> }> = []
+const DETAILS: ReadonlyArray<{ readonly path: string; readonly page: LazyExoticComponent<ComponentType> }> = [
+  { path: "/users/:id", page: lazy(() => import("./pages/users/UserPage.js")) }
+]
 
 const NotFound = () => {
   const t = useT(adminMessages)

@@ -1,0 +1,230 @@
+/**
+ * The admin panel's users section in Chromium against the real server: the grid filtered by role and searched by a
+ * platform id and an email (the filters in the URL), its CSV export, a user's page (profile, linked platforms), a
+ * balance credit confirmed in words and seen in the history and the database, a debit the balance does not cover
+ * refused in Russian with nothing written, and a deactivation seen in the database and in the grid's "active" filter.
+ * Every screen is checked with axe-core and photographed (test-artifacts/web/admin-users-*).
+ */
+import { SqlClient } from "@effect/sql"
+import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { assert, describe, layer as layerOf } from "@effect/vitest"
+import { Effect } from "effect"
+import { execFileSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import type { Browser, Page } from "playwright-core"
+import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
+import { adminSignedIn } from "./utils/AdminPanel.js"
+import { record } from "./utils/Audit.js"
+import { cabinetServer } from "./utils/CabinetServer.js"
+
+const WEB = fileURLToPath(new URL("..", import.meta.url))
+if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
+  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
+}
+
+const port = await freePort()
+const origin = `http://127.0.0.1:${port}`
+
+const register = (
+  firstName: string,
+  lastName: string,
+  role: RegisterUser["role"],
+  identity: { platform: IdentityRef["platform"]; externalId: string },
+  email: string
+) =>
+  Effect.flatMap(Users, (users) =>
+    users.register(new RegisterUser({ identity: new IdentityRef(identity), firstName, lastName, role, email }))
+  )
+
+/** The ids of the users the grid shows now, in order. */
+const shownIds = (page: Page) =>
+  page
+    .getByTestId("table-users")
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-user-id")))
+
+describe("the admin panel's users section in Chromium", () => {
+  layerOf(cabinetServer(port), { timeout: "240 seconds", excludeTestServices: true })((it) => {
+    it.scoped(
+      "filter and search users, export them, credit a balance, refuse an uncovered debit, deactivate",
+      () =>
+        Effect.gen(function* () {
+          const browser: Browser = yield* launchChromium
+          const sql = yield* SqlClient.SqlClient
+          const violations: Array<string> = []
+          const anna = yield* register(
+            "Анна",
+            "Петрова",
+            "organizer",
+            { platform: "telegram", externalId: "700100200" },
+            "anna@example.com"
+          )
+          const boris = yield* register(
+            "Борис",
+            "Иванов",
+            "buyer",
+            { platform: "vk", externalId: "55501" },
+            "boris@example.com"
+          )
+          const vera = yield* register(
+            "Вера",
+            "Смирнова",
+            "supplier",
+            { platform: "whatsapp", externalId: "79001234567@s.whatsapp.net" },
+            "vera@example.com"
+          )
+          const { page, problems } = yield* adminSignedIn(browser, origin, "users-admin@example.com")
+
+          // the section in the navigation; the grid lists everyone; a role filter goes into the URL
+          yield* Effect.promise(async () => {
+            await page
+              .getByRole("navigation", { name: "Разделы панели" })
+              .getByRole("link", { name: "Пользователи" })
+              .click()
+            await page.getByRole("heading", { name: "Пользователи" }).waitFor()
+            await page.getByTestId("table-users").getByRole("link", { name: "Вера Смирнова" }).waitFor()
+            await record(page, "admin-users", violations)
+            await page.getByLabel("Роль").selectOption("organizer")
+            await page.waitForURL(/role=organizer/)
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [anna.id])
+            assert.include(await page.getByTestId("table-users").innerText(), "организатор")
+          })
+
+          // search by a platform id (the server matches it exactly), then by a piece of an email
+          yield* Effect.promise(async () => {
+            await page.getByRole("button", { name: "Сбросить" }).click()
+            await page.getByLabel(/^Поиск/).fill("55501")
+            await page.getByRole("button", { name: "Применить" }).click()
+            await page.waitForURL(/query=55501/)
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [boris.id])
+            await page.getByLabel(/^Поиск/).fill("vera@")
+            await page.getByRole("button", { name: "Применить" }).click()
+            await page.waitForURL(/query=vera%40|query=vera@/)
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [vera.id])
+            // the platform filter: Vera is the one on WhatsApp
+            await page.getByRole("button", { name: "Сбросить" }).click()
+            await page.getByLabel("Платформа").selectOption("whatsapp")
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [vera.id])
+            await page.getByRole("button", { name: "Сбросить" }).click()
+            await page.getByLabel("Роль").selectOption("buyer")
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+          })
+
+          // CSV export of the filtered grid: a header line and the one buyer
+          const csv = yield* Effect.promise(async () => {
+            const [download] = await Promise.all([
+              page.waitForEvent("download"),
+              page.getByTestId("export-users").click()
+            ])
+            assert.match(download.suggestedFilename(), /^users-\d{4}-\d{2}-\d{2}\.csv$/)
+            return readFileSync((await download.path())!, "utf8")
+          })
+          const lines = csv.trimEnd().split("\r\n")
+          assert.strictEqual(
+            lines[0],
+            "\uFEFFИмя,Эл. почта,Телефон,Роль,Последняя платформа,Баланс,Активен,Проверен,Зарегистрирован,Id"
+          )
+          assert.strictEqual(lines.length, 2, csv)
+          assert.match(
+            lines[1]!,
+            new RegExp(`^Борис Иванов,boris@example.com,,buyer,vk,0,true,false,[^,]+,${boris.id}$`)
+          )
+
+          // Anna's page: profile and her Telegram account
+          yield* Effect.promise(async () => {
+            await page.getByRole("button", { name: "Сбросить" }).click()
+            await page.getByTestId("table-users").getByRole("link", { name: "Анна Петрова" }).click()
+            await page.waitForURL(new RegExp(`/admin-panel/users/${anna.id}$`))
+            await page.getByRole("heading", { name: "Анна Петрова" }).waitFor()
+            assert.include(await page.getByTestId("user-profile").innerText(), "anna@example.com")
+            assert.include(await page.getByTestId("user-platforms").innerText(), "700100200")
+            await record(page, "admin-users-user", violations)
+          })
+
+          // a credit of 500 ₽: the confirmation says what it will do, the history shows it with the running balance
+          yield* Effect.promise(async () => {
+            await page.getByLabel("Сумма, ₽").fill("500")
+            await page.getByLabel("Причина").fill("Компенсация за доставку")
+            await page.getByTestId("adjust-balance").click()
+            const dialog = page.getByTestId("adjust-balance-dialog")
+            await dialog.waitFor()
+            assert.match(
+              await dialog.locator("p").first().innerText(),
+              /^Зачислить 500,00\s₽ пользователю Анна Петрова: Компенсация за доставку$/
+            )
+            await record(page, "admin-users-adjust", violations)
+            await page.getByTestId("adjust-balance-confirm").dblclick()
+            await page.getByTestId("adjusted").waitFor()
+            await page.getByTestId("user-balance").and(page.locator("[data-kopecks='50000']")).waitFor()
+            const history = page.getByTestId(`table-transactions-${anna.id}`)
+            const row = history.locator("tbody tr").filter({ hasText: "Компенсация за доставку" })
+            await row.waitFor()
+            assert.strictEqual(await history.locator("tbody tr").count(), 1)
+            const text = await row.innerText()
+            assert.include(text, "Корректировка")
+            assert.match(text, /\+500,00\s₽[\s\S]*500,00\s₽/)
+          })
+          const afterCredit = yield* sql<{ balance: string; n: string }>`
+            SELECT u.balance::text AS balance,
+                   (SELECT count(*)::text FROM transactions t WHERE t.user_id = u.id AND t.type = 'ADJUSTMENT') AS n
+            FROM users u WHERE u.id = ${anna.id}`
+          // the double click credited once
+          assert.deepStrictEqual(afterCredit[0], { balance: "50000", n: "1" })
+
+          // a debit of more than she has: refused in Russian in the dialog, nothing written
+          yield* Effect.promise(async () => {
+            await page.getByLabel("Операция").selectOption("debit")
+            await page.getByLabel("Сумма, ₽").fill("1 000,50")
+            await page.getByLabel("Причина").fill("Ошибочное зачисление")
+            await page.getByTestId("adjust-balance").click()
+            const dialog = page.getByTestId("adjust-balance-dialog")
+            assert.match(
+              await dialog.locator("p").first().innerText(),
+              /^Списать 1\s000,50\s₽ у пользователя Анна Петрова: Ошибочное зачисление$/
+            )
+            await page.getByTestId("adjust-balance-confirm").click()
+            await dialog.getByRole("alert").waitFor()
+            assert.match(await dialog.getByRole("alert").innerText(), /500,00\s₽/)
+            await dialog.getByRole("button", { name: "Отмена" }).click()
+            // the form keeps what was typed
+            assert.strictEqual(await page.getByLabel("Причина").inputValue(), "Ошибочное зачисление")
+          })
+          const afterRefusal = yield* sql<{
+            balance: string
+          }>`SELECT balance::text AS balance FROM users WHERE id = ${anna.id}`
+          assert.strictEqual(afterRefusal[0]!.balance, "50000")
+
+          // deactivation: asked first, then the page says so, the database has it, the grid's filter finds her
+          yield* Effect.promise(async () => {
+            await page.getByTestId("toggle-active").click()
+            assert.include(await page.getByTestId("toggle-active-dialog").innerText(), "Отключить Анна Петрова?")
+            await page.getByTestId("toggle-active-confirm").click()
+            await page.getByTestId("user-blocked").waitFor()
+            assert.strictEqual(await page.getByTestId("toggle-active").innerText(), "Включить")
+          })
+          const deactivated = yield* sql<{ isActive: boolean }>`SELECT is_active FROM users WHERE id = ${anna.id}`
+          assert.isFalse(deactivated[0]!.isActive)
+          yield* Effect.promise(async () => {
+            await page.getByRole("link", { name: "← Все пользователи" }).click()
+            await page.getByLabel("Активен").selectOption("false")
+            await page.waitForURL(/isActive=false/)
+            await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [anna.id])
+            const row = page.locator(`tr[data-user-id='${anna.id}']`)
+            assert.strictEqual(await row.getAttribute("data-active"), "false")
+            await record(page, "admin-users-inactive", violations)
+          })
+
+          assert.deepStrictEqual(problems, [])
+          assert.deepStrictEqual(violations, [])
+        }),
+      { timeout: 240_000 }
+    )
+  })
+})
