@@ -14,13 +14,14 @@ export interface FlatCategory {
   readonly label: string
 }
 
-const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<FlatCategory> =>
+/** The tree in order, each category labelled with its icon and indented by depth (the admin panel's tree too). */
+export const flattenCategories = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<FlatCategory> =>
   nodes.flatMap((node) => [
     {
       category: node.category,
       label: `${"\u00a0\u00a0".repeat(depth)}${node.category.icon ?? ""} ${node.category.name}`.trim()
     },
-    ...flatten(node.children, depth + 1)
+    ...flattenCategories(node.children, depth + 1)
   ])
 
 /**
@@ -30,7 +31,7 @@ const flatten = (nodes: ReadonlyArray<CategoryNodeJson>, depth = 0): Array<FlatC
 export const useCategories = () => {
   const api = useApi()
   const tree = useQuery({ queryKey: ["categories"], queryFn: () => api.run((c) => c.categories.tree()) })
-  const flat = useMemo(() => flatten(tree.data ?? []), [tree.data])
+  const flat = useMemo(() => flattenCategories(tree.data ?? []), [tree.data])
   const options = useMemo(
     (): ReadonlyArray<SelectOption<string>> => flat.map((c) => ({ value: c.category.id, label: c.label })),
     [flat]

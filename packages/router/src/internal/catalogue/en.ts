@@ -61,6 +61,7 @@ export const en: Record<keyof typeof ru, string> = {
   "role.buyer": "buyer",
   "role.organizer": "organizer",
   "role.supplier": "supplier",
+  "role.admin": "administrator",
   "language.ru": "Русский",
   "language.en": "English",
 
@@ -198,5 +199,7 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.paymentRequired.body": "Amount due: {amount}.",
   "notification.paymentReceived.title": "Payment received",
   "notification.paymentReceived.body": "{amount} credited.",
-  "notification.chatMessage.title": "New message in a procurement chat"
+  "notification.chatMessage.title": "New message in a procurement chat",
+  "notification.roleChanged.title": "Your role has changed",
+  "notification.roleChanged.body": "An administrator changed your role: {from} → {to}."
 }

@@ -59,6 +59,7 @@ export const ru = {
   "role.buyer": "покупатель",
   "role.organizer": "организатор",
   "role.supplier": "поставщик",
+  "role.admin": "администратор",
   "language.ru": "Русский",
   "language.en": "English",
 
@@ -199,5 +200,7 @@ export const ru = {
   "notification.paymentRequired.body": "К оплате: {amount}.",
   "notification.paymentReceived.title": "Платёж получен",
   "notification.paymentReceived.body": "Зачислено {amount}.",
-  "notification.chatMessage.title": "Новое сообщение в чате закупки"
+  "notification.chatMessage.title": "Новое сообщение в чате закупки",
+  "notification.roleChanged.title": "Ваша роль изменена",
+  "notification.roleChanged.body": "Администратор изменил вашу роль: {from} → {to}."
 } as const
