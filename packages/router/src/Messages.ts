@@ -1,11 +1,12 @@
 /**
- * The engine's message catalogue, Russian (default) and English, with the same keys in both (checked by the type of
- * `en` and by a test, placeholders included). Markup: `**bold**`, `__italic__`, `` `code` ``; placeholders `{name}`
- * are filled after the markup is parsed, so user content never changes formatting. The flows keep their own
- * catalogue (flows/messages.ts).
+ * The router's one message catalogue, Russian (default) and English, with the same keys in both (checked by the type of
+ * `en` and by a test, placeholders included): the engine's texts (internal/catalogue) and the flows' (flows/messages.ts),
+ * each kept beside its code, looked up alike with `text` (a plain string) or `rich`. Markup: `**bold**`, `__italic__`,
+ * `` `code` ``; placeholders `{name}` are filled after the markup is parsed, so user content never changes formatting.
  */
 import { Language } from "@groupbuy/core"
 import type { RichText } from "./Model.js"
+import { flowMessages } from "./flows/messages.js"
 import { en } from "./internal/catalogue/en.js"
 import { ru } from "./internal/catalogue/ru.js"
 import { fill, parseMarkup, substitute } from "./RichTexts.js"
@@ -13,10 +14,13 @@ import { fill, parseMarkup, substitute } from "./RichTexts.js"
 /** The languages the router speaks (core's: an account's language). */
 export { Language }
 
-export type MessageKey = keyof typeof ru
+export type MessageKey = keyof typeof ru | keyof typeof flowMessages.ru
 
-/** Both catalogues (for the completeness test and for tools). */
-export const catalogues: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { ru, en }
+/** The catalogue in both languages (for the completeness test and for tools). */
+export const catalogues: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = {
+  ru: { ...ru, ...flowMessages.ru },
+  en: { ...en, ...flowMessages.en }
+}
 
 type Params = Readonly<Record<string, string | number>>
 

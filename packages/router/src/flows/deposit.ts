@@ -10,7 +10,6 @@ import type { Button } from "../Model.js"
 import { flowSetup, isAction, isResultOf, rejectBy, reply, request } from "./internal/FlowSetup.js"
 import { button, ask, closing, type FlowContext, hasStrings, isDone, textOf, valueOf } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { flowText } from "./messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { formatRubles, parseRubles } from "./parse/Rubles.js"
 import type { FlowEvent } from "./Protocol.js"
@@ -88,7 +87,7 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
       })
     ),
     askConfirm: reply((context) =>
-      ask(context, "deposit.confirm", [[button(flowText(context.language, "deposit.pay"), "confirm")]], {
+      ask(context, "deposit.confirm", [[button(text(context.language, "deposit.pay"), "confirm")]], {
         params: { amount: formatRubles(context.amount ?? "0") }
       })
     ),
@@ -100,14 +99,14 @@ export const depositMachine = flowSetup<DepositContext, DepositInput, DepositOut
       const test =
         context.testMoney === true ? [{ text: "\n\n" }, { text: text(l, "deposit.testMoney"), bold: true }] : []
       if (context.url !== null && isHttpUrl(context.url)) {
-        const pay: Button = { _tag: "Url", label: flowText(l, "deposit.payButton", { amount }), url: context.url }
-        return closing([{ text: flowText(l, "deposit.followLink", { amount }) }, ...test], [[pay]])
+        const pay: Button = { _tag: "Url", label: text(l, "deposit.payButton", { amount }), url: context.url }
+        return closing([{ text: text(l, "deposit.followLink", { amount }) }, ...test], [[pay]])
       }
       const instructions = context.instructions?.trim() ?? ""
       return closing(
         instructions === ""
-          ? [{ text: flowText(l, "deposit.pending", { amount }) }, ...test]
-          : [{ text: `${flowText(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
+          ? [{ text: text(l, "deposit.pending", { amount }) }, ...test]
+          : [{ text: `${text(l, "deposit.instructions", { amount })}\n\n` }, { text: instructions }, ...test]
       )
     })
   }

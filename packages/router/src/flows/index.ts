@@ -11,7 +11,6 @@ import { JoinInput, joinMachine } from "./join.js"
 import { RegistrationInput, registrationMachine } from "./registration.js"
 
 export * from "./Protocol.js"
-export { flowMessages, type MessageKey, flowText } from "./messages.js"
 export type { CreateProcurementOutput } from "./createProcurement.js"
 export type { DepositOutput } from "./deposit.js"
 export type { JoinOutput } from "./join.js"

@@ -21,7 +21,7 @@ import {
   valueOf
 } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { flowText } from "./messages.js"
+import { text } from "../Messages.js"
 import { type Problem, problem } from "./parse/Problem.js"
 import { MAX_QUANTITY, parseQuantity } from "./parse/Quantity.js"
 import { formatRubles } from "./parse/Rubles.js"
@@ -128,14 +128,14 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
       const max = maxQuantity(context)
       const limits =
         context.remaining === null
-          ? flowText(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
-          : flowText(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
+          ? text(l, "join.limitsMin", { min: String(context.minQuantity), unit: context.unit })
+          : text(l, "join.limitsMinMax", { min: String(context.minQuantity), max: String(max), unit: context.unit })
       return prompt(
         context,
         [
           { text: `${context.title}\n`, bold: true },
           {
-            text: flowText(l, "join.askQuantity", {
+            text: text(l, "join.askQuantity", {
               price: formatRubles(context.pricePerUnit),
               unit: context.unit,
               limits
@@ -146,16 +146,14 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
         { back: false }
       )
     }),
-    showFull: reply((context) =>
-      closing([{ text: flowText(context.language, "join.full", { title: context.title }) }])
-    ),
+    showFull: reply((context) => closing([{ text: text(context.language, "join.full", { title: context.title }) }])),
     askConfirm: reply((context) => {
       const quantity = context.quantity ?? 0
       return prompt(
         context,
         [
           {
-            text: flowText(context.language, "join.confirm", {
+            text: text(context.language, "join.confirm", {
               title: context.title,
               quantity: String(quantity),
               unit: context.unit,
@@ -164,7 +162,7 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
             })
           }
         ],
-        [[button(flowText(context.language, "join.confirmButton"), "confirm")]]
+        [[button(text(context.language, "join.confirmButton"), "confirm")]]
       )
     }),
     sendJoin: request((context) => ({
@@ -173,12 +171,12 @@ export const joinMachine = flowSetup<JoinContext, JoinInput, JoinOutput>()({
       quantity: context.quantity ?? 0
     })),
     showFailed: reply((context) =>
-      ask(context, "join.failedHint", [[button(flowText(context.language, "common.retry"), "retry")]])
+      ask(context, "join.failedHint", [[button(text(context.language, "common.retry"), "retry")]])
     ),
     announceJoined: reply((context) =>
       closing([
         {
-          text: flowText(context.language, "join.done", {
+          text: text(context.language, "join.done", {
             title: context.title,
             quantity: String(context.quantity ?? 0),
             unit: context.unit,

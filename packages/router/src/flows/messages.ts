@@ -1,8 +1,7 @@
 /**
- * Every text the conversation flows show, in Russian and English (the same keys in both), and `flowText` to look one up.
- * Placeholders are `{name}`. The engine merges this catalogue into its own.
+ * Every text the conversation flows show, in Russian and English (the same keys in both). Placeholders are `{name}`.
+ * It is a part of the router's one catalogue (Messages.ts), looked up like any other text with `text` / `rich`.
  */
-import type { Language } from "@groupbuy/core"
 
 const ru = {
   "common.back": "⬅️ Назад",
@@ -62,9 +61,9 @@ const ru = {
   "deadline.inTwoWeeks": "Через 2 недели",
   "deadline.inMonth": "Через месяц",
 
-  "role.buyer": "🛒 Покупатель",
-  "role.organizer": "📣 Организатор",
-  "role.supplier": "🚚 Поставщик",
+  "roleChoice.buyer": "🛒 Покупатель",
+  "roleChoice.organizer": "📣 Организатор",
+  "roleChoice.supplier": "🚚 Поставщик",
   "field.role": "Роль",
   "field.name": "Имя",
   "field.phone": "Телефон",
@@ -210,9 +209,9 @@ const en: { readonly [K in keyof typeof ru]: string } = {
   "deadline.inTwoWeeks": "In 2 weeks",
   "deadline.inMonth": "In a month",
 
-  "role.buyer": "🛒 Buyer",
-  "role.organizer": "📣 Organizer",
-  "role.supplier": "🚚 Supplier",
+  "roleChoice.buyer": "🛒 Buyer",
+  "roleChoice.organizer": "📣 Organizer",
+  "roleChoice.supplier": "🚚 Supplier",
   "field.role": "Role",
   "field.name": "Name",
   "field.phone": "Phone",
@@ -298,15 +297,5 @@ const en: { readonly [K in keyof typeof ru]: string } = {
   "join.done": "You joined “{title}”: {quantity} {unit} for {amount}."
 }
 
-/** The flows' catalogue: the same keys in both languages. */
+/** The flows' part of the catalogue: the same keys in both languages. */
 export const flowMessages = { ru, en } as const
-
-export type MessageKey = keyof typeof ru
-
-/** The text for `key` in `language` with `{name}` placeholders filled from `params` (unknown ones left as is). */
-export const flowText = (language: Language, key: MessageKey, params?: Readonly<Record<string, string>>): string => {
-  const template: string = flowMessages[language][key]
-  return params === undefined
-    ? template
-    : template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole)
-}

@@ -20,7 +20,7 @@ import {
   valueOf
 } from "./internal/Kit.js"
 import * as Steps from "./internal/Steps.js"
-import { flowText } from "./messages.js"
+import { text } from "../Messages.js"
 import { parseEmail } from "./parse/Email.js"
 import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
 import { parseFullName } from "./parse/Text.js"
@@ -106,18 +106,18 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       ask(
         context,
         "registration.askRole",
-        ROLES.map((role) => [button(flowText(context.language, `role.${role}`), `role:${role}`)]),
+        ROLES.map((role) => [button(text(context.language, `roleChoice.${role}`), `role:${role}`)]),
         { back: false }
       )
     ),
     askName: reply((context) => ask(context, "registration.askName")),
     askPhone: reply((context) =>
       ask(context, "registration.askPhone", [
-        [{ _tag: "RequestContact", label: flowText(context.language, "registration.shareContact") }]
+        [{ _tag: "RequestContact", label: text(context.language, "registration.shareContact") }]
       ])
     ),
     askEmail: reply((context) =>
-      ask(context, "registration.askEmail", [[button(flowText(context.language, "common.skip"), "skip")]])
+      ask(context, "registration.askEmail", [[button(text(context.language, "common.skip"), "skip")]])
     ),
     showSummary: reply((context) => {
       const l = context.language
@@ -125,13 +125,13 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       return prompt(
         context,
         [
-          { text: `${flowText(l, "registration.summary")}\n\n`, bold: true },
-          ...line(flowText(l, "field.role"), context.role === null ? "—" : flowText(l, `role.${context.role}`)),
-          ...line(flowText(l, "field.name"), name),
-          ...line(flowText(l, "field.phone"), formatPhone(context.phone ?? "")),
-          ...line(flowText(l, "field.email"), context.email ?? flowText(l, "common.notGiven"))
+          { text: `${text(l, "registration.summary")}\n\n`, bold: true },
+          ...line(text(l, "field.role"), context.role === null ? "—" : text(l, `roleChoice.${context.role}`)),
+          ...line(text(l, "field.name"), name),
+          ...line(text(l, "field.phone"), formatPhone(context.phone ?? "")),
+          ...line(text(l, "field.email"), context.email ?? text(l, "common.notGiven"))
         ],
-        [[button(flowText(l, "registration.confirm"), "confirm")]]
+        [[button(text(l, "registration.confirm"), "confirm")]]
       )
     }),
     sendRegistration: request((context) => ({
@@ -143,7 +143,7 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
       email: context.email
     })),
     announceRegistered: reply((context) =>
-      closing([{ text: flowText(context.language, "registration.done", { name: context.firstName ?? "" }) }])
+      closing([{ text: text(context.language, "registration.done", { name: context.firstName ?? "" }) }])
     )
   }
 }).createMachine({

@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { flowMessages, flowText } from "../../src/flows/messages.js"
+import { flowMessages } from "../../src/flows/messages.js"
+import { ru as engineRu } from "../../src/internal/catalogue/ru.js"
+import { text } from "../../src/Messages.js"
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
@@ -26,16 +28,23 @@ describe("flow messages", () => {
     }
   })
 
-  it("t fills placeholders and leaves unknown ones visible", () => {
+  it("share no key with the engine's part of the catalogue (one would hide the other)", () => {
+    assert.deepStrictEqual(
+      Object.keys(flowMessages.ru).filter((k) => k in engineRu),
+      []
+    )
+  })
+
+  it("text fills their placeholders and leaves unknown ones visible", () => {
     assert.strictEqual(
-      flowText("ru", "deadline.past", { date: "21.11.2026" }),
+      text("ru", "deadline.past", { date: "21.11.2026" }),
       "Дата должна быть в будущем: 21.11.2026 уже прошла."
     )
     assert.strictEqual(
-      flowText("en", "deadline.past", { date: "21.11.2026" }),
+      text("en", "deadline.past", { date: "21.11.2026" }),
       "The date must be in the future: 21.11.2026 has already passed."
     )
-    assert.strictEqual(flowText("en", "deadline.past"), "The date must be in the future: {date} has already passed.")
-    assert.strictEqual(flowText("ru", "common.skip"), "Пропустить")
+    assert.strictEqual(text("en", "deadline.past"), "The date must be in the future: {date} has already passed.")
+    assert.strictEqual(text("ru", "common.skip"), "Пропустить")
   })
 })

@@ -14,7 +14,7 @@ import {
   type Values
 } from "xstate"
 import type { Reply } from "../../Model.js"
-import { flowText, type MessageKey } from "../messages.js"
+import { type MessageKey, text } from "../../Messages.js"
 import type { Problem } from "../parse/Problem.js"
 import type { FlowEmitted, FlowEvent, FlowRequest } from "../Protocol.js"
 import {
@@ -52,12 +52,12 @@ export const isResultOf =
 
 /** An action that sets the notice shown above the next prompt. */
 const notice = <C extends FlowContext>(
-  text: (args: { readonly context: C; readonly event: FlowEvent }) => string | null
-) => assign<C, FlowEvent, undefined, FlowEvent, never>((args) => ({ notice: text(args) }) as Partial<C>)
+  message: (args: { readonly context: C; readonly event: FlowEvent }) => string | null
+) => assign<C, FlowEvent, undefined, FlowEvent, never>((args) => ({ notice: message(args) }) as Partial<C>)
 
 /** An action whose notice is the catalogue's text for `key`. */
 export const noticeOf = <C extends FlowContext>(key: MessageKey) =>
-  notice<C>(({ context }) => flowText(context.language, key))
+  notice<C>(({ context }) => text(context.language, key))
 
 /** An action whose notice says why `parse` refuses the input (none when it accepts it). */
 export const rejectBy = <C extends FlowContext>(

@@ -2,7 +2,7 @@
 import type { Language } from "@groupbuy/core"
 import { Either } from "effect"
 import type { Button, Reply, Span } from "../../Model.js"
-import { flowText, type MessageKey } from "../messages.js"
+import { type MessageKey, text } from "../../Messages.js"
 import type { Problem } from "../parse/Problem.js"
 import { CANCEL_ACTION, BACK_ACTION, type FlowEvent, type FlowRequest } from "../Protocol.js"
 
@@ -20,11 +20,8 @@ export const button = (label: string, data: string): Button => ({ _tag: "Action"
 /** The last keyboard row: Back (unless this is the first step) and Cancel. */
 export const navigation = (language: Language, back: boolean): Row =>
   back
-    ? [
-        button(flowText(language, "common.back"), BACK_ACTION),
-        button(flowText(language, "common.cancel"), CANCEL_ACTION)
-      ]
-    : [button(flowText(language, "common.cancel"), CANCEL_ACTION)]
+    ? [button(text(language, "common.back"), BACK_ACTION), button(text(language, "common.cancel"), CANCEL_ACTION)]
+    : [button(text(language, "common.cancel"), CANCEL_ACTION)]
 
 /** A prompt: the pending notice (if any) above `body`, the given button rows and the navigation row. */
 export const prompt = (
@@ -48,7 +45,7 @@ export const ask = (
   rows: ReadonlyArray<Row> = [],
   options: { readonly back?: boolean; readonly params?: Readonly<Record<string, string>> } = {}
 ): Reply =>
-  prompt(context, [{ text: flowText(context.language, key, options.params) }], rows, { back: options.back ?? true })
+  prompt(context, [{ text: text(context.language, key, options.params) }], rows, { back: options.back ?? true })
 
 /** A summary line: the label in bold, then the value. */
 export const line = (label: string, value: string): ReadonlyArray<Span> => [
@@ -74,7 +71,7 @@ export const actionOf = (event: FlowEvent): string => (event.type === "action" ?
 
 /** The localised reason a parse failed, or null when it succeeded. */
 export const reason = <A>(language: Language, result: Either.Either<A, Problem>): string | null =>
-  Either.isLeft(result) ? flowText(language, result.left.key, result.left.params) : null
+  Either.isLeft(result) ? text(language, result.left.key, result.left.params) : null
 
 /** The value of a successful parse (callers check success in a guard first). */
 export const valueOf = <A>(result: Either.Either<A, Problem>, fallback: A): A =>
@@ -95,7 +92,7 @@ export const isFailed = (
 
 /** The engine's localised failure message, or a generic one when it sent none. */
 export const failureText = (language: Language, event: FlowEvent): string =>
-  event.type === "io.failed" && event.message.trim() !== "" ? event.message : flowText(language, "common.failed")
+  event.type === "io.failed" && event.message.trim() !== "" ? event.message : text(language, "common.failed")
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 

@@ -2,7 +2,7 @@
 import { Language, ProcurementRules } from "@groupbuy/core"
 import { Either, Schema } from "effect"
 import { button, type FlowContext, hasStrings, type Row, textOf } from "./Kit.js"
-import { flowText, type MessageKey } from "../messages.js"
+import { type MessageKey, text } from "../../Messages.js"
 import { parseDeadline } from "../parse/Deadline.js"
 import { type Problem, problem } from "../parse/Problem.js"
 import { parseQuantity } from "../parse/Quantity.js"
@@ -144,7 +144,7 @@ export const truncate = (text: string, max: number): string =>
   characters(text) <= max ? text : `${[...text].slice(0, max - 1).join("")}…`
 
 export const skipRow = (language: Language, key: MessageKey = "common.skip"): Row => [
-  button(flowText(language, key), "skip")
+  button(text(language, key), "skip")
 ]
 
 export const unitLabel = (context: CreateProcurementContext): string => context.unit ?? ""

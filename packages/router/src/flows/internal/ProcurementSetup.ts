@@ -5,7 +5,7 @@
 import { Either } from "effect"
 import { assign } from "xstate"
 import type { Span } from "../../Model.js"
-import { flowText } from "../messages.js"
+import { text } from "../../Messages.js"
 import { formatMoscowDate } from "../parse/Deadline.js"
 import { formatRubles } from "../parse/Rubles.js"
 import { flowSetup, isAction, isResultOf, noticeOf, rejectBy, reply, request } from "./FlowSetup.js"
@@ -103,7 +103,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       notice: ({ context, event }) =>
         event.type === "text" || actionOf(event).startsWith("unit:")
           ? reason(context.language, parseUnit(event))
-          : flowText(context.language, "common.unexpected")
+          : text(context.language, "common.unexpected")
     }),
     savePrice: assign({ pricePerUnit: ({ event }) => valueOf(parsePrice(event), 0n).toString() }),
     rejectPrice: rejectBy(parsePrice),
@@ -120,7 +120,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       notice: ({ context, event }) =>
         event.type === "text"
           ? reason(context.language, parseDeadlineOf(event))
-          : flowText(context.language, "common.unexpected")
+          : text(context.language, "common.unexpected")
     }),
     saveCity: assign({ city: ({ event }) => valueOf(parseCity(event), "") }),
     rejectCity: rejectBy(parseCity),
@@ -148,19 +148,18 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
       const rows: Array<Row> = context.categories.map((c) => [
         button(`${c.icon === null ? "" : `${c.icon} `}${c.name}${c.hasChildren ? " ›" : ""}`, `cat:${c.id}`)
       ])
-      if (current !== undefined)
-        rows.push([button(flowText(l, "category.chooseThis", { name: current.name }), "cat:this")])
-      rows.push([button(flowText(l, "category.none"), "cat:none")])
+      if (current !== undefined) rows.push([button(text(l, "category.chooseThis", { name: current.name }), "cat:this")])
+      rows.push([button(text(l, "category.none"), "cat:none")])
       const body =
         current === undefined
-          ? flowText(l, context.categories.length === 0 ? "category.emptyRoot" : "category.askRoot")
-          : flowText(l, "category.askChild", { path: context.categoryPath.map((c) => c.name).join(" › ") })
+          ? text(l, context.categories.length === 0 ? "category.emptyRoot" : "category.askRoot")
+          : text(l, "category.askChild", { path: context.categoryPath.map((c) => c.name).join(" › ") })
       return prompt(context, [{ text: body }], rows)
     }),
     showCategoriesFailed: reply((context) =>
       ask(context, "category.failed", [
-        [button(flowText(context.language, "common.retry"), "retry")],
-        [button(flowText(context.language, "category.none"), "cat:none")]
+        [button(text(context.language, "common.retry"), "retry")],
+        [button(text(context.language, "category.none"), "cat:none")]
       ])
     ),
     askUnit: reply((context) =>
@@ -187,7 +186,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     }),
     askDeadline: reply((context) =>
       ask(context, "procurement.askDeadline", [
-        QUICK_DEADLINES.map((q) => button(flowText(context.language, q.label), q.data))
+        QUICK_DEADLINES.map((q) => button(text(context.language, q.label), q.data))
       ])
     ),
     askCity: reply((context) => ask(context, "procurement.askCity")),
@@ -196,34 +195,34 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     showPreview: reply((context) => {
       const l = context.language
       const body: Array<Span> = [
-        { text: `${flowText(l, "procurement.preview")}\n\n`, bold: true },
+        { text: `${text(l, "procurement.preview")}\n\n`, bold: true },
         { text: `${context.title ?? ""}\n`, bold: true },
         { text: `${truncate(context.description ?? "", PREVIEW_DESCRIPTION)}\n\n` },
-        ...line(flowText(l, "field.category"), context.categoryName ?? flowText(l, "common.notGiven")),
+        ...line(text(l, "field.category"), context.categoryName ?? text(l, "common.notGiven")),
         ...line(
-          flowText(l, "field.price"),
-          flowText(l, "procurement.pricePer", {
+          text(l, "field.price"),
+          text(l, "procurement.pricePer", {
             price: formatRubles(context.pricePerUnit ?? "0"),
             unit: unitLabel(context)
           })
         ),
-        ...line(flowText(l, "field.minQuantity"), `${context.minQuantity} ${unitLabel(context)}`),
-        ...line(flowText(l, "field.target"), formatRubles(context.targetAmount ?? "0")),
+        ...line(text(l, "field.minQuantity"), `${context.minQuantity} ${unitLabel(context)}`),
+        ...line(text(l, "field.target"), formatRubles(context.targetAmount ?? "0")),
         ...line(
-          flowText(l, "field.stopAt"),
-          context.stopAtAmount === null ? flowText(l, "common.notGiven") : formatRubles(context.stopAtAmount)
+          text(l, "field.stopAt"),
+          context.stopAtAmount === null ? text(l, "common.notGiven") : formatRubles(context.stopAtAmount)
         ),
         ...line(
-          flowText(l, "field.deadline"),
-          flowText(l, "procurement.deadlineValue", { date: formatMoscowDate(context.deadline ?? 0) })
+          text(l, "field.deadline"),
+          text(l, "procurement.deadlineValue", { date: formatMoscowDate(context.deadline ?? 0) })
         ),
-        ...line(flowText(l, "field.city"), context.city ?? ""),
-        ...line(flowText(l, "field.address"), context.deliveryAddress ?? flowText(l, "common.notGiven")),
-        ...line(flowText(l, "field.photo"), flowText(l, context.imageUrl === null ? "common.no" : "common.yes"))
+        ...line(text(l, "field.city"), context.city ?? ""),
+        ...line(text(l, "field.address"), context.deliveryAddress ?? text(l, "common.notGiven")),
+        ...line(text(l, "field.photo"), text(l, context.imageUrl === null ? "common.no" : "common.yes"))
       ]
       return prompt(context, body, [
-        [button(flowText(l, "procurement.publish"), "publish")],
-        [button(flowText(l, "procurement.saveDraft"), "draft")]
+        [button(text(l, "procurement.publish"), "publish")],
+        [button(text(l, "procurement.saveDraft"), "draft")]
       ])
     }),
     sendProcurement: request((context) => ({
@@ -245,7 +244,7 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
     announceCreated: reply((context) =>
       closing([
         {
-          text: flowText(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
+          text: text(context.language, context.publish ? "procurement.published" : "procurement.drafted", {
             title: context.title ?? ""
           })
         }

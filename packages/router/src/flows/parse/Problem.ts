@@ -1,4 +1,4 @@
-import type { MessageKey } from "../messages.js"
+import type { MessageKey } from "../../Messages.js"
 
 /** Why an input was refused: a key of the flow message catalogue and the values it mentions. */
 export interface Problem {
