@@ -52,8 +52,8 @@ for (const profile of databaseProfiles()) {
           assert.strictEqual(page.total, 4)
           assert.strictEqual(page.items.length, 2)
           assert.deepStrictEqual([page.offset, page.limit], [1, 2])
-          // newest first by default
-          assert.deepStrictEqual(yield* ids({ city }), [d, c, b, a])
+          // by default featured first (c), then newest first
+          assert.deepStrictEqual(yield* ids({ city }), [c, d, b, a])
           // the procurements a supplier supplies
           const supplier = yield* insertUser({ role: "supplier" })
           const e = yield* createProcurement(organizer, {

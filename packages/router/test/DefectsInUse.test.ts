@@ -1,6 +1,7 @@
 import { assert, it } from "@effect/vitest"
 import { IdentityRef, PaymentFilter, Payments, Procurements, UpdateProfile, type UserId, Users } from "@groupbuy/core"
 import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
+import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option, TestClock } from "effect"
 import {
   type Conversation,
@@ -116,6 +117,29 @@ for (const profile of coreProfiles()) {
           yield* register(chat, "bea", "Беа Покупатель", "+7 900 555-10-03")
           const replies = yield* chat.user("bea", "/create_procurement").expect("выдаёт администратор")
           assert.notInclude(replies.map(plainOf).join("\n"), "смените роль")
+        })
+      )
+
+      it.scoped("a featured procurement is marked and listed first; the card shows the delivery address and time", () =>
+        Effect.gen(function* () {
+          yield* TestClock.setTime(Date.now())
+          const sql = yield* SqlClient.SqlClient
+          const organizer = yield* insertUser({ role: "organizer" })
+          const featured = yield* insertProcurement(organizer, { title: "Чай пуэр" })
+          yield* insertProcurement(organizer, { title: "Кофе арабика" })
+          yield* (yield* Procurements).setFeatured(featured, true)
+          yield* sql`UPDATE procurements SET delivery_address = 'Москва, ул. Тверская, 1',
+            deadline = '2030-01-25T20:59:00Z' WHERE id = ${featured}`
+          const chat = yield* makeConversation({ capabilities: telegramLike, namespace: "featured-" })
+          const listed = (yield* chat.user("fey", "/procurements").expect("Активные закупки")).map(plainOf).join("\n")
+          const tea = listed.indexOf("⭐ Чай пуэр")
+          assert.isAtLeast(tea, 0, listed)
+          assert.isBelow(tea, listed.indexOf("Кофе арабика"), listed)
+          assert.notInclude(listed, "⭐ Кофе")
+          const card = (yield* chat.press("fey", "⭐ Чай пуэр")).map(plainOf).join("\n")
+          assert.include(card, "Рекомендуемая закупка")
+          assert.include(card, "Адрес доставки: Москва, ул. Тверская, 1")
+          assert.include(card, "Сбор до: 25.01.2030, 23:59 (МСК)")
         })
       )
     }

@@ -8,7 +8,7 @@ import {
   type User
 } from "@groupbuy/core"
 import { DateTime } from "effect"
-import { formatMoscowDate } from "../flows/parse/Deadline.js"
+import { formatMoscowDate, formatMoscowTime } from "../flows/parse/Deadline.js"
 import { formatPhone } from "../flows/parse/Phone.js"
 import { type Language, type MessageKey, rich, text } from "../Messages.js"
 import type { Button, Reply, RichText, Span } from "../Model.js"
@@ -56,15 +56,25 @@ export const progressBar = (percent: number): string => {
   return "▓".repeat(filled) + "░".repeat(10 - filled)
 }
 
-/** The Moscow calendar day of a deadline, written as the creation flow writes it ("18.12.2026"). */
-const date = (value: DateTime.Utc) => formatMoscowDate(DateTime.toEpochMillis(value))
+/** A deadline in Moscow time, its day and time as the creation flow's summary writes them ("18.12.2026", "23:59"). */
+const moscow = (value: DateTime.Utc) => {
+  const ms = DateTime.toEpochMillis(value)
+  return { date: formatMoscowDate(ms), time: formatMoscowTime(ms) }
+}
 
 export const displayName = (user: Pick<User, "firstName" | "lastName">) =>
   user.lastName === null || user.lastName === "" ? user.firstName : `${user.firstName} ${user.lastName}`
 
-/** One line of a list: "Title — 45% · 3 d." */
+/** A featured procurement's mark, in lists and on its card. */
+const FEATURED = "⭐ "
+
+/** A procurement's name in lists and on their buttons: featured ones marked. */
+export const listTitle = (view: ProcurementView): string =>
+  view.procurement.isFeatured ? `${FEATURED}${view.procurement.title}` : view.procurement.title
+
+/** One line of a list: "⭐ Title — 45% · 500 ₽/kg" (featured ones marked). */
 export const listLine = (view: ProcurementView): string =>
-  `${view.procurement.title} — ${view.progress.percent}% · ${formatRubles(view.procurement.pricePerUnit)}/${view.procurement.unit}`
+  `${listTitle(view)} — ${view.progress.percent}% · ${formatRubles(view.procurement.pricePerUnit)}/${view.procurement.unit}`
 
 /** The details card of a procurement with the actions this user may take. */
 export const procurementCard = (
@@ -82,7 +92,8 @@ export const procurementCard = (
   const p = view.procurement
   const line = (key: MessageKey, params: Readonly<Record<string, string | number>>) => rich(l, key, params)
   const body: Array<RichText> = [
-    [bold(p.title)],
+    [bold(p.isFeatured ? `${FEATURED}${p.title}` : p.title)],
+    ...(p.isFeatured ? [line("procurement.featured", {})] : []),
     plain(p.description),
     join(
       [
@@ -98,7 +109,10 @@ export const procurementCard = (
         line("procurement.participants", { count: view.progress.participantCount }),
         ...(p.status === "ACTIVE" ? [line("procurement.daysLeft", { days: view.progress.daysLeft })] : []),
         line("procurement.city", { city: p.city }),
-        line("procurement.deadline", { date: date(p.deadline) })
+        ...(p.deliveryAddress === null || p.deliveryAddress.trim() === ""
+          ? []
+          : [line("procurement.deliveryAddress", { address: p.deliveryAddress })]),
+        line("procurement.deadline", moscow(p.deadline))
       ],
       "\n"
     ),

@@ -201,7 +201,8 @@ export const makeProcurementStore = Effect.gen(function* () {
             ? sql.literal("p.deadline ASC, p.created_at DESC, p.id")
             : filter.order === "progress"
               ? sql.literal("coalesce(s.collected, 0)::numeric / p.target_amount DESC, p.created_at DESC, p.id")
-              : sql.literal("p.created_at DESC, p.id DESC")
+              : // the default listing puts featured procurements first (the bots' /procurements, the API's list)
+                sql.literal("p.is_featured DESC, p.created_at DESC, p.id DESC")
       const items = yield* withStatsRows(where, order, filter)
       const [count] = yield* sql<{ total: number }>`SELECT count(*)::int AS total FROM procurements p WHERE ${where}`
       return { items, total: count?.total ?? 0 }

@@ -32,6 +32,12 @@ export const endOfMoscowDay = (day: Day): number =>
 /** "25.12.2026" (Moscow calendar day of the instant). */
 export const formatMoscowDate = (epochMs: number): string => formatDay(moscowDay(epochMs))
 
+/** "23:59": the Moscow wall-clock time of the instant. */
+export const formatMoscowTime = (epochMs: number): string => {
+  const d = new Date(epochMs + MSK_OFFSET_MS)
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`
+}
+
 const formatDay = (day: Day): string =>
   `${String(day.day).padStart(2, "0")}.${String(day.month).padStart(2, "0")}.${day.year}`
 

@@ -19,7 +19,7 @@ import { attempt, failureReply, registered, stale } from "../Common.js"
 import { startFlow } from "../FlowHost.js"
 import type { ListFilter } from "../Session.js"
 import { emit, type Handler, type TurnState, withSession } from "../Turn.js"
-import { listLine, organizerControls, procurementCard, say } from "../Views.js"
+import { listLine, listTitle, organizerControls, procurementCard, say } from "../Views.js"
 
 const PAGE_SIZE = 5
 
@@ -78,9 +78,7 @@ export const listProcurements: Handler<number> = (turn, offset) =>
       ...(described === undefined ? [] : [button(text(l, "procurements.resetFilter"), { _tag: "Filter", by: "reset" })])
     ]
     const rows = [
-      ...page.items.map((view) => [
-        button(view.procurement.title, { _tag: "ShowProcurement", id: view.procurement.id })
-      ]),
+      ...page.items.map((view) => [button(listTitle(view), { _tag: "ShowProcurement", id: view.procurement.id })]),
       ...(nav.length === 0 ? [] : [nav]),
       filters
     ]
