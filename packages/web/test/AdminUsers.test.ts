@@ -208,8 +208,19 @@ describe("the admin panel's users section in Chromium", () => {
             await page.getByTestId("user-blocked").waitFor()
             assert.strictEqual(await page.getByTestId("toggle-active").innerText(), "Включить")
           })
-          const deactivated = yield* sql<{ isActive: boolean }>`SELECT is_active FROM users WHERE id = ${anna.id}`
-          assert.isFalse(deactivated[0]!.isActive)
+          // verified: the other switch, asked the same way
+          yield* Effect.promise(async () => {
+            await page.getByTestId("toggle-verified").click()
+            assert.include(
+              await page.getByTestId("toggle-verified-dialog").innerText(),
+              "Отметить Анна Петрова как проверенного пользователя?"
+            )
+            await page.getByTestId("toggle-verified-confirm").click()
+            await page.getByTestId("toggle-verified").filter({ hasText: "Снять отметку о проверке" }).waitFor()
+          })
+          const flags = yield* sql<{ isActive: boolean; isVerified: boolean }>`
+            SELECT is_active, is_verified FROM users WHERE id = ${anna.id}`
+          assert.deepStrictEqual(flags[0], { isActive: false, isVerified: true })
           yield* Effect.promise(async () => {
             await page.getByRole("link", { name: "← Все пользователи" }).click()
             await page.getByLabel("Активен").selectOption("false")
@@ -219,6 +230,10 @@ describe("the admin panel's users section in Chromium", () => {
             const row = page.locator(`tr[data-user-id='${anna.id}']`)
             assert.strictEqual(await row.getAttribute("data-active"), "false")
             await record(page, "admin-users-inactive", violations)
+            // on a tablet the grid scrolls inside its region, never the page
+            await page.setViewportSize({ width: 820, height: 1180 })
+            const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+            assert.isAtMost(sideways, 0)
           })
 
           assert.deepStrictEqual(problems, [])

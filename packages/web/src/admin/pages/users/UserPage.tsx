@@ -60,7 +60,7 @@ const Profile = ({ details }: { details: Details }) => {
     [t("username"), u.username === null ? "" : `@${u.username}`],
     [t("email"), u.email ?? ""],
     [t("phone"), u.phone ?? ""],
-    [t("language"), u.language],
+    [t("language"), u.language === "ru" ? "Русский" : "English"],
     [t("role"), `${t(u.role)}${u.isAdmin ? `, ${t("admin")}` : ""}`],
     [t("active"), yes(u.isActive)],
     [t("verified"), yes(u.isVerified)],
@@ -252,7 +252,7 @@ const UserDetails = ({ id }: { id: UserId }) => {
             )}
             <div className="grid-2">
               <Profile details={d} />
-              <div className="user-side">
+              <div className="side-stack">
                 <section className="card" aria-labelledby="balance-title">
                   <h2 id="balance-title">{t("balance")}</h2>
                   <p className="balance-figure" data-testid="user-balance" data-kopecks={String(d.balance)}>
