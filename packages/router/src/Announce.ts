@@ -5,11 +5,8 @@
  */
 import type { Duration } from "effect"
 
-/** Where an announcement went: `sent` of the `channels` offered took it (a channel whose platform refused did not). */
-export interface Announced {
-  readonly sent: number
-  readonly channels: number
-}
+/** What an announcement answers and the codes it is refused with: core's HTTP contract, which the web cabinet reads. */
+export { type Announced, AnnounceRefusal } from "@groupbuy/core"
 
 /**
  * A procurement is announced at most once in this window: a double click, a retried request or the bot and the web
@@ -17,10 +14,3 @@ export interface Announced {
  * channel does not count, so it can be retried at once.
  */
 export const ANNOUNCE_WINDOW: Duration.DurationInput = "60 seconds"
-
-/** The `RuleViolation` codes an announcement is refused with (HTTP 409). */
-export const AnnounceRefusal = {
-  notActive: "announce.not-active",
-  noChannels: "announce.no-channels",
-  tooSoon: "announce.too-soon"
-} as const

@@ -26,6 +26,7 @@ import { randomUUID } from "node:crypto"
 import { ServerConfig } from "../src/config/ServerConfig.js"
 import { AllRoutes } from "../src/http/Routes.js"
 import { EventSinkNone } from "../src/notifications/NotificationDispatcher.js"
+import { RouterStackLive } from "../src/Server.js"
 import { ServerServicesLive } from "../src/ServerServices.js"
 import { UserTokens } from "../src/auth/UserTokens.js"
 import { loopbackServer, testSettings, TestServer, userClient } from "./utils/TestServer.js"
@@ -344,6 +345,7 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)("two server 
   const channel = `groupbuy:test:${randomUUID()}`
   const instance = HttpLayerRouter.serve(AllRoutes, { disableLogger: true, disableListenLog: true }).pipe(
     Layer.provideMerge(loopbackServer()),
+    Layer.provideMerge(RouterStackLive),
     Layer.provideMerge(ServerServicesLive),
     Layer.provideMerge(EventSinkNone),
     // each instance is built under `Layer.fresh` below, so it gets its own core (its own event bus); a `Layer.fresh`

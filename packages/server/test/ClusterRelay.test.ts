@@ -39,7 +39,7 @@ import {
 } from "../src/hub/ClusterBus.js"
 import { NotificationsForRole } from "../src/notifications/ClusterRelay.js"
 import { EventSink } from "../src/notifications/NotificationDispatcher.js"
-import { routesFor } from "../src/Server.js"
+import { RouterStackLive, routesFor } from "../src/Server.js"
 import { ServerBaseLive } from "../src/ServerServices.js"
 import { loopbackServer, testSettings } from "./utils/TestServer.js"
 import { connectWs, type WsClient } from "./utils/WsClient.js"
@@ -84,6 +84,8 @@ describe.runIf(redisUrl !== undefined && databaseUrl !== undefined)(
         HttpLayerRouter.serve(routesFor(settings), { disableLogger: true, disableListenLog: true }).pipe(
           Layer.provideMerge(loopbackServer()),
           Layer.provideMerge(NotificationsForRole(sink)),
+          // the router behind the announce endpoint
+          Layer.provideMerge(RouterStackLive),
           Layer.provideMerge(ServerBaseLive),
           // not `Layer.fresh` here: inside `provideMerge` a fresh layer is built twice, and the context the test
           // posts through would hold another core (another event bus) than the one the server runs on

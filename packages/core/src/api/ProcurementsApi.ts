@@ -1,5 +1,5 @@
 /** Group purchases: listing and search, creation, the lifecycle, participants. */
-import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
@@ -69,6 +69,19 @@ export class StatusBody extends Schema.Class<StatusBody>("StatusBody")({
 const OnBehalfParams = Schema.Struct({ userId: Schema.optional(UserId) })
 
 export class FeaturedBody extends Schema.Class<FeaturedBody>("FeaturedBody")({ featured: Schema.Boolean }) {}
+
+/** Where an announcement went: `sent` of the `channels` offered took it (a channel whose platform refused did not). */
+export const Announced = Schema.Struct({ sent: Schema.NonNegativeInt, channels: Schema.NonNegativeInt }).annotations({
+  identifier: "Announced"
+})
+export type Announced = typeof Announced.Type
+
+/** The `RuleViolation` codes an announcement is refused with (HTTP 409), for clients to put into words. */
+export const AnnounceRefusal = {
+  notActive: "announce.not-active",
+  noChannels: "announce.no-channels",
+  tooSoon: "announce.too-soon"
+} as const
 
 /** `POST /participants/:id/<move>`: the organizer moves one participant along its lifecycle. */
 const participantMove = <const Name extends string>(name: Name, move: string) =>
@@ -153,6 +166,22 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .addError(NotFound)
       // members (organizer, supplier, participants) and administrators only, like the chat's /members
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("announce", "/procurements/:id/announce")
+      .setPath(IdPath)
+      .setPayload(OnBehalf)
+      .addSuccess(Announced)
+      .addError(RuleViolation)
+      .pipe(Refusals.missing)
+      .annotate(OpenApi.Summary, "Announce a procurement in the broadcast channels")
+      .annotate(
+        OpenApi.Description,
+        "Posts the procurement's card with a Join link to every broadcast channel (the bot's /broadcast does the same). " +
+          "Its organizer or an administrator; ACTIVE procurements only. Answers how many of the channels took it. " +
+          `409 codes: ${AnnounceRefusal.notActive} (not ACTIVE), ${AnnounceRefusal.noChannels} (no channel is ` +
+          `connected), ${AnnounceRefusal.tooSoon} (announced less than a minute ago: a repeated request posts nothing).`
+      )
   )
   .add(participantMove("confirmParticipant", "confirm"))
   .add(participantMove("markDelivered", "deliver"))

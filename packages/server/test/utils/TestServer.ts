@@ -12,6 +12,7 @@ import { ServerConfig, type ServerSettings } from "../../src/config/ServerConfig
 import { AllRoutes } from "../../src/http/Routes.js"
 import { UpgradeRouter, UpgradeRouterLive } from "../../src/http/UpgradeRouter.js"
 import { type EventSink, EventSinkNone } from "../../src/notifications/NotificationDispatcher.js"
+import { RouterStackLive } from "../../src/Server.js"
 import { ServerServicesLive } from "../../src/ServerServices.js"
 
 export const SERVICE_TOKEN = "test-service-token-0123456789abcdef"
@@ -73,6 +74,8 @@ export const TestServer = <E, R>(
   Layer.fresh(
     HttpLayerRouter.serve(AllRoutes, { disableLogger: true, disableListenLog: true }).pipe(
       Layer.provideMerge(testHttpServer()),
+      // the router behind the announce endpoint (no bots run here, so no broadcast channel is offered)
+      Layer.provideMerge(RouterStackLive),
       Layer.provideMerge(ServerServicesLive),
       Layer.provideMerge(sink),
       Layer.provideMerge(core),

@@ -1,4 +1,7 @@
-/** `procurements` group: search, creation, lifecycle (organizer or admin), participation (for oneself). */
+/**
+ * `procurements` group: search, creation, lifecycle (organizer or admin), participation (for oneself), announcing in
+ * the broadcast channels (the router's rules, the same as the bot's /broadcast).
+ */
 import { HttpApiBuilder } from "@effect/platform"
 import {
   CreateProcurement,
@@ -12,6 +15,7 @@ import {
   type ProcurementView,
   UpdateProcurement
 } from "@groupbuy/core"
+import { Router } from "@groupbuy/router"
 import { Effect } from "effect"
 import {
   actingUser,
@@ -34,6 +38,7 @@ const canSee = (p: Principal, view: ProcurementView) =>
 export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procurements", (handlers) =>
   Effect.gen(function* () {
     const procurements = yield* Procurements
+    const router = yield* Router
     return handlers
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
@@ -110,6 +115,11 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
           yield* requireMember("list the participants", path.id)
           return yield* procurements.participants(path.id)
         })
+      )
+      .handle("announce", ({ path, payload }) =>
+        Effect.flatMap(actingUser("announce a procurement", payload.userId), (userId) =>
+          router.announce(path.id, userId)
+        )
       )
       .handle("confirmParticipant", ({ path, payload }) =>
         Effect.gen(function* () {
