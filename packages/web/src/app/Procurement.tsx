@@ -1,9 +1,14 @@
-/** Shared pieces of procurement screens: status names and the card of a procurement in a list. */
+/**
+ * Shared pieces of procurement screens: status names, the status filter, and the card of a procurement with the list
+ * of them.
+ */
 import type { ProcurementViewJson } from "@groupbuy/core/api"
+import type { ReactNode } from "react"
 import { Link } from "wouter"
 import { formatMoney } from "./Format.js"
 import { defineMessages, useLanguage, useT } from "./I18n.js"
-import type { SelectOption } from "./SelectField.js"
+import { Empty } from "./Screen.js"
+import { SelectField, type SelectOption } from "./SelectField.js"
 
 export type ProcurementView = ProcurementViewJson
 export type ProcurementStatus = ProcurementView["procurement"]["status"]
@@ -29,6 +34,7 @@ const messages = defineMessages({
     CONFIRMED: "Подтверждён",
     PAID: "Оплачено",
     DELIVERED: "Доставлено",
+    status: "Статус",
     collected: "Собрано {collected} из {target}",
     participants: "Участников: {count}",
     daysLeft: "Осталось дней: {days}",
@@ -46,6 +52,7 @@ const messages = defineMessages({
     CONFIRMED: "Confirmed",
     PAID: "Paid",
     DELIVERED: "Delivered",
+    status: "Status",
     collected: "{collected} of {target} collected",
     participants: "Participants: {count}",
     daysLeft: "Days left: {days}",
@@ -66,6 +73,23 @@ export const useStatusLabel = () => {
 export const useStatusOptions = (): ReadonlyArray<SelectOption<ProcurementStatus>> => {
   const label = useStatusLabel()
   return STATUSES.map((status) => ({ value: status, label: label(status) }))
+}
+
+/** A select of the procurement status to show: the choices it starts with (all, the open ones…), then every status. */
+export const StatusFilter = <V extends string>({
+  id,
+  value,
+  onChange,
+  first
+}: {
+  id: string
+  value: V | ProcurementStatus
+  onChange: (value: V | ProcurementStatus) => void
+  first: ReadonlyArray<SelectOption<V>>
+}) => {
+  const t = useT(messages)
+  const statuses = useStatusOptions()
+  return <SelectField id={id} label={t("status")} value={value} onChange={onChange} options={[...first, ...statuses]} />
 }
 
 /** Figures of a card, from the wasm/JS kernels when the list went through them. */
@@ -128,3 +152,41 @@ export const ProcurementCard = ({
     </article>
   )
 }
+
+/** One card of a list: the procurement, the kernels' figures for it, a line of its own in the card's meta. */
+export interface CardItem {
+  readonly view: ProcurementView
+  readonly figures?: CardFigures | undefined
+  readonly extra?: string | undefined
+}
+
+/** Procurements as a list of cards, or `empty` when there are none. */
+export const ProcurementCards = ({
+  items,
+  empty,
+  className = "cards",
+  testId,
+  headingLevel
+}: {
+  items: ReadonlyArray<CardItem>
+  empty?: ReactNode
+  className?: string
+  testId?: string
+  headingLevel?: 2 | 3
+}) =>
+  items.length === 0 && empty !== undefined ? (
+    <Empty>{empty}</Empty>
+  ) : (
+    <ul className={className} data-testid={testId}>
+      {items.map(({ view, figures, extra }) => (
+        <li key={view.procurement.id}>
+          <ProcurementCard
+            view={view}
+            figures={figures}
+            {...(headingLevel === undefined ? {} : { headingLevel })}
+            {...(extra === undefined ? {} : { extra })}
+          />
+        </li>
+      ))}
+    </ul>
+  )

@@ -14,10 +14,13 @@ export { useKernels, loadKernels, type ListKernels } from "./Kernels.js"
 export { useTheme, type ThemeChoice } from "./Theme.js"
 export {
   ProcurementCard,
+  ProcurementCards,
   STATUSES,
+  StatusFilter,
   useStatusLabel,
   useStatusOptions,
   type CardFigures,
+  type CardItem,
   type ProcurementStatus,
   type ProcurementView
 } from "./Procurement.js"

@@ -9,16 +9,15 @@ import { useQuery } from "@tanstack/react-query"
 import { DateTime } from "effect"
 import { useDeferredValue, useMemo, useState } from "react"
 import {
-  Empty,
   ErrorMessage,
   Loading,
-  ProcurementCard,
+  ProcurementCards,
   Screen,
   SelectField,
+  StatusFilter,
   useApi,
   useCategories,
   useKernels,
-  useStatusOptions,
   useT,
   type ProcurementStatus,
   type ProcurementView
@@ -66,7 +65,6 @@ const toKernelItem = (view: ProcurementView, categories: ReadonlyMap<string, str
 
 export default function Browse() {
   const t = useT(messages)
-  const statusOptions = useStatusOptions()
   const api = useApi()
   const list = useKernels()
   const [status, setStatus] = useState<"open" | "all" | ProcurementStatus>("open")
@@ -164,13 +162,12 @@ export default function Browse() {
       {featured.length === 0 ? null : (
         <section aria-labelledby="featured-title">
           <h2 id="featured-title">{t("featured")}</h2>
-          <ul className="slider" data-testid="featured">
-            {featured.map((v) => (
-              <li key={v.procurement.id}>
-                <ProcurementCard view={v} headingLevel={3} figures={figures(index.get(v.procurement.id)!)} />
-              </li>
-            ))}
-          </ul>
+          <ProcurementCards
+            className="slider"
+            testId="featured"
+            headingLevel={3}
+            items={featured.map((view) => ({ view, figures: figures(index.get(view.procurement.id)!) }))}
+          />
         </section>
       )}
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -187,15 +184,13 @@ export default function Browse() {
             }}
           />
         </div>
-        <SelectField
+        <StatusFilter
           id="browse-status"
-          label={t("status")}
           value={status}
           onChange={setStatus}
-          options={[
+          first={[
             { value: "open", label: t("statusOpen") },
-            { value: "all", label: t("statusAll") },
-            ...statusOptions
+            { value: "all", label: t("statusAll") }
           ]}
         />
         <SelectField
@@ -233,17 +228,10 @@ export default function Browse() {
           <p className="hint" role="status">
             {t("found", { count: order.length })}
           </p>
-          {order.length === 0 ? (
-            <Empty>{items.length === 0 && search === "" ? t("emptyAll") : t("empty")}</Empty>
-          ) : (
-            <ul className="cards">
-              {order.map((i) => (
-                <li key={items[i]!.id}>
-                  <ProcurementCard view={views![i]!} figures={figures(i)} />
-                </li>
-              ))}
-            </ul>
-          )}
+          <ProcurementCards
+            items={order.map((i) => ({ view: views![i]!, figures: figures(i) }))}
+            empty={items.length === 0 && search === "" ? t("emptyAll") : t("empty")}
+          />
         </section>
       )}
     </Screen>

@@ -2,17 +2,16 @@
 import { useQuery } from "@tanstack/react-query"
 import { useState } from "react"
 import {
-  Empty,
   ErrorMessage,
   Loading,
-  ProcurementCard,
+  ProcurementCards,
   Screen,
-  SelectField,
+  StatusFilter,
   useApi,
   useSession,
   useStatusLabel,
-  useStatusOptions,
   useT,
+  type CardItem,
   type ProcurementStatus,
   type ProcurementView
 } from "../../app/index.js"
@@ -23,7 +22,6 @@ type Tab = "organized" | "joined" | "supplied"
 export default function MyProcurements() {
   const t = useT(messages)
   const statusLabel = useStatusLabel()
-  const statusOptions = useStatusOptions()
   const api = useApi()
   const { user } = useSession()
   const me = user!
@@ -52,7 +50,7 @@ export default function MyProcurements() {
     }
   })
 
-  const rows: ReadonlyArray<{ view: ProcurementView; extra?: string }> =
+  const rows: ReadonlyArray<CardItem> =
     tab === "organized"
       ? (mine.data?.organized ?? []).map((view) => ({ view }))
       : tab === "joined"
@@ -75,28 +73,10 @@ export default function MyProcurements() {
         ))}
       </div>
       <div className="filters">
-        <SelectField
-          id="my-status"
-          label={t("status")}
-          value={status}
-          onChange={setStatus}
-          options={[{ value: "", label: t("all") }, ...statusOptions]}
-        />
+        <StatusFilter id="my-status" value={status} onChange={setStatus} first={[{ value: "", label: t("all") }]} />
       </div>
       <ErrorMessage error={error} />
-      {pending ? (
-        <Loading />
-      ) : shown.length === 0 ? (
-        <Empty>{t("empty")}</Empty>
-      ) : (
-        <ul className="cards" data-testid="my-list">
-          {shown.map((r) => (
-            <li key={r.view.procurement.id}>
-              <ProcurementCard view={r.view} {...(r.extra === undefined ? {} : { extra: r.extra })} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {pending ? <Loading /> : <ProcurementCards items={shown} empty={t("empty")} testId="my-list" />}
     </Screen>
   )
 }

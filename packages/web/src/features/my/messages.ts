@@ -7,7 +7,6 @@ export const messages = defineMessages({
     joined: "Участвую",
     supplied: "Поставляю",
     all: "Все статусы",
-    status: "Статус",
     empty: "Здесь пока пусто.",
     myPart: "Моё участие: {status}"
   },
@@ -17,7 +16,6 @@ export const messages = defineMessages({
     joined: "Taking part",
     supplied: "Supplying",
     all: "All statuses",
-    status: "Status",
     empty: "Nothing here yet.",
     myPart: "My part: {status}"
   }
