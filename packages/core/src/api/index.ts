@@ -16,6 +16,8 @@ export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
 // ids (to decode a route parameter) and the profile body, which web clients build
 export { CategoryId, ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "../Ids.js"
 export { UpdateProfile } from "../Users.js"
+// the category bodies, which the admin panel builds
+export { CreateCategory, UpdateCategory } from "../Categories.js"
 export { Kopecks } from "../Money.js"
 // core's procurement rules (pure), so a client checks a form as you type with the server's own rules and messages
 export * as ProcurementRules from "../ProcurementRules.js"

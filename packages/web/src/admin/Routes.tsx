@@ -30,13 +30,16 @@ export interface Section {
 export const SECTIONS: ReadonlyArray<Section> = [
   { path: "/users", nav: "navUsers", page: lazy(() => import("./pages/users/index.js")) },
   { path: "/procurements", nav: "navProcurements", page: lazy(() => import("./pages/procurements/index.js")) },
+  { path: "/payments", nav: "navPayments", page: lazy(() => import("./pages/payments/index.js")) },
+  { path: "/categories", nav: "navCategories", page: lazy(() => import("./pages/categories/index.js")) },
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */
 const DETAILS: ReadonlyArray<{ readonly path: string; readonly page: LazyExoticComponent<ComponentType> }> = [
   { path: "/users/:id", page: lazy(() => import("./pages/users/UserPage.js")) },
-  { path: "/procurements/:id", page: lazy(() => import("./pages/procurements/ProcurementPage.js")) }
+  { path: "/procurements/:id", page: lazy(() => import("./pages/procurements/ProcurementPage.js")) },
+  { path: "/payments/transactions", page: lazy(() => import("./pages/payments/Transactions.js")) }
 ]
 
 const NotFound = () => {

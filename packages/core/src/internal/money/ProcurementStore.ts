@@ -39,8 +39,11 @@ export const procurementColumns = [
 
 const Stats = Schema.Struct({ collectedAmount: Kopecks, participantCount: Schema.Int })
 
-/** A procurement row with the statistics of its counting (non-cancelled) participants. */
-export const ProcurementWithStats = Schema.Struct({ procurement: Procurement, stats: Stats })
+/** The names of the organizer and the supplier (null without one), read in the same query as the row. */
+const Names = Schema.Struct({ organizerName: Schema.String, supplierName: Schema.NullOr(Schema.String) })
+
+/** A procurement row with the statistics of its counting (non-cancelled) participants and its people's names. */
+export const ProcurementWithStats = Schema.Struct({ procurement: Procurement, stats: Stats, names: Names })
 export type ProcurementWithStats = typeof ProcurementWithStats.Type
 
 export const UserAccess = Schema.Struct({ id: UserId, role: Role, isAdmin: Schema.Boolean, isActive: Schema.Boolean })
@@ -132,14 +135,20 @@ export const makeProcurementStore = Effect.gen(function* () {
       WHERE pa.procurement_id = p.id AND pa.status <> 'CANCELLED'
     ) s ON true`)
 
+  /** "First Last", or the first name alone (as the bots write a person's name). */
+  const fullName = (alias: string) => sql.literal(`concat_ws(' ', ${alias}.first_name, nullif(${alias}.last_name, ''))`)
+
   const withStatsRaw = (where: Fragment, order: Fragment, page?: { readonly offset: number; readonly limit: number }) =>
     sql`SELECT ${columns("p")}, coalesce(s.collected, 0)::text AS collected_amount,
-          coalesce(s.participant_count, 0) AS participant_count
+          coalesce(s.participant_count, 0) AS participant_count,
+          ${fullName("o")} AS organizer_name, ${fullName("su")} AS supplier_name
         FROM procurements p ${stats}
+        JOIN users o ON o.id = p.organizer_id
+        LEFT JOIN users su ON su.id = p.supplier_id
         WHERE ${where}
         ORDER BY ${order}
         ${page === undefined ? sql.literal("") : sql`LIMIT ${page.limit} OFFSET ${page.offset}`}`.pipe(
-      Effect.map((rows) => rows.map((row) => ({ procurement: row, stats: row })))
+      Effect.map((rows) => rows.map((row) => ({ procurement: row, stats: row, names: row })))
     )
 
   const decodeWithStats = Schema.decodeUnknown(Schema.Array(ProcurementWithStats))

@@ -1,0 +1,67 @@
+/** The categories section's words: the tree, its forms and the confirmations of a move and a deletion. */
+import { defineMessages } from "../../../app/I18n.js"
+
+export const messages = defineMessages({
+  ru: {
+    title: "Категории",
+    tree: "Дерево категорий",
+    empty: "Категорий пока нет — создайте первую.",
+    create: "Новая категория",
+    createSubmit: "Создать",
+    creating: "Создаём…",
+    created: "Категория «{name}» создана.",
+    name: "Название",
+    icon: "Значок (эмодзи)",
+    description: "Описание",
+    sortOrder: "Порядок (меньше — выше)",
+    sortOrderInvalid: "Порядок — целое число, например 0 или 10.",
+    parent: "Родительская категория",
+    topLevel: "— верхний уровень —",
+    edit: "Изменить",
+    editTitle: "Изменить «{name}»",
+    save: "Сохранить",
+    saving: "Сохраняем…",
+    cancelEdit: "Отмена",
+    move: "Перенести",
+    moveTitle: "Перенести «{name}»",
+    moveTo: "Куда",
+    moveQuestion: "Перенести категорию «{name}» в «{parent}»? Вместе с ней переедут её подкатегории.",
+    moveQuestionTop: "Сделать категорию «{name}» категорией верхнего уровня? Вместе с ней переедут её подкатегории.",
+    delete: "Удалить",
+    deleteQuestion:
+      "Удалить категорию «{name}»? Её закупки останутся без категории. Категорию с подкатегориями удалить нельзя — сначала перенесите или удалите их.",
+    children: "Подкатегорий: {count}",
+    actionsOf: "Действия с «{name}»"
+  },
+  en: {
+    title: "Categories",
+    tree: "Category tree",
+    empty: "There are no categories yet — create the first one.",
+    create: "New category",
+    createSubmit: "Create",
+    creating: "Creating…",
+    created: "The category “{name}” was created.",
+    name: "Name",
+    icon: "Icon (an emoji)",
+    description: "Description",
+    sortOrder: "Order (lower comes first)",
+    sortOrderInvalid: "The order is a whole number, e.g. 0 or 10.",
+    parent: "Parent category",
+    topLevel: "— top level —",
+    edit: "Edit",
+    editTitle: "Edit “{name}”",
+    save: "Save",
+    saving: "Saving…",
+    cancelEdit: "Cancel",
+    move: "Move",
+    moveTitle: "Move “{name}”",
+    moveTo: "Where to",
+    moveQuestion: "Move the category “{name}” into “{parent}”? Its subcategories move with it.",
+    moveQuestionTop: "Make the category “{name}” a top-level category? Its subcategories move with it.",
+    delete: "Delete",
+    deleteQuestion:
+      "Delete the category “{name}”? Its procurements will be left without a category. A category with subcategories cannot be deleted — move or delete them first.",
+    children: "Subcategories: {count}",
+    actionsOf: "Actions on “{name}”"
+  }
+})

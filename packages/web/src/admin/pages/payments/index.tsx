@@ -1,0 +1,206 @@
+/**
+ * Payments: the summary of the last days (by status, and paid by day) and the server-paged grid of every payment,
+ * filterable by status, type, provider and user; the transaction journal is the section's second tab.
+ */
+import { useQuery } from "@tanstack/react-query"
+import { DateTime } from "effect"
+import { useMemo, useState } from "react"
+import { Link } from "wouter"
+import { DataTable, type DataColumn } from "../../../app/DataTable.js"
+import { formatDateTime, formatMoney } from "../../../app/Format.js"
+import { useLanguage, useT } from "../../../app/I18n.js"
+import { QueryView } from "../../../app/QueryView.js"
+import { Screen } from "../../../app/Screen.js"
+import { SelectField, type SelectOption } from "../../../app/SelectField.js"
+import { useAdminApi } from "../../AdminSession.js"
+import { chosen } from "../../grid/Choice.js"
+import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import type { AdminResult, PageItem } from "../../Types.js"
+import { messages } from "./messages.js"
+import { PaymentTabs } from "./Tabs.js"
+import { userIdFilter } from "./UserFilter.js"
+
+type PaymentRow = PageItem<"payments">
+type PaymentStatus = PaymentRow["status"]
+type PaymentType = PaymentRow["type"]
+type Summary = AdminResult<"paymentSummary">
+
+const STATUSES: ReadonlyArray<PaymentStatus> = ["PENDING", "WAITING_FOR_CAPTURE", "SUCCEEDED", "CANCELLED", "REFUNDED"]
+const TYPES: ReadonlyArray<PaymentType> = ["DEPOSIT", "WITHDRAWAL", "PROCUREMENT_PAYMENT"]
+const PERIODS = ["7", "30", "90", "365"] as const
+type Period = (typeof PERIODS)[number]
+
+const short = (id: string) => id.slice(0, 8)
+
+const PaymentSummary = () => {
+  const t = useT(messages)
+  const { language } = useLanguage()
+  const api = useAdminApi()
+  const [days, setDays] = useState<Period>("30")
+  const summary = useQuery({
+    queryKey: ["admin-payment-summary", days],
+    queryFn: () => api.run((c) => c.admin.paymentSummary({ urlParams: { days: Number(days) } }))
+  })
+  const byStatus = useMemo(
+    (): ReadonlyArray<DataColumn<Summary["byStatus"][number]>> => [
+      { id: "status", header: t("status"), cell: (r) => t(r.status) },
+      { id: "count", header: t("count"), numeric: true, cell: (r) => r.count },
+      { id: "amount", header: t("amount"), numeric: true, cell: (r) => formatMoney(r.amount, language) }
+    ],
+    [t, language]
+  )
+  const byDay = useMemo(
+    (): ReadonlyArray<DataColumn<Summary["byDay"][number]>> => [
+      { id: "day", header: t("day"), cell: (r) => r.day },
+      { id: "count", header: t("count"), numeric: true, cell: (r) => r.count },
+      { id: "amount", header: t("amount"), numeric: true, cell: (r) => formatMoney(r.amount, language) }
+    ],
+    [t, language]
+  )
+  return (
+    <section className="card" aria-labelledby="summary-title" data-testid="payment-summary">
+      <div className="row">
+        <h2 id="summary-title">{t("summary")}</h2>
+        <SelectField<Period>
+          id="summary-days"
+          label={t("period")}
+          value={days}
+          options={PERIODS.map((d) => ({ value: d, label: t("days", { days: d }) }))}
+          onChange={setDays}
+        />
+      </div>
+      <QueryView query={summary}>
+        {(data) => (
+          <div className="grid-2">
+            <div>
+              <h3>{t("byStatus")}</h3>
+              <DataTable
+                label={t("byStatus")}
+                testId="summary-by-status"
+                rows={data.byStatus}
+                rowKey={(r) => r.status}
+                rowData={(r) => ({ "data-status": r.status })}
+                columns={byStatus}
+              />
+            </div>
+            <div>
+              <h3>{t("byDay")}</h3>
+              {data.byDay.length === 0 ? (
+                <p className="hint">{t("noDays")}</p>
+              ) : (
+                <DataTable
+                  label={t("byDay")}
+                  testId="summary-by-day"
+                  rows={data.byDay}
+                  rowKey={(r) => r.day}
+                  columns={byDay}
+                />
+              )}
+            </div>
+          </div>
+        )}
+      </QueryView>
+    </section>
+  )
+}
+
+const Payments = () => {
+  const t = useT(messages)
+  const { language } = useLanguage()
+  const api = useAdminApi()
+  const statuses = useMemo(
+    (): ReadonlyArray<SelectOption<PaymentStatus>> => STATUSES.map((s) => ({ value: s, label: t(s) })),
+    [t]
+  )
+  const types = useMemo(
+    (): ReadonlyArray<SelectOption<PaymentType>> => TYPES.map((s) => ({ value: s, label: t(s) })),
+    [t]
+  )
+  const columns = useMemo(
+    (): ReadonlyArray<GridColumn<PaymentRow>> => [
+      {
+        id: "created",
+        header: t("created"),
+        cell: (p) => formatDateTime(p.createdAt, language),
+        csv: (p) => DateTime.formatIso(p.createdAt)
+      },
+      {
+        id: "user",
+        header: t("user"),
+        cell: (p) => <Link href={`/users/${p.userId}`}>{short(p.userId)}</Link>,
+        csv: (p) => p.userId
+      },
+      { id: "type", header: t("type"), cell: (p) => t(p.type), csv: (p) => p.type },
+      { id: "status", header: t("status"), cell: (p) => t(p.status), csv: (p) => p.status },
+      { id: "provider", header: t("provider"), cell: (p) => p.provider, csv: (p) => p.provider },
+      {
+        id: "amount",
+        header: t("amount"),
+        numeric: true,
+        cell: (p) => formatMoney(p.amount, language),
+        csv: (p) => Number(p.amount) / 100
+      },
+      { id: "description", header: t("description"), cell: (p) => p.description ?? "", csv: (p) => p.description },
+      {
+        id: "settled",
+        header: t("settled"),
+        cell: (p) => (p.settledAt === null ? "" : formatDateTime(p.settledAt, language)),
+        csv: (p) => (p.settledAt === null ? null : DateTime.formatIso(p.settledAt))
+      },
+      {
+        id: "procurement",
+        header: t("procurement"),
+        cell: (p) =>
+          p.procurementId === null ? (
+            ""
+          ) : (
+            <Link href={`/procurements/${p.procurementId}`}>{short(p.procurementId)}</Link>
+          ),
+        csv: (p) => p.procurementId
+      },
+      { id: "id", header: t("id"), cell: (p) => <code className="hint">{short(p.id)}</code>, csv: (p) => p.id }
+    ],
+    [t, language]
+  )
+  const filters = useMemo(
+    (): ReadonlyArray<GridFilter> => [
+      { kind: "select", id: "status", label: t("status"), options: statuses },
+      { kind: "select", id: "type", label: t("type"), options: types },
+      { kind: "text", id: "provider", label: t("provider") },
+      { kind: "text", id: "userId", label: t("userId") }
+    ],
+    [t, statuses, types]
+  )
+  const fetchPage = async (q: GridQuery) => {
+    const userId = userIdFilter(q.filters.userId)
+    return api.run((c) =>
+      c.admin.payments({
+        urlParams: {
+          offset: q.offset,
+          limit: q.limit,
+          status: chosen(statuses, q.filters.status),
+          type: chosen(types, q.filters.type),
+          provider: q.filters.provider,
+          userId
+        }
+      })
+    )
+  }
+  return (
+    <Screen title={t("title")}>
+      <PaymentTabs />
+      <PaymentSummary />
+      <ServerGrid
+        id="payments"
+        label={t("title")}
+        columns={columns}
+        filters={filters}
+        rowKey={(p) => p.id}
+        rowData={(p) => ({ "data-payment-id": p.id, "data-status": p.status })}
+        fetchPage={fetchPage}
+      />
+    </Screen>
+  )
+}
+
+export default Payments
