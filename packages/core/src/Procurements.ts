@@ -87,9 +87,16 @@ export class StatusChange extends Schema.Class<StatusChange>("StatusChange")({
   userId: Schema.NullOr(UserId)
 }) {}
 
+/** A user as a procurement's card names them (its organizer, its supplier): first and last name. */
+export const NamedUser = Schema.Struct({ id: UserId, name: Schema.String })
+export type NamedUser = typeof NamedUser.Type
+
 export interface ProcurementView {
   readonly procurement: Procurement
   readonly progress: Progress
+  readonly organizer: NamedUser
+  /** null while no supplier is named */
+  readonly supplier: NamedUser | null
 }
 
 export interface ParticipantView {

@@ -83,7 +83,12 @@ export const ProcurementsLive = Layer.effect(
         participantCount: row.stats.participantCount,
         deadline: row.procurement.deadline,
         now
-      })
+      }),
+      organizer: { id: row.procurement.organizerId, name: row.names.organizerName },
+      supplier:
+        row.procurement.supplierId === null || row.names.supplierName === null
+          ? null
+          : { id: row.procurement.supplierId, name: row.names.supplierName }
     })
 
     const viewOf = (id: ProcurementId) =>

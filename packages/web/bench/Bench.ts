@@ -77,7 +77,9 @@ const views = generateProcurements(COUNT, 7, SAMPLE_NOW).map((p, i) => {
       percent: Math.floor((collected * 100) / target),
       participantCount: Math.max(0, Math.floor(p.participantCount)),
       daysLeft: Math.max(0, Math.ceil((Math.max(deadline, now + 3_600_000) - now) / 86_400_000))
-    }
+    },
+    organizer: { id: organizer, name: "Bench" },
+    supplier: null
   }
 })
 const user = {

@@ -12,7 +12,7 @@ import {
   User
 } from "../Models.js"
 import { Kopecks } from "../Money.js"
-import { Progress } from "../Procurements.js"
+import { NamedUser, Progress } from "../Procurements.js"
 
 /*
  * `Model.DateTimeFromDate` columns keep a JS `Date` as their encoded form in every variant, which is neither JSON nor
@@ -28,7 +28,12 @@ export const PaymentJson = Schema.Struct({ ...Payment.json.fields, settledAt: Nu
 export const ChatMessageJson = Schema.Struct({ ...ChatMessage.json.fields, editedAt: NullUtc, deletedAt: NullUtc })
 export const NotificationJson = Schema.Struct({ ...Notification.json.fields, deliveredAt: NullUtc })
 
-export const ProcurementViewJson = Schema.Struct({ procurement: ProcurementJson, progress: Progress })
+export const ProcurementViewJson = Schema.Struct({
+  procurement: ProcurementJson,
+  progress: Progress,
+  organizer: NamedUser,
+  supplier: Schema.NullOr(NamedUser)
+})
 export type ProcurementViewJson = typeof ProcurementViewJson.Type
 
 export const ParticipantViewJson = Schema.Struct({
