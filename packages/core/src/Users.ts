@@ -6,6 +6,7 @@ import type { InvalidInput, NotFound, RuleViolation } from "./Errors.js"
 import { Language, Platform, UserId } from "./Ids.js"
 import type { OneTimeCodePurpose, PlatformIdentity, User } from "./Models.js"
 import { Role } from "./Models.js"
+import { SortOrder } from "./SortOrder.js"
 
 /** The platform's view of a person: what an adapter knows before the account exists. */
 export class IdentityRef extends Schema.Class<IdentityRef>("IdentityRef")({
@@ -35,6 +36,17 @@ export class UpdateProfile extends Schema.Class<UpdateProfile>("UpdateProfile")(
   role: Schema.optional(Role)
 }) {}
 
+/** What an admin assigns: a role, or `admin` (the account's admin rights, its role kept). */
+export const AccountRole = Schema.Literal("buyer", "organizer", "supplier", "admin")
+export type AccountRole = typeof AccountRole.Type
+
+/** An account's role as the admin panel shows it. */
+export const accountRole = (user: Pick<User, "role" | "isAdmin">): AccountRole => (user.isAdmin ? "admin" : user.role)
+
+/** The columns an admin may order the user list by. */
+export const UserSortColumn = Schema.Literal("createdAt", "firstName", "lastName", "email", "role", "balance")
+export type UserSortColumn = typeof UserSortColumn.Type
+
 export class UserFilter extends Schema.Class<UserFilter>("UserFilter")({
   ...PageRequest.fields,
   /** matches name, username, email, phone or a platform external id */
@@ -42,7 +54,8 @@ export class UserFilter extends Schema.Class<UserFilter>("UserFilter")({
   role: Schema.optional(Role),
   platform: Schema.optional(Platform),
   isActive: Schema.optional(Schema.Boolean),
-  isVerified: Schema.optional(Schema.Boolean)
+  isVerified: Schema.optional(Schema.Boolean),
+  sort: Schema.optional(SortOrder(UserSortColumn))
 }) {}
 
 export interface ResolvedUser {
@@ -80,6 +93,16 @@ export interface UsersService {
   readonly setActive: (id: UserId, active: boolean) => Effect.Effect<User, NotFound>
   readonly setVerified: (id: UserId, verified: boolean) => Effect.Effect<User, NotFound>
   readonly setAdmin: (id: UserId, admin: boolean) => Effect.Effect<User, NotFound>
+  /**
+   * Gives the account `role` (`admin`: admin rights; another role: that role without admin rights) in one transaction.
+   * Refuses `role.last-admin` (the last active admin would lose the rights) and `role.self-demotion` (`by` is the
+   * account). Returns the account before and after.
+   */
+  readonly setRole: (
+    id: UserId,
+    role: AccountRole,
+    by: UserId | null
+  ) => Effect.Effect<{ readonly before: User; readonly after: User }, NotFound | RuleViolation>
 }
 
 export class Users extends Context.Tag("@groupbuy/core/Users")<Users, UsersService>() {}

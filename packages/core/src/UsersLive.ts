@@ -8,11 +8,20 @@ import { Clock, Duration, Effect, Either, Layer, Option, Schema, String as Str }
 import { NotFound, type RuleViolation } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
 import { UserId } from "./Ids.js"
+import { orderBy } from "./internal/ListSql.js"
 import { randomCode, normalizeCode } from "./internal/people/Codes.js"
 import { decodeRows, escapeLike, orDie, uniqueViolation } from "./internal/people/Sql.js"
 import { Violations } from "./internal/people/Violations.js"
 import { OneTimeCodePurpose, PlatformIdentity, User } from "./Models.js"
-import { IdentityRef, RegisterUser, UpdateProfile, UserFilter, Users } from "./Users.js"
+import {
+  type AccountRole,
+  IdentityRef,
+  RegisterUser,
+  UpdateProfile,
+  UserFilter,
+  type UserSortColumn,
+  Users
+} from "./Users.js"
 import { clearable, decodeInput, email, normalizePhone, personName, phone, Subjects, validate } from "./Validation.js"
 
 const NAME_MAX = 100
@@ -97,6 +106,15 @@ const splitResolved = (row: Record<string, unknown>) => {
   })
 }
 
+const userOrder: { readonly [K in UserSortColumn]: string } = {
+  createdAt: "u.created_at",
+  firstName: "lower(u.first_name)",
+  lastName: "lower(u.last_name)",
+  email: "lower(u.email)",
+  role: "u.role",
+  balance: "u.balance"
+}
+
 export const UsersLive = Layer.effect(
   Users,
   Effect.gen(function* () {
@@ -132,6 +150,32 @@ export const UsersLive = Layer.effect(
         Effect.tap((user) => (column === "is_verified" ? Effect.void : announceAccess(user))),
         orDie
       )
+
+    const setRole = (id: UserId, role: AccountRole, by: UserId | null) =>
+      sql
+        .withTransaction(
+          Effect.gen(function* () {
+            const before = yield* getUser(id)
+            // the active admins are locked first, in one order, so two demotions at once cannot both pass the count
+            const admins = yield* sql<{
+              id: string
+            }>`SELECT id FROM users WHERE is_admin AND is_active ORDER BY id FOR UPDATE`
+            const demoted = before.isAdmin && role !== "admin"
+            if (demoted && by === id) return yield* Violations.selfDemotion()
+            if (demoted && before.isActive && !admins.some((a) => a.id !== id)) return yield* Violations.lastAdmin()
+            const [after] = yield* users(
+              role === "admin"
+                ? sql`UPDATE users SET is_admin = true, updated_at = now() WHERE id = ${id} RETURNING *`
+                : sql`UPDATE users SET role = ${role}, is_admin = false, updated_at = now() WHERE id = ${id} RETURNING *`
+            )
+            return { before, after: after ?? (yield* Effect.dieMessage(`Users.setRole: user ${id} vanished`)) }
+          })
+        )
+        .pipe(
+          Effect.tap(({ after, before }) => (after.isAdmin === before.isAdmin ? Effect.void : announceAccess(after))),
+          orDie,
+          Effect.withSpan("Users.setRole")
+        )
 
     /** A sighting of an identity: seen now, reachable, latest username / display name if given. */
     const touchSet = (ref: IdentityRef) =>
@@ -395,7 +439,8 @@ export const UsersLive = Layer.effect(
       const [count] = yield* decodeRows(CountRow)(sql`SELECT count(*)::text AS total FROM users u WHERE ${where}`)
       const items = yield* users(
         sql`SELECT u.* FROM users u WHERE ${where}
-            ORDER BY u.created_at DESC, u.id LIMIT ${f.limit} OFFSET ${f.offset}`
+            ORDER BY ${orderBy(sql, f.sort, userOrder, "u.created_at DESC, u.id", "u.id")}
+            LIMIT ${f.limit} OFFSET ${f.offset}`
       )
       return { items, total: count?.total ?? 0, offset: f.offset, limit: f.limit }
     }, orDie)
@@ -414,7 +459,8 @@ export const UsersLive = Layer.effect(
       list,
       setActive: setFlag("is_active"),
       setVerified: setFlag("is_verified"),
-      setAdmin: setFlag("is_admin")
+      setAdmin: setFlag("is_admin"),
+      setRole
     })
   })
 )

@@ -2,7 +2,7 @@
  * The admin API (`/api/admin/...`): session login with a CSRF token, dashboard statistics, and management of users,
  * procurements, payments, transactions, categories, chat messages and bulk notifications. Every change is audited.
  */
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
 import { AddChannel } from "../Channels.js"
@@ -34,6 +34,8 @@ import {
 } from "./Dto.js"
 import { PaymentListParams } from "./PaymentsApi.js"
 import { UserListParams } from "./UsersApi.js"
+import { AccountRole, UserSortColumn } from "../Users.js"
+import { SortParam } from "./ListParams.js"
 import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
@@ -81,6 +83,15 @@ export const AdminUserDetails = Schema.Struct({
   identities: Schema.Array(PlatformIdentityJson),
   balance: Kopecks
 })
+
+/** The users grid: the users' own list filters, and `sort`. */
+export const AdminUserParams = Schema.Struct({
+  ...UserListParams.fields,
+  sort: Schema.optional(SortParam(UserSortColumn))
+})
+
+/** `admin` gives admin rights (the role stays); another role replaces the role and takes admin rights away. */
+export class RoleBody extends Schema.Class<RoleBody>("RoleBody")({ role: AccountRole }) {}
 
 export class FlagBody extends Schema.Class<FlagBody>("FlagBody")({ value: Schema.Boolean }) {}
 
@@ -212,8 +223,30 @@ export class AdminApi extends HttpApiGroup.make("admin")
   .add(HttpApiEndpoint.get("status", "/status").addSuccess(AdminSessionInfo))
   .add(HttpApiEndpoint.get("dashboard", "/dashboard").addSuccess(DashboardStats))
   // users
-  .add(pageEndpoint("users", "/users", UserListParams, User.json))
+  .add(
+    pageEndpoint("users", "/users", AdminUserParams, User.json)
+      .annotate(OpenApi.Summary, "Users, filtered, searched and ordered")
+      .annotate(
+        OpenApi.Description,
+        `Searches name, username, email, phone and platform ids; \`sort\` orders by one of ${UserSortColumn.literals.join(", ")} (newest first by default).`
+      )
+  )
   .add(HttpApiEndpoint.get("user", "/users/:id").setPath(UserPath).addSuccess(AdminUserDetails).addError(NotFound))
+  .add(
+    HttpApiEndpoint.put("setUserRole", "/users/:id/role")
+      .setPath(UserPath)
+      .setPayload(RoleBody)
+      .addSuccess(User.json)
+      .addError(NotFound)
+      .addError(RuleViolation)
+      .annotate(OpenApi.Summary, "Change a user's role")
+      .annotate(
+        OpenApi.Description,
+        "buyer / organizer / supplier replace the role (and take admin rights away); admin gives admin rights. " +
+          "409 role.last-admin when the last active admin would lose them, role.self-demotion for one's own account. " +
+          "Audited with the role before and after; the user is notified in their language."
+      )
+  )
   .add(setUserFlag("setUserActive", "active"))
   .add(setUserFlag("setUserVerified", "verified"))
   .add(

@@ -111,7 +111,9 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
       setVerified: (id, isVerified) =>
         client.users.setFlags({ path: { id }, payload: { isVerified } }).pipe(Effect.map(toUser), only("NotFound")),
       setAdmin: (id, isAdmin) =>
-        client.users.setFlags({ path: { id }, payload: { isAdmin } }).pipe(Effect.map(toUser), only("NotFound"))
+        client.users.setFlags({ path: { id }, payload: { isAdmin } }).pipe(Effect.map(toUser), only("NotFound")),
+      // the admin API's, which a remote core has no session for
+      setRole: () => unavailable("Users.setRole")
     })
 
     const procurements = Procurements.of({

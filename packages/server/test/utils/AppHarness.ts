@@ -1,6 +1,6 @@
 /** Helpers for tests of the whole platform (`AppLive` on a real loopback port): its URL, an admin session, polling. */
 import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { CSRF_HEADER, GroupBuyApi } from "@groupbuy/core"
+import { CSRF_HEADER, GroupBuyApi, type UserId } from "@groupbuy/core"
 import { Effect, Schedule } from "effect"
 import type { AddressInfo } from "node:net"
 import { AdminSessions } from "../../src/admin/AdminSessions.js"
@@ -17,12 +17,12 @@ const PASSWORD = "a long admin password"
 
 /**
  * Creates an admin, logs in over HTTP and returns admin API clients: with the session cookie and the CSRF header,
- * with the cookie only, and with neither.
+ * with the cookie only, and with neither. `userId`: the account the admin acts as (none by default).
  */
-export const adminLogin = (baseUrl: string, email: string) =>
+export const adminLogin = (baseUrl: string, email: string, userId: UserId | null = null) =>
   Effect.gen(function* () {
     const sessions = yield* AdminSessions
-    yield* sessions.createAdmin(email, PASSWORD)
+    yield* sessions.createAdmin(email, PASSWORD, userId)
     const http = yield* HttpClient.HttpClient
     const login = yield* http.execute(
       HttpClientRequest.post(`${baseUrl}/api/admin/login`).pipe(

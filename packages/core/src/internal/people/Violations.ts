@@ -4,6 +4,16 @@ import { RuleViolation } from "../../Errors.js"
 const rule = (code: string, en: string, ru: string) => () => new RuleViolation({ code, en, ru, params: {} })
 
 export const Violations = {
+  lastAdmin: rule(
+    "role.last-admin",
+    "this is the last active administrator: make someone else an administrator first",
+    "это последний активный администратор: сначала назначьте администратором кого-то ещё"
+  ),
+  selfDemotion: rule(
+    "role.self-demotion",
+    "you cannot take administrator rights away from yourself: ask another administrator",
+    "нельзя снять права администратора с самого себя: попросите другого администратора"
+  ),
   registerAlready: rule("register.already", "you are already registered", "вы уже зарегистрированы"),
   phoneTaken: rule(
     "phone.taken",

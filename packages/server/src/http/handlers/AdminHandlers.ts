@@ -3,6 +3,7 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import {
   ADMIN_SESSION_COOKIE,
   adminSessionSecurity,
+  accountRole,
   type Actor,
   Adjustment,
   AuditFilter,
@@ -11,6 +12,7 @@ import {
   Categories,
   Channels,
   Chat,
+  CreateNotification,
   CurrentAdmin,
   GroupBuyApi,
   Ledger,
@@ -27,6 +29,7 @@ import {
   userActor,
   Users
 } from "@groupbuy/core"
+import { text } from "@groupbuy/router"
 import { Effect } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats } from "../../admin/Dashboard.js"
@@ -157,6 +160,27 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           const identities = yield* users.identities(path.id)
           const balance = yield* ledger.balance(path.id)
           return { user, identities, balance }
+        })
+      )
+      .handle("setUserRole", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const admin = yield* CurrentAdmin
+          const { after, before } = yield* users.setRole(path.id, payload.role, admin.userId)
+          const [from, to] = [accountRole(before), accountRole(after)]
+          if (from === to) return after
+          yield* audit("user.set_role", "user", path.id, { before: from, after: to })
+          const language = after.language
+          const roles = { from: text(language, `role.${from}`), to: text(language, `role.${to}`) }
+          yield* notifications.create(
+            new CreateNotification({
+              userId: after.id,
+              type: "SYSTEM",
+              title: text(language, "notification.roleChanged.title"),
+              body: text(language, "notification.roleChanged.body", roles),
+              data: { from, to }
+            })
+          )
+          return after
         })
       )
       .handle("setUserActive", ({ path, payload }) =>
