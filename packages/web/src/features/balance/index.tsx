@@ -20,7 +20,8 @@ import {
   useSession,
   useT,
   type Client,
-  type DataColumn
+  type DataColumn,
+  type SessionUser
 } from "../../app/index.js"
 import { messages } from "./messages.js"
 
@@ -38,7 +39,6 @@ export default function Balance() {
   const { language } = useLanguage()
   const api = useApi()
   const { user } = useSession()
-  const queryClient = useQueryClient()
   const id = user!.id
 
   const balance = useQuery({
@@ -53,21 +53,6 @@ export default function Balance() {
   const payments = useQuery({
     queryKey: ["balance", id, "payments"],
     queryFn: () => api.run(fetchPayments)
-  })
-
-  const [amountText, setAmountText] = useState("")
-  const [key, setKey] = useState(newKey)
-  const amount = parseRubles(amountText)
-  const amountValid = amount !== undefined && amount > 0n
-  const deposit = useMutation({
-    mutationFn: (kopecks: NonNullable<ReturnType<typeof parseRubles>>) =>
-      api.run((c) =>
-        c.payments.createDeposit({ payload: new CreateDepositBody({ amount: kopecks, idempotencyKey: key }) })
-      ),
-    onSuccess: () => {
-      setKey(newKey())
-      void queryClient.invalidateQueries({ queryKey: ["balance", id] })
-    }
   })
 
   const money = (kopecks: bigint) => formatMoney(kopecks, language)
@@ -110,55 +95,7 @@ export default function Balance() {
             )}
           </QueryView>
         </section>
-        <section className="card" aria-labelledby="deposit-title">
-          <h2 id="deposit-title">{t("deposit")}</h2>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault()
-              if (amountValid) deposit.mutate(amount)
-            }}
-          >
-            <label htmlFor="deposit-amount">{t("amount")}</label>
-            <input
-              id="deposit-amount"
-              inputMode="decimal"
-              value={amountText}
-              onChange={(e) => setAmountText(e.target.value)}
-              aria-invalid={amountText !== "" && !amountValid}
-              aria-describedby="deposit-error"
-            />
-            {amountText !== "" && !amountValid ? (
-              <p className="error" role="alert">
-                {t("amountInvalid")}
-              </p>
-            ) : null}
-            <p>
-              <button type="submit" disabled={!amountValid || deposit.isPending} data-testid="deposit">
-                {t("depositSubmit")}
-              </button>
-            </p>
-            <ErrorMessage error={deposit.error} id="deposit-error" />
-          </form>
-          {deposit.data === undefined ? null : (
-            <div data-testid="deposit-created">
-              {deposit.data.testMoney ? <p className="hint">{t("testMoney")}</p> : null}
-              {deposit.data.url === null ? null : (
-                <p>
-                  <a href={deposit.data.url} data-testid="deposit-link">
-                    {t("payHere")}
-                  </a>
-                </p>
-              )}
-              {deposit.data.instructions === null ? null : (
-                <>
-                  <h3>{t("instructions")}</h3>
-                  <pre className="instructions">{deposit.data.instructions}</pre>
-                </>
-              )}
-              <p className="hint">{t("afterPay")}</p>
-            </div>
-          )}
-        </section>
+        <DepositForm userId={id} />
       </div>
 
       <ListSection
@@ -180,6 +117,82 @@ export default function Balance() {
         rowData={(row) => ({ "data-status": row.status })}
       />
     </Screen>
+  )
+}
+
+/**
+ * A deposit: the amount, then the sandbox page's link or the bank's transfer details. It keeps one idempotency key
+ * until a deposit succeeds, so pressing again after a failure never starts a second one.
+ */
+const DepositForm = ({ userId }: { userId: SessionUser["id"] }) => {
+  const t = useT(messages)
+  const api = useApi()
+  const queryClient = useQueryClient()
+  const [amountText, setAmountText] = useState("")
+  const [key, setKey] = useState(newKey)
+  const amount = parseRubles(amountText)
+  const amountValid = amount !== undefined && amount > 0n
+  const deposit = useMutation({
+    mutationFn: (kopecks: NonNullable<ReturnType<typeof parseRubles>>) =>
+      api.run((c) =>
+        c.payments.createDeposit({ payload: new CreateDepositBody({ amount: kopecks, idempotencyKey: key }) })
+      ),
+    onSuccess: () => {
+      setKey(newKey())
+      void queryClient.invalidateQueries({ queryKey: ["balance", userId] })
+    }
+  })
+
+  return (
+    <section className="card" aria-labelledby="deposit-title">
+      <h2 id="deposit-title">{t("deposit")}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (amountValid) deposit.mutate(amount)
+        }}
+      >
+        <label htmlFor="deposit-amount">{t("amount")}</label>
+        <input
+          id="deposit-amount"
+          inputMode="decimal"
+          value={amountText}
+          onChange={(e) => setAmountText(e.target.value)}
+          aria-invalid={amountText !== "" && !amountValid}
+          aria-describedby="deposit-error"
+        />
+        {amountText !== "" && !amountValid ? (
+          <p className="error" role="alert">
+            {t("amountInvalid")}
+          </p>
+        ) : null}
+        <p>
+          <button type="submit" disabled={!amountValid || deposit.isPending} data-testid="deposit">
+            {t("depositSubmit")}
+          </button>
+        </p>
+        <ErrorMessage error={deposit.error} id="deposit-error" />
+      </form>
+      {deposit.data === undefined ? null : (
+        <div data-testid="deposit-created">
+          {deposit.data.testMoney ? <p className="hint">{t("testMoney")}</p> : null}
+          {deposit.data.url === null ? null : (
+            <p>
+              <a href={deposit.data.url} data-testid="deposit-link">
+                {t("payHere")}
+              </a>
+            </p>
+          )}
+          {deposit.data.instructions === null ? null : (
+            <>
+              <h3>{t("instructions")}</h3>
+              <pre className="instructions">{deposit.data.instructions}</pre>
+            </>
+          )}
+          <p className="hint">{t("afterPay")}</p>
+        </div>
+      )}
+    </section>
   )
 }
 
