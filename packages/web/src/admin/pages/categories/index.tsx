@@ -303,14 +303,14 @@ const CategoryItem = ({ node }: { node: CategoryNodeJson }) => {
         {editing ? (
           <EditForm category={c} onDone={() => setEditing(false)} />
         ) : (
-          <div className="row" role="group" aria-label={t("actionsOf", { name: c.name })}>
+          <div className="row category-actions" role="group" aria-label={t("actionsOf", { name: c.name })}>
             <button type="button" className="secondary" onClick={() => setEditing(true)}>
               {t("edit")}
             </button>
             <DeleteCategory category={c} />
+            <MoveForm node={node} />
           </div>
         )}
-        {editing ? null : <MoveForm node={node} />}
       </div>
       {node.children.length === 0 ? null : <CategoryList nodes={node.children} />}
     </li>
