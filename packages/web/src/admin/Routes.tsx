@@ -28,10 +28,15 @@ export interface Section {
 
 /** The sections in the navigation, in order. */
 export const SECTIONS: ReadonlyArray<Section> = [
+  { path: "/", nav: "navDashboard", page: lazy(() => import("./pages/dashboard/index.js")) },
   { path: "/users", nav: "navUsers", page: lazy(() => import("./pages/users/index.js")) },
   { path: "/procurements", nav: "navProcurements", page: lazy(() => import("./pages/procurements/index.js")) },
   { path: "/payments", nav: "navPayments", page: lazy(() => import("./pages/payments/index.js")) },
   { path: "/categories", nav: "navCategories", page: lazy(() => import("./pages/categories/index.js")) },
+  { path: "/messages", nav: "navMessages", page: lazy(() => import("./pages/messages/index.js")) },
+  { path: "/notifications", nav: "navNotifications", page: lazy(() => import("./pages/notifications/index.js")) },
+  { path: "/channels", nav: "navChannels", page: lazy(() => import("./pages/channels/index.js")) },
+  { path: "/bots", nav: "navBots", page: lazy(() => import("./pages/bots/index.js")) },
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) }
 ]
 

@@ -1,0 +1,118 @@
+/**
+ * Bulk notifications: a title and a text, the notification as people will see it, how many will get it (every active
+ * user: the server's recipients, counted by the users list with the same filter), a confirmation naming that number,
+ * and the server's own count of what it stored. The server delivers each row to the user's last messenger.
+ */
+import { BulkNotificationBody } from "@groupbuy/core/api"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useState } from "react"
+import { useT } from "../../../app/I18n.js"
+import { QueryView } from "../../../app/QueryView.js"
+import { Screen } from "../../../app/Screen.js"
+import { TextField } from "../../../app/TextField.js"
+import { useAdminApi } from "../../AdminSession.js"
+import { ConfirmAction } from "../../Confirm.js"
+import { messages } from "./messages.js"
+
+/** The longest title and text the server keeps (`BulkNotificationBody`). */
+const TITLE_MAX = 200
+const BODY_MAX = 4000
+
+const BulkNotifications = () => {
+  const t = useT(messages)
+  const api = useAdminApi()
+  const queryClient = useQueryClient()
+  const [title, setTitle] = useState("")
+  const [body, setBody] = useState("")
+  const [sent, setSent] = useState<string | undefined>(undefined)
+  const titleText = title.trim()
+  const bodyText = body.trim()
+  const titleValid = titleText !== "" && titleText.length <= TITLE_MAX
+  const bodyValid = bodyText !== "" && bodyText.length <= BODY_MAX
+  const recipients = useQuery({
+    queryKey: ["admin-bulk-recipients"],
+    queryFn: () => api.run((c) => c.admin.users({ urlParams: { isActive: true, limit: 1 } })).then((p) => p.total)
+  })
+  const send = useMutation({
+    mutationFn: (payload: BulkNotificationBody) => api.run((c) => c.admin.bulkNotification({ payload })),
+    onSuccess: async (result, payload) => {
+      setSent(t("sent", { title: payload.title, count: result.count }))
+      setTitle("")
+      setBody("")
+      await queryClient.invalidateQueries({ queryKey: ["admin-dashboard"] })
+    }
+  })
+  const count = recipients.data ?? 0
+  return (
+    <Screen title={t("title")}>
+      <p className="hint">{t("intro")}</p>
+      <div className="bulk-layout">
+        <form
+          className="bulk-form"
+          aria-label={t("title")}
+          onSubmit={(e) => e.preventDefault()}
+          onChange={() => setSent(undefined)}
+        >
+          <TextField
+            id="bulk-title"
+            label={t("notificationTitle")}
+            autoComplete="off"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            error={titleText.length > TITLE_MAX ? t("titleInvalid", { max: TITLE_MAX }) : undefined}
+          />
+          <div>
+            <label htmlFor="bulk-body">{t("body")}</label>
+            <textarea
+              id="bulk-body"
+              rows={6}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              aria-invalid={bodyText.length > BODY_MAX}
+              aria-describedby="bulk-body-left bulk-body-error"
+            />
+            <p className="hint" id="bulk-body-left">
+              {t("left", { count: BODY_MAX - bodyText.length })}
+            </p>
+            <p className="error" id="bulk-body-error">
+              {bodyText.length > BODY_MAX ? t("bodyInvalid", { max: BODY_MAX }) : ""}
+            </p>
+          </div>
+          <QueryView query={recipients}>
+            {(n) => (
+              <p data-testid="bulk-recipients" role="status">
+                {n === 0 ? t("recipientsNone") : t("recipients", { count: n })}
+              </p>
+            )}
+          </QueryView>
+          <ConfirmAction
+            label={recipients.data === undefined ? t("send") : t("sendTo", { count })}
+            disabled={!titleValid || !bodyValid || count === 0}
+            question={t("question", { title: titleText, count })}
+            confirmLabel={t("sendTo", { count })}
+            onConfirm={() => send.mutateAsync(new BulkNotificationBody({ title: titleText, body: bodyText }))}
+            testId="bulk-send"
+          />
+          {sent === undefined ? null : (
+            <p className="notice" role="status" data-testid="bulk-sent">
+              {sent}
+            </p>
+          )}
+        </form>
+        <section className="card bulk-preview" aria-labelledby="bulk-preview-title" data-testid="bulk-preview">
+          <h2 id="bulk-preview-title">{t("preview")}</h2>
+          {titleText === "" && bodyText === "" ? (
+            <p className="hint">{t("previewEmpty")}</p>
+          ) : (
+            <article className="notification-preview">
+              <h3>{titleText}</h3>
+              <p>{bodyText}</p>
+            </article>
+          )}
+        </section>
+      </div>
+    </Screen>
+  )
+}
+
+export default BulkNotifications
