@@ -48,7 +48,7 @@ const shownIds = (page: Page) =>
 describe("the admin panel's users section in Chromium", () => {
   layerOf(cabinetServer(port), { timeout: "240 seconds", excludeTestServices: true })((it) => {
     it.scoped(
-      "filter and search users, export them, credit a balance, refuse an uncovered debit, deactivate",
+      "filter, order and search users, export them, credit a balance, refuse an uncovered debit, change roles, deactivate",
       () =>
         Effect.gen(function* () {
           const browser: Browser = yield* launchChromium
@@ -86,7 +86,19 @@ describe("the admin panel's users section in Chromium", () => {
             await page.getByRole("heading", { name: "Пользователи" }).waitFor()
             await page.getByTestId("table-users").getByRole("link", { name: "Вера Смирнова" }).waitFor()
             await record(page, "admin-users", violations)
-            await page.getByLabel("Роль").selectOption("organizer")
+            // the server orders by a column: by name, then the other way
+            const table = page.getByTestId("table-users")
+            await table.getByRole("button", { name: /Сортировать по «Имя»/ }).click()
+            await page.waitForURL(/sort=firstName%3Aasc|sort=firstName:asc/)
+            await table.locator("th[aria-sort='ascending']").waitFor()
+            await page.getByTestId("table-users").locator(`tbody tr:first-child[data-user-id='${anna.id}']`).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [anna.id, boris.id, vera.id])
+            await table.getByRole("button", { name: /Сортировать по «Имя»/ }).click()
+            await page.waitForURL(/sort=firstName%3Adesc|sort=firstName:desc/)
+            await table.locator("th[aria-sort='descending']").waitFor()
+            await page.getByTestId("table-users").locator(`tbody tr:first-child[data-user-id='${vera.id}']`).waitFor()
+            assert.deepStrictEqual(await shownIds(page), [vera.id, boris.id, anna.id])
+            await page.getByLabel("Роль", { exact: true }).selectOption("organizer")
             await page.waitForURL(/role=organizer/)
             await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
             assert.deepStrictEqual(await shownIds(page), [anna.id])
@@ -108,11 +120,11 @@ describe("the admin panel's users section in Chromium", () => {
             assert.deepStrictEqual(await shownIds(page), [vera.id])
             // the platform filter: Vera is the one on WhatsApp
             await page.getByRole("button", { name: "Сбросить" }).click()
-            await page.getByLabel("Платформа").selectOption("whatsapp")
+            await page.getByLabel("Платформа", { exact: true }).selectOption("whatsapp")
             await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
             assert.deepStrictEqual(await shownIds(page), [vera.id])
             await page.getByRole("button", { name: "Сбросить" }).click()
-            await page.getByLabel("Роль").selectOption("buyer")
+            await page.getByLabel("Роль", { exact: true }).selectOption("buyer")
             await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
           })
 
@@ -200,6 +212,36 @@ describe("the admin panel's users section in Chromium", () => {
           }>`SELECT balance::text AS balance FROM users WHERE id = ${anna.id}`
           assert.strictEqual(afterRefusal[0]!.balance, "50000")
 
+          // the role: asked first with both roles named; administrator rights keep the role; the last active
+          // administrator's rights are not taken away (refused in Russian, nothing changed)
+          const changeRole = (label: string, question: string) =>
+            Effect.promise(async () => {
+              await page.getByLabel("Роль", { exact: true }).selectOption({ label })
+              await page.getByTestId("change-role").click()
+              assert.strictEqual(
+                await page.getByTestId("change-role-dialog").locator("p").first().innerText(),
+                question
+              )
+              await page.getByTestId("change-role-confirm").click()
+            })
+          const roleOf = Effect.map(
+            sql<{ role: string; isAdmin: boolean }>`SELECT role, is_admin FROM users WHERE id = ${anna.id}`,
+            (rows) => rows[0]
+          )
+          yield* changeRole("поставщик", "Сменить роль Анна Петрова: организатор → поставщик?")
+          yield* Effect.promise(() => page.getByTestId("user-profile").getByText("поставщик").waitFor())
+          assert.deepStrictEqual(yield* roleOf, { role: "supplier", isAdmin: false })
+          yield* changeRole("администратор", "Сменить роль Анна Петрова: поставщик → администратор?")
+          yield* Effect.promise(() => page.getByTestId("user-profile").getByText("поставщик, администратор").waitFor())
+          assert.deepStrictEqual(yield* roleOf, { role: "supplier", isAdmin: true })
+          yield* changeRole("покупатель", "Сменить роль Анна Петрова: администратор → покупатель?")
+          yield* Effect.promise(async () => {
+            const dialog = page.getByTestId("change-role-dialog")
+            await dialog.getByRole("alert").filter({ hasText: "это последний активный администратор" }).waitFor()
+            await dialog.getByRole("button", { name: "Отмена" }).click()
+          })
+          assert.deepStrictEqual(yield* roleOf, { role: "supplier", isAdmin: true })
+
           // deactivation: asked first, then the page says so, the database has it, the grid's filter finds her
           yield* Effect.promise(async () => {
             await page.getByTestId("toggle-active").click()
@@ -223,7 +265,7 @@ describe("the admin panel's users section in Chromium", () => {
           assert.deepStrictEqual(flags[0], { isActive: false, isVerified: true })
           yield* Effect.promise(async () => {
             await page.getByRole("link", { name: "← Все пользователи" }).click()
-            await page.getByLabel("Активен").selectOption("false")
+            await page.getByLabel("Активен", { exact: true }).selectOption("false")
             await page.waitForURL(/isActive=false/)
             await page.getByTestId("shown-users").filter({ hasText: "1–1 из 1" }).waitFor()
             assert.deepStrictEqual(await shownIds(page), [anna.id])
@@ -234,6 +276,11 @@ describe("the admin panel's users section in Chromium", () => {
             await page.setViewportSize({ width: 820, height: 1180 })
             const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
             assert.isAtMost(sideways, 0)
+            // in English: the same grid in the administrator's other language
+            await page.getByLabel("Язык").selectOption("en")
+            await page.getByRole("heading", { name: "Users" }).waitFor()
+            assert.strictEqual(await page.getByLabel("Active", { exact: true }).inputValue(), "false")
+            assert.include(await row.innerText(), "supplier")
           })
 
           assert.deepStrictEqual(problems, [])

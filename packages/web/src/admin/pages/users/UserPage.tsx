@@ -1,11 +1,11 @@
 /**
  * One user: the profile, linked platforms, the balance with an adjustment form, the account's switches (active,
- * verified) and the balance's history with the running balance (the admin transactions list for this user, a server
- * grid). Every change refreshes the page and the grids, and is audited by the server.
+ * verified, role) and the balance's history with the running balance (the ledger's grid fixed to this user). Every
+ * change refreshes the page and the grids, and is audited by the server.
  */
 import { FlagBody, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { DateTime, Option, Schema } from "effect"
+import { Option, Schema } from "effect"
 import { Fragment, useMemo } from "react"
 import { Link, useParams } from "wouter"
 import { DataTable } from "../../../app/DataTable.js"
@@ -15,30 +15,18 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Empty, Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
-import { chosen } from "../../grid/Choice.js"
-import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { adminMessages } from "../../messages.js"
-import type { AdminResult, PageItem } from "../../Types.js"
+import type { AdminResult } from "../../Types.js"
+import { TransactionsGrid } from "../payments/TransactionsGrid.js"
 import { AdjustBalance } from "./AdjustBalance.js"
-import { fullName } from "./Labels.js"
+import { accountRole, fullName } from "./Labels.js"
+import { RoleChange } from "./RoleChange.js"
 import { messages } from "./messages.js"
 
 type Details = AdminResult<"user">
 type Identity = Details["identities"][number]
-type Transaction = PageItem<"transactions">
-type TransactionType = Transaction["type"]
 
 const decodeId = Schema.decodeUnknownOption(UserId)
-
-const TRANSACTION_TYPES: ReadonlyArray<TransactionType> = [
-  "DEPOSIT",
-  "WITHDRAWAL",
-  "PROCUREMENT_JOIN",
-  "PROCUREMENT_REFUND",
-  "TRANSFER",
-  "BONUS",
-  "ADJUSTMENT"
-]
 
 /** The query key of a user's page (its grids are under `["admin-grid"]`). */
 const detailsKey = (id: UserId) => ["admin-user", id] as const
@@ -116,7 +104,7 @@ const Platforms = ({ identities }: { identities: Details["identities"] }) => {
   )
 }
 
-/** Active and verified: each switch asks first and says what it will do. */
+/** Active, verified and the role: each change asks first and says what it will do. */
 const Switches = ({ details, refresh }: { details: Details; refresh: () => Promise<void> }) => {
   const t = useT(messages)
   const api = useAdminApi()
@@ -152,73 +140,7 @@ const Switches = ({ details, refresh }: { details: Details; refresh: () => Promi
           testId="toggle-verified"
         />
       </div>
-    </section>
-  )
-}
-
-/** The balance's history, newest first, each row with the balance it left. */
-const History = ({ id }: { id: UserId }) => {
-  const t = useT(messages)
-  const { language } = useLanguage()
-  const api = useAdminApi()
-  const types = useMemo(() => TRANSACTION_TYPES.map((type) => ({ value: type, label: t(type) })), [t])
-  const columns = useMemo(
-    (): ReadonlyArray<GridColumn<Transaction>> => [
-      {
-        id: "date",
-        header: t("date"),
-        cell: (x) => formatDateTime(x.createdAt, language),
-        csv: (x) => DateTime.formatIso(x.createdAt)
-      },
-      { id: "type", header: t("type"), cell: (x) => t(x.type), csv: (x) => x.type },
-      {
-        id: "change",
-        header: t("change"),
-        numeric: true,
-        cell: (x) => `${x.amount > 0n ? "+" : ""}${formatMoney(x.amount, language)}`,
-        csv: (x) => Number(x.amount) / 100
-      },
-      {
-        id: "after",
-        header: t("after"),
-        numeric: true,
-        cell: (x) => formatMoney(x.balanceAfter, language),
-        csv: (x) => Number(x.balanceAfter) / 100
-      },
-      { id: "note", header: t("note"), cell: (x) => x.description ?? "", csv: (x) => x.description },
-      {
-        id: "author",
-        header: t("author"),
-        cell: (x) =>
-          x.createdBy === null ? "" : <Link href={`/users/${x.createdBy}`}>{x.createdBy.slice(0, 8)}</Link>,
-        csv: (x) => x.createdBy
-      }
-    ],
-    [t, language]
-  )
-  const filters = useMemo(
-    (): ReadonlyArray<GridFilter> => [{ kind: "select", id: "type", label: t("type"), options: types }],
-    [t, types]
-  )
-  const fetchPage = (q: GridQuery) =>
-    api.run((c) =>
-      c.admin.transactions({
-        urlParams: { offset: q.offset, limit: q.limit, userId: id, type: chosen(types, q.filters.type) }
-      })
-    )
-  return (
-    <section aria-labelledby="history-title">
-      <h2 id="history-title">{t("history")}</h2>
-      <ServerGrid
-        // the user's id keeps one user's cached pages from showing on another's
-        id={`transactions-${id}`}
-        label={t("history")}
-        columns={columns}
-        filters={filters}
-        rowKey={(x) => x.id}
-        rowData={(x) => ({ "data-transaction-id": x.id })}
-        fetchPage={fetchPage}
-      />
+      <RoleChange id={id} name={name} current={accountRole(details.user)} onDone={refresh} />
     </section>
   )
 }
@@ -264,7 +186,11 @@ const UserDetails = ({ id }: { id: UserId }) => {
               </div>
             </div>
             <Platforms identities={d.identities} />
-            <History id={id} />
+            <section aria-labelledby="history-title">
+              <h2 id="history-title">{t("history")}</h2>
+              {/* the user's id in the grid's id keeps one user's cached pages from showing on another's */}
+              <TransactionsGrid id={`transactions-${id}`} label={t("history")} user={id} />
+            </section>
           </>
         )}
       </QueryView>

@@ -8,12 +8,18 @@ import { Link } from "wouter"
 import { formatDateTime, formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
+import type { Client } from "../../../app/Api.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen, yesNo, yesNoOptions } from "../../grid/Choice.js"
+import { chosen, sortOrder, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { adminMessages } from "../../messages.js"
 import { fullName, platformOptions, roleOptions, type UserRow } from "./Labels.js"
 import { messages } from "./messages.js"
+
+type UserSort = NonNullable<NonNullable<Parameters<Client["admin"]["users"]>[0]>["urlParams"]["sort"]>["column"]
+
+/** The columns the server orders by (the grid's sort keys). */
+const SORTABLE: ReadonlyArray<UserSort> = ["firstName", "email", "role", "balance", "createdAt"]
 
 const UsersGrid = () => {
   const t = useT(messages)
@@ -28,6 +34,7 @@ const UsersGrid = () => {
       {
         id: "name",
         header: t("name"),
+        sortKey: "firstName",
         cell: (u) => (
           <>
             <Link href={`/users/${u.id}`}>{fullName(u)}</Link>
@@ -37,9 +44,9 @@ const UsersGrid = () => {
         ),
         csv: fullName
       },
-      { id: "email", header: t("email"), cell: (u) => u.email ?? "", csv: (u) => u.email },
+      { id: "email", header: t("email"), sortKey: "email", cell: (u) => u.email ?? "", csv: (u) => u.email },
       { id: "phone", header: t("phone"), cell: (u) => u.phone ?? "", csv: (u) => u.phone },
-      { id: "role", header: t("role"), cell: (u) => t(u.role), csv: (u) => u.role },
+      { id: "role", header: t("role"), sortKey: "role", cell: (u) => t(u.role), csv: (u) => u.role },
       {
         id: "platform",
         header: t("lastPlatform"),
@@ -49,6 +56,7 @@ const UsersGrid = () => {
       {
         id: "balance",
         header: t("balance"),
+        sortKey: "balance",
         numeric: true,
         cell: (u) => formatMoney(u.balance, language),
         // rubles as a number, which a spreadsheet sums (exact: a balance is far below 2^53 kopecks)
@@ -59,6 +67,7 @@ const UsersGrid = () => {
       {
         id: "registered",
         header: t("registered"),
+        sortKey: "createdAt",
         cell: (u) => formatDateTime(u.createdAt, language),
         csv: (u) => DateTime.formatIso(u.createdAt)
       },
@@ -82,6 +91,7 @@ const UsersGrid = () => {
         urlParams: {
           offset: q.offset,
           limit: q.limit,
+          sort: sortOrder(SORTABLE, q.sort),
           query: q.filters.query,
           role: chosen(roles, q.filters.role),
           platform: chosen(platforms, q.filters.platform),
