@@ -34,26 +34,35 @@ const fetchPayments = (client: Client) => client.payments.list({ urlParams: { li
 
 const newKey = () => crypto.randomUUID()
 
+/** Everything this screen fetches lives under one query key per account, so a deposit refreshes it all. */
+const balanceKey = (userId: SessionUser["id"]) => ["balance", userId] as const
+
+/** The account's money: the figure (kept live), the ledger's last 100 entries and the last 50 payments. */
+const useAccountMoney = (userId: SessionUser["id"]) => {
+  const api = useApi()
+  return {
+    balance: useQuery({
+      queryKey: balanceKey(userId),
+      queryFn: () => api.run((c) => c.payments.balance({ path: { id: userId } })),
+      refetchInterval: 10_000
+    }),
+    transactions: useQuery({
+      queryKey: [...balanceKey(userId), "transactions"],
+      queryFn: () => api.run((c) => fetchTransactions(c, userId))
+    }),
+    payments: useQuery({
+      queryKey: [...balanceKey(userId), "payments"],
+      queryFn: () => api.run(fetchPayments)
+    })
+  }
+}
+
 export default function Balance() {
   const t = useT(messages)
   const { language } = useLanguage()
-  const api = useApi()
   const { user } = useSession()
   const id = user!.id
-
-  const balance = useQuery({
-    queryKey: ["balance", id],
-    queryFn: () => api.run((c) => c.payments.balance({ path: { id } })),
-    refetchInterval: 10_000
-  })
-  const transactions = useQuery({
-    queryKey: ["balance", id, "transactions"],
-    queryFn: () => api.run((c) => fetchTransactions(c, id))
-  })
-  const payments = useQuery({
-    queryKey: ["balance", id, "payments"],
-    queryFn: () => api.run(fetchPayments)
-  })
+  const { balance, transactions, payments } = useAccountMoney(id)
 
   const money = (kopecks: bigint) => formatMoney(kopecks, language)
   const transactionColumns = useMemo(
@@ -139,7 +148,7 @@ const DepositForm = ({ userId }: { userId: SessionUser["id"] }) => {
       ),
     onSuccess: () => {
       setKey(newKey())
-      void queryClient.invalidateQueries({ queryKey: ["balance", userId] })
+      void queryClient.invalidateQueries({ queryKey: balanceKey(userId) })
     }
   })
 
