@@ -88,6 +88,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
             await page.getByRole("link", { name: "Мёд алтайский" }).click()
             await page.getByRole("heading", { name: "Мёд алтайский", level: 1 }).waitFor()
             await page.getByTestId("procurement-participants").getByText("Пётр").waitFor()
+            await page.getByTestId("procurement-parameters").getByRole("link", { name: "Ольга" }).waitFor()
             assert.strictEqual(
               await page
                 .getByTestId("procurement-participants")
@@ -148,7 +149,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
             // a user id that is not one is refused in words, not ignored
             await page.getByLabel("Пользователь (id)").fill("не id")
             await page.getByRole("button", { name: "Применить" }).click()
-            await page.getByRole("alert").filter({ hasText: "Id пользователя — это UUID" }).waitFor()
+            await page.getByRole("alert").filter({ hasText: "«Пользователь (id)»: нужен идентификатор" }).waitFor()
             // the journal: the paid deposit's ledger row
             await page.getByRole("link", { name: "Журнал операций" }).click()
             await page.getByRole("heading", { name: "Журнал операций", level: 1 }).waitFor()

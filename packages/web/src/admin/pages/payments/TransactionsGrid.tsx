@@ -2,7 +2,7 @@
  * The ledger as a server grid: every balance change with the balance it left, filterable by type and (unless the grid
  * is one user's) by user. The payments section's journal; a user's page can show the same grid fixed to that user.
  */
-import type { UserId } from "@groupbuy/core/api"
+import { UserId } from "@groupbuy/core/api"
 import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link } from "wouter"
@@ -10,12 +10,11 @@ import { formatDateTime, formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import type { SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen } from "../../grid/Choice.js"
+import { chosen, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import type { PageItem } from "../../Types.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
-import { userIdFilter } from "./UserFilter.js"
 
 export type TransactionRow = PageItem<"transactions">
 type TransactionType = TransactionRow["type"]
@@ -104,7 +103,7 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
     [t, tu, types, user]
   )
   const fetchPage = async (q: GridQuery) => {
-    const userId = user ?? userIdFilter(q.filters.userId)
+    const userId = user ?? typedId(UserId, q.filters.userId, t("userId"))
     return api.run((c) =>
       c.admin.transactions({
         urlParams: { offset: q.offset, limit: q.limit, userId, type: chosen(types, q.filters.type) }

@@ -2,23 +2,23 @@
  * Payments: the summary of the last days (by status, and paid by day) and the server-paged grid of every payment,
  * filterable by status, type, provider and user; the transaction journal is the section's second tab.
  */
+import { UserId } from "@groupbuy/core/api"
 import { useQuery } from "@tanstack/react-query"
 import { DateTime } from "effect"
 import { useMemo, useState } from "react"
 import { Link } from "wouter"
 import { DataTable, type DataColumn } from "../../../app/DataTable.js"
-import { formatDateTime, formatMoney } from "../../../app/Format.js"
-import { useLanguage, useT } from "../../../app/I18n.js"
+import { formatDate, formatDateTime, formatMoney } from "../../../app/Format.js"
+import { type Language, useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { SelectField, type SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen } from "../../grid/Choice.js"
+import { chosen, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import type { AdminResult, PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
 import { PaymentTabs } from "./Tabs.js"
-import { userIdFilter } from "./UserFilter.js"
 
 type PaymentRow = PageItem<"payments">
 type PaymentStatus = PaymentRow["status"]
@@ -31,6 +31,10 @@ const PERIODS = ["7", "30", "90", "365"] as const
 type Period = (typeof PERIODS)[number]
 
 const short = (id: string) => id.slice(0, 8)
+
+/** "2026-12-04" (the server's UTC day) as the reader writes a date; noon keeps it the same day in every time zone. */
+const dayLabel = (day: string, language: Language) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(day) ? formatDate(DateTime.unsafeMake(`${day}T12:00:00Z`), language) : day
 
 const PaymentSummary = () => {
   const t = useT(messages)
@@ -51,15 +55,15 @@ const PaymentSummary = () => {
   )
   const byDay = useMemo(
     (): ReadonlyArray<DataColumn<Summary["byDay"][number]>> => [
-      { id: "day", header: t("day"), cell: (r) => r.day },
+      { id: "day", header: t("day"), cell: (r) => dayLabel(r.day, language) },
       { id: "count", header: t("count"), numeric: true, cell: (r) => r.count },
       { id: "amount", header: t("amount"), numeric: true, cell: (r) => formatMoney(r.amount, language) }
     ],
     [t, language]
   )
   return (
-    <section className="card" aria-labelledby="summary-title" data-testid="payment-summary">
-      <div className="row">
+    <section className="card payment-summary" aria-labelledby="summary-title" data-testid="payment-summary">
+      <div className="row summary-header">
         <h2 id="summary-title">{t("summary")}</h2>
         <SelectField<Period>
           id="summary-days"
@@ -172,7 +176,7 @@ const Payments = () => {
     [t, statuses, types]
   )
   const fetchPage = async (q: GridQuery) => {
-    const userId = userIdFilter(q.filters.userId)
+    const userId = typedId(UserId, q.filters.userId, t("userId"))
     return api.run((c) =>
       c.admin.payments({
         urlParams: {

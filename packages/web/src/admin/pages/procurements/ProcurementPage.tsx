@@ -34,7 +34,9 @@ const BackToList = () => {
   return <Link href="/procurements">{t("backToList")}</Link>
 }
 
-const UserLink = ({ id }: { id: string }) => <Link href={`/users/${id}`}>{id.slice(0, 8)}</Link>
+const UserLink = ({ user }: { user: { readonly id: string; readonly name: string } }) => (
+  <Link href={`/users/${user.id}`}>{user.name}</Link>
+)
 
 const Parameters = ({ view }: { view: ProcurementRow }) => {
   const t = useT(messages)
@@ -50,8 +52,8 @@ const Parameters = ({ view }: { view: ProcurementRow }) => {
     [t("status"), status(p.status)],
     [t("category"), p.categoryId === null ? t("noCategory") : (category ?? p.categoryId)],
     [t("city"), p.city],
-    [t("organizer"), <UserLink key="organizer" id={p.organizerId} />],
-    [t("supplier"), p.supplierId === null ? "" : <UserLink key="supplier" id={p.supplierId} />],
+    [t("organizer"), <UserLink key="organizer" user={view.organizer} />],
+    [t("supplier"), view.supplier === null ? "" : <UserLink key="supplier" user={view.supplier} />],
     [t("target"), money(p.targetAmount)],
     [t("pricePerUnit"), `${money(p.pricePerUnit)} / ${p.unit}`],
     [t("minQuantity"), String(p.minQuantity)],

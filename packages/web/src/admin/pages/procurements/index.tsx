@@ -3,7 +3,7 @@
  * featured, and a search over title and description; a title opens the procurement's page.
  */
 import { CategoryId } from "@groupbuy/core/api"
-import { DateTime, Option, Schema } from "effect"
+import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link } from "wouter"
 import { formatDate, formatDateTime, formatMoney } from "../../../app/Format.js"
@@ -11,14 +11,12 @@ import { useLanguage, useT } from "../../../app/I18n.js"
 import { useStatusLabel, useStatusOptions } from "../../../app/Procurement.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen, yesNo, yesNoOptions } from "../../grid/Choice.js"
+import { chosen, typedId, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { adminMessages } from "../../messages.js"
 import { useAdminCategories } from "../categories/AdminCategories.js"
 import { GRID_ID, type ProcurementRow } from "./AdminProcurement.js"
 import { messages } from "./messages.js"
-
-const decodeCategoryId = Schema.decodeUnknownOption(CategoryId)
 
 const ProcurementsGrid = () => {
   const t = useT(messages)
@@ -56,6 +54,12 @@ const ProcurementsGrid = () => {
         csv: (v) => categoryName(v.procurement.categoryId)
       },
       { id: "city", header: t("city"), cell: (v) => v.procurement.city, csv: (v) => v.procurement.city },
+      {
+        id: "organizer",
+        header: t("organizer"),
+        cell: (v) => <Link href={`/users/${v.organizer.id}`}>{v.organizer.name}</Link>,
+        csv: (v) => v.organizer.name
+      },
       {
         id: "collected",
         header: t("collected"),
@@ -114,7 +118,7 @@ const ProcurementsGrid = () => {
     ],
     [t, ta, statuses, categories.options]
   )
-  const fetchPage = (q: GridQuery) => {
+  const fetchPage = async (q: GridQuery) => {
     const status = chosen(statuses, q.filters.status)
     return api.run((c) =>
       c.admin.procurements({
@@ -123,7 +127,7 @@ const ProcurementsGrid = () => {
           limit: q.limit,
           query: q.filters.query,
           status: status === undefined ? undefined : [status],
-          categoryId: Option.getOrUndefined(decodeCategoryId(q.filters.categoryId)),
+          categoryId: typedId(CategoryId, q.filters.categoryId, t("category")),
           city: q.filters.city,
           featured: yesNo(q.filters.featured)
         }
