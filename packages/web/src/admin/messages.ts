@@ -55,9 +55,6 @@ export const adminMessages = defineMessages({
     exporting: "Выгружаем… {done} из {total}",
     exportCapped: "Выгружены первые {count} строк — уточните фильтры, чтобы выгрузить остальные.",
     empty: "Ничего не найдено.",
-    confirm: "Подтвердить",
-    cancel: "Отмена",
-    working: "Выполняется…",
     done: "Готово.",
     back: "Назад"
   },
@@ -114,9 +111,6 @@ export const adminMessages = defineMessages({
     exporting: "Exporting… {done} of {total}",
     exportCapped: "The first {count} rows were exported — narrow the filters to export the rest.",
     empty: "Nothing found.",
-    confirm: "Confirm",
-    cancel: "Cancel",
-    working: "Working…",
     done: "Done.",
     back: "Back"
   }

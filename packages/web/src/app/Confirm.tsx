@@ -1,13 +1,13 @@
 /**
- * Every destructive or money-moving action of the panel asks first and says what it will do: a button that opens a
- * modal dialog (`<dialog>`, so focus is trapped and Escape cancels) with the question, then runs the action once —
- * the confirm button is disabled while it runs, so a double click acts once. A failure is shown in the dialog, which
- * stays open so nothing the administrator decided is lost.
+ * An action that asks first and says what it will do (the admin panel's destructive or money-moving actions, the
+ * cabinet's announcement): a button that opens a modal dialog (`<dialog>`, so focus is trapped and Escape cancels)
+ * with the question, then runs the action once — the confirm button is disabled while it runs, so a double click acts
+ * once. A failure is shown in the dialog, which stays open so nothing the person decided is lost.
  */
 import { type ReactNode, useId, useRef, useState } from "react"
-import { ErrorMessage } from "../app/Errors.js"
-import { useT } from "../app/I18n.js"
-import { adminMessages } from "./messages.js"
+import { ErrorMessage } from "./Errors.js"
+import { useT } from "./I18n.js"
+import { appMessages } from "./messages.js"
 
 export const ConfirmAction = ({
   label,
@@ -28,7 +28,7 @@ export const ConfirmAction = ({
   onConfirm: () => Promise<unknown>
   testId: string
 }) => {
-  const t = useT(adminMessages)
+  const t = useT(appMessages)
   const dialog = useRef<HTMLDialogElement>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)

@@ -1,9 +1,10 @@
 /**
  * One procurement: every parameter, joining with a quantity inside its limits, leaving, paying from the balance in
  * PAYMENT; the organizer also sees the participants (confirm, mark delivered), the status moves the lifecycle allows,
- * and editing while DRAFT or ACTIVE.
+ * editing while DRAFT or ACTIVE, and announcing an ACTIVE one in the broadcast channels (after a confirmation).
  */
 import {
+  AnnounceRefusal,
   JoinBody,
   OnBehalf,
   ProcurementId,
@@ -17,6 +18,8 @@ import { DateTime, Either, Option, Schema } from "effect"
 import { useState } from "react"
 import { Link, useParams } from "wouter"
 import {
+  ApiError,
+  ConfirmAction,
   DataTable,
   ErrorMessage,
   Loading,
@@ -26,6 +29,7 @@ import {
   formatDateTime,
   formatMoney,
   useApi,
+  useDescribeError,
   useLanguage,
   useSession,
   useStatusLabel,
@@ -103,6 +107,10 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
     mutationFn: (status: (typeof StatusBody.Type)["status"]) =>
       api.run((c) => c.procurements.setStatus({ path: { id }, payload: new StatusBody({ status }) })),
     onSuccess: refresh
+  })
+
+  const announce = useMutation({
+    mutationFn: () => api.run((c) => c.procurements.announce({ path: { id }, payload: new OnBehalf({}) }))
   })
 
   if (view.isPending) return <Loading />
@@ -195,8 +203,10 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
             <dd>{p.city}</dd>
             <dt>{t("deliveryAddress")}</dt>
             <dd>{p.deliveryAddress ?? t("none")}</dd>
+            <dt>{t("organizerName")}</dt>
+            <dd data-testid="organizer-name">{view.data.organizer.name}</dd>
             <dt>{t("supplier")}</dt>
-            <dd>{p.supplierId === null ? t("supplierNone") : t("supplierSet")}</dd>
+            <dd data-testid="supplier-name">{view.data.supplier?.name ?? t("supplierNone")}</dd>
           </dl>
           <h3>{t("description")}</h3>
           <p className="description">{p.description}</p>
@@ -318,6 +328,20 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
             ))}
           </div>
           <ErrorMessage error={move.error} />
+          {p.status === "ACTIVE" ? (
+            <div className="announce">
+              <ConfirmAction
+                label={t("announce")}
+                question={t("announceQuestion", { title: p.title })}
+                confirmLabel={t("announceConfirm")}
+                disabled={announce.isPending}
+                // the answer or the refusal is shown beside the button, so the dialog closes either way
+                onConfirm={() => announce.mutateAsync().catch(() => undefined)}
+                testId="announce"
+              />
+              <AnnounceOutcome announced={announce.data} error={announce.error} />
+            </div>
+          ) : null}
           <h3>{t("participants")}</h3>
           <QueryView query={participants} empty={{ when: (rows) => rows.length === 0, say: t("noParticipants") }}>
             {(rows) => <Participants rows={rows} unit={p.unit} onChange={refresh} />}
@@ -325,6 +349,41 @@ const ProcurementDetails = ({ id }: { id: Id }) => {
         </section>
       ) : null}
     </Screen>
+  )
+}
+
+/** What the announcement did: "posted to N of M channels", or the refusal in words. */
+const AnnounceOutcome = ({
+  announced,
+  error
+}: {
+  announced: { readonly sent: number; readonly channels: number } | undefined
+  error: unknown
+}) => {
+  const t = useT(messages)
+  const describe = useDescribeError()
+  if (error !== null && error !== undefined) {
+    const code =
+      error instanceof ApiError && error.tag === "RuleViolation" ? (error.error as { code?: unknown }).code : ""
+    const refusal =
+      code === AnnounceRefusal.notActive
+        ? t("announceNotActive")
+        : code === AnnounceRefusal.noChannels
+          ? t("announceNoChannels")
+          : code === AnnounceRefusal.tooSoon
+            ? t("announceTooSoon")
+            : describe(error)
+    return (
+      <p className="error" role="alert" data-testid="announce-refusal">
+        {refusal}
+      </p>
+    )
+  }
+  if (announced === undefined) return null
+  return (
+    <p className={announced.sent === 0 ? "error" : "ok"} role="status" data-testid="announce-result">
+      {announced.sent === 0 ? t("announcedNowhere") : t("announced", announced)}
+    </p>
   )
 }
 

@@ -10,7 +10,7 @@ export const messages = defineMessages({
     deliveryAddress: "Адрес доставки",
     supplier: "Поставщик",
     supplierNone: "не указан",
-    supplierSet: "назначен",
+    organizerName: "Организатор",
     target: "Цель",
     collected: "Собрано",
     price: "Цена за {unit}",
@@ -49,7 +49,16 @@ export const messages = defineMessages({
     bySystem: "автоматически",
     byAdmin: "администратор",
     created: "Создана {date}",
-    done: "Готово."
+    done: "Готово.",
+    announce: "Анонсировать в каналах",
+    announceQuestion:
+      "Опубликовать карточку «{title}» с кнопкой «Присоединиться» во всех каналах рассылки? Повторно анонсировать её можно будет через минуту.",
+    announceConfirm: "Опубликовать",
+    announced: "Анонс опубликован в каналах: {sent} из {channels}.",
+    announcedNowhere: "Ни один канал не принял анонс. Попробуйте ещё раз.",
+    announceNotActive: "Анонсировать можно только закупку, которая собирает заявки.",
+    announceNoChannels: "Каналы рассылки ещё не подключены — обратитесь к администратору.",
+    announceTooSoon: "Эту закупку уже анонсировали меньше минуты назад, повторно она не опубликована."
   },
   en: {
     notFound: "Procurement not found.",
@@ -60,7 +69,7 @@ export const messages = defineMessages({
     deliveryAddress: "Delivery address",
     supplier: "Supplier",
     supplierNone: "not set",
-    supplierSet: "assigned",
+    organizerName: "Organizer",
     target: "Target",
     collected: "Collected",
     price: "Price per {unit}",
@@ -99,6 +108,15 @@ export const messages = defineMessages({
     bySystem: "automatically",
     byAdmin: "administrator",
     created: "Created {date}",
-    done: "Done."
+    done: "Done.",
+    announce: "Announce in channels",
+    announceQuestion:
+      "Post the card of “{title}” with a Join button to every broadcast channel? It can be announced again in a minute.",
+    announceConfirm: "Post",
+    announced: "Posted to {sent} of {channels} channels.",
+    announcedNowhere: "No channel took the announcement. Please try again.",
+    announceNotActive: "Only a procurement that is collecting orders can be announced.",
+    announceNoChannels: "No broadcast channel is connected yet — ask an administrator.",
+    announceTooSoon: "This procurement was announced less than a minute ago; it was not posted again."
   }
 })
