@@ -5,7 +5,7 @@
  * where buttons do not exist turns the keyboard into a numbered text menu that `parseMenuAnswer` reads back.
  * No action is ever dropped: every action of the input is reachable from the output.
  */
-import type { Button, Capabilities, Keyboard, Reply, RichText, Span } from "./Model.js"
+import { type Button, type Capabilities, type Keyboard, linkOf, type Reply, type RichText, type Span } from "./Model.js"
 import { fill, normalize, toPlain } from "./RichTexts.js"
 
 /** One way to answer a menu: its number (text menus only), its label and the action it stands for. */
@@ -184,6 +184,12 @@ interface Laid {
   readonly pages: ReadonlyArray<string>
 }
 
+/** The text line that replaces a link button where the platform shows none: "label: url" (a Mini App's fallback). */
+const linkLine = (button: Button): RichText => {
+  const { label, url } = linkOf(button)!
+  return [{ text: `${label}: ` }, { text: url, href: url }]
+}
+
 interface Extra {
   /** lines appended to the text: links for url buttons, hints for contact buttons, numbered menu entries */
   readonly lines: Array<RichText>
@@ -208,7 +214,7 @@ const layKeyboard = (keyboard: Keyboard | undefined, caps: Capabilities, state: 
   // choice between buttons and a text menu counts the tokens the layout really needs (actions and pages).
   const staysButton = (button: Button) =>
     button._tag === "Action" ||
-    (button._tag === "Url" && caps.urlButtons) ||
+    ((button._tag === "Url" || button._tag === "WebApp") && caps.urlButtons) ||
     (button._tag === "RequestContact" && caps.requestContact)
   const keptRows = rows.map((row) => row.filter(staysButton)).filter((row) => row.length > 0)
   const shownCount = keptRows.reduce((n, row) => n + Math.ceil(row.length / Math.max(1, width)), 0)
@@ -234,7 +240,8 @@ const layKeyboard = (keyboard: Keyboard | undefined, caps: Capabilities, state: 
           break
         }
         case "Url":
-          extra.lines.push([{ text: `${button.label}: ` }, { text: button.url, href: button.url }])
+        case "WebApp":
+          extra.lines.push(linkLine(button))
           break
         case "RequestContact":
           extra.lines.push([{ text: fill(state.labels.contactHint, { label: button.label }) }])
@@ -253,8 +260,8 @@ const layKeyboard = (keyboard: Keyboard | undefined, caps: Capabilities, state: 
   for (const row of rows) {
     const kept: Array<Button> = []
     for (const button of row) {
-      if (button._tag === "Url" && !caps.urlButtons) {
-        extra.lines.push([{ text: `${button.label}: ` }, { text: button.url, href: button.url }])
+      if ((button._tag === "Url" || button._tag === "WebApp") && !caps.urlButtons) {
+        extra.lines.push(linkLine(button))
       } else if (button._tag === "RequestContact" && !caps.requestContact) {
         extra.lines.push([{ text: fill(state.labels.contactHint, { label: button.label }) }])
       } else {

@@ -73,8 +73,28 @@ export const ActionButton = Schema.TaggedStruct("Action", { label: Schema.String
 export const UrlButton = Schema.TaggedStruct("Url", { label: Schema.String, url: Schema.String })
 /** Asks the platform to share the user's own phone number. */
 export const ContactButton = Schema.TaggedStruct("RequestContact", { label: Schema.String })
-export const Button = Schema.Union(ActionButton, UrlButton, ContactButton)
+/**
+ * Opens `url` inside the platform as a Mini App where the platform and the chat allow it (the page signs the person
+ * in from the platform's signed launch data); everywhere else it is a link to `fallbackUrl` (e.g. a login-code link).
+ */
+export const WebAppButton = Schema.TaggedStruct("WebApp", {
+  label: Schema.String,
+  url: Schema.String,
+  fallbackUrl: Schema.String
+})
+export const Button = Schema.Union(ActionButton, UrlButton, ContactButton, WebAppButton)
 export type Button = typeof Button.Type
+
+/** A Mini App button drawn as a plain link where no Mini App can open: its fallback URL under the same label. */
+export const webAppFallback = (button: typeof WebAppButton.Type): typeof UrlButton.Type => ({
+  _tag: "Url",
+  label: button.label,
+  url: button.fallbackUrl
+})
+
+/** The link a button stands for where links are written out as text: a URL button itself, a Mini App's fallback. */
+export const linkOf = (button: Button): typeof UrlButton.Type | undefined =>
+  button._tag === "Url" ? button : button._tag === "WebApp" ? webAppFallback(button) : undefined
 
 export const Keyboard = Schema.Struct({ rows: Schema.Array(Schema.Array(Button)) })
 export type Keyboard = typeof Keyboard.Type

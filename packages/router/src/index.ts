@@ -2,6 +2,7 @@
 export * from "./Model.js"
 export * from "./Fit.js"
 export * from "./PlatformCapabilities.js"
+export * as CabinetUrl from "./CabinetUrl.js"
 export * from "./MenuAnswer.js"
 export * as RichTexts from "./RichTexts.js"
 export * from "./Messages.js"

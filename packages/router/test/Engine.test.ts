@@ -233,13 +233,22 @@ for (const profile of coreProfiles()) {
           const again = yield* vk.send("other", `/link ${code}`)
           assert.notInclude(texts(again), "Аккаунты связаны")
 
+          // a Mini App button: the cabinet's page (signs in from the platform's launch data), else the login link
           const web = yield* chat.send("lena", "/web")
-          const url = web.flatMap((r) => (r._tag === "Text" ? (r.keyboard?.rows.flat() ?? []) : []))[0]
-          assert.strictEqual(url?._tag, "Url")
-          const loginCode = new URL((url as { url: string }).url).searchParams.get("code")!
+          const button = web.flatMap((r) => (r._tag === "Text" ? (r.keyboard?.rows.flat() ?? []) : []))[0]
+          assert(button?._tag === "WebApp", "a Mini App button")
+          assert.strictEqual(button.url, "http://localhost:3000/")
+          const fallback = new URL(button.fallbackUrl)
+          assert.strictEqual(`${fallback.origin}${fallback.pathname}`, "http://localhost:3000/login")
           const users = yield* Users
-          const user = yield* users.redeemWebLogin(loginCode)
+          const user = yield* users.redeemWebLogin(fallback.searchParams.get("code")!)
           assert.strictEqual(user.firstName, "Лена")
+          // without link buttons the login link is written under the text
+          const typed = texts(yield* vk.send("lena", "/web"))
+          const written = /Открыть кабинет: (\S+)/.exec(typed)?.[1]
+          assert.isString(written)
+          const typedCode = new URL(written!).searchParams.get("code")!
+          assert.strictEqual((yield* users.redeemWebLogin(typedCode)).firstName, "Лена")
         })
       )
 

@@ -1,7 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import fc from "fast-check"
 import { Capabilities, type Keyboard, type Reply, type RichText, type Span } from "../src/Model.js"
-import { type Binding, fit, fitAll, MAX_TOKEN_BYTES, parseMenuAnswer, splitText } from "../src/index.js"
+import {
+  type Binding,
+  fit,
+  fitAll,
+  MAX_TOKEN_BYTES,
+  parseMenuAnswer,
+  splitText,
+  telegramCapabilities,
+  whatsappCapabilities
+} from "../src/index.js"
 import { toPlain } from "../src/RichTexts.js"
 
 const word = fc.oneof(
@@ -23,7 +32,11 @@ const label = fc.oneof(fc.string({ minLength: 0, maxLength: 80 }), fc.constantFr
 const buttonArb = fc.oneof(
   { weight: 6, arbitrary: fc.record({ _tag: fc.constant("Action" as const), label, data: fc.uuid() }) },
   { weight: 1, arbitrary: fc.record({ _tag: fc.constant("Url" as const), label, url: fc.webUrl() }) },
-  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("RequestContact" as const), label }) }
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("RequestContact" as const), label }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ _tag: fc.constant("WebApp" as const), label, url: fc.webUrl(), fallbackUrl: fc.webUrl() })
+  }
 )
 const keyboardArb: fc.Arbitrary<Keyboard> = fc.record({
   rows: fc.array(fc.array(buttonArb, { minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 12 })
@@ -133,7 +146,7 @@ const checkFit = (replies: ReadonlyArray<Reply>, caps: Capabilities, prefix: str
           assert.isAtMost(Buffer.byteLength(b.data), limit)
           assert.isDefined(out.bindings[b.data])
         }
-        if (b._tag === "Url") assert.isTrue(caps.urlButtons)
+        if (b._tag === "Url" || b._tag === "WebApp") assert.isTrue(caps.urlButtons)
         if (b._tag === "RequestContact") assert.isTrue(caps.requestContact)
       }
     }
@@ -251,6 +264,29 @@ describe("fit", () => {
       assert.strictEqual(parseMenuAnswer(answer, out.menu), "fruit:pear")
     for (const answer of ["яблоки", "1", "Яблоки"]) assert.strictEqual(parseMenuAnswer(answer, out.menu), "fruit:apple")
     for (const answer of ["3", "сливы", "", "12"]) assert.isUndefined(parseMenuAnswer(answer, out.menu))
+  })
+
+  it("keeps a Mini App button whole where link buttons exist, and writes its fallback link where they do not", () => {
+    const webApp = {
+      _tag: "WebApp" as const,
+      label: "Открыть кабинет",
+      url: "https://gb.test/",
+      fallbackUrl: "https://gb.test/login?code=K1"
+    }
+    const reply: Reply = { _tag: "Text", text: [{ text: "Кабинет" }], keyboard: { rows: [[webApp, act("Назад")]] } }
+    const withButtons = fit(reply, telegramCapabilities)
+    assert.deepStrictEqual((withButtons.replies[0] as { keyboard: Keyboard }).keyboard.rows[0]![0], webApp)
+    assert.strictEqual(toPlain((withButtons.replies[0] as { text: RichText }).text), "Кабинет")
+
+    for (const caps of [whatsappCapabilities, new Capabilities({ ...telegramCapabilities, urlButtons: false })]) {
+      const out = fit(reply, caps).replies[0] as { text: RichText; keyboard?: Keyboard }
+      assert.include(toPlain(out.text), "Открыть кабинет: https://gb.test/login?code=K1")
+      assert.deepStrictEqual(
+        out.text.filter((s) => s.href !== undefined).map((s) => s.href),
+        ["https://gb.test/login?code=K1"]
+      )
+      assert.isFalse((out.keyboard?.rows ?? []).flat().some((b) => b._tag === "WebApp" || b._tag === "Url"))
+    }
   })
 
   it("pages an overflowing keyboard behind a more button", () => {

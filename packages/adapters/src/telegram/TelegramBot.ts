@@ -20,7 +20,7 @@ import { TurnHandler } from "../shared/TurnHandler.js"
 import { classifyTelegramError, TelegramApiError } from "./TelegramApiError.js"
 import { telegramCapabilities } from "./TelegramCapabilities.js"
 import { decode, type TelegramBotIdentity } from "./TelegramDecode.js"
-import { encodeAll, type TelegramCall, type TelegramOp, type TelegramTarget } from "./TelegramEncode.js"
+import { encodeAll, isMiniAppUrl, type TelegramCall, type TelegramOp, type TelegramTarget } from "./TelegramEncode.js"
 
 /** The bot's command menu per language; the first language is also the default for other languages. */
 export type TelegramCommands = Readonly<Partial<Record<"ru" | "en", ReadonlyArray<BotCommand>>>>
@@ -209,6 +209,7 @@ export const attach = (
     const handleUpdate = (raw: TelegramUpdate): Effect.Effect<boolean> =>
       turn.handle(decode(identity, raw), (update) => ({
         chatId: update.ref.chatId,
+        privateChat: update.ref.isGroup === false,
         messageId: update._tag === "Button" ? update.messageId : undefined,
         callbackQueryId: raw.callback_query?.id
       }))
@@ -218,7 +219,8 @@ export const attach = (
       if (!handled) await next()
     }
 
-    const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) => turn.deliver(ref, { chatId: ref.chatId }, replies)
+    const deliver = (ref: ChatRef, replies: ReadonlyArray<Reply>) =>
+      turn.deliver(ref, { chatId: ref.chatId, privateChat: ref.isGroup === false }, replies)
 
     if (options.commands !== undefined && options.commands !== false) {
       const entries = Object.entries(options.commands).filter(
@@ -252,7 +254,7 @@ export const attach = (
  * and skipped; a refusal is logged too: the bot works without its menu button.
  */
 const setMiniAppMenuButton = (call: (c: TelegramCall) => Effect.Effect<unknown, TelegramApiError>, url: string) =>
-  url.startsWith("https://")
+  isMiniAppUrl(url)
     ? call({
         method: "setChatMenuButton",
         payload: { menu_button: { type: "web_app", text: text("ru", "web.open"), web_app: { url } } }

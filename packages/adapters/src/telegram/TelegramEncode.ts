@@ -1,10 +1,11 @@
 /**
  * A fitted `Reply` → Telegram Bot API calls, as plain data (method + payload) so they can be queued, retried and
  * asserted. `fit` has already made the reply fit; this only chooses the API shape: HTML text, inline keyboards with
- * the tokens as `callback_data`, a one-time reply keyboard for request-contact, edits in place with a fallback to a
- * new message, and one `answerCallbackQuery` per button press.
+ * the tokens as `callback_data`, Mini App buttons as `web_app` buttons in private chats (https only; elsewhere links
+ * to their fallback), a one-time reply keyboard for request-contact, edits in place with a fallback to a new
+ * message, and one `answerCallbackQuery` per button press.
  */
-import type { Button, Keyboard, Reply } from "@groupbuy/router"
+import { type Button, type Keyboard, linkOf, type Reply, webAppFallback } from "@groupbuy/router"
 import type { InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup } from "grammy/types"
 import { toHtml } from "../shared/RichTextRenderers.js"
 import { TELEGRAM_FILE_PREFIX } from "./TelegramDecode.js"
@@ -41,6 +42,8 @@ export interface TelegramTarget {
   readonly callbackPrefix?: string | undefined
   /** a request-contact reply keyboard is still shown in this chat: the next plain message removes it */
   readonly replyKeyboardOpen?: boolean | undefined
+  /** a private chat with the user: the only chat where Telegram accepts a Mini App (`web_app`) button */
+  readonly privateChat?: boolean | undefined
 }
 
 export interface TelegramEncoded {
@@ -59,22 +62,40 @@ const chatIdValue = (chatId: string): string | number => (/^-?\d{1,15}$/.test(ch
 const hasContactButton = (keyboard: Keyboard | undefined): boolean =>
   keyboard?.rows.some((row) => row.some((b) => b._tag === "RequestContact")) ?? false
 
-const inlineButton = (button: Button, prefix: string): InlineKeyboardButton | undefined => {
+/** Telegram opens only https pages as Mini Apps (a `web_app` button or the chat menu button). */
+export const isMiniAppUrl = (url: string): boolean => /^https:\/\/[^/?#\s]+/i.test(url)
+
+/** How the inline buttons of one chat are drawn. */
+export interface InlineOptions {
+  /** written before every button token */
+  readonly prefix?: string | undefined
+  /** Mini App buttons may be `web_app` buttons here (a private chat); elsewhere they link to their fallback */
+  readonly webApps?: boolean | undefined
+}
+
+const inlineButton = (button: Button, options: InlineOptions): InlineKeyboardButton | undefined => {
   switch (button._tag) {
     case "Action":
-      return { text: button.label, callback_data: prefix + button.data }
+      return { text: button.label, callback_data: (options.prefix ?? "") + button.data }
     case "Url":
       return { text: button.label, url: button.url }
+    case "WebApp":
+      return options.webApps === true && isMiniAppUrl(button.url)
+        ? { text: button.label, web_app: { url: button.url } }
+        : inlineButton(webAppFallback(button), options)
     case "RequestContact":
       return undefined
   }
 }
 
-/** Inline keyboard of action and URL buttons; undefined when there is nothing to show. */
-export const inlineKeyboard = (keyboard: Keyboard | undefined, prefix = ""): InlineKeyboardMarkup | undefined => {
+/** Inline keyboard of action, URL and Mini App buttons; undefined when there is nothing to show. */
+export const inlineKeyboard = (
+  keyboard: Keyboard | undefined,
+  options: InlineOptions = {}
+): InlineKeyboardMarkup | undefined => {
   if (keyboard === undefined) return undefined
   const rows = keyboard.rows
-    .map((row) => row.flatMap((b) => inlineButton(b, prefix) ?? []))
+    .map((row) => row.flatMap((b) => inlineButton(b, options) ?? []))
     .filter((row) => row.length > 0)
   return rows.length === 0 ? undefined : { inline_keyboard: rows }
 }
@@ -99,11 +120,12 @@ export const contactKeyboard = (keyboard: Keyboard): ReplyKeyboardMarkup => ({
   one_time_keyboard: true
 })
 
-/** URL buttons cannot ride on a reply keyboard; they are written under the text instead. */
+/** URL and Mini App buttons cannot ride on a reply keyboard; they are written under the text as links instead. */
 const urlLines = (keyboard: Keyboard): string =>
   keyboard.rows
     .flat()
-    .flatMap((b) => (b._tag === "Url" ? [`\n${escape(b.label)}: ${escape(b.url)}`] : []))
+    .flatMap((b) => linkOf(b) ?? [])
+    .map((link) => `\n${escape(link.label)}: ${escape(link.url)}`)
     .join("")
 
 const escape = (text: string) => toHtml([{ text }])
@@ -119,7 +141,7 @@ const encodeText = (
   html: string,
   keyboard: Keyboard | undefined,
   removeKeyboard: boolean,
-  prefix = ""
+  options: InlineOptions = {}
 ): TelegramOp => {
   if (keyboard !== undefined && hasContactButton(keyboard)) {
     return {
@@ -127,7 +149,7 @@ const encodeText = (
       payload: { chat_id: chatId, ...textPayload(html + urlLines(keyboard)), reply_markup: contactKeyboard(keyboard) }
     }
   }
-  const inline = inlineKeyboard(keyboard, prefix)
+  const inline = inlineKeyboard(keyboard, options)
   if (removeKeyboard) {
     const op: TelegramOp = {
       method: "sendMessage",
@@ -147,10 +169,10 @@ const photoSource = (url: string) =>
 /** Encodes one fitted reply (toasts are handled by `encodeAll`). */
 export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: TelegramTarget): TelegramOp => {
   const chatId = chatIdValue(target.chatId)
-  const prefix = target.callbackPrefix ?? ""
+  const options: InlineOptions = { prefix: target.callbackPrefix, webApps: target.privateChat }
   switch (reply._tag) {
     case "Text":
-      return encodeText(chatId, toHtml(reply.text), reply.keyboard, reply.removeKeyboard === true, prefix)
+      return encodeText(chatId, toHtml(reply.text), reply.keyboard, reply.removeKeyboard === true, options)
     case "Image": {
       const caption = toHtml(reply.caption)
       return {
@@ -159,13 +181,13 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
           chat_id: chatId,
           photo: photoSource(reply.url),
           ...(caption === "" ? {} : { caption, parse_mode: "HTML" }),
-          ...inlineMarkup(inlineKeyboard(reply.keyboard, prefix))
+          ...inlineMarkup(inlineKeyboard(reply.keyboard, options))
         }
       }
     }
     case "Edit": {
       const html = toHtml(reply.text)
-      const send = encodeText(chatId, html, reply.keyboard, false, prefix)
+      const send = encodeText(chatId, html, reply.keyboard, false, options)
       if (target.messageId === undefined || hasContactButton(reply.keyboard)) return send
       return {
         method: "editMessageText",
@@ -173,7 +195,7 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
           chat_id: chatId,
           message_id: Number(target.messageId),
           ...textPayload(html),
-          ...inlineMarkup(inlineKeyboard(reply.keyboard, prefix))
+          ...inlineMarkup(inlineKeyboard(reply.keyboard, options))
         },
         fallback: send
       }

@@ -1,9 +1,10 @@
 /**
  * A fitted `Reply` → VK API calls, as data. Plain text (VK has no formatting for communities), inline keyboards of
- * callback buttons carrying `{"d":"<token>"}` and link buttons, photos uploaded then attached, edits by
- * `conversation_message_id` with a fallback to a new message, and one `messages.sendMessageEventAnswer` per press.
+ * callback buttons carrying `{"d":"<token>"}` and link buttons (a Mini App button links to its fallback), photos
+ * uploaded then attached, edits by `conversation_message_id` with a fallback to a new message, and one
+ * `messages.sendMessageEventAnswer` per press.
  */
-import type { Button, Keyboard, Reply } from "@groupbuy/router"
+import { type Button, type Keyboard, type Reply, webAppFallback } from "@groupbuy/router"
 import { toPlainText } from "../shared/RichTextRenderers.js"
 import { buttonPayload } from "./VkDecode.js"
 
@@ -47,6 +48,9 @@ const vkButton = (button: Button): Record<string, unknown> | undefined => {
       }
     case "Url":
       return { action: { type: "open_link", label: button.label, link: button.url } }
+    case "WebApp":
+      // a VK Mini App is a VK app id, not a page URL: the button links to its fallback (the login-code link)
+      return vkButton(webAppFallback(button))
     case "RequestContact":
       // VK has no such button; capabilities say so and `fit` has already replaced it with a hint.
       return undefined

@@ -1,7 +1,7 @@
 /**
  * The web chat's wire protocol, version `groupbuy.chat.v1` (documented in docs/ws-protocol.md): JSON text frames,
- * one object per frame, discriminated by `type`. Replies carry the router's `Reply` unchanged, so keyboards stay
- * keyboards.
+ * one object per frame, discriminated by `type`. Replies carry the router's `Reply` (a Mini App button as the link
+ * to its fallback: `WebSocketEncode`), so keyboards stay keyboards.
  */
 import { Either, ParseResult, Schema } from "effect"
 import { Reply } from "@groupbuy/router"

@@ -18,6 +18,7 @@ import { heartbeatServer, originAllowed, refuse } from "./HeartbeatServer.js"
 import { makeReplayBuffer, type ReplayBuffer } from "./internal/ReplayBuffer.js"
 import { webCapabilities } from "./WebCapabilities.js"
 import { toUpdate } from "./WebSocketDecode.js"
+import { encodeReply } from "./WebSocketEncode.js"
 
 /** 64 KiB: a chat frame is small; the `ws` default of 100 MiB would let one client exhaust memory. */
 export const DEFAULT_MAX_PAYLOAD = 64 * 1024
@@ -159,7 +160,7 @@ export const make = (options: Options): Effect.Effect<WebSocketChat, InvalidToke
       capabilities: webCapabilities,
       encode: (replies, target: WebTarget) => ({
         ops: replies.map((reply): ReplyDraft => ({
-          reply,
+          reply: encodeReply(reply),
           ...(target.frameId === undefined ? {} : { inReplyTo: target.frameId }),
           ...(reply._tag === "Edit" && target.editsMessage !== undefined ? { edits: target.editsMessage } : {})
         })),

@@ -1,6 +1,6 @@
 /** A fitted reply → baileys message contents: WhatsApp's own markup, links written out. */
 import type { AnyMessageContent } from "@whiskeysockets/baileys"
-import type { Keyboard, Reply, RichText, Span } from "@groupbuy/router"
+import { type Keyboard, linkOf, type Reply, type RichText, type Span } from "@groupbuy/router"
 import { safeHref } from "../shared/RichTextRenderers.js"
 
 /** WhatsApp's markup needs the markers right next to non-space characters: ` *bold* `, not `* bold *`. */
@@ -21,14 +21,17 @@ const renderSpan = (span: Span): string => {
 /** `RichText` → WhatsApp text with its markup (`*bold*`, `_italic_`, ```` ```code``` ````); links as "text (url)". */
 export const renderText = (text: RichText): string => text.map(renderSpan).join("")
 
-/** `fit` leaves no buttons for WhatsApp; URL buttons that reach here anyway are written out as links. */
+/**
+ * `fit` leaves no buttons for WhatsApp; URL buttons that reach here anyway are written out as links (a Mini App
+ * button as its fallback link: WhatsApp opens no Mini Apps).
+ */
 const keyboardLines = (keyboard: Keyboard | undefined): string =>
   (keyboard?.rows ?? [])
     .flat()
-    .flatMap((button) => {
-      if (button._tag !== "Url") return []
-      const href = safeHref(button.url)
-      return href === undefined ? [] : [`${button.label}: ${href}`]
+    .flatMap((button) => linkOf(button) ?? [])
+    .flatMap((link) => {
+      const href = safeHref(link.url)
+      return href === undefined ? [] : [`${link.label}: ${href}`]
     })
     .map((line) => `\n${line}`)
     .join("")

@@ -10,6 +10,7 @@ import {
   BroadcastChannelsStatic,
   PaymentGatewayTest,
   RouterLive,
+  type RouterOptions,
   SessionStoreMemory
 } from "@groupbuy/router"
 import { Effect, Layer } from "effect"
@@ -21,9 +22,9 @@ import { TurnHandler } from "../../src/shared/TurnHandler.js"
  * Router + core + fleet + adapter events: everything a bot needs; the fleet delivers proactive messages. Every part
  * is `Layer.fresh`: @effect/vitest memoises layers across the suites of a file, and each suite needs its own engine.
  */
-export const engineLayer = (channels: ReadonlyArray<BroadcastChannel> = []) =>
+export const engineLayer = (channels: ReadonlyArray<BroadcastChannel> = [], options: RouterOptions = {}) =>
   Layer.fresh(TurnHandler.fromRouter).pipe(
-    Layer.provideMerge(RouterLive()),
+    Layer.provideMerge(RouterLive(options)),
     Layer.provideMerge(
       Layer.mergeAll(
         Layer.fresh(SessionStoreMemory),

@@ -45,6 +45,34 @@ describe("VK encode", () => {
     ])
   })
 
+  it("draws a Mini App button as a link button to its fallback (the login-code link)", () => {
+    const { ops } = encodeAll(
+      [
+        {
+          _tag: "Text",
+          text: [{ text: "Вход" }],
+          keyboard: {
+            rows: [
+              [
+                {
+                  _tag: "WebApp",
+                  label: "Кабинет",
+                  url: "https://gb.test/",
+                  fallbackUrl: "https://gb.test/login?code=K7"
+                }
+              ]
+            ]
+          }
+        }
+      ],
+      { peerId: 5 }
+    )
+    assert.deepStrictEqual(JSON.parse(String(ops[0]!.params.keyboard)), {
+      inline: true,
+      buttons: [[{ action: { type: "open_link", label: "Кабинет", link: "https://gb.test/login?code=K7" } }]]
+    })
+  })
+
   it("edits the pressed message by conversation message id, uploads photos, answers with a snackbar", () => {
     const replies: ReadonlyArray<Reply> = [
       { _tag: "Edit", text: [{ text: "Стр. 2" }] },

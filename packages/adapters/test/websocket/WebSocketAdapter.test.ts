@@ -26,6 +26,20 @@ const text = (value: string, keyboard?: ReadonlyArray<ReadonlyArray<string>>): R
         keyboard: { rows: keyboard.map((row) => row.map((label) => ({ _tag: "Action", label, data: `a:${label}` }))) }
       }
 
+/** The `/web` reply: a Mini App button beside an action. */
+const cabinet: Reply = {
+  _tag: "Text",
+  text: [{ text: "Вход" }],
+  keyboard: {
+    rows: [
+      [
+        { _tag: "WebApp", label: "Кабинет", url: "https://gb.test/", fallbackUrl: "https://gb.test/login?code=K7" },
+        { _tag: "Action", label: "Назад", data: "a:back" }
+      ]
+    ]
+  }
+}
+
 /** A stand-in router: enough behaviour to observe what the adapter sends it and what it does with replies. */
 const fakeRouter = (seen: Array<Update>) => (update: Update, capabilities: Capabilities) =>
   Effect.suspend(() => {
@@ -41,6 +55,7 @@ const fakeRouter = (seen: Array<Update>) => (update: Update, capabilities: Capab
           { _tag: "Edit", text: [{ text: `pressed ${update.data}` }] }
         ])
       case "Command":
+        if (update.command === "web") return Effect.succeed([cabinet])
         return Effect.succeed([text(`command ${update.command} ${update.args}`)])
       default:
         return Effect.succeed([])
@@ -142,6 +157,31 @@ describe("WebSocketAdapter", () => {
         assert.strictEqual(edit.seq, 3)
         const button = seen[1]!
         assert.isTrue(button._tag === "Button" && button.data === "a:One" && button.messageId === "1")
+      })
+    )
+  )
+
+  it.live("a Mini App button reaches the browser as a link button to its fallback (the login-code link)", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { connect } = yield* serve()
+        const client = yield* connect()
+        yield* hello(client, (yield* guest).token)
+        client.send({ type: "update", id: "w1", update: { kind: "text", text: "/web" } })
+        const reply = yield* promise(() => client.nextOf("reply"))
+        assert.deepStrictEqual(reply.reply, {
+          _tag: "Text",
+          text: [{ text: "Вход" }],
+          keyboard: {
+            rows: [
+              [
+                { _tag: "Url", label: "Кабинет", url: "https://gb.test/login?code=K7" },
+                { _tag: "Action", label: "Назад", data: "a:back" }
+              ]
+            ]
+          }
+        })
+        client.close()
       })
     )
   )

@@ -101,6 +101,26 @@ describe("WhatsAppCodec", () => {
       }),
       [{ text: "Оплата\nОплатить: https://pay.example/1" }]
     )
+    // WhatsApp opens no Mini Apps: the fallback link is written out
+    assert.deepStrictEqual(
+      encode({
+        _tag: "Text",
+        text: [{ text: "Вход" }],
+        keyboard: {
+          rows: [
+            [
+              {
+                _tag: "WebApp",
+                label: "Кабинет",
+                url: "https://gb.test/",
+                fallbackUrl: "https://gb.test/login?code=K7"
+              }
+            ]
+          ]
+        }
+      }),
+      [{ text: "Вход\nКабинет: https://gb.test/login?code=K7" }]
+    )
   })
 
   it("images go out with captions; a non-http image URL is never handed to baileys", () => {

@@ -100,8 +100,10 @@ const renderKeyboard = (reply: Reply): Array<string> =>
                 ? `[${b.label}]`
                 : b._tag === "Url"
                   ? `[${b.label} → ${b.url}]`
-                  : // the label already says what it is (it has its own emoji); only the kind is marked
-                    `[${b.label} (contact)]`
+                  : b._tag === "WebApp"
+                    ? `[${b.label} → mini app ${b.url} | ${b.fallbackUrl}]`
+                    : // the label already says what it is (it has its own emoji); only the kind is marked
+                      `[${b.label} (contact)]`
             )
             .join(" ")
       )

@@ -16,6 +16,7 @@ import {
 } from "@groupbuy/adapters"
 import { HttpServer } from "@effect/platform"
 import { KeyValue } from "@groupbuy/core"
+import { CabinetUrl } from "@groupbuy/router"
 import { Context, Data, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
@@ -101,7 +102,8 @@ export const PlatformsLive = Layer.scopedDiscard(
         token: config.telegram.value.token,
         apiRoot: Option.getOrUndefined(config.telegram.value.apiRoot),
         mode: { _tag: "Polling" },
-        miniAppUrl: config.publicUrl
+        // the page `/web`'s Mini App button opens too
+        miniAppUrl: CabinetUrl.miniApp(config.publicUrl)
       }).pipe(starting("Telegram", "TELEGRAM_TOKEN, TELEGRAM_API_ROOT"))
       yield* fleet.add(telegram)
       yield* links.register(telegram.id, telegramLink(telegram.username))

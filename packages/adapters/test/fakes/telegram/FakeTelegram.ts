@@ -2,8 +2,9 @@
  * A fake Telegram Bot API server on loopback for tests: the real grammY client talks to it through `apiRoot`
  * (`${apiRoot}/bot${token}/${method}`). It keeps bots, chats and sent messages, records every call, serves long
  * polling (`getUpdates` with offset and timeout) or pushes updates to a webhook with the secret header, validates
- * what the real server validates (HTML entities, text and caption limits, callback data size, edits of unknown or
- * unchanged messages) and enforces the flood limits, answering 429 with `retry_after`.
+ * what the real server validates (HTML entities, text and caption limits, callback data size, Mini App buttons: https
+ * only and in private chats only, edits of unknown or unchanged messages) and enforces the flood limits, answering 429
+ * with `retry_after`.
  */
 import type * as Http from "node:http"
 import type { Window } from "../../shared/FakeServerSupport.js"
@@ -134,7 +135,14 @@ export const parseTelegramHtml = (html: string): string => {
   return out
 }
 
-const validateMarkup = (markup: unknown): void => {
+/** Telegram opens only https pages as Mini Apps, from a `web_app` button or the chat menu button. */
+const requireMiniAppUrl = (url: unknown): void => {
+  if (typeof url !== "string" || !url.startsWith("https://"))
+    throw bad(`inline keyboard button Web App URL '${String(url)}' is invalid: Only HTTPS links are allowed`)
+}
+
+/** What the Bot API checks of a `reply_markup`; `web_app` buttons exist only in private chats (positive ids). */
+const validateMarkup = (markup: unknown, chatId: string): void => {
   if (markup === undefined) return
   const m = (typeof markup === "string" ? JSON.parse(markup) : markup) as Record<string, unknown>
   if (Array.isArray(m.inline_keyboard)) {
@@ -144,7 +152,10 @@ const validateMarkup = (markup: unknown): void => {
         const data = button.callback_data
         if (data !== undefined && (typeof data !== "string" || Buffer.byteLength(data) > 64 || data === ""))
           throw bad("BUTTON_DATA_INVALID")
-        if (data === undefined && button.url === undefined) throw bad("BUTTON_TYPE_INVALID")
+        if (button.web_app !== undefined) {
+          if (chatId.startsWith("-")) throw bad("BUTTON_TYPE_INVALID")
+          requireMiniAppUrl((button.web_app as { url?: unknown }).url)
+        } else if (data === undefined && button.url === undefined) throw bad("BUTTON_TYPE_INVALID")
       }
     }
   } else if (Array.isArray(m.keyboard)) {
@@ -544,8 +555,7 @@ export class FakeTelegram {
         if (button.type === "web_app") {
           const url = (button.web_app as { url?: unknown } | undefined)?.url
           if (typeof button.text !== "string" || button.text === "") throw bad("menu button text is empty")
-          if (typeof url !== "string" || !url.startsWith("https://"))
-            throw bad(`inline keyboard button Web App URL '${String(url)}' is invalid: Only HTTPS links are allowed`)
+          requireMiniAppUrl(url)
         } else if (button.type !== "default" && button.type !== "commands") throw bad("unsupported menu button type")
         bot.menuButtons.set(params.chat_id === undefined ? "" : String(params.chat_id), button)
         return true
@@ -562,7 +572,7 @@ export class FakeTelegram {
         const text = plainText(params.text, params.parse_mode)
         if (text.trim() === "") throw bad("message text is empty")
         if (text.length > 4096) throw bad("message is too long")
-        validateMarkup(params.reply_markup)
+        validateMarkup(params.reply_markup, String(params.chat_id))
         return this.storeOutgoing(bot, chatId, { text, reply_markup: params.reply_markup })
       }
       case "sendPhoto": {
@@ -570,7 +580,7 @@ export class FakeTelegram {
         if (typeof params.photo !== "string" || params.photo === "") throw bad("there is no photo in the request")
         const caption = plainText(params.caption, params.parse_mode)
         if (caption.length > 1024) throw bad("message caption is too long")
-        validateMarkup(params.reply_markup)
+        validateMarkup(params.reply_markup, String(params.chat_id))
         return this.storeOutgoing(bot, chatId, {
           ...(caption === "" ? {} : { caption }),
           photo: [{ file_id: `photo-${params.photo}`, file_unique_id: "u", width: 800, height: 600 }],
@@ -584,7 +594,7 @@ export class FakeTelegram {
         const text = plainText(params.text, params.parse_mode)
         if (text.trim() === "") throw bad("message text is empty")
         if (text.length > 4096) throw bad("MESSAGE_TOO_LONG")
-        validateMarkup(params.reply_markup)
+        validateMarkup(params.reply_markup, String(params.chat_id))
         if (text === message.text && JSON.stringify(params.reply_markup) === JSON.stringify(message.reply_markup))
           throw bad(
             "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
@@ -599,7 +609,7 @@ export class FakeTelegram {
         if (message.photo === undefined) throw bad("there is no caption in the message to edit")
         const caption = plainText(params.caption, params.parse_mode)
         if (caption.length > 1024) throw bad("MEDIA_CAPTION_TOO_LONG")
-        validateMarkup(params.reply_markup)
+        validateMarkup(params.reply_markup, String(params.chat_id))
         message.caption = caption
         message.reply_markup = params.reply_markup
         return message
@@ -607,7 +617,7 @@ export class FakeTelegram {
       case "editMessageReplyMarkup": {
         this.requireChat(bot, params)
         const message = this.target(bot, params)
-        validateMarkup(params.reply_markup)
+        validateMarkup(params.reply_markup, String(params.chat_id))
         message.reply_markup = params.reply_markup
         return message
       }

@@ -2,6 +2,7 @@
 import { UpdateProfile, Users } from "@groupbuy/core"
 import { Effect } from "effect"
 import type { FlowName } from "../../flows/index.js"
+import * as CabinetUrl from "../../CabinetUrl.js"
 import { type Language, rich, text } from "../../Messages.js"
 import { button } from "../ActionCode.js"
 import { attempt, failureReply, identityOf, refreshUser, registered } from "../Common.js"
@@ -136,7 +137,10 @@ export const link: Handler<string> = (turn, args) =>
     )
   })
 
-/** `/web`: a one-time login link to the web cabinet. */
+/**
+ * `/web`: the web cabinet, opened as a Mini App where the platform and the chat allow it (it signs the person in
+ * from the launch data), else through a one-time login link.
+ */
 export const web: Handler<string> = (turn) =>
   registered(turn, (user) =>
     Effect.gen(function* () {
@@ -151,9 +155,10 @@ export const web: Handler<string> = (turn) =>
               rows: [
                 [
                   {
-                    _tag: "Url",
+                    _tag: "WebApp",
                     label: text(l, "web.open"),
-                    url: `${webBaseUrl}/login?code=${encodeURIComponent(issued.code)}`
+                    url: CabinetUrl.miniApp(webBaseUrl),
+                    fallbackUrl: CabinetUrl.login(webBaseUrl, issued.code)
                   }
                 ]
               ]
