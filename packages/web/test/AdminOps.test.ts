@@ -126,6 +126,10 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
           yield* Effect.promise(async () => {
             await page.getByTestId("toggle-featured").filter({ hasText: "Показать на витрине" }).click()
             await page.getByTestId("toggle-featured").filter({ hasText: "Убрать с витрины" }).waitFor()
+            // opened by its address alone (a reload: nothing cached), the page finds the procurement on the server
+            await page.reload()
+            await page.locator("[data-testid=procurement-status][data-status=STOPPED]").waitFor()
+            await page.getByTestId("toggle-featured").filter({ hasText: "Убрать с витрины" }).waitFor()
           })
           const [featured] = yield* sql<{
             isFeatured: boolean
