@@ -1,0 +1,295 @@
+/**
+ * The admin panel's dashboard, messages, bulk notifications, channels and bots sections in Chromium against the real
+ * server with a Telegram bot on the fake Bot API: the dashboard's figures match the database and its charts draw; a
+ * chat message found by a word, seen among its neighbours, deleted and restored (the database follows); a bulk
+ * notification previewed, counted, confirmed as "Send to N users" and arriving on Telegram; a channel added, refused
+ * the second time in the server's words, and removed. Every screen is checked with axe-core and photographed
+ * (test-artifacts/web/admin-comms-*).
+ */
+import { SqlClient } from "@effect/sql"
+import { FakeTelegram } from "@groupbuy/adapters/testing"
+import { Chat, IdentityRef, PostMessage, RegisterUser, Users } from "@groupbuy/core"
+import { insertProcurement } from "@groupbuy/core/testing"
+import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
+import { Effect, Option, Redacted } from "effect"
+import { execFileSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import type { Browser, Page } from "playwright-core"
+import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
+import { eventually, expectNow } from "../../server/test/utils/AppHarness.js"
+import { adminSignedIn } from "./utils/AdminPanel.js"
+import { record } from "./utils/Audit.js"
+import { cabinetServer } from "./utils/CabinetServer.js"
+
+const WEB = fileURLToPath(new URL("..", import.meta.url))
+if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
+  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
+}
+
+const TOKEN = "123456:admin-comms-token"
+const BUYER = 8801
+const telegram = await FakeTelegram.start()
+afterAll(() => telegram.close())
+telegram.addBot(TOKEN)
+
+const port = await freePort()
+const origin = `http://127.0.0.1:${port}`
+const server = cabinetServer(port, {
+  telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
+})
+
+const count = (query: Effect.Effect<ReadonlyArray<{ n: number }>, unknown, never>) =>
+  Effect.map(Effect.orDie(query), (rows) => Number(rows[0]?.n ?? -1))
+
+const section = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Разделы панели" }).getByRole("link", { name, exact: true }).click()
+
+/** How many pixels of a chart's canvas are drawn (not transparent). */
+const drawnPixels = (page: Page, chart: string) =>
+  page
+    .getByTestId(`chart-${chart}`)
+    .locator("canvas")
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data
+      let drawn = 0
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) drawn++
+      return drawn
+    })
+
+/** A chart's table as [label, first value] rows. */
+const chartRows = (page: Page, chart: string) =>
+  page
+    .getByTestId(`chart-table-${chart}`)
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => [r.querySelector("th")!.textContent, r.querySelector("td")!.textContent]))
+
+describe("the admin panel's dashboard, messages, bulk notifications, channels and bots in Chromium", () => {
+  layerOf(server, { timeout: "240 seconds", excludeTestServices: true })((it) => {
+    it.scoped(
+      "dashboard figures and charts, a message deleted and restored, a bulk notification on Telegram, a channel",
+      () =>
+        Effect.gen(function* () {
+          const browser: Browser = yield* launchChromium
+          const sql = yield* SqlClient.SqlClient
+          const users = yield* Users
+          const chat = yield* Chat
+          const violations: Array<string> = []
+
+          // a buyer known to the Telegram bot, an organizer with a procurement and its chat
+          const buyer = yield* users.register(
+            new RegisterUser({
+              identity: new IdentityRef({ platform: "telegram", externalId: String(BUYER) }),
+              firstName: "Борис",
+              role: "buyer"
+            })
+          )
+          const organizer = yield* users.register(
+            new RegisterUser({
+              identity: new IdentityRef({ platform: "vk", externalId: "99001" }),
+              firstName: "Ольга",
+              role: "organizer"
+            })
+          )
+          telegram.text(TOKEN, BUYER, "/start")
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, BUYER).length > 0,
+              () => "the bot did not answer /start"
+            )
+          )
+          const procurement = yield* insertProcurement(organizer.id, { title: "Ягоды из Карелии" })
+          yield* chat.postSystem(procurement, "Сбор открыт")
+          const message = yield* chat.post(
+            new PostMessage({ procurementId: procurement, userId: organizer.id, text: "Черника приедет в пятницу" })
+          )
+          yield* chat.postSystem(procurement, "Осталось три дня")
+
+          const { page, problems } = yield* adminSignedIn(browser, origin, "comms-admin@example.com")
+
+          // the dashboard: figures as in the database, the charts drawn, their tables readable
+          const usersTotal = yield* count(sql<{ n: number }>`SELECT count(*)::int AS n FROM users`)
+          const buyers = yield* count(sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE role = 'buyer'`)
+          const messagesTotal = yield* count(
+            sql<{ n: number }>`SELECT count(*)::int AS n FROM chat_messages WHERE deleted_at IS NULL`
+          )
+          yield* Effect.promise(async () => {
+            await page.getByRole("heading", { name: "Сводка" }).waitFor()
+            await page
+              .getByTestId("figure-users-total")
+              .filter({ hasText: String(usersTotal) })
+              .waitFor()
+            assert.include(await page.getByTestId("figure-messages-total").innerText(), String(messagesTotal))
+            assert.deepInclude(await chartRows(page, "users-by-role"), ["покупатель", String(buyers)])
+            assert.deepInclude(await chartRows(page, "procurements-by-status"), ["Сбор заявок", "1"])
+            for (const chart of ["users-by-role", "users-by-platform", "registrations", "procurements-by-status"]) {
+              assert.isAbove(await drawnPixels(page, chart), 100, `${chart} is drawn`)
+            }
+            // the figure has a name; the table is there for screen readers
+            await page.getByRole("figure", { name: "Пользователи по ролям" }).waitFor()
+            await page.getByRole("table", { name: "Пользователи по ролям" }).waitFor({ state: "attached" })
+            // the period of the money charts goes into the URL
+            await page.getByLabel("Период для денег").selectOption("7")
+            await page.waitForURL(/days=7/)
+            await page.getByTestId("figure-revenue").filter({ hasText: "7 дней" }).waitFor()
+            await record(page, "admin-comms-dashboard", violations)
+          })
+
+          // messages: found by a word, seen in its chat between its neighbours, deleted and restored (confirmed)
+          const deletedAt = Effect.map(
+            Effect.orDie(
+              sql<{ deletedAt: Date | null }>`SELECT deleted_at FROM chat_messages WHERE id = ${message.id}`
+            ),
+            (rows) => rows[0]?.deletedAt ?? null
+          )
+          yield* Effect.promise(async () => {
+            await section(page, "Сообщения")
+            await page.getByRole("heading", { name: "Сообщения", level: 1 }).waitFor()
+            await page.getByLabel("Поиск по тексту").fill("черника")
+            await page.getByRole("button", { name: "Применить" }).click()
+            await page.waitForURL(/query=/)
+            await page.getByTestId("shown-messages").filter({ hasText: "1–1 из 1" }).waitFor()
+            await page.getByTestId(`context-${message.id}`).click()
+            const inChat = page.getByTestId("message-in-chat")
+            await inChat.locator(`li[aria-current="true"][data-message-id="${message.id}"]`).waitFor()
+            const texts = await inChat.locator("li p").allInnerTexts()
+            assert.deepStrictEqual(texts, ["Сбор открыт", "Черника приедет в пятницу", "Осталось три дня"])
+            await record(page, "admin-comms-messages", violations)
+            await page.getByTestId(`delete-${message.id}`).click()
+            const dialog = page.getByTestId(`delete-${message.id}-dialog`)
+            await dialog.getByText("Удалить сообщение «Черника приедет в пятницу»?").waitFor()
+            await page.getByTestId(`delete-${message.id}-confirm`).dblclick()
+            await page.getByTestId("messages-notice").filter({ hasText: "Сообщение удалено." }).waitFor()
+            // hidden from the search unless deleted ones are asked for; in the chat view it is marked
+            await page.getByTestId("shown-messages").filter({ hasText: "Строк: 0" }).waitFor()
+            await inChat.locator(`li.deleted[data-message-id="${message.id}"]`).waitFor()
+          })
+          assert.isNotNull(yield* deletedAt)
+          yield* Effect.promise(async () => {
+            await page.getByLabel("Удалённые").selectOption("true")
+            await page.waitForURL(/includeDeleted=true/)
+            await page.locator(`tr[data-message-id="${message.id}"][data-deleted="true"]`).waitFor()
+            await page.getByTestId(`restore-${message.id}`).click()
+            await page
+              .getByTestId(`restore-${message.id}-dialog`)
+              .getByText("Участники чата снова его увидят")
+              .waitFor()
+            await page.getByTestId(`restore-${message.id}-confirm`).click()
+            await page.getByTestId("messages-notice").filter({ hasText: "Сообщение возвращено." }).waitFor()
+            await page.locator(`tr[data-message-id="${message.id}"][data-deleted="false"]`).waitFor()
+          })
+          assert.isNull(yield* deletedAt)
+          const audited = yield* count(
+            sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log
+              WHERE target_id = ${message.id} AND action IN ('chat.delete', 'chat.restore')`
+          )
+          assert.strictEqual(audited, 2, "one deletion and one restoration, though confirmed with a double click")
+
+          // a bulk notification: the preview, the count of recipients, "Send to N users", and it reaches Telegram
+          const active = yield* count(sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE is_active`)
+          yield* Effect.promise(async () => {
+            await section(page, "Рассылка")
+            await page.getByRole("heading", { name: "Рассылка", level: 1 }).waitFor()
+            await page
+              .getByTestId("bulk-recipients")
+              .filter({ hasText: `Получателей: ${active}` })
+              .waitFor()
+            assert.isTrue(await page.getByTestId("bulk-send").isDisabled(), "nothing to send yet")
+            await page.getByLabel("Заголовок").fill("Скидки недели")
+            await page.getByLabel("Текст").fill("Мёд и орехи дешевле до воскресенья")
+            const preview = page.getByTestId("bulk-preview")
+            await preview.getByRole("heading", { name: "Скидки недели" }).waitFor()
+            await preview.getByText("Мёд и орехи дешевле до воскресенья").waitFor()
+            await record(page, "admin-comms-notifications", violations)
+            await page.getByRole("button", { name: `Отправить ${active} польз.` }).click()
+            await page
+              .getByTestId("bulk-send-dialog")
+              .getByText(`Отправить уведомление «Скидки недели» ${active} пользователям?`)
+              .waitFor()
+            await page.getByTestId("bulk-send-confirm").dblclick()
+            await page
+              .getByTestId("bulk-sent")
+              .filter({ hasText: `Уведомление «Скидки недели» отправлено ${active} пользователям.` })
+              .waitFor()
+          })
+          const stored = yield* count(
+            sql<{ n: number }>`SELECT count(*)::int AS n FROM notifications WHERE title = 'Скидки недели'`
+          )
+          assert.strictEqual(stored, active, "one row per active user, once")
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, BUYER).some((m) => (m.text ?? "").includes("Скидки недели")),
+              () => `not on Telegram: ${JSON.stringify(telegram.sentMessages(TOKEN, BUYER).map((m) => m.text))}`
+            )
+          )
+          const delivered = yield* Effect.orDie(
+            sql<{ deliveredPlatform: string | null }>`SELECT delivered_platform FROM notifications
+              WHERE title = 'Скидки недели' AND user_id = ${buyer.id}`
+          )
+          assert.strictEqual(delivered[0]?.deliveredPlatform ?? null, "telegram")
+
+          // channels: added, refused the second time in the server's words, removed after a confirmation
+          const channels = Effect.map(
+            Effect.orDie(sql<{ id: string; title: string }>`SELECT id, title FROM broadcast_channels`),
+            (rows) => rows.map((r) => r.title)
+          )
+          yield* Effect.promise(async () => {
+            await section(page, "Каналы")
+            await page.getByRole("heading", { name: "Каналы", level: 1 }).waitFor()
+            const add = async () => {
+              await page.getByLabel(/^Бот/).fill("telegram")
+              await page.getByLabel("Платформа").selectOption("telegram")
+              await page.getByLabel(/^Id чата/).fill("-1001234567890")
+              await page.getByLabel("Название").fill("Новости закупок")
+              await page.getByLabel("Язык объявлений").selectOption("en")
+              await page.getByTestId("add-channel").click()
+            }
+            // an empty form is not sent
+            await page.getByTestId("add-channel").click()
+            await page.getByText("Заполните это поле.").first().waitFor()
+            await add()
+            await page
+              .getByTestId("channels-notice")
+              .filter({ hasText: "Канал «Новости закупок» подключён." })
+              .waitFor()
+            await page.getByTestId("table-channels").getByRole("cell", { name: "Новости закупок" }).waitFor()
+            await record(page, "admin-comms-channels", violations)
+            await add()
+            await page
+              .getByRole("alert")
+              .filter({ hasText: "Чат -1001234567890 уже подключён к боту telegram." })
+              .waitFor()
+          })
+          assert.deepStrictEqual(yield* channels, ["Новости закупок"])
+          const [channel] = yield* Effect.orDie(
+            sql<{ id: string; language: string }>`SELECT id, language FROM broadcast_channels`
+          )
+          assert.strictEqual(channel?.language, "en")
+          yield* Effect.promise(async () => {
+            await page.getByTestId(`remove-channel-${channel!.id}`).click()
+            await page
+              .getByTestId(`remove-channel-${channel!.id}-dialog`)
+              .getByText("Отключить канал «Новости закупок»")
+              .waitFor()
+            await page.getByTestId(`remove-channel-${channel!.id}-confirm`).click()
+            await page.getByTestId("channels-notice").filter({ hasText: "Канал «Новости закупок» отключён." }).waitFor()
+            await page.getByTestId("shown-channels").filter({ hasText: "Строк: 0" }).waitFor()
+          })
+          assert.deepStrictEqual(yield* channels, [])
+
+          // bots: this server runs no WhatsApp account, and says so
+          yield* Effect.promise(async () => {
+            await section(page, "Боты")
+            await page.getByRole("heading", { name: "Боты", level: 1 }).waitFor()
+            await page.getByText("На этом сервере нет аккаунтов WhatsApp").waitFor()
+            await record(page, "admin-comms-bots", violations)
+          })
+
+          assert.deepStrictEqual(violations, [])
+          assert.deepStrictEqual(problems, [])
+        }),
+      { timeout: 240_000 }
+    )
+  })
+})
