@@ -27,16 +27,20 @@ if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
-const register = (
-  firstName: string,
-  lastName: string,
-  role: RegisterUser["role"],
-  identity: { platform: IdentityRef["platform"]; externalId: string },
-  email: string
-) =>
-  Effect.flatMap(Users, (users) =>
-    users.register(new RegisterUser({ identity: new IdentityRef(identity), firstName, lastName, role, email }))
+/** Three people, each registered through one platform: name, role, platform, the platform's id, email. */
+const PEOPLE = [
+  ["Анна", "Петрова", "organizer", "telegram", "700100200", "anna@example.com"],
+  ["Борис", "Иванов", "buyer", "vk", "55501", "boris@example.com"],
+  ["Вера", "Смирнова", "supplier", "whatsapp", "79001234567@s.whatsapp.net", "vera@example.com"]
+] as const
+
+const registerPeople = Effect.flatMap(Users, (users) =>
+  Effect.forEach(PEOPLE, ([firstName, lastName, role, platform, externalId, email]) =>
+    users.register(
+      new RegisterUser({ identity: new IdentityRef({ platform, externalId }), firstName, lastName, role, email })
+    )
   )
+)
 
 /** The ids of the users the grid shows now, in order. */
 const shownIds = (page: Page) =>
@@ -54,27 +58,7 @@ describe("the admin panel's users section in Chromium", () => {
           const browser: Browser = yield* launchChromium
           const sql = yield* SqlClient.SqlClient
           const violations: Array<string> = []
-          const anna = yield* register(
-            "Анна",
-            "Петрова",
-            "organizer",
-            { platform: "telegram", externalId: "700100200" },
-            "anna@example.com"
-          )
-          const boris = yield* register(
-            "Борис",
-            "Иванов",
-            "buyer",
-            { platform: "vk", externalId: "55501" },
-            "boris@example.com"
-          )
-          const vera = yield* register(
-            "Вера",
-            "Смирнова",
-            "supplier",
-            { platform: "whatsapp", externalId: "79001234567@s.whatsapp.net" },
-            "vera@example.com"
-          )
+          const [anna, boris, vera] = yield* registerPeople
           const { page, problems } = yield* adminSignedIn(browser, origin, "users-admin@example.com")
 
           // the section in the navigation; the grid lists everyone; a role filter goes into the URL

@@ -104,22 +104,23 @@ const Platforms = ({ identities }: { identities: Details["identities"] }) => {
   )
 }
 
+/** Switches one flag of the account (`PUT /admin/users/:id/active|verified`), then refreshes what shows it. */
+const useFlag = (id: UserId, endpoint: "setUserActive" | "setUserVerified", refresh: () => Promise<void>) => {
+  const api = useAdminApi()
+  return useMutation({
+    mutationFn: (value: boolean) =>
+      api.run((c) => c.admin[endpoint]({ path: { id }, payload: new FlagBody({ value }) })),
+    onSuccess: refresh
+  })
+}
+
 /** Active, verified and the role: each change asks first and says what it will do. */
 const Switches = ({ details, refresh }: { details: Details; refresh: () => Promise<void> }) => {
   const t = useT(messages)
-  const api = useAdminApi()
   const { id, isActive, isVerified } = details.user
   const name = fullName(details.user)
-  const setActive = useMutation({
-    mutationFn: (value: boolean) =>
-      api.run((c) => c.admin.setUserActive({ path: { id }, payload: new FlagBody({ value }) })),
-    onSuccess: refresh
-  })
-  const setVerified = useMutation({
-    mutationFn: (value: boolean) =>
-      api.run((c) => c.admin.setUserVerified({ path: { id }, payload: new FlagBody({ value }) })),
-    onSuccess: refresh
-  })
+  const setActive = useFlag(id, "setUserActive", refresh)
+  const setVerified = useFlag(id, "setUserVerified", refresh)
   return (
     <section className="card" aria-labelledby="actions-title">
       <h2 id="actions-title">{t("actions")}</h2>
