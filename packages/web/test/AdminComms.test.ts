@@ -126,6 +126,17 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             for (const chart of ["users-by-role", "users-by-platform", "registrations", "procurements-by-status"]) {
               assert.isAbove(await drawnPixels(page, chart), 100, `${chart} is drawn`)
             }
+            // the dark theme draws the charts again in its colours
+            const picture = () =>
+              page
+                .getByTestId("chart-users-by-role")
+                .locator("canvas")
+                .evaluate((c: HTMLCanvasElement) => c.toDataURL())
+            const light = await picture()
+            await page.getByLabel("Тема").selectOption("dark")
+            await page.waitForFunction(() => document.documentElement.dataset["theme"] === "dark")
+            assert.notStrictEqual(await picture(), light)
+            await page.getByLabel("Тема").selectOption("system")
             // the figure has a name; the table is there for screen readers
             await page.getByRole("figure", { name: "Пользователи по ролям" }).waitFor()
             await page.getByRole("table", { name: "Пользователи по ролям" }).waitFor({ state: "attached" })

@@ -2,7 +2,7 @@
  * One dashboard chart: Chart.js on a canvas (only the controllers and elements the dashboard draws are registered, and
  * the whole module is in the dashboard's lazy chunk) with its figures as a table under it. The canvas is a picture of
  * the table: screen readers and tests read the table (visually hidden until "Show as table"), the figure is named by
- * its caption. Colours come from the theme's CSS variables and are read again when the theme changes.
+ * its caption. Colours come from the theme's CSS variables and are read again when the root's theme changes.
  */
 import {
   ArcElement,
@@ -21,7 +21,6 @@ import {
 } from "chart.js"
 import { useEffect, useId, useRef, useState } from "react"
 import { useT } from "../../../app/I18n.js"
-import { useTheme } from "../../../app/Theme.js"
 import { messages } from "./messages.js"
 
 Chart.register(
@@ -108,21 +107,30 @@ const configuration = ({ kind, labels, series }: ChartProps): ChartConfiguration
 
 export const DashboardChart = (props: ChartProps) => {
   const t = useT(messages)
-  const { resolved } = useTheme()
   const canvas = useRef<HTMLCanvasElement>(null)
   const captionId = useId()
   const [showTable, setShowTable] = useState(false)
   const { id, title, labels, labelHeader, series } = props
 
-  // drawn again when the figures change (not on every render) or the theme does (its colours)
+  // drawn again when the figures change (not on every render) or the theme does: the page's theme is set on the
+  // root element after this component's effects run, so the chart watches the root rather than the theme's state
   const figures = JSON.stringify([props.kind, labels, series.map((s) => [s.label, s.values])])
   const latest = useRef(props)
   latest.current = props
   useEffect(() => {
-    if (canvas.current === null) return
-    const chart = new Chart(canvas.current, configuration(latest.current))
-    return () => chart.destroy()
-  }, [figures, resolved])
+    const target = canvas.current
+    if (target === null) return
+    let chart = new Chart(target, configuration(latest.current))
+    const redraw = new MutationObserver(() => {
+      chart.destroy()
+      chart = new Chart(target, configuration(latest.current))
+    })
+    redraw.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme", "style"] })
+    return () => {
+      redraw.disconnect()
+      chart.destroy()
+    }
+  }, [figures])
   const empty = labels.length === 0
 
   return (
