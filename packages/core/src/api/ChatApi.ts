@@ -1,17 +1,21 @@
-/** The chat of a procurement: history, posting, editing, deleting, read markers. */
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+/** The chat of a procurement: history, posting, editing, deleting, read markers, files. */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden } from "../Errors.js"
-import { ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
-import { ChatMessageType } from "../Models.js"
+import { MAX_ATTACHMENT_BYTES } from "../Attachments.js"
+import { Forbidden, NotFound } from "../Errors.js"
+import { AttachmentId, ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
+import { AttachmentInfo, ChatMessageType } from "../Models.js"
 import { UnreadCount, ChatMessageJson } from "./Dto.js"
 import * as Refusals from "./Refusals.js"
+import { PayloadTooLarge } from "./RequestBody.js"
 import { Authentication } from "./Security.js"
 
 export class PostMessageBody extends Schema.Class<PostMessageBody>("PostMessageBody")({
   text: Schema.String,
   type: Schema.optional(ChatMessageType.pipe(Schema.pickLiteral("TEXT", "IMAGE", "FILE"))),
   attachmentUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  /** a file uploaded to this chat by the same user (`POST /procurements/{id}/attachments`), sent once; `text` is its caption */
+  attachmentId: Schema.optional(Schema.NullOr(AttachmentId)),
   /** required for the service token */
   userId: Schema.optional(UserId),
   /** where the message was written; "web" for users */
@@ -31,7 +35,32 @@ export const HistoryParams = Schema.Struct({
   userId: Schema.optional(UserId)
 })
 
+/**
+ * The multipart form of an upload: the part `file` (its file name and content type are hints only) and, optionally,
+ * the field `name`: the file's name in UTF-8. The form parser reads only ASCII file names in a part's header, so a
+ * client sends a name in any other script as this field (the web cabinet always does).
+ */
+export const UploadAttachmentForm = HttpApiSchema.Multipart(
+  Schema.Struct({
+    file: Multipart.SingleFileSchema,
+    name: Schema.optional(Schema.String.pipe(Schema.maxLength(1024)))
+  }).annotations({
+    description:
+      `The part "file" (at most ${MAX_ATTACHMENT_BYTES} bytes; its file name in ASCII) and the optional field ` +
+      `"name": the file's name in UTF-8, which wins over the part's.`
+  })
+)
+
+/** The bytes of an attachment; its content type is the one sniffed at upload. */
+export const AttachmentBytes = HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" }).annotations({
+  description:
+    "The file. `Content-Type` is its sniffed type; `Content-Disposition` is `inline` for images and `attachment` " +
+    "otherwise, with the safe file name; `X-Content-Type-Options: nosniff`, a `Content-Security-Policy` that runs " +
+    "nothing (`default-src 'none'; frame-ancestors 'none'; sandbox`), `Cache-Control: private` and an `ETag` (answers 304 to `If-None-Match`)."
+})
+
 const ProcurementPath = Schema.Struct({ id: ProcurementId })
+const AttachmentPath = Schema.Struct({ id: AttachmentId })
 const MessagePath = Schema.Struct({ id: ChatMessageId })
 const OnBehalfParams = Schema.Struct({ userId: Schema.optional(UserId) })
 
@@ -76,6 +105,35 @@ export class ChatApi extends HttpApiGroup.make("chat")
       .setUrlParams(OnBehalfParams)
       .addSuccess(Schema.Array(UnreadCount))
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("upload", "/procurements/:id/attachments")
+      .setPath(ProcurementPath)
+      .setPayload(UploadAttachmentForm)
+      .addSuccess(AttachmentInfo, { status: 201 })
+      .pipe(Refusals.invalid)
+      .addError(PayloadTooLarge)
+      .annotate(OpenApi.Summary, "Upload a file for the chat")
+      .annotate(
+        OpenApi.Description,
+        "Stores an image (JPEG, PNG, WebP, GIF), a PDF, plain text or an office document for the chat of the " +
+          `procurement, for its members only; at most ${MAX_ATTACHMENT_BYTES} bytes (413 past that). The type is ` +
+          "sniffed from the content: a file of another kind, or one whose claimed type contradicts its content, is " +
+          "refused (400, with the reason in Russian and English). Answers the attachment, whose `id` a message then " +
+          "carries (`attachmentId` of `POST /procurements/{id}/messages` or of the socket's `send` frame)."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("download", "/attachments/:id")
+      .setPath(AttachmentPath)
+      .addSuccess(AttachmentBytes)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "Download a chat file")
+      .annotate(
+        OpenApi.Description,
+        "The file, for members of its procurement's chat (organizer, participants, supplier) and admins; anyone " +
+          "else, a file not sent yet (except to its uploader) and the file of a deleted message get 404."
+      )
   )
   .add(
     HttpApiEndpoint.get("members", "/procurements/:id/members")

@@ -14,7 +14,16 @@ export * from "./UsersApi.js"
 // the lifecycle tables, so clients offer only the moves the server allows
 export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
 // ids (to decode a route parameter) and the profile body, which web clients build
-export { CategoryId, ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "../Ids.js"
+export {
+  AttachmentId,
+  CategoryId,
+  ChatMessageId,
+  NotificationId,
+  ParticipantId,
+  PaymentId,
+  ProcurementId,
+  UserId
+} from "../Ids.js"
 export { UpdateProfile } from "../Users.js"
 // the category bodies, which the admin panel builds
 export { CreateCategory, UpdateCategory } from "../Categories.js"

@@ -11,7 +11,8 @@ import {
   HttpMethod,
   HttpServerError,
   HttpServerRequest,
-  HttpServerResponse
+  HttpServerResponse,
+  Multipart
 } from "@effect/platform"
 import { NodeHttpServerRequest } from "@effect/platform-node"
 import { BodyLimits, maxJsonDepth, PayloadTooLarge, UnsupportedMediaType } from "@groupbuy/core"
@@ -21,9 +22,19 @@ import type { IncomingMessage } from "node:http"
 /** Sign-in endpoints: anonymous, so their bodies are capped lower. */
 const SIGN_IN = ["/api/auth/", "/api/chat/token", "/api/admin/login"]
 
-/** The body limit of a request path (`BodyLimits.signIn` for sign-in endpoints, else `BodyLimits.default`). */
+/** The upload of a chat file (`POST /api/procurements/{id}/attachments`): multipart, with a larger limit. */
+const UPLOAD = /^\/api\/procurements\/[^/]+\/attachments\/?$/
+
+/** Whether the request path is the upload of a chat file. */
+export const isUpload = (url: string): boolean => UPLOAD.test(url.split("?")[0]!)
+
+/**
+ * The body limit of a request path (`BodyLimits.signIn` for sign-in endpoints, `BodyLimits.attachment` for file
+ * uploads, else `BodyLimits.default`).
+ */
 export const bodyLimitFor = (url: string): number => {
   const path = url.split("?")[0]!
+  if (isUpload(path)) return BodyLimits.attachment
   return SIGN_IN.some((prefix) => (prefix.endsWith("/") ? path.startsWith(prefix) : path === prefix))
     ? BodyLimits.signIn
     : BodyLimits.default
@@ -127,7 +138,9 @@ export const BodyLimitMiddleware = HttpLayerRouter.middleware(
       if (declared !== undefined && !(Number(declared) <= limit)) return yield* tooLarge(limit)
       const source = NodeHttpServerRequest.toIncomingMessage(request) as IncomingMessage | undefined
       let handled = request
-      if (declared === undefined && hasBody(request) && source !== undefined) {
+      // a chunked upload is left to the multipart reader, which streams it to a file under the same cap (the
+      // `MaxBodySize` below); buffering it here would hide it from that reader
+      if (declared === undefined && hasBody(request) && source !== undefined && !isUpload(request.url)) {
         const body = yield* readUpTo(source, limit).pipe(Effect.option)
         if (Option.isNone(body)) {
           // the client went away while sending: nobody reads this answer
@@ -146,6 +159,17 @@ export const BodyLimitMiddleware = HttpLayerRouter.middleware(
     }),
   { global: true }
 )
+
+/**
+ * Whether a multipart read stopped at the size cap: reported as such, or (when the cap was reached inside the file
+ * being written to disk) as a failed write whose cause is the parser's `ReachedLimit`.
+ */
+const overTheCap = (error: Multipart.MultipartError) =>
+  error.reason === "BodyTooLarge" ||
+  error.reason === "FileTooLarge" ||
+  (typeof error.cause === "object" &&
+    error.cause !== null &&
+    (error.cause as { readonly _tag?: unknown })._tag === "ReachedLimit")
 
 /** Marks the read failure of a JSON body nested deeper than `maxJsonDepth`. */
 class NestedTooDeep extends Error {}
@@ -177,14 +201,31 @@ const checkingDepth = (request: HttpServerRequest.HttpServerRequest): HttpServer
   })
 
 /**
- * The API's routes: a body must be JSON (415 otherwise, decided from the headers alone), and JSON nested deeper than
- * `maxJsonDepth` is refused with 400 before it is parsed.
+ * The API's routes: a body must be JSON (415 otherwise, decided from the headers alone; the file upload takes
+ * multipart/form-data), and JSON nested deeper than `maxJsonDepth` is refused with 400 before it is parsed.
  */
 export const JsonBodyMiddleware = HttpLayerRouter.middleware((httpApp) =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     if (!hasBody(request)) return yield* httpApp
     const contentType = (request.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase()
+    if (contentType === "multipart/form-data" && isUpload(request.url)) {
+      // a form past the cap or a malformed one is the client's fault (the library reports both as a defect of reading
+      // the payload)
+      return yield* httpApp.pipe(
+        Effect.catchAllCause((cause) => {
+          const error = [...Cause.defects(cause)].find((defect) => defect instanceof Multipart.MultipartError)
+          if (error === undefined) return Effect.failCause(cause)
+          return overTheCap(error)
+            ? tooLarge(BodyLimits.attachment)
+            : respond(
+                HttpApiError.HttpApiDecodeError,
+                new HttpApiError.HttpApiDecodeError({ issues: [], message: "the multipart form could not be read" }),
+                400
+              )
+        })
+      )
+    }
     if (contentType !== "application/json") {
       return yield* respond(UnsupportedMediaType, new UnsupportedMediaType({ contentType }), 415)
     }

@@ -23,6 +23,7 @@
 import { HttpServer } from "@effect/platform"
 import { HeartbeatServer } from "@groupbuy/adapters"
 import {
+  AttachmentId,
   Chat,
   ChatMessageJson,
   DomainEvents,
@@ -143,7 +144,8 @@ class HubState extends Context.Tag("@groupbuy/server/ChatHub/State")<
 
 const ClientFrame = Schema.Union(
   Schema.Struct({ type: Schema.Literal("auth"), token: Schema.String, v: Schema.optional(Schema.Int) }),
-  Schema.Struct({ type: Schema.Literal("send"), text: Schema.String }),
+  // `attachmentId`: a file uploaded over HTTP (`POST /api/procurements/{id}/attachments`); `text` is then its caption
+  Schema.Struct({ type: Schema.Literal("send"), text: Schema.String, attachmentId: Schema.optional(AttachmentId) }),
   Schema.Struct({ type: Schema.Literal("read") }),
   Schema.Struct({ type: Schema.Literal("ping") })
 )
@@ -563,13 +565,21 @@ export const ChatHubRoute = Layer.scopedDiscard(
             return yield* chat.markRead(seat.userId, c.room)
           case "send":
             yield* chat.post(
-              new PostMessage({ procurementId: c.room, userId: seat.userId, text: f.text, originPlatform: "web" })
+              new PostMessage({
+                procurementId: c.room,
+                userId: seat.userId,
+                text: f.text,
+                ...(f.attachmentId !== undefined ? { attachmentId: f.attachmentId } : {}),
+                originPlatform: "web"
+              })
             )
             return
         }
       }).pipe(
         Effect.catchTags({
-          InvalidInput: (e) => Effect.sync(() => send(c, { type: "error", code: "invalid", message: e.message })),
+          // the issues carry the reason in both languages
+          InvalidInput: (e) =>
+            Effect.sync(() => send(c, { type: "error", code: "invalid", message: e.message, issues: e.issues })),
           // the socket's own check: a member who left or a disabled account is refused here, so is closed
           Forbidden: (e) => fail(c, CloseCode.forbidden, "forbidden", e.message),
           NotFound: (e) => fail(c, CloseCode.notFound, "not_found", e.message)

@@ -1,12 +1,18 @@
-/** `chat` group: one chat per procurement; members only; authors edit, authors/organizers/admins delete. */
-import { HttpApiBuilder } from "@effect/platform"
-import { Chat, CurrentPrincipal, GroupBuyApi, PostMessage } from "@groupbuy/core"
+/**
+ * `chat` group: one chat per procurement; members only; authors edit, authors/organizers/admins delete; files are
+ * uploaded by members and served to members.
+ */
+import { FileSystem, HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { Attachments, Chat, CurrentPrincipal, GroupBuyApi, PostMessage } from "@groupbuy/core"
 import { DateTime, Effect } from "effect"
-import { actingUser, actorFor, requireMember } from "../../internal/Access.js"
+import { actingUser, actorFor, requireMember, requireUser } from "../../internal/Access.js"
+import { attachmentResponse } from "../AttachmentResponse.js"
 
 export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers) =>
   Effect.gen(function* () {
     const chat = yield* Chat
+    const attachments = yield* Attachments
+    const fs = yield* FileSystem.FileSystem
     return handlers
       .handle("history", ({ path, urlParams }) =>
         Effect.gen(function* () {
@@ -28,6 +34,7 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
               text: payload.text,
               ...(payload.type ? { type: payload.type } : {}),
               ...(payload.attachmentUrl !== undefined ? { attachmentUrl: payload.attachmentUrl } : {}),
+              ...(payload.attachmentId !== undefined ? { attachmentId: payload.attachmentId } : {}),
               // users write from the web; bots say where the message came from
               originPlatform: p._tag === "Service" ? (payload.originPlatform ?? null) : "web"
             })
@@ -51,6 +58,29 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
       )
       .handle("unread", ({ urlParams }) =>
         Effect.flatMap(actingUser("read unread counts", urlParams.userId), (userId) => chat.unreadCounts(userId))
+      )
+      .handle("upload", ({ path, payload }) =>
+        Effect.gen(function* () {
+          // files are sent by people from the cabinet; bots relay links
+          const user = yield* requireUser("send a file to the chat")
+          // the form part was written to a temporary file of this request (removed when it ends)
+          const bytes = yield* Effect.orDie(fs.readFile(payload.file.path))
+          return yield* attachments.upload(yield* actorFor(user.userId), {
+            procurementId: path.id,
+            name: payload.name ?? payload.file.name,
+            claimedType: payload.file.contentType,
+            bytes
+          })
+        })
+      )
+      .handle("download", ({ path }) =>
+        Effect.gen(function* () {
+          const p = yield* CurrentPrincipal
+          const actor = p._tag === "User" ? yield* actorFor(p.userId) : ({ _tag: "System", reason: p.name } as const)
+          const file = yield* attachments.download(actor, path.id)
+          const request = yield* HttpServerRequest.HttpServerRequest
+          return attachmentResponse(file.info, file.bytes, request.headers["if-none-match"])
+        })
       )
       .handle("members", ({ path }) =>
         Effect.zipRight(requireMember("list chat members", path.id), chat.members(path.id))
