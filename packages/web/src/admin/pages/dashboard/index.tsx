@@ -15,6 +15,7 @@ import { SelectField, type SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { chosen } from "../../grid/Choice.js"
 import type { AdminResult } from "../../Types.js"
+import { messages as paymentWords } from "../payments/messages.js"
 import { messages as userWords } from "../users/messages.js"
 import { DashboardChart } from "./Chart.js"
 import { messages } from "./messages.js"
@@ -49,6 +50,7 @@ const Group = ({ id, title, children }: { id: string; title: string; children: R
 const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult<Summary>; days: Days }) => {
   const t = useT(messages)
   const tu = useT(userWords)
+  const tp = useT(paymentWords)
   const { language } = useLanguage()
   const number = (n: number) => new Intl.NumberFormat(language === "ru" ? "ru-RU" : "en-GB").format(n)
   const asMoney = money(language)
@@ -130,7 +132,7 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
                 kind="bar"
                 title={t("paymentsByStatus")}
                 labelHeader={t("status")}
-                labels={summary.byStatus.map((r) => t(r.status))}
+                labels={summary.byStatus.map((r) => tp(r.status))}
                 series={[
                   { label: t("count"), values: summary.byStatus.map((r) => r.count) },
                   {

@@ -43,12 +43,7 @@ export const messages = defineMessages({
     week: "7 дней",
     month: "30 дней",
     showTable: "Показать таблицей",
-    noData: "Данных пока нет.",
-    PENDING: "ожидает оплаты",
-    WAITING_FOR_CAPTURE: "ждёт подтверждения",
-    SUCCEEDED: "оплачен",
-    REFUNDED: "возвращён",
-    CANCELLED: "отменён"
+    noData: "Данных пока нет."
   },
   en: {
     title: "Dashboard",
@@ -91,11 +86,6 @@ export const messages = defineMessages({
     week: "7 days",
     month: "30 days",
     showTable: "Show as table",
-    noData: "No data yet.",
-    PENDING: "awaiting payment",
-    WAITING_FOR_CAPTURE: "awaiting capture",
-    SUCCEEDED: "paid",
-    REFUNDED: "refunded",
-    CANCELLED: "cancelled"
+    noData: "No data yet."
   }
 })
