@@ -78,7 +78,7 @@ const ru = {
   "field.address": "Адрес выдачи",
   "field.photo": "Фото",
 
-  "registration.askRole": "Добро пожаловать! Кем вы хотите быть в совместных закупках?",
+  "registration.askRole": "Кем вы хотите быть в совместных закупках?",
   "registration.askName": "Как вас зовут? Напишите имя и, если хотите, фамилию — например «Иван Петров».",
   "registration.askPhone":
     "Ваш номер телефона: нажмите «Отправить мой номер» или введите его, например +7 900 123-45-67.",
@@ -226,7 +226,7 @@ const en: { readonly [K in keyof typeof ru]: string } = {
   "field.address": "Pick-up address",
   "field.photo": "Photo",
 
-  "registration.askRole": "Welcome! How would you like to take part in group purchases?",
+  "registration.askRole": "How would you like to take part in group purchases?",
   "registration.askName": "What is your name? Your first name and, if you like, your last name — e.g. “Ivan Petrov”.",
   "registration.askPhone": "Your phone number: press “Share my number” or type it, e.g. +7 900 123-45-67.",
   "registration.shareContact": "📱 Share my number",

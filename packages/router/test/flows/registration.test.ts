@@ -71,7 +71,7 @@ describe("registration", () => {
 
   it("happy path in English: typed role, first name only, typed phone, email", () => {
     const { c, send } = start("en")
-    assert.include(c.text, "Welcome")
+    assert.include(c.text, "How would you like to take part")
     send(ev.text("Supplier"))
     send(ev.text("  Ivan  "))
     send(ev.text("8 (900) 123-45-67"))
