@@ -3,20 +3,22 @@
  * server with a Telegram bot on the fake Bot API: the dashboard's figures match the database and its charts draw; a
  * chat message found by a word, seen among its neighbours, deleted and restored (the database follows); a bulk
  * notification previewed, counted, confirmed as "Send to N users" and arriving on Telegram; a channel added, refused
- * the second time in the server's words, and removed. Every screen is checked with axe-core and photographed
+ * the second time in the server's words, and removed; on a server with a WhatsApp account (a fake baileys socket): its
+ * QR code as an image, a pairing code requested by phone, a confirmed logout and a login again. Every screen is checked with axe-core and photographed
  * (test-artifacts/web/admin-comms-*).
  */
 import { SqlClient } from "@effect/sql"
-import { FakeTelegram } from "@groupbuy/adapters/testing"
+import { FakeTelegram, FakeWhatsApp } from "@groupbuy/adapters/testing"
 import { Chat, IdentityRef, PostMessage, RegisterUser, Users } from "@groupbuy/core"
 import { insertProcurement } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
+import { WhatsAppSocketFactory } from "../../server/src/bots/WhatsAppAccounts.js"
 import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
 import { eventually, expectNow } from "../../server/test/utils/AppHarness.js"
 import { adminSignedIn } from "./utils/AdminPanel.js"
@@ -297,6 +299,90 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await record(page, "admin-comms-bots", violations)
           })
 
+          assert.deepStrictEqual(violations, [])
+          assert.deepStrictEqual(problems, [])
+        }),
+      { timeout: 240_000 }
+    )
+  })
+})
+
+const whatsapp = new FakeWhatsApp()
+const whatsappPort = await freePort()
+const whatsappServer = cabinetServer(whatsappPort, { whatsapp: true }).pipe(
+  Layer.provide(Layer.succeed(WhatsAppSocketFactory, { makeSocket: whatsapp.makeSocket }))
+)
+
+describe("the admin panel's bots section with a WhatsApp account in Chromium", () => {
+  layerOf(whatsappServer, { timeout: "240 seconds", excludeTestServices: true })((it) => {
+    it.scoped(
+      "the QR code as an image, a pairing code by phone, a confirmed logout and a login again",
+      () =>
+        Effect.gen(function* () {
+          const browser: Browser = yield* launchChromium
+          const sql = yield* SqlClient.SqlClient
+          const violations: Array<string> = []
+          const { page, problems } = yield* adminSignedIn(
+            browser,
+            `http://127.0.0.1:${whatsappPort}`,
+            "bots-admin@example.com",
+            "/admin-panel/bots"
+          )
+          const state = page.getByTestId("whatsapp-state-whatsapp")
+          yield* Effect.promise(async () => {
+            await page.getByRole("heading", { name: "Боты", level: 1 }).waitFor()
+            // WhatsApp shows a QR code: the panel draws the server's SVG as an image (it refreshes on its own)
+            whatsapp.current.showQr("2@qr-payload-one,abc,def")
+            await state.filter({ hasText: "ждёт сканирования QR-кода" }).waitFor({ timeout: 15_000 })
+            const qr = page.getByRole("img", { name: "QR-код для входа в аккаунт whatsapp" })
+            await qr.waitFor()
+            assert.match((await qr.getAttribute("src")) ?? "", /^data:image\/svg\+xml;charset=utf-8,%3Csvg/)
+            await page.waitForFunction(
+              () => (document.querySelector("[data-testid=whatsapp-qr-whatsapp]") as HTMLImageElement).naturalWidth > 0
+            )
+            assert.strictEqual(await page.locator(".bot-card svg").count(), 0, "no server markup in the page")
+            await record(page, "admin-comms-bots-qr", violations)
+            // a pairing code instead: a wrong number is refused in words, a right one shows the code
+            await page.getByLabel("Номер телефона с кодом страны").fill("12-34")
+            await page.getByRole("button", { name: "Получить код по номеру" }).click()
+            await page.getByText("Номер с кодом страны, 10–15 цифр").waitFor()
+            await page.getByLabel("Номер телефона с кодом страны").fill("+7 912 345-67-89")
+            await page.getByRole("button", { name: "Получить код по номеру" }).click()
+            await page.getByText("Код для входа: ABCD-1234 (телефон 79123456789)").waitFor()
+            assert.deepStrictEqual(whatsapp.current.pairingRequests, ["79123456789"])
+            // linked, then logged out after a confirmation that says what it does
+            whatsapp.current.updateCreds({ registered: true })
+            whatsapp.current.open()
+            await page.reload()
+            await state.filter({ hasText: "подключён" }).waitFor()
+            await page.getByTestId("whatsapp-logout-whatsapp").click()
+            await page
+              .getByTestId("whatsapp-logout-whatsapp-dialog")
+              .getByText("Бот перестанет отвечать в WhatsApp")
+              .waitFor()
+            await page.getByTestId("whatsapp-logout-whatsapp-confirm").click()
+            await page.getByText("Аккаунт whatsapp: выход выполнен.").waitFor()
+            await state.filter({ hasText: "вышел из аккаунта" }).waitFor({ timeout: 15_000 })
+            assert.strictEqual(whatsapp.sockets.length, 1)
+            // and logged in again: a new connection
+            await page.getByTestId("whatsapp-login-whatsapp").click()
+            await page.waitForFunction(() => document.querySelector("[data-testid=whatsapp-login-whatsapp]") === null)
+          })
+          yield* eventually(
+            expectNow(
+              () => whatsapp.sockets.length === 2,
+              () => `${whatsapp.sockets.length} sockets`
+            )
+          )
+          const actions = yield* Effect.orDie(
+            sql<{
+              action: string
+            }>`SELECT action FROM audit_log WHERE target_type = 'whatsapp_account' ORDER BY created_at`
+          )
+          assert.deepStrictEqual(
+            actions.map((a) => a.action),
+            ["whatsapp.pairing_code", "whatsapp.logout", "whatsapp.login"]
+          )
           assert.deepStrictEqual(violations, [])
           assert.deepStrictEqual(problems, [])
         }),
