@@ -3,7 +3,8 @@
  * (packages/web/dist, rebuilt here when a source file is newer; no request interception): an organizer and a buyer
  * in two browser contexts chat in real time — a message arrives live (its HTML shown as text, never run), the
  * buyer's unread count rises and is cleared by "Прочитано", an edit and a delete appear on the other side, a message
- * written in Telegram shows like any other with "через Telegram"; the notifications screen lists, links, marks read
+ * written in Telegram shows like any other with "через Telegram", a file of the wrong type or size is refused next to
+ * the composer, an image sent with a caption appears live as an image and a PDF as a download; the notifications screen lists, links, marks read
  * and picks up a new notification while open with the header badge following. axe-core (no serious or critical
  * violations) and screenshots (desktop/phone, light/dark) into test-artifacts/web/.
  */
@@ -24,6 +25,12 @@ const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
 
 const platform = cabinetServer(port)
+
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64"
+)
 
 const messageWith = (page: Page, text: string) => page.getByTestId("chat-message").filter({ hasText: text })
 
@@ -109,6 +116,60 @@ describe("chat and notifications in Chromium", () => {
           await messageWith(olga.page, "Я из телеграма").getByText("через Telegram").waitFor({ timeout: 20_000 })
           assert.strictEqual(await messageWith(olga.page, "Я из телеграма").locator("strong").textContent(), "Борис")
         })
+
+        // files: a wrong type and a too large file are refused next to the composer (what was typed stays); an image
+        // with a caption appears live on the other side as an image, a PDF as a download with its name and size
+        const shared = yield* Effect.promise(async () => {
+          const page = boris.page
+          await page.getByLabel("Сообщение").fill("Фото мёда")
+          const picker = page.getByLabel("Прикрепить файл")
+          await picker.setInputFiles({
+            name: "virus.exe",
+            mimeType: "application/x-msdownload",
+            buffer: Buffer.from("MZ")
+          })
+          await page.getByRole("alert").getByText("«virus.exe» отправить нельзя").waitFor()
+          await picker.setInputFiles({
+            name: "big.png",
+            mimeType: "image/png",
+            buffer: Buffer.alloc(10 * 1024 * 1024 + 1)
+          })
+          await page.getByRole("alert").getByText("больше 10 МБ").waitFor()
+          await picker.setInputFiles({ name: "мёд.png", mimeType: "image/png", buffer: PNG })
+          await page.getByTestId("chat-preview").getByText("мёд.png").waitFor()
+          assert.strictEqual(await page.getByRole("alert").count(), 0)
+          await page.getByRole("button", { name: "Отправить" }).click()
+          const image = olga.page.getByRole("img", { name: "Фото мёда" })
+          await image.waitFor({ timeout: 20_000 })
+          await olga.page.waitForFunction(
+            () => (document.querySelector('img[alt="Фото мёда"]') as HTMLImageElement | null)?.naturalWidth === 1
+          )
+          // the sender's composer is cleared once the message is stored
+          await page.getByTestId("chat-preview").waitFor({ state: "detached" })
+          const composerText = await page.getByLabel("Сообщение").inputValue()
+
+          await olga.page.getByLabel("Прикрепить файл").setInputFiles({
+            name: "прайс.pdf",
+            mimeType: "application/pdf",
+            buffer: Buffer.from("%PDF-1.4\n%%EOF\n")
+          })
+          await olga.page.getByRole("button", { name: "Отправить" }).click()
+          const file = page.getByTestId("chat-file").filter({ hasText: "прайс.pdf" })
+          await file.waitFor({ timeout: 20_000 })
+          const download = page.waitForEvent("download")
+          await file.click()
+          return {
+            src: await image.getAttribute("src"),
+            composerText,
+            label: await file.textContent(),
+            saved: (await download).suggestedFilename()
+          }
+        })
+        assert.match(shared.src ?? "", /^blob:/)
+        assert.strictEqual(shared.composerText, "")
+        assert.strictEqual(shared.label, "📎 прайс.pdf (15 Б)")
+        assert.strictEqual(shared.saved, "прайс.pdf")
+        yield* Effect.promise(() => record(olga.page, "chat-attachments", violations))
 
         // notifications: listed, linked, marked read; a new one appears while the screen is open
         yield* sql`INSERT INTO notifications (user_id, type, title, body, procurement_id)

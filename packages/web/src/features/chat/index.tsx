@@ -3,9 +3,9 @@
  * `/ws/procurement/{id}` (ChatSocket.ts) — new, edited and deleted messages, the unread count; each (re)connection
  * reloads the newest page, so nothing missed while offline is lost. Messages written in Telegram, VK or WhatsApp
  * look like any other (with a "via …" note). Text is always rendered as text. Own messages can be edited and
- * deleted; a message may carry an image or a file by link (http/https only).
+ * deleted; a message may carry an uploaded image or file (Attachment.tsx), or one by link (http/https only).
  */
-import { EditMessageBody, PostMessageBody, ProcurementId } from "@groupbuy/core/api"
+import { EditMessageBody, PostMessageBody, ProcurementId, type AttachmentInfo } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Option, Schema } from "effect"
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from "react"
@@ -22,6 +22,7 @@ import {
   useSession,
   useT
 } from "../../app/index.js"
+import { ACCEPT, AttachmentView, checkFile, FilePreview, MAX_MB } from "./Attachment.js"
 import "./chat.css"
 import {
   chatSocketUrl,
@@ -309,6 +310,9 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
       ) : (
         <>
           {message.text === "" ? null : <p className="chat-text">{message.text}</p>}
+          {message.attachment === null ? null : (
+            <AttachmentView attachment={message.attachment} caption={message.text} />
+          )}
           {url === undefined ? null : message.type === "IMAGE" ? (
             <a href={url} target="_blank" rel="noopener noreferrer">
               <img className="chat-image" src={url} alt={message.text === "" ? t("image") : message.text} />
@@ -342,15 +346,52 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
   )
 }
 
-/** Writing a message: sent over HTTP (the answer is the stored message; the socket brings it to everyone else). */
+/**
+ * Writing a message: sent over HTTP (the answer is the stored message; the socket brings it to everyone else). A
+ * chosen file is uploaded first and sent with the text as its caption; what was typed and chosen stays until the
+ * message is stored, and a file already uploaded is not uploaded again when only the sending failed.
+ */
 const Composer = ({ id, onSent }: { id: Id; onSent: (message: ChatMessage) => void }) => {
   const t = useT(messages)
   const api = useApi()
   const [text, setText] = useState("")
   const [attachment, setAttachment] = useState("")
   const [kind, setKind] = useState<"IMAGE" | "FILE">("IMAGE")
+  const [file, setFile] = useState<File | undefined>(undefined)
+  const [fileError, setFileError] = useState<string | undefined>(undefined)
+  // the upload of the chosen file, kept until the message is stored
+  const uploaded = useRef<{ readonly file: File; readonly id: AttachmentInfo["id"] } | undefined>(undefined)
   const badUrl = attachment.trim() !== "" && safeUrl(attachment.trim()) === undefined
 
+  const choose = (chosen: File | undefined) => {
+    if (chosen === undefined) return
+    const problem = checkFile(chosen)
+    if (problem === undefined) {
+      setFile(chosen)
+      setFileError(undefined)
+      return
+    }
+    const key = problem === "tooBig" ? "fileTooBig" : problem === "badType" ? "fileBadType" : "fileEmpty"
+    setFileError(t(key, { name: chosen.name, max: MAX_MB }))
+  }
+  const removeFile = () => {
+    setFile(undefined)
+    setFileError(undefined)
+    uploaded.current = undefined
+  }
+
+  const upload = useMutation({
+    mutationFn: async (chosen: File) => {
+      if (uploaded.current?.file === chosen) return uploaded.current.id
+      const form = new FormData()
+      // the name as a field: the part's own file name is read in ASCII only
+      form.append("name", chosen.name)
+      form.append("file", chosen, "upload")
+      const info = await api.run((c) => c.chat.upload({ path: { id }, payload: form }))
+      uploaded.current = { file: chosen, id: info.id }
+      return info.id
+    }
+  })
   const post = useMutation({
     mutationFn: (payload: PostMessageBody) => api.run((c) => c.chat.post({ path: { id }, payload })),
     onSuccess: (sent) => {
@@ -358,20 +399,30 @@ const Composer = ({ id, onSent }: { id: Id; onSent: (message: ChatMessage) => vo
       // cleared only once stored: a failed send keeps what was typed
       setText("")
       setAttachment("")
+      removeFile()
     }
   })
-  const busy = post.isPending
-  const send = (event: FormEvent) => {
+  const busy = upload.isPending || post.isPending
+  const empty = text.trim() === "" && attachment.trim() === "" && file === undefined
+  const send = async (event: FormEvent) => {
     event.preventDefault()
-    if (busy || badUrl || (text.trim() === "" && attachment.trim() === "")) return
+    if (busy || badUrl || empty) return
     const link = attachment.trim()
+    upload.reset()
+    post.reset()
+    if (file !== undefined) {
+      const attachmentId = await upload.mutateAsync(file).catch(() => undefined)
+      if (attachmentId === undefined) return
+      post.mutate(new PostMessageBody({ text, attachmentId, originPlatform: "web" }))
+      return
+    }
     post.mutate(
       new PostMessageBody(link === "" ? { text } : { text, type: kind, attachmentUrl: link, originPlatform: "web" })
     )
   }
 
   return (
-    <form className="chat-composer" onSubmit={send}>
+    <form className="chat-composer" onSubmit={(e) => void send(e)} aria-busy={busy}>
       <label htmlFor="chat-text">{t("messageLabel")}</label>
       <textarea
         id="chat-text"
@@ -386,31 +437,66 @@ const Composer = ({ id, onSent }: { id: Id; onSent: (message: ChatMessage) => vo
           }
         }}
       />
-      <details className="chat-attach">
-        <summary>{t("attach")}</summary>
-        <label htmlFor="chat-attachment">{t("attach")}</label>
+      <div className="chat-file-picker">
+        <label htmlFor="chat-file" className="button secondary">
+          📎 {t("attachFile")}
+        </label>
         <input
-          id="chat-attachment"
-          type="url"
-          inputMode="url"
-          value={attachment}
-          aria-invalid={badUrl}
-          aria-describedby={badUrl ? "chat-attachment-error" : undefined}
-          onChange={(e) => setAttachment(e.target.value)}
+          id="chat-file"
+          className="visually-hidden"
+          type="file"
+          accept={ACCEPT}
+          disabled={busy}
+          aria-describedby={fileError === undefined ? "chat-file-hint" : "chat-file-hint chat-file-error"}
+          onChange={(e) => {
+            choose(e.target.files?.[0])
+            // the same file may be chosen again after removing it
+            e.target.value = ""
+          }}
         />
-        {badUrl ? (
-          <p className="error" id="chat-attachment-error">
-            {t("badUrl")}
-          </p>
-        ) : null}
-        <label htmlFor="chat-attachment-kind">{t("attachKind")}</label>
-        <select id="chat-attachment-kind" value={kind} onChange={(e) => setKind(e.target.value as "IMAGE" | "FILE")}>
-          <option value="IMAGE">{t("image")}</option>
-          <option value="FILE">{t("file")}</option>
-        </select>
-      </details>
+        <span className="hint" id="chat-file-hint">
+          {t("attachHint", { max: MAX_MB })}
+        </span>
+      </div>
+      {fileError === undefined ? null : (
+        <p className="error" role="alert" id="chat-file-error">
+          {fileError}
+        </p>
+      )}
+      {file === undefined ? null : <FilePreview file={file} onRemove={removeFile} disabled={busy} />}
+      {file !== undefined ? null : (
+        <details className="chat-attach">
+          <summary>{t("attach")}</summary>
+          <label htmlFor="chat-attachment">{t("attach")}</label>
+          <input
+            id="chat-attachment"
+            type="url"
+            inputMode="url"
+            value={attachment}
+            aria-invalid={badUrl}
+            aria-describedby={badUrl ? "chat-attachment-error" : undefined}
+            onChange={(e) => setAttachment(e.target.value)}
+          />
+          {badUrl ? (
+            <p className="error" id="chat-attachment-error">
+              {t("badUrl")}
+            </p>
+          ) : null}
+          <label htmlFor="chat-attachment-kind">{t("attachKind")}</label>
+          <select id="chat-attachment-kind" value={kind} onChange={(e) => setKind(e.target.value as "IMAGE" | "FILE")}>
+            <option value="IMAGE">{t("image")}</option>
+            <option value="FILE">{t("file")}</option>
+          </select>
+        </details>
+      )}
+      {upload.isPending ? (
+        <p className="hint" role="status">
+          {t("uploading")}
+        </p>
+      ) : null}
+      {upload.error === null ? null : <ErrorMessage error={upload.error} />}
       {post.error === null ? null : <ErrorMessage error={post.error} />}
-      <button type="submit" disabled={busy || badUrl || (text.trim() === "" && attachment.trim() === "")}>
+      <button type="submit" disabled={busy || badUrl || empty}>
         {t("send")}
       </button>
     </form>
