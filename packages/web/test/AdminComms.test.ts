@@ -174,14 +174,17 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await dialog.getByText("Удалить сообщение «Черника приедет в пятницу»?").waitFor()
             await page.getByTestId(`delete-${message.id}-confirm`).dblclick()
             await page.getByTestId("messages-notice").filter({ hasText: "Сообщение удалено." }).waitFor()
-            // hidden from the search unless deleted ones are asked for; in the chat view it is marked
-            await page.getByTestId("shown-messages").filter({ hasText: "Строк: 0" }).waitFor()
+            // marked in the grid and in the chat view; hidden when deleted ones are
+            await page.locator(`tr[data-message-id="${message.id}"][data-deleted="true"]`).waitFor()
             await inChat.locator(`li.deleted[data-message-id="${message.id}"]`).waitFor()
+            await page.getByLabel("Удалённые").selectOption("false")
+            await page.waitForURL(/includeDeleted=false/)
+            await page.getByTestId("shown-messages").filter({ hasText: "Строк: 0" }).waitFor()
           })
           assert.isNotNull(yield* deletedAt)
           yield* Effect.promise(async () => {
-            await page.getByLabel("Удалённые").selectOption("true")
-            await page.waitForURL(/includeDeleted=true/)
+            await page.getByLabel("Удалённые").selectOption("")
+            await page.waitForURL((url) => !url.search.includes("includeDeleted"))
             await page.locator(`tr[data-message-id="${message.id}"][data-deleted="true"]`).waitFor()
             await page.getByTestId(`restore-${message.id}`).click()
             await page

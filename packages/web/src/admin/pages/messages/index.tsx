@@ -1,7 +1,7 @@
 /**
- * Messages: one search across every procurement's chat (text, procurement, author, deleted ones too), a message shown
- * in its chat among its neighbours, and soft deletion and restoration, each confirmed. The message opened in its chat
- * is in the URL (`chat`, `message`) like the grid's filters.
+ * Messages: one search across every procurement's chat (text, procurement, author; deleted ones shown and marked unless
+ * hidden), a message shown in its chat among its neighbours, and soft deletion and restoration, each confirmed. The
+ * message opened in its chat is in the URL (`chat`, `message`) like the grid's filters.
  */
 import { ChatMessageId, ProcurementId, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
@@ -15,7 +15,7 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
-import { typedId, yesNo } from "../../grid/Choice.js"
+import { typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import type { PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
@@ -233,10 +233,8 @@ const MessagesSection = () => {
         kind: "select",
         id: "includeDeleted",
         label: t("includeDeleted"),
-        options: [
-          { value: "true", label: t("showDeleted") },
-          { value: "false", label: t("hideDeleted") }
-        ]
+        // the grid's "any" is every message, deleted ones too; this hides them
+        options: [{ value: "false", label: t("hideDeleted") }]
       }
     ],
     [t]
@@ -252,7 +250,7 @@ const MessagesSection = () => {
           query: q.filters.query,
           procurementId,
           userId,
-          includeDeleted: yesNo(q.filters.includeDeleted)
+          includeDeleted: q.filters.includeDeleted !== "false"
         }
       })
     )
