@@ -4,6 +4,7 @@ import { parseCommand } from "../../src/shared/ParseCommand.js"
 import { decode, telegramDeepLink } from "../../src/telegram/TelegramDecode.js"
 import { encodeAll } from "../../src/telegram/TelegramEncode.js"
 import { parseTelegramHtml } from "../fakes/telegram/FakeTelegram.js"
+import { CABINET_URL, cabinetButton, cabinetReply, LOGIN_URL } from "../shared/CabinetReply.js"
 
 const target = { chatId: "42" }
 
@@ -59,43 +60,30 @@ describe("Telegram encode", () => {
   })
 
   it("draws a Mini App button as web_app in a private chat with an https page, else as its fallback link", () => {
-    const webApp = (url: string) =>
-      ({ _tag: "WebApp", label: "Кабинет", url, fallbackUrl: "http://gb.test/login?code=K7" }) as const
     const markup = (reply: Reply, privateChat: boolean | undefined) =>
       encodeAll([reply], { ...target, privateChat }).ops[0]!.payload.reply_markup
-    const text = (url: string): Reply => ({
-      _tag: "Text",
-      text: [{ text: "Вход" }],
-      keyboard: { rows: [[webApp(url)]] }
-    })
-    const fallback = { inline_keyboard: [[{ text: "Кабинет", url: "http://gb.test/login?code=K7" }]] }
+    const fallback = { inline_keyboard: [[{ text: "Кабинет", url: LOGIN_URL }]] }
+    const miniApp = { inline_keyboard: [[{ text: "Кабинет", web_app: { url: CABINET_URL } }]] }
 
-    assert.deepStrictEqual(markup(text("https://gb.test/"), true), {
-      inline_keyboard: [[{ text: "Кабинет", web_app: { url: "https://gb.test/" } }]]
-    })
+    assert.deepStrictEqual(markup(cabinetReply(), true), miniApp)
     // Telegram opens only https pages, and Mini App buttons only in private chats
-    assert.deepStrictEqual(markup(text("http://gb.test/"), true), fallback)
-    assert.deepStrictEqual(markup(text("https://gb.test/"), false), fallback)
-    assert.deepStrictEqual(markup(text("https://gb.test/"), undefined), fallback)
+    assert.deepStrictEqual(markup(cabinetReply("http://gb.test/"), true), fallback)
+    assert.deepStrictEqual(markup(cabinetReply(), false), fallback)
+    assert.deepStrictEqual(markup(cabinetReply(), undefined), fallback)
     // the same choice for photos and edits (and the edit's fallback message)
     const photo: Reply = {
       _tag: "Image",
       url: "https://img.example/p.jpg",
       caption: [],
-      keyboard: { rows: [[webApp("https://gb.test/")]] }
+      keyboard: { rows: [[cabinetButton()]] }
     }
-    assert.deepStrictEqual(markup(photo, true), {
-      inline_keyboard: [[{ text: "Кабинет", web_app: { url: "https://gb.test/" } }]]
-    })
+    assert.deepStrictEqual(markup(photo, true), miniApp)
     assert.deepStrictEqual(markup(photo, false), fallback)
-    const edit = encodeAll(
-      [{ _tag: "Edit", text: [{ text: "Вход" }], keyboard: { rows: [[webApp("https://gb.test/")]] } }],
-      {
-        ...target,
-        messageId: "5",
-        privateChat: false
-      }
-    ).ops[0]!
+    const edit = encodeAll([{ _tag: "Edit", text: [{ text: "Вход" }], keyboard: { rows: [[cabinetButton()]] } }], {
+      ...target,
+      messageId: "5",
+      privateChat: false
+    }).ops[0]!
     assert.deepStrictEqual(edit.payload.reply_markup, fallback)
     assert.deepStrictEqual(edit.fallback?.payload.reply_markup, fallback)
     // a reply keyboard (request-contact) carries no links: the fallback link is written under the text
@@ -104,12 +92,12 @@ describe("Telegram encode", () => {
         {
           _tag: "Text",
           text: [{ text: "Телефон?" }],
-          keyboard: { rows: [[{ _tag: "RequestContact", label: "📱" }], [webApp("https://gb.test/")]] }
+          keyboard: { rows: [[{ _tag: "RequestContact", label: "📱" }], [cabinetButton()]] }
         }
       ],
       { ...target, privateChat: true }
     ).ops[0]!
-    assert.strictEqual(ask.payload.text, "Телефон?\nКабинет: http://gb.test/login?code=K7")
+    assert.strictEqual(ask.payload.text, `Телефон?\nКабинет: ${LOGIN_URL}`)
     assert.deepStrictEqual(ask.payload.reply_markup, {
       keyboard: [[{ text: "📱", request_contact: true }]],
       resize_keyboard: true,

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { Reply } from "@groupbuy/router"
 import { decode, vkDeepLink } from "../../src/vk/VkDecode.js"
 import { encodeAll } from "../../src/vk/VkEncode.js"
+import { cabinetReply, LOGIN_URL } from "../shared/CabinetReply.js"
 
 describe("VK encode", () => {
   it("sends plain text with an inline keyboard of callback and link buttons", () => {
@@ -46,30 +47,10 @@ describe("VK encode", () => {
   })
 
   it("draws a Mini App button as a link button to its fallback (the login-code link)", () => {
-    const { ops } = encodeAll(
-      [
-        {
-          _tag: "Text",
-          text: [{ text: "Вход" }],
-          keyboard: {
-            rows: [
-              [
-                {
-                  _tag: "WebApp",
-                  label: "Кабинет",
-                  url: "https://gb.test/",
-                  fallbackUrl: "https://gb.test/login?code=K7"
-                }
-              ]
-            ]
-          }
-        }
-      ],
-      { peerId: 5 }
-    )
+    const { ops } = encodeAll([cabinetReply()], { peerId: 5 })
     assert.deepStrictEqual(JSON.parse(String(ops[0]!.params.keyboard)), {
       inline: true,
-      buttons: [[{ action: { type: "open_link", label: "Кабинет", link: "https://gb.test/login?code=K7" } }]]
+      buttons: [[{ action: { type: "open_link", label: "Кабинет", link: LOGIN_URL } }]]
     })
   })
 

@@ -9,6 +9,7 @@ import * as ChatToken from "../../src/websocket/ChatToken.js"
 import * as WebSocketAdapter from "../../src/websocket/WebSocketAdapter.js"
 import { webCapabilities } from "../../src/websocket/WebCapabilities.js"
 import { ChatClient } from "./ChatClient.js"
+import { CABINET_URL, cabinetReply, LOGIN_URL } from "../shared/CabinetReply.js"
 
 const tokens: ChatToken.TokenConfig = {
   secret: "a-test-secret-that-is-long-enough-for-hs256",
@@ -27,18 +28,7 @@ const text = (value: string, keyboard?: ReadonlyArray<ReadonlyArray<string>>): R
       }
 
 /** The `/web` reply: a Mini App button beside an action. */
-const cabinet: Reply = {
-  _tag: "Text",
-  text: [{ text: "Вход" }],
-  keyboard: {
-    rows: [
-      [
-        { _tag: "WebApp", label: "Кабинет", url: "https://gb.test/", fallbackUrl: "https://gb.test/login?code=K7" },
-        { _tag: "Action", label: "Назад", data: "a:back" }
-      ]
-    ]
-  }
-}
+const cabinet = cabinetReply(CABINET_URL, [{ _tag: "Action", label: "Назад", data: "a:back" }])
 
 /** A stand-in router: enough behaviour to observe what the adapter sends it and what it does with replies. */
 const fakeRouter = (seen: Array<Update>) => (update: Update, capabilities: Capabilities) =>
@@ -175,7 +165,7 @@ describe("WebSocketAdapter", () => {
           keyboard: {
             rows: [
               [
-                { _tag: "Url", label: "Кабинет", url: "https://gb.test/login?code=K7" },
+                { _tag: "Url", label: "Кабинет", url: LOGIN_URL },
                 { _tag: "Action", label: "Назад", data: "a:back" }
               ]
             ]

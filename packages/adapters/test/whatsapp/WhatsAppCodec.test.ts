@@ -4,6 +4,7 @@ import { whatsappCapabilities as capabilities } from "../../src/whatsapp/WhatsAp
 import { decode } from "../../src/whatsapp/WhatsAppDecode.js"
 import { encode, renderText } from "../../src/whatsapp/WhatsAppEncode.js"
 import { imageFrom, textFrom } from "../fakes/whatsapp/FakeWhatsApp.js"
+import { cabinetReply, LOGIN_URL } from "../shared/CabinetReply.js"
 
 describe("WhatsAppCodec", () => {
   it("declares no buttons, so the router sends numbered menus", () => {
@@ -102,25 +103,7 @@ describe("WhatsAppCodec", () => {
       [{ text: "Оплата\nОплатить: https://pay.example/1" }]
     )
     // WhatsApp opens no Mini Apps: the fallback link is written out
-    assert.deepStrictEqual(
-      encode({
-        _tag: "Text",
-        text: [{ text: "Вход" }],
-        keyboard: {
-          rows: [
-            [
-              {
-                _tag: "WebApp",
-                label: "Кабинет",
-                url: "https://gb.test/",
-                fallbackUrl: "https://gb.test/login?code=K7"
-              }
-            ]
-          ]
-        }
-      }),
-      [{ text: "Вход\nКабинет: https://gb.test/login?code=K7" }]
-    )
+    assert.deepStrictEqual(encode(cabinetReply()), [{ text: `Вход\nКабинет: ${LOGIN_URL}` }])
   })
 
   it("images go out with captions; a non-http image URL is never handed to baileys", () => {
