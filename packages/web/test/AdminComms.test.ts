@@ -108,6 +108,10 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
           )
           yield* chat.postSystem(procurement, "Осталось три дня")
 
+          // money: a deposit paid today and one still waiting (fixtures: the statistics read the payments table)
+          yield* Effect.orDie(sql`INSERT INTO payments (user_id, type, status, provider, idempotency_key, amount, settled_at)
+            VALUES (${buyer.id}, 'DEPOSIT', 'SUCCEEDED', 'sandbox', 'comms-paid', 150000, now()),
+              (${buyer.id}, 'DEPOSIT', 'PENDING', 'sandbox', 'comms-waiting', 20000, NULL)`)
           const { page, problems } = yield* adminSignedIn(browser, origin, "comms-admin@example.com")
 
           // the dashboard: figures as in the database, the charts drawn, their tables readable
@@ -142,6 +146,20 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             // the figure has a name; the table is there for screen readers
             await page.getByRole("figure", { name: "Пользователи по ролям" }).waitFor()
             await page.getByRole("table", { name: "Пользователи по ролям" }).waitFor({ state: "attached" })
+            // money in the period: what was received, payments by status, received by day
+            const spaced = (rows: Array<Array<string | null>>) => rows.map((r) => r.map((c) => c?.replace(/\s/g, " ")))
+            await page
+              .getByTestId("figure-revenue")
+              .filter({ hasText: /1\s500,00\s₽/ })
+              .waitFor()
+            assert.deepInclude(await chartRows(page, "payments-by-status"), ["Оплачен", "1"])
+            assert.deepInclude(await chartRows(page, "payments-by-status"), ["Ожидает оплаты", "1"])
+            assert.deepStrictEqual(spaced(await chartRows(page, "payments-by-day")), [
+              [new Date().toISOString().slice(0, 10), "1 500,00 ₽"]
+            ])
+            for (const chart of ["payments-by-status", "payments-by-day"]) {
+              assert.isAbove(await drawnPixels(page, chart), 100, `${chart} is drawn`)
+            }
             // the period of the money charts goes into the URL
             await page.getByLabel("Период для денег").selectOption("7")
             await page.waitForURL(/days=7/)
