@@ -212,6 +212,14 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await page.getByTestId(`restore-${message.id}-confirm`).click()
             await page.getByTestId("messages-notice").filter({ hasText: "Сообщение возвращено." }).waitFor()
             await page.locator(`tr[data-message-id="${message.id}"][data-deleted="false"]`).waitFor()
+            // the procurement filter: a mistyped id is refused in words, the real one lists its chat
+            await page.getByRole("button", { name: "Сбросить" }).click()
+            await page.getByLabel("Закупка (id)").fill("ягоды")
+            await page.getByRole("button", { name: "Применить" }).click()
+            await page.getByRole("alert").filter({ hasText: "«Закупка (id)»: нужен идентификатор" }).waitFor()
+            await page.getByLabel("Закупка (id)").fill(procurement)
+            await page.getByRole("button", { name: "Применить" }).click()
+            await page.getByTestId("shown-messages").filter({ hasText: "1–3 из 3" }).waitFor()
           })
           assert.isNull(yield* deletedAt)
           const audited = yield* count(
