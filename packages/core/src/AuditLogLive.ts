@@ -1,11 +1,19 @@
 /** `AuditLog` over PostgreSQL: an append-only record of administrative actions, newest first. */
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
-import { AuditFilter, AuditLog, RecordAudit } from "./AuditLog.js"
+import { AuditFilter, AuditLog, type AuditSortColumn, RecordAudit } from "./AuditLog.js"
+import { dateRange, orderBy } from "./internal/ListSql.js"
 import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { AuditEntry } from "./Models.js"
 
 const CountRow = Schema.Struct({ n: Schema.Number })
+
+const auditOrder: { readonly [K in AuditSortColumn]: string } = {
+  createdAt: "created_at",
+  action: "action",
+  actorId: "actor_id",
+  targetType: "target_type"
+}
 
 export const AuditLogLive = Layer.effect(
   AuditLog,
@@ -38,11 +46,13 @@ export const AuditLogLive = Layer.effect(
       if (f.action !== undefined) conditions.push(sql`action = ${f.action}`)
       if (f.targetType !== undefined) conditions.push(sql`target_type = ${f.targetType}`)
       if (f.targetId !== undefined) conditions.push(sql`target_id = ${f.targetId}`)
+      conditions.push(dateRange(sql, "created_at", f))
       const where = sql.and(conditions)
       const [count] = yield* decodeRows(CountRow)(sql`SELECT count(*)::int AS n FROM audit_log WHERE ${where}`)
       const items = yield* entries(
         sql<Record<string, unknown>>`SELECT ${COLUMNS} FROM audit_log WHERE ${where}
-          ORDER BY created_at DESC, id DESC LIMIT ${f.limit} OFFSET ${f.offset}`
+          ORDER BY ${orderBy(sql, f.sort, auditOrder, "created_at DESC, id DESC", "id DESC")}
+          LIMIT ${f.limit} OFFSET ${f.offset}`
       )
       return { items, total: count?.n ?? 0, offset: f.offset, limit: f.limit }
     }, orDie)

@@ -9,6 +9,7 @@ import type { Forbidden, InvalidInput, NotFound } from "./Errors.js"
 import { AttachmentId, ChatMessageId, Platform, ProcurementId, UserId } from "./Ids.js"
 import type { ChatMessage } from "./Models.js"
 import { ChatMessageType } from "./Models.js"
+import { SortOrder } from "./SortOrder.js"
 
 /** Longest chat message accepted (characters). */
 export const MAX_CHAT_MESSAGE = 4000
@@ -26,12 +27,17 @@ export class PostMessage extends Schema.Class<PostMessage>("PostMessage")({
   originPlatform: Schema.optional(Schema.NullOr(Platform))
 }) {}
 
+/** The columns an admin may order the message list by. */
+export const MessageSortColumn = Schema.Literal("createdAt", "procurementId", "userId", "type", "deletedAt")
+export type MessageSortColumn = typeof MessageSortColumn.Type
+
 export class MessageFilter extends Schema.Class<MessageFilter>("MessageFilter")({
   ...PageRequest.fields,
   procurementId: Schema.optional(ProcurementId),
   userId: Schema.optional(UserId),
   query: Schema.optional(Schema.String),
-  includeDeleted: Schema.optional(Schema.Boolean)
+  includeDeleted: Schema.optional(Schema.Boolean),
+  sort: Schema.optional(SortOrder(MessageSortColumn))
 }) {}
 
 export interface ChatService {

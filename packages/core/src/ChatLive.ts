@@ -7,13 +7,14 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Layer, Schema } from "effect"
-import { Chat, MAX_CHAT_MESSAGE, MessageFilter, PostMessage } from "./Chat.js"
+import { Chat, MAX_CHAT_MESSAGE, MessageFilter, type MessageSortColumn, PostMessage } from "./Chat.js"
 import type { Actor } from "./Common.js"
 import { isImageType } from "./Attachments.js"
 import { Forbidden, InvalidInput, NotFound } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
 import { NotificationId, ProcurementId, UserId } from "./Ids.js"
 import type { AttachmentId, ChatMessageId, Platform } from "./Ids.js"
+import { orderBy } from "./internal/ListSql.js"
 import { decodeRows, orDie, uniqueViolation } from "./internal/people/Sql.js"
 import type { ChatMessageType } from "./Models.js"
 import { AttachmentInfo, ChatMessage } from "./Models.js"
@@ -50,6 +51,14 @@ const forbidden = (action: string, reason: string) => new Forbidden({ action, re
 
 const isPrivileged = (actor: Actor) => actor._tag === "System" || actor.isAdmin
 const actorUser = (actor: Actor): UserId | null => (actor._tag === "User" ? actor.userId : null)
+
+const messageOrder: { readonly [K in MessageSortColumn]: string } = {
+  createdAt: "created_at",
+  procurementId: "procurement_id",
+  userId: "user_id",
+  type: "type",
+  deletedAt: "deleted_at"
+}
 
 export const ChatLive = Layer.effect(
   Chat,
@@ -387,7 +396,8 @@ export const ChatLive = Layer.effect(
       const [count] = yield* decodeRows(CountRow)(sql`SELECT count(*)::text AS total FROM chat_messages WHERE ${where}`)
       const items = yield* messages(
         sql`SELECT * FROM chat_messages WHERE ${where}
-            ORDER BY created_at DESC, id DESC LIMIT ${f.limit} OFFSET ${f.offset}`
+            ORDER BY ${orderBy(sql, f.sort, messageOrder, "created_at DESC, id DESC", "id DESC")}
+            LIMIT ${f.limit} OFFSET ${f.offset}`
       )
       return { items, total: count?.total ?? 0, offset: f.offset, limit: f.limit }
     }, orDie)

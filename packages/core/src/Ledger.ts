@@ -11,6 +11,7 @@ import { PaymentId, UserId } from "./Ids.js"
 import type { Transaction } from "./Models.js"
 import { TransactionType } from "./Models.js"
 import { Kopecks } from "./Money.js"
+import { SortOrder } from "./SortOrder.js"
 
 export class Credit extends Schema.Class<Credit>("Credit")({
   userId: UserId,
@@ -31,10 +32,19 @@ export class Adjustment extends Schema.Class<Adjustment>("Adjustment")({
   idempotencyKey: Schema.optional(Schema.NullOr(Schema.String))
 }) {}
 
+/** The columns an admin may order the transaction journal by. */
+export const TransactionSortColumn = Schema.Literal("createdAt", "amount", "type", "balanceAfter")
+export type TransactionSortColumn = typeof TransactionSortColumn.Type
+
 export class TransactionFilter extends Schema.Class<TransactionFilter>("TransactionFilter")({
   ...PageRequest.fields,
   userId: Schema.optional(UserId),
-  type: Schema.optional(TransactionType)
+  type: Schema.optional(TransactionType),
+  sort: Schema.optional(SortOrder(TransactionSortColumn)),
+  /** created at or after */
+  from: Schema.optional(Schema.DateFromSelf),
+  /** created at or before (to the millisecond) */
+  to: Schema.optional(Schema.DateFromSelf)
 }) {}
 
 export interface LedgerTotals {

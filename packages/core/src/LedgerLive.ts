@@ -9,7 +9,7 @@ import type { Page } from "./Common.js"
 import { PageRequest } from "./Common.js"
 import { InvalidInput, NotFound } from "./Errors.js"
 import { UserId } from "./Ids.js"
-import { Adjustment, Credit, Ledger, TransactionFilter } from "./Ledger.js"
+import { Adjustment, Credit, Ledger, TransactionFilter, type TransactionSortColumn } from "./Ledger.js"
 import type { TransactionType } from "./Models.js"
 import { Transaction } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
@@ -17,6 +17,8 @@ import { decodeInput, issue, refuseIfAny, validId } from "./internal/money/Input
 import type { Entry } from "./internal/money/LedgerWrites.js"
 import { makeMoneyWork } from "./internal/money/MoneyWork.js"
 import { orDie } from "./internal/money/SqlEdge.js"
+import { dateRange, orderBy } from "./internal/ListSql.js"
+import { decodeRows } from "./internal/people/Sql.js"
 
 /** The largest single ledger movement accepted from outside (100 million rubles). */
 export const MAX_LEDGER_AMOUNT = 10_000_000_000n
@@ -57,7 +59,13 @@ const keyReused = InvalidInput.single(
 )
 
 const Totals = Schema.Struct({ balances: Kopecks, held: Kopecks, external: Kopecks })
-const Count = Schema.Struct({ total: Schema.Int })
+
+const transactionOrder: { readonly [K in TransactionSortColumn]: string } = {
+  createdAt: "created_at",
+  amount: "amount",
+  type: "type",
+  balanceAfter: "balance_after"
+}
 
 export const LedgerLive = Layer.effect(
   Ledger,
@@ -163,43 +171,43 @@ export const LedgerLive = Layer.effect(
           )
         : Effect.fail(new NotFound({ entity: "user", id: String(userId) }))
 
-    const findTransactions = SqlSchema.findAll({
-      Request: Schema.Struct({
-        userId: Schema.NullOr(UserId),
-        type: Schema.NullOr(Schema.String),
-        offset: Schema.Int,
-        limit: Schema.Int
-      }),
-      Result: Transaction,
-      execute: ({ limit, offset, type, userId }) =>
-        sql`SELECT * FROM transactions
-            WHERE (${userId}::uuid IS NULL OR user_id = ${userId}::uuid) AND (${type}::text IS NULL OR type = ${type}::text)
-            ORDER BY created_at DESC, id DESC
-            LIMIT ${limit} OFFSET ${offset}`
-    })
-
-    const countTransactions = SqlSchema.single({
-      Request: Schema.Struct({ userId: Schema.NullOr(UserId), type: Schema.NullOr(Schema.String) }),
-      Result: Count,
-      execute: ({ type, userId }) =>
-        sql`SELECT count(*)::int AS total FROM transactions
-            WHERE (${userId}::uuid IS NULL OR user_id = ${userId}::uuid) AND (${type}::text IS NULL OR type = ${type}::text)`
-    })
-
+    const transactionRows = decodeRows(Transaction)
     const page = (
-      userId: UserId | null,
-      type: string | null,
+      filter: {
+        readonly userId?: UserId | undefined
+        readonly type?: string | undefined
+        readonly sort?: TransactionFilter["sort"]
+        readonly from?: Date | undefined
+        readonly to?: Date | undefined
+      },
       request: { readonly offset: number; readonly limit: number }
-    ): Effect.Effect<Page<Transaction>> =>
-      orDie(
+    ): Effect.Effect<Page<Transaction>> => {
+      const where = sql.and([
+        ...(filter.userId === undefined ? [] : [sql`user_id = ${filter.userId}`]),
+        ...(filter.type === undefined ? [] : [sql`type = ${filter.type}`]),
+        dateRange(sql, "created_at", filter)
+      ])
+      const order = orderBy(sql, filter.sort, transactionOrder, "created_at DESC, id DESC", "id DESC")
+      return orDie(
         Effect.all(
           [
-            findTransactions({ userId, type, offset: request.offset, limit: request.limit }),
-            countTransactions({ userId, type })
+            transactionRows(
+              sql`SELECT * FROM transactions WHERE ${where} ORDER BY ${order}
+                  LIMIT ${request.limit} OFFSET ${request.offset}`
+            ),
+            sql<{ total: number }>`SELECT count(*)::int AS total FROM transactions WHERE ${where}`
           ],
           { concurrency: 1 }
         )
-      ).pipe(Effect.map(([items, { total }]) => ({ items, total, offset: request.offset, limit: request.limit })))
+      ).pipe(
+        Effect.map(([items, count]) => ({
+          items,
+          total: count[0]?.total ?? 0,
+          offset: request.offset,
+          limit: request.limit
+        }))
+      )
+    }
 
     const emptyPage = (request: { readonly offset: number; readonly limit: number }): Page<Transaction> => ({
       items: [],
@@ -211,7 +219,7 @@ export const LedgerLive = Layer.effect(
     const history = (userId: UserId, request: PageRequest) =>
       decodePage(request).pipe(
         Effect.orElseSucceed(() => ({ offset: 0, limit: 20 })),
-        Effect.flatMap((p) => (validId(UserId)(userId) ? page(userId, null, p) : Effect.succeed(emptyPage(p))))
+        Effect.flatMap((p) => (validId(UserId)(userId) ? page({ userId }, p) : Effect.succeed(emptyPage(p))))
       )
 
     const list = (filter: TransactionFilter) =>
@@ -219,7 +227,7 @@ export const LedgerLive = Layer.effect(
         Effect.matchEffect({
           // an unreadable filter matches nothing rather than everything
           onFailure: () => Effect.succeed(emptyPage({ offset: 0, limit: 20 })),
-          onSuccess: (f) => page(f.userId ?? null, f.type ?? null, f)
+          onSuccess: (f) => page(f, f)
         })
       )
 

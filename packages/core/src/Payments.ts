@@ -10,6 +10,7 @@ import { PaymentId, UserId } from "./Ids.js"
 import type { Payment } from "./Models.js"
 import { PaymentStatus, PaymentType } from "./Models.js"
 import { Kopecks } from "./Money.js"
+import { SortOrder } from "./SortOrder.js"
 
 /** Deposit limits in kopecks: 10 ₽ .. 1 000 000 ₽. */
 export const MIN_DEPOSIT = 1_000n
@@ -23,12 +24,21 @@ export class CreateDeposit extends Schema.Class<CreateDeposit>("CreateDeposit")(
   description: Schema.optional(Schema.NullOr(Schema.String))
 }) {}
 
+/** The columns an admin may order the payment list by. */
+export const PaymentSortColumn = Schema.Literal("createdAt", "amount", "status", "type", "provider", "settledAt")
+export type PaymentSortColumn = typeof PaymentSortColumn.Type
+
 export class PaymentFilter extends Schema.Class<PaymentFilter>("PaymentFilter")({
   ...PageRequest.fields,
   userId: Schema.optional(UserId),
   status: Schema.optional(PaymentStatus),
   type: Schema.optional(PaymentType),
-  provider: Schema.optional(Schema.String)
+  provider: Schema.optional(Schema.String),
+  sort: Schema.optional(SortOrder(PaymentSortColumn)),
+  /** created at or after */
+  from: Schema.optional(Schema.DateFromSelf),
+  /** created at or before (to the millisecond) */
+  to: Schema.optional(Schema.DateFromSelf)
 }) {}
 
 export interface PaymentSummary {

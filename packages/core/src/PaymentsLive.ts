@@ -7,6 +7,7 @@
  * the transaction committed.
  */
 import { SqlSchema } from "@effect/sql"
+import type { Fragment } from "@effect/sql/Statement"
 import { Effect, Layer, Option, Schema } from "effect"
 import type { Actor } from "./Common.js"
 import { Actor as ActorSchema } from "./Common.js"
@@ -18,10 +19,11 @@ import type { PaymentStatus } from "./Models.js"
 import { Payment } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
 import type { PaymentSummary, PaymentsService } from "./Payments.js"
-import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, Payments } from "./Payments.js"
+import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, type PaymentSortColumn, Payments } from "./Payments.js"
 import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import { makeMoneyWork } from "./internal/money/MoneyWork.js"
 import { orDie } from "./internal/money/SqlEdge.js"
+import { dateRange, orderBy } from "./internal/ListSql.js"
 
 const decodeDeposit = decodeInput(CreateDeposit)
 const decodeFilter = decodeInput(PaymentFilter)
@@ -70,6 +72,15 @@ const keyReused = InvalidInput.single(
 
 const StatusRow = Schema.Struct({ status: Schema.String, count: Schema.Int, amount: Kopecks })
 const DayRow = Schema.Struct({ day: Schema.String, count: Schema.Int, amount: Kopecks })
+
+const paymentOrder: { readonly [K in PaymentSortColumn]: string } = {
+  createdAt: "created_at",
+  amount: "amount",
+  status: "status",
+  type: "type",
+  provider: "provider",
+  settledAt: "settled_at"
+}
 
 export const PaymentsLive = Layer.effect(
   Payments,
@@ -379,39 +390,16 @@ export const PaymentsLive = Layer.effect(
         return payment.value
       })
 
-    const findPage = SqlSchema.findAll({
-      Request: Schema.Struct({
-        userId: Schema.NullOr(Schema.String),
-        status: Schema.NullOr(Schema.String),
-        type: Schema.NullOr(Schema.String),
-        provider: Schema.NullOr(Schema.String),
-        offset: Schema.Int,
-        limit: Schema.Int
-      }),
-      Result: Schema.Struct({ payment: Payment, total: Schema.Int }),
-      execute: (f) =>
-        sql`SELECT *, count(*) OVER ()::int AS total FROM payments
-            WHERE (${f.userId}::uuid IS NULL OR user_id = ${f.userId}::uuid)
-              AND (${f.status}::text IS NULL OR status = ${f.status}::text)
-              AND (${f.type}::text IS NULL OR type = ${f.type}::text)
-              AND (${f.provider}::text IS NULL OR provider = ${f.provider}::text)
-            ORDER BY created_at DESC, id DESC
-            LIMIT ${f.limit} OFFSET ${f.offset}`.pipe(
-          Effect.map((rows) => rows.map((row) => ({ payment: row, total: (row as { total: number }).total })))
-        )
-    })
+    const PageRow = Schema.Struct({ payment: Payment, total: Schema.Int })
+    const findPage = (where: Fragment, order: Fragment, page: { readonly offset: number; readonly limit: number }) =>
+      sql`SELECT *, count(*) OVER ()::int AS total FROM payments WHERE ${where}
+          ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`.pipe(
+        Effect.map((rows) => rows.map((row) => ({ payment: row, total: (row as { total: number }).total }))),
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(PageRow)))
+      )
 
-    const countAll = (f: {
-      readonly userId: string | null
-      readonly status: string | null
-      readonly type: string | null
-      readonly provider: string | null
-    }) =>
-      sql<{ total: number }>`SELECT count(*)::int AS total FROM payments
-        WHERE (${f.userId}::uuid IS NULL OR user_id = ${f.userId}::uuid)
-          AND (${f.status}::text IS NULL OR status = ${f.status}::text)
-          AND (${f.type}::text IS NULL OR type = ${f.type}::text)
-          AND (${f.provider}::text IS NULL OR provider = ${f.provider}::text)`.pipe(
+    const countAll = (where: Fragment) =>
+      sql<{ total: number }>`SELECT count(*)::int AS total FROM payments WHERE ${where}`.pipe(
         Effect.map((rows) => rows[0]?.total ?? 0)
       )
 
@@ -422,13 +410,15 @@ export const PaymentsLive = Layer.effect(
           onFailure: () => Effect.succeed({ items: [], total: 0, offset: 0, limit: 20 }),
           onSuccess: (f) =>
             Effect.gen(function* () {
-              const where = {
-                userId: f.userId ?? null,
-                status: f.status ?? null,
-                type: f.type ?? null,
-                provider: f.provider ?? null
-              }
-              const rows = yield* orDie(findPage({ ...where, offset: f.offset, limit: f.limit }))
+              const where = sql.and([
+                ...(f.userId === undefined ? [] : [sql`user_id = ${f.userId}`]),
+                ...(f.status === undefined ? [] : [sql`status = ${f.status}`]),
+                ...(f.type === undefined ? [] : [sql`type = ${f.type}`]),
+                ...(f.provider === undefined ? [] : [sql`provider = ${f.provider}`]),
+                dateRange(sql, "created_at", f)
+              ])
+              const order = orderBy(sql, f.sort, paymentOrder, "created_at DESC, id DESC", "id DESC")
+              const rows = yield* orDie(findPage(where, order, f))
               // past the last page the window count is absent: count separately
               const total = rows[0]?.total ?? (f.offset > 0 ? yield* orDie(countAll(where)) : 0)
               return { items: rows.map((r) => r.payment), total, offset: f.offset, limit: f.limit }

@@ -17,6 +17,7 @@ import { CategoryId, ParticipantId, ProcurementId, UserId } from "./Ids.js"
 import type { Participant, Procurement, User } from "./Models.js"
 import { ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
+import { SortOrder } from "./SortOrder.js"
 
 /** Raw creation input; the service validates every field (deadline in the future, amounts positive, ...). */
 export class CreateProcurement extends Schema.Class<CreateProcurement>("CreateProcurement")({
@@ -53,6 +54,19 @@ export class UpdateProcurement extends Schema.Class<UpdateProcurement>("UpdatePr
 
 export const ProcurementSort = Schema.Literal("newest", "deadline", "progress", "relevance")
 
+/** The columns an admin may order the procurement grid by. */
+export const ProcurementSortColumn = Schema.Literal(
+  "createdAt",
+  "title",
+  "status",
+  "deadline",
+  "targetAmount",
+  "collectedAmount",
+  "participantCount",
+  "city"
+)
+export type ProcurementSortColumn = typeof ProcurementSortColumn.Type
+
 export class ProcurementFilter extends Schema.Class<ProcurementFilter>("ProcurementFilter")({
   ...PageRequest.fields,
   status: Schema.optional(Schema.Array(ProcurementStatus)),
@@ -65,7 +79,9 @@ export class ProcurementFilter extends Schema.Class<ProcurementFilter>("Procurem
   supplierId: Schema.optional(UserId),
   /** words searched in title and description (Russian stemming) */
   query: Schema.optional(Schema.String),
-  sort: Schema.optional(ProcurementSort)
+  sort: Schema.optional(ProcurementSort),
+  /** an admin grid's column order; replaces `sort` */
+  sortBy: Schema.optional(SortOrder(ProcurementSortColumn))
 }) {}
 
 /** Progress of a procurement, computed from its counting participants. */

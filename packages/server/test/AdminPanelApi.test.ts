@@ -3,8 +3,8 @@
  * role changes (audited, notified, the last admin and self-demotion refused), the user page's lists, the dashboard's
  * trends and the bulk notification's audience count.
  */
-import { AuditFilter, AuditLog, Notifications, type UserId } from "@groupbuy/core"
-import { coreProfiles, insertUser } from "@groupbuy/core/testing"
+import { AuditFilter, AuditLog, CreateDeposit, kopecks, Notifications, Payments, type UserId } from "@groupbuy/core"
+import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -97,6 +97,106 @@ for (const profile of coreProfiles()) {
           )
           assert.strictEqual(http.status, 400)
         })
+      )
+
+      it.effect("payments, transactions, audit, messages and procurements: date ranges and whitelisted orders", () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const { admin } = yield* adminLogin("", "ranges@example.com")
+          const user = yield* insertUser({ firstName: "Дарья" })
+          const payments = yield* Payments
+          const days = ["2026-01-01T10:00:00Z", "2026-01-02T23:59:59.500Z", "2026-01-03T00:00:00Z"]
+          for (const [i, amount] of [100_00n, 300_00n, 200_00n].entries()) {
+            const t = yield* admin.adjustBalance({
+              path: { id: user },
+              payload: { amount: kopecks(amount), reason: "r" }
+            })
+            const p = yield* payments.createDeposit(
+              new CreateDeposit({ userId: user, amount: kopecks(amount), provider: "sandbox", idempotencyKey: `k${i}` })
+            )
+            yield* sql`UPDATE transactions SET created_at = ${days[i]!}::timestamptz WHERE id = ${t.id}`
+            yield* sql`UPDATE payments SET created_at = ${days[i]!}::timestamptz WHERE id = ${p.id}`
+          }
+          // a date means its whole (UTC) day, to the last millisecond
+          const secondDay = yield* admin.transactions({
+            urlParams: {
+              userId: user,
+              from: new Date("2026-01-02T00:00:00Z"),
+              to: new Date("2026-01-02T23:59:59.999Z")
+            }
+          })
+          assert.deepStrictEqual(
+            secondDay.items.map((t) => t.amount),
+            [300_00n]
+          )
+          const byAmount = yield* admin.transactions({
+            urlParams: { userId: user, sort: { column: "amount", direction: "asc" } }
+          })
+          assert.deepStrictEqual(
+            byAmount.items.map((t) => [t.amount, t.balanceAfter]),
+            [
+              [100_00n, 100_00n],
+              [200_00n, 600_00n],
+              [300_00n, 400_00n]
+            ]
+          )
+          const paid = yield* admin.payments({
+            urlParams: {
+              userId: user,
+              from: new Date("2026-01-02T00:00:00Z"),
+              sort: { column: "amount", direction: "desc" }
+            }
+          })
+          assert.deepStrictEqual(
+            paid.items.map((p) => p.amount),
+            [300_00n, 200_00n]
+          )
+          assert.strictEqual(paid.total, 2)
+
+          const raw = (query: string) =>
+            Effect.flatMap(baseUrlOf, (base) => Effect.promise(() => fetch(`${base}/api/admin/${query}`)))
+          // the URL forms the panel sends: a bare date for `to` takes in the whole day
+          const cookie = (yield* adminLogin("", "raw@example.com")).cookie
+          const get = (query: string) =>
+            Effect.flatMap(baseUrlOf, (base) =>
+              Effect.promise(() => fetch(`${base}/api/admin/${query}`, { headers: { cookie } }))
+            )
+          const dayRange = yield* get(`transactions?userId=${user}&from=2026-01-02&to=2026-01-02`)
+          const dayBody = (yield* Effect.promise(() => dayRange.json())) as { total: number }
+          assert.strictEqual(dayBody.total, 1)
+          for (const bad of [
+            "payments?from=yesterday",
+            "payments?to=2026-13-45",
+            "audit?sort=ip:desc",
+            "messages?sort=text"
+          ]) {
+            assert.strictEqual((yield* get(bad)).status, 400, bad)
+          }
+          assert.strictEqual((yield* raw("payments?sort=amount:desc")).status, 401)
+
+          const audit = yield* admin.audit({
+            urlParams: { action: "ledger.adjust", from: new Date("2100-01-01T00:00:00Z") }
+          })
+          assert.strictEqual(audit.total, 0)
+          const adjusts = yield* admin.audit({
+            urlParams: { action: "ledger.adjust", sort: { column: "createdAt", direction: "asc" } }
+          })
+          assert.strictEqual(adjusts.total, 3)
+          const messages = yield* admin.messages({ urlParams: { sort: { column: "createdAt", direction: "asc" } } })
+          assert.strictEqual(messages.total, 0)
+
+          const organizer = yield* insertUser({ role: "organizer" })
+          yield* insertProcurement(organizer, { title: "Бета" })
+          yield* insertProcurement(organizer, { title: "Альфа" })
+          yield* insertProcurement(organizer, { title: "Гамма" })
+          const byTitle = yield* admin.procurements({
+            urlParams: { sort: { column: "title", direction: "desc" } }
+          })
+          assert.deepStrictEqual(
+            byTitle.items.map((p) => p.procurement.title),
+            ["Гамма", "Бета", "Альфа"]
+          )
+        }).pipe(Effect.orDie)
       )
     })
   })

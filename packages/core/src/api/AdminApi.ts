@@ -35,7 +35,12 @@ import {
 import { PaymentListParams } from "./PaymentsApi.js"
 import { UserListParams } from "./UsersApi.js"
 import { AccountRole, UserSortColumn } from "../Users.js"
-import { SortParam } from "./ListParams.js"
+import { FromParam, SortParam, ToParam } from "./ListParams.js"
+import { AuditSortColumn } from "../AuditLog.js"
+import { MessageSortColumn } from "../Chat.js"
+import { TransactionSortColumn } from "../Ledger.js"
+import { PaymentSortColumn } from "../Payments.js"
+import { ProcurementSortColumn } from "../Procurements.js"
 import { pageEndpoint } from "./PageEndpoint.js"
 import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
@@ -107,13 +112,25 @@ export const AdminProcurementParams = Schema.Struct({
   categoryId: Schema.optional(CategoryId),
   city: Schema.optional(Schema.String),
   featured: Schema.optional(BooleanParam),
-  query: Schema.optional(Schema.String)
+  query: Schema.optional(Schema.String),
+  sort: Schema.optional(SortParam(ProcurementSortColumn))
+})
+
+/** The payments grid: the users' own payment filters, `sort` and a `from` / `to` range of `createdAt`. */
+export const AdminPaymentParams = Schema.Struct({
+  ...PaymentListParams.fields,
+  sort: Schema.optional(SortParam(PaymentSortColumn)),
+  from: Schema.optional(FromParam),
+  to: Schema.optional(ToParam)
 })
 
 export const AdminTransactionParams = Schema.Struct({
   ...PageParams,
   userId: Schema.optional(UserId),
-  type: Schema.optional(TransactionType)
+  type: Schema.optional(TransactionType),
+  sort: Schema.optional(SortParam(TransactionSortColumn)),
+  from: Schema.optional(FromParam),
+  to: Schema.optional(ToParam)
 })
 
 export const AdminMessageParams = Schema.Struct({
@@ -121,7 +138,8 @@ export const AdminMessageParams = Schema.Struct({
   procurementId: Schema.optional(ProcurementId),
   userId: Schema.optional(UserId),
   query: Schema.optional(Schema.String),
-  includeDeleted: Schema.optional(BooleanParam)
+  includeDeleted: Schema.optional(BooleanParam),
+  sort: Schema.optional(SortParam(MessageSortColumn))
 })
 
 export const AdminAuditParams = Schema.Struct({
@@ -129,7 +147,10 @@ export const AdminAuditParams = Schema.Struct({
   actorId: Schema.optional(Schema.String),
   action: Schema.optional(Schema.String),
   targetType: Schema.optional(Schema.String),
-  targetId: Schema.optional(Schema.String)
+  targetId: Schema.optional(Schema.String),
+  sort: Schema.optional(SortParam(AuditSortColumn)),
+  from: Schema.optional(FromParam),
+  to: Schema.optional(ToParam)
 })
 
 export class BulkNotificationBody extends Schema.Class<BulkNotificationBody>("BulkNotificationBody")({
@@ -258,7 +279,14 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .pipe(Refusals.rejected)
   )
   // procurements
-  .add(pageEndpoint("procurements", "/procurements", AdminProcurementParams, ProcurementViewJson))
+  .add(
+    pageEndpoint("procurements", "/procurements", AdminProcurementParams, ProcurementViewJson)
+      .annotate(OpenApi.Summary, "Procurements, filtered and ordered")
+      .annotate(
+        OpenApi.Description,
+        `\`sort\` orders by one of ${ProcurementSortColumn.literals.join(", ")} (featured, then newest first by default).`
+      )
+  )
   .add(
     HttpApiEndpoint.post("setProcurementStatus", "/procurements/:id/status")
       .setPath(ProcurementPath)
@@ -282,7 +310,15 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   // payments and the ledger
   // the same filters as the users' own payment list; the admin sees everyone's
-  .add(pageEndpoint("payments", "/payments", PaymentListParams, PaymentJson))
+  .add(
+    pageEndpoint("payments", "/payments", AdminPaymentParams, PaymentJson)
+      .annotate(OpenApi.Summary, "Everyone's payments, filtered and ordered")
+      .annotate(
+        OpenApi.Description,
+        "`from` / `to` bound `createdAt` (ISO date = the whole UTC day, or date-time; both included); " +
+          `\`sort\` orders by one of ${PaymentSortColumn.literals.join(", ")} (newest first by default).`
+      )
+  )
   .add(
     HttpApiEndpoint.get("paymentSummary", "/payments/summary")
       .setUrlParams(
@@ -295,7 +331,16 @@ export class AdminApi extends HttpApiGroup.make("admin")
         })
       )
   )
-  .add(pageEndpoint("transactions", "/transactions", AdminTransactionParams, Transaction.json))
+  .add(
+    pageEndpoint("transactions", "/transactions", AdminTransactionParams, Transaction.json)
+      .annotate(OpenApi.Summary, "The transaction journal")
+      .annotate(
+        OpenApi.Description,
+        "Each row carries `balanceAfter`, the user's balance after it (filter by `userId` for one user's history). " +
+          "`from` / `to` bound `createdAt` (ISO date = the whole UTC day, or date-time; both included); " +
+          `\`sort\` orders by one of ${TransactionSortColumn.literals.join(", ")} (newest first by default).`
+      )
+  )
   // categories
   .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(Schema.Array(CategoryNodeJson)))
   .add(
@@ -321,7 +366,15 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addError(RuleViolation)
   )
   // chat messages
-  .add(pageEndpoint("messages", "/messages", AdminMessageParams, ChatMessageJson))
+  .add(
+    pageEndpoint("messages", "/messages", AdminMessageParams, ChatMessageJson)
+      .annotate(OpenApi.Summary, "Chat messages across procurements")
+      .annotate(
+        OpenApi.Description,
+        "`query` searches the text (Russian stemming); `includeDeleted=true` shows soft-deleted ones; " +
+          `\`sort\` orders by one of ${MessageSortColumn.literals.join(", ")} (newest first by default).`
+      )
+  )
   .add(
     HttpApiEndpoint.del("deleteMessage", "/messages/:id")
       .setPath(MessagePath)
@@ -340,7 +393,16 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .setPayload(BulkNotificationBody)
       .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
   )
-  .add(pageEndpoint("audit", "/audit", AdminAuditParams, AuditEntry.json))
+  .add(
+    pageEndpoint("audit", "/audit", AdminAuditParams, AuditEntry.json)
+      .annotate(OpenApi.Summary, "The audit log")
+      .annotate(
+        OpenApi.Description,
+        "Who did what: filter by actor, action and target; `from` / `to` bound the time (ISO date = the whole UTC " +
+          `day, or date-time; both included); \`sort\` orders by one of ${AuditSortColumn.literals.join(", ")} ` +
+          "(newest first by default)."
+      )
+  )
   // chats where bots announce procurements (/broadcast)
   .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(Channel.json)))
   .add(

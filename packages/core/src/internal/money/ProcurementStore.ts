@@ -10,6 +10,9 @@ import { CategoryId, ParticipantId, ProcurementId, UserId } from "../../Ids.js"
 import type { ParticipantStatus, ProcurementStatus } from "../../Models.js"
 import { Participant, Procurement, Role } from "../../Models.js"
 import { Kopecks } from "../../Money.js"
+import type { ProcurementSortColumn } from "../../Procurements.js"
+import type { SortOrder } from "../../SortOrder.js"
+import { orderBy } from "../ListSql.js"
 
 /** Every column of `procurements` except the generated search vector. */
 export const procurementColumns = [
@@ -59,6 +62,17 @@ export const ParticipantWithUser = Schema.Struct({
 })
 
 export type ListOrder = "newest" | "deadline" | "progress" | "relevance"
+
+const procurementOrder: { readonly [K in ProcurementSortColumn]: string } = {
+  createdAt: "p.created_at",
+  title: "lower(p.title)",
+  status: "p.status",
+  deadline: "p.deadline",
+  targetAmount: "p.target_amount",
+  collectedAmount: "coalesce(s.collected, 0)",
+  participantCount: "coalesce(s.participant_count, 0)",
+  city: "lower(p.city)"
+}
 
 export const makeProcurementStore = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -183,6 +197,8 @@ export const makeProcurementStore = Effect.gen(function* () {
     readonly supplierId?: UserId | undefined
     readonly query?: string | undefined
     readonly order: ListOrder
+    /** an admin grid's column order; replaces `order` */
+    readonly sortBy?: SortOrder<ProcurementSortColumn> | undefined
     readonly offset: number
     readonly limit: number
     /** an ACTIVE procurement whose deadline is not after `now` is no longer joinable */
@@ -204,14 +220,16 @@ export const makeProcurementStore = Effect.gen(function* () {
       if (filter.query !== undefined) clauses.push(sql`p.search @@ websearch_to_tsquery('russian', ${filter.query})`)
       const where = sql.and(clauses)
       const order =
-        filter.order === "relevance" && filter.query !== undefined
-          ? sql`ts_rank(p.search, websearch_to_tsquery('russian', ${filter.query})) DESC, p.created_at DESC, p.id`
-          : filter.order === "deadline"
-            ? sql.literal("p.deadline ASC, p.created_at DESC, p.id")
-            : filter.order === "progress"
-              ? sql.literal("coalesce(s.collected, 0)::numeric / p.target_amount DESC, p.created_at DESC, p.id")
-              : // the default listing puts featured procurements first (the bots' /procurements, the API's list)
-                sql.literal("p.is_featured DESC, p.created_at DESC, p.id DESC")
+        filter.sortBy !== undefined
+          ? orderBy(sql, filter.sortBy, procurementOrder, "p.created_at DESC, p.id DESC", "p.id DESC")
+          : filter.order === "relevance" && filter.query !== undefined
+            ? sql`ts_rank(p.search, websearch_to_tsquery('russian', ${filter.query})) DESC, p.created_at DESC, p.id`
+            : filter.order === "deadline"
+              ? sql.literal("p.deadline ASC, p.created_at DESC, p.id")
+              : filter.order === "progress"
+                ? sql.literal("coalesce(s.collected, 0)::numeric / p.target_amount DESC, p.created_at DESC, p.id")
+                : // the default listing puts featured procurements first (the bots' /procurements, the API's list)
+                  sql.literal("p.is_featured DESC, p.created_at DESC, p.id DESC")
       const items = yield* withStatsRows(where, order, filter)
       const [count] = yield* sql<{ total: number }>`SELECT count(*)::int AS total FROM procurements p WHERE ${where}`
       return { items, total: count?.total ?? 0 }

@@ -213,7 +213,9 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           return transaction
         })
       )
-      .handle("procurements", ({ urlParams }) => procurements.list(new ProcurementFilter(compact(urlParams))))
+      .handle("procurements", ({ urlParams: { sort, ...filters } }) =>
+        procurements.list(new ProcurementFilter(compact({ ...filters, sortBy: sort })))
+      )
       .handle("setProcurementStatus", ({ path, payload }) =>
         Effect.gen(function* () {
           const view = yield* procurements.setStatus(yield* adminActor, path.id, payload.status)
