@@ -106,7 +106,7 @@ const AddChannel = ({ onDone }: { onDone: (notice: string) => void }) => {
           label
         ) : (
           <>
-            {label} <span className="hint">{hint}</span>
+            {label} <span className="hint field-hint">{hint}</span>
           </>
         )
       }
