@@ -4,7 +4,7 @@
  * trends and the bulk notification's audience count.
  */
 import { AuditFilter, AuditLog, CreateDeposit, kopecks, Notifications, Payments, type UserId } from "@groupbuy/core"
-import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
+import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -197,6 +197,37 @@ for (const profile of coreProfiles()) {
             ["Гамма", "Бета", "Альфа"]
           )
         }).pipe(Effect.orDie)
+      )
+
+      it.effect("the user page: organized procurements and participations, and the organized ones paged", () =>
+        Effect.gen(function* () {
+          const { admin } = yield* adminLogin("", "details@example.com")
+          const olga = yield* insertUser({ role: "organizer", firstName: "Ольга" })
+          const petr = yield* insertUser({ firstName: "Пётр" })
+          const honey = yield* insertProcurement(olga, { title: "Мёд" })
+          const tea = yield* insertProcurement(olga, { title: "Чай" })
+          yield* insertParticipant(honey, petr, "PAID")
+          const organizer = yield* admin.user({ path: { id: olga } })
+          assert.sameMembers(
+            organizer.procurements.organized.map((v) => v.procurement.id),
+            [honey, tea]
+          )
+          const buyer = yield* admin.user({ path: { id: petr } })
+          assert.deepStrictEqual(
+            buyer.procurements.joined.map((j) => [
+              j.view.procurement.title,
+              j.view.procurement.status,
+              j.participant.quantity,
+              j.participant.amount,
+              j.participant.status
+            ]),
+            [["Мёд", "ACTIVE", 1, 100_00n, "PAID"]]
+          )
+          assert.deepStrictEqual(buyer.procurements.organized, [])
+          const paged = yield* admin.procurements({ urlParams: { organizerId: olga, limit: 1 } })
+          assert.strictEqual(paged.total, 2)
+          assert.strictEqual(paged.items.length, 1)
+        })
       )
     })
   })

@@ -30,7 +30,8 @@ import {
   ProcurementViewJson,
   PlatformIdentityJson,
   PaymentJson,
-  ChatMessageJson
+  ChatMessageJson,
+  MyProcurementsJson
 } from "./Dto.js"
 import { PaymentListParams } from "./PaymentsApi.js"
 import { UserListParams } from "./UsersApi.js"
@@ -86,7 +87,9 @@ export type DashboardStats = typeof DashboardStats.Type
 export const AdminUserDetails = Schema.Struct({
   user: User.json,
   identities: Schema.Array(PlatformIdentityJson),
-  balance: Kopecks
+  balance: Kopecks,
+  /** the procurements they organize, and those they take part in (not cancelled) with their participation */
+  procurements: MyProcurementsJson
 })
 
 /** The users grid: the users' own list filters, and `sort`. */
@@ -113,6 +116,10 @@ export const AdminProcurementParams = Schema.Struct({
   city: Schema.optional(Schema.String),
   featured: Schema.optional(BooleanParam),
   query: Schema.optional(Schema.String),
+  /** one user's organized procurements (the user page), paged */
+  organizerId: Schema.optional(UserId),
+  /** the procurements one user supplies */
+  supplierId: Schema.optional(UserId),
   sort: Schema.optional(SortParam(ProcurementSortColumn))
 })
 
@@ -252,7 +259,19 @@ export class AdminApi extends HttpApiGroup.make("admin")
         `Searches name, username, email, phone and platform ids; \`sort\` orders by one of ${UserSortColumn.literals.join(", ")} (newest first by default).`
       )
   )
-  .add(HttpApiEndpoint.get("user", "/users/:id").setPath(UserPath).addSuccess(AdminUserDetails).addError(NotFound))
+  .add(
+    HttpApiEndpoint.get("user", "/users/:id")
+      .setPath(UserPath)
+      .addSuccess(AdminUserDetails)
+      .addError(NotFound)
+      .annotate(OpenApi.Summary, "A user's page")
+      .annotate(
+        OpenApi.Description,
+        "The profile, linked platforms, balance, the procurements they organize and their participations " +
+          "(procurement, quantity, amount, participation status). Paged lists: `/procurements?organizerId=`, " +
+          "`/transactions?userId=` (each row with `balanceAfter`), `/payments?userId=`."
+      )
+  )
   .add(
     HttpApiEndpoint.put("setUserRole", "/users/:id/role")
       .setPath(UserPath)

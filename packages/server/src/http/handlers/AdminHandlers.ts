@@ -159,7 +159,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           const user = yield* users.get(path.id)
           const identities = yield* users.identities(path.id)
           const balance = yield* ledger.balance(path.id)
-          return { user, identities, balance }
+          return { user, identities, balance, procurements: yield* procurements.forUser(path.id) }
         })
       )
       .handle("setUserRole", ({ path, payload }) =>
