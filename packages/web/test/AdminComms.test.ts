@@ -45,8 +45,8 @@ const server = cabinetServer(port, {
 const count = (query: Effect.Effect<ReadonlyArray<{ n: number }>, unknown, never>) =>
   Effect.map(Effect.orDie(query), (rows) => Number(rows[0]?.n ?? -1))
 
-const section = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Разделы панели" }).getByRole("link", { name, exact: true }).click()
+const section = (page: Page, name: string, navigation = "Разделы панели") =>
+  page.getByRole("navigation", { name: navigation }).getByRole("link", { name, exact: true }).click()
 
 /** How many pixels of a chart's canvas are drawn (not transparent). */
 const drawnPixels = (page: Page, chart: string) =>
@@ -326,6 +326,13 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await page.getByRole("heading", { name: "Боты", level: 1 }).waitFor()
             await page.getByText("На этом сервере нет аккаунтов WhatsApp").waitFor()
             await record(page, "admin-comms-bots", violations)
+            // in English: the same figures, the charts' tables in English too
+            await page.getByLabel("Язык").selectOption("en")
+            await section(page, "Dashboard", "Panel sections")
+            await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor()
+            await page.getByTestId("figure-users-total").filter({ hasText: "Users in total" }).waitFor()
+            assert.deepInclude(await chartRows(page, "users-by-role"), ["buyer", String(buyers)])
+            await page.getByRole("table", { name: "Users by role" }).waitFor({ state: "attached" })
           })
 
           assert.deepStrictEqual(violations, [])
