@@ -220,6 +220,17 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await page.getByLabel("Закупка (id)").fill(procurement)
             await page.getByRole("button", { name: "Применить" }).click()
             await page.getByTestId("shown-messages").filter({ hasText: "1–3 из 3" }).waitFor()
+            // newest first, and oldest first when ordered by the time
+            const texts = () => page.getByTestId("table-messages").locator("td[data-label='Текст']").allInnerTexts()
+            assert.strictEqual((await texts())[0], "Осталось три дня")
+            await page.getByRole("button", { name: /Сортировать по «Когда»/ }).click()
+            await page.waitForURL(/sort=createdAt%3Aasc|sort=createdAt:asc/)
+            await page.waitForFunction(
+              () =>
+                document.querySelector("[data-testid=table-messages] td[data-label='Текст']")?.textContent ===
+                "Сбор открыт"
+            )
+            assert.deepStrictEqual(await texts(), ["Сбор открыт", "Черника приедет в пятницу", "Осталось три дня"])
           })
           assert.isNull(yield* deletedAt)
           const audited = yield* count(

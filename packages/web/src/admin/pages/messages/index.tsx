@@ -8,19 +8,23 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Option, Schema } from "effect"
 import { useMemo, useState } from "react"
 import { Link, useSearchParams } from "wouter"
-import type { Api } from "../../../app/Api.js"
+import type { Api, Client } from "../../../app/Api.js"
 import { formatDateTime } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
-import { typedId } from "../../grid/Choice.js"
+import { sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import type { PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
 
 type Message = PageItem<"messages">
+type MessageSort = NonNullable<NonNullable<Parameters<Client["admin"]["messages"]>[0]>["urlParams"]["sort"]>["column"]
+
+/** The columns the server orders by (the grid's sort keys); newest first when none is chosen. */
+const SORTABLE: ReadonlyArray<MessageSort> = ["createdAt", "userId", "procurementId", "deletedAt"]
 
 /** How many neighbours the chat view shows on each side, and how far back (in pages of 100) it looks for them. */
 const AROUND = 5
@@ -174,6 +178,7 @@ const MessagesSection = () => {
       {
         id: "when",
         header: t("when"),
+        sortKey: "createdAt",
         cell: (m) => formatDateTime(m.createdAt, language),
         csv: (m) => DateTime.formatIso(m.createdAt)
       },
@@ -191,12 +196,14 @@ const MessagesSection = () => {
       {
         id: "author",
         header: t("author"),
+        sortKey: "userId",
         cell: (m) => (m.userId === null ? t("system") : <Link href={`/users/${m.userId}`}>{shortId(m.userId)}</Link>),
         csv: (m) => m.userId
       },
       {
         id: "procurement",
         header: t("procurement"),
+        sortKey: "procurementId",
         cell: (m) => <Link href={`/procurements/${m.procurementId}`}>{shortId(m.procurementId)}</Link>,
         csv: (m) => m.procurementId
       },
@@ -204,6 +211,7 @@ const MessagesSection = () => {
       {
         id: "state",
         header: t("state"),
+        sortKey: "deletedAt",
         cell: (m) =>
           m.deletedAt === null ? t("shown") : t("deleted", { when: formatDateTime(m.deletedAt, language) }),
         csv: (m) => (m.deletedAt === null ? "" : DateTime.formatIso(m.deletedAt))
@@ -247,6 +255,7 @@ const MessagesSection = () => {
         urlParams: {
           offset: q.offset,
           limit: q.limit,
+          sort: sortOrder(SORTABLE, q.sort),
           query: q.filters.query,
           procurementId,
           userId,
