@@ -6,6 +6,7 @@
  * Every screen is checked with axe-core and photographed (test-artifacts/web/admin-users-*).
  */
 import { SqlClient } from "@effect/sql"
+import { insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
@@ -132,7 +133,13 @@ describe("the admin panel's users section in Chromium", () => {
             new RegExp(`^Борис Иванов,boris@example.com,,buyer,vk,0,true,false,[^,]+,${boris.id}$`)
           )
 
-          // Anna's page: profile and her Telegram account
+          // Anna's page: profile, her Telegram account, the procurement she organizes (Boris in it, paid) and the one
+          // she takes part in (organized by someone else)
+          const honey = yield* insertProcurement(anna.id, { title: "Мёд с пасеки" })
+          yield* insertParticipant(honey, boris.id, "PAID")
+          const oleg = yield* insertUser({ firstName: "Олег", role: "organizer" })
+          const cheese = yield* insertProcurement(oleg, { title: "Сыр из Карелии", status: "PAYMENT" })
+          yield* insertParticipant(cheese, anna.id, "CONFIRMED")
           yield* Effect.promise(async () => {
             await page.getByRole("button", { name: "Сбросить" }).click()
             await page.getByTestId("table-users").getByRole("link", { name: "Анна Петрова" }).click()
@@ -140,6 +147,20 @@ describe("the admin panel's users section in Chromium", () => {
             await page.getByRole("heading", { name: "Анна Петрова" }).waitFor()
             assert.include(await page.getByTestId("user-profile").innerText(), "anna@example.com")
             assert.include(await page.getByTestId("user-platforms").innerText(), "700100200")
+            const organized = page.getByTestId("user-organized").locator("tbody tr")
+            assert.strictEqual(await organized.count(), 1)
+            assert.match(
+              await organized.innerText(),
+              /Мёд с пасеки\s+Сбор заявок\s+100,00\s₽ из 1\s000,00\s₽ \(10%\)\s+1/
+            )
+            const joined = page.getByTestId("user-joined").locator("tbody tr")
+            assert.strictEqual(await joined.count(), 1)
+            assert.match(await joined.innerText(), /Сыр из Карелии\s+Оплата\s+Подтверждён\s+1\s+100,00\s₽/)
+            // a title opens the procurement's page and the browser's back returns here
+            await joined.getByRole("link", { name: "Сыр из Карелии" }).click()
+            await page.waitForURL(new RegExp(`/admin-panel/procurements/${cheese}$`))
+            await page.goBack()
+            await page.getByRole("heading", { name: "Анна Петрова" }).waitFor()
             await record(page, "admin-users-user", violations)
           })
 

@@ -1,7 +1,7 @@
 /**
- * One user: the profile, linked platforms, the balance with an adjustment form, the account's switches (active,
- * verified, role) and the balance's history with the running balance (the ledger's grid fixed to this user). Every
- * change refreshes the page and the grids, and is audited by the server.
+ * One user: the profile, linked platforms, the procurements they organize and join, the balance with an adjustment
+ * form, the account's switches (active, verified, role) and the balance's history with the running balance (the
+ * ledger's grid fixed to this user). Every change refreshes the page and the grids, and is audited by the server.
  */
 import { FlagBody, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
@@ -20,6 +20,7 @@ import type { AdminResult } from "../../Types.js"
 import { TransactionsGrid } from "../payments/TransactionsGrid.js"
 import { AdjustBalance } from "./AdjustBalance.js"
 import { accountRole, fullName } from "./Labels.js"
+import { Procurements } from "./Procurements.js"
 import { RoleChange } from "./RoleChange.js"
 import { messages } from "./messages.js"
 
@@ -187,6 +188,7 @@ const UserDetails = ({ id }: { id: UserId }) => {
               </div>
             </div>
             <Platforms identities={d.identities} />
+            <Procurements procurements={d.procurements} />
             <section aria-labelledby="history-title">
               <h2 id="history-title">{t("history")}</h2>
               {/* the user's id in the grid's id keeps one user's cached pages from showing on another's */}
