@@ -52,7 +52,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
           const organizer = yield* insertUser({ firstName: "Ольга", role: "organizer" })
           const buyer = yield* insertUser({ firstName: "Пётр" })
           const honey = yield* insertProcurement(organizer, { title: "Мёд алтайский", status: "ACTIVE" })
-          yield* insertProcurement(organizer, { title: "Черновик сыра", status: "DRAFT" })
+          const cheese = yield* insertProcurement(organizer, { title: "Черновик сыра", status: "DRAFT" })
           yield* insertParticipant(honey, buyer, "CONFIRMED")
 
           const payments = yield* Payments
@@ -80,6 +80,26 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
             await nav(page, "Закупки")
             await page.getByRole("heading", { name: "Закупки", level: 1 }).waitFor()
             await page.getByTestId("shown-procurements").filter({ hasText: "из 2" }).waitFor()
+            // the server orders by a column: title ascending, then descending
+            const table = page.getByTestId("table-procurements")
+            await table.getByRole("button", { name: /Сортировать по «Название»/ }).click()
+            await page.waitForURL(/sort=title%3Aasc|sort=title:asc/)
+            await table.locator("th[aria-sort='ascending']").waitFor()
+            assert.deepStrictEqual(await rowAttribute(page, "table-procurements", "data-procurement-id"), [
+              honey,
+              cheese
+            ])
+            await table.getByRole("button", { name: /Сортировать по «Название»/ }).click()
+            await table.locator("th[aria-sort='descending']").waitFor()
+            await page
+              .locator("[data-testid=table-procurements] tbody tr")
+              .first()
+              .and(page.locator(`[data-procurement-id='${cheese}']`))
+              .waitFor()
+            assert.deepStrictEqual(await rowAttribute(page, "table-procurements", "data-procurement-id"), [
+              cheese,
+              honey
+            ])
             await page.getByLabel("Статус", { exact: true }).selectOption("ACTIVE")
             await page.waitForURL(/status=ACTIVE/)
             await page.getByTestId("shown-procurements").filter({ hasText: "1–1 из 1" }).waitFor()
@@ -149,6 +169,14 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
             await page.reload()
             await page.getByTestId("shown-payments").filter({ hasText: "1–1 из 1" }).waitFor()
             assert.deepStrictEqual(await rowAttribute(page, "table-payments", "data-status"), ["SUCCEEDED"])
+            // a date range: from tomorrow nothing, from today the paid one (days are UTC, as the server counts them)
+            const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+            await page.getByLabel("С", { exact: true }).fill(day(1))
+            await page.waitForURL(new RegExp(`from=${day(1)}`))
+            await page.getByTestId("shown-payments").filter({ hasText: "Строк: 0" }).waitFor()
+            await page.getByLabel("С", { exact: true }).fill(day(0))
+            await page.getByLabel("По", { exact: true }).fill(day(0))
+            await page.getByTestId("shown-payments").filter({ hasText: "1–1 из 1" }).waitFor()
             await record(page, "admin-ops-payments", violations)
             // a user id that is not one is refused in words, not ignored
             await page.getByLabel("Пользователь (id)").fill("не id")

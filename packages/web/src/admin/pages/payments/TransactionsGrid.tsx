@@ -10,8 +10,9 @@ import { formatDateTime, formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import type { SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen, typedId } from "../../grid/Choice.js"
+import { chosen, dayBound, sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { adminMessages } from "../../messages.js"
 import type { PageItem } from "../../Types.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
@@ -29,12 +30,16 @@ const TYPES: ReadonlyArray<TransactionType> = [
   "ADJUSTMENT"
 ]
 
+/** The columns the server orders the ledger by. */
+const SORTABLE = ["createdAt", "amount", "type", "balanceAfter"] as const
+
 const short = (id: string) => id.slice(0, 8)
 
 /** `id` names the grid's query and file; `user` fixes it to one user's rows. */
 export const TransactionsGrid = ({ id, label, user }: { id: string; label: string; user?: UserId }) => {
   const t = useT(messages)
   const tu = useT(userWords)
+  const ta = useT(adminMessages)
   const { language } = useLanguage()
   const api = useAdminApi()
   const types = useMemo(
@@ -46,6 +51,7 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
       {
         id: "date",
         header: tu("date"),
+        sortKey: "createdAt",
         cell: (x) => formatDateTime(x.createdAt, language),
         csv: (x) => DateTime.formatIso(x.createdAt)
       },
@@ -59,11 +65,12 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
             }
           ]
         : []),
-      { id: "type", header: tu("type"), cell: (x) => tu(x.type), csv: (x) => x.type },
+      { id: "type", header: tu("type"), sortKey: "type", cell: (x) => tu(x.type), csv: (x) => x.type },
       {
         id: "change",
         header: tu("change"),
         numeric: true,
+        sortKey: "amount",
         cell: (x) => `${x.amount > 0n ? "+" : ""}${formatMoney(x.amount, language)}`,
         csv: (x) => Number(x.amount) / 100
       },
@@ -71,6 +78,7 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
         id: "after",
         header: tu("after"),
         numeric: true,
+        sortKey: "balanceAfter",
         cell: (x) => formatMoney(x.balanceAfter, language),
         csv: (x) => Number(x.balanceAfter) / 100
       },
@@ -98,15 +106,25 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
   const filters = useMemo(
     (): ReadonlyArray<GridFilter> => [
       ...(user === undefined ? [{ kind: "text" as const, id: "userId", label: t("userId") }] : []),
-      { kind: "select", id: "type", label: tu("type"), options: types }
+      { kind: "select", id: "type", label: tu("type"), options: types },
+      { kind: "date", id: "from", label: ta("from") },
+      { kind: "date", id: "to", label: ta("to") }
     ],
-    [t, tu, types, user]
+    [t, tu, ta, types, user]
   )
   const fetchPage = async (q: GridQuery) => {
     const userId = user ?? typedId(UserId, q.filters.userId, t("userId"))
     return api.run((c) =>
       c.admin.transactions({
-        urlParams: { offset: q.offset, limit: q.limit, userId, type: chosen(types, q.filters.type) }
+        urlParams: {
+          offset: q.offset,
+          limit: q.limit,
+          userId,
+          type: chosen(types, q.filters.type),
+          from: dayBound(q.filters.from, "start", ta("from")),
+          to: dayBound(q.filters.to, "end", ta("to")),
+          sort: sortOrder(SORTABLE, q.sort)
+        }
       })
     )
   }

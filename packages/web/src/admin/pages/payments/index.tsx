@@ -14,8 +14,9 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { SelectField, type SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen, typedId } from "../../grid/Choice.js"
+import { chosen, dayBound, sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { adminMessages } from "../../messages.js"
 import type { AdminResult, PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
 import { PaymentTabs } from "./Tabs.js"
@@ -27,6 +28,8 @@ type Summary = AdminResult<"paymentSummary">
 
 const STATUSES: ReadonlyArray<PaymentStatus> = ["PENDING", "WAITING_FOR_CAPTURE", "SUCCEEDED", "CANCELLED", "REFUNDED"]
 const TYPES: ReadonlyArray<PaymentType> = ["DEPOSIT", "WITHDRAWAL", "PROCUREMENT_PAYMENT"]
+/** The columns the server orders payments by. */
+const SORTABLE = ["createdAt", "amount", "status", "type", "provider", "settledAt"] as const
 const PERIODS = ["7", "30", "90", "365"] as const
 type Period = (typeof PERIODS)[number]
 
@@ -110,6 +113,7 @@ const PaymentSummary = () => {
 
 const Payments = () => {
   const t = useT(messages)
+  const ta = useT(adminMessages)
   const { language } = useLanguage()
   const api = useAdminApi()
   const statuses = useMemo(
@@ -125,6 +129,7 @@ const Payments = () => {
       {
         id: "created",
         header: t("created"),
+        sortKey: "createdAt",
         cell: (p) => formatDateTime(p.createdAt, language),
         csv: (p) => DateTime.formatIso(p.createdAt)
       },
@@ -134,13 +139,14 @@ const Payments = () => {
         cell: (p) => <Link href={`/users/${p.userId}`}>{short(p.userId)}</Link>,
         csv: (p) => p.userId
       },
-      { id: "type", header: t("type"), cell: (p) => t(p.type), csv: (p) => p.type },
-      { id: "status", header: t("status"), cell: (p) => t(p.status), csv: (p) => p.status },
-      { id: "provider", header: t("provider"), cell: (p) => p.provider, csv: (p) => p.provider },
+      { id: "type", header: t("type"), sortKey: "type", cell: (p) => t(p.type), csv: (p) => p.type },
+      { id: "status", header: t("status"), sortKey: "status", cell: (p) => t(p.status), csv: (p) => p.status },
+      { id: "provider", header: t("provider"), sortKey: "provider", cell: (p) => p.provider, csv: (p) => p.provider },
       {
         id: "amount",
         header: t("amount"),
         numeric: true,
+        sortKey: "amount",
         cell: (p) => formatMoney(p.amount, language),
         csv: (p) => Number(p.amount) / 100
       },
@@ -148,6 +154,7 @@ const Payments = () => {
       {
         id: "settled",
         header: t("settled"),
+        sortKey: "settledAt",
         cell: (p) => (p.settledAt === null ? "" : formatDateTime(p.settledAt, language)),
         csv: (p) => (p.settledAt === null ? null : DateTime.formatIso(p.settledAt))
       },
@@ -171,9 +178,11 @@ const Payments = () => {
       { kind: "select", id: "status", label: t("status"), options: statuses },
       { kind: "select", id: "type", label: t("type"), options: types },
       { kind: "text", id: "provider", label: t("provider") },
-      { kind: "text", id: "userId", label: t("userId") }
+      { kind: "text", id: "userId", label: t("userId") },
+      { kind: "date", id: "from", label: ta("from") },
+      { kind: "date", id: "to", label: ta("to") }
     ],
-    [t, statuses, types]
+    [t, ta, statuses, types]
   )
   const fetchPage = async (q: GridQuery) => {
     const userId = typedId(UserId, q.filters.userId, t("userId"))
@@ -185,7 +194,10 @@ const Payments = () => {
           status: chosen(statuses, q.filters.status),
           type: chosen(types, q.filters.type),
           provider: q.filters.provider,
-          userId
+          userId,
+          from: dayBound(q.filters.from, "start", ta("from")),
+          to: dayBound(q.filters.to, "end", ta("to")),
+          sort: sortOrder(SORTABLE, q.sort)
         }
       })
     )

@@ -11,12 +11,24 @@ import { useLanguage, useT } from "../../../app/I18n.js"
 import { useStatusLabel, useStatusOptions } from "../../../app/Procurement.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { chosen, typedId, yesNo, yesNoOptions } from "../../grid/Choice.js"
+import { chosen, sortOrder, typedId, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { adminMessages } from "../../messages.js"
 import { useAdminCategories } from "../categories/AdminCategories.js"
 import { GRID_ID, type ProcurementRow } from "./AdminProcurement.js"
 import { messages } from "./messages.js"
+
+/** The columns the server orders procurements by. */
+const SORTABLE = [
+  "createdAt",
+  "title",
+  "status",
+  "deadline",
+  "targetAmount",
+  "collectedAmount",
+  "participantCount",
+  "city"
+] as const
 
 const ProcurementsGrid = () => {
   const t = useT(messages)
@@ -38,12 +50,14 @@ const ProcurementsGrid = () => {
       {
         id: "title",
         header: t("name"),
+        sortKey: "title",
         cell: (v) => <Link href={`/procurements/${v.procurement.id}`}>{v.procurement.title}</Link>,
         csv: (v) => v.procurement.title
       },
       {
         id: "status",
         header: t("status"),
+        sortKey: "status",
         cell: (v) => statusLabel(v.procurement.status),
         csv: (v) => v.procurement.status
       },
@@ -53,7 +67,13 @@ const ProcurementsGrid = () => {
         cell: (v) => categoryName(v.procurement.categoryId),
         csv: (v) => categoryName(v.procurement.categoryId)
       },
-      { id: "city", header: t("city"), cell: (v) => v.procurement.city, csv: (v) => v.procurement.city },
+      {
+        id: "city",
+        header: t("city"),
+        sortKey: "city",
+        cell: (v) => v.procurement.city,
+        csv: (v) => v.procurement.city
+      },
       {
         id: "organizer",
         header: t("organizer"),
@@ -64,6 +84,7 @@ const ProcurementsGrid = () => {
         id: "collected",
         header: t("collected"),
         numeric: true,
+        sortKey: "collectedAmount",
         cell: (v) => `${formatMoney(v.progress.collectedAmount, language)} (${v.progress.percent}%)`,
         csv: (v) => Number(v.progress.collectedAmount) / 100
       },
@@ -71,6 +92,7 @@ const ProcurementsGrid = () => {
         id: "target",
         header: t("target"),
         numeric: true,
+        sortKey: "targetAmount",
         cell: (v) => formatMoney(v.procurement.targetAmount, language),
         csv: (v) => Number(v.procurement.targetAmount) / 100
       },
@@ -78,12 +100,14 @@ const ProcurementsGrid = () => {
         id: "participants",
         header: t("participants"),
         numeric: true,
+        sortKey: "participantCount",
         cell: (v) => v.progress.participantCount,
         csv: (v) => v.progress.participantCount
       },
       {
         id: "deadline",
         header: t("deadline"),
+        sortKey: "deadline",
         cell: (v) => formatDate(v.procurement.deadline, language),
         csv: (v) => DateTime.formatIso(v.procurement.deadline)
       },
@@ -96,6 +120,7 @@ const ProcurementsGrid = () => {
       {
         id: "created",
         header: t("created"),
+        sortKey: "createdAt",
         cell: (v) => formatDateTime(v.procurement.createdAt, language),
         csv: (v) => DateTime.formatIso(v.procurement.createdAt)
       },
@@ -129,7 +154,8 @@ const ProcurementsGrid = () => {
           status: status === undefined ? undefined : [status],
           categoryId: typedId(CategoryId, q.filters.categoryId, t("category")),
           city: q.filters.city,
-          featured: yesNo(q.filters.featured)
+          featured: yesNo(q.filters.featured),
+          sort: sortOrder(SORTABLE, q.sort)
         }
       })
     )
