@@ -229,6 +229,22 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
           }>`SELECT parent_id FROM categories WHERE id = ${tea!.id}`
           assert.strictEqual(teaMoved!.parentId, food.id)
 
+          // edit in place: a description, a duplicate name among siblings refused in the server's words
+          yield* Effect.promise(async () => {
+            const item = page.locator(`[data-testid=category][data-category-id='${tea!.id}']`)
+            await item.getByRole("button", { name: "Изменить" }).click()
+            const form = page.getByRole("form", { name: "Изменить «Чай»" })
+            await form.getByLabel("Название").fill("Мёд")
+            await form.getByRole("button", { name: "Сохранить" }).click()
+            await form.getByRole("alert").filter({ hasText: "категория с таким названием здесь уже есть" }).waitFor()
+            await form.getByLabel("Название").fill("Чай")
+            await form.getByLabel("Описание").fill("Только листовой")
+            await form.getByRole("button", { name: "Сохранить" }).click()
+            await item.getByText("Только листовой").waitFor()
+          })
+          const [edited] = yield* sql<{ description: string }>`SELECT description FROM categories WHERE id = ${tea!.id}`
+          assert.strictEqual(edited!.description, "Только листовой")
+
           // a category with subcategories: refused in the server's sentence, nothing deleted
           yield* Effect.promise(async () => {
             await page.getByTestId(`delete-category-${food.id}`).click()
