@@ -5,13 +5,22 @@
 import { Context, type Effect } from "effect"
 import type { Actor } from "./Common.js"
 import type { Forbidden, InvalidInput, NotFound } from "./Errors.js"
-import type { AttachmentId, ProcurementId } from "./Ids.js"
+import type { AttachmentId, ProcurementId, UserId } from "./Ids.js"
 import type { AttachmentInfo } from "./Models.js"
 
 export { ALLOWED_TYPES, isImageType } from "./internal/chat/FileTypes.js"
 
 /** The largest attachment accepted (bytes): 10 MiB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+/** A file size as people read it: 930 B, 12 KB, 3.4 MB (Б, КБ, МБ and a decimal comma in Russian). */
+export const formatFileSize = (bytes: number, language: "ru" | "en"): string => {
+  const [b, kb, mb] = language === "ru" ? ["Б", "КБ", "МБ"] : ["B", "KB", "MB"]
+  if (bytes < 1024) return `${bytes} ${b}`
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} ${kb}`
+  const megabytes = String(Math.round((bytes / 1024 / 1024) * 10) / 10)
+  return `${language === "ru" ? megabytes.replace(".", ",") : megabytes} ${mb}`
+}
 
 /** An upload: the bytes as received, the name and type the client gave (both only hints). */
 export interface UploadInput {
@@ -45,3 +54,13 @@ export interface AttachmentsService {
 }
 
 export class Attachments extends Context.Tag("@groupbuy/core/Attachments")<Attachments, AttachmentsService>() {}
+
+/**
+ * Links to an attachment for people outside the web cabinet (a member in Telegram, VK or WhatsApp): a URL that opens
+ * the file for `userId` without signing in, for a limited time, and only while they are still a member. The server
+ * provides it; where nobody does, messengers get the file's name without a link.
+ */
+export class AttachmentLinks extends Context.Tag("@groupbuy/core/AttachmentLinks")<
+  AttachmentLinks,
+  { readonly link: (id: AttachmentId, userId: UserId) => Effect.Effect<string> }
+>() {}

@@ -7,7 +7,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
-import { Attachments, MAX_ATTACHMENT_BYTES, type UploadInput } from "./Attachments.js"
+import { Attachments, formatFileSize, MAX_ATTACHMENT_BYTES, type UploadInput } from "./Attachments.js"
 import { Chat } from "./Chat.js"
 import type { Actor } from "./Common.js"
 import { Forbidden, InvalidInput, NotFound } from "./Errors.js"
@@ -17,8 +17,6 @@ import { claimAgrees, safeFileName, sniff } from "./internal/chat/FileTypes.js"
 import { decodeRows, orDie } from "./internal/people/Sql.js"
 import { AttachmentInfo } from "./Models.js"
 
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10}`
-
 /** The refusals of an upload, each with its stable code and a message in both languages. */
 const refuse = {
   empty: () => InvalidInput.single("file", "attachment.empty", "the file is empty", "файл пустой"),
@@ -26,8 +24,8 @@ const refuse = {
     InvalidInput.single(
       "file",
       "attachment.too-large",
-      `the file is larger than ${megabytes(MAX_ATTACHMENT_BYTES)} MB`,
-      `файл больше ${megabytes(MAX_ATTACHMENT_BYTES)} МБ`
+      `the file is larger than ${formatFileSize(MAX_ATTACHMENT_BYTES, "en")}`,
+      `файл больше ${formatFileSize(MAX_ATTACHMENT_BYTES, "ru")}`
     ),
   type: () =>
     InvalidInput.single(

@@ -6,6 +6,7 @@ import { ChatTokensLive } from "./auth/ChatTokens.js"
 import { SignInThrottleLive } from "./auth/SignInThrottle.js"
 import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
+import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
 import { ServerConfig } from "./config/ServerConfig.js"
 import { ChatHubLive } from "./hub/ChatHub.js"
@@ -38,7 +39,8 @@ export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(Payment
 
 /** Everything the routes need besides core and the configuration. */
 export const ServerBaseLive = Layer.mergeAll(
-  UserTokensLive,
+  // relayed chat messages link their files for the members they reach (the router finds it in its context)
+  Layer.provideMerge(AttachmentLinksLive, UserTokensLive),
   ChatTokensLive,
   AdminSessionsLive,
   SignInThrottleLive,

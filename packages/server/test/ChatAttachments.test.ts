@@ -1,6 +1,6 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { AttachmentInfo, BodyLimits, PostMessageBody, type UserId } from "@groupbuy/core"
+import { AttachmentInfo, AttachmentLinks, BodyLimits, PostMessageBody, type UserId } from "@groupbuy/core"
 import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { Effect, Schema } from "effect"
 import { UserTokens } from "../src/auth/UserTokens.js"
@@ -92,6 +92,25 @@ for (const profile of coreProfiles()) {
           const etag = got.headers["etag"]!
           const again = yield* download(info.id, yield* bearer(s.organizer), { "if-none-match": etag })
           assert.strictEqual(again.status, 304)
+
+          // the link a messenger member gets opens the file without a session, for that member and that file only
+          const links = yield* AttachmentLinks
+          const http = yield* HttpClient.HttpClient
+          const pathOf = (url: string) => url.slice(url.indexOf("/api/"))
+          const shared = yield* http.get(pathOf(yield* links.link(info.id, s.organizer)))
+          assert.strictEqual(shared.status, 200)
+          assert.deepStrictEqual([...new Uint8Array(yield* shared.arrayBuffer)], [...PNG])
+          assert.strictEqual(shared.headers["x-content-type-options"], "nosniff")
+          const outsiderLink = yield* http.get(pathOf(yield* links.link(info.id, s.outsider)))
+          assert.strictEqual(outsiderLink.status, 404)
+          const other = yield* upload(s.procurement, yield* bearer(s.participant), PNG, "b.png", "image/png")
+          const otherId = ((yield* other.json) as { id: string }).id
+          const wrongFile = pathOf(yield* links.link(info.id, s.organizer)).replace(info.id, otherId)
+          assert.strictEqual((yield* http.get(wrongFile)).status, 401)
+          assert.strictEqual((yield* http.get(`/api/attachments/${info.id}/shared?token=nonsense`)).status, 401)
+          // a session token is no link token
+          const session = (yield* bearer(s.organizer)).slice("Bearer ".length)
+          assert.strictEqual((yield* http.get(`/api/attachments/${info.id}/shared?token=${session}`)).status, 401)
 
           // a non-member gets 404, no session 401
           assert.strictEqual((yield* download(info.id, yield* bearer(s.outsider))).status, 404)

@@ -8,7 +8,7 @@ import { AttachmentInfo, ChatMessageType } from "../Models.js"
 import { UnreadCount, ChatMessageJson } from "./Dto.js"
 import * as Refusals from "./Refusals.js"
 import { PayloadTooLarge } from "./RequestBody.js"
-import { Authentication } from "./Security.js"
+import { Authentication, Unauthorized } from "./Security.js"
 
 export class PostMessageBody extends Schema.Class<PostMessageBody>("PostMessageBody")({
   text: Schema.String,
@@ -142,3 +142,24 @@ export class ChatApi extends HttpApiGroup.make("chat")
       .pipe(Refusals.missing)
   )
   .middleware(Authentication) {}
+
+/**
+ * Chat files opened from a messenger: the link a member in Telegram, VK or WhatsApp gets with a relayed message
+ * carries a token for that member and that file (no sign-in; it expires, and it opens nothing once they are no
+ * longer a member).
+ */
+export class ChatFileLinksApi extends HttpApiGroup.make("chatFileLinks").add(
+  HttpApiEndpoint.get("shared", "/attachments/:id/shared")
+    .setPath(AttachmentPath)
+    .setUrlParams(Schema.Struct({ token: Schema.String }))
+    .addSuccess(AttachmentBytes)
+    .addError(Unauthorized)
+    .addError(NotFound)
+    .annotate(OpenApi.Summary, "Open a chat file from a messenger link")
+    .annotate(
+      OpenApi.Description,
+      "The file as `GET /attachments/{id}` serves it, for the member the link's `token` was issued to (relayed " +
+        "chat messages carry such links); 401 for a token that is invalid, expired or for another file, 404 when " +
+        "they may no longer see it."
+    )
+) {}

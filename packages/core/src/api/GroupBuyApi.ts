@@ -3,7 +3,7 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { AdminApi, AdminAuthApi } from "./AdminApi.js"
 import { AuthApi } from "./AuthApi.js"
 import { CategoriesApi } from "./CategoriesApi.js"
-import { ChatApi } from "./ChatApi.js"
+import { ChatApi, ChatFileLinksApi } from "./ChatApi.js"
 import { NotificationsApi } from "./NotificationsApi.js"
 import { PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
@@ -16,6 +16,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(ProcurementsApi)
   .add(PaymentsApi)
   .add(ChatApi)
+  .add(ChatFileLinksApi)
   .add(NotificationsApi)
   .add(CategoriesApi)
   .add(AdminAuthApi)

@@ -29,7 +29,7 @@ export { UpdateProfile } from "../Users.js"
 export { CreateCategory, UpdateCategory } from "../Categories.js"
 export { Kopecks } from "../Money.js"
 // the chat's file limits, so a client refuses a file before uploading it, with the server's own rules
-export { ALLOWED_TYPES, MAX_ATTACHMENT_BYTES } from "../Attachments.js"
+export { ALLOWED_TYPES, formatFileSize, MAX_ATTACHMENT_BYTES } from "../Attachments.js"
 export type { AttachmentInfo } from "../Models.js"
 // core's procurement rules (pure), so a client checks a form as you type with the server's own rules and messages
 export * as ProcurementRules from "../ProcurementRules.js"

@@ -1,13 +1,17 @@
 /** Replays a scripted scenario (`scenarios.ts`) through the in-memory conversation, `system` steps over core. */
 import {
+  Attachments,
+  Chat,
   CreateProcurement,
   IdentityRef,
   kopecks,
   PaymentFilter,
   Payments,
+  PostMessage,
   Procurements,
   UpdateProfile,
   type UserId,
+  userActor,
   Users
 } from "@groupbuy/core"
 import { Clock, DateTime, Effect, Option } from "effect"
@@ -43,6 +47,42 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
         const userId = yield* userIdOf(conversation, step.user)
         yield* Effect.orDie(users.update(userId, new UpdateProfile({ language: step.language })))
         conversation.note(`system: ${step.user}'s account language is now ${step.language}`)
+        return
+      }
+      case "postFile": {
+        const userId = yield* userIdOf(conversation, step.user)
+        const mine = yield* (yield* Procurements).forUser(userId)
+        const view = [...mine.organized, ...mine.joined.map((j) => j.view)].find(
+          (v) => v.procurement.title === step.procurement
+        )
+        if (view === undefined) {
+          return yield* new ConversationError({ message: `${step.user} has no procurement ${step.procurement}` })
+        }
+        const procurementId = view.procurement.id
+        // looked up rather than required: hosts of the other scenarios need not provide it
+        const attachments = yield* Effect.serviceOption(Attachments)
+        if (Option.isNone(attachments)) return yield* Effect.dieMessage("postFile needs the Attachments service")
+        const file = yield* Effect.orDie(
+          attachments.value.upload(userActor(userId), {
+            procurementId,
+            name: step.name,
+            claimedType: "",
+            bytes: new TextEncoder().encode(step.content)
+          })
+        )
+        yield* Effect.orDie(
+          (yield* Chat).post(
+            PostMessage.make({
+              procurementId,
+              userId,
+              text: step.caption,
+              attachmentId: file.id,
+              originPlatform: "web"
+            })
+          )
+        )
+        conversation.note(`system: ${step.user} sent the file ${file.name} in the web cabinet`)
+        yield* conversation.dispatch
         return
       }
       case "seedProcurements": {

@@ -19,6 +19,15 @@ export type ScenarioStep =
   | { readonly system: "settleDeposit"; readonly user: string }
   /** changes the user's account language in core, as the web cabinet or another platform would */
   | { readonly system: "setLanguage"; readonly user: string; readonly language: "ru" | "en" }
+  /** the user sends a file with a caption to the chat of their procurement titled `procurement`, from the web cabinet */
+  | {
+      readonly system: "postFile"
+      readonly user: string
+      readonly procurement: string
+      readonly name: string
+      readonly content: string
+      readonly caption: string
+    }
   /** creates `count` active procurements of an already registered organizer directly in core */
   | {
       readonly system: "seedProcurements"

@@ -8,7 +8,7 @@ import { ChatHubRoute } from "../hub/ChatHub.js"
 import { AdminAuthHandlers, AdminHandlers } from "./handlers/AdminHandlers.js"
 import { AuthHandlers } from "./handlers/AuthHandlers.js"
 import { CategoriesHandlers } from "./handlers/CategoriesHandlers.js"
-import { ChatHandlers } from "./handlers/ChatHandlers.js"
+import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
@@ -26,6 +26,7 @@ export const HandlersLive = Layer.mergeAll(
   ProcurementsHandlers,
   PaymentsHandlers,
   ChatHandlers,
+  ChatFileLinksHandlers,
   NotificationsHandlers,
   CategoriesHandlers,
   AdminAuthHandlers,

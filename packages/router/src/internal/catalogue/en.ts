@@ -164,6 +164,8 @@ export const en: Record<keyof typeof ru, string> = {
   "chat.left": "You left the chat of “{title}”.",
   "chat.history": "Latest messages:",
   "chat.message": "💬 “{title}” — {name}: {text}",
+  "chat.file": "📎 {name} ({size})",
+  "chat.fileLink": "📎 {name} ({size}): {link}",
   "chat.unsupported": "Only text can be sent to the chat.",
   "chat.someone": "member",
   "chat.system": "system",

@@ -163,6 +163,8 @@ export const ru = {
   "chat.left": "Вы вышли из чата «{title}».",
   "chat.history": "Последние сообщения:",
   "chat.message": "💬 «{title}» — {name}: {text}",
+  "chat.file": "📎 {name} ({size})",
+  "chat.fileLink": "📎 {name} ({size}): {link}",
   "chat.unsupported": "В чат можно отправлять текст.",
   "chat.someone": "участник",
   "chat.system": "система",

@@ -4,7 +4,9 @@
  * keyboard opens a new menu generation there, exactly as in a turn.
  */
 import {
+  AttachmentLinks,
   type ChatMessage,
+  formatFileSize,
   type DomainEvent,
   formatRubles,
   Ledger,
@@ -112,7 +114,10 @@ export const renderNotification = (
   }
 ]
 
-/** A chat message, to every other member whose chat with the bot is in chat mode for that procurement. */
+/**
+ * A chat message, to every other member whose chat with the bot is in chat mode for that procurement; an uploaded
+ * file as its name, size and a link for that member (`AttachmentLinks`, when the host provides it).
+ */
 const relay = (message: (typeof ChatMessage.json)["Type"]) =>
   Effect.gen(function* () {
     const users = yield* Users
@@ -122,6 +127,7 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
     const title = view.right.procurement.title
     const author = message.userId === null ? undefined : yield* Effect.either(users.get(message.userId))
     const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
+    const links = yield* Effect.serviceOption(AttachmentLinks)
     // one read for every member's chats; a member who never wrote from a platform has none (the web hub reaches them)
     const withRefs = (yield* lastRefsOfAll(members.filter((member) => member !== message.userId))).filter(
       (member) => member.refs.length > 0
@@ -148,6 +154,11 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
           // the member's account language wins over the chat session's (it may have been changed on another platform)
           const account = yield* Effect.either(users.get(member))
           const accountLanguage = account._tag === "Right" ? account.right.language : undefined
+          // an uploaded file goes as its name and size with a link that opens it for this member
+          const link =
+            message.attachment === null || Option.isNone(links)
+              ? undefined
+              : yield* links.value.link(message.attachment.id, member)
           for (const ref of refs) {
             const ok = yield* deliverTo(ref, (session, chatLanguage) => {
               if (session.chat?.procurementId !== procurementId) return undefined
@@ -158,7 +169,16 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                   : author._tag === "Right"
                     ? displayName(author.right)
                     : text(language, "chat.someone")
-              const body = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
+              const file =
+                message.attachment === null
+                  ? undefined
+                  : text(language, link === undefined ? "chat.file" : "chat.fileLink", {
+                      name: message.attachment.name,
+                      size: formatFileSize(message.attachment.size, language),
+                      link: link ?? ""
+                    })
+              const said = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
+              const body = file === undefined ? said : said === "" ? file : `${said}\n${file}`
               return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
             })
             if (ok) delivered.push(ref)

@@ -3,8 +3,10 @@
  * uploaded by members and served to members.
  */
 import { FileSystem, HttpApiBuilder, HttpServerRequest } from "@effect/platform"
-import { Attachments, Chat, CurrentPrincipal, GroupBuyApi, PostMessage } from "@groupbuy/core"
+import { Attachments, Chat, CurrentPrincipal, GroupBuyApi, PostMessage, userActor } from "@groupbuy/core"
 import { DateTime, Effect } from "effect"
+import { attachmentAudience } from "../../auth/AttachmentLinksLive.js"
+import { UserTokens } from "../../auth/UserTokens.js"
 import { actingUser, actorFor, requireMember, requireUser } from "../../internal/Access.js"
 import { attachmentResponse } from "../AttachmentResponse.js"
 
@@ -85,5 +87,22 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
       .handle("members", ({ path }) =>
         Effect.zipRight(requireMember("list chat members", path.id), chat.members(path.id))
       )
+  })
+)
+
+/** `chatFileLinks` group: a chat file opened from the link a messenger member got with a relayed message. */
+export const ChatFileLinksHandlers = HttpApiBuilder.group(GroupBuyApi, "chatFileLinks", (handlers) =>
+  Effect.gen(function* () {
+    const attachments = yield* Attachments
+    const tokens = yield* UserTokens
+    return handlers.handle("shared", ({ path, urlParams }) =>
+      Effect.gen(function* () {
+        const userId = yield* tokens.verify(urlParams.token, attachmentAudience(path.id))
+        // the member's rights now, not when the link was made
+        const file = yield* attachments.download(userActor(userId), path.id)
+        const request = yield* HttpServerRequest.HttpServerRequest
+        return attachmentResponse(file.info, file.bytes, request.headers["if-none-match"])
+      })
+    )
   })
 )

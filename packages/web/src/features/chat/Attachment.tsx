@@ -3,19 +3,10 @@
  * through the API client and shown from a `blob:` URL (which the page's policy allows); the server checks the same
  * limits again. `checkFile` refuses what the server would refuse before anything is uploaded.
  */
-import { ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentInfo } from "@groupbuy/core/api"
+import { ALLOWED_TYPES, formatFileSize, MAX_ATTACHMENT_BYTES, type AttachmentInfo } from "@groupbuy/core/api"
 import { useEffect, useState } from "react"
-import { useApi, useLanguage, useT, type Language } from "../../app/index.js"
+import { useApi, useLanguage, useT } from "../../app/index.js"
 import { messages } from "./messages.js"
-
-/** A size as people read it: 930 B, 12 KB, 3.4 MB. */
-export const formatSize = (bytes: number, language: Language): string => {
-  const [b, kb, mb] = language === "ru" ? ["Б", "КБ", "МБ"] : ["B", "KB", "MB"]
-  const number = (n: number) => n.toLocaleString(language === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 1 })
-  if (bytes < 1024) return `${bytes} ${b}`
-  if (bytes < 1024 * 1024) return `${number(Math.round(bytes / 1024))} ${kb}`
-  return `${number(bytes / 1024 / 1024)} ${mb}`
-}
 
 const extensions = new Set(Object.values(ALLOWED_TYPES).flat() as ReadonlyArray<string>)
 
@@ -75,7 +66,7 @@ export const AttachmentView = ({ attachment, caption }: { attachment: Attachment
   // a file is fetched when asked for; an image at once
   const [wanted, setWanted] = useState(image)
   const { url, failed } = useAttachmentUrl(attachment, wanted)
-  const label = `${attachment.name} (${formatSize(attachment.size, language)})`
+  const label = `${attachment.name} (${formatFileSize(attachment.size, language)})`
 
   // the download starts once the bytes are here
   useEffect(() => {
@@ -123,7 +114,7 @@ export const FilePreview = ({ file, onRemove, disabled }: { file: File; onRemove
     <div className="chat-preview" data-testid="chat-preview">
       {thumb === undefined ? <span aria-hidden="true">📎</span> : <img src={thumb} alt="" className="chat-thumb" />}
       <span>
-        {file.name} ({formatSize(file.size, language)})
+        {file.name} ({formatFileSize(file.size, language)})
       </span>
       <button
         type="button"

@@ -1,0 +1,64 @@
+import { it } from "@effect/vitest"
+import { AttachmentLinks, CoreServicesLive } from "@groupbuy/core"
+import { PgliteTest } from "@groupbuy/core/testing"
+import { DateTime, Effect, Layer, TestClock } from "effect"
+import { makeConversation, profiles, RouterTest, runScenario, type Scenario, user } from "../src/testing/index.js"
+
+const olga = user("olga")
+const ivan = user("ivan")
+
+/** Links as the server makes them, per file and member (here recognisable rather than signed). */
+const links = Layer.succeed(AttachmentLinks, {
+  link: (id, userId) => Effect.succeed(`https://files.example/${id}?for=${userId}`)
+})
+
+const scenario = (withLinks: boolean): Scenario => ({
+  name: "a file from the web cabinet reaches a messenger member",
+  startAt: "2026-03-02T09:00:00Z",
+  steps: [
+    ...olga.register({ name: "Ольга Орг", phone: "+7 900 100-00-18", role: "Организатор" }),
+    { system: "seedProcurements", organizer: "olga", count: 1, title: "Мёд" },
+    ...ivan.register({ name: "Иван", phone: "+7 900 100-00-19", role: "Покупатель" }),
+    ivan.send("/procurements"),
+    ...ivan.join("Мёд 1", 1),
+    ivan.send("/chat"),
+    ivan.press("Мёд 1"),
+    ivan.expect("Вы в чате закупки «Мёд 1»"),
+    {
+      system: "postFile",
+      user: "olga",
+      procurement: "Мёд 1",
+      name: "прайс.txt",
+      content: "Мёд — 900 ₽",
+      caption: "Цены"
+    },
+    withLinks
+      ? ivan.expect("Ольга Орг: Цены", "📎 прайс.txt (18 Б): https://files.example/")
+      : ivan.expect("Ольга Орг: Цены", "📎 прайс.txt (18 Б)"),
+    ...(withLinks ? [] : [ivan.expectNot("https://")])
+  ]
+})
+
+const profile = profiles.find((p) => p.name === "telegram")!
+
+for (const withLinks of [true, false]) {
+  const core = Layer.fresh(CoreServicesLive).pipe(Layer.provideMerge(PgliteTest))
+  it.layer(RouterTest().pipe(Layer.provideMerge(withLinks ? Layer.merge(core, links) : core)), { timeout: 300_000 })(
+    `chat files relayed to a messenger ${withLinks ? "with" : "without"} links`,
+    (it) => {
+      it.scoped("the caption, the file's name and size, and the member's link", () =>
+        Effect.gen(function* () {
+          const s = scenario(withLinks)
+          yield* TestClock.setTime(DateTime.toEpochMillis(DateTime.unsafeMake(s.startAt)))
+          const conversation = yield* makeConversation({
+            capabilities: profile.capabilities,
+            bot: "telegram-bot",
+            namespace: `files-${withLinks}-`,
+            seed: s.name
+          })
+          yield* runScenario(s, conversation)
+        })
+      )
+    }
+  )
+}
