@@ -169,6 +169,12 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
             await page.reload()
             await page.getByTestId("shown-payments").filter({ hasText: "1–1 из 1" }).waitFor()
             assert.deepStrictEqual(await rowAttribute(page, "table-payments", "data-status"), ["SUCCEEDED"])
+            // the summary's period is in the URL too
+            await page.getByLabel("Период").selectOption("7")
+            await page.waitForURL(/days=7/)
+            await page.reload()
+            await page.getByTestId("summary-by-status").locator("tr[data-status=SUCCEEDED]").waitFor()
+            assert.strictEqual(await page.getByLabel("Период").inputValue(), "7")
             // a date range: from tomorrow nothing, from today the paid one (days are UTC, as the server counts them)
             const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
             await page.getByLabel("С", { exact: true }).fill(day(1))

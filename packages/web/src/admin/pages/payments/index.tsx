@@ -5,8 +5,8 @@
 import { UserId } from "@groupbuy/core/api"
 import { useQuery } from "@tanstack/react-query"
 import { DateTime } from "effect"
-import { useMemo, useState } from "react"
-import { Link } from "wouter"
+import { useMemo } from "react"
+import { Link, useSearchParams } from "wouter"
 import { DataTable, type DataColumn } from "../../../app/DataTable.js"
 import { formatDate, formatDateTime, formatMoney } from "../../../app/Format.js"
 import { type Language, useLanguage, useT } from "../../../app/I18n.js"
@@ -43,7 +43,19 @@ const PaymentSummary = () => {
   const t = useT(messages)
   const { language } = useLanguage()
   const api = useAdminApi()
-  const [days, setDays] = useState<Period>("30")
+  // the period lives in the URL beside the grid's state, so a reload or a shared link keeps it
+  const [params, setParams] = useSearchParams()
+  const periods = useMemo(
+    (): ReadonlyArray<SelectOption<Period>> => PERIODS.map((d) => ({ value: d, label: t("days", { days: d }) })),
+    [t]
+  )
+  const days = chosen(periods, params.get("days") ?? undefined) ?? "30"
+  const setDays = (next: Period) =>
+    setParams((previous) => {
+      const changed = new URLSearchParams(previous)
+      changed.set("days", next)
+      return changed
+    })
   const summary = useQuery({
     queryKey: ["admin-payment-summary", days],
     queryFn: () => api.run((c) => c.admin.paymentSummary({ urlParams: { days: Number(days) } }))
@@ -68,13 +80,7 @@ const PaymentSummary = () => {
     <section className="card payment-summary" aria-labelledby="summary-title" data-testid="payment-summary">
       <div className="row summary-header">
         <h2 id="summary-title">{t("summary")}</h2>
-        <SelectField<Period>
-          id="summary-days"
-          label={t("period")}
-          value={days}
-          options={PERIODS.map((d) => ({ value: d, label: t("days", { days: d }) }))}
-          onChange={setDays}
-        />
+        <SelectField<Period> id="summary-days" label={t("period")} value={days} options={periods} onChange={setDays} />
       </div>
       <QueryView query={summary}>
         {(data) => (
