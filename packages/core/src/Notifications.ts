@@ -6,6 +6,7 @@ import type { NotFound } from "./Errors.js"
 import { NotificationId, Platform, ProcurementId, UserId } from "./Ids.js"
 import type { Notification } from "./Models.js"
 import { NotificationType } from "./Models.js"
+import { AccountRole } from "./Users.js"
 
 export class CreateNotification extends Schema.Class<CreateNotification>("CreateNotification")({
   userId: UserId,
@@ -16,11 +17,23 @@ export class CreateNotification extends Schema.Class<CreateNotification>("Create
   data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }) {}
 
+/** Whom a bulk notification reaches: the accounts matching every given filter (active ones unless `isActive` says). */
+export class NotificationAudience extends Schema.Class<NotificationAudience>("NotificationAudience")({
+  /** `admin`: accounts with admin rights */
+  role: Schema.optional(AccountRole),
+  /** accounts with an identity on this platform */
+  platform: Schema.optional(Platform),
+  isActive: Schema.optional(Schema.Boolean),
+  isVerified: Schema.optional(Schema.Boolean)
+}) {}
+
 export interface NotificationsService {
   readonly create: (input: CreateNotification) => Effect.Effect<Notification>
-  /** The same notification to many users (or every active user when `userIds` is "all"); returns the rows. */
+  /**
+   * The same notification to many users: the given ones, an audience, or every active user ("all"); returns the rows.
+   */
   readonly createMany: (
-    userIds: ReadonlyArray<UserId> | "all",
+    userIds: ReadonlyArray<UserId> | NotificationAudience | "all",
     input: Omit<CreateNotification, "userId">
   ) => Effect.Effect<ReadonlyArray<Notification>>
   readonly list: (
@@ -28,6 +41,8 @@ export interface NotificationsService {
     options: PageRequest & { readonly unreadOnly?: boolean }
   ) => Effect.Effect<Page<Notification>>
   readonly unreadCount: (userId: UserId) => Effect.Effect<number>
+  /** How many accounts `createMany(audience, ...)` would reach now. */
+  readonly audienceSize: (audience: NotificationAudience) => Effect.Effect<number>
   /** Marks the given notifications of this user read, or all of them. Returns how many changed. */
   readonly markRead: (userId: UserId, ids: ReadonlyArray<NotificationId> | "all") => Effect.Effect<number>
   readonly markDelivered: (id: NotificationId, platform: Platform) => Effect.Effect<void, NotFound>

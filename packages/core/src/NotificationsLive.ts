@@ -9,7 +9,7 @@ import { DomainEvents } from "./Events.js"
 import { ChatMessageId, type NotificationId, type Platform, type UserId } from "./Ids.js"
 import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { Notification } from "./Models.js"
-import { CreateNotification, Notifications } from "./Notifications.js"
+import { CreateNotification, NotificationAudience, Notifications } from "./Notifications.js"
 
 const Content = Schema.Struct(CreateNotification.fields).pipe(Schema.omit("userId"))
 
@@ -40,8 +40,32 @@ export const NotificationsLive = Layer.effect(
         discard: true
       })
 
+    /** The accounts (`users u`) of an audience. */
+    const audienceOf = (audience: NotificationAudience) =>
+      sql.and([
+        sql`u.is_active = ${audience.isActive ?? true}`,
+        ...(audience.isVerified === undefined ? [] : [sql`u.is_verified = ${audience.isVerified}`]),
+        ...(audience.role === undefined
+          ? []
+          : [audience.role === "admin" ? sql`u.is_admin` : sql`u.role = ${audience.role} AND NOT u.is_admin`]),
+        ...(audience.platform === undefined
+          ? []
+          : [
+              sql`EXISTS (SELECT 1 FROM platform_identities i WHERE i.user_id = u.id AND i.platform = ${audience.platform})`
+            ])
+      ])
+
+    const audienceSize = (audience: NotificationAudience) =>
+      Schema.decodeUnknown(NotificationAudience)(audience).pipe(
+        Effect.flatMap((valid) =>
+          decodeRows(CountRow)(sql`SELECT count(*)::int AS n FROM users u WHERE ${audienceOf(valid)}`)
+        ),
+        Effect.map((rows) => rows[0]?.n ?? 0),
+        orDie
+      )
+
     const createMany = Effect.fn("Notifications.createMany")(function* (
-      userIds: ReadonlyArray<UserId> | "all",
+      userIds: ReadonlyArray<UserId> | NotificationAudience | "all",
       input: Omit<CreateNotification, "userId">
     ) {
       const content = yield* Schema.decodeUnknown(Content)(input)
@@ -55,10 +79,12 @@ export const NotificationsLive = Layer.effect(
           : sql`AND EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = ${messageId} AND m.deleted_at IS NULL FOR SHARE)`
       const recipients =
         userIds === "all"
-          ? sql`u.is_active`
-          : userIds.length === 0
-            ? sql`false`
-            : sql`u.id IN ${sql.in([...new Set(userIds)])}`
+          ? audienceOf(new NotificationAudience({}))
+          : userIds instanceof NotificationAudience
+            ? audienceOf(userIds)
+            : userIds.length === 0
+              ? sql`false`
+              : sql`u.id IN ${sql.in([...new Set(userIds)])}`
       const created = yield* rows(
         sql<Record<string, unknown>>`INSERT INTO notifications (user_id, type, title, body, procurement_id, data)
           SELECT u.id, ${content.type}, ${content.title}, ${content.body}, ${content.procurementId ?? null},
@@ -118,6 +144,6 @@ export const NotificationsLive = Layer.effect(
       if (updated.length === 0) return yield* new NotFound({ entity: "notification", id })
     }, orDie)
 
-    return Notifications.of({ create, createMany, list, unreadCount, markRead, markDelivered })
+    return Notifications.of({ create, createMany, list, unreadCount, audienceSize, markRead, markDelivered })
   })
 )

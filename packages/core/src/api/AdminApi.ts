@@ -160,9 +160,21 @@ export const AdminAuditParams = Schema.Struct({
   to: Schema.optional(ToParam)
 })
 
+/** Whom a bulk notification reaches: every filter given must match; active accounts unless `isActive` says. */
+export const BulkAudienceParams = Schema.Struct({
+  role: Schema.optional(AccountRole),
+  platform: Schema.optional(Platform),
+  isActive: Schema.optional(BooleanParam),
+  isVerified: Schema.optional(BooleanParam)
+})
+
 export class BulkNotificationBody extends Schema.Class<BulkNotificationBody>("BulkNotificationBody")({
   title: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)),
-  body: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(4000))
+  body: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(4000)),
+  role: Schema.optional(AccountRole),
+  platform: Schema.optional(Platform),
+  isActive: Schema.optional(Schema.Boolean),
+  isVerified: Schema.optional(Schema.Boolean)
 }) {}
 
 const UserPath = Schema.Struct({ id: UserId })
@@ -411,6 +423,20 @@ export class AdminApi extends HttpApiGroup.make("admin")
     HttpApiEndpoint.post("bulkNotification", "/notifications/bulk")
       .setPayload(BulkNotificationBody)
       .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
+      .annotate(OpenApi.Summary, "Send a notification to every user, or a filtered set")
+      .annotate(
+        OpenApi.Description,
+        "Optional filters (all must match): role (buyer / organizer / supplier / admin), platform, isActive " +
+          "(active accounts only unless given), isVerified. Each recipient gets a SYSTEM notification, delivered to " +
+          "their most recently used platform. Answers how many were created; audited."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("bulkNotificationCount", "/notifications/bulk/count")
+      .setUrlParams(BulkAudienceParams)
+      .addSuccess(Schema.Struct({ count: Count }))
+      .annotate(OpenApi.Summary, "How many users a bulk notification would reach")
+      .annotate(OpenApi.Description, "The same filters as `POST /notifications/bulk`, as URL parameters.")
   )
   .add(
     pageEndpoint("audit", "/audit", AdminAuditParams, AuditEntry.json)

@@ -284,6 +284,7 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
     const notifications = Notifications.of({
       create: () => unavailable("Notifications.create"),
       createMany: () => unavailable("Notifications.createMany"),
+      audienceSize: () => unavailable("Notifications.audienceSize"),
       list: (userId, options) =>
         client.notifications
           .list({

@@ -17,6 +17,7 @@ import {
   GroupBuyApi,
   Ledger,
   MessageFilter,
+  NotificationAudience,
   Notifications,
   PaymentFilter,
   Payments,
@@ -261,16 +262,16 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           return message
         })
       )
-      .handle("bulkNotification", ({ payload }) =>
+      .handle("bulkNotification", ({ payload: { body, title, ...filters } }) =>
         Effect.gen(function* () {
-          const rows = yield* notifications.createMany("all", {
-            type: "SYSTEM",
-            title: payload.title,
-            body: payload.body
-          })
-          yield* audit("notification.bulk", null, null, { title: payload.title, count: rows.length })
+          const audience = new NotificationAudience(compact(filters))
+          const rows = yield* notifications.createMany(audience, { type: "SYSTEM", title, body })
+          yield* audit("notification.bulk", null, null, { title, count: rows.length, audience: compact(filters) })
           return { count: rows.length }
         })
+      )
+      .handle("bulkNotificationCount", ({ urlParams }) =>
+        Effect.map(notifications.audienceSize(new NotificationAudience(compact(urlParams))), (count) => ({ count }))
       )
       .handle("audit", ({ urlParams }) => auditLog.list(new AuditFilter(compact(urlParams))))
       .handle("channels", () => channels.list())

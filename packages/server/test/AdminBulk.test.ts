@@ -1,0 +1,107 @@
+/**
+ * Bulk notifications from the admin API on the whole platform (`AppLive`) with a Telegram bot against the fake Bot
+ * API: the audience count matches who receives it, and the notification arrives in the messenger of the filtered
+ * users only.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { FakeTelegram } from "@groupbuy/adapters/testing"
+import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { coreProfiles } from "@groupbuy/core/testing"
+import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { ServerConfig } from "../src/config/ServerConfig.js"
+import { AppLive } from "../src/Server.js"
+import { adminLogin, baseUrlOf, eventually, expectNow } from "./utils/AppHarness.js"
+import { testSettings } from "./utils/TestServer.js"
+
+const TOKEN = "123456:admin-bulk-test-token"
+const ORGANIZER = 901
+const BUYER = 902
+
+const profile = coreProfiles().at(-1)!
+const telegram = await FakeTelegram.start()
+afterAll(() => telegram.close())
+telegram.addBot(TOKEN)
+
+const layer = Layer.fresh(
+  AppLive.pipe(
+    Layer.provideMerge(profile.layer),
+    Layer.provideMerge(
+      Layer.succeed(
+        ServerConfig,
+        testSettings({
+          host: "127.0.0.1",
+          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
+        })
+      )
+    )
+  )
+)
+
+/** Registers a Telegram user who has talked to the bot. */
+const telegramUser = (chat: number, firstName: string, role: "buyer" | "organizer") =>
+  Effect.gen(function* () {
+    const user = yield* (yield* Users).register(
+      new RegisterUser({
+        identity: new IdentityRef({ platform: "telegram", externalId: String(chat) }),
+        firstName,
+        role
+      })
+    )
+    telegram.text(TOKEN, chat, "/start")
+    yield* eventually(
+      expectNow(
+        () => telegram.sentMessages(TOKEN, chat).length > 0,
+        () => "no answer to /start"
+      )
+    )
+    return user
+  })
+
+describe(`admin bulk notifications (${profile.name})`, () => {
+  layerOf(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {
+    it.effect(
+      "the count previews the audience; the filtered users receive it on Telegram, the others do not",
+      () =>
+        Effect.gen(function* () {
+          const { admin } = yield* adminLogin(yield* baseUrlOf, "bulk@example.com")
+          yield* telegramUser(ORGANIZER, "Ольга", "organizer")
+          yield* telegramUser(BUYER, "Борис", "buyer")
+          const seenBuyer = telegram.sentMessages(TOKEN, BUYER).length
+
+          const organizers = yield* admin.bulkNotificationCount({
+            urlParams: { role: "organizer", platform: "telegram" }
+          })
+          assert.strictEqual(organizers.count, 1)
+          assert.strictEqual((yield* admin.bulkNotificationCount({ urlParams: { platform: "vk" } })).count, 0)
+          assert.strictEqual((yield* admin.bulkNotificationCount({ urlParams: {} })).count, 2)
+
+          const sent = yield* admin.bulkNotification({
+            payload: {
+              title: "Собрание организаторов",
+              body: "В пятницу в 19:00",
+              role: "organizer",
+              platform: "telegram"
+            }
+          })
+          assert.strictEqual(sent.count, organizers.count)
+          yield* eventually(
+            expectNow(
+              () => telegram.sentMessages(TOKEN, ORGANIZER).some((m) => /Собрание организаторов/.test(m.text ?? "")),
+              () => `not delivered: ${JSON.stringify(telegram.sentMessages(TOKEN, ORGANIZER).map((m) => m.text))}`
+            )
+          )
+          assert.isFalse(
+            telegram
+              .sentMessages(TOKEN, BUYER)
+              .slice(seenBuyer)
+              .some((m) => /Собрание/.test(m.text ?? ""))
+          )
+          const [entry] = (yield* (yield* AuditLog).list(new AuditFilter({ action: "notification.bulk" }))).items
+          assert.deepStrictEqual(entry?.details["audience"], { role: "organizer", platform: "telegram" })
+          assert.strictEqual(entry?.details["count"], 1)
+        }).pipe(Effect.provide(FetchHttpClient.layer)),
+      { timeout: 150_000 }
+    )
+  })
+})
