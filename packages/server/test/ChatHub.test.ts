@@ -1,5 +1,6 @@
 import { FetchHttpClient, HttpLayerRouter, HttpServer } from "@effect/platform"
 import {
+  Attachments,
   Chat,
   CoreServicesLive,
   CreateNotification,
@@ -7,6 +8,7 @@ import {
   Procurements,
   systemActor,
   type UserId,
+  userActor,
   Users
 } from "@groupbuy/core"
 import { SqlClient } from "@effect/sql"
@@ -116,6 +118,45 @@ for (const profile of coreProfiles()) {
             assert.strictEqual(fromBuyer.message.userId, buyer)
             // the hub never echoes the intruder anything but its refusal
             assert.isFalse(intruder.frames.some((f) => f.type === "message.new"))
+          })
+        )
+      )
+
+      it.effect("a send frame carries an uploaded file: members get it in the message; a second send is refused", () =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const base = yield* wsUrl
+            const organizer = yield* insertUser({ role: "organizer" })
+            const buyer = yield* insertUser()
+            const id = yield* insertProcurement(organizer)
+            yield* insertParticipant(id, buyer)
+            const file = yield* (yield* Attachments).upload(userActor(buyer), {
+              procurementId: id,
+              name: "список.txt",
+              claimedType: "text/plain",
+              bytes: new TextEncoder().encode("мёд, 2 банки")
+            })
+            const org = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* org.send({ type: "auth", token: yield* tokenFor(organizer), v: 2 })
+            yield* org.next((f) => f.type === "ready")
+            const buy = yield* connectWs(`${base}/ws/procurement/${id}`)
+            yield* buy.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
+            yield* buy.next((f) => f.type === "ready")
+
+            yield* buy.send({ type: "send", text: "", attachmentId: file.id })
+            const received = yield* org.next((f) => f.type === "message.new")
+            assert.strictEqual(received.message.type, "FILE")
+            assert.deepStrictEqual(received.message.attachment, {
+              id: file.id,
+              name: "список.txt",
+              contentType: "text/plain",
+              size: new TextEncoder().encode("мёд, 2 банки").length
+            })
+            yield* buy.send({ type: "send", text: "ещё раз", attachmentId: file.id })
+            const refused = yield* buy.next((f) => f.type === "error")
+            assert.strictEqual(refused.code, "invalid")
+            assert.strictEqual(refused.issues[0].code, "attachment.unavailable")
+            assert.include(refused.issues[0].ru, "уже отправлен")
           })
         )
       )
