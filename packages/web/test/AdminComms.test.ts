@@ -2,10 +2,10 @@
  * The admin panel's dashboard, messages, bulk notifications, channels and bots sections in Chromium against the real
  * server with a Telegram bot on the fake Bot API: the dashboard's figures match the database and its charts draw; a
  * chat message found by a word, seen among its neighbours, deleted and restored (the database follows); a bulk
- * notification previewed, counted, confirmed as "Send to N users" and arriving on Telegram; a channel added, refused
- * the second time in the server's words, and removed; on a server with a WhatsApp account (a fake baileys socket): its
- * QR code as an image, a pairing code requested by phone, a confirmed logout and a login again. Every screen is checked with axe-core and photographed
- * (test-artifacts/web/admin-comms-*).
+ * notification to the users of one platform previewed, counted, confirmed as "Send to N users" and arriving on
+ * Telegram; a channel added, refused the second time in the server's words, and removed; on a server with a WhatsApp
+ * account (a fake baileys socket): its QR code as an image, a pairing code requested by phone, a confirmed logout and
+ * a login again. Every screen is checked with axe-core and photographed (test-artifacts/web/admin-comms-*).
  */
 import { SqlClient } from "@effect/sql"
 import { FakeTelegram, FakeWhatsApp } from "@groupbuy/adapters/testing"
@@ -239,37 +239,47 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
           )
           assert.strictEqual(audited, 2, "one deletion and one restoration, though confirmed with a double click")
 
-          // a bulk notification: the preview, the count of recipients, "Send to N users", and it reaches Telegram
+          // a bulk notification: the audience, the preview, the count of recipients, "Send to N users", and it reaches
+          // Telegram — only the Telegram user of the two
           const active = yield* count(sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE is_active`)
           yield* Effect.promise(async () => {
             await section(page, "Рассылка")
             await page.getByRole("heading", { name: "Рассылка", level: 1 }).waitFor()
             await page
               .getByTestId("bulk-recipients")
-              .filter({ hasText: `Получателей: ${active}` })
+              .filter({ hasText: `Получателей: ${active} (все активные пользователи)` })
               .waitFor()
             assert.isTrue(await page.getByTestId("bulk-send").isDisabled(), "nothing to send yet")
+            await page.getByLabel("Платформа").selectOption("telegram")
+            await page
+              .getByTestId("bulk-recipients")
+              .filter({ hasText: "Получателей: 1 (Платформа: Telegram)" })
+              .waitFor()
             await page.getByLabel("Заголовок").fill("Скидки недели")
             await page.getByLabel("Текст").fill("Мёд и орехи дешевле до воскресенья")
             const preview = page.getByTestId("bulk-preview")
             await preview.getByRole("heading", { name: "Скидки недели" }).waitFor()
             await preview.getByText("Мёд и орехи дешевле до воскресенья").waitFor()
             await record(page, "admin-comms-notifications", violations)
-            await page.getByRole("button", { name: `Отправить ${active} польз.` }).click()
+            await page.getByRole("button", { name: "Отправить 1 польз." }).click()
             await page
               .getByTestId("bulk-send-dialog")
-              .getByText(`Отправить уведомление «Скидки недели» ${active} пользователям?`)
+              .getByText("Отправить уведомление «Скидки недели» 1 пользователям (Платформа: Telegram)?")
               .waitFor()
             await page.getByTestId("bulk-send-confirm").dblclick()
             await page
               .getByTestId("bulk-sent")
-              .filter({ hasText: `Уведомление «Скидки недели» отправлено ${active} пользователям.` })
+              .filter({ hasText: "Уведомление «Скидки недели» отправлено 1 пользователям." })
               .waitFor()
           })
-          const stored = yield* count(
-            sql<{ n: number }>`SELECT count(*)::int AS n FROM notifications WHERE title = 'Скидки недели'`
+          const stored = yield* Effect.orDie(
+            sql<{ userId: string }>`SELECT user_id FROM notifications WHERE title = 'Скидки недели'`
           )
-          assert.strictEqual(stored, active, "one row per active user, once")
+          assert.deepStrictEqual(
+            stored.map((r) => r.userId),
+            [buyer.id],
+            "one row, for the Telegram user, once"
+          )
           yield* eventually(
             expectNow(
               () => telegram.sentMessages(TOKEN, BUYER).some((m) => (m.text ?? "").includes("Скидки недели")),

@@ -1,17 +1,23 @@
 /**
- * Bulk notifications: a title and a text, the notification as people will see it, how many will get it (every active
- * user: the server's recipients, counted by the users list with the same filter), a confirmation naming that number,
- * and the server's own count of what it stored. The server delivers each row to the user's last messenger.
+ * Bulk notifications: whom (every active user, or those of a role, a platform, verified or not), a title and a text,
+ * the notification as people will see it, how many will get it (the server counts with the same filters), a
+ * confirmation naming that number and the audience, and the server's own count of what it stored. The server
+ * delivers each row to the user's last messenger.
  */
 import { BulkNotificationBody } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { useState } from "react"
+import { useMemo, useState } from "react"
 import { useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
+import { SelectField } from "../../../app/SelectField.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { chosen, yesNo, yesNoOptions } from "../../grid/Choice.js"
+import { adminMessages } from "../../messages.js"
+import { accountRoleOptions, platformOptions } from "../users/Labels.js"
+import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
 
 /** The longest title and text the server keeps (`BulkNotificationBody`). */
@@ -20,6 +26,8 @@ const BODY_MAX = 4000
 
 const BulkNotifications = () => {
   const t = useT(messages)
+  const tu = useT(userWords)
+  const ta = useT(adminMessages)
   const api = useAdminApi()
   const queryClient = useQueryClient()
   const [title, setTitle] = useState("")
@@ -29,9 +37,24 @@ const BulkNotifications = () => {
   const bodyText = body.trim()
   const titleValid = titleText !== "" && titleText.length <= TITLE_MAX
   const bodyValid = bodyText !== "" && bodyText.length <= BODY_MAX
+  const [audience, setAudience] = useState({ role: "", platform: "", isVerified: "" })
+  const roles = useMemo(() => accountRoleOptions(tu), [tu])
+  const platforms = useMemo(() => platformOptions(tu), [tu])
+  // the audience as the endpoint's typed filters (a choice not offered filters nothing)
+  const filters = {
+    role: chosen(roles, audience.role),
+    platform: chosen(platforms, audience.platform),
+    isVerified: yesNo(audience.isVerified)
+  }
+  const described = [
+    filters.role === undefined ? undefined : `${tu("role")}: ${roles.find((r) => r.value === filters.role)!.label}`,
+    filters.platform === undefined ? undefined : `${tu("platform")}: ${tu(filters.platform)}`,
+    filters.isVerified === undefined ? undefined : `${tu("verified")}: ${ta(filters.isVerified ? "yes" : "no")}`
+  ].filter((d) => d !== undefined)
+  const audienceText = described.length === 0 ? t("everyone") : described.join("; ")
   const recipients = useQuery({
-    queryKey: ["admin-bulk-recipients"],
-    queryFn: () => api.run((c) => c.admin.users({ urlParams: { isActive: true, limit: 1 } })).then((p) => p.total)
+    queryKey: ["admin-bulk-recipients", filters],
+    queryFn: () => api.run((c) => c.admin.bulkNotificationCount({ urlParams: filters })).then((r) => r.count)
   })
   const send = useMutation({
     mutationFn: (payload: BulkNotificationBody) => api.run((c) => c.admin.bulkNotification({ payload })),
@@ -53,6 +76,30 @@ const BulkNotifications = () => {
           onSubmit={(e) => e.preventDefault()}
           onChange={() => setSent(undefined)}
         >
+          <fieldset className="bulk-audience">
+            <legend>{t("audience")}</legend>
+            <SelectField<string>
+              id="bulk-role"
+              label={tu("role")}
+              value={audience.role}
+              options={[{ value: "", label: ta("any") }, ...roles]}
+              onChange={(role) => setAudience((a) => ({ ...a, role }))}
+            />
+            <SelectField<string>
+              id="bulk-platform"
+              label={tu("platform")}
+              value={audience.platform}
+              options={[{ value: "", label: ta("any") }, ...platforms]}
+              onChange={(platform) => setAudience((a) => ({ ...a, platform }))}
+            />
+            <SelectField<string>
+              id="bulk-verified"
+              label={tu("verified")}
+              value={audience.isVerified}
+              options={[{ value: "", label: ta("any") }, ...yesNoOptions(ta)]}
+              onChange={(isVerified) => setAudience((a) => ({ ...a, isVerified }))}
+            />
+          </fieldset>
           <TextField
             id="bulk-title"
             label={t("notificationTitle")}
@@ -81,16 +128,26 @@ const BulkNotifications = () => {
           <QueryView query={recipients}>
             {(n) => (
               <p data-testid="bulk-recipients" role="status">
-                {n === 0 ? t("recipientsNone") : t("recipients", { count: n })}
+                {n === 0 ? t("recipientsNone") : t("recipients", { count: n, audience: audienceText })}
               </p>
             )}
           </QueryView>
           <ConfirmAction
             label={recipients.data === undefined ? t("send") : t("sendTo", { count })}
             disabled={!titleValid || !bodyValid || count === 0}
-            question={t("question", { title: titleText, count })}
+            question={t("question", { title: titleText, count, audience: audienceText })}
             confirmLabel={t("sendTo", { count })}
-            onConfirm={() => send.mutateAsync(new BulkNotificationBody({ title: titleText, body: bodyText }))}
+            onConfirm={() =>
+              send.mutateAsync(
+                new BulkNotificationBody({
+                  title: titleText,
+                  body: bodyText,
+                  ...(filters.role === undefined ? {} : { role: filters.role }),
+                  ...(filters.platform === undefined ? {} : { platform: filters.platform }),
+                  ...(filters.isVerified === undefined ? {} : { isVerified: filters.isVerified })
+                })
+              )
+            }
             testId="bulk-send"
           />
           {sent === undefined ? null : (
