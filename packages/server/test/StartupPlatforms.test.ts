@@ -150,7 +150,7 @@ describe("start-up with Telegram and VK configured", () => {
         for (const language of ["ru", "en", ""]) {
           assert.includeDeepMembers(
             menu(language).map((c) => c.command),
-            ["start", "procurements", "cancel"],
+            ["start", "help", "procurements", "cancel"],
             `the "${language}" command menu`
           )
         }
