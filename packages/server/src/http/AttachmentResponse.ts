@@ -3,8 +3,9 @@
  * rendered by the browser as a page of ours), with a policy that runs nothing even if a browser tried, and cached
  * privately (only members may have it; membership can end, so the cache is short and revalidated by ETag).
  */
-import { HttpServerResponse } from "@effect/platform"
-import { type AttachmentInfo, isImageType } from "@groupbuy/core"
+import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { type AttachmentInfo, isImageType, type StoredAttachment } from "@groupbuy/core"
+import { Effect } from "effect"
 
 /** `Content-Disposition` with an ASCII fallback name and the exact one as RFC 8187 `filename*`. */
 export const contentDisposition = (name: string, inline: boolean): string => {
@@ -50,3 +51,9 @@ export const attachmentResponse = (
     }
   })
 }
+
+/** The answer to the current request for a file (304 when its `If-None-Match` already names it). */
+export const serveAttachment = (file: StoredAttachment) =>
+  Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+    attachmentResponse(file.info, file.bytes, request.headers["if-none-match"])
+  )

@@ -2,13 +2,13 @@
  * `chat` group: one chat per procurement; members only; authors edit, authors/organizers/admins delete; files are
  * uploaded by members and served to members.
  */
-import { FileSystem, HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { FileSystem, HttpApiBuilder } from "@effect/platform"
 import { Attachments, Chat, CurrentPrincipal, GroupBuyApi, PostMessage, userActor } from "@groupbuy/core"
 import { DateTime, Effect } from "effect"
 import { attachmentAudience } from "../../auth/AttachmentLinksLive.js"
 import { UserTokens } from "../../auth/UserTokens.js"
 import { actingUser, actorFor, requireMember, requireUser } from "../../internal/Access.js"
-import { attachmentResponse } from "../AttachmentResponse.js"
+import { serveAttachment } from "../AttachmentResponse.js"
 
 export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers) =>
   Effect.gen(function* () {
@@ -79,9 +79,7 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
         Effect.gen(function* () {
           const p = yield* CurrentPrincipal
           const actor = p._tag === "User" ? yield* actorFor(p.userId) : ({ _tag: "System", reason: p.name } as const)
-          const file = yield* attachments.download(actor, path.id)
-          const request = yield* HttpServerRequest.HttpServerRequest
-          return attachmentResponse(file.info, file.bytes, request.headers["if-none-match"])
+          return yield* serveAttachment(yield* attachments.download(actor, path.id))
         })
       )
       .handle("members", ({ path }) =>
@@ -99,9 +97,7 @@ export const ChatFileLinksHandlers = HttpApiBuilder.group(GroupBuyApi, "chatFile
       Effect.gen(function* () {
         const userId = yield* tokens.verify(urlParams.token, attachmentAudience(path.id))
         // the member's rights now, not when the link was made
-        const file = yield* attachments.download(userActor(userId), path.id)
-        const request = yield* HttpServerRequest.HttpServerRequest
-        return attachmentResponse(file.info, file.bytes, request.headers["if-none-match"])
+        return yield* serveAttachment(yield* attachments.download(userActor(userId), path.id))
       })
     )
   })
