@@ -13,6 +13,9 @@ export { ALLOWED_TYPES, isImageType } from "./internal/chat/FileTypes.js"
 /** The largest attachment accepted (bytes): 10 MiB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
+/** Files one person may have uploaded and not sent yet; unsent uploads older than a day are removed. */
+export const MAX_UNSENT_ATTACHMENTS = 10
+
 /** A file size as people read it: 930 B, 12 KB, 3.4 MB (Б, КБ, МБ and a decimal comma in Russian). */
 export const formatFileSize = (bytes: number, language: "ru" | "en"): string => {
   const [b, kb, mb] = language === "ru" ? ["Б", "КБ", "МБ"] : ["B", "KB", "MB"]
@@ -40,7 +43,8 @@ export interface StoredAttachment {
 export interface AttachmentsService {
   /**
    * Stores a file for the chat of a procurement, for its members (and admins) only. Refused (`InvalidInput`) when
-   * empty, over `MAX_ATTACHMENT_BYTES`, of a type that is not allowed, or when the claimed type contradicts the content.
+   * empty, over `MAX_ATTACHMENT_BYTES`, of a type that is not allowed, when the claimed type contradicts the content,
+   * or when the uploader already holds `MAX_UNSENT_ATTACHMENTS` files not sent (their own older than a day go first).
    */
   readonly upload: (
     actor: Actor,

@@ -7,7 +7,13 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
-import { Attachments, formatFileSize, MAX_ATTACHMENT_BYTES, type UploadInput } from "./Attachments.js"
+import {
+  Attachments,
+  formatFileSize,
+  MAX_ATTACHMENT_BYTES,
+  MAX_UNSENT_ATTACHMENTS,
+  type UploadInput
+} from "./Attachments.js"
 import { Chat } from "./Chat.js"
 import type { Actor } from "./Common.js"
 import { Forbidden, InvalidInput, NotFound } from "./Errors.js"
@@ -33,6 +39,13 @@ const refuse = {
       "attachment.type",
       "this kind of file cannot be sent: images (JPEG, PNG, WebP, GIF), PDF, text and office documents can",
       "такой файл отправить нельзя: можно изображения (JPEG, PNG, WebP, GIF), PDF, текст и офисные документы"
+    ),
+  tooMany: () =>
+    InvalidInput.single(
+      "file",
+      "attachment.too-many",
+      `you have ${MAX_UNSENT_ATTACHMENTS} uploaded files that were not sent: send or remove them first`,
+      `у вас уже ${MAX_UNSENT_ATTACHMENTS} загруженных и не отправленных файлов: сначала отправьте их`
     ),
   mismatch: () =>
     InvalidInput.single(
@@ -62,6 +75,7 @@ const StoredRow = Schema.Struct({
   messageDeleted: Schema.Boolean
 })
 const DataRow = Schema.Struct({ data: Schema.Uint8ArrayFromSelf })
+const CountRow = Schema.Struct({ n: Schema.Number })
 
 export const AttachmentsLive = Layer.effect(
   Attachments,
@@ -78,6 +92,16 @@ export const AttachmentsLive = Layer.effect(
         })
       }
       const checked = yield* checkUpload(input)
+      // uploads nobody sent must not pile up: the uploader's stale ones go, and only a few may wait at a time
+      yield* sql`DELETE FROM chat_attachments a
+                 WHERE a.uploader_id = ${actor.userId} AND a.created_at < now() - interval '1 day'
+                   AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.attachment_id = a.id)`
+      const [unsent] = yield* decodeRows(CountRow)(
+        sql`SELECT count(*)::int AS n FROM chat_attachments a
+            WHERE a.uploader_id = ${actor.userId}
+              AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.attachment_id = a.id)`
+      )
+      if ((unsent?.n ?? 0) >= MAX_UNSENT_ATTACHMENTS) return yield* refuse.tooMany()
       const [row] = yield* decodeRows(AttachmentInfo)(
         sql`INSERT INTO chat_attachments (procurement_id, uploader_id, name, content_type, size, data)
             VALUES (${input.procurementId}, ${actor.userId}, ${checked.name}, ${checked.type},

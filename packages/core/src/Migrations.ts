@@ -302,6 +302,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
     `CREATE INDEX chat_attachments_procurement_idx ON chat_attachments (procurement_id)`,
+    `CREATE INDEX chat_attachments_uploader_idx ON chat_attachments (uploader_id, created_at)`,
     `ALTER TABLE chat_messages
       ADD COLUMN attachment_id uuid UNIQUE REFERENCES chat_attachments (id) ON DELETE SET NULL,
       ADD COLUMN attachment jsonb`

@@ -1,7 +1,8 @@
+import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { randomUUID } from "node:crypto"
-import { Attachments, MAX_ATTACHMENT_BYTES } from "../src/Attachments.js"
+import { Attachments, MAX_ATTACHMENT_BYTES, MAX_UNSENT_ATTACHMENTS } from "../src/Attachments.js"
 import { AttachmentsLive } from "../src/AttachmentsLive.js"
 import { Chat, PostMessage } from "../src/Chat.js"
 import { ChatLive } from "../src/ChatLive.js"
@@ -160,6 +161,38 @@ for (const profile of databaseProfiles()) {
           assert.strictEqual(gone._tag, "NotFound")
           const deleted = yield* chat.history(userActor(s.organizer), s.procurement, { limit: 10 })
           assert.strictEqual(deleted.at(-1)?.attachment, null)
+        })
+      )
+
+      it.effect("at most a few unsent uploads wait per person; stale ones are removed", () =>
+        Effect.gen(function* () {
+          const attachments = yield* Attachments
+          const sql = yield* SqlClient.SqlClient
+          const s = yield* scene
+          const upload = attachments.upload(userActor(s.organizer), {
+            procurementId: s.procurement,
+            name: "a.png",
+            claimedType: "image/png",
+            bytes: PNG
+          })
+          const first = yield* upload
+          for (let i = 1; i < MAX_UNSENT_ATTACHMENTS; i++) yield* upload
+          const refused = yield* Effect.flip(upload)
+          assert.strictEqual(refused._tag === "InvalidInput" && refused.issues[0].code, "attachment.too-many")
+          // another member is not held back by it
+          yield* attachments.upload(userActor(s.participant), {
+            procurementId: s.procurement,
+            name: "b.png",
+            claimedType: "",
+            bytes: PNG
+          })
+          // a day later the first one is gone and there is room again
+          yield* sql`UPDATE chat_attachments SET created_at = now() - interval '2 days' WHERE id = ${first.id}`
+          yield* upload
+          assert.strictEqual(
+            (yield* Effect.flip(attachments.download(userActor(s.organizer), first.id)))._tag,
+            "NotFound"
+          )
         })
       )
 
