@@ -7,7 +7,7 @@ import { AuditFilter, AuditLog, CreateDeposit, kopecks, Notifications, Payments,
 import { coreProfiles, insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { adminLogin, baseUrlOf } from "./utils/AppHarness.js"
 import { TestServer } from "./utils/TestServer.js"
 
@@ -228,6 +228,72 @@ for (const profile of coreProfiles()) {
           assert.strictEqual(paged.total, 2)
           assert.strictEqual(paged.items.length, 1)
         })
+      )
+
+      it.effect("dashboard trends: every bucket of the period, zeros included, counted in its bucket", () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const { admin } = yield* adminLogin("", "dashboard@example.com")
+          const a = yield* insertUser({ firstName: "Январь" })
+          const b = yield* insertUser({ firstName: "Январь-2" })
+          yield* sql`UPDATE users SET created_at = '2025-01-02T12:00:00Z' WHERE id IN (${a}, ${b})`
+          const organizer = yield* insertUser({ role: "organizer" })
+          const p = yield* insertProcurement(organizer, { title: "Старая" })
+          yield* sql`UPDATE procurements SET created_at = '2025-01-03T23:59:59Z', updated_at = '2025-01-20T10:00:00Z',
+            status = 'COMPLETED' WHERE id = ${p}`
+
+          const days = yield* admin.dashboardTrends({
+            urlParams: {
+              period: "day",
+              from: new Date("2025-01-01T00:00:00Z"),
+              to: new Date("2025-01-04T23:59:59.999Z")
+            }
+          })
+          assert.deepStrictEqual(
+            days.buckets.map((x) => [x.label, x.registrations, x.procurementsCreated]),
+            [
+              ["2025-01-01", 0, 0],
+              ["2025-01-02", 2, 0],
+              ["2025-01-03", 0, 1],
+              ["2025-01-04", 0, 0]
+            ]
+          )
+          assert.isAtLeast((yield* admin.dashboard()).users.total, 3)
+
+          const weeks = yield* admin.dashboardTrends({
+            urlParams: { period: "week", from: new Date("2024-12-30T00:00:00Z"), to: new Date("2025-01-26T00:00:00Z") }
+          })
+          assert.deepStrictEqual(
+            weeks.buckets.map((x) => [x.label, x.registrations, x.procurementsCompleted]),
+            [
+              ["2025-W01", 2, 0],
+              ["2025-W02", 0, 0],
+              ["2025-W03", 0, 0],
+              ["2025-W04", 0, 1]
+            ]
+          )
+          const months = yield* admin.dashboardTrends({
+            urlParams: { period: "month", from: new Date("2024-11-15T00:00:00Z"), to: new Date("2025-02-01T00:00:00Z") }
+          })
+          assert.deepStrictEqual(
+            months.buckets.map((x) => x.label),
+            ["2024-11", "2024-12", "2025-01", "2025-02"]
+          )
+
+          const byDefault = yield* admin.dashboardTrends({ urlParams: {} })
+          assert.strictEqual(byDefault.period, "day")
+          assert.lengthOf(byDefault.buckets, 30)
+          // the server reads the (test) clock: the last bucket is its today
+          const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+          assert.strictEqual(byDefault.buckets.at(-1)?.label, today)
+
+          const backwards = yield* admin
+            .dashboardTrends({
+              urlParams: { from: new Date("2025-02-01T00:00:00Z"), to: new Date("2025-01-01T00:00:00Z") }
+            })
+            .pipe(Effect.flip)
+          assert.strictEqual(backwards._tag, "InvalidInput")
+        }).pipe(Effect.orDie)
       )
     })
   })

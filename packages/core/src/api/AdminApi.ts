@@ -6,7 +6,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { Schema } from "effect"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
 import { AddChannel } from "../Channels.js"
-import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
+import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ChannelId, ChatMessageId, Language, Platform, ProcurementId, UserId } from "../Ids.js"
 import {
   AuditEntry,
@@ -83,6 +83,38 @@ export const DashboardStats = Schema.Struct({
   notifications: Schema.Struct({ total: Count, unread: Count })
 })
 export type DashboardStats = typeof DashboardStats.Type
+
+/** The activity of a period, one bucket per day / week / month, empty buckets included. */
+export const DashboardTrends = Schema.Struct({
+  period: Schema.Literal("day", "week", "month"),
+  from: Schema.DateTimeUtc,
+  to: Schema.DateTimeUtc,
+  buckets: Schema.Array(
+    Schema.Struct({
+      /** `2026-12-04` (day), `2026-W49` (ISO week), `2026-12` (month); UTC */
+      label: Schema.String,
+      /** the bucket's first instant (UTC) */
+      start: Schema.DateTimeUtc,
+      registrations: Count,
+      procurementsCreated: Count,
+      /** procurements COMPLETED, by their last change */
+      procurementsCompleted: Count,
+      /** succeeded payments, by when they were settled */
+      paymentsSucceeded: Count,
+      paymentsAmount: Amount,
+      messages: Count,
+      notifications: Count
+    })
+  )
+})
+export type DashboardTrends = typeof DashboardTrends.Type
+
+/** The dashboard's period: bucket size and range (the last 30 days by day when not given). */
+export const DashboardParams = Schema.Struct({
+  period: Schema.optional(Schema.Literal("day", "week", "month")),
+  from: Schema.optional(FromParam),
+  to: Schema.optional(ToParam)
+})
 
 export const AdminUserDetails = Schema.Struct({
   user: User.json,
@@ -262,6 +294,19 @@ export class AdminApi extends HttpApiGroup.make("admin")
   .add(HttpApiEndpoint.post("logout", "/logout").addSuccess(HttpApiSchema.NoContent))
   .add(HttpApiEndpoint.get("status", "/status").addSuccess(AdminSessionInfo))
   .add(HttpApiEndpoint.get("dashboard", "/dashboard").addSuccess(DashboardStats))
+  .add(
+    HttpApiEndpoint.get("dashboardTrends", "/dashboard/trends")
+      .setUrlParams(DashboardParams)
+      .addSuccess(DashboardTrends)
+      .addError(InvalidInput)
+      .annotate(OpenApi.Summary, "Activity trends for the dashboard")
+      .annotate(
+        OpenApi.Description,
+        "Registrations, procurements created / completed, succeeded payments (count, amount), chat messages and " +
+          "notifications per `period` (day, week or month; UTC) between `from` and `to` (default: the last 30 days " +
+          "by day). Every bucket is present, zeros included; at most 1000 buckets."
+      )
+  )
   // users
   .add(
     pageEndpoint("users", "/users", AdminUserParams, User.json)

@@ -33,7 +33,7 @@ import {
 import { text } from "@groupbuy/router"
 import { Effect } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
-import { dashboardStats } from "../../admin/Dashboard.js"
+import { dashboardStats, dashboardTrends } from "../../admin/Dashboard.js"
 import { addressKey, SignInThrottle } from "../../auth/SignInThrottle.js"
 import { WhatsAppAccounts } from "../../bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../../config/ServerConfig.js"
@@ -154,6 +154,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
         })
       )
       .handle("dashboard", () => dashboardStats)
+      .handle("dashboardTrends", ({ urlParams }) => dashboardTrends(urlParams))
       .handle("users", ({ urlParams }) => users.list(new UserFilter(compact(urlParams))))
       .handle("user", ({ path }) =>
         Effect.gen(function* () {
