@@ -154,16 +154,31 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
               .waitFor()
             assert.deepInclude(await chartRows(page, "payments-by-status"), ["Оплачен", "1"])
             assert.deepInclude(await chartRows(page, "payments-by-status"), ["Ожидает оплаты", "1"])
-            assert.deepStrictEqual(spaced(await chartRows(page, "payments-by-day")), [
-              [new Date().toISOString().slice(0, 10), "1 500,00 ₽"]
-            ])
-            for (const chart of ["payments-by-status", "payments-by-day"]) {
+            // the last 30 days by day, zeros included: today's row holds the deposit
+            const today = new Date().toISOString().slice(0, 10)
+            const byDay = spaced(await chartRows(page, "payments-by-day"))
+            assert.lengthOf(byDay, 30)
+            assert.deepStrictEqual(byDay.at(-1), [today, "1 500,00 ₽"])
+            assert.deepStrictEqual(
+              byDay.filter((r) => r[1] !== "0,00 ₽"),
+              [[today, "1 500,00 ₽"]]
+            )
+            assert.deepStrictEqual((await chartRows(page, "registrations")).at(-1), [today, String(usersTotal)])
+            for (const chart of ["payments-by-status", "payments-by-day", "procurements-trend", "activity-trend"]) {
               assert.isAbove(await drawnPixels(page, chart), 100, `${chart} is drawn`)
             }
-            // the period of the money charts goes into the URL
-            await page.getByLabel("Период для денег").selectOption("7")
-            await page.waitForURL(/days=7/)
-            await page.getByTestId("figure-revenue").filter({ hasText: "7 дней" }).waitFor()
+            // by week (in the URL): 12 weeks and this one, everybody registered in the last
+            await page.getByLabel("Период", { exact: true }).selectOption("week")
+            await page.waitForURL(/period=week/)
+            await page.getByRole("table", { name: "Регистрации · 12 недель по неделям" }).waitFor({ state: "attached" })
+            const weeks = await chartRows(page, "registrations")
+            assert.isAtLeast(weeks.length, 12)
+            assert.isTrue(
+              weeks.every(([label]) => /^\d{4}-W\d{2}$/.test(label ?? "")),
+              JSON.stringify(weeks)
+            )
+            assert.strictEqual(weeks.at(-1)?.[1], String(usersTotal))
+            await page.getByTestId("figure-revenue").filter({ hasText: "12 недель по неделям" }).waitFor()
             await record(page, "admin-comms-dashboard", violations)
           })
 

@@ -1,7 +1,8 @@
 /**
  * The dashboard: the figures an administrator looks at first (users, procurements, money, activity) and charts of
- * them. The period selector sets the window of the money charts (the payment summary's `days`, kept in the URL); the
- * rest are the dashboard endpoint's fixed windows (today, 7 and 30 days).
+ * them. The period (in the URL) is the trends' bucket and range — the last 30 days by day, 12 weeks by week or 12
+ * months by month — and the window of the payments by status; the totals are the dashboard endpoint's (all time,
+ * today, 7 and 30 days).
  */
 import { type UseQueryResult, useQuery } from "@tanstack/react-query"
 import { type ReactNode, useMemo } from "react"
@@ -17,14 +18,25 @@ import { chosen } from "../../grid/Choice.js"
 import type { AdminResult } from "../../Types.js"
 import { messages as paymentWords } from "../payments/messages.js"
 import { messages as userWords } from "../users/messages.js"
-import { DashboardChart } from "./Chart.js"
+import { DashboardChart, type Series } from "./Chart.js"
 import { messages } from "./messages.js"
 
 type Stats = AdminResult<"dashboard">
 type Summary = AdminResult<"paymentSummary">
-type Days = "7" | "30" | "90" | "365"
+type Trends = AdminResult<"dashboardTrends">
+type Period = Trends["period"]
 
-const DAYS: ReadonlyArray<Days> = ["7", "30", "90", "365"]
+const DAY = 86_400_000
+
+/** Each period: the first day of its range (UTC) and the payment summary's window in days. */
+const PERIODS: Record<Period, { readonly from: (today: Date) => Date; readonly days: number }> = {
+  day: { from: (today) => new Date(today.getTime() - 29 * DAY), days: 30 },
+  week: { from: (today) => new Date(today.getTime() - 83 * DAY), days: 84 },
+  month: { from: (today) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 11, 1)), days: 365 }
+}
+const PERIOD_KEYS: ReadonlyArray<Period> = ["day", "week", "month"]
+
+const todayUtc = () => new Date(Math.floor(Date.now() / DAY) * DAY)
 
 /** Kopecks as rubles for a chart's axis (the table writes the exact amount). */
 const rubles = (kopecks: bigint) => Number(kopecks) / 100
@@ -47,7 +59,48 @@ const Group = ({ id, title, children }: { id: string; title: string; children: R
   </section>
 )
 
-const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult<Summary>; days: Days }) => {
+/** A chart of the trends: one value per bucket, the buckets' labels, the period in the title. */
+const TrendChart = ({
+  trends,
+  id,
+  title,
+  kind,
+  series
+}: {
+  trends: UseQueryResult<Trends>
+  id: string
+  title: string
+  kind: "bar" | "line"
+  series: (buckets: Trends["buckets"]) => ReadonlyArray<Series>
+}) => {
+  const t = useT(messages)
+  return (
+    <QueryView query={trends}>
+      {(data) => (
+        <DashboardChart
+          id={id}
+          kind={kind}
+          title={`${title} · ${t(`period_${data.period}`)}`}
+          labelHeader={t(`bucket_${data.period}`)}
+          labels={data.buckets.map((b) => b.label)}
+          series={series(data.buckets)}
+        />
+      )}
+    </QueryView>
+  )
+}
+
+const Board = ({
+  stats,
+  trends,
+  summary,
+  period
+}: {
+  stats: Stats
+  trends: UseQueryResult<Trends>
+  summary: UseQueryResult<Summary>
+  period: Period
+}) => {
   const t = useT(messages)
   const tu = useT(userWords)
   const tp = useT(paymentWords)
@@ -56,7 +109,7 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
   const asMoney = money(language)
   const status = useStatusLabel()
   const { users, procurements } = stats
-  const revenue = summary.data?.byStatus.find((s) => s.status === "SUCCEEDED")?.amount ?? 0n
+  const revenue = trends.data?.buckets.reduce((sum, b) => sum + b.paymentsAmount, 0n)
   return (
     <>
       <Group id="users" title={t("users")}>
@@ -83,13 +136,12 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
             labels={users.byPlatform.map((r) => tu(r.platform))}
             series={[{ label: t("count"), values: users.byPlatform.map((r) => r.count) }]}
           />
-          <DashboardChart
+          <TrendChart
+            trends={trends}
             id="registrations"
             kind="bar"
             title={t("registrations")}
-            labelHeader={t("when")}
-            labels={[t("today"), t("week"), t("month")]}
-            series={[{ label: t("count"), values: [users.newToday, users.newWeek, users.newMonth] }]}
+            series={(buckets) => [{ label: t("count"), values: buckets.map((b) => b.registrations) }]}
           />
         </div>
       </Group>
@@ -113,6 +165,16 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
             labels={procurements.byStatus.map((r) => status(r.status))}
             series={[{ label: t("count"), values: procurements.byStatus.map((r) => r.count) }]}
           />
+          <TrendChart
+            trends={trends}
+            id="procurements-trend"
+            kind="line"
+            title={t("procurementsTrend")}
+            series={(buckets) => [
+              { label: t("created"), values: buckets.map((b) => b.procurementsCreated) },
+              { label: t("completed"), values: buckets.map((b) => b.procurementsCompleted) }
+            ]}
+          />
         </div>
       </Group>
       <Group id="money" title={t("money")}>
@@ -120,17 +182,27 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
           <Figure
             id="revenue"
             label={t("revenue")}
-            value={summary.data === undefined ? "…" : formatMoney(revenue, language)}
-            hint={t(`days${days}`)}
+            value={revenue === undefined ? "…" : formatMoney(revenue, language)}
+            hint={t(`period_${period}`)}
           />
         </dl>
-        <QueryView query={summary}>
-          {(summary) => (
-            <div className="charts">
+        <div className="charts">
+          <TrendChart
+            trends={trends}
+            id="payments-by-day"
+            kind="line"
+            title={t("received")}
+            series={(buckets) => [
+              { label: t("amount"), values: buckets.map((b) => rubles(b.paymentsAmount)), format: asMoney },
+              { label: t("count"), values: buckets.map((b) => b.paymentsSucceeded), tableOnly: true }
+            ]}
+          />
+          <QueryView query={summary}>
+            {(summary) => (
               <DashboardChart
                 id="payments-by-status"
                 kind="bar"
-                title={t("paymentsByStatus")}
+                title={`${t("paymentsByStatus")} · ${t(`period_${period}`)}`}
                 labelHeader={t("status")}
                 labels={summary.byStatus.map((r) => tp(r.status))}
                 series={[
@@ -143,20 +215,9 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
                   }
                 ]}
               />
-              <DashboardChart
-                id="payments-by-day"
-                kind="line"
-                title={t("paymentsByDay")}
-                labelHeader={t("day")}
-                labels={summary.byDay.map((r) => r.day)}
-                series={[
-                  { label: t("amount"), values: summary.byDay.map((r) => rubles(r.amount)), format: asMoney },
-                  { label: t("count"), values: summary.byDay.map((r) => r.count), tableOnly: true }
-                ]}
-              />
-            </div>
-          )}
-        </QueryView>
+            )}
+          </QueryView>
+        </div>
       </Group>
       <Group id="activity" title={t("activity")}>
         <dl className="figures">
@@ -169,6 +230,18 @@ const Board = ({ stats, summary, days }: { stats: Stats; summary: UseQueryResult
             value={number(stats.notifications.unread)}
           />
         </dl>
+        <div className="charts">
+          <TrendChart
+            trends={trends}
+            id="activity-trend"
+            kind="line"
+            title={t("activityTrend")}
+            series={(buckets) => [
+              { label: t("messagesSeries"), values: buckets.map((b) => b.messages) },
+              { label: t("notificationsSeries"), values: buckets.map((b) => b.notifications) }
+            ]}
+          />
+        </div>
       </Group>
     </>
   )
@@ -179,30 +252,37 @@ const Dashboard = () => {
   const api = useAdminApi()
   const [params, setParams] = useSearchParams()
   const periods = useMemo(
-    (): ReadonlyArray<SelectOption<Days>> => DAYS.map((d) => ({ value: d, label: t(`days${d}`) })),
+    (): ReadonlyArray<SelectOption<Period>> => PERIOD_KEYS.map((p) => ({ value: p, label: t(`period_${p}`) })),
     [t]
   )
-  const days = chosen(periods, params.get("days") ?? undefined) ?? "30"
+  const period = chosen(periods, params.get("period") ?? undefined) ?? "day"
   const stats = useQuery({ queryKey: ["admin-dashboard"], queryFn: () => api.run((c) => c.admin.dashboard()) })
+  const trends = useQuery({
+    queryKey: ["admin-dashboard-trends", period],
+    queryFn: () =>
+      api.run((c) => c.admin.dashboardTrends({ urlParams: { period, from: PERIODS[period].from(todayUtc()) } }))
+  })
   const summary = useQuery({
-    queryKey: ["admin-payment-summary", days],
-    queryFn: () => api.run((c) => c.admin.paymentSummary({ urlParams: { days: Number(days) } }))
+    queryKey: ["admin-payment-summary", PERIODS[period].days],
+    queryFn: () => api.run((c) => c.admin.paymentSummary({ urlParams: { days: PERIODS[period].days } }))
   })
   return (
     <Screen
       title={t("title")}
       className="dashboard"
       actions={
-        <SelectField<Days>
+        <SelectField<Period>
           id="dashboard-period"
           label={t("period")}
-          value={days}
+          value={period}
           options={periods}
-          onChange={(d) => setParams((p) => ({ ...Object.fromEntries(p), days: d }))}
+          onChange={(p) => setParams((previous) => ({ ...Object.fromEntries(previous), period: p }))}
         />
       }
     >
-      <QueryView query={stats}>{(data) => <Board stats={data} summary={summary} days={days} />}</QueryView>
+      <QueryView query={stats}>
+        {(data) => <Board stats={data} trends={trends} summary={summary} period={period} />}
+      </QueryView>
     </Screen>
   )
 }
