@@ -35,7 +35,14 @@ const scenario = (withLinks: boolean): Scenario => ({
     withLinks
       ? ivan.expect("Ольга Орг: Цены", "📎 прайс.txt (18 Б): https://files.example/")
       : ivan.expect("Ольга Орг: Цены", "📎 прайс.txt (18 Б)"),
-    ...(withLinks ? [] : [ivan.expectNot("https://")])
+    ...(withLinks ? [] : [ivan.expectNot("https://")]),
+    // coming back to the chat, the recent messages show the file too
+    ivan.send("/cancel"),
+    ivan.send("/chat"),
+    ivan.press("Мёд 1"),
+    withLinks
+      ? ivan.expect("Последние сообщения:", "Ольга Орг: Цены\n📎 прайс.txt (18 Б): https://files.example/")
+      : ivan.expect("Последние сообщения:", "Ольга Орг: Цены\n📎 прайс.txt (18 Б)")
   ]
 })
 

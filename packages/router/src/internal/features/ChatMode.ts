@@ -14,6 +14,7 @@ import { join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
 import { attempt, registered } from "../Common.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "../Turn.js"
+import { fileLine, fileLink, withFile } from "./ChatFiles.js"
 import { displayName, say } from "../Views.js"
 
 /** `/chat`: the chats of the procurements the user organizes or takes part in. */
@@ -55,11 +56,19 @@ export const openChat: Handler<ProcurementId> = (turn, id) =>
                 names.set(message.userId, author._tag === "Right" ? displayName(author.right) : text(l, "chat.someone"))
               }
             }
-            const lines = history
-              .filter((m) => m.deletedAt === null)
-              .map((m) =>
-                plain(`${m.userId === null ? text(l, "chat.system") : (names.get(m.userId) ?? "")}: ${m.text}`)
+            const shown = history.filter((m) => m.deletedAt === null)
+            // files as their name, size and a link for this member
+            const links = yield* Effect.forEach(shown, (m) =>
+              m.attachment === null ? Effect.succeed(undefined) : fileLink(m.attachment, user.id)
+            )
+            const lines = shown.map((m, i) =>
+              plain(
+                `${m.userId === null ? text(l, "chat.system") : (names.get(m.userId) ?? "")}: ${withFile(
+                  m.text,
+                  m.attachment === null ? undefined : fileLine(l, m.attachment, links[i])
+                )}`
               )
+            )
             return emit(
               { ...turn, session: { ...withoutFlow(turn.session), chat: { procurementId: id, title } } },
               {

@@ -4,9 +4,7 @@
  * keyboard opens a new menu generation there, exactly as in a turn.
  */
 import {
-  AttachmentLinks,
   type ChatMessage,
-  formatFileSize,
   type DomainEvent,
   formatRubles,
   Ledger,
@@ -23,6 +21,7 @@ import { join, plain } from "../../RichTexts.js"
 import { Chat, Procurements } from "@groupbuy/core"
 import { forSchema, SessionStore } from "../../SessionStore.js"
 import { PLAIN_TEXT, present } from "../Present.js"
+import { fileLine, fileLink, withFile } from "./ChatFiles.js"
 import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
 import { EngineEnv } from "../Turn.js"
 import { displayName } from "../Views.js"
@@ -127,7 +126,6 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
     const title = view.right.procurement.title
     const author = message.userId === null ? undefined : yield* Effect.either(users.get(message.userId))
     const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
-    const links = yield* Effect.serviceOption(AttachmentLinks)
     // one read for every member's chats; a member who never wrote from a platform has none (the web hub reaches them)
     const withRefs = (yield* lastRefsOfAll(members.filter((member) => member !== message.userId))).filter(
       (member) => member.refs.length > 0
@@ -155,10 +153,7 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
           const account = yield* Effect.either(users.get(member))
           const accountLanguage = account._tag === "Right" ? account.right.language : undefined
           // an uploaded file goes as its name and size with a link that opens it for this member
-          const link =
-            message.attachment === null || Option.isNone(links)
-              ? undefined
-              : yield* links.value.link(message.attachment.id, member)
+          const link = message.attachment === null ? undefined : yield* fileLink(message.attachment, member)
           for (const ref of refs) {
             const ok = yield* deliverTo(ref, (session, chatLanguage) => {
               if (session.chat?.procurementId !== procurementId) return undefined
@@ -169,16 +164,11 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                   : author._tag === "Right"
                     ? displayName(author.right)
                     : text(language, "chat.someone")
-              const file =
-                message.attachment === null
-                  ? undefined
-                  : text(language, link === undefined ? "chat.file" : "chat.fileLink", {
-                      name: message.attachment.name,
-                      size: formatFileSize(message.attachment.size, language),
-                      link: link ?? ""
-                    })
               const said = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
-              const body = file === undefined ? said : said === "" ? file : `${said}\n${file}`
+              const body = withFile(
+                said,
+                message.attachment === null ? undefined : fileLine(language, message.attachment, link)
+              )
               return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
             })
             if (ok) delivered.push(ref)
