@@ -5,6 +5,7 @@ import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
 import { SignInThrottleLive } from "./auth/SignInThrottle.js"
 import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
+import { BotStatusesLive } from "./bots/BotStatuses.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
@@ -45,6 +46,7 @@ export const ServerBaseLive = Layer.mergeAll(
   AdminSessionsLive,
   SignInThrottleLive,
   WhatsAppAccountsLive,
+  BotStatusesLive,
   BotLinksLive,
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
   ChatHubLive

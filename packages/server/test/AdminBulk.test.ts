@@ -103,5 +103,34 @@ describe(`admin bulk notifications (${profile.name})`, () => {
         }).pipe(Effect.provide(FetchHttpClient.layer)),
       { timeout: 150_000 }
     )
+
+    it.effect(
+      "GET /api/admin/bots: every bot with its state; a refused token shows it unhealthy with the error",
+      () =>
+        Effect.gen(function* () {
+          const { admin } = yield* adminLogin(yield* baseUrlOf, "bots@example.com")
+          const bots = yield* admin.bots()
+          const byId = (id: string) => bots.find((b) => b.id === id)
+          assert.deepStrictEqual(
+            [byId("telegram")?.platform, byId("telegram")?.state, byId("telegram")?.lastError],
+            ["telegram", "running", null]
+          )
+          assert.isNotNull(byId("telegram")?.username ?? null)
+          assert.isAtLeast(byId("telegram")?.outbound?.sent ?? 0, 1)
+          assert.deepStrictEqual([byId("web")?.platform, byId("web")?.state], ["web", "running"])
+
+          // the token refused on the next send (the platform's 401): the bot is reported unhealthy
+          telegram.failNext(TOKEN, "sendMessage", { error_code: 401, description: "Unauthorized" })
+          yield* admin.bulkNotification({ payload: { title: "Проверка", body: "Бот жив?", role: "organizer" } })
+          const unhealthy = yield* eventually(
+            Effect.flatMap(admin.bots(), (now) => {
+              const bot = now.find((b) => b.id === "telegram")
+              return bot?.state === "unhealthy" ? Effect.succeed(bot) : Effect.fail(new Error(`state ${bot?.state}`))
+            })
+          )
+          assert.strictEqual(unhealthy.lastError?.reason, "unauthorized")
+        }).pipe(Effect.provide(FetchHttpClient.layer)),
+      { timeout: 150_000 }
+    )
   })
 })

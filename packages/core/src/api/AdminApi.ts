@@ -261,6 +261,23 @@ export class PairingCodeBody extends Schema.Class<PairingCodeBody>("PairingCodeB
   )
 }) {}
 
+/** A bot this server runs: its health from the adapters' reports and its outbound queue. */
+export const BotStatus = Schema.Struct({
+  /** the fleet id (`telegram`, `vk`, `whatsapp`, `web`) */
+  id: Schema.String,
+  platform: Platform,
+  /** the bot's @username / community screen name when the platform has one */
+  username: Schema.NullOr(Schema.String),
+  /** `unhealthy`: the platform refused the token or was unreachable repeatedly; `stopped`: shut down */
+  state: Schema.Literal("running", "unhealthy", "stopped"),
+  startedAt: Schema.DateTimeUtc,
+  /** the last health failure: `unauthorized` or `network`, the platform's words, when */
+  lastError: Schema.NullOr(Schema.Struct({ reason: Schema.String, detail: Schema.String, at: Schema.DateTimeUtc })),
+  /** messages sent / failed / waiting / retried since start (null when stopped) */
+  outbound: Schema.NullOr(Schema.Struct({ sent: Count, failed: Count, pending: Count, retried: Count }))
+})
+export type BotStatus = typeof BotStatus.Type
+
 const WhatsAppPath = Schema.Struct({ account: Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/)) })
 
 /** `POST /whatsapp/:account/<action>`: the account may be unknown here, or not in a state the action applies to. */
@@ -506,6 +523,17 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .setPath(ChannelPath)
       .addSuccess(HttpApiSchema.NoContent)
       .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("bots", "/bots")
+      .addSuccess(Schema.Array(BotStatus))
+      .annotate(OpenApi.Summary, "The bots this server runs")
+      .annotate(
+        OpenApi.Description,
+        "Every bot started here (Telegram, VK, WhatsApp, the web widget): platform, fleet id, username, state " +
+          "(running / unhealthy / stopped) from the adapters' health reports, the last error and when, and the " +
+          "outbound queue's figures. WhatsApp login is under /whatsapp."
+      )
   )
   // WhatsApp accounts of this server: login by QR code or pairing code, logout
   .add(HttpApiEndpoint.get("whatsappAccounts", "/whatsapp").addSuccess(Schema.Array(WhatsAppAccountStatus)))

@@ -7,6 +7,7 @@
 import { AdapterEvents, WhatsAppDecode } from "@groupbuy/adapters"
 import { Users } from "@groupbuy/core"
 import { Effect, Layer, Queue } from "effect"
+import { BotStatuses } from "./BotStatuses.js"
 
 /** The identity behind a private chat: the chat id itself, or on WhatsApp the user id of the chat's JID. */
 const externalIdOf = (platform: string, chatId: string) =>
@@ -16,6 +17,7 @@ export const AdapterEventsLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const events = yield* AdapterEvents
     const users = yield* Users
+    const statuses = yield* BotStatuses
     const subscription = yield* events.subscribe
     const react = Effect.flatMap(Queue.take(subscription), (event) => {
       switch (event._tag) {
@@ -31,6 +33,7 @@ export const AdapterEventsLive = Layer.scopedDiscard(
           )
         case "BotUnhealthy":
           return Effect.logWarning("bot unhealthy").pipe(
+            Effect.zipRight(statuses.unhealthy(event.bot, event.reason, event.detail)),
             Effect.annotateLogs({
               bot: event.bot,
               platform: event.platform,
@@ -40,6 +43,7 @@ export const AdapterEventsLive = Layer.scopedDiscard(
           )
         case "BotHealthy":
           return Effect.logInfo("bot healthy again").pipe(
+            Effect.zipRight(statuses.healthy(event.bot)),
             Effect.annotateLogs({ bot: event.bot, platform: event.platform })
           )
       }

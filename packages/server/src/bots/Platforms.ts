@@ -21,6 +21,7 @@ import { Context, Data, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { UpgradeRouter } from "../http/UpgradeRouter.js"
+import { BotStatuses } from "./BotStatuses.js"
 import { BotLinks, telegramLink, vkLink } from "./BroadcastChannelsLive.js"
 import { WhatsAppAccounts, WhatsAppSocketFactory } from "./WhatsAppAccounts.js"
 
@@ -82,6 +83,7 @@ export const PlatformsLive = Layer.scopedDiscard(
     const { config: tokens } = yield* ChatTokens
     const server = yield* HttpServer.HttpServer
     const links = yield* BotLinks
+    const statuses = yield* BotStatuses
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
 
     const web = yield* WebSocketAdapter.make({
@@ -95,6 +97,7 @@ export const PlatformsLive = Layer.scopedDiscard(
       deliver: (ref, replies) => web.push(ref.chatId, replies),
       stats: Effect.succeed(noStats)
     })
+    yield* statuses.register({ id: WEB_BOT, platform: "web", username: null, stats: Effect.succeed(noStats) })
 
     if (Option.isSome(config.telegram)) {
       const telegram = yield* TelegramBot.make({
@@ -106,6 +109,12 @@ export const PlatformsLive = Layer.scopedDiscard(
         miniAppUrl: CabinetUrl.miniApp(config.publicUrl)
       }).pipe(starting("Telegram", "TELEGRAM_TOKEN, TELEGRAM_API_ROOT"))
       yield* fleet.add(telegram)
+      yield* statuses.register({
+        id: telegram.id,
+        platform: "telegram",
+        username: telegram.username,
+        stats: telegram.stats
+      })
       yield* links.register(telegram.id, telegramLink(telegram.username))
       yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
     }
@@ -119,6 +128,7 @@ export const PlatformsLive = Layer.scopedDiscard(
         mode: { _tag: "LongPoll" }
       }).pipe(starting("VK", "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL"))
       yield* fleet.add(vk)
+      yield* statuses.register({ id: vk.id, platform: "vk", username: vk.screenName, stats: vk.stats })
       yield* links.register(vk.id, vkLink(vk.screenName))
       yield* Effect.logInfo("VK bot started", { groupId: vk.groupId, screenName: vk.screenName })
     }
@@ -143,6 +153,7 @@ export const PlatformsLive = Layer.scopedDiscard(
             bot.send(ref.chatId, replies).pipe(Effect.mapError(() => ({ unreachable: false }))),
           stats: bot.stats
         })
+        yield* statuses.register({ id: bot.bot, platform: "whatsapp", username: null, stats: bot.stats })
       }
       yield* Effect.logInfo(
         Option.isSome(config.whatsappPairingPhone)

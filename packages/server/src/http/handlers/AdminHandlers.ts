@@ -35,6 +35,7 @@ import { Effect } from "effect"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats, dashboardTrends } from "../../admin/Dashboard.js"
 import { addressKey, SignInThrottle } from "../../auth/SignInThrottle.js"
+import { BotStatuses } from "../../bots/BotStatuses.js"
 import { WhatsAppAccounts } from "../../bots/WhatsAppAccounts.js"
 import { ServerConfig } from "../../config/ServerConfig.js"
 import { compact } from "../../internal/Compact.js"
@@ -105,6 +106,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
     const config = yield* ServerConfig
     const whatsapp = yield* WhatsAppAccounts
     const channels = yield* Channels
+    const bots = yield* BotStatuses
 
     /** Records what the current admin did. */
     const audit = (
@@ -302,6 +304,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           })
         })
       )
+      .handle("bots", () => bots.list)
       .handle("whatsappAccounts", () => whatsapp.list)
       .handle("whatsappAccount", ({ path }) => whatsapp.status(path.account))
       .handle("whatsappPairingCode", ({ path, payload }) =>
