@@ -34,7 +34,7 @@ const TOKEN = "123456:admin-comms-token"
 const BUYER = 8801
 const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
-telegram.addBot(TOKEN)
+const bot = telegram.addBot(TOKEN)
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
@@ -323,6 +323,8 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
               await page.getByLabel("Язык объявлений").selectOption("en")
               await page.getByTestId("add-channel").click()
             }
+            // the bots of this server are offered for the bot's id
+            await page.locator('#channel-bots option[value="telegram"]').waitFor({ state: "attached" })
             // an empty form is not sent
             await page.getByTestId("add-channel").click()
             await page.getByText("Заполните это поле.").first().waitFor()
@@ -356,10 +358,15 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
           })
           assert.deepStrictEqual(yield* channels, [])
 
-          // bots: this server runs no WhatsApp account, and says so
+          // bots: the Telegram bot running, with its username and queue; no WhatsApp account here, and it says so
           yield* Effect.promise(async () => {
             await section(page, "Боты")
             await page.getByRole("heading", { name: "Боты", level: 1 }).waitFor()
+            const row = page.locator('tr[data-bot-id="telegram"]')
+            await row.waitFor()
+            assert.strictEqual(await row.getAttribute("data-state"), "running")
+            assert.include(await row.innerText(), `@${bot.username}`)
+            assert.include(await row.innerText(), "работает")
             await page.getByText("На этом сервере нет аккаунтов WhatsApp").waitFor()
             await record(page, "admin-comms-bots", violations)
             // in English: the same figures, the charts' tables in English too

@@ -1,24 +1,31 @@
 /**
- * Bots: the WhatsApp accounts of this server and their login. An account waiting for a login shows the server's QR
+ * Bots: every bot this server runs with its health (running, failing, stopped; the last error; the outbound queue),
+ * and the WhatsApp accounts with their login. An account waiting for a login shows the server's QR
  * code (its SVG as an image, never inserted into the page as markup) or a pairing code requested for a phone number;
  * a linked one can be logged out (confirmed), a logged-out one logged in again. The list refreshes every few seconds
  * while an account is between states, as a QR code is replaced every ~20 s.
  */
 import { PairingCodeBody } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { Either, Schema } from "effect"
-import { type FormEvent, useState } from "react"
+import { DateTime, Either, Schema } from "effect"
+import { type FormEvent, useMemo, useState } from "react"
 import { ErrorMessage } from "../../../app/Errors.js"
-import { useT } from "../../../app/I18n.js"
+import { formatDateTime } from "../../../app/Format.js"
+import { useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import type { AdminResult } from "../../Types.js"
+import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
 
 type Account = AdminResult<"whatsappAccount">
+type Bot = AdminResult<"bots">[number]
+
+const NO_FILTERS: ReadonlyArray<GridFilter> = []
 
 const ACCOUNTS_KEY = ["admin-whatsapp"] as const
 /** How often the list is asked again while an account is logging in. */
@@ -154,6 +161,70 @@ const AccountCard = ({ status }: { status: Account }) => {
   )
 }
 
+/** The bots as a grid (the server answers the whole short list; the grid pages and exports it like any other). */
+const Fleet = () => {
+  const t = useT(messages)
+  const tu = useT(userWords)
+  const { language } = useLanguage()
+  const api = useAdminApi()
+  const health = (b: Bot) => (b.state === "stopped" ? t("stoppedBot") : t(b.state))
+  const error = (b: Bot) =>
+    b.lastError === null
+      ? ""
+      : `${b.lastError.reason === "unauthorized" ? t("unauthorized") : b.lastError.reason === "network" ? t("network") : b.lastError.reason}: ${b.lastError.detail} (${formatDateTime(b.lastError.at, language)})`
+  const outbound = (b: Bot) => (b.outbound === null ? "" : t("outboundFigures", { ...b.outbound }))
+  const columns = useMemo(
+    (): ReadonlyArray<GridColumn<Bot>> => [
+      {
+        id: "bot",
+        header: t("bot"),
+        cell: (b) => (
+          <>
+            <code>{b.id}</code>
+            {b.username === null ? null : <span className="hint"> @{b.username}</span>}
+          </>
+        ),
+        csv: (b) => b.id
+      },
+      { id: "platform", header: t("platform"), cell: (b) => tu(b.platform), csv: (b) => b.platform },
+      {
+        id: "health",
+        header: t("health"),
+        cell: (b) => <strong className={b.state === "running" ? "ok" : "error"}>{health(b)}</strong>,
+        csv: (b) => b.state
+      },
+      {
+        id: "started",
+        header: t("started"),
+        cell: (b) => formatDateTime(b.startedAt, language),
+        csv: (b) => DateTime.formatIso(b.startedAt)
+      },
+      { id: "error", header: t("lastError"), cell: error, csv: error },
+      { id: "outbound", header: t("outboundShort"), cell: outbound, csv: outbound }
+    ],
+    // the helpers read only t, tu and language
+    [t, tu, language]
+  )
+  const fetchPage = (q: GridQuery) =>
+    api
+      .run((c) => c.admin.bots())
+      .then((all) => ({ items: all.slice(q.offset, q.offset + q.limit), total: all.length }))
+  return (
+    <section aria-labelledby="fleet-title">
+      <h2 id="fleet-title">{t("fleet")}</h2>
+      <ServerGrid
+        id="bots"
+        label={t("fleet")}
+        columns={columns}
+        filters={NO_FILTERS}
+        rowKey={(b) => b.id}
+        rowData={(b) => ({ "data-bot-id": b.id, "data-state": b.state })}
+        fetchPage={fetchPage}
+      />
+    </section>
+  )
+}
+
 const Bots = () => {
   const t = useT(messages)
   const api = useAdminApi()
@@ -164,6 +235,7 @@ const Bots = () => {
   })
   return (
     <Screen title={t("title")}>
+      <Fleet />
       <section aria-labelledby="whatsapp-title">
         <h2 id="whatsapp-title">{t("whatsapp")}</h2>
         <QueryView query={accounts} empty={{ when: (list) => list.length === 0, say: t("whatsappNone") }}>

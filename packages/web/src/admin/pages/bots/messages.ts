@@ -1,9 +1,22 @@
-/** The bots section's words: WhatsApp accounts, their login (QR, pairing code) and logout. */
+/** The bots section's words: each bot's health, WhatsApp accounts, their login (QR, pairing code) and logout. */
 import { defineMessages } from "../../../app/I18n.js"
 
 export const messages = defineMessages({
   ru: {
     title: "Боты",
+    fleet: "Боты этого сервера",
+    bot: "Бот",
+    platform: "Платформа",
+    health: "Состояние",
+    running: "работает",
+    unhealthy: "сбой",
+    stoppedBot: "остановлен",
+    started: "Запущен",
+    lastError: "Последняя ошибка",
+    unauthorized: "платформа не принимает токен",
+    network: "платформа недоступна",
+    outboundShort: "Очередь",
+    outboundFigures: "отправлено {sent}, ошибок {failed}, ждут {pending}, повторов {retried}",
     whatsapp: "Аккаунты WhatsApp",
     whatsappNone: "На этом сервере нет аккаунтов WhatsApp (они работают там, где запущены боты).",
     account: "Аккаунт {account}",
@@ -32,6 +45,19 @@ export const messages = defineMessages({
   },
   en: {
     title: "Bots",
+    fleet: "The bots of this server",
+    bot: "Bot",
+    platform: "Platform",
+    health: "Health",
+    running: "running",
+    unhealthy: "failing",
+    stoppedBot: "stopped",
+    started: "Started",
+    lastError: "Last error",
+    unauthorized: "the platform refuses the token",
+    network: "the platform is unreachable",
+    outboundShort: "Queue",
+    outboundFigures: "sent {sent}, failed {failed}, waiting {pending}, retried {retried}",
     whatsapp: "WhatsApp accounts",
     whatsappNone: "This server runs no WhatsApp accounts (they run where the bots run).",
     account: "Account {account}",

@@ -4,7 +4,7 @@
  * (the same chat of the same bot twice, an unknown bot) are shown in its own words next to the form.
  */
 import { AddChannelBody } from "@groupbuy/core/api"
-import { useMutation, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime } from "effect"
 import { type FormEvent, useMemo, useState } from "react"
 import { ErrorMessage, fieldErrors } from "../../../app/Errors.js"
@@ -59,6 +59,8 @@ const AddChannel = ({ onDone }: { onDone: (notice: string) => void }) => {
   const { language } = useLanguage()
   const api = useAdminApi()
   const queryClient = useQueryClient()
+  // the bots this server runs, offered as the bot's id (a channel of another bot is never announced in)
+  const bots = useQuery({ queryKey: ["admin-bots"], queryFn: () => api.run((c) => c.admin.bots()) })
   const platforms = useMemo(() => platformOptions(tu).filter((p) => p.value !== "web"), [tu])
   const [values, setValues] = useState<Record<Field, string>>({ botId: "", chatId: "", title: "" })
   const [platform, setPlatform] = useState<Platform>("telegram")
@@ -111,8 +113,15 @@ const AddChannel = ({ onDone }: { onDone: (notice: string) => void }) => {
         )
       }
       autoComplete="off"
+      {...(id === "botId" ? { list: "channel-bots" } : {})}
       value={values[id]}
-      onChange={(e) => setValues((v) => ({ ...v, [id]: e.target.value }))}
+      onChange={(e) => {
+        const value = e.target.value
+        setValues((v) => ({ ...v, [id]: value }))
+        // a bot of this server picked: its platform follows
+        const known = id === "botId" ? bots.data?.find((b) => b.id === value.trim()) : undefined
+        if (known !== undefined && known.platform !== "web") setPlatform(known.platform)
+      }}
       error={problem(id)}
     />
   )
@@ -120,6 +129,13 @@ const AddChannel = ({ onDone }: { onDone: (notice: string) => void }) => {
     <form className="card channel-form" aria-labelledby="add-channel-title" onSubmit={submit} noValidate>
       <h2 id="add-channel-title">{t("add")}</h2>
       {field("botId", t("bot"), t("botHint"))}
+      <datalist id="channel-bots">
+        {(bots.data ?? []).map((b) => (
+          <option key={b.id} value={b.id}>
+            {b.username === null ? tu(b.platform) : `${tu(b.platform)} @${b.username}`}
+          </option>
+        ))}
+      </datalist>
       <SelectField<Platform>
         id="channel-platform"
         label={t("platform")}
