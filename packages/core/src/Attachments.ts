@@ -55,6 +55,8 @@ export interface AttachmentsService {
    * message is deleted nobody but admins does. Someone who may not see it gets `NotFound` (its existence is not told).
    */
   readonly download: (actor: Actor, id: AttachmentId) => Effect.Effect<StoredAttachment, NotFound>
+  /** Deletes every upload that no message carries and that is older than a day; how many went. */
+  readonly purgeUnsent: () => Effect.Effect<number>
 }
 
 export class Attachments extends Context.Tag("@groupbuy/core/Attachments")<Attachments, AttachmentsService>() {}

@@ -134,6 +134,19 @@ export const AttachmentsLive = Layer.effect(
       }
     }, orDie)
 
-    return Attachments.of({ upload, download })
+    const purgeUnsent = () =>
+      decodeRows(CountRow)(
+        sql`WITH gone AS (
+              DELETE FROM chat_attachments a
+              WHERE a.created_at < now() - interval '1 day'
+                AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.attachment_id = a.id)
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM gone`
+      ).pipe(
+        Effect.map(([row]) => row?.n ?? 0),
+        orDie
+      )
+
+    return Attachments.of({ upload, download, purgeUnsent })
   })
 )

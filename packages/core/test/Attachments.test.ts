@@ -193,6 +193,25 @@ for (const profile of databaseProfiles()) {
             (yield* Effect.flip(attachments.download(userActor(s.organizer), first.id)))._tag,
             "NotFound"
           )
+          // and the periodic purge takes everyone's stale unsent uploads, never a sent one
+          const sent = yield* attachments.upload(userActor(s.participant), {
+            procurementId: s.procurement,
+            name: "c.png",
+            claimedType: "",
+            bytes: PNG
+          })
+          yield* (yield* Chat).post(
+            PostMessage.make({ procurementId: s.procurement, userId: s.participant, text: "", attachmentId: sent.id })
+          )
+          yield* sql`UPDATE chat_attachments SET created_at = now() - interval '2 days'
+            WHERE uploader_id IN (${s.participant}, ${s.organizer})`
+          assert.isAtLeast(yield* attachments.purgeUnsent(), MAX_UNSENT_ATTACHMENTS + 1)
+          const left = yield* sql<{ id: string }>`SELECT id FROM chat_attachments
+            WHERE uploader_id IN (${s.participant}, ${s.organizer})`
+          assert.deepStrictEqual(
+            left.map((r) => r.id),
+            [sent.id]
+          )
         })
       )
 

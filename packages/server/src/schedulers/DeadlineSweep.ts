@@ -1,9 +1,10 @@
 /**
  * The deadline sweep on a schedule: at start-up and then every `interval` (a minute by default), ACTIVE procurements
  * whose deadline passed become STOPPED (`Procurements.sweepExpired`, which notifies through the domain events), on one
- * instance at a time. Listings leave such procurements out even before the sweep reaches them.
+ * instance at a time. Listings leave such procurements out even before the sweep reaches them. Beside it, hourly, the
+ * purge of chat uploads that were never sent.
  */
-import { Procurements } from "@groupbuy/core"
+import { Attachments, Procurements } from "@groupbuy/core"
 import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { SingleRunner, SingleRunnerLive } from "./SingleRunner.js"
@@ -28,9 +29,31 @@ export const DeadlineSweepLive = (interval: Duration.DurationInput = DEADLINE_SW
     })
   )
 
+export const ATTACHMENT_PURGE_INTERVAL = Duration.hours(1)
+
+/** Every `interval`, on one instance at a time: chat uploads never sent and older than a day are deleted. */
+export const AttachmentPurgeLive = (interval: Duration.DurationInput = ATTACHMENT_PURGE_INTERVAL) =>
+  Layer.scopedDiscard(
+    Effect.gen(function* () {
+      const attachments = yield* Attachments
+      const runner = yield* SingleRunner
+      const purge = runner.run("attachment-purge", attachments.purgeUnsent()).pipe(
+        Effect.tap((removed) =>
+          Option.isSome(removed) && removed.value > 0
+            ? Effect.logInfo("attachment purge: unsent uploads removed", { removed: removed.value })
+            : Effect.void
+        ),
+        Effect.catchAllCause((cause) => Effect.logWarning("attachment purge failed; retrying on schedule", cause))
+      )
+      yield* Effect.forkScoped(Effect.repeat(purge, Schedule.spaced(interval)))
+    })
+  )
+
 /** The schedulers of a server: on every role but the chat node (which serves the hub only). */
 export const SchedulersForRole = Layer.unwrapEffect(
   Effect.map(ServerConfig, (settings) =>
-    settings.role === "chat" ? Layer.empty : DeadlineSweepLive().pipe(Layer.provide(SingleRunnerLive))
+    settings.role === "chat"
+      ? Layer.empty
+      : Layer.merge(DeadlineSweepLive(), AttachmentPurgeLive()).pipe(Layer.provide(SingleRunnerLive))
   )
 )
