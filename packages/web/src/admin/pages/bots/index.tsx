@@ -17,15 +17,14 @@ import { Screen } from "../../../app/Screen.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
-import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
 
 type Account = AdminResult<"whatsappAccount">
 type Bot = AdminResult<"bots">[number]
-
-const NO_FILTERS: ReadonlyArray<GridFilter> = []
 
 const ACCOUNTS_KEY = ["admin-whatsapp"] as const
 /** How often the list is asked again while an account is logging in. */
@@ -205,10 +204,7 @@ const Fleet = () => {
     // the helpers read only t, tu and language
     [t, tu, language]
   )
-  const fetchPage = (q: GridQuery) =>
-    api
-      .run((c) => c.admin.bots())
-      .then((all) => ({ items: all.slice(q.offset, q.offset + q.limit), total: all.length }))
+  const fetchPage = (q: GridQuery) => api.run((c) => c.admin.bots()).then((all) => pageOf(all, q))
   return (
     <section aria-labelledby="fleet-title">
       <h2 id="fleet-title">{t("fleet")}</h2>

@@ -15,7 +15,8 @@ import { SelectField } from "../../../app/SelectField.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
-import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
 import { type Platform, platformOptions } from "../users/Labels.js"
 import { messages as userWords } from "../users/messages.js"
@@ -24,7 +25,6 @@ import { messages } from "./messages.js"
 type Channel = AdminResult<"channels">[number]
 
 const GRID = "channels"
-const NO_FILTERS: ReadonlyArray<GridFilter> = []
 
 /** The longest values the server keeps (`AddChannel`). */
 const MAX = { botId: 64, chatId: 128, title: 200 } as const
@@ -187,10 +187,7 @@ const Channels = () => {
     [t, tu, language]
   )
   // the server answers the whole (short) list; the grid pages it like any other
-  const fetchPage = (q: GridQuery) =>
-    api
-      .run((c) => c.admin.channels())
-      .then((all) => ({ items: all.slice(q.offset, q.offset + q.limit), total: all.length }))
+  const fetchPage = (q: GridQuery) => api.run((c) => c.admin.channels()).then((all) => pageOf(all, q))
   return (
     <Screen title={t("title")}>
       <p className="hint">{t("intro")}</p>
