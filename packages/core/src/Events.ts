@@ -23,12 +23,18 @@ export const DomainEvent = Schema.Union(
     participantId: ParticipantId,
     userId: UserId,
     quantity: Schema.Int,
-    amount: Kopecks
+    amount: Kopecks,
+    /** who is told (the procurement's organizer) and what about: its title and unit */
+    organizerId: UserId,
+    title: Schema.String,
+    unit: Schema.String
   }),
   Schema.TaggedStruct("ParticipantLeft", {
     procurementId: ProcurementId,
     participantId: ParticipantId,
-    userId: UserId
+    userId: UserId,
+    organizerId: UserId,
+    title: Schema.String
   }),
   Schema.TaggedStruct("PaymentRequired", {
     procurementId: ProcurementId,

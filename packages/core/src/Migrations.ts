@@ -306,6 +306,13 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `ALTER TABLE chat_messages
       ADD COLUMN attachment_id uuid UNIQUE REFERENCES chat_attachments (id) ON DELETE SET NULL,
       ADD COLUMN attachment jsonb`
+  ),
+  // The organizer hears when someone joins or leaves their procurement: two notification types more.
+  "0016_participant_notifications": run(
+    `ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`,
+    `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('NEW_CHAT_MESSAGE',
+      'PROCUREMENT_STATUS_UPDATE', 'PAYMENT_REQUIRED', 'PAYMENT_RECEIVED', 'PROCUREMENT_COMPLETED', 'SYSTEM',
+      'PARTICIPANT_JOINED', 'PARTICIPANT_LEFT'))`
   )
 }
 

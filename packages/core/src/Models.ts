@@ -212,7 +212,10 @@ export const NotificationType = Schema.Literal(
   "PAYMENT_REQUIRED",
   "PAYMENT_RECEIVED",
   "PROCUREMENT_COMPLETED",
-  "SYSTEM"
+  "SYSTEM",
+  /** to the organizer: someone joined / left their procurement */
+  "PARTICIPANT_JOINED",
+  "PARTICIPANT_LEFT"
 )
 export type NotificationType = typeof NotificationType.Type
 

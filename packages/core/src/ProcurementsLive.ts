@@ -387,7 +387,10 @@ export const ProcurementsLive = Layer.effect(
                 participantId: participant.id,
                 userId: uid,
                 quantity,
-                amount
+                amount,
+                organizerId: p.organizerId,
+                title: p.title,
+                unit: p.unit
               }
             ]
             if (nothingMoreFits(p, collected + amount))
@@ -414,7 +417,16 @@ export const ProcurementsLive = Layer.effect(
             const [left] = yield* store.setParticipantStatus([participant.id], "CANCELLED")
             return [
               left!,
-              [{ _tag: "ParticipantLeft", procurementId: pid, participantId: left!.id, userId: uid } as const]
+              [
+                {
+                  _tag: "ParticipantLeft",
+                  procurementId: pid,
+                  participantId: left!.id,
+                  userId: uid,
+                  organizerId: p.organizerId,
+                  title: p.title
+                } as const
+              ]
             ] as const
           })
         )

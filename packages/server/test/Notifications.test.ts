@@ -114,6 +114,34 @@ for (const profile of coreProfiles()) {
         })
       )
 
+      it.effect("the organizer hears, in their language, who joined and who left; the participant hears nothing", () =>
+        Effect.gen(function* () {
+          const notifications = yield* Notifications
+          const users = yield* Users
+          const organizer = yield* insertUser({ role: "organizer" })
+          const buyer = yield* insertUser({ firstName: "Анна" })
+          yield* users.update(buyer, new UpdateProfile({ lastName: "Петрова" }))
+          yield* users.update(organizer, new UpdateProfile({ language: "en" }))
+          const id = yield* insertProcurement(organizer, { title: "Сыр" })
+          const asBuyer = yield* userClient(buyer)
+          yield* asBuyer.procurements.join({ path: { id }, payload: { quantity: 2 } })
+          yield* asBuyer.procurements.leave({ path: { id }, payload: {} })
+          const rows = yield* eventually(
+            Effect.map(notifications.list(organizer, new PageRequest({ limit: 100 })), (page) =>
+              page.items.filter((n) => n.type === "PARTICIPANT_JOINED" || n.type === "PARTICIPANT_LEFT")
+            ),
+            (items) => items.length === 2
+          )
+          assert.deepStrictEqual(rows.map((n) => `${n.type}: ${n.title} | ${n.body}`).sort(), [
+            "PARTICIPANT_JOINED: New participant in “Сыр” | Анна Петрова joins: 2 шт for 200\u00a0₽.",
+            "PARTICIPANT_LEFT: A participant left “Сыр” | Анна Петрова no longer takes part in the procurement."
+          ])
+          assert.isTrue(rows.every((n) => n.procurementId === id))
+          const own = yield* notifications.list(buyer, new PageRequest({ limit: 100 }))
+          assert.isFalse(own.items.some((n) => n.type === "PARTICIPANT_JOINED" || n.type === "PARTICIPANT_LEFT"))
+        })
+      )
+
       it.effect("sandbox webhooks need a valid signature; repeats and stale deliveries change nothing twice", () =>
         Effect.gen(function* () {
           const buyer = yield* insertUser()

@@ -2,7 +2,7 @@
  * Turns the domain events of this instance into notification rows (status changes, payment required, payment
  * received, procurement completed), each in its recipient's language (the router's catalogue), and forwards events to
  * the `EventSink` — the router, which delivers them to each user's most recently used platform through the adapters'
- * outbound queues. Rows reach open web sockets through the hub. Received payments are delivered by their own event
+ * outbound queues; the organizer hears who joined or left. Rows reach open web sockets through the hub. Received payments are delivered by their own event
  * (the "payment received" message), so their rows are not delivered a second time. Chat messages create no rows:
  * unread counts come from read markers, and the router relays each message to the members in chat mode.
  */
@@ -17,7 +17,7 @@ import {
   type UserId,
   Users
 } from "@groupbuy/core"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer, Option, Stream } from "effect"
 import { languageOf, text } from "@groupbuy/router"
 
 /** Where events go for delivery to platforms (the router's `onEvent`). */
@@ -104,6 +104,32 @@ export const dispatch = (event: DomainEvent) =>
           data: { amount: event.amount.toString(), paymentId: event.paymentId }
         }))
         return yield* sink.onEvent(event)
+      }
+      // the organizer hears who joined or left (never of their own action: an organizer does not join their own)
+      case "ParticipantJoined":
+      case "ParticipantLeft": {
+        if (event.userId === event.organizerId) return
+        const participant = yield* (yield* Users).get(event.userId).pipe(Effect.option)
+        const joined = event._tag === "ParticipantJoined"
+        yield* createLocalized([event.organizerId], (language) => {
+          const params = {
+            title: event.title,
+            name: Option.match(participant, {
+              onNone: () => text(language, "chat.someone"),
+              onSome: (u) => (u.lastName === null || u.lastName === "" ? u.firstName : `${u.firstName} ${u.lastName}`)
+            }),
+            ...(joined ? { quantity: event.quantity, unit: event.unit, amount: formatRubles(event.amount) } : {})
+          }
+          const key = joined ? "participantJoined" : "participantLeft"
+          return {
+            type: joined ? "PARTICIPANT_JOINED" : "PARTICIPANT_LEFT",
+            title: text(language, `notification.${key}.title`, params),
+            body: text(language, `notification.${key}.body`, params),
+            procurementId: event.procurementId,
+            data: { userId: event.userId, participantId: event.participantId, title: event.title }
+          }
+        })
+        return
       }
       // no notification row per member per message: a chat's unread count comes from the read markers (the hub
       // carries it in each message frame); the router relays the message to members in chat mode

@@ -205,5 +205,9 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.paymentReceived.body": "{amount} credited.",
   "notification.chatMessage.title": "New message in a procurement chat",
   "notification.roleChanged.title": "Your role has changed",
-  "notification.roleChanged.body": "An administrator changed your role: {from} → {to}."
+  "notification.roleChanged.body": "An administrator changed your role: {from} → {to}.",
+  "notification.participantJoined.title": "New participant in “{title}”",
+  "notification.participantJoined.body": "{name} joins: {quantity} {unit} for {amount}.",
+  "notification.participantLeft.title": "A participant left “{title}”",
+  "notification.participantLeft.body": "{name} no longer takes part in the procurement."
 }

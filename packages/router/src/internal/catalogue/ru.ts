@@ -206,5 +206,9 @@ export const ru = {
   "notification.paymentReceived.body": "Зачислено {amount}.",
   "notification.chatMessage.title": "Новое сообщение в чате закупки",
   "notification.roleChanged.title": "Ваша роль изменена",
-  "notification.roleChanged.body": "Администратор изменил вашу роль: {from} → {to}."
+  "notification.roleChanged.body": "Администратор изменил вашу роль: {from} → {to}.",
+  "notification.participantJoined.title": "Новый участник в «{title}»",
+  "notification.participantJoined.body": "{name} присоединяется: {quantity} {unit} на {amount}.",
+  "notification.participantLeft.title": "Участник вышел из «{title}»",
+  "notification.participantLeft.body": "{name} больше не участвует в закупке."
 } as const

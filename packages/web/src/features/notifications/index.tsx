@@ -143,8 +143,7 @@ export default function Notifications() {
                 data-read={n.isRead}
               >
                 <div className="meta">
-                  <span>{t(`type${n.type}` as "typeSYSTEM")}</span> ·{" "}
-                  <time>{formatDateTime(n.createdAt, language)}</time>
+                  <span>{t(`type${n.type}`)}</span> · <time>{formatDateTime(n.createdAt, language)}</time>
                   {n.isRead ? null : <strong className="notification-new"> · {t("unread")}</strong>}
                 </div>
                 <h2 className="notification-title">{n.title}</h2>

@@ -21,6 +21,8 @@ export const messages = defineMessages({
     typePAYMENT_REQUIRED: "Нужна оплата",
     typePAYMENT_RECEIVED: "Оплата получена",
     typePROCUREMENT_COMPLETED: "Закупка завершена",
+    typePARTICIPANT_JOINED: "Новый участник",
+    typePARTICIPANT_LEFT: "Участник вышел",
     typeSYSTEM: "GroupBuy"
   },
   en: {
@@ -43,6 +45,8 @@ export const messages = defineMessages({
     typePAYMENT_REQUIRED: "Payment required",
     typePAYMENT_RECEIVED: "Payment received",
     typePROCUREMENT_COMPLETED: "Procurement completed",
+    typePARTICIPANT_JOINED: "New participant",
+    typePARTICIPANT_LEFT: "Participant left",
     typeSYSTEM: "GroupBuy"
   }
 })
