@@ -179,6 +179,9 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             )
             assert.strictEqual(weeks.at(-1)?.[1], String(usersTotal))
             await page.getByTestId("figure-revenue").filter({ hasText: "12 недель по неделям" }).waitFor()
+            // the charts' tables, hidden until asked for, never widen the page
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+            assert.isAtMost(overflow, 0)
             await record(page, "admin-comms-dashboard", violations)
           })
 

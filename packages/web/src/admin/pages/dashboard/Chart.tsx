@@ -153,29 +153,32 @@ export const DashboardChart = (props: ChartProps) => {
           <canvas ref={canvas} aria-hidden="true" />
         </div>
       )}
-      <table className={showTable ? "chart-table" : "chart-table visually-hidden"} data-testid={`chart-table-${id}`}>
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{labelHeader}</th>
-            {series.map((s) => (
-              <th scope="col" key={s.label}>
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {labels.map((label, row) => (
-            <tr key={label}>
-              <th scope="row">{label}</th>
+      {/* hidden in a box, not on the table: a table ignores the 1px width and would widen the page */}
+      <div className={showTable ? undefined : "visually-hidden"}>
+        <table className="chart-table" data-testid={`chart-table-${id}`}>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{labelHeader}</th>
               {series.map((s) => (
-                <td key={s.label}>{(s.format ?? String)(s.values[row] ?? 0)}</td>
+                <th scope="col" key={s.label}>
+                  {s.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {labels.map((label, row) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                {series.map((s) => (
+                  <td key={s.label}>{(s.format ?? String)(s.values[row] ?? 0)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   )
 }
