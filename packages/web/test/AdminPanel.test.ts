@@ -94,6 +94,17 @@ describe("the admin panel in Chromium", () => {
           assert.strictEqual(csv.trimEnd().split("\r\n").length, 2, csv)
           assert.include(csv, "admin.login_failed")
 
+          // a day range: from tomorrow finds nothing, from today the attempt again
+          yield* Effect.promise(async () => {
+            const page = first.page
+            const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+            await page.getByLabel("С", { exact: true }).fill(day(1))
+            await page.waitForURL(/from=/)
+            await page.getByText("Ничего не найдено.").waitFor()
+            await page.getByLabel("С", { exact: true }).fill(day(0))
+            await page.getByTestId("shown-audit").filter({ hasText: "1–1 из 1" }).waitFor()
+          })
+
           // the server forgets the session (another tab signed out): the next call sends the panel back to sign-in
           const second = yield* adminSignedIn(browser, origin, "second@example.com")
           yield* Effect.promise(async () => {

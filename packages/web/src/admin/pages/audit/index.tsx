@@ -1,4 +1,4 @@
-/** The audit log: who did what to which record, from where; filterable by actor, action and target. */
+/** The audit log: who did what to which record, from where; filterable by actor, action, target and days, sortable. */
 import { DateTime } from "effect"
 import { useMemo } from "react"
 import { defineMessages, useLanguage, useT } from "../../../app/I18n.js"
@@ -6,7 +6,12 @@ import { formatDateTime } from "../../../app/Format.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import type { PageItem } from "../../Types.js"
+import { dayBound, sortOrder } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { adminMessages } from "../../messages.js"
+
+/** The columns the server orders the log by. */
+const SORTABLE = ["createdAt", "action", "actorId", "targetType"] as const
 
 const messages = defineMessages({
   ru: {
@@ -48,6 +53,7 @@ const details = (e: Entry) => (Object.keys(e.details).length === 0 ? "" : JSON.s
 
 const AuditLog = () => {
   const t = useT(messages)
+  const ta = useT(adminMessages)
   const { language } = useLanguage()
   const api = useAdminApi()
   const kind = (e: Entry) =>
@@ -74,7 +80,7 @@ const AuditLog = () => {
         cell: (e) => <code>{e.action}</code>,
         csv: (e) => e.action
       },
-      { id: "target", header: t("target"), cell: target, csv: target },
+      { id: "target", header: t("target"), sortKey: "targetType", cell: target, csv: target },
       { id: "details", header: t("details"), cell: (e) => <span className="hint">{details(e)}</span>, csv: details },
       { id: "ip", header: t("ip"), cell: (e) => e.ip ?? "", csv: (e) => e.ip }
     ],
@@ -85,12 +91,27 @@ const AuditLog = () => {
       { kind: "text", id: "action", label: t("action") },
       { kind: "text", id: "actorId", label: t("actorId") },
       { kind: "text", id: "targetType", label: t("targetType") },
-      { kind: "text", id: "targetId", label: t("targetId") }
+      { kind: "text", id: "targetId", label: t("targetId") },
+      { kind: "date", id: "from", label: ta("from") },
+      { kind: "date", id: "to", label: ta("to") }
     ],
-    [t]
+    [t, ta]
   )
-  const fetchPage = (q: GridQuery) =>
-    api.run((c) => c.admin.audit({ urlParams: { offset: q.offset, limit: q.limit, ...q.filters } }))
+  const fetchPage = async (q: GridQuery) => {
+    const { action, actorId, from, targetId, targetType, to } = q.filters
+    const urlParams = {
+      offset: q.offset,
+      limit: q.limit,
+      action,
+      actorId,
+      targetType,
+      targetId,
+      from: dayBound(from, "start", ta("from")),
+      to: dayBound(to, "end", ta("to")),
+      sort: sortOrder(SORTABLE, q.sort)
+    }
+    return api.run((c) => c.admin.audit({ urlParams }))
+  }
   return (
     <Screen title={t("title")}>
       <ServerGrid
