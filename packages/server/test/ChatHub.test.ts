@@ -43,6 +43,24 @@ const wsUrl = Effect.map(HttpServer.HttpServer, (server) => {
 
 const tokenFor = (userId: UserId) => Effect.flatMap(UserTokens, (t) => Effect.map(t.issue(userId), (i) => i.token))
 
+/** A new organizer's procurement with one new buyer in it. */
+const procurementWithBuyer = Effect.gen(function* () {
+  const organizer = yield* insertUser({ role: "organizer" })
+  const buyer = yield* insertUser()
+  const id = yield* insertProcurement(organizer)
+  yield* insertParticipant(id, buyer)
+  return { organizer, buyer, id }
+})
+
+/** Opens the procurement's chat as this user (protocol version `v`, 1 when absent) and waits for `ready`. */
+const joinChat = (url: string, userId: UserId, v?: 2) =>
+  Effect.gen(function* () {
+    const socket = yield* connectWs(url)
+    yield* socket.send({ type: "auth", token: yield* tokenFor(userId), v })
+    yield* socket.next((f) => f.type === "ready")
+    return socket
+  })
+
 for (const profile of coreProfiles()) {
   describe(`WebSocket chat hub (${profile.name})`, () => {
     it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
@@ -50,11 +68,8 @@ for (const profile of coreProfiles()) {
         Effect.scoped(
           Effect.gen(function* () {
             const base = yield* wsUrl
-            const organizer = yield* insertUser({ role: "organizer" })
-            const buyer = yield* insertUser()
+            const { organizer, buyer, id } = yield* procurementWithBuyer
             const stranger = yield* insertUser()
-            const id = yield* insertProcurement(organizer)
-            yield* insertParticipant(id, buyer)
 
             const intruder = yield* connectWs(`${base}/ws/procurement/${id}`)
             yield* intruder.send({ type: "auth", token: yield* tokenFor(stranger) })
@@ -66,17 +81,13 @@ for (const profile of coreProfiles()) {
             yield* early.send({ type: "send", text: "hi" })
             assert.strictEqual((yield* early.waitClosed).code, 4401)
 
-            const org = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* org.send({ type: "auth", token: yield* tokenFor(organizer) })
-            yield* org.next((f) => f.type === "ready")
-            const buy = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* buy.send({ type: "auth", token: yield* tokenFor(buyer) })
+            const org = yield* joinChat(`${base}/ws/procurement/${id}`, organizer)
+            const buy = yield* joinChat(`${base}/ws/procurement/${id}`, buyer)
             const ready = yield* buy.next((f) => f.type === "ready")
             assert.strictEqual(ready.unread, 0)
             assert.strictEqual(ready.v, 1)
             // a second tab of the buyer speaks version 2: the count comes inside the message frame
-            const tab = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* tab.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
+            const tab = yield* joinChat(`${base}/ws/procurement/${id}`, buyer, 2)
             assert.strictEqual((yield* tab.next((f) => f.type === "ready")).v, 2)
 
             const asOrganizer = yield* userClient(organizer)
@@ -126,22 +137,15 @@ for (const profile of coreProfiles()) {
         Effect.scoped(
           Effect.gen(function* () {
             const base = yield* wsUrl
-            const organizer = yield* insertUser({ role: "organizer" })
-            const buyer = yield* insertUser()
-            const id = yield* insertProcurement(organizer)
-            yield* insertParticipant(id, buyer)
+            const { organizer, buyer, id } = yield* procurementWithBuyer
             const file = yield* (yield* Attachments).upload(userActor(buyer), {
               procurementId: id,
               name: "список.txt",
               claimedType: "text/plain",
               bytes: new TextEncoder().encode("мёд, 2 банки")
             })
-            const org = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* org.send({ type: "auth", token: yield* tokenFor(organizer), v: 2 })
-            yield* org.next((f) => f.type === "ready")
-            const buy = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* buy.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
-            yield* buy.next((f) => f.type === "ready")
+            const org = yield* joinChat(`${base}/ws/procurement/${id}`, organizer, 2)
+            const buy = yield* joinChat(`${base}/ws/procurement/${id}`, buyer, 2)
 
             yield* buy.send({ type: "send", text: "", attachmentId: file.id })
             const received = yield* org.next((f) => f.type === "message.new")
@@ -165,10 +169,7 @@ for (const profile of coreProfiles()) {
         Effect.scoped(
           Effect.gen(function* () {
             const base = yield* wsUrl
-            const organizer = yield* insertUser({ role: "organizer" })
-            const buyer = yield* insertUser()
-            const id = yield* insertProcurement(organizer)
-            yield* insertParticipant(id, buyer)
+            const { organizer, buyer, id } = yield* procurementWithBuyer
             const token = yield* tokenFor(buyer)
             // many tabs of one member that close as soon as a message arrives, in the middle of the fan-out
             const tabs = []
@@ -186,9 +187,7 @@ for (const profile of coreProfiles()) {
               assert.strictEqual((yield* tab.next((f) => f.type === "message.new")).message.id, first.id)
               yield* tab.waitClosed
             }
-            const fresh = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* fresh.send({ type: "auth", token })
-            yield* fresh.next((f) => f.type === "ready")
+            const fresh = yield* joinChat(`${base}/ws/procurement/${id}`, buyer)
             const second = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "второе" } })
             assert.strictEqual((yield* fresh.next((f) => f.type === "message.new")).message.id, second.id)
           })
@@ -199,17 +198,13 @@ for (const profile of coreProfiles()) {
         Effect.scoped(
           Effect.gen(function* () {
             const base = yield* wsUrl
-            const organizer = yield* insertUser({ role: "organizer" })
-            const buyer = yield* insertUser()
-            const id = yield* insertProcurement(organizer)
-            yield* insertParticipant(id, buyer)
+            const { organizer, buyer, id } = yield* procurementWithBuyer
             const asOrganizer = yield* userClient(organizer)
             const asBuyer = yield* userClient(buyer)
             // two messages before the buyer connects: the first count comes from the read marker
             const first = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "первое" } })
             yield* asOrganizer.chat.post({ path: { id }, payload: { text: "второе" } })
-            const socket = yield* connectWs(`${base}/ws/procurement/${id}`)
-            yield* socket.send({ type: "auth", token: yield* tokenFor(buyer), v: 2 })
+            const socket = yield* joinChat(`${base}/ws/procurement/${id}`, buyer, 2)
             assert.strictEqual((yield* socket.next((f) => f.type === "ready")).unread, 2)
 
             const third = yield* asOrganizer.chat.post({ path: { id }, payload: { text: "номер карты 4276…" } })
@@ -284,9 +279,7 @@ for (const profile of coreProfiles()) {
             yield* big.sendRaw(JSON.stringify({ type: "auth", token: "x".repeat(100 * 1024) }))
             assert.strictEqual((yield* big.waitClosed).code, 1009)
 
-            const flood = yield* connectWs(url)
-            yield* flood.send({ type: "auth", token: yield* tokenFor(organizer) })
-            yield* flood.next((f) => f.type === "ready")
+            const flood = yield* joinChat(url, organizer)
             for (let i = 0; i < 200; i++) yield* flood.send({ type: "send", text: `спам ${i}` })
             assert.strictEqual((yield* flood.waitClosed).code, 4429)
             assert.isTrue(flood.frames.some((f) => f.type === "error" && f.code === "rate_limited"))
@@ -314,13 +307,7 @@ for (const profile of coreProfiles()) {
             const quiet = yield* insertUser()
             const id = yield* insertProcurement(organizer, { status: "ACTIVE" })
             for (const member of [leaver, disabled, quiet]) yield* insertParticipant(id, member)
-            const open = (userId: UserId) =>
-              Effect.gen(function* () {
-                const client = yield* connectWs(`${base}/ws/procurement/${id}`)
-                yield* client.send({ type: "auth", token: yield* tokenFor(userId) })
-                yield* client.next((f) => f.type === "ready")
-                return client
-              })
+            const open = (userId: UserId) => joinChat(`${base}/ws/procurement/${id}`, userId)
             const org = yield* open(organizer)
             const left = yield* open(leaver)
             const off = yield* open(disabled)
