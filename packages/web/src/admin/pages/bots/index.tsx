@@ -7,7 +7,7 @@
  */
 import { PairingCodeBody } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { DateTime, Either, Schema } from "effect"
+import { Either, Schema } from "effect"
 import { type FormEvent, useMemo, useState } from "react"
 import { ErrorMessage } from "../../../app/Errors.js"
 import { formatDateTime } from "../../../app/Format.js"
@@ -18,6 +18,7 @@ import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
 import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
 import { messages as userWords } from "../users/messages.js"
@@ -192,12 +193,7 @@ const Fleet = () => {
         cell: (b) => <strong className={b.state === "running" ? "ok" : "error"}>{health(b)}</strong>,
         csv: (b) => b.state
       },
-      {
-        id: "started",
-        header: t("started"),
-        cell: (b) => formatDateTime(b.startedAt, language),
-        csv: (b) => DateTime.formatIso(b.startedAt)
-      },
+      dateTimeColumn({ id: "started", header: t("started"), at: (b) => b.startedAt }, language),
       { id: "error", header: t("lastError"), cell: error, csv: error },
       { id: "outbound", header: t("outboundShort"), cell: outbound, csv: outbound }
     ],

@@ -5,10 +5,8 @@
  */
 import { AddChannelBody } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
-import { DateTime } from "effect"
 import { type FormEvent, useMemo, useState } from "react"
 import { ErrorMessage, fieldErrors } from "../../../app/Errors.js"
-import { formatDateTime } from "../../../app/Format.js"
 import { type Language, useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
 import { SelectField } from "../../../app/SelectField.js"
@@ -16,6 +14,7 @@ import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
 import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
 import { type Platform, platformOptions } from "../users/Labels.js"
@@ -176,12 +175,7 @@ const Channels = () => {
       { id: "platform", header: t("platform"), cell: (c) => tu(c.platform), csv: (c) => c.platform },
       { id: "chat", header: t("chatId"), cell: (c) => <code>{c.chatId}</code>, csv: (c) => c.chatId },
       { id: "language", header: t("language"), cell: (c) => t(c.language), csv: (c) => c.language },
-      {
-        id: "added",
-        header: t("added_at"),
-        cell: (c) => formatDateTime(c.createdAt, language),
-        csv: (c) => DateTime.formatIso(c.createdAt)
-      },
+      dateTimeColumn({ id: "added", header: t("added_at"), at: (c) => c.createdAt }, language),
       { id: "actions", header: t("actions"), cell: (c) => <Remove channel={c} onDone={setNotice} /> }
     ],
     [t, tu, language]

@@ -17,6 +17,7 @@ import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
 import { sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import type { PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
 
@@ -175,13 +176,7 @@ const MessagesSection = () => {
     })
   const columns = useMemo(
     (): ReadonlyArray<GridColumn<Message>> => [
-      {
-        id: "when",
-        header: t("when"),
-        sortKey: "createdAt",
-        cell: (m) => formatDateTime(m.createdAt, language),
-        csv: (m) => DateTime.formatIso(m.createdAt)
-      },
+      dateTimeColumn({ id: "when", header: t("when"), sortKey: "createdAt", at: (m) => m.createdAt }, language),
       {
         id: "text",
         header: t("text"),

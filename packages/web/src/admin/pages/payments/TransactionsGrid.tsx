@@ -3,15 +3,15 @@
  * is one user's) by user. The payments section's journal; a user's page can show the same grid fixed to that user.
  */
 import { UserId } from "@groupbuy/core/api"
-import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link } from "wouter"
-import { formatDateTime, formatMoney } from "../../../app/Format.js"
+import { formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import type { SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { chosen, dayBound, sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { adminMessages } from "../../messages.js"
 import type { PageItem } from "../../Types.js"
 import { messages as userWords } from "../users/messages.js"
@@ -48,13 +48,7 @@ export const TransactionsGrid = ({ id, label, user }: { id: string; label: strin
   )
   const columns = useMemo(
     (): ReadonlyArray<GridColumn<TransactionRow>> => [
-      {
-        id: "date",
-        header: tu("date"),
-        sortKey: "createdAt",
-        cell: (x) => formatDateTime(x.createdAt, language),
-        csv: (x) => DateTime.formatIso(x.createdAt)
-      },
+      dateTimeColumn({ id: "date", header: tu("date"), sortKey: "createdAt", at: (x) => x.createdAt }, language),
       ...(user === undefined
         ? [
             {

@@ -8,7 +8,7 @@ import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link, useSearchParams } from "wouter"
 import { DataTable, type DataColumn } from "../../../app/DataTable.js"
-import { formatDate, formatDateTime, formatMoney } from "../../../app/Format.js"
+import { formatDate, formatMoney } from "../../../app/Format.js"
 import { type Language, useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
@@ -16,6 +16,7 @@ import { SelectField, type SelectOption } from "../../../app/SelectField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { chosen, dayBound, sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { adminMessages } from "../../messages.js"
 import type { AdminResult, PageItem } from "../../Types.js"
 import { messages } from "./messages.js"
@@ -132,13 +133,7 @@ const Payments = () => {
   )
   const columns = useMemo(
     (): ReadonlyArray<GridColumn<PaymentRow>> => [
-      {
-        id: "created",
-        header: t("created"),
-        sortKey: "createdAt",
-        cell: (p) => formatDateTime(p.createdAt, language),
-        csv: (p) => DateTime.formatIso(p.createdAt)
-      },
+      dateTimeColumn({ id: "created", header: t("created"), sortKey: "createdAt", at: (p) => p.createdAt }, language),
       {
         id: "user",
         header: t("user"),
@@ -157,13 +152,7 @@ const Payments = () => {
         csv: (p) => Number(p.amount) / 100
       },
       { id: "description", header: t("description"), cell: (p) => p.description ?? "", csv: (p) => p.description },
-      {
-        id: "settled",
-        header: t("settled"),
-        sortKey: "settledAt",
-        cell: (p) => (p.settledAt === null ? "" : formatDateTime(p.settledAt, language)),
-        csv: (p) => (p.settledAt === null ? null : DateTime.formatIso(p.settledAt))
-      },
+      dateTimeColumn({ id: "settled", header: t("settled"), sortKey: "settledAt", at: (p) => p.settledAt }, language),
       {
         id: "procurement",
         header: t("procurement"),

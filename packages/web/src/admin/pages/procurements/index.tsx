@@ -6,13 +6,14 @@ import { CategoryId } from "@groupbuy/core/api"
 import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link } from "wouter"
-import { formatDate, formatDateTime, formatMoney } from "../../../app/Format.js"
+import { formatDate, formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { useStatusLabel, useStatusOptions } from "../../../app/Procurement.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { chosen, sortOrder, typedId, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { adminMessages } from "../../messages.js"
 import { useAdminCategories } from "../categories/AdminCategories.js"
 import { GRID_ID, type ProcurementRow } from "./AdminProcurement.js"
@@ -117,13 +118,10 @@ const ProcurementsGrid = () => {
         cell: (v) => (v.procurement.isFeatured ? ta("yes") : ta("no")),
         csv: (v) => v.procurement.isFeatured
       },
-      {
-        id: "created",
-        header: t("created"),
-        sortKey: "createdAt",
-        cell: (v) => formatDateTime(v.procurement.createdAt, language),
-        csv: (v) => DateTime.formatIso(v.procurement.createdAt)
-      },
+      dateTimeColumn(
+        { id: "created", header: t("created"), sortKey: "createdAt", at: (v) => v.procurement.createdAt },
+        language
+      ),
       {
         id: "id",
         header: t("id"),

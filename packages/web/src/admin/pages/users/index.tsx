@@ -2,16 +2,16 @@
  * Users: the server-paged grid with filters by role, platform, active and verified, and one search over name, email,
  * phone and platform id (the server matches a platform id exactly, the rest by substring); a name opens the user's page.
  */
-import { DateTime } from "effect"
 import { useMemo } from "react"
 import { Link } from "wouter"
-import { formatDateTime, formatMoney } from "../../../app/Format.js"
+import { formatMoney } from "../../../app/Format.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
 import type { Client } from "../../../app/Api.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { chosen, sortOrder, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { adminMessages } from "../../messages.js"
 import { fullName, platformOptions, roleOptions, type UserRow } from "./Labels.js"
 import { messages } from "./messages.js"
@@ -64,13 +64,10 @@ const UsersGrid = () => {
       },
       { id: "active", header: t("active"), cell: (u) => yesNoText(u.isActive), csv: (u) => u.isActive },
       { id: "verified", header: t("verified"), cell: (u) => yesNoText(u.isVerified), csv: (u) => u.isVerified },
-      {
-        id: "registered",
-        header: t("registered"),
-        sortKey: "createdAt",
-        cell: (u) => formatDateTime(u.createdAt, language),
-        csv: (u) => DateTime.formatIso(u.createdAt)
-      },
+      dateTimeColumn(
+        { id: "registered", header: t("registered"), sortKey: "createdAt", at: (u) => u.createdAt },
+        language
+      ),
       { id: "id", header: t("id"), cell: (u) => <code className="hint">{u.id.slice(0, 8)}</code>, csv: (u) => u.id }
     ],
     [t, ta, language]
