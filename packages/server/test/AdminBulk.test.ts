@@ -8,11 +8,8 @@ import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted } from "effect"
-import { ServerConfig } from "../src/config/ServerConfig.js"
-import { AppLive } from "../src/Server.js"
-import { adminLogin, baseUrlOf, eventually, expectNow } from "./utils/AppHarness.js"
-import { testSettings } from "./utils/TestServer.js"
+import { Effect } from "effect"
+import { adminLogin, baseUrlOf, eventually, expectNow, telegramApp } from "./utils/AppHarness.js"
 
 const TOKEN = "123456:admin-bulk-test-token"
 const ORGANIZER = 901
@@ -23,20 +20,7 @@ const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
 telegram.addBot(TOKEN)
 
-const layer = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(profile.layer),
-    Layer.provideMerge(
-      Layer.succeed(
-        ServerConfig,
-        testSettings({
-          host: "127.0.0.1",
-          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
-        })
-      )
-    )
-  )
-)
+const layer = telegramApp(profile.layer, TOKEN, telegram.apiRoot)
 
 /** Registers a Telegram user who has talked to the bot. */
 const telegramUser = (chat: number, firstName: string, role: "buyer" | "organizer") =>

@@ -9,12 +9,10 @@ import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { AnnounceRefusal, ProcurementId } from "@groupbuy/core"
 import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import { ServerConfig } from "../src/config/ServerConfig.js"
-import { AppLive } from "../src/Server.js"
-import { adminLogin, baseUrlOf } from "./utils/AppHarness.js"
-import { testSettings, userClient } from "./utils/TestServer.js"
+import { adminLogin, baseUrlOf, telegramApp } from "./utils/AppHarness.js"
+import { userClient } from "./utils/TestServer.js"
 
 const TOKEN = "123456:announce-api-test-token"
 const CHANNEL = -1005550001111
@@ -23,20 +21,7 @@ const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
 telegram.addBot(TOKEN)
 
-const layer = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(coreProfiles().at(-1)!.layer),
-    Layer.provideMerge(
-      Layer.succeed(
-        ServerConfig,
-        testSettings({
-          host: "127.0.0.1",
-          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
-        })
-      )
-    )
-  )
-)
+const layer = telegramApp(coreProfiles().at(-1)!.layer, TOKEN, telegram.apiRoot)
 
 const posts = () => telegram.sentMessages(TOKEN, CHANNEL)
 

@@ -8,11 +8,8 @@ import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { text } from "@groupbuy/router"
-import { Effect, Layer, Option, Redacted } from "effect"
-import { ServerConfig } from "../src/config/ServerConfig.js"
-import { AppLive } from "../src/Server.js"
-import { eventually, expectNow } from "./utils/AppHarness.js"
-import { testSettings } from "./utils/TestServer.js"
+import { Effect } from "effect"
+import { eventually, expectNow, telegramApp } from "./utils/AppHarness.js"
 
 const TOKEN = "123456:menu-button-test-token"
 const PUBLIC_URL = "https://groupbuy.example"
@@ -22,21 +19,7 @@ const telegram = await FakeTelegram.start()
 afterAll(() => telegram.close())
 telegram.addBot(TOKEN)
 
-const layer = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(coreProfiles()[0]!.layer),
-    Layer.provideMerge(
-      Layer.succeed(
-        ServerConfig,
-        testSettings({
-          host: "127.0.0.1",
-          publicUrl: PUBLIC_URL,
-          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) })
-        })
-      )
-    )
-  )
-)
+const layer = telegramApp(coreProfiles()[0]!.layer, TOKEN, telegram.apiRoot, { publicUrl: PUBLIC_URL })
 
 describe("the Telegram menu button on the server", () => {
   layerOf(layer, { timeout: "120 seconds", excludeTestServices: true })((it) => {

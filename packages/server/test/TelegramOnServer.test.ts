@@ -11,11 +11,8 @@ import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { AuditFilter, AuditLog, IdentityRef, Notifications, PageRequest, RegisterUser, Users } from "@groupbuy/core"
 import { coreProfiles, insertProcurement, testRedisUrl } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted } from "effect"
-import { ServerConfig } from "../src/config/ServerConfig.js"
-import { AppLive } from "../src/Server.js"
-import { adminLogin, baseUrlOf, eventually, expectNow } from "./utils/AppHarness.js"
-import { testSettings } from "./utils/TestServer.js"
+import { Effect, Option, Redacted } from "effect"
+import { adminLogin, baseUrlOf, eventually, expectNow, telegramApp } from "./utils/AppHarness.js"
 
 const TOKEN = "123456:broadcast-test-token"
 const ORGANIZER = 501
@@ -61,22 +58,10 @@ const broadcast = (answer: RegExp, title = "Мёд с пасеки") =>
   })
 
 const bot = telegram.addBot(TOKEN)
-const layer = Layer.fresh(
-  AppLive.pipe(
-    Layer.provideMerge(profile.layer),
-    Layer.provideMerge(
-      Layer.succeed(
-        ServerConfig,
-        testSettings({
-          host: "127.0.0.1",
-          telegram: Option.some({ token: Redacted.make(TOKEN), apiRoot: Option.some(telegram.apiRoot) }),
-          // with Redis (always in CI) the router keeps its sessions there and leases each chat's turns there
-          redisUrl: Option.map(Option.fromNullable(testRedisUrl()), Redacted.make)
-        })
-      )
-    )
-  )
-)
+const layer = telegramApp(profile.layer, TOKEN, telegram.apiRoot, {
+  // with Redis (always in CI) the router keeps its sessions there and leases each chat's turns there
+  redisUrl: Option.map(Option.fromNullable(testRedisUrl()), Redacted.make)
+})
 
 describe(`/broadcast on Telegram (${profile.name})`, () => {
   layerOf(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {

@@ -1,10 +1,14 @@
 /** Helpers for tests of the whole platform (`AppLive` on a real loopback port): its URL, an admin session, polling. */
 import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { CSRF_HEADER, GroupBuyApi, type UserId } from "@groupbuy/core"
-import { Effect, Schedule } from "effect"
+import type { coreProfiles } from "@groupbuy/core/testing"
+import { Effect, Layer, Option, Redacted, Schedule } from "effect"
 import type { AddressInfo } from "node:net"
 import { AdminSessions } from "../../src/admin/AdminSessions.js"
+import { ServerConfig, type ServerSettings } from "../../src/config/ServerConfig.js"
 import { UpgradeRouter } from "../../src/http/UpgradeRouter.js"
+import { AppLive } from "../../src/Server.js"
+import { testSettings } from "./TestServer.js"
 
 /** `http://127.0.0.1:<port>` of the running platform. */
 export const baseUrlOf = Effect.map(UpgradeRouter, ({ server }) => {
@@ -12,6 +16,32 @@ export const baseUrlOf = Effect.map(UpgradeRouter, ({ server }) => {
   if (address === null || typeof address !== "object") throw new Error("the server is not listening")
   return `http://127.0.0.1:${(address as AddressInfo).port}`
 })
+
+/**
+ * The whole platform (`AppLive`, on 127.0.0.1) over this core profile, with a Telegram bot `token` against a fake Bot
+ * API at `apiRoot`; `overrides` add to (or replace) the test settings.
+ */
+export const telegramApp = (
+  core: ReturnType<typeof coreProfiles>[number]["layer"],
+  token: string,
+  apiRoot: string,
+  overrides: Partial<ServerSettings> = {}
+) =>
+  Layer.fresh(
+    AppLive.pipe(
+      Layer.provideMerge(core),
+      Layer.provideMerge(
+        Layer.succeed(
+          ServerConfig,
+          testSettings({
+            host: "127.0.0.1",
+            telegram: Option.some({ token: Redacted.make(token), apiRoot: Option.some(apiRoot) }),
+            ...overrides
+          })
+        )
+      )
+    )
+  )
 
 const PASSWORD = "a long admin password"
 
