@@ -6,7 +6,7 @@
 import { FlagBody, ProcurementId, procurementTransitions } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { Option, Schema } from "effect"
-import { Fragment, type ReactNode, useMemo } from "react"
+import { useMemo } from "react"
 import { Link, useParams } from "wouter"
 import { DataTable, type DataColumn } from "../../../app/DataTable.js"
 import { ErrorMessage } from "../../../app/Errors.js"
@@ -17,6 +17,7 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { type ParamRows, Params } from "../../Params.js"
 import { adminMessages } from "../../messages.js"
 import type { AdminResult } from "../../Types.js"
 import { useAdminCategories } from "../categories/AdminCategories.js"
@@ -47,7 +48,7 @@ const Parameters = ({ view }: { view: ProcurementRow }) => {
   const p = view.procurement
   const money = (kopecks: bigint | null) => (kopecks === null ? "" : formatMoney(kopecks, language))
   const category = categories.flat.find((c) => c.category.id === p.categoryId)?.label.trim()
-  const rows: ReadonlyArray<readonly [string, ReactNode]> = [
+  const rows: ParamRows = [
     [t("id"), <code key="id">{p.id}</code>],
     [t("status"), status(p.status)],
     [t("category"), p.categoryId === null ? t("noCategory") : (category ?? p.categoryId)],
@@ -79,14 +80,7 @@ const Parameters = ({ view }: { view: ProcurementRow }) => {
         {" · "}
         {t("participantCount", { count: view.progress.participantCount })}
       </p>
-      <dl className="params" data-testid="procurement-parameters">
-        {rows.map(([label, value]) => (
-          <Fragment key={label}>
-            <dt>{label}</dt>
-            <dd>{value === "" ? "—" : value}</dd>
-          </Fragment>
-        ))}
-      </dl>
+      <Params rows={rows} testId="procurement-parameters" />
       {p.description === "" ? null : (
         <>
           <h3>{t("description")}</h3>

@@ -6,7 +6,7 @@
 import { FlagBody, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { Option, Schema } from "effect"
-import { Fragment, useMemo } from "react"
+import { useMemo } from "react"
 import { Link, useParams } from "wouter"
 import { DataTable } from "../../../app/DataTable.js"
 import { formatDateTime, formatMoney } from "../../../app/Format.js"
@@ -15,6 +15,7 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Empty, Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { Params } from "../../Params.js"
 import { adminMessages } from "../../messages.js"
 import type { AdminResult } from "../../Types.js"
 import { TransactionsGrid } from "../payments/TransactionsGrid.js"
@@ -60,14 +61,7 @@ const Profile = ({ details }: { details: Details }) => {
   return (
     <section className="card" aria-labelledby="profile-title">
       <h2 id="profile-title">{t("profile")}</h2>
-      <dl className="params" data-testid="user-profile">
-        {rows.map(([label, value]) => (
-          <Fragment key={label}>
-            <dt>{label}</dt>
-            <dd>{value === "" ? "—" : value}</dd>
-          </Fragment>
-        ))}
-      </dl>
+      <Params rows={rows} testId="user-profile" />
     </section>
   )
 }
