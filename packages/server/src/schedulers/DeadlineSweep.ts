@@ -9,44 +9,64 @@ import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { SingleRunner, SingleRunnerLive } from "./SingleRunner.js"
 
+/**
+ * Runs `job` now and then every `interval` while the layer lives, on one instance at a time (the `SingleRunner` job
+ * `name`). A positive count is logged as `done` with `{ [field]: count }`; a failed run is logged (as `label`) and
+ * retried next time.
+ */
+const countingJobLive = <R>(
+  job: Effect.Effect<number, never, R>,
+  options: {
+    readonly name: string
+    readonly label: string
+    readonly done: string
+    readonly field: string
+    readonly interval: Duration.DurationInput
+  }
+) =>
+  Layer.scopedDiscard(
+    Effect.gen(function* () {
+      const runner = yield* SingleRunner
+      const once = runner.run(options.name, job).pipe(
+        Effect.tap((count) =>
+          Option.isSome(count) && count.value > 0
+            ? Effect.logInfo(options.done, { [options.field]: count.value })
+            : Effect.void
+        ),
+        Effect.catchAllCause((cause) => Effect.logWarning(`${options.label} failed; retrying on schedule`, cause))
+      )
+      yield* Effect.forkScoped(Effect.repeat(once, Schedule.spaced(options.interval)))
+    })
+  )
+
 export const DEADLINE_SWEEP_INTERVAL = Duration.minutes(1)
 
 /** Sweeps now and then every `interval` while the layer lives; a failed sweep is logged and retried next time. */
 export const DeadlineSweepLive = (interval: Duration.DurationInput = DEADLINE_SWEEP_INTERVAL) =>
-  Layer.scopedDiscard(
-    Effect.gen(function* () {
-      const procurements = yield* Procurements
-      const runner = yield* SingleRunner
-      const sweep = runner.run("deadline-sweep", procurements.sweepExpired()).pipe(
-        Effect.tap((stopped) =>
-          Option.isSome(stopped) && stopped.value > 0
-            ? Effect.logInfo("deadline sweep: procurements past their deadline stopped", { stopped: stopped.value })
-            : Effect.void
-        ),
-        Effect.catchAllCause((cause) => Effect.logWarning("deadline sweep failed; retrying on schedule", cause))
-      )
-      yield* Effect.forkScoped(Effect.repeat(sweep, Schedule.spaced(interval)))
-    })
+  countingJobLive(
+    Effect.flatMap(Procurements, (procurements) => procurements.sweepExpired()),
+    {
+      name: "deadline-sweep",
+      label: "deadline sweep",
+      done: "deadline sweep: procurements past their deadline stopped",
+      field: "stopped",
+      interval
+    }
   )
 
 export const ATTACHMENT_PURGE_INTERVAL = Duration.hours(1)
 
 /** Every `interval`, on one instance at a time: chat uploads never sent and older than a day are deleted. */
 export const AttachmentPurgeLive = (interval: Duration.DurationInput = ATTACHMENT_PURGE_INTERVAL) =>
-  Layer.scopedDiscard(
-    Effect.gen(function* () {
-      const attachments = yield* Attachments
-      const runner = yield* SingleRunner
-      const purge = runner.run("attachment-purge", attachments.purgeUnsent()).pipe(
-        Effect.tap((removed) =>
-          Option.isSome(removed) && removed.value > 0
-            ? Effect.logInfo("attachment purge: unsent uploads removed", { removed: removed.value })
-            : Effect.void
-        ),
-        Effect.catchAllCause((cause) => Effect.logWarning("attachment purge failed; retrying on schedule", cause))
-      )
-      yield* Effect.forkScoped(Effect.repeat(purge, Schedule.spaced(interval)))
-    })
+  countingJobLive(
+    Effect.flatMap(Attachments, (attachments) => attachments.purgeUnsent()),
+    {
+      name: "attachment-purge",
+      label: "attachment purge",
+      done: "attachment purge: unsent uploads removed",
+      field: "removed",
+      interval
+    }
   )
 
 /** The schedulers of a server: on every role but the chat node (which serves the hub only). */
