@@ -21,6 +21,7 @@ import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGr
 import { dateTimeColumn } from "../../grid/Columns.js"
 import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
+import { Notice } from "../../Notice.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
 
@@ -152,11 +153,7 @@ const AccountCard = ({ status }: { status: Account }) => {
         )}
       </div>
       <ErrorMessage error={login.error} />
-      {notice === undefined ? null : (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
     </section>
   )
 }

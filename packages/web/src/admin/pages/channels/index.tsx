@@ -17,6 +17,7 @@ import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGr
 import { dateTimeColumn } from "../../grid/Columns.js"
 import { NO_FILTERS, pageOf } from "../../grid/WholeList.js"
 import type { AdminResult } from "../../Types.js"
+import { Notice } from "../../Notice.js"
 import { type Platform, platformOptions } from "../users/Labels.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
@@ -185,11 +186,7 @@ const Channels = () => {
   return (
     <Screen title={t("title")}>
       <p className="hint">{t("intro")}</p>
-      {notice === undefined ? null : (
-        <p className="notice" role="status" data-testid="channels-notice">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} testId="channels-notice" />
       <div className="channels-layout">
         <ServerGrid
           id={GRID}

@@ -19,6 +19,7 @@ import { sortOrder, typedId } from "../../grid/Choice.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { dateTimeColumn } from "../../grid/Columns.js"
 import type { PageItem } from "../../Types.js"
+import { Notice } from "../../Notice.js"
 import { messages } from "./messages.js"
 
 type Message = PageItem<"messages">
@@ -261,11 +262,7 @@ const MessagesSection = () => {
   }
   return (
     <Screen title={t("title")}>
-      {notice === undefined ? null : (
-        <p className="notice" role="status" data-testid="messages-notice">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} testId="messages-notice" />
       {chat === undefined || opened === undefined ? null : (
         <InChat chat={chat} id={opened} onClose={() => open(undefined)} />
       )}

@@ -16,6 +16,7 @@ import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
 import { chosen, yesNo, yesNoOptions } from "../../grid/Choice.js"
 import { adminMessages } from "../../messages.js"
+import { Notice } from "../../Notice.js"
 import { accountRoleOptions, platformOptions } from "../users/Labels.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
@@ -150,11 +151,7 @@ const BulkNotifications = () => {
             }
             testId="bulk-send"
           />
-          {sent === undefined ? null : (
-            <p className="notice" role="status" data-testid="bulk-sent">
-              {sent}
-            </p>
-          )}
+          <Notice text={sent} testId="bulk-sent" />
         </form>
         <section className="card bulk-preview" aria-labelledby="bulk-preview-title" data-testid="bulk-preview">
           <h2 id="bulk-preview-title">{t("preview")}</h2>

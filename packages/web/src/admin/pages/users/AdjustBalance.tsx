@@ -12,6 +12,7 @@ import { SelectField } from "../../../app/SelectField.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { Notice } from "../../Notice.js"
 import { messages } from "./messages.js"
 
 type Direction = "credit" | "debit"
@@ -101,11 +102,7 @@ export const AdjustBalance = ({ id, name, onDone }: { id: UserId; name: string; 
         }
         testId="adjust-balance"
       />
-      {done === undefined ? null : (
-        <p className="notice" role="status" data-testid="adjusted">
-          {done}
-        </p>
-      )}
+      <Notice text={done} testId="adjusted" />
     </form>
   )
 }
