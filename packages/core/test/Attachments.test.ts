@@ -8,7 +8,7 @@ import { Chat, PostMessage } from "../src/Chat.js"
 import { ChatLive } from "../src/ChatLive.js"
 import { userActor } from "../src/Common.js"
 import { DomainEventsLive } from "../src/Events.js"
-import type { AttachmentId } from "../src/Ids.js"
+import type { AttachmentId, ProcurementId, UserId } from "../src/Ids.js"
 import { safeFileName, sniff } from "../src/internal/chat/FileTypes.js"
 import { insertParticipant, insertProcurement, insertUser } from "../src/testing/Fixtures.js"
 import { databaseProfiles } from "../src/testing/index.js"
@@ -71,20 +71,22 @@ for (const profile of databaseProfiles()) {
         yield* insertParticipant(procurement, participant, "CONFIRMED")
         return { organizer, participant, outsider, admin, procurement }
       })
+      /** `who` uploads `bytes` named `name` to the procurement's chat, claiming `claimedType` (none by default). */
+      const upload = (who: UserId, procurementId: ProcurementId, name: string, bytes: Uint8Array, claimedType = "") =>
+        Effect.flatMap(Attachments, (attachments) =>
+          attachments.upload(userActor(who), { procurementId, name, claimedType, bytes })
+        )
 
       it.effect("refuses empty, oversized, unknown and mislabelled files with a reason in both languages", () =>
         Effect.gen(function* () {
-          const attachments = yield* Attachments
           const s = yield* scene
-          const upload = (content: Uint8Array, claimedType: string, name = "f") =>
-            attachments
-              .upload(userActor(s.participant), { procurementId: s.procurement, name, claimedType, bytes: content })
-              .pipe(Effect.flip)
+          const refusal = (content: Uint8Array, claimedType: string) =>
+            upload(s.participant, s.procurement, "f", content, claimedType).pipe(Effect.flip)
           const codes = [
-            yield* upload(new Uint8Array(0), "image/png"),
-            yield* upload(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain"),
-            yield* upload(HTML, "text/plain"),
-            yield* upload(PDF, "image/png")
+            yield* refusal(new Uint8Array(0), "image/png"),
+            yield* refusal(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain"),
+            yield* refusal(HTML, "text/plain"),
+            yield* refusal(PDF, "image/png")
           ].map((e) => (e._tag === "InvalidInput" ? e.issues[0].code : e._tag))
           assert.deepStrictEqual(codes, [
             "attachment.empty",
@@ -92,11 +94,9 @@ for (const profile of databaseProfiles()) {
             "attachment.type",
             "attachment.type-mismatch"
           ])
-          const tooBig = yield* upload(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain")
+          const tooBig = yield* refusal(new Uint8Array(MAX_ATTACHMENT_BYTES + 1).fill(0x61), "text/plain")
           assert.strictEqual(tooBig._tag === "InvalidInput" && tooBig.describe("ru"), "файл больше 10 МБ")
-          const stranger = yield* attachments
-            .upload(userActor(s.outsider), { procurementId: s.procurement, name: "a.png", claimedType: "", bytes: PNG })
-            .pipe(Effect.flip)
+          const stranger = yield* upload(s.outsider, s.procurement, "a.png", PNG).pipe(Effect.flip)
           assert.strictEqual(stranger._tag, "Forbidden")
         })
       )
@@ -106,12 +106,7 @@ for (const profile of databaseProfiles()) {
           const attachments = yield* Attachments
           const chat = yield* Chat
           const s = yield* scene
-          const info = yield* attachments.upload(userActor(s.participant), {
-            procurementId: s.procurement,
-            name: "../мёд.png",
-            claimedType: "image/png",
-            bytes: PNG
-          })
+          const info = yield* upload(s.participant, s.procurement, "../мёд.png", PNG, "image/png")
           assert.deepStrictEqual({ ...info, id: "" }, { id: "", name: "мёд.png", contentType: "image/png", size: 16 })
           // before it is sent only its uploader sees it
           const early = yield* attachments.download(userActor(s.organizer), info.id).pipe(Effect.flip)
@@ -169,37 +164,22 @@ for (const profile of databaseProfiles()) {
           const attachments = yield* Attachments
           const sql = yield* SqlClient.SqlClient
           const s = yield* scene
-          const upload = attachments.upload(userActor(s.organizer), {
-            procurementId: s.procurement,
-            name: "a.png",
-            claimedType: "image/png",
-            bytes: PNG
-          })
-          const first = yield* upload
-          for (let i = 1; i < MAX_UNSENT_ATTACHMENTS; i++) yield* upload
-          const refused = yield* Effect.flip(upload)
+          const mine = upload(s.organizer, s.procurement, "a.png", PNG, "image/png")
+          const first = yield* mine
+          for (let i = 1; i < MAX_UNSENT_ATTACHMENTS; i++) yield* mine
+          const refused = yield* Effect.flip(mine)
           assert.strictEqual(refused._tag === "InvalidInput" && refused.issues[0].code, "attachment.too-many")
           // another member is not held back by it
-          yield* attachments.upload(userActor(s.participant), {
-            procurementId: s.procurement,
-            name: "b.png",
-            claimedType: "",
-            bytes: PNG
-          })
+          yield* upload(s.participant, s.procurement, "b.png", PNG)
           // a day later the first one is gone and there is room again
           yield* sql`UPDATE chat_attachments SET created_at = now() - interval '2 days' WHERE id = ${first.id}`
-          yield* upload
+          yield* mine
           assert.strictEqual(
             (yield* Effect.flip(attachments.download(userActor(s.organizer), first.id)))._tag,
             "NotFound"
           )
           // and the periodic purge takes everyone's stale unsent uploads, never a sent one
-          const sent = yield* attachments.upload(userActor(s.participant), {
-            procurementId: s.procurement,
-            name: "c.png",
-            claimedType: "",
-            bytes: PNG
-          })
+          const sent = yield* upload(s.participant, s.procurement, "c.png", PNG)
           yield* (yield* Chat).post(
             PostMessage.make({ procurementId: s.procurement, userId: s.participant, text: "", attachmentId: sent.id })
           )
@@ -217,15 +197,9 @@ for (const profile of databaseProfiles()) {
 
       it.effect("a caption goes with the file; a PDF is a FILE message", () =>
         Effect.gen(function* () {
-          const attachments = yield* Attachments
           const chat = yield* Chat
           const s = yield* scene
-          const info = yield* attachments.upload(userActor(s.organizer), {
-            procurementId: s.procurement,
-            name: "прайс",
-            claimedType: "application/octet-stream",
-            bytes: PDF
-          })
+          const info = yield* upload(s.organizer, s.procurement, "прайс", PDF, "application/octet-stream")
           assert.strictEqual(info.name, "прайс.pdf")
           const message = yield* chat.post(
             PostMessage.make({
