@@ -92,6 +92,14 @@ const hello = (client: ChatClient, token: string, extra: Record<string, unknown>
 
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
 
+/** A served adapter and one client connected to it that said hello with a guest token. */
+const guestSession = Effect.gen(function* () {
+  const served = yield* serve()
+  const client = yield* served.connect()
+  yield* hello(client, (yield* guest).token)
+  return { ...served, client }
+})
+
 describe("WebSocketAdapter", () => {
   it.live("hello, then an update is answered with the full keyboard and acknowledged", () =>
     Effect.scoped(
@@ -130,9 +138,7 @@ describe("WebSocketAdapter", () => {
   it.live("commands (including /link) become Command updates; button presses edit the pressed message", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const { connect, seen } = yield* serve()
-        const client = yield* connect()
-        yield* hello(client, (yield* guest).token)
+        const { client, seen } = yield* guestSession
         client.send({ type: "update", id: "c1", update: { kind: "text", text: "/link 123456" } })
         const reply = yield* promise(() => client.nextOf("reply"))
         assert.deepStrictEqual(reply.reply, text("command link 123456"))
@@ -154,9 +160,7 @@ describe("WebSocketAdapter", () => {
   it.live("a Mini App button reaches the browser as a link button to its fallback (the login-code link)", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const { connect } = yield* serve()
-        const client = yield* connect()
-        yield* hello(client, (yield* guest).token)
+        const { client } = yield* guestSession
         client.send({ type: "update", id: "w1", update: { kind: "text", text: "/web" } })
         const reply = yield* promise(() => client.nextOf("reply"))
         assert.deepStrictEqual(reply.reply, {
@@ -288,9 +292,7 @@ describe("WebSocketAdapter", () => {
   it.live("frames over 64 KiB close the connection (1009)", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const { connect } = yield* serve()
-        const client = yield* connect()
-        yield* hello(client, (yield* guest).token)
+        const { client } = yield* guestSession
         client.send({ type: "update", id: "big", update: { kind: "text", text: "x".repeat(64 * 1024) } })
         assert.strictEqual((yield* promise(() => client.waitClosed())).code, 1009)
       })
@@ -410,9 +412,7 @@ describe("WebSocketAdapter", () => {
   it.live("a failing router answers with an internal error for that update and the connection stays usable", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const { connect } = yield* serve()
-        const client = yield* connect()
-        yield* hello(client, (yield* guest).token)
+        const { client } = yield* guestSession
         client.send({ type: "update", id: "x", update: { kind: "text", text: "boom" } })
         const error = yield* promise(() => client.nextOf("error"))
         assert.deepStrictEqual([error.code, error.id], ["internal", "x"])
@@ -426,14 +426,7 @@ describe("WebSocketAdapter", () => {
 
   it.live("closing the scope closes every connection with 1001", () =>
     Effect.gen(function* () {
-      const client = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const { connect } = yield* serve()
-          const client = yield* connect()
-          yield* hello(client, (yield* guest).token)
-          return client
-        })
-      )
+      const client = yield* Effect.scoped(Effect.map(guestSession, ({ client }) => client))
       assert.strictEqual((yield* promise(() => client.waitClosed())).code, 1001)
     })
   )
