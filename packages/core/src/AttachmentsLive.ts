@@ -20,7 +20,7 @@ import { Forbidden, InvalidInput, NotFound } from "./Errors.js"
 import type { AttachmentId } from "./Ids.js"
 import { ProcurementId, UserId } from "./Ids.js"
 import { claimAgrees, safeFileName, sniff } from "./internal/chat/FileTypes.js"
-import { decodeRows, orDie } from "./internal/people/Sql.js"
+import { CountRow, decodeRows, orDie } from "./internal/people/Sql.js"
 import { AttachmentInfo } from "./Models.js"
 
 /** The refusals of an upload, each with its stable code and a message in both languages. */
@@ -75,7 +75,6 @@ const StoredRow = Schema.Struct({
   messageDeleted: Schema.Boolean
 })
 const DataRow = Schema.Struct({ data: Schema.Uint8ArrayFromSelf })
-const CountRow = Schema.Struct({ n: Schema.Number })
 
 export const AttachmentsLive = Layer.effect(
   Attachments,

@@ -3,10 +3,8 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
 import { AuditFilter, AuditLog, type AuditSortColumn, RecordAudit } from "./AuditLog.js"
 import { dateRange, orderBy } from "./internal/ListSql.js"
-import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
+import { CountRow, decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { AuditEntry } from "./Models.js"
-
-const CountRow = Schema.Struct({ n: Schema.Number })
 
 const auditOrder: { readonly [K in AuditSortColumn]: string } = {
   createdAt: "created_at",

@@ -5,11 +5,10 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Clock, Duration, Effect, Layer, Schema } from "effect"
-import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
+import { CountRow, decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { KeyValue } from "./KeyValue.js"
 
 const KeyRow = Schema.Struct({ key: Schema.String })
-const CountRow = Schema.Struct({ n: Schema.Number })
 
 export const KeyValueLive = Layer.effect(
   KeyValue,

@@ -7,13 +7,12 @@ import { Effect, Layer, Option, Schema } from "effect"
 import { NotFound } from "./Errors.js"
 import { DomainEvents } from "./Events.js"
 import { ChatMessageId, type NotificationId, type Platform, type UserId } from "./Ids.js"
-import { decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
+import { CountRow, decodeRows, orDie, parseJsonColumns, toJsonText } from "./internal/people/Sql.js"
 import { Notification } from "./Models.js"
 import { CreateNotification, NotificationAudience, Notifications } from "./Notifications.js"
 
 const Content = Schema.Struct(CreateNotification.fields).pipe(Schema.omit("userId"))
 
-const CountRow = Schema.Struct({ n: Schema.Number })
 const decodeMessageId = Schema.decodeUnknownOption(ChatMessageId)
 
 /** Page bounds as `PageRequest` defines them (offset ≥ 0, 1 ≤ limit ≤ 100), clamped rather than refused. */

@@ -19,6 +19,9 @@ export const decodeRows =
   ): Effect.Effect<ReadonlyArray<A>, E | ParseResult.ParseError, R> =>
     Effect.flatMap(rows, Schema.decodeUnknown(Schema.Array(schema)))
 
+/** The row of a `SELECT count(*)::int AS n ...`. */
+export const CountRow = Schema.Struct({ n: Schema.Number })
+
 /** Escapes `%`, `_` and `\` for a LIKE pattern. */
 export const escapeLike = (value: string): string => value.replace(/[\\%_]/gu, "\\$&")
 
