@@ -21,7 +21,7 @@ import type { Browser, Page } from "playwright-core"
 import { WhatsAppSocketFactory } from "../../server/src/bots/WhatsAppAccounts.js"
 import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
 import { eventually, expectNow } from "../../server/test/utils/AppHarness.js"
-import { adminSignedIn } from "./utils/AdminPanel.js"
+import { adminSignedIn, openSection } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
@@ -44,9 +44,6 @@ const server = cabinetServer(port, {
 
 const count = (query: Effect.Effect<ReadonlyArray<{ n: number }>, unknown, never>) =>
   Effect.map(Effect.orDie(query), (rows) => Number(rows[0]?.n ?? -1))
-
-const section = (page: Page, name: string, navigation = "Разделы панели") =>
-  page.getByRole("navigation", { name: navigation }).getByRole("link", { name, exact: true }).click()
 
 /** How many pixels of a chart's canvas are drawn (not transparent). */
 const drawnPixels = (page: Page, chart: string) =>
@@ -193,7 +190,7 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             (rows) => rows[0]?.deletedAt ?? null
           )
           yield* Effect.promise(async () => {
-            await section(page, "Сообщения")
+            await openSection(page, "Сообщения")
             await page.getByRole("heading", { name: "Сообщения", level: 1 }).waitFor()
             await page.getByLabel("Поиск по тексту").fill("черника")
             await page.getByRole("button", { name: "Применить" }).click()
@@ -261,7 +258,7 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
           // Telegram — only the Telegram user of the two
           const active = yield* count(sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE is_active`)
           yield* Effect.promise(async () => {
-            await section(page, "Рассылка")
+            await openSection(page, "Рассылка")
             await page.getByRole("heading", { name: "Рассылка", level: 1 }).waitFor()
             await page
               .getByTestId("bulk-recipients")
@@ -316,7 +313,7 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             (rows) => rows.map((r) => r.title)
           )
           yield* Effect.promise(async () => {
-            await section(page, "Каналы")
+            await openSection(page, "Каналы")
             await page.getByRole("heading", { name: "Каналы", level: 1 }).waitFor()
             const add = async () => {
               await page.getByLabel(/^Бот/).fill("telegram")
@@ -363,7 +360,7 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
 
           // bots: the Telegram bot running, with its username and queue; no WhatsApp account here, and it says so
           yield* Effect.promise(async () => {
-            await section(page, "Боты")
+            await openSection(page, "Боты")
             await page.getByRole("heading", { name: "Боты", level: 1 }).waitFor()
             const row = page.locator('tr[data-bot-id="telegram"]')
             await row.waitFor()
@@ -374,7 +371,7 @@ describe("the admin panel's dashboard, messages, bulk notifications, channels an
             await record(page, "admin-comms-bots", violations)
             // in English: the same figures, the charts' tables in English too
             await page.getByLabel("Язык").selectOption("en")
-            await section(page, "Dashboard", "Panel sections")
+            await openSection(page, "Dashboard", "Panel sections")
             await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor()
             await page.getByTestId("figure-users-total").filter({ hasText: "Users in total" }).waitFor()
             assert.deepInclude(await chartRows(page, "users-by-role"), ["buyer", String(buyers)])

@@ -15,9 +15,9 @@ import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import type { Browser, Page } from "playwright-core"
+import type { Browser } from "playwright-core"
 import { freePort, launchChromium } from "../../server/test/utils/Browser.js"
-import { adminSignedIn } from "./utils/AdminPanel.js"
+import { adminSignedIn, openSection, rowAttribute } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
@@ -28,16 +28,6 @@ if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`
-
-/** The values of one `data-*` attribute over a table's rows, in order. */
-const rowAttribute = (page: Page, table: string, attribute: string) =>
-  page
-    .getByTestId(table)
-    .locator("tbody tr")
-    .evaluateAll((rows, name) => rows.map((r) => r.getAttribute(name)), attribute)
-
-const nav = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Разделы панели" }).getByRole("link", { name, exact: true }).click()
 
 describe("the admin panel's procurements, payments and categories in Chromium", () => {
   layerOf(cabinetServer(port), { timeout: "240 seconds", excludeTestServices: true })((it) => {
@@ -77,7 +67,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
 
           // procurements: the status filter goes into the URL; the title opens the procurement's page
           yield* Effect.promise(async () => {
-            await nav(page, "Закупки")
+            await openSection(page, "Закупки")
             await page.getByRole("heading", { name: "Закупки", level: 1 }).waitFor()
             await page.getByTestId("shown-procurements").filter({ hasText: "из 2" }).waitFor()
             // the server orders by a column: title ascending, then descending
@@ -158,7 +148,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
 
           // payments: the summary, and the grid filtered by status (kept across a reload)
           yield* Effect.promise(async () => {
-            await nav(page, "Платежи")
+            await openSection(page, "Платежи")
             await page.getByRole("heading", { name: "Платежи", level: 1 }).waitFor()
             await page.getByTestId("summary-by-status").locator("tr[data-status=SUCCEEDED]").waitFor()
             await page.getByTestId("shown-payments").filter({ hasText: "1–2 из 2" }).waitFor()
@@ -202,7 +192,7 @@ describe("the admin panel's procurements, payments and categories in Chromium", 
 
           // categories: create at the top, move under "Продукты"
           yield* Effect.promise(async () => {
-            await nav(page, "Категории")
+            await openSection(page, "Категории")
             await page.getByRole("heading", { name: "Категории", level: 1 }).waitFor()
             await page.locator("[data-testid=category][data-name='Мёд']").waitFor()
             await record(page, "admin-ops-categories", violations)

@@ -16,7 +16,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
 import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
-import { adminSignedIn } from "./utils/AdminPanel.js"
+import { adminSignedIn, rowAttribute } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
@@ -44,11 +44,7 @@ const registerPeople = Effect.flatMap(Users, (users) =>
 )
 
 /** The ids of the users the grid shows now, in order. */
-const shownIds = (page: Page) =>
-  page
-    .getByTestId("table-users")
-    .locator("tbody tr")
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-user-id")))
+const shownIds = (page: Page) => rowAttribute(page, "table-users", "data-user-id")
 
 describe("the admin panel's users section in Chromium", () => {
   layerOf(cabinetServer(port), { timeout: "240 seconds", excludeTestServices: true })((it) => {

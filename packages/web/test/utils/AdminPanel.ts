@@ -1,6 +1,6 @@
 /** The admin panel in a browser: an administrator created on the server and signed in through the real sign-in screen. */
 import { Effect } from "effect"
-import type { Browser } from "playwright-core"
+import type { Browser, Page } from "playwright-core"
 import { AdminSessions } from "../../../server/src/admin/AdminSessions.js"
 import { openPage } from "../../../server/test/utils/Browser.js"
 
@@ -20,3 +20,14 @@ export const adminSignedIn = (browser: Browser, origin: string, email: string, p
     })
     return opened
   })
+
+/** Opens a section of the panel from its navigation (`navigation`: the navigation's name, Russian by default). */
+export const openSection = (page: Page, name: string, navigation = "Разделы панели") =>
+  page.getByRole("navigation", { name: navigation }).getByRole("link", { name, exact: true }).click()
+
+/** The values of one `data-*` attribute over a table's rows, in order. */
+export const rowAttribute = (page: Page, table: string, attribute: string) =>
+  page
+    .getByTestId(table)
+    .locator("tbody tr")
+    .evaluateAll((rows, name) => rows.map((r) => r.getAttribute(name)), attribute)
