@@ -1,8 +1,10 @@
 /** The users section's words: the grid, a user's page, its actions and their confirmations. */
 import { defineMessages } from "../../../app/I18n.js"
+import { ledgerWords } from "../../../app/LedgerWords.js"
 
 export const messages = defineMessages({
   ru: {
+    ...ledgerWords.ru,
     title: "Пользователи",
     search: "Поиск",
     searchHint: "Имя, почта, телефон или id на платформе",
@@ -76,21 +78,10 @@ export const messages = defineMessages({
     participants: "Участников",
     deadline: "Срок",
     history: "Операции по балансу",
-    date: "Дата",
-    type: "Тип",
-    change: "Сумма",
-    after: "Баланс после",
-    note: "Описание",
-    author: "Провёл",
-    DEPOSIT: "Пополнение",
-    WITHDRAWAL: "Вывод",
-    PROCUREMENT_JOIN: "Оплата закупки",
-    PROCUREMENT_REFUND: "Возврат за закупку",
-    TRANSFER: "Перевод организатору",
-    BONUS: "Бонус",
-    ADJUSTMENT: "Корректировка"
+    author: "Провёл"
   },
   en: {
+    ...ledgerWords.en,
     title: "Users",
     search: "Search",
     searchHint: "Name, email, phone or platform id",
@@ -164,18 +155,6 @@ export const messages = defineMessages({
     participants: "Participants",
     deadline: "Deadline",
     history: "Balance transactions",
-    date: "Date",
-    type: "Type",
-    change: "Amount",
-    after: "Balance after",
-    note: "Description",
-    author: "By",
-    DEPOSIT: "Deposit",
-    WITHDRAWAL: "Withdrawal",
-    PROCUREMENT_JOIN: "Procurement payment",
-    PROCUREMENT_REFUND: "Procurement refund",
-    TRANSFER: "Transfer to organizer",
-    BONUS: "Bonus",
-    ADJUSTMENT: "Adjustment"
+    author: "By"
   }
 })

@@ -1,0 +1,34 @@
+/**
+ * The ledger's words: its columns and the transaction types. The cabinet's balance and the admin panel's journal
+ * spread them into their own messages, so a type reads the same to the user and to the administrator.
+ */
+export const ledgerWords = {
+  ru: {
+    date: "Дата",
+    type: "Тип",
+    change: "Сумма",
+    after: "Баланс после",
+    note: "Описание",
+    DEPOSIT: "Пополнение",
+    WITHDRAWAL: "Вывод",
+    PROCUREMENT_JOIN: "Оплата закупки",
+    PROCUREMENT_REFUND: "Возврат за закупку",
+    TRANSFER: "Перевод организатору",
+    BONUS: "Бонус",
+    ADJUSTMENT: "Корректировка"
+  },
+  en: {
+    date: "Date",
+    type: "Type",
+    change: "Amount",
+    after: "Balance after",
+    note: "Description",
+    DEPOSIT: "Deposit",
+    WITHDRAWAL: "Withdrawal",
+    PROCUREMENT_JOIN: "Procurement payment",
+    PROCUREMENT_REFUND: "Procurement refund",
+    TRANSFER: "Transfer to organizer",
+    BONUS: "Bonus",
+    ADJUSTMENT: "Adjustment"
+  }
+} as const
