@@ -78,7 +78,6 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
     isForeignContact: ({ event }) => event.type === "contact" && !event.own,
     isValidPhone: ({ event }) => event.type === "text" && Either.isRight(phoneOf(event)),
     isValidEmail: ({ event }) => event.type === "text" && Either.isRight(parseEmail(event.text)),
-    isSkip: isAction("skip"),
     isConfirm: isAction("confirm"),
     isRegistered: ({ event }) => isDone(event, "RegisterUser", isRegistered),
     isPhoneTaken: ({ event }) => isFailed(event, "RegisterUser") && event.code === "phone.taken",

@@ -53,7 +53,14 @@ describe("generated paths cover every state and transition, with invariants on e
                   ...common
                 ]
               case "email":
-                return [ev.text("ivan@mail.ru"), ev.text("ivan@"), ev.action("skip"), ev.action("confirm"), ...common]
+                return [
+                  ev.text("ivan@mail.ru"),
+                  ev.text("ivan@"),
+                  ev.action("skip"),
+                  ev.text("-"),
+                  ev.action("confirm"),
+                  ...common
+                ]
               case "summary":
                 return [ev.action("confirm"), ev.action("skip"), ev.text("да"), ...common]
               case "submitting":
@@ -132,25 +139,33 @@ describe("generated paths cover every state and transition, with invariants on e
             case "price":
               return [ev.text("1 500,50"), ev.text("0"), ...common]
             case "minQuantity":
-              return [ev.text("2"), ev.text("2,5"), ev.action("skip"), ev.action("publish"), ...common]
+              return [ev.text("2"), ev.text("2,5"), ev.action("skip"), ev.text("нет"), ev.action("publish"), ...common]
             case "target":
               return [ev.text("50000"), ev.text("abc"), ...common]
             case "stopAt": {
               const minimal = BigInt(context.pricePerUnit ?? "0") * BigInt(context.minQuantity)
               const target = BigInt(context.targetAmount ?? "0")
               const valid = formatRubles(minimal > target ? minimal : target)
-              return [ev.text(valid), ev.text("1"), ev.action("skip"), ev.action("publish"), ...common]
+              return [ev.text(valid), ev.text("1"), ev.action("skip"), ev.text("-"), ev.action("publish"), ...common]
             }
             case "deadline":
               return [ev.text("завтра"), ev.text("20.11.2026"), ev.action("dl:1w"), ev.action("dl:9y"), ...common]
             case "city":
               return [ev.text("Барнаул"), ev.text("М"), ...common]
             case "address":
-              return [ev.text("ул. Ленина, 1"), ev.text("ab"), ev.action("skip"), ev.action("publish"), ...common]
+              return [
+                ev.text("ул. Ленина, 1"),
+                ev.text("ab"),
+                ev.action("skip"),
+                ev.text("skip"),
+                ev.action("publish"),
+                ...common
+              ]
             case "photo":
               return [
                 ev.media("photo", "https://x/p.jpg"),
                 ev.action("skip"),
+                ev.text("—"),
                 ev.text("вот"),
                 ev.action("publish"),
                 ...common

@@ -93,6 +93,21 @@ describe("registration", () => {
     assert.include(c.text, "Done, Ivan!")
   })
 
+  it("an optional email is skipped by typing what people type for none: -, нет, skip", () => {
+    for (const typed of ["-", "  Нет ", "skip"]) {
+      const { c, send } = start("ru")
+      send(ev.text("Покупатель"))
+      send(ev.text("Анна"))
+      send(ev.text("+7 900 123-45-67"))
+      assert.strictEqual(c.last.value, "email")
+      send(ev.text(typed))
+      assert.strictEqual(c.last.value, "summary", typed)
+      assert.notInclude(c.text, "Не похоже на адрес почты", typed)
+      send(ev.action("confirm"))
+      assert.strictEqual((c.last.requests[0] as { email: unknown }).email, null, typed)
+    }
+  })
+
   it("re-asks with the reason on bad input at every step", () => {
     const { c, send } = start("ru")
     send(ev.text("король"))

@@ -33,9 +33,18 @@ interface EventArgs {
   readonly event: FlowEvent
 }
 
+/**
+ * What people type to leave an optional field empty, as the profile's prompts invite ("-" to remove): a dash, "нет",
+ * "пропустить", "skip", "no", "none" (case and surrounding spaces ignored).
+ */
+const SKIP_WORDS: ReadonlySet<string> = new Set(["-", "—", "–", "нет", "пропустить", "skip", "no", "none"])
+
 /** The guards every flow machine has. */
 const flowGuards = {
-  isUserInput: ({ event }: EventArgs) => isUserInput(event)
+  isUserInput: ({ event }: EventArgs) => isUserInput(event),
+  /** a skippable step's Skip button, or the same typed in words */
+  isSkip: ({ event }: EventArgs) =>
+    actionOf(event) === "skip" || (event.type === "text" && SKIP_WORDS.has(event.text.trim().toLowerCase()))
 }
 
 /** A guard: the button pressed is the one whose action is `name`. */

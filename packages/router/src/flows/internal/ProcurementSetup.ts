@@ -40,7 +40,6 @@ export const procurementSetup = flowSetup<CreateProcurementContext, CreateProcur
   guards: {
     /** user input other than Back, which the category state handles for all its children */
     isOtherInput: ({ event }) => isUserInput(event) && event.type !== "back",
-    isSkip: isAction("skip"),
     isValidTitle: ({ event }) => event.type === "text" && Either.isRight(parseTitle(event)),
     isValidDescription: ({ event }) => event.type === "text" && Either.isRight(parseDescription(event)),
     isCategoriesLoaded: ({ event }) => isDone(event, "LoadCategories", isCategoryList),

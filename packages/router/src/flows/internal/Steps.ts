@@ -35,7 +35,7 @@ const state = <S extends string, C>(self: S, config: C) => ({ [self]: config }) 
 /**
  * A step filled by a typed value (or a media message): entry `ask` then clear the notice; Back; a `valid` value is
  * saved by `save` and goes `next`, any other one re-asks with `reject`; with `skip` (an action name), the "skip"
- * action (`isSkip`) runs it and goes `next`; other input re-asks with `unexpected` (`noticeUnexpected`). `on` adds
+ * action (`isSkip`) runs it and goes `next`, and so does a skip typed in words ("-", "нет", "skip"); other input re-asks with `unexpected` (`noticeUnexpected`). `on` adds
  * transitions for other kinds of input (a shared contact).
  */
 export const typed = <
@@ -68,12 +68,16 @@ export const typed = <
   const value = [{ guard: step.valid, target: step.next, actions: step.save }, stay(self, step.reject)] as const
   const skip =
     step.skip === undefined ? {} : { action: { guard: "isSkip" as const, target: step.next, actions: step.skip } }
+  // a skippable step also takes "-", "нет", "skip" typed instead of pressing Skip (before they could be a value)
+  const typedSkip = (
+    step.skip === undefined ? [] : [{ guard: "isSkip", target: step.next, actions: step.skip }]
+  ) as NoInfer<K> extends string ? ReadonlyArray<{ guard: "isSkip"; target: string; actions: K }> : readonly []
   return state(self, {
     entry: [step.ask, "clearNotice"] as const,
     on: {
       back: backFrom(self, step.back),
       ...(step.on as NoInfer<O>),
-      ...(step.input === "media" ? { media: value } : { text: value }),
+      ...(step.input === "media" ? { media: value, text: typedSkip } : { text: [...typedSkip, ...value] }),
       ...(skip as NoInfer<K> extends string ? { action: { guard: "isSkip"; target: string; actions: K } } : {}),
       "*": unexpected(self, (step.unexpected ?? "noticeUnexpected") as NoInfer<U>)
     }
