@@ -5,11 +5,12 @@
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
-import { AuditFilter, AuditLog, IdentityRef, RegisterUser, Users } from "@groupbuy/core"
+import { AuditFilter, AuditLog } from "@groupbuy/core"
 import { coreProfiles } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
 import { adminLogin, baseUrlOf, eventually, expectNow, telegramApp } from "./utils/AppHarness.js"
+import { linkedAccount } from "./utils/MiniAppLaunch.js"
 
 const TOKEN = "123456:admin-bulk-test-token"
 const ORGANIZER = 901
@@ -25,13 +26,7 @@ const layer = telegramApp(profile.layer, TOKEN, telegram.apiRoot)
 /** Registers a Telegram user who has talked to the bot. */
 const telegramUser = (chat: number, firstName: string, role: "buyer" | "organizer") =>
   Effect.gen(function* () {
-    const user = yield* (yield* Users).register(
-      new RegisterUser({
-        identity: new IdentityRef({ platform: "telegram", externalId: String(chat) }),
-        firstName,
-        role
-      })
-    )
+    const user = yield* linkedAccount("telegram", chat, firstName, role)
     telegram.text(TOKEN, chat, "/start")
     yield* eventually(
       expectNow(

@@ -8,11 +8,12 @@
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
-import { AuditFilter, AuditLog, IdentityRef, Notifications, PageRequest, RegisterUser, Users } from "@groupbuy/core"
+import { AuditFilter, AuditLog, Notifications, PageRequest, Users } from "@groupbuy/core"
 import { coreProfiles, insertProcurement, testRedisUrl } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
 import { adminLogin, baseUrlOf, eventually, expectNow, telegramApp } from "./utils/AppHarness.js"
+import { linkedAccount } from "./utils/MiniAppLaunch.js"
 
 const TOKEN = "123456:broadcast-test-token"
 const ORGANIZER = 501
@@ -72,14 +73,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
           const { admin } = yield* adminLogin(yield* baseUrlOf, "channels@example.com")
 
           // the organizer, known to the Telegram bot, with an active procurement
-          const users = yield* Users
-          const organizer = yield* users.register(
-            new RegisterUser({
-              identity: new IdentityRef({ platform: "telegram", externalId: String(ORGANIZER) }),
-              firstName: "Ольга",
-              role: "organizer"
-            })
-          )
+          const organizer = yield* linkedAccount("telegram", ORGANIZER, "Ольга", "organizer")
           const procurement = yield* insertProcurement(organizer.id, { title: "Мёд с пасеки" })
           yield* insertProcurement(organizer.id, { title: "Орехи кедровые" })
 
@@ -151,13 +145,7 @@ describe(`/broadcast on Telegram (${profile.name})`, () => {
         Effect.gen(function* () {
           const { admin } = yield* adminLogin(yield* baseUrlOf, "reach@example.com")
           const users = yield* Users
-          const buyer = yield* users.register(
-            new RegisterUser({
-              identity: new IdentityRef({ platform: "telegram", externalId: String(BUYER) }),
-              firstName: "Борис",
-              role: "buyer"
-            })
-          )
+          const buyer = yield* linkedAccount("telegram", BUYER, "Борис")
           const reachable = Effect.map(
             users.identities(buyer.id),
             (identities) => identities.find((i) => i.platform === "telegram")?.reachable

@@ -8,14 +8,19 @@ import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { Effect } from "effect"
 import { createHmac } from "node:crypto"
 
-/** A buyer's account linked to a Telegram or VK identity, as the bot's registration leaves it. */
-export const linkedAccount = (platform: "telegram" | "vk", externalId: number, firstName: string) =>
+/** An account (a buyer's unless said) linked to a Telegram or VK identity, as the bot's registration leaves it. */
+export const linkedAccount = (
+  platform: "telegram" | "vk",
+  externalId: number,
+  firstName: string,
+  role: "buyer" | "organizer" = "buyer"
+) =>
   Effect.flatMap(Users, (users) =>
     users.register(
       new RegisterUser({
         identity: new IdentityRef({ platform, externalId: String(externalId) }),
         firstName,
-        role: "buyer"
+        role
       })
     )
   )
