@@ -92,6 +92,10 @@ const hello = (client: ChatClient, token: string, extra: Record<string, unknown>
 
 const promise = <A>(f: () => Promise<A>) => Effect.promise(f)
 
+/** Sends an `update` frame with a text message. */
+const sendText = (client: ChatClient, id: string, text: string) =>
+  client.send({ type: "update", id, update: { kind: "text", text } })
+
 /** A served adapter and one client connected to it that said hello with a guest token. */
 const guestSession = Effect.gen(function* () {
   const served = yield* serve()
@@ -116,7 +120,7 @@ describe("WebSocketAdapter", () => {
           guest: true,
           expiresAt: (yield* ChatToken.verifyToken(tokens, token)).expiresAt
         })
-        client.send({ type: "update", id: "u1", update: { kind: "text", text: "hello" } })
+        sendText(client, "u1", "hello")
         const reply = yield* promise(() => client.nextOf("reply"))
         assert.strictEqual(reply.seq, 1)
         assert.strictEqual(reply.inReplyTo, "u1")
@@ -139,7 +143,7 @@ describe("WebSocketAdapter", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const { client, seen } = yield* guestSession
-        client.send({ type: "update", id: "c1", update: { kind: "text", text: "/link 123456" } })
+        sendText(client, "c1", "/link 123456")
         const reply = yield* promise(() => client.nextOf("reply"))
         assert.deepStrictEqual(reply.reply, text("command link 123456"))
         const command = seen[0]!
@@ -161,7 +165,7 @@ describe("WebSocketAdapter", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const { client } = yield* guestSession
-        client.send({ type: "update", id: "w1", update: { kind: "text", text: "/web" } })
+        sendText(client, "w1", "/web")
         const reply = yield* promise(() => client.nextOf("reply"))
         assert.deepStrictEqual(reply.reply, {
           _tag: "Text",
@@ -186,7 +190,7 @@ describe("WebSocketAdapter", () => {
         const { connect, seen, url } = yield* serve()
         const { token } = yield* guest
         const client = yield* promise(() => ChatClient.open(`${url}?token=${token}`, { origin: ORIGIN }))
-        client.send({ type: "update", id: "u1", update: { kind: "text", text: "hello" } })
+        sendText(client, "u1", "hello")
         const error = yield* promise(() => client.nextOf("error"))
         assert.strictEqual(error.code, "unauthenticated")
         assert.strictEqual((yield* promise(() => client.waitClosed())).code, 4400)
@@ -249,7 +253,7 @@ describe("WebSocketAdapter", () => {
         const client = yield* connect()
         assert.strictEqual((yield* hello(client, short.token)).type, "welcome")
         yield* Effect.sleep(Duration.millis(Math.max(0, short.expiresAt - Date.now()) + 50))
-        client.send({ type: "update", id: "late", update: { kind: "text", text: "hi" } })
+        sendText(client, "late", "hi")
         const error = yield* promise(() => client.nextOf("error"))
         assert.deepStrictEqual([error.code, error.id], ["token_expired", "late"])
         assert.strictEqual(seen.length, 0)
@@ -260,7 +264,7 @@ describe("WebSocketAdapter", () => {
         client.send({ type: "auth", token: fresh.token })
         const welcome = yield* promise(() => client.nextOf("welcome"))
         assert.strictEqual((welcome.identity as { expiresAt: number }).expiresAt, fresh.expiresAt)
-        client.send({ type: "update", id: "again", update: { kind: "text", text: "hi" } })
+        sendText(client, "again", "hi")
         assert.strictEqual((yield* promise(() => client.nextOf("reply"))).inReplyTo, "again")
         assert.strictEqual(seen.length, 1)
       })
@@ -293,7 +297,7 @@ describe("WebSocketAdapter", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const { client } = yield* guestSession
-        client.send({ type: "update", id: "big", update: { kind: "text", text: "x".repeat(64 * 1024) } })
+        sendText(client, "big", "x".repeat(64 * 1024))
         assert.strictEqual((yield* promise(() => client.waitClosed())).code, 1009)
       })
     )
@@ -306,7 +310,7 @@ describe("WebSocketAdapter", () => {
         const client = yield* connect()
         yield* hello(client, (yield* guest).token)
         for (const id of ["a", "b", "c", "d"]) {
-          client.send({ type: "update", id, update: { kind: "text", text: id } })
+          sendText(client, id, id)
         }
         assert.strictEqual((yield* promise(() => client.nextOf("error"))).code, "rate_limited")
         yield* promise(() => client.next((frame) => frame.type === "ack" && frame.id === "b"))
@@ -356,10 +360,10 @@ describe("WebSocketAdapter", () => {
         const first = yield* connect()
         const welcome = yield* hello(first, token)
         assert.strictEqual(welcome.resumed, false)
-        first.send({ type: "update", id: "u1", update: { kind: "text", text: "one" } })
+        sendText(first, "u1", "one")
         const r1 = yield* promise(() => first.nextOf("reply"))
         first.send({ type: "ack", seq: r1.seq })
-        first.send({ type: "update", id: "u2", update: { kind: "text", text: "two" } })
+        sendText(first, "u2", "two")
         yield* promise(() => first.nextOf("ack"))
         yield* promise(() => first.nextOf("ack"))
         first.close()
@@ -413,10 +417,10 @@ describe("WebSocketAdapter", () => {
     Effect.scoped(
       Effect.gen(function* () {
         const { client } = yield* guestSession
-        client.send({ type: "update", id: "x", update: { kind: "text", text: "boom" } })
+        sendText(client, "x", "boom")
         const error = yield* promise(() => client.nextOf("error"))
         assert.deepStrictEqual([error.code, error.id], ["internal", "x"])
-        client.send({ type: "update", id: "y", update: { kind: "text", text: "fine" } })
+        sendText(client, "y", "fine")
         assert.strictEqual((yield* promise(() => client.nextOf("reply"))).inReplyTo, "y")
         client.send({ type: "update", id: "z", update: { kind: "photo", url: "x" } })
         assert.strictEqual((yield* promise(() => client.nextOf("error"))).code, "bad_frame")
