@@ -18,7 +18,7 @@ import { chosen } from "../../grid/Choice.js"
 import type { AdminResult } from "../../Types.js"
 import { messages as paymentWords } from "../payments/messages.js"
 import { messages as userWords } from "../users/messages.js"
-import { DashboardChart, type Series } from "./Chart.js"
+import { type ChartProps, DashboardChart, type Series } from "./Chart.js"
 import { messages } from "./messages.js"
 
 type Stats = AdminResult<"dashboard">
@@ -90,6 +90,22 @@ const TrendChart = ({
   )
 }
 
+/** How many there are of each kind (a role, a platform, a status): a label and a count a row. */
+const CountChart = <Row extends { readonly count: number }>({
+  rows,
+  label,
+  ...chart
+}: Omit<ChartProps, "labels" | "series"> & { rows: ReadonlyArray<Row>; label: (row: Row) => string }) => {
+  const t = useT(messages)
+  return (
+    <DashboardChart
+      {...chart}
+      labels={rows.map(label)}
+      series={[{ label: t("count"), values: rows.map((r) => r.count) }]}
+    />
+  )
+}
+
 const Board = ({
   stats,
   trends,
@@ -120,21 +136,21 @@ const Board = ({
           <Figure id="users-month" label={t("newMonth")} value={number(users.newMonth)} />
         </dl>
         <div className="charts">
-          <DashboardChart
+          <CountChart
             id="users-by-role"
             kind="doughnut"
             title={t("byRole")}
             labelHeader={t("role")}
-            labels={users.byRole.map((r) => tu(r.role))}
-            series={[{ label: t("count"), values: users.byRole.map((r) => r.count) }]}
+            rows={users.byRole}
+            label={(r) => tu(r.role)}
           />
-          <DashboardChart
+          <CountChart
             id="users-by-platform"
             kind="bar"
             title={t("byPlatform")}
             labelHeader={t("platform")}
-            labels={users.byPlatform.map((r) => tu(r.platform))}
-            series={[{ label: t("count"), values: users.byPlatform.map((r) => r.count) }]}
+            rows={users.byPlatform}
+            label={(r) => tu(r.platform)}
           />
           <TrendChart
             trends={trends}
@@ -157,13 +173,13 @@ const Board = ({
           />
         </dl>
         <div className="charts">
-          <DashboardChart
+          <CountChart
             id="procurements-by-status"
             kind="bar"
             title={t("byStatus")}
             labelHeader={t("status")}
-            labels={procurements.byStatus.map((r) => status(r.status))}
-            series={[{ label: t("count"), values: procurements.byStatus.map((r) => r.count) }]}
+            rows={procurements.byStatus}
+            label={(r) => status(r.status)}
           />
           <TrendChart
             trends={trends}
