@@ -10,7 +10,7 @@ import { useMemo, useState } from "react"
 import { useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { Screen } from "../../../app/Screen.js"
-import { SelectField } from "../../../app/SelectField.js"
+import { SelectField, type SelectOption } from "../../../app/SelectField.js"
 import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
@@ -41,6 +41,16 @@ const BulkNotifications = () => {
   const [audience, setAudience] = useState({ role: "", platform: "", isVerified: "" })
   const roles = useMemo(() => accountRoleOptions(tu), [tu])
   const platforms = useMemo(() => platformOptions(tu), [tu])
+  const audienceFields: ReadonlyArray<{
+    readonly key: keyof typeof audience
+    readonly id: string
+    readonly label: string
+    readonly options: ReadonlyArray<SelectOption<string>>
+  }> = [
+    { key: "role", id: "bulk-role", label: tu("role"), options: roles },
+    { key: "platform", id: "bulk-platform", label: tu("platform"), options: platforms },
+    { key: "isVerified", id: "bulk-verified", label: tu("verified"), options: yesNoOptions(ta) }
+  ]
   // the audience as the endpoint's typed filters (a choice not offered filters nothing)
   const filters = {
     role: chosen(roles, audience.role),
@@ -79,27 +89,16 @@ const BulkNotifications = () => {
         >
           <fieldset className="bulk-audience">
             <legend>{t("audience")}</legend>
-            <SelectField<string>
-              id="bulk-role"
-              label={tu("role")}
-              value={audience.role}
-              options={[{ value: "", label: ta("any") }, ...roles]}
-              onChange={(role) => setAudience((a) => ({ ...a, role }))}
-            />
-            <SelectField<string>
-              id="bulk-platform"
-              label={tu("platform")}
-              value={audience.platform}
-              options={[{ value: "", label: ta("any") }, ...platforms]}
-              onChange={(platform) => setAudience((a) => ({ ...a, platform }))}
-            />
-            <SelectField<string>
-              id="bulk-verified"
-              label={tu("verified")}
-              value={audience.isVerified}
-              options={[{ value: "", label: ta("any") }, ...yesNoOptions(ta)]}
-              onChange={(isVerified) => setAudience((a) => ({ ...a, isVerified }))}
-            />
+            {audienceFields.map((field) => (
+              <SelectField<string>
+                key={field.key}
+                id={field.id}
+                label={field.label}
+                value={audience[field.key]}
+                options={[{ value: "", label: ta("any") }, ...field.options]}
+                onChange={(value) => setAudience((a) => ({ ...a, [field.key]: value }))}
+              />
+            ))}
           </fieldset>
           <TextField
             id="bulk-title"
