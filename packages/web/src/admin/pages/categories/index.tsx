@@ -102,6 +102,36 @@ const parentOptions = (
   ...flat.filter((c) => !exclude.has(c.category.id)).map((c) => ({ value: c.category.id, label: c.label }))
 ]
 
+/**
+ * A category form's submit: nothing while the request is under way; the order must be a whole number (else the field
+ * says so and nothing is sent); then `send` gets the draft as a body's fields (an empty icon or description: none).
+ */
+const submitDraft =
+  (
+    mutation: { readonly isPending: boolean },
+    draft: Draft,
+    setOrderInvalid: (invalid: boolean) => void,
+    send: (fields: {
+      readonly name: string
+      readonly icon: string | null
+      readonly description: string | null
+      readonly sortOrder: number
+    }) => void
+  ) =>
+  (e: FormEvent) => {
+    e.preventDefault()
+    if (mutation.isPending) return
+    const sortOrder = parseOrder(draft.sortOrder)
+    setOrderInvalid(sortOrder === undefined)
+    if (sortOrder === undefined) return
+    send({
+      name: draft.name,
+      icon: draft.icon.trim() === "" ? null : draft.icon.trim(),
+      description: draft.description.trim() === "" ? null : draft.description,
+      sortOrder
+    })
+  }
+
 const CreateForm = () => {
   const t = useT(messages)
   const api = useAdminApi()
@@ -117,23 +147,10 @@ const CreateForm = () => {
       await refresh()
     }
   })
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    if (create.isPending) return
-    const sortOrder = parseOrder(draft.sortOrder)
-    setOrderInvalid(sortOrder === undefined)
-    if (sortOrder === undefined) return
+  const submit = submitDraft(create, draft, setOrderInvalid, (fields) => {
     const parentId = flat.find((c) => c.category.id === parent)?.category.id ?? null
-    create.mutate(
-      new CreateCategory({
-        name: draft.name,
-        parentId,
-        icon: draft.icon.trim() === "" ? null : draft.icon.trim(),
-        description: draft.description.trim() === "" ? null : draft.description,
-        sortOrder
-      })
-    )
-  }
+    create.mutate(new CreateCategory({ ...fields, parentId }))
+  })
   return (
     <form className="card category-form" onSubmit={submit} aria-labelledby="create-title" data-testid="category-create">
       <h2 id="create-title">{t("create")}</h2>
@@ -178,21 +195,7 @@ const EditForm = ({ category, onDone }: { category: Category; onDone: () => void
       onDone()
     }
   })
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    if (save.isPending) return
-    const sortOrder = parseOrder(draft.sortOrder)
-    setOrderInvalid(sortOrder === undefined)
-    if (sortOrder === undefined) return
-    save.mutate(
-      new UpdateCategory({
-        name: draft.name,
-        icon: draft.icon.trim() === "" ? null : draft.icon.trim(),
-        description: draft.description.trim() === "" ? null : draft.description,
-        sortOrder
-      })
-    )
-  }
+  const submit = submitDraft(save, draft, setOrderInvalid, (fields) => save.mutate(new UpdateCategory(fields)))
   return (
     <form className="category-form" onSubmit={submit} aria-label={t("editTitle", { name: category.name })}>
       <CategoryFields
