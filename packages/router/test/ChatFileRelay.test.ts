@@ -2,9 +2,16 @@ import { it } from "@effect/vitest"
 import { AttachmentLinks, CoreServicesLive } from "@groupbuy/core"
 import { PgliteTest } from "@groupbuy/core/testing"
 import { DateTime, Effect, Layer, TestClock } from "effect"
-import { makeConversation, profiles, RouterTest, runScenario, type Scenario, user } from "../src/testing/index.js"
+import {
+  makeConversation,
+  olgaSellsToIvan,
+  profiles,
+  RouterTest,
+  runScenario,
+  type Scenario,
+  user
+} from "../src/testing/index.js"
 
-const olga = user("olga")
 const ivan = user("ivan")
 
 /** Links as the server makes them, per file and member (here recognisable rather than signed). */
@@ -16,9 +23,7 @@ const scenario = (withLinks: boolean): Scenario => ({
   name: "a file from the web cabinet reaches a messenger member",
   startAt: "2026-03-02T09:00:00Z",
   steps: [
-    ...olga.register({ name: "Ольга Орг", phone: "+7 900 100-00-18", role: "Организатор" }),
-    { system: "seedProcurements", organizer: "olga", count: 1, title: "Мёд" },
-    ...ivan.register({ name: "Иван", phone: "+7 900 100-00-19", role: "Покупатель" }),
+    ...olgaSellsToIvan("Мёд", ["+7 900 100-00-18", "+7 900 100-00-19"]),
     ivan.send("/procurements"),
     ...ivan.join("Мёд 1", 1),
     ivan.send("/chat"),

@@ -100,6 +100,20 @@ const olga = user("olga")
 const pia = user("pia")
 const sam = user("sam")
 
+/**
+ * How the buyer-side scenarios open: Olga registers as an organizer, gets one seeded procurement `<title> 1` (stopping
+ * at `stopAt` when given), and Ivan registers as a buyer; `phones` are Olga's and Ivan's.
+ */
+export const olgaSellsToIvan = (
+  title: string,
+  phones: readonly [olga: string, ivan: string],
+  stopAt?: number
+): ReadonlyArray<ScenarioStep> => [
+  ...olga.register({ name: "Ольга Орг", phone: phones[0], role: "Организатор" }),
+  { system: "seedProcurements", organizer: "olga", count: 1, title, ...(stopAt === undefined ? {} : { stopAt }) },
+  ...ivan.register({ name: "Иван", phone: phones[1], role: "Покупатель" })
+]
+
 export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: "registration",
@@ -161,9 +175,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     name: "join",
     startAt: START,
     steps: [
-      ...olga.register({ name: "Ольга Орг", phone: "+7 900 100-00-05", role: "Организатор" }),
-      { system: "seedProcurements", organizer: "olga", count: 1, title: "Сыр", stopAt: 500_000 },
-      ...ivan.register({ name: "Иван", phone: "+7 900 100-00-06", role: "Покупатель" }),
+      ...olgaSellsToIvan("Сыр", ["+7 900 100-00-05", "+7 900 100-00-06"], 500_000),
       ivan.send("/procurements"),
       ivan.expect("Активные закупки", "Сыр 1"),
       ivan.press("Сыр 1"),
@@ -223,9 +235,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     name: "organizer tools",
     startAt: START,
     steps: [
-      ...olga.register({ name: "Ольга Орг", phone: "+7 900 100-00-11", role: "Организатор" }),
-      { system: "seedProcurements", organizer: "olga", count: 1, title: "Кофе" },
-      ...ivan.register({ name: "Иван", phone: "+7 900 100-00-12", role: "Покупатель" }),
+      ...olgaSellsToIvan("Кофе", ["+7 900 100-00-11", "+7 900 100-00-12"]),
       ivan.send("/search кофе"),
       ivan.expect("поиск «кофе»", "Кофе 1"),
       ...ivan.join("Кофе 1", 2),
@@ -287,9 +297,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
     name: "chat relay",
     startAt: START,
     steps: [
-      ...olga.register({ name: "Ольга Орг", phone: "+7 900 100-00-08", role: "Организатор" }),
-      { system: "seedProcurements", organizer: "olga", count: 1, title: "Чай" },
-      ...ivan.register({ name: "Иван", phone: "+7 900 100-00-09", role: "Покупатель" }),
+      ...olgaSellsToIvan("Чай", ["+7 900 100-00-08", "+7 900 100-00-09"]),
       ivan.send("/procurements"),
       ...ivan.join("Чай 1", 2),
       olga.send("/chat"),
