@@ -26,9 +26,7 @@ const scenario = (withLinks: boolean): Scenario => ({
     ...olgaSellsToIvan("Мёд", ["+7 900 100-00-18", "+7 900 100-00-19"]),
     ivan.send("/procurements"),
     ...ivan.join("Мёд 1", 1),
-    ivan.send("/chat"),
-    ivan.press("Мёд 1"),
-    ivan.expect("Вы в чате закупки «Мёд 1»"),
+    ...ivan.openChat("Мёд 1"),
     {
       system: "postFile",
       user: "olga",

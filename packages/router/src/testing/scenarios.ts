@@ -75,6 +75,12 @@ export const user = (as: string) => ({
   expect: (...expect: ReadonlyArray<string>) => ({ as, expect }),
   expectNot: (...expectNot: ReadonlyArray<string>) => ({ as, expectNot }),
   register: (options: Parameters<typeof registerSteps>[1]) => registerSteps(as, options),
+  /** opens the chat of the procurement `title` (one the user is in) from /chat and is told so */
+  openChat: (title: string): ReadonlyArray<UserStep> => [
+    { as, send: "/chat" },
+    { as, press: title },
+    { as, expect: [`Вы в чате закупки «${title}»`] }
+  ],
   /** joins the procurement `title` (its button is showing) for `quantity` units, through the join flow */
   join: (title: string, quantity: number): ReadonlyArray<UserStep> => [
     { as, press: title },
@@ -300,9 +306,7 @@ export const scenarios: ReadonlyArray<Scenario> = [
       ...olgaSellsToIvan("Чай", ["+7 900 100-00-08", "+7 900 100-00-09"]),
       ivan.send("/procurements"),
       ...ivan.join("Чай 1", 2),
-      olga.send("/chat"),
-      olga.press("Чай 1"),
-      olga.expect("Вы в чате закупки «Чай 1»"),
+      ...olga.openChat("Чай 1"),
       ivan.send("/chat"),
       ivan.press("Чай 1"),
       ivan.send("Здравствуйте! Когда выдача?"),
