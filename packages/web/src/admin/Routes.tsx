@@ -2,10 +2,11 @@
  * The admin panel's sections. Each page is its own lazily loaded chunk; the list is also the navigation, so a new
  * section is one row here and one folder in `pages/`.
  */
-import { lazy, type ComponentType, type LazyExoticComponent, Suspense } from "react"
-import { Link, Route, Switch } from "wouter"
+import { lazy, type ComponentType, type LazyExoticComponent } from "react"
+import { Link } from "wouter"
 import { useT } from "../app/I18n.js"
-import { Loading, Screen } from "../app/Screen.js"
+import { RouteSwitch } from "../app/RouteSwitch.js"
+import { Screen } from "../app/Screen.js"
 import { adminMessages } from "./messages.js"
 
 type NavKey =
@@ -57,16 +58,5 @@ const NotFound = () => {
 }
 
 export const AdminRoutes = () => (
-  <Suspense fallback={<Loading />}>
-    <Switch>
-      {[...DETAILS, ...SECTIONS].map(({ path, page: Page }) => (
-        <Route key={path} path={path}>
-          <Page />
-        </Route>
-      ))}
-      <Route>
-        <NotFound />
-      </Route>
-    </Switch>
-  </Suspense>
+  <RouteSwitch routes={[...DETAILS, ...SECTIONS]} render={({ page: Page }) => <Page />} notFound={<NotFound />} />
 )

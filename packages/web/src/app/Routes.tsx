@@ -2,14 +2,15 @@
  * The routes table. Every screen is its own lazily loaded chunk, so the first page downloads only the shell and the
  * screen it shows. Screens that need an account send a signed-out visitor to `/login`.
  */
-import { lazy, type ComponentType, type LazyExoticComponent, Suspense, useEffect, useState } from "react"
-import { Link, Redirect, Route, Switch } from "wouter"
+import { lazy, type ComponentType, type LazyExoticComponent, useEffect, useState } from "react"
+import { Link, Redirect } from "wouter"
 import { ApiError } from "./Api.js"
 import { ErrorMessage } from "./Errors.js"
 import { useT } from "./I18n.js"
 import { miniAppLaunch, miniAppSignIn, type MiniAppLaunch } from "./MiniApp.js"
 import { appMessages } from "./messages.js"
-import { Loading, Screen } from "./Screen.js"
+import { RouteSwitch } from "./RouteSwitch.js"
+import { Screen } from "./Screen.js"
 import { useSession } from "./Session.js"
 
 interface RouteEntry {
@@ -86,16 +87,5 @@ const Guarded = ({ entry }: { entry: RouteEntry }) => {
 }
 
 export const AppRoutes = () => (
-  <Suspense fallback={<Loading />}>
-    <Switch>
-      {ROUTES.map((entry) => (
-        <Route key={entry.path} path={entry.path}>
-          <Guarded entry={entry} />
-        </Route>
-      ))}
-      <Route>
-        <NotFound />
-      </Route>
-    </Switch>
-  </Suspense>
+  <RouteSwitch routes={ROUTES} render={(entry) => <Guarded entry={entry} />} notFound={<NotFound />} />
 )
