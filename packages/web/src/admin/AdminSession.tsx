@@ -7,8 +7,9 @@
 import { HttpClientRequest } from "@effect/platform"
 import { CSRF_HEADER } from "@groupbuy/core/api"
 import { useQueryClient } from "@tanstack/react-query"
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react"
+import { createContext, type ReactNode, useCallback, useEffect, useMemo, useState } from "react"
 import { ApiError, type Api, makeApiWith } from "../app/Api.js"
+import { useProvided } from "../app/Provided.js"
 
 export interface AdminIdentity {
   readonly id: string
@@ -92,11 +93,7 @@ export const AdminSessionProvider = ({ children }: { children: ReactNode }) => {
   return <AdminSessionContext.Provider value={value}>{children}</AdminSessionContext.Provider>
 }
 
-const useAdminSessionState = () => {
-  const value = useContext(AdminSessionContext)
-  if (value === undefined) throw new Error("useAdminSession() outside <AdminSessionProvider>")
-  return value
-}
+const useAdminSessionState = () => useProvided(AdminSessionContext, "useAdminSession", "AdminSessionProvider")
 
 /** The session: its state, `signIn`, `signOut`. */
 export const useAdminSession = () => useAdminSessionState()

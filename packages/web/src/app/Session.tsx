@@ -6,8 +6,9 @@
 import { UserSession } from "@groupbuy/core/api"
 import { useQueryClient } from "@tanstack/react-query"
 import { DateTime, Schema } from "effect"
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react"
+import { createContext, type ReactNode, useCallback, useEffect, useMemo, useState } from "react"
 import { type Api, makeApi } from "./Api.js"
+import { useProvided } from "./Provided.js"
 
 /** Where the session lives: the same key the bot's old `/login` page used, so a session it stored carries over. */
 export const SESSION_KEY = "groupbuy.web.session"
@@ -124,11 +125,7 @@ export const SessionProvider = ({ children }: { children: ReactNode }) => {
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
 }
 
-const useSessionState = () => {
-  const state = useContext(SessionContext)
-  if (state === undefined) throw new Error("useSession() outside <SessionProvider>")
-  return state
-}
+const useSessionState = () => useProvided(SessionContext, "useSession", "SessionProvider")
 
 /** The signed-in session (`user` undefined before sign-in), with `signIn`, `signOut`, `setUser`. */
 export const useSession = () => useSessionState()
