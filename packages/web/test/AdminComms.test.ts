@@ -13,22 +13,15 @@ import { Chat, IdentityRef, PostMessage, RegisterUser, Users } from "@groupbuy/c
 import { insertProcurement } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
 import { WhatsAppSocketFactory } from "../../server/src/bots/WhatsAppAccounts.js"
 import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
 import { eventually, expectNow } from "../../server/test/utils/AppHarness.js"
-import { adminSignedIn, openSection } from "./utils/AdminPanel.js"
+import { adminSignedIn, buildAdminPanel, openSection } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
-const WEB = fileURLToPath(new URL("..", import.meta.url))
-if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
-  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
-}
+buildAdminPanel()
 
 const TOKEN = "123456:admin-comms-token"
 const BUYER = 8801

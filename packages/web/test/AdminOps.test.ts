@@ -11,20 +11,13 @@ import { Categories, CreateCategory, CreateDeposit, Kopecks, Payments } from "@g
 import { insertParticipant, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import type { Browser } from "playwright-core"
 import { freePort, launchChromium } from "../../server/test/utils/Browser.js"
-import { adminSignedIn, openSection, rowAttribute } from "./utils/AdminPanel.js"
+import { adminSignedIn, buildAdminPanel, openSection, rowAttribute } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
-const WEB = fileURLToPath(new URL("..", import.meta.url))
-if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
-  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
-}
+buildAdminPanel()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`

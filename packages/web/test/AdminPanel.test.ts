@@ -8,22 +8,16 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import type { Browser } from "playwright-core"
 import { AdminSessions } from "../../server/src/admin/AdminSessions.js"
 import { UserTokens } from "../../server/src/auth/UserTokens.js"
 import { freePort, launchChromium, openPage } from "../../server/test/utils/Browser.js"
-import { ADMIN_PASSWORD, adminSignedIn } from "./utils/AdminPanel.js"
+import { ADMIN_PASSWORD, adminSignedIn, buildAdminPanel } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
-const WEB = fileURLToPath(new URL("..", import.meta.url))
-if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
-  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
-}
+buildAdminPanel()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`

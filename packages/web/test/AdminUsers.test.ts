@@ -10,20 +10,14 @@ import { insertParticipant, insertProcurement, insertUser } from "@groupbuy/core
 import { IdentityRef, RegisterUser, Users } from "@groupbuy/core"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import type { Browser, Page } from "playwright-core"
 import { launchChromium, freePort } from "../../server/test/utils/Browser.js"
-import { adminSignedIn, rowAttribute } from "./utils/AdminPanel.js"
+import { adminSignedIn, buildAdminPanel, rowAttribute } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer } from "./utils/CabinetServer.js"
 
-const WEB = fileURLToPath(new URL("..", import.meta.url))
-if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
-  execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
-}
+buildAdminPanel()
 
 const port = await freePort()
 const origin = `http://127.0.0.1:${port}`

@@ -1,8 +1,21 @@
 /** The admin panel in a browser: an administrator created on the server and signed in through the real sign-in screen. */
+import { execFileSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import type { Browser, Page } from "playwright-core"
 import { AdminSessions } from "../../../server/src/admin/AdminSessions.js"
 import { openPage } from "../../../server/test/utils/Browser.js"
+
+const WEB = fileURLToPath(new URL("../..", import.meta.url))
+
+/** Builds packages/web when the panel's page is missing from dist (the test server serves dist). */
+export const buildAdminPanel = () => {
+  if (!existsSync(join(WEB, "dist", "admin-panel", "index.html"))) {
+    execFileSync("npm", ["run", "build"], { cwd: WEB, stdio: "inherit" })
+  }
+}
 
 /** The password every test administrator gets. */
 export const ADMIN_PASSWORD = "a long admin password"
