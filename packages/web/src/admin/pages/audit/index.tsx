@@ -1,12 +1,11 @@
 /** The audit log: who did what to which record, from where; filterable by actor, action, target and days, sortable. */
-import { DateTime } from "effect"
 import { useMemo } from "react"
 import { defineMessages, useLanguage, useT } from "../../../app/I18n.js"
-import { formatDateTime } from "../../../app/Format.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import type { PageItem } from "../../Types.js"
 import { dayBound, sortOrder } from "../../grid/Choice.js"
+import { dateTimeColumn } from "../../grid/Columns.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { adminMessages } from "../../messages.js"
 
@@ -60,13 +59,7 @@ const AuditLog = () => {
     e.actorKind === "admin" ? t("kindAdmin") : e.actorKind === "user" ? t("kindUser") : t("kindSystem")
   const columns = useMemo(
     (): ReadonlyArray<GridColumn<Entry>> => [
-      {
-        id: "when",
-        header: t("when"),
-        sortKey: "createdAt",
-        cell: (e) => formatDateTime(e.createdAt, language),
-        csv: (e) => DateTime.formatIso(e.createdAt)
-      },
+      dateTimeColumn({ id: "when", header: t("when"), sortKey: "createdAt", at: (e) => e.createdAt }, language),
       {
         id: "actor",
         header: t("actor"),
