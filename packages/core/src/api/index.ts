@@ -11,6 +11,11 @@ export * from "./ProcurementsApi.js"
 export * from "./RequestBody.js"
 export * from "./Security.js"
 export * from "./UsersApi.js"
+// the columns each admin list may be ordered by, so the panel's grids offer exactly those
+export { AuditSortColumn } from "../AuditLog.js"
+export { TransactionSortColumn } from "../Ledger.js"
+export { PaymentSortColumn } from "../Payments.js"
+export { ProcurementSortColumn } from "../Procurements.js"
 // the lifecycle tables, so clients offer only the moves the server allows
 export { procurementTransitions, participantTransitions } from "../Lifecycle.js"
 // ids (to decode a route parameter) and the profile body, which web clients build

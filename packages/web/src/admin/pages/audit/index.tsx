@@ -1,4 +1,5 @@
 /** The audit log: who did what to which record, from where; filterable by actor, action, target and days, sortable. */
+import { AuditSortColumn } from "@groupbuy/core/api"
 import { useMemo } from "react"
 import { defineMessages, useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
@@ -10,7 +11,7 @@ import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "..
 import { adminMessages } from "../../messages.js"
 
 /** The columns the server orders the log by. */
-const SORTABLE = ["createdAt", "action", "actorId", "targetType"] as const
+const SORTABLE = AuditSortColumn.literals
 
 const messages = defineMessages({
   ru: {

@@ -2,6 +2,7 @@
  * The ledger as a server grid: every balance change with the balance it left, filterable by type and (unless the grid
  * is one user's) by user. The payments section's journal; a user's page can show the same grid fixed to that user.
  */
+import { TransactionSortColumn } from "@groupbuy/core/api"
 import { UserId } from "@groupbuy/core/api"
 import { useMemo } from "react"
 import { Link } from "wouter"
@@ -31,7 +32,7 @@ const TYPES: ReadonlyArray<TransactionType> = [
 ]
 
 /** The columns the server orders the ledger by. */
-const SORTABLE = ["createdAt", "amount", "type", "balanceAfter"] as const
+const SORTABLE = TransactionSortColumn.literals
 
 const short = (id: string) => id.slice(0, 8)
 

@@ -2,7 +2,7 @@
  * Payments: the summary of the last days (by status, and paid by day) and the server-paged grid of every payment,
  * filterable by status, type, provider and user; the transaction journal is the section's second tab.
  */
-import { UserId } from "@groupbuy/core/api"
+import { PaymentSortColumn, UserId } from "@groupbuy/core/api"
 import { useQuery } from "@tanstack/react-query"
 import { DateTime } from "effect"
 import { useMemo } from "react"
@@ -30,7 +30,7 @@ type Summary = AdminResult<"paymentSummary">
 const STATUSES: ReadonlyArray<PaymentStatus> = ["PENDING", "WAITING_FOR_CAPTURE", "SUCCEEDED", "CANCELLED", "REFUNDED"]
 const TYPES: ReadonlyArray<PaymentType> = ["DEPOSIT", "WITHDRAWAL", "PROCUREMENT_PAYMENT"]
 /** The columns the server orders payments by. */
-const SORTABLE = ["createdAt", "amount", "status", "type", "provider", "settledAt"] as const
+const SORTABLE = PaymentSortColumn.literals
 const PERIODS = ["7", "30", "90", "365"] as const
 type Period = (typeof PERIODS)[number]
 

@@ -2,6 +2,7 @@
  * Procurements: the server-paged grid with filters by status, category (its subcategories included), city and
  * featured, and a search over title and description; a title opens the procurement's page.
  */
+import { ProcurementSortColumn } from "@groupbuy/core/api"
 import { CategoryId } from "@groupbuy/core/api"
 import { DateTime } from "effect"
 import { useMemo } from "react"
@@ -20,16 +21,7 @@ import { GRID_ID, type ProcurementRow } from "./AdminProcurement.js"
 import { messages } from "./messages.js"
 
 /** The columns the server orders procurements by. */
-const SORTABLE = [
-  "createdAt",
-  "title",
-  "status",
-  "deadline",
-  "targetAmount",
-  "collectedAmount",
-  "participantCount",
-  "city"
-] as const
+const SORTABLE = ProcurementSortColumn.literals
 
 const ProcurementsGrid = () => {
   const t = useT(messages)
