@@ -1,7 +1,10 @@
 /**
  * The money ledger: the only writer of balances. Every change of a balance writes exactly one `transactions` row in
  * the same SQL transaction; a CHECK keeps balances non-negative; externally triggered credits carry idempotency keys.
- * Invariant: Σ balances + Σ held by procurements = Σ DEPOSIT − Σ WITHDRAWAL + Σ BONUS + Σ ADJUSTMENT.
+ * Invariant: Σ balances + Σ held by procurements = Σ of every transaction that moves money into or out of the users'
+ * balances as a whole (all types but the internal moves PROCUREMENT_JOIN, PROCUREMENT_REFUND and TRANSFER): DEPOSIT,
+ * WITHDRAWAL, BONUS, ADJUSTMENT, PURCHASE, PURCHASE_REFUND, COMMISSION, COMMISSION_REVERSAL, WITHDRAWAL_HOLD,
+ * WITHDRAWAL_RELEASE (signed amounts).
  */
 import { Context, type Effect, Schema } from "effect"
 import type { Page } from "./Common.js"
@@ -50,7 +53,7 @@ export class TransactionFilter extends Schema.Class<TransactionFilter>("Transact
 export interface LedgerTotals {
   readonly balances: Kopecks
   readonly held: Kopecks
-  /** Σ DEPOSIT − Σ WITHDRAWAL + Σ BONUS + Σ ADJUSTMENT */
+  /** Σ amount of every transaction but PROCUREMENT_JOIN, PROCUREMENT_REFUND and TRANSFER */
   readonly external: Kopecks
 }
 

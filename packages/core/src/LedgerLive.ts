@@ -239,7 +239,7 @@ export const LedgerLive = Layer.effect(
               (SELECT coalesce(sum(balance), 0) FROM users)::text AS balances,
               (SELECT coalesce(sum(held_amount), 0) FROM procurements)::text AS held,
               (SELECT coalesce(sum(amount), 0) FROM transactions
-                WHERE type IN ('DEPOSIT', 'WITHDRAWAL', 'BONUS', 'ADJUSTMENT'))::text AS external`
+                WHERE type NOT IN ('PROCUREMENT_JOIN', 'PROCUREMENT_REFUND', 'TRANSFER'))::text AS external`
     })
 
     const totals = () => orDie(readTotals(undefined))

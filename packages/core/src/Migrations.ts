@@ -313,6 +313,24 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('NEW_CHAT_MESSAGE',
       'PROCUREMENT_STATUS_UPDATE', 'PAYMENT_REQUIRED', 'PAYMENT_RECEIVED', 'PROCUREMENT_COMPLETED', 'SYSTEM',
       'PARTICIPANT_JOINED', 'PARTICIPANT_LEFT'))`
+  ),
+  // The types the shop, the bot fleet and the parity work write, declared once here so that their own migrations
+  // never rewrite these two CHECKs (a later rewrite would silently drop another feature's types).
+  // Ledger: PURCHASE (a shop order's debit) / PURCHASE_REFUND, COMMISSION (a referral shop owner's share) /
+  // COMMISSION_REVERSAL, WITHDRAWAL_HOLD (a withdrawal request holds the amount at once) / WITHDRAWAL_RELEASE (a
+  // rejected request gives it back; an approved one is the WITHDRAWAL).
+  "0017_shop_fleet_parity_types": run(
+    `ALTER TABLE transactions DROP CONSTRAINT transactions_type_check`,
+    `ALTER TABLE transactions ADD CONSTRAINT transactions_type_check CHECK (type IN ('DEPOSIT', 'WITHDRAWAL',
+      'PROCUREMENT_JOIN', 'PROCUREMENT_REFUND', 'TRANSFER', 'BONUS', 'ADJUSTMENT', 'PURCHASE', 'PURCHASE_REFUND',
+      'COMMISSION', 'COMMISSION_REVERSAL', 'WITHDRAWAL_HOLD', 'WITHDRAWAL_RELEASE'))`,
+    `ALTER TABLE notifications DROP CONSTRAINT notifications_type_check`,
+    `ALTER TABLE notifications ADD CONSTRAINT notifications_type_check CHECK (type IN ('NEW_CHAT_MESSAGE',
+      'PROCUREMENT_STATUS_UPDATE', 'PAYMENT_REQUIRED', 'PAYMENT_RECEIVED', 'PROCUREMENT_COMPLETED', 'SYSTEM',
+      'PARTICIPANT_JOINED', 'PARTICIPANT_LEFT', 'ORDER_DELIVERED', 'ORDER_REFUNDED', 'SUBSCRIPTION_RENEWED',
+      'SUBSCRIPTION_RENEWAL_FAILED', 'SUBSCRIPTION_EXPIRING', 'SUBSCRIPTION_EXPIRED', 'LOW_STOCK',
+      'WITHDRAWAL_REQUESTED', 'WITHDRAWAL_DECIDED', 'ROLE_REQUESTED', 'ROLE_REQUEST_DECIDED', 'BONUS_GRANTED',
+      'SHOP_SALE', 'BOT_FAILOVER'))`
   )
 }
 

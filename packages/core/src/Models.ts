@@ -153,7 +153,16 @@ export const TransactionType = Schema.Literal(
   "PROCUREMENT_REFUND",
   "TRANSFER",
   "BONUS",
-  "ADJUSTMENT"
+  "ADJUSTMENT",
+  /** a shop order's debit, and its refund */
+  "PURCHASE",
+  "PURCHASE_REFUND",
+  /** a referral shop owner's share of a sale, and its reversal when the order is refunded */
+  "COMMISSION",
+  "COMMISSION_REVERSAL",
+  /** a withdrawal request holds the amount at once; a rejected one releases it (an approved one is the WITHDRAWAL) */
+  "WITHDRAWAL_HOLD",
+  "WITHDRAWAL_RELEASE"
 )
 export type TransactionType = typeof TransactionType.Type
 
@@ -215,7 +224,25 @@ export const NotificationType = Schema.Literal(
   "SYSTEM",
   /** to the organizer: someone joined / left their procurement */
   "PARTICIPANT_JOINED",
-  "PARTICIPANT_LEFT"
+  "PARTICIPANT_LEFT",
+  /** the shop */
+  "ORDER_DELIVERED",
+  "ORDER_REFUNDED",
+  "SUBSCRIPTION_RENEWED",
+  "SUBSCRIPTION_RENEWAL_FAILED",
+  "SUBSCRIPTION_EXPIRING",
+  "SUBSCRIPTION_EXPIRED",
+  /** to administrators */
+  "LOW_STOCK",
+  "WITHDRAWAL_REQUESTED",
+  "ROLE_REQUESTED",
+  "BOT_FAILOVER",
+  /** to the requester */
+  "WITHDRAWAL_DECIDED",
+  "ROLE_REQUEST_DECIDED",
+  "BONUS_GRANTED",
+  /** to a referral shop's owner */
+  "SHOP_SALE"
 )
 export type NotificationType = typeof NotificationType.Type
 

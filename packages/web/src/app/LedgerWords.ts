@@ -15,7 +15,13 @@ export const ledgerWords = {
     PROCUREMENT_REFUND: "Возврат за закупку",
     TRANSFER: "Перевод организатору",
     BONUS: "Бонус",
-    ADJUSTMENT: "Корректировка"
+    ADJUSTMENT: "Корректировка",
+    PURCHASE: "Покупка в магазине",
+    PURCHASE_REFUND: "Возврат за покупку",
+    COMMISSION: "Комиссия магазина",
+    COMMISSION_REVERSAL: "Отмена комиссии",
+    WITHDRAWAL_HOLD: "Заявка на вывод (удержано)",
+    WITHDRAWAL_RELEASE: "Возврат по заявке на вывод"
   },
   en: {
     date: "Date",
@@ -29,6 +35,12 @@ export const ledgerWords = {
     PROCUREMENT_REFUND: "Procurement refund",
     TRANSFER: "Transfer to organizer",
     BONUS: "Bonus",
-    ADJUSTMENT: "Adjustment"
+    ADJUSTMENT: "Adjustment",
+    PURCHASE: "Shop purchase",
+    PURCHASE_REFUND: "Shop refund",
+    COMMISSION: "Shop commission",
+    COMMISSION_REVERSAL: "Commission reversal",
+    WITHDRAWAL_HOLD: "Withdrawal request (held)",
+    WITHDRAWAL_RELEASE: "Withdrawal request released"
   }
 } as const

@@ -76,6 +76,12 @@ export const en: Record<keyof typeof ru, string> = {
   "tx.TRANSFER": "transfer",
   "tx.BONUS": "bonus",
   "tx.ADJUSTMENT": "adjustment",
+  "tx.PURCHASE": "shop purchase",
+  "tx.PURCHASE_REFUND": "shop refund",
+  "tx.COMMISSION": "shop commission",
+  "tx.COMMISSION_REVERSAL": "commission reversal",
+  "tx.WITHDRAWAL_HOLD": "withdrawal request (held)",
+  "tx.WITHDRAWAL_RELEASE": "withdrawal request released",
 
   "notifications.title": "🔔 Unread notifications ({count}):",
   "notifications.none": "No new notifications.",

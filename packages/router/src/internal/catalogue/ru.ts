@@ -74,6 +74,12 @@ export const ru = {
   "tx.TRANSFER": "перевод",
   "tx.BONUS": "бонус",
   "tx.ADJUSTMENT": "корректировка",
+  "tx.PURCHASE": "покупка в магазине",
+  "tx.PURCHASE_REFUND": "возврат за покупку",
+  "tx.COMMISSION": "комиссия магазина",
+  "tx.COMMISSION_REVERSAL": "отмена комиссии",
+  "tx.WITHDRAWAL_HOLD": "заявка на вывод (удержано)",
+  "tx.WITHDRAWAL_RELEASE": "возврат по заявке на вывод",
 
   "notifications.title": "🔔 Непрочитанные уведомления ({count}):",
   "notifications.none": "Новых уведомлений нет.",

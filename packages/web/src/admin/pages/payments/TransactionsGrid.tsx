@@ -28,7 +28,13 @@ const TYPES: ReadonlyArray<TransactionType> = [
   "PROCUREMENT_REFUND",
   "TRANSFER",
   "BONUS",
-  "ADJUSTMENT"
+  "ADJUSTMENT",
+  "PURCHASE",
+  "PURCHASE_REFUND",
+  "COMMISSION",
+  "COMMISSION_REVERSAL",
+  "WITHDRAWAL_HOLD",
+  "WITHDRAWAL_RELEASE"
 ]
 
 /** The columns the server orders the ledger by. */
