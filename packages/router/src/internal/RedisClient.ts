@@ -4,6 +4,6 @@ import { Redis } from "ioredis"
 
 export const scopedRedis = (url: string) =>
   Effect.acquireRelease(
-    Effect.sync(() => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 })),
+    Effect.sync(() => new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true })),
     (client) => Effect.promise(() => client.quit().catch(() => "closed"))
   )
