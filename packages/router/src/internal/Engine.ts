@@ -13,7 +13,7 @@ import { Router, type RouterOptions, type RouterService } from "../Router.js"
 import { identityOf } from "./Common.js"
 import { flowLabel } from "./FlowHost.js"
 import { announceAs } from "./features/Broadcast.js"
-import { notifyWith, onEvent, renderNotification, rememberRef, stores } from "./features/Proactive.js"
+import { notifyWith, onEvent, REMEMBER_EVERY, renderNotification, rememberRef, stores } from "./features/Proactive.js"
 import { makeKeyedLock } from "./KeyedLock.js"
 import { apology, PLAIN_TEXT, present } from "./Present.js"
 import { route } from "./Route.js"
@@ -31,25 +31,41 @@ const turnOf = (
     const ref = update.ref
     const { store, sessions } = yield* stores
     const { sessionTtl } = yield* EngineEnv
-    const fresh = yield* store.setIfAbsent(dedupeKey(ref.bot, update.updateId), 1, options.dedupeTtl)
+    const users = yield* Users
+    // the three reads of a turn are independent: issued together, the store's commands share one round trip and the
+    // account is resolved meanwhile (a duplicate's resolve only refreshes what a repeat would refresh anyway)
+    const [fresh, stored, resolved] = yield* Effect.all(
+      [
+        store.setIfAbsent(dedupeKey(ref.bot, update.updateId), 1, options.dedupeTtl),
+        sessions.get(sessionKey(ref.bot, ref.chatId)),
+        users.resolve(identityOf(ref))
+      ],
+      { concurrency: "unbounded" }
+    )
     if (!fresh) return [] as ReadonlyArray<Reply>
     const now = yield* Clock.currentTimeMillis
-    const loaded = Option.getOrElse(yield* sessions.get(sessionKey(ref.bot, ref.chatId)), () => emptySession(now))
-    const resolved = yield* (yield* Users).resolve(identityOf(ref))
+    const loaded = Option.getOrElse(stored, () => emptySession(now))
     const user = Option.getOrUndefined(Option.map(resolved, (r) => r.user))
     // a disabled account is refused before routing, for every kind of update (commands, buttons, flow steps,
     // chat-mode messages): nothing runs and neither the session nor the chat's reference is written
     if (user !== undefined && !user.isActive) {
       return fitAll([say(user.language, "account.disabled")], capabilities).replies
     }
-    if (user !== undefined) yield* rememberRef(user.id, ref, now)
+    // the chat a user writes from is remembered for proactive messages; the session notes when it last was, so a
+    // conversation does not read the user's chats on every update
+    const seen =
+      user === undefined
+        ? loaded.seen
+        : loaded.seen?.userId === user.id && now - loaded.seen.at < REMEMBER_EVERY
+          ? loaded.seen
+          : yield* Effect.as(rememberRef(user.id, ref, now), { userId: user.id, at: now })
     const language = user?.language ?? loaded.language ?? languageOf(ref.locale)
     const begun: TurnState = {
       update,
       ref,
       now,
       capabilities,
-      session: loaded,
+      session: seen === loaded.seen ? loaded : { ...loaded, seen },
       user,
       language,
       replies: [],

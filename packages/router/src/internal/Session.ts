@@ -63,6 +63,8 @@ export const Session = Schema.Struct({
   listOffset: Schema.optional(Schema.Number),
   /** a /start payload to honour once registration is done */
   pendingStart: Schema.optional(Schema.String),
+  /** when this chat was last remembered as the user's (`lastref:`): it is written again only after a while */
+  seen: Schema.optional(Schema.Struct({ userId: Schema.String, at: Schema.Number })),
   updatedAt: Schema.Number
 })
 export type Session = typeof Session.Type

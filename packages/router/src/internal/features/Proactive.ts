@@ -33,6 +33,9 @@ export const stores = Effect.map(SessionStore, (store) => ({
   lastRefs: forSchema(store, LastRefs)
 }))
 
+/** How often the chat a user writes from is written again while they keep writing from it (ms). */
+export const REMEMBER_EVERY = 60_000
+
 /** Remembers the chat a user wrote from (at most once a minute per bot and chat: no write when nothing changed). */
 export const rememberRef = (userId: UserId, ref: ChatRef, now: number) =>
   Effect.gen(function* () {
@@ -41,7 +44,7 @@ export const rememberRef = (userId: UserId, ref: ChatRef, now: number) =>
     const key = lastRefKey(userId)
     const current = Option.getOrElse(yield* lastRefs.get(key), (): LastRefs => ({}))
     const previous = current[ref.bot]
-    if (previous !== undefined && previous.ref.chatId === ref.chatId && now - previous.at < 60_000) return
+    if (previous !== undefined && previous.ref.chatId === ref.chatId && now - previous.at < REMEMBER_EVERY) return
     yield* lastRefs.set(key, { ...current, [ref.bot]: { ref, at: now } }, sessionTtl)
   })
 
