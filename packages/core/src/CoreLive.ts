@@ -15,9 +15,10 @@ import { LedgerLive } from "./LedgerLive.js"
 import { NotificationsLive } from "./NotificationsLive.js"
 import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
+import { RoleRequestsLive } from "./RoleRequestsLive.js"
 import { UsersLive } from "./UsersLive.js"
 
-/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, DomainEvents. */
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, RoleRequests, DomainEvents. */
 export const CoreServicesLive = Layer.mergeAll(
   UsersLive,
   CategoriesLive,
@@ -29,7 +30,8 @@ export const CoreServicesLive = Layer.mergeAll(
   NotificationsLive,
   AuditLogLive,
   KeyValueLive,
-  ChannelsLive
+  ChannelsLive,
+  RoleRequestsLive
 ).pipe(Layer.provideMerge(DomainEventsLive))
 
 /** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */

@@ -45,7 +45,8 @@ export const Entity = Schema.Literal(
   "notification",
   "admin",
   "whatsapp_account",
-  "broadcast_channel"
+  "broadcast_channel",
+  "role_request"
 )
 export type Entity = typeof Entity.Type
 

@@ -5,9 +5,10 @@
  */
 import { Context, Effect, Layer, PubSub, Schema, type Scope, type Stream } from "effect"
 import * as S from "effect/Stream"
-import { ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, UserId } from "./Ids.js"
+import { ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, RoleRequestId, UserId } from "./Ids.js"
 import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
+import { RequestableRole } from "./RoleRequests.js"
 
 export const DomainEvent = Schema.Union(
   Schema.TaggedStruct("ProcurementStatusChanged", {
@@ -59,6 +60,20 @@ export const DomainEvent = Schema.Union(
   /** notifications deleted with what they quoted (a deleted chat message): open clients drop them */
   Schema.TaggedStruct("NotificationsRemoved", {
     removed: Schema.Array(Schema.Struct({ id: NotificationId, userId: UserId }))
+  }),
+  /** a person asked for a role: `admins` (the active administrators' accounts) are told */
+  Schema.TaggedStruct("RoleRequested", {
+    requestId: RoleRequestId,
+    userId: UserId,
+    role: RequestableRole,
+    admins: Schema.Array(UserId)
+  }),
+  /** an admin approved or declined a role request: the person who asked is told */
+  Schema.TaggedStruct("RoleRequestDecided", {
+    requestId: RoleRequestId,
+    userId: UserId,
+    role: RequestableRole,
+    approved: Schema.Boolean
   })
 )
 export type DomainEvent = typeof DomainEvent.Type

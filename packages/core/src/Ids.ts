@@ -27,6 +27,8 @@ export const AdminId = Schema.UUID.pipe(Schema.brand("AdminId"))
 export type AdminId = typeof AdminId.Type
 export const ChannelId = Schema.UUID.pipe(Schema.brand("ChannelId"))
 export type ChannelId = typeof ChannelId.Type
+export const RoleRequestId = Schema.UUID.pipe(Schema.brand("RoleRequestId"))
+export type RoleRequestId = typeof RoleRequestId.Type
 
 /** The platforms a person can reach GroupBuy from. `web` is the chat widget and the cabinet. */
 export const Platform = Schema.Literal("telegram", "vk", "whatsapp", "web")

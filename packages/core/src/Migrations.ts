@@ -331,6 +331,22 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       'SUBSCRIPTION_RENEWAL_FAILED', 'SUBSCRIPTION_EXPIRING', 'SUBSCRIPTION_EXPIRED', 'LOW_STOCK',
       'WITHDRAWAL_REQUESTED', 'WITHDRAWAL_DECIDED', 'ROLE_REQUESTED', 'ROLE_REQUEST_DECIDED', 'BONUS_GRANTED',
       'SHOP_SALE', 'BOT_FAILOVER'))`
+  ),
+  // A buyer's request to become an organizer or a supplier, decided by an admin. One pending request per account (the
+  // partial unique index): a double tap, or the bot and the cabinet at once, ask once.
+  "0024_role_requests": run(
+    `CREATE TABLE role_requests (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      role text NOT NULL CHECK (role IN ('organizer', 'supplier')),
+      status text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'APPROVED', 'DECLINED')),
+      decided_by uuid REFERENCES users (id) ON DELETE SET NULL,
+      decided_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CHECK ((status = 'PENDING') = (decided_at IS NULL))
+    )`,
+    `CREATE UNIQUE INDEX role_requests_one_pending_idx ON role_requests (user_id) WHERE status = 'PENDING'`,
+    `CREATE INDEX role_requests_status_idx ON role_requests (status, created_at)`
   )
 }
 

@@ -122,6 +122,8 @@ export interface ParticipantView {
 
 export interface MyProcurements {
   readonly organized: ReadonlyArray<ProcurementView>
+  /** the procurements this user is the supplier of */
+  readonly supplied: ReadonlyArray<ProcurementView>
   readonly joined: ReadonlyArray<{ readonly view: ProcurementView; readonly participant: Participant }>
 }
 

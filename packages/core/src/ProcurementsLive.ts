@@ -213,8 +213,20 @@ export const ProcurementsLive = Layer.effect(
         const p = valid.right
         if (p.categoryId !== null && !(yield* orDie(store.categoryExists(p.categoryId))))
           return yield* new NotFound({ entity: "category", id: p.categoryId })
-        if (p.supplierId !== null && !(yield* orDie(store.userExists(p.supplierId))))
-          return yield* new NotFound({ entity: "user", id: p.supplierId })
+        if (p.supplierId !== null) {
+          const supplier = yield* orDie(store.user(p.supplierId))
+          if (Option.isNone(supplier)) return yield* new NotFound({ entity: "user", id: p.supplierId })
+          // the supplier is someone with the supplier role (given by an admin), in every channel
+          if (supplier.value.role !== "supplier" || !supplier.value.isActive)
+            return yield* invalid([
+              issue(
+                "supplierId",
+                "supplier.not-supplier",
+                "The supplier must be a user with the supplier role; ask them to request it in their profile",
+                "Поставщиком может быть только пользователь с ролью «поставщик»; попросите его запросить роль в профиле"
+              )
+            ])
+        }
         const rows = yield* orDie(
           store.sql`INSERT INTO procurements ${store.sql.insert({
             organizerId: p.organizerId,
@@ -304,14 +316,16 @@ export const ProcurementsLive = Layer.effect(
 
     const forUser = (id: UserId) =>
       Effect.gen(function* () {
-        if (!validId(UserId)(id)) return { organized: [], joined: [] }
+        if (!validId(UserId)(id)) return { organized: [], supplied: [], joined: [] }
         const now = yield* DateTime.now
         const organized = yield* orDie(store.organizedBy(id))
+        const supplied = yield* orDie(store.suppliedBy(id))
         const participations = yield* orDie(store.joinedBy(id))
         const rows = yield* orDie(store.byIds([...new Set(participations.map((p) => p.procurementId))]))
         const byId = new Map(rows.map((r) => [r.procurement.id, toView(r, now)]))
         return {
           organized: organized.map((r) => toView(r, now)),
+          supplied: supplied.map((r) => toView(r, now)),
           joined: participations.flatMap((participant) => {
             const view = byId.get(participant.procurementId)
             return view === undefined ? [] : [{ view, participant }]

@@ -181,7 +181,11 @@ for (const profile of databaseProfiles()) {
             ]),
             [[joined, 2, 2]] as never
           )
-          assert.deepStrictEqual(yield* procurements.forUser("nope" as UserId), { organized: [], joined: [] })
+          assert.deepStrictEqual(yield* procurements.forUser("nope" as UserId), {
+            organized: [],
+            supplied: [],
+            joined: []
+          })
           yield* procurements.setStatus(systemActor("test"), joined, "CANCELLED")
           assert.deepStrictEqual((yield* procurements.forUser(buyer)).joined, [])
         })

@@ -39,7 +39,8 @@ export const coreOnPglite = Layer.mergeAll(
   liveOr(Core.Chat, "ChatLive"),
   liveOr(Core.Notifications, "NotificationsLive"),
   liveOr(Core.Categories, "CategoriesLive"),
-  liveOr(Core.AuditLog, "AuditLogLive")
+  liveOr(Core.AuditLog, "AuditLogLive"),
+  liveOr(Core.RoleRequests, "RoleRequestsLive")
 ).pipe(Layer.provideMerge(Core.DomainEventsLive), Layer.provideMerge(PgliteTest)) as Layer.Layer<
   | Core.Users
   | Core.KeyValue
@@ -49,6 +50,7 @@ export const coreOnPglite = Layer.mergeAll(
   | Core.Chat
   | Core.Notifications
   | Core.Categories
+  | Core.RoleRequests
   | Core.DomainEvents
 >
 

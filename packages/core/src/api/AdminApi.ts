@@ -7,7 +7,16 @@ import { Schema } from "effect"
 import { CreateCategory, UpdateCategory } from "../Categories.js"
 import { AddChannel } from "../Channels.js"
 import { Forbidden, IllegalTransition, InsufficientFunds, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
-import { CategoryId, ChannelId, ChatMessageId, Language, Platform, ProcurementId, UserId } from "../Ids.js"
+import {
+  CategoryId,
+  ChannelId,
+  ChatMessageId,
+  Language,
+  Platform,
+  ProcurementId,
+  RoleRequestId,
+  UserId
+} from "../Ids.js"
 import {
   AuditEntry,
   Category,
@@ -43,6 +52,7 @@ import { TransactionSortColumn } from "../Ledger.js"
 import { PaymentSortColumn } from "../Payments.js"
 import { ProcurementSortColumn } from "../Procurements.js"
 import { pageEndpoint } from "./PageEndpoint.js"
+import { RoleRequestJson, RoleRequestStatus } from "../RoleRequests.js"
 import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
 
@@ -295,6 +305,31 @@ const setUserFlag = <const Name extends string>(name: Name, flag: string) =>
     .addSuccess(User.json)
     .addError(NotFound)
 
+/** A role request with the requester's name and current role. */
+export const RoleRequestViewJson = Schema.Struct({
+  request: RoleRequestJson,
+  user: Schema.Struct({
+    firstName: Schema.String,
+    lastName: Schema.NullOr(Schema.String),
+    username: Schema.NullOr(Schema.String),
+    currentRole: Role
+  })
+})
+
+export const AdminRoleRequestParams = Schema.Struct({
+  ...PageParams,
+  status: Schema.optional(RoleRequestStatus),
+  userId: Schema.optional(UserId)
+})
+
+/** `POST /role-requests/:id/<decision>`: the request may be unknown, or decided the other way already. */
+const roleDecision = <const Name extends string>(name: Name, decision: string) =>
+  HttpApiEndpoint.post(name, `/role-requests/:id/${decision}`)
+    .setPath(Schema.Struct({ id: RoleRequestId }))
+    .addSuccess(RoleRequestJson)
+    .addError(NotFound)
+    .addError(RuleViolation)
+
 /** Login needs no session; everything else is in `AdminApi`. */
 export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .add(
@@ -517,6 +552,13 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .setPayload(AddChannelBody)
       .addSuccess(Channel.json, { status: 201 })
       .addError(RuleViolation)
+      .addError(InvalidInput)
+      .annotate(OpenApi.Summary, "Connect a chat where a bot announces procurements")
+      .annotate(
+        OpenApi.Description,
+        "`botId` is the fleet id of a bot this server runs on `platform` (see GET /bots); 400 channel.unknown-bot " +
+          "names the bots there are. 409 channel.duplicate when the chat is already connected to that bot. Audited."
+      )
   )
   .add(
     HttpApiEndpoint.del("removeChannel", "/channels/:id")
@@ -533,6 +575,35 @@ export class AdminApi extends HttpApiGroup.make("admin")
         "Every bot started here (Telegram, VK, WhatsApp, the web widget): platform, fleet id, username, state " +
           "(running / unhealthy / stopped) from the adapters' health reports, the last error and when, and the " +
           "outbound queue's figures. WhatsApp login is under /whatsapp."
+      )
+  )
+  // role requests (a buyer asks to become an organizer or a supplier)
+  .add(
+    pageEndpoint("roleRequests", "/role-requests", AdminRoleRequestParams, RoleRequestViewJson)
+      .annotate(OpenApi.Summary, "Role requests")
+      .annotate(
+        OpenApi.Description,
+        "Requests to become an organizer or a supplier, oldest first, with the requester's name and current role. " +
+          "`status` is PENDING unless given (APPROVED, DECLINED); `userId` narrows to one account."
+      )
+  )
+  .add(
+    roleDecision("approveRoleRequest", "approve")
+      .annotate(OpenApi.Summary, "Approve a role request")
+      .annotate(
+        OpenApi.Description,
+        "The account gets the requested role in the same transaction (admin rights, if any, stay). Approving an " +
+          "approved request again changes nothing; 409 role-request.decided when it was declined. Audited; the user " +
+          "is notified in their language."
+      )
+  )
+  .add(
+    roleDecision("declineRoleRequest", "decline")
+      .annotate(OpenApi.Summary, "Decline a role request")
+      .annotate(
+        OpenApi.Description,
+        "The role stays as it is. Declining a declined request again changes nothing; 409 role-request.decided when " +
+          "it was approved. Audited; the user is notified in their language."
       )
   )
   // WhatsApp accounts of this server: login by QR code or pairing code, logout

@@ -48,6 +48,8 @@ export const ParticipantViewJson = Schema.Struct({
 
 export const MyProcurementsJson = Schema.Struct({
   organized: Schema.Array(ProcurementViewJson),
+  /** the procurements this user supplies */
+  supplied: Schema.Array(ProcurementViewJson),
   joined: Schema.Array(Schema.Struct({ view: ProcurementViewJson, participant: Participant.json }))
 })
 

@@ -1,9 +1,10 @@
 /** Accounts: registration (bots), profile, platform identities, one-time codes, linking. */
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { Platform, UserId } from "../Ids.js"
 import { OneTimeCodePurpose, Role, User } from "../Models.js"
+import { RequestableRole, RoleRequestJson } from "../RoleRequests.js"
 import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
 import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
 import { pageEndpoint } from "./PageEndpoint.js"
@@ -28,6 +29,11 @@ export class UserFlagsBody extends Schema.Class<UserFlagsBody>("UserFlagsBody")(
   isVerified: Schema.optional(Schema.Boolean),
   isAdmin: Schema.optional(Schema.Boolean)
 }) {}
+
+export class RoleRequestBody extends Schema.Class<RoleRequestBody>("RoleRequestBody")({ role: RequestableRole }) {}
+
+/** The request, and whether this call created it (false: the same request was already pending). */
+export const RoleRequestOutcome = Schema.Struct({ request: RoleRequestJson, created: Schema.Boolean })
 
 export const UserListParams = Schema.Struct({
   ...PageParams,
@@ -109,5 +115,29 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(User.json)
       .addError(RuleViolation)
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("requestRole", "/users/:id/role-request")
+      .setPath(IdPath)
+      .setPayload(RoleRequestBody)
+      .addSuccess(RoleRequestOutcome)
+      .addError(RuleViolation)
+      .pipe(Refusals.missing)
+      .annotate(OpenApi.Summary, "Ask to become an organizer or a supplier")
+      .annotate(
+        OpenApi.Description,
+        "The request reaches the administrators, who approve or decline it; the user is notified in their language. " +
+          "One pending request per account: asking again for the same role returns the pending request " +
+          "(`created: false`). 409 role-request.pending (a request for the other role waits), role-request.has-role, " +
+          "role-request.inactive."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("roleRequest", "/users/:id/role-request")
+      .setPath(IdPath)
+      .addSuccess(Schema.NullOr(RoleRequestJson))
+      .addError(Forbidden)
+      .annotate(OpenApi.Summary, "The user's pending role request")
+      .annotate(OpenApi.Description, "The request waiting for an administrator, or null.")
   )
   .middleware(Authentication) {}

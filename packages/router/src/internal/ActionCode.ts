@@ -3,7 +3,7 @@
  * back (ids into their brands — a malformed id fails to decode, it is never cast). The strings are short and stable
  * (`p:show:<uuid>`, `my:status:<uuid>:PAYMENT`, `f:<flow action>`), because menus already shown keep them.
  */
-import { CategoryId, ParticipantId, ProcurementId, ProcurementStatus } from "@groupbuy/core"
+import { CategoryId, ParticipantId, ProcurementId, ProcurementStatus, RequestableRole } from "@groupbuy/core"
 import { Option, ParseResult, Schema } from "effect"
 import { BACK_ACTION, CANCEL_ACTION } from "../flows/Protocol.js"
 import type { Button } from "../Model.js"
@@ -29,6 +29,7 @@ export const Action = Schema.Union(
   Schema.TaggedStruct("MarkNotificationsRead", {}),
   Schema.TaggedStruct("EditProfile", { field: ProfileField }),
   Schema.TaggedStruct("SetLanguage", { language: Schema.Literal("ru", "en") }),
+  Schema.TaggedStruct("RequestRole", { role: RequestableRole }),
   Schema.TaggedStruct("OpenChat", { id: ProcurementId }),
   Schema.TaggedStruct("LeaveChat", {}),
   Schema.TaggedStruct("Broadcast", { id: ProcurementId }),
@@ -60,6 +61,7 @@ const codes: { readonly [T in Tag]: readonly [prefix: string, ...fields: Array<s
   MarkNotificationsRead: ["notif:read"],
   EditProfile: ["profile", "field"],
   SetLanguage: ["lang", "language"],
+  RequestRole: ["role", "role"],
   OpenChat: ["chat:open", "id"],
   LeaveChat: ["chat:leave"],
   Broadcast: ["bc", "id"],

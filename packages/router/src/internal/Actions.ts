@@ -6,7 +6,7 @@ import { Option } from "effect"
 import { type Action, decodeAction } from "./ActionCode.js"
 import { cancel, stale } from "./Common.js"
 import { command } from "./Commands.js"
-import { editProfile, setLanguage } from "./features/Account.js"
+import { editProfile, requestRole, setLanguage } from "./features/Account.js"
 import { broadcast } from "./features/Broadcast.js"
 import { openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
@@ -49,6 +49,7 @@ const actions: Actions = {
   MarkNotificationsRead: (turn) => markNotificationsRead(turn, undefined),
   EditProfile: (turn, { field }) => editProfile(turn, field),
   SetLanguage: (turn, { language }) => setLanguage(turn, language),
+  RequestRole: (turn, { role }) => requestRole(turn, role),
   OpenChat: (turn, { id }) => openChat(turn, id),
   LeaveChat: cancel,
   Broadcast: (turn, { id }) => broadcast(turn, id),

@@ -3,7 +3,17 @@
  * replies appended, its session changes made — so nothing is shared or mutated; services come from the Effect
  * context (`EngineEnv` for what the engine itself configures).
  */
-import type { Categories, Chat, DomainError, Ledger, Notifications, Procurements, User, Users } from "@groupbuy/core"
+import type {
+  Categories,
+  Chat,
+  DomainError,
+  Ledger,
+  Notifications,
+  Procurements,
+  RoleRequests,
+  User,
+  Users
+} from "@groupbuy/core"
 import { Context, type Duration, type Effect } from "effect"
 import type { BroadcastChannels } from "../BroadcastChannels.js"
 import type { ChatLockService } from "../ChatLock.js"
@@ -48,6 +58,7 @@ export type EngineServices =
   | Chat
   | Notifications
   | Categories
+  | RoleRequests
   | PaymentGateway
   | SessionStore
   | Deliver

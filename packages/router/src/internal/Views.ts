@@ -4,6 +4,7 @@ import {
   type Participant,
   type ProcurementView,
   procurementTransitions,
+  type RequestableRole,
   type Transaction,
   type User
 } from "@groupbuy/core"
@@ -165,9 +166,14 @@ export const organizerControls = (language: Language, view: ProcurementView): Re
   ]
 }
 
-export const profileView = (language: Language, user: User): Reply => {
+/**
+ * The profile card. `pending` is the role the account asked for and waits for; without one, a buyer (or an organizer
+ * or supplier, for the other role) gets a button to ask for each role they do not have.
+ */
+export const profileView = (language: Language, user: User, pending: RequestableRole | null = null): Reply => {
   const l = language
   const none = text(l, "profile.notGiven")
+  const askable = pending === null ? (["organizer", "supplier"] as const).filter((role) => role !== user.role) : []
   return {
     _tag: "Text",
     text: join([
@@ -179,7 +185,8 @@ export const profileView = (language: Language, user: User): Reply => {
           rich(l, "profile.email", { value: user.email ?? none }),
           rich(l, "profile.role", { value: text(l, `role.${user.role}`) }),
           rich(l, "profile.language", { value: text(l, `language.${user.language}`) }),
-          rich(l, "profile.balance", { value: formatRubles(user.balance) })
+          rich(l, "profile.balance", { value: formatRubles(user.balance) }),
+          ...(pending === null ? [] : [rich(l, "profile.rolePending", { role: text(l, `role.${pending}`) })])
         ],
         "\n"
       )
@@ -194,6 +201,7 @@ export const profileView = (language: Language, user: User): Reply => {
           button(text(l, "profile.edit.phone"), { _tag: "EditProfile", field: "phone" }),
           button(text(l, "profile.edit.email"), { _tag: "EditProfile", field: "email" })
         ],
+        ...askable.map((role) => [button(text(l, `profile.askRole.${role}`), { _tag: "RequestRole", role })]),
         [button(text(l, "menu.lang"), { _tag: "Command", name: "lang" })]
       ]
     }

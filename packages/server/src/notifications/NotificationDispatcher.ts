@@ -131,6 +131,42 @@ export const dispatch = (event: DomainEvent) =>
         })
         return
       }
+      // the administrators hear of a role request; the person who asked hears the decision
+      case "RoleRequested": {
+        const requester = yield* (yield* Users).get(event.userId).pipe(Effect.option)
+        yield* createLocalized(
+          event.admins.filter((id) => id !== event.userId),
+          (language) => {
+            const params = {
+              name: Option.match(requester, {
+                onNone: () => text(language, "chat.someone"),
+                onSome: (u) => (u.lastName === null || u.lastName === "" ? u.firstName : `${u.firstName} ${u.lastName}`)
+              }),
+              role: text(language, `role.${event.role}`)
+            }
+            return {
+              type: "ROLE_REQUESTED",
+              title: text(language, "notification.roleRequested.title", params),
+              body: text(language, "notification.roleRequested.body", params),
+              data: { requestId: event.requestId, userId: event.userId, role: event.role }
+            }
+          }
+        )
+        return
+      }
+      case "RoleRequestDecided": {
+        const key = event.approved ? "roleRequestApproved" : "roleRequestDeclined"
+        yield* createLocalized([event.userId], (language) => {
+          const params = { role: text(language, `role.${event.role}`) }
+          return {
+            type: "ROLE_REQUEST_DECIDED",
+            title: text(language, `notification.${key}.title`, params),
+            body: text(language, `notification.${key}.body`, params),
+            data: { requestId: event.requestId, role: event.role, approved: event.approved }
+          }
+        })
+        return
+      }
       // no notification row per member per message: a chat's unread count comes from the read markers (the hub
       // carries it in each message frame); the router relays the message to members in chat mode
       case "ChatMessagePosted":

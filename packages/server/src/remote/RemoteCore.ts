@@ -13,6 +13,8 @@ import {
   Ledger,
   Notifications,
   Procurements,
+  RoleRequest,
+  RoleRequests,
   Users,
   type Actor,
   type User,
@@ -334,6 +336,21 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
       remove: () => unavailable("Categories.remove")
     })
 
+    const roleRequests = RoleRequests.of({
+      request: (userId, role) =>
+        client.users.requestRole({ path: { id: userId }, payload: { role } }).pipe(
+          Effect.map((outcome) => ({ request: RoleRequest.make(outcome.request), created: outcome.created })),
+          only("NotFound", "RuleViolation")
+        ),
+      pending: (userId) =>
+        client.users.roleRequest({ path: { id: userId } }).pipe(
+          Effect.map((request) => (request === null ? null : RoleRequest.make(request))),
+          only()
+        ),
+      list: () => unavailable("RoleRequests.list"),
+      decide: () => unavailable("RoleRequests.decide")
+    })
+
     const gateway = PaymentGateway.of({
       createDeposit: (userId: UserId, amount: bigint) =>
         client.payments.createDeposit({ payload: { userId, amount: amount as never } }).pipe(
@@ -353,6 +370,7 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
       Context.add(Chat, chat),
       Context.add(Notifications, notifications),
       Context.add(Categories, categories),
+      Context.add(RoleRequests, roleRequests),
       Context.add(PaymentGateway, gateway)
     )
   })

@@ -121,9 +121,6 @@ export const makeProcurementStore = Effect.gen(function* () {
   const categoryExists = (id: CategoryId) =>
     Effect.map(sql`SELECT 1 AS found FROM categories WHERE id = ${id}`, (rows) => rows.length > 0)
 
-  const userExists = (id: UserId) =>
-    Effect.map(sql`SELECT 1 AS found FROM users WHERE id = ${id}`, (rows) => rows.length > 0)
-
   const insertParticipant = SqlSchema.single({
     Request: Schema.Struct({ procurementId: ProcurementId, userId: UserId, quantity: Schema.Int, amount: Kopecks }),
     Result: Participant,
@@ -238,6 +235,9 @@ export const makeProcurementStore = Effect.gen(function* () {
   const organizedBy = (userId: UserId) =>
     withStatsRows(sql`p.organizer_id = ${userId}`, sql.literal("p.created_at DESC, p.id DESC"))
 
+  const suppliedBy = (userId: UserId) =>
+    withStatsRows(sql`p.supplier_id = ${userId}`, sql.literal("p.created_at DESC, p.id DESC"))
+
   const joinedBy = SqlSchema.findAll({
     Request: UserId,
     Result: Participant,
@@ -275,7 +275,6 @@ export const makeProcurementStore = Effect.gen(function* () {
     collected,
     user,
     categoryExists,
-    userExists,
     insertParticipant,
     setParticipantStatus,
     setStatus,
@@ -283,6 +282,7 @@ export const makeProcurementStore = Effect.gen(function* () {
     withStats,
     list,
     organizedBy,
+    suppliedBy,
     joinedBy,
     byIds,
     participantsWithUsers,

@@ -57,6 +57,13 @@ export const en: Record<keyof typeof ru, string> = {
   "profile.ask.phone": "Type your new phone number, e.g. +7 900 123-45-67:",
   "profile.ask.email": "Type your new email address (or “-” to remove it):",
   "profile.saved": "✅ Profile updated.",
+  "profile.askRole.organizer": "🧑‍💼 Become an organizer",
+  "profile.askRole.supplier": "🚚 Become a supplier",
+  "profile.rolePending": "⏳ Your request for the role “{role}” is waiting for an administrator.",
+  "profile.roleRequested":
+    "📨 Your request for the role “{role}” has been sent to the administrators. You will get an answer here.",
+  "profile.roleAlreadyRequested":
+    "⏳ You have already asked for the role “{role}”: the administrators will answer soon.",
 
   "role.buyer": "buyer",
   "role.organizer": "organizer",
@@ -139,6 +146,7 @@ export const en: Record<keyof typeof ru, string> = {
 
   "my.title": "📦 **My procurements**",
   "my.organized": "I organize:",
+  "my.supplied": "I supply:",
   "my.joined": "I joined:",
   "my.none": "You neither organize nor joined any procurement yet. Have a look at /procurements.",
   "my.participants": "👥 Participants of “{title}”:",
@@ -156,7 +164,7 @@ export const en: Record<keyof typeof ru, string> = {
   "search.tooShort": "Type at least two characters.",
 
   "create.forbidden":
-    "Only organizers can create procurements. Organizer access is granted by a GroupBuy administrator: write to them and give your name from /profile.",
+    "Only organizers can create procurements. Ask for the organizer role in /profile (“Become an organizer”): an administrator will answer.",
 
   "deposit.received": "✅ Payment received: **{amount}**. Balance: {balance}.",
   "deposit.testMoney":
@@ -212,6 +220,13 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.chatMessage.title": "New message in a procurement chat",
   "notification.roleChanged.title": "Your role has changed",
   "notification.roleChanged.body": "An administrator changed your role: {from} → {to}.",
+  "notification.roleRequested.title": "Role request",
+  "notification.roleRequested.body":
+    "{name} asks for the role “{role}”. Approve or decline it in the admin panel → Role requests.",
+  "notification.roleRequestApproved.title": "Your role request was approved",
+  "notification.roleRequestApproved.body": "An administrator approved your request: you are now “{role}”.",
+  "notification.roleRequestDeclined.title": "Your role request was declined",
+  "notification.roleRequestDeclined.body": "An administrator declined your request for the role “{role}”.",
   "notification.participantJoined.title": "New participant in “{title}”",
   "notification.participantJoined.body": "{name} joins: {quantity} {unit} for {amount}.",
   "notification.participantLeft.title": "A participant left “{title}”",

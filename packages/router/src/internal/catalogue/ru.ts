@@ -55,6 +55,11 @@ export const ru = {
   "profile.ask.phone": "Введите новый номер телефона, например +7 900 123-45-67:",
   "profile.ask.email": "Введите новый адрес почты (или «-», чтобы убрать):",
   "profile.saved": "✅ Профиль обновлён.",
+  "profile.askRole.organizer": "🧑‍💼 Стать организатором",
+  "profile.askRole.supplier": "🚚 Стать поставщиком",
+  "profile.rolePending": "⏳ Ваш запрос на роль «{role}» ждёт решения администратора.",
+  "profile.roleRequested": "📨 Запрос на роль «{role}» отправлен администраторам. Ответ придёт сюда.",
+  "profile.roleAlreadyRequested": "⏳ Вы уже запросили роль «{role}»: администраторы скоро ответят.",
 
   "role.buyer": "покупатель",
   "role.organizer": "организатор",
@@ -137,6 +142,7 @@ export const ru = {
 
   "my.title": "📦 **Мои закупки**",
   "my.organized": "Организую:",
+  "my.supplied": "Поставляю:",
   "my.joined": "Участвую:",
   "my.none": "Вы пока не организуете закупок и не участвуете в них. Посмотрите /procurements.",
   "my.participants": "👥 Участники «{title}»:",
@@ -154,7 +160,7 @@ export const ru = {
   "search.tooShort": "Напишите хотя бы два символа.",
 
   "create.forbidden":
-    "Создавать закупки могут только организаторы. Права организатора выдаёт администратор GroupBuy: напишите ему и укажите имя из /profile.",
+    "Создавать закупки могут только организаторы. Запросите роль организатора в /profile («Стать организатором»): администратор ответит.",
 
   "deposit.received": "✅ Оплата получена: **{amount}**. Баланс: {balance}.",
   // said by every offer of a test gateway (the deposit flow's payment link, the sandbox pay page)
@@ -213,6 +219,13 @@ export const ru = {
   "notification.chatMessage.title": "Новое сообщение в чате закупки",
   "notification.roleChanged.title": "Ваша роль изменена",
   "notification.roleChanged.body": "Администратор изменил вашу роль: {from} → {to}.",
+  "notification.roleRequested.title": "Запрос роли",
+  "notification.roleRequested.body":
+    "{name} просит роль «{role}». Одобрите или отклоните запрос в админ-панели → Запросы ролей.",
+  "notification.roleRequestApproved.title": "Запрос роли одобрен",
+  "notification.roleRequestApproved.body": "Администратор одобрил ваш запрос: теперь ваша роль — «{role}».",
+  "notification.roleRequestDeclined.title": "Запрос роли отклонён",
+  "notification.roleRequestDeclined.body": "Администратор отклонил ваш запрос на роль «{role}».",
   "notification.participantJoined.title": "Новый участник в «{title}»",
   "notification.participantJoined.body": "{name} присоединяется: {quantity} {unit} на {amount}.",
   "notification.participantLeft.title": "Участник вышел из «{title}»",

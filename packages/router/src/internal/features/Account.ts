@@ -1,5 +1,5 @@
 /** The account: `/start` and registration, language, profile (and editing it), linking platforms, the web login. */
-import { UpdateProfile, Users } from "@groupbuy/core"
+import { type RequestableRole, RoleRequests, UpdateProfile, type User, Users } from "@groupbuy/core"
 import { Effect } from "effect"
 import type { FlowName } from "../../flows/index.js"
 import * as CabinetUrl from "../../CabinetUrl.js"
@@ -70,8 +70,34 @@ export const setLanguage: Handler<Language> = (turn, language) =>
     )
   })
 
+/** The profile, with the role request that waits for an administrator, if any. */
+const profileOf = (language: Language, user: User) =>
+  Effect.map(
+    Effect.flatMap(RoleRequests, (requests) => requests.pending(user.id)),
+    (pending) => profileView(language, user, pending?.role ?? null)
+  )
+
 export const profile: Handler<string> = (turn) =>
-  registered(turn, (user) => Effect.succeed(emit(turn, profileView(turn.language, user))))
+  registered(turn, (user) => Effect.map(profileOf(turn.language, user), (view) => emit(turn, view)))
+
+/** A profile button: asks the administrators for a role (a second tap finds the same request and asks nothing new). */
+export const requestRole: Handler<RequestableRole> = (turn, role) =>
+  registered(turn, (user) =>
+    attempt(
+      turn,
+      Effect.flatMap(RoleRequests, (requests) => requests.request(user.id, role)),
+      ({ created }) =>
+        Effect.map(profileOf(turn.language, user), (view) =>
+          emit(
+            turn,
+            say(turn.language, created ? "profile.roleRequested" : "profile.roleAlreadyRequested", {
+              role: text(turn.language, `role.${role}`)
+            }),
+            view
+          )
+        )
+    )
+  )
 
 type ProfileField = Extract<Awaiting, { readonly kind: "profile" }>["field"]
 
@@ -101,14 +127,16 @@ export const profileAnswered = (turn: TurnState, field: ProfileField, input: str
               ? { phone: value }
               : { email: nullable }
       return yield* (yield* Users).update(user.id, new UpdateProfile(patch)).pipe(
-        Effect.match({
+        Effect.matchEffect({
           // keep asking: the user can fix the value or /cancel
-          onFailure: (error) => emit(turn, failureReply(turn, error), say(l, `profile.ask.${field}`)),
+          onFailure: (error) => Effect.succeed(emit(turn, failureReply(turn, error), say(l, `profile.ask.${field}`))),
           onSuccess: (updated) =>
-            emit(
-              { ...withSession(turn, ({ awaiting: _a, ...rest }) => rest), user: updated },
-              say(l, "profile.saved"),
-              profileView(l, updated)
+            Effect.map(profileOf(l, updated), (view) =>
+              emit(
+                { ...withSession(turn, ({ awaiting: _a, ...rest }) => rest), user: updated },
+                say(l, "profile.saved"),
+                view
+              )
             )
         })
       )

@@ -17,7 +17,7 @@ import { emit, type Handler, type TurnState, withoutFlow } from "../Turn.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
 import { displayName, say } from "../Views.js"
 
-/** `/chat`: the chats of the procurements the user organizes or takes part in. */
+/** `/chat`: the chats of the procurements the user organizes, supplies or takes part in. */
 export const pickChat: Handler<string> = (turn) =>
   registered(turn, (user) =>
     Effect.gen(function* () {
@@ -25,6 +25,7 @@ export const pickChat: Handler<string> = (turn) =>
       const mine = yield* (yield* Procurements).forUser(user.id)
       const views: Array<ProcurementView> = [
         ...mine.organized,
+        ...mine.supplied,
         ...mine.joined.filter((j) => j.participant.status !== "CANCELLED").map((j) => j.view)
       ]
       if (views.length === 0) return emit(turn, say(l, "chat.none"))

@@ -25,7 +25,8 @@ export const myProcurements: Handler<string> = (turn) =>
       const l = turn.language
       const mine = yield* (yield* Procurements).forUser(user.id)
       const joined = mine.joined.filter((j) => j.participant.status !== "CANCELLED")
-      if (mine.organized.length === 0 && joined.length === 0) return emit(turn, mainMenu(l, user, rich(l, "my.none")))
+      if (mine.organized.length === 0 && mine.supplied.length === 0 && joined.length === 0)
+        return emit(turn, mainMenu(l, user, rich(l, "my.none")))
       const lines: Array<RichText> = [rich(l, "my.title")]
       const rows: Array<Array<Button>> = []
       if (mine.organized.length > 0) {
@@ -43,6 +44,24 @@ export const myProcurements: Handler<string> = (turn) =>
         rows.push(
           ...mine.organized.map((v) => [
             button(`⚙️ ${v.procurement.title}`, { _tag: "ManageProcurement", id: v.procurement.id })
+          ])
+        )
+      }
+      if (mine.supplied.length > 0) {
+        lines.push(
+          join(
+            [
+              rich(l, "my.supplied"),
+              ...mine.supplied.map((v) =>
+                plain(`• ${v.procurement.title} — ${text(l, `status.${v.procurement.status}`)}`)
+              )
+            ],
+            "\n"
+          )
+        )
+        rows.push(
+          ...mine.supplied.map((v) => [
+            button(`🚚 ${v.procurement.title}`, { _tag: "ShowProcurement", id: v.procurement.id })
           ])
         )
       }

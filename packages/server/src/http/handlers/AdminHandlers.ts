@@ -15,6 +15,7 @@ import {
   CreateNotification,
   CurrentAdmin,
   GroupBuyApi,
+  InvalidInput,
   Ledger,
   MessageFilter,
   NotificationAudience,
@@ -24,6 +25,9 @@ import {
   ProcurementFilter,
   Procurements,
   RecordAudit,
+  type RoleRequestId,
+  RoleRequestFilter,
+  RoleRequests,
   systemActor,
   TransactionFilter,
   UserFilter,
@@ -107,6 +111,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
     const whatsapp = yield* WhatsAppAccounts
     const channels = yield* Channels
     const bots = yield* BotStatuses
+    const roleRequests = yield* RoleRequests
 
     /** Records what the current admin did. */
     const audit = (
@@ -128,6 +133,33 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
             ip: yield* clientAddress
           })
         )
+      })
+
+    /** A channel names a bot of this server's fleet on its platform: announcements through any other go nowhere. */
+    const requireBot = (botId: string, platform: string) =>
+      Effect.gen(function* () {
+        const fleet = yield* bots.list
+        if (fleet.some((bot) => bot.id === botId.trim() && bot.platform === platform)) return
+        const known = fleet.map((bot) => `${bot.id} (${bot.platform})`).join(", ")
+        return yield* InvalidInput.single(
+          "botId",
+          "channel.unknown-bot",
+          `There is no ${platform} bot “${botId}” on this server. Bots: ${known === "" ? "none" : known}.`,
+          `На этом сервере нет бота «${botId}» платформы ${platform}. Боты: ${known === "" ? "нет" : known}.`
+        )
+      })
+
+    /** Approves or declines a role request; a decision that changed something is audited (a repeat is not). */
+    const decideRoleRequest = (id: RoleRequestId, approve: boolean) =>
+      Effect.gen(function* () {
+        const admin = yield* CurrentAdmin
+        const { changed, request } = yield* roleRequests.decide(id, approve, admin.userId)
+        if (changed)
+          yield* audit(approve ? "role_request.approve" : "role_request.decline", "user", request.userId, {
+            requestId: request.id,
+            role: request.role
+          })
+        return request
       })
 
     /** Admins act in core as their linked user with admin rights, or as the system. */
@@ -282,6 +314,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
         Effect.gen(function* () {
           const admin = yield* CurrentAdmin
           const { language, ...fields } = payload
+          yield* requireBot(payload.botId, payload.platform)
           const channel = yield* channels.add(
             new AddChannel({ ...fields, ...(language === undefined ? {} : { language }), addedBy: admin.userId })
           )
@@ -305,6 +338,9 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
         })
       )
       .handle("bots", () => bots.list)
+      .handle("roleRequests", ({ urlParams }) => roleRequests.list(new RoleRequestFilter(compact(urlParams))))
+      .handle("approveRoleRequest", ({ path }) => decideRoleRequest(path.id, true))
+      .handle("declineRoleRequest", ({ path }) => decideRoleRequest(path.id, false))
       .handle("whatsappAccounts", () => whatsapp.list)
       .handle("whatsappAccount", ({ path }) => whatsapp.status(path.account))
       .handle("whatsappPairingCode", ({ path, payload }) =>

@@ -1,6 +1,6 @@
 /** `users` group: registration and lookups for bots, profile and codes for users. */
 import { HttpApiBuilder } from "@effect/platform"
-import { GroupBuyApi, NotFound, UserFilter, Users } from "@groupbuy/core"
+import { GroupBuyApi, NotFound, RoleRequests, UserFilter, Users } from "@groupbuy/core"
 import { DateTime, Duration, Effect, Option } from "effect"
 import { compact } from "../../internal/Compact.js"
 import { requireSelfOrTrusted, requireTrusted, requireUser } from "../../internal/Access.js"
@@ -8,6 +8,7 @@ import { requireSelfOrTrusted, requireTrusted, requireUser } from "../../interna
 export const UsersHandlers = HttpApiBuilder.group(GroupBuyApi, "users", (handlers) =>
   Effect.gen(function* () {
     const users = yield* Users
+    const roleRequests = yield* RoleRequests
     return handlers
       .handle("register", ({ payload }) => Effect.zipRight(requireTrusted("register a user"), users.register(payload)))
       .handle("me", () => Effect.flatMap(requireUser("read your profile"), (p) => users.get(p.userId)))
@@ -76,6 +77,12 @@ export const UsersHandlers = HttpApiBuilder.group(GroupBuyApi, "users", (handler
       )
       .handle("redeemLinkCode", ({ payload }) =>
         Effect.zipRight(requireTrusted("link an identity"), users.redeemLinkCode(payload.code, payload.identity))
+      )
+      .handle("requestRole", ({ path, payload }) =>
+        Effect.zipRight(requireSelfOrTrusted("ask for a role", path.id), roleRequests.request(path.id, payload.role))
+      )
+      .handle("roleRequest", ({ path }) =>
+        Effect.zipRight(requireSelfOrTrusted("read a role request", path.id), roleRequests.pending(path.id))
       )
   })
 )

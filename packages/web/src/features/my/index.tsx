@@ -12,8 +12,7 @@ import {
   useStatusLabel,
   useT,
   type CardItem,
-  type ProcurementStatus,
-  type ProcurementView
+  type ProcurementStatus
 } from "../../app/index.js"
 import { messages } from "./messages.js"
 
@@ -37,19 +36,6 @@ export default function MyProcurements() {
     queryKey: ["my-procurements", me.id],
     queryFn: () => api.run((c) => c.procurements.forUser({ path: { userId: me.id } }))
   })
-  const supplied = useQuery({
-    queryKey: ["procurements", "supplied", me.id],
-    enabled: tab === "supplied",
-    queryFn: async () => {
-      const out: Array<ProcurementView> = []
-      for (let offset = 0; ; offset += 100) {
-        const page = await api.run((c) => c.procurements.list({ urlParams: { supplierId: me.id, limit: 100, offset } }))
-        out.push(...page.items)
-        if (page.items.length < 100 || out.length >= page.total) return out
-      }
-    }
-  })
-
   const rows: ReadonlyArray<CardItem> =
     tab === "organized"
       ? (mine.data?.organized ?? []).map((view) => ({ view }))
@@ -58,10 +44,10 @@ export default function MyProcurements() {
             view: j.view,
             extra: t("myPart", { status: statusLabel(j.participant.status) })
           }))
-        : (supplied.data ?? []).map((view) => ({ view }))
+        : (mine.data?.supplied ?? []).map((view) => ({ view }))
   const shown = rows.filter((r) => status === "" || r.view.procurement.status === status)
-  const pending = tab === "supplied" ? supplied.isPending : mine.isPending
-  const error = tab === "supplied" ? supplied.error : mine.error
+  const pending = mine.isPending
+  const error = mine.error
 
   return (
     <Screen title={t("title")}>
