@@ -296,7 +296,15 @@ export const scenarios: ReadonlyArray<Scenario> = [
       pia.send("/balance"),
       pia.expect("Balance: 0", "No transactions yet"),
       pia.send("/create_procurement"),
-      pia.expect("Only organizers can create procurements")
+      pia.expect("Only organizers can create procurements", "Become an organizer"),
+      // the role is asked for from the profile; the administrators answer
+      pia.send("/profile"),
+      pia.press("Become an organizer"),
+      pia.expect("has been sent to the administrators", "is waiting for an administrator"),
+      pia.expectNot("Become a supplier"),
+      // a second tap on the old card asks nothing new: the card is refreshed with the request waiting
+      pia.pressStale("Become an organizer"),
+      { ...pia.expect("is waiting for an administrator"), when: "buttons" }
     ]
   },
   {
