@@ -20,6 +20,7 @@ type NavKey =
   | "navChannels"
   | "navBots"
   | "navAudit"
+  | "navRoleRequests"
 
 export interface Section {
   readonly path: string
@@ -38,7 +39,8 @@ export const SECTIONS: ReadonlyArray<Section> = [
   { path: "/notifications", nav: "navNotifications", page: lazy(() => import("./pages/notifications/index.js")) },
   { path: "/channels", nav: "navChannels", page: lazy(() => import("./pages/channels/index.js")) },
   { path: "/bots", nav: "navBots", page: lazy(() => import("./pages/bots/index.js")) },
-  { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) }
+  { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) },
+  { path: "/role-requests", nav: "navRoleRequests", page: lazy(() => import("./pages/roles/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */

@@ -4,7 +4,7 @@ export const messages = defineMessages({
   ru: {
     title: "Новая закупка",
     editTitle: "Редактирование закупки",
-    forbidden: "Создавать закупки могут организаторы. Права организатора выдаёт администратор.",
+    forbidden: "Создавать закупки могут организаторы. Запросите роль организатора в профиле — её выдаёт администратор.",
     notEditable: "Эту закупку уже нельзя редактировать.",
     fieldTitle: "Название",
     description: "Описание",
@@ -37,7 +37,8 @@ export const messages = defineMessages({
   en: {
     title: "New procurement",
     editTitle: "Edit procurement",
-    forbidden: "Only organizers create procurements. An administrator grants organizer access.",
+    forbidden:
+      "Only organizers create procurements. Ask for the organizer role in your profile: an administrator grants it.",
     notEditable: "This procurement can no longer be edited.",
     fieldTitle: "Title",
     description: "Description",

@@ -3,7 +3,7 @@
  * same rules), language (saved to the account, so the bots speak it too), theme, linked platforms and a link code.
  */
 import { CreateCodeBody, UpdateProfile } from "@groupbuy/core/api"
-import { useMutation, useQuery } from "@tanstack/react-query"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useState } from "react"
 import {
   ErrorMessage,
@@ -33,6 +33,7 @@ export default function Profile() {
   return (
     <Screen title={t("title")}>
       <QueryView query={me}>{(user) => <ProfileForm user={user} />}</QueryView>
+      <QueryView query={me}>{(user) => <RoleRequest user={user} />}</QueryView>
       <Platforms />
     </Screen>
   )
@@ -148,6 +149,54 @@ const ProfileForm = ({ user }: { user: SessionUser }) => {
         <ErrorMessage error={save.error} />
       ) : null}
     </form>
+  )
+}
+
+/** The roles one may ask for: the request reaches the administrators; one waits at a time. */
+const RoleRequest = ({ user }: { user: SessionUser }) => {
+  const t = useT(messages)
+  const api = useApi()
+  const client = useQueryClient()
+  const key = ["role-request", user.id]
+  const pending = useQuery({
+    queryKey: key,
+    queryFn: () => api.run((c) => c.users.roleRequest({ path: { id: user.id } }))
+  })
+  const ask = useMutation({
+    mutationFn: (role: "organizer" | "supplier") =>
+      api.run((c) => c.users.requestRole({ path: { id: user.id }, payload: { role } })),
+    onSuccess: (outcome) => client.setQueryData(key, outcome.request)
+  })
+  const askable = (["organizer", "supplier"] as const).filter((role) => role !== user.role)
+  return (
+    <section className="card" aria-labelledby="role-request-title" data-testid="role-request">
+      <h2 id="role-request-title">{t("roleRequestTitle")}</h2>
+      <QueryView query={pending}>
+        {(request) =>
+          request !== null ? (
+            <p role="status">{t("rolePending", { role: t(request.role) })}</p>
+          ) : (
+            <>
+              <p className="hint">{t("roleRequestHint")}</p>
+              <p>
+                {askable.map((role) => (
+                  <button
+                    key={role}
+                    type="button"
+                    className="secondary"
+                    disabled={ask.isPending}
+                    onClick={() => ask.mutate(role)}
+                  >
+                    {t(role === "organizer" ? "askOrganizer" : "askSupplier")}
+                  </button>
+                ))}
+              </p>
+            </>
+          )
+        }
+      </QueryView>
+      <ErrorMessage error={ask.error} />
+    </section>
   )
 }
 

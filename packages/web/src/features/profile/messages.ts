@@ -26,7 +26,12 @@ export const messages = defineMessages({
     role: "Роль: {role}",
     buyer: "покупатель",
     organizer: "организатор",
-    supplier: "поставщик"
+    supplier: "поставщик",
+    roleRequestTitle: "Другая роль",
+    roleRequestHint: "Организаторы создают закупки, поставщики поставляют товар. Запрос рассмотрит администратор.",
+    askOrganizer: "Стать организатором",
+    askSupplier: "Стать поставщиком",
+    rolePending: "Ваш запрос на роль «{role}» ждёт решения администратора."
   },
   en: {
     title: "Profile",
@@ -53,6 +58,12 @@ export const messages = defineMessages({
     role: "Role: {role}",
     buyer: "buyer",
     organizer: "organizer",
-    supplier: "supplier"
+    supplier: "supplier",
+    roleRequestTitle: "Another role",
+    roleRequestHint:
+      "Organizers create procurements, suppliers supply the goods. An administrator decides on the request.",
+    askOrganizer: "Become an organizer",
+    askSupplier: "Become a supplier",
+    rolePending: "Your request for the role “{role}” is waiting for an administrator."
   }
 })
