@@ -52,6 +52,7 @@ import { TransactionSortColumn } from "../Ledger.js"
 import { PaymentSortColumn } from "../Payments.js"
 import { ProcurementSortColumn } from "../Procurements.js"
 import { pageEndpoint } from "./PageEndpoint.js"
+import { specAlias } from "./SpecAlias.js"
 import { RoleRequestJson, RoleRequestStatus } from "../RoleRequests.js"
 import * as Refusals from "./Refusals.js"
 import { AdminAuthentication, AdminIdentity } from "./Security.js"
@@ -330,6 +331,20 @@ const roleDecision = <const Name extends string>(name: Name, decision: string) =
     .addError(NotFound)
     .addError(RuleViolation)
 
+/** `POST /users/:id/<toggle>` without a body: switches one flag of an account to its opposite. */
+const toggleUserFlag = <const Name extends string>(name: Name, toggle: string, canonical: string) =>
+  HttpApiEndpoint.post(name, `/users/:id/${toggle}`)
+    .setPath(UserPath)
+    .addSuccess(User.json)
+    .addError(NotFound)
+    .pipe(
+      specAlias(
+        `Switch the account's ${toggle.replace("toggle_", "")} flag`,
+        canonical,
+        "Without a body: the flag is switched to its opposite."
+      )
+    )
+
 /** Login needs no session; everything else is in `AdminApi`. */
 export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .add(
@@ -339,6 +354,15 @@ export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
       .addError(Unauthorized)
       .addError(Forbidden)
       .addError(TooManyRequests)
+  )
+  .add(
+    HttpApiEndpoint.post("authLogin", "/auth")
+      .setPayload(AdminLoginBody)
+      .addSuccess(AdminSessionInfo)
+      .addError(Unauthorized)
+      .addError(Forbidden)
+      .addError(TooManyRequests)
+      .pipe(specAlias("Sign in", "POST /admin/login"))
   )
   .prefix("/admin") {}
 
@@ -576,6 +600,55 @@ export class AdminApi extends HttpApiGroup.make("admin")
           "(running / unhealthy / stopped) from the adapters' health reports, the last error and when, and the " +
           "outbound queue's figures. WhatsApp login is under /whatsapp."
       )
+  )
+  // the specification's names for the operations above (SpecAlias.ts)
+  .add(
+    HttpApiEndpoint.get("authStatus", "/auth")
+      .addSuccess(AdminSessionInfo)
+      .pipe(specAlias("The session", "GET /admin/status"))
+  )
+  .add(
+    HttpApiEndpoint.del("authLogout", "/auth")
+      .addSuccess(HttpApiSchema.NoContent)
+      .pipe(specAlias("Sign out", "POST /admin/logout"))
+  )
+  .add(toggleUserFlag("toggleUserActive", "toggle_active", "PUT /admin/users/{id}/active"))
+  .add(toggleUserFlag("toggleUserVerified", "toggle_verified", "PUT /admin/users/{id}/verified"))
+  .add(
+    HttpApiEndpoint.post("updateBalance", "/users/:id/update_balance")
+      .setPath(UserPath)
+      .setPayload(BalanceAdjustmentBody)
+      .addSuccess(Transaction.json, { status: 201 })
+      .addError(InsufficientFunds)
+      .pipe(Refusals.rejected, specAlias("Credit or debit a balance", "POST /admin/users/{id}/balance"))
+  )
+  .add(
+    HttpApiEndpoint.post("updateProcurementStatus", "/procurements/:id/update_status")
+      .setPath(ProcurementPath)
+      .setPayload(Schema.Struct({ status: ProcurementStatus }))
+      .addSuccess(ProcurementViewJson)
+      .addError(IllegalTransition)
+      .addError(NotFound)
+      .pipe(specAlias("Move a procurement's status", "POST /admin/procurements/{id}/status"))
+  )
+  .add(
+    HttpApiEndpoint.post("toggleProcurementFeatured", "/procurements/:id/toggle_featured")
+      .setPath(ProcurementPath)
+      .addSuccess(ProcurementViewJson)
+      .addError(NotFound)
+      .pipe(
+        specAlias(
+          "Feature or unfeature a procurement",
+          "PUT /admin/procurements/{id}/featured",
+          "Without a body: the flag is switched to its opposite."
+        )
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("sendBulk", "/notifications/send_bulk")
+      .setPayload(BulkNotificationBody)
+      .addSuccess(Schema.Struct({ count: Count }), { status: 201 })
+      .pipe(specAlias("Send a bulk notification", "POST /admin/notifications/bulk"))
   )
   // role requests (a buyer asks to become an organizer or a supplier)
   .add(

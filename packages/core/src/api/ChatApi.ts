@@ -7,6 +7,7 @@ import { AttachmentId, ChatMessageId, Platform, ProcurementId, UserId } from "..
 import { AttachmentInfo, ChatMessageType } from "../Models.js"
 import { UnreadCount, ChatMessageJson } from "./Dto.js"
 import * as Refusals from "./Refusals.js"
+import { specAlias } from "./SpecAlias.js"
 import { PayloadTooLarge } from "./RequestBody.js"
 import { Authentication, Unauthorized } from "./Security.js"
 
@@ -20,6 +21,12 @@ export class PostMessageBody extends Schema.Class<PostMessageBody>("PostMessageB
   userId: Schema.optional(UserId),
   /** where the message was written; "web" for users */
   originPlatform: Schema.optional(Schema.NullOr(Platform))
+}) {}
+
+/** `POST /chat/messages`: the message and the procurement whose chat it goes to. */
+export class SendMessageBody extends Schema.Class<SendMessageBody>("SendMessageBody")({
+  ...PostMessageBody.fields,
+  procurementId: ProcurementId
 }) {}
 
 export class EditMessageBody extends Schema.Class<EditMessageBody>("EditMessageBody")({
@@ -140,6 +147,18 @@ export class ChatApi extends HttpApiGroup.make("chat")
       .setPath(ProcurementPath)
       .addSuccess(Schema.Array(UserId))
       .pipe(Refusals.missing)
+  )
+  .add(
+    HttpApiEndpoint.get("listMessages", "/chat/messages")
+      .setUrlParams(Schema.Struct({ ...HistoryParams.fields, procurement_id: ProcurementId }))
+      .addSuccess(Schema.Array(ChatMessageJson))
+      .pipe(Refusals.missing, specAlias("A procurement chat's messages", "GET /procurements/{id}/messages"))
+  )
+  .add(
+    HttpApiEndpoint.post("sendMessage", "/chat/messages")
+      .setPayload(SendMessageBody)
+      .addSuccess(ChatMessageJson, { status: 201 })
+      .pipe(Refusals.invalid, specAlias("Send a chat message", "POST /procurements/{id}/messages"))
   )
   .middleware(Authentication) {}
 

@@ -7,6 +7,7 @@ import { PaymentStatus, PaymentType, Transaction } from "../Models.js"
 import { Kopecks } from "../Money.js"
 import { BalanceJson, PageParams, PaymentJson } from "./Dto.js"
 import { pageEndpoint } from "./PageEndpoint.js"
+import { specAlias } from "./SpecAlias.js"
 import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
@@ -80,5 +81,18 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
     pageEndpoint("transactions", "/users/:id/transactions", Schema.Struct(PageParams), Transaction.json)
       .setPath(UserPath)
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.post("createPayment", "/payments")
+      .setPayload(CreateDepositBody)
+      .addSuccess(DepositCreated, { status: 201 })
+      .addError(ProviderUnavailable)
+      .pipe(Refusals.invalid, specAlias("Create a payment (a deposit)", "POST /payments/deposits"))
+  )
+  .add(
+    HttpApiEndpoint.get("paymentStatus", "/payments/:id/status")
+      .setPath(IdPath)
+      .addSuccess(PaymentJson)
+      .pipe(Refusals.missing, specAlias("A payment and its status", "GET /payments/{id}"))
   )
   .middleware(Authentication) {}

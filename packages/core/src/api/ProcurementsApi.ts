@@ -3,6 +3,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Forbidden, IllegalTransition, InsufficientFunds, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, ParticipantId, ProcurementId, UserId } from "../Ids.js"
+import { specAlias } from "./SpecAlias.js"
 import { Participant, ProcurementStatus } from "../Models.js"
 import { CreateProcurement, ProcurementSort, StatusChange, UpdateProcurement } from "../Procurements.js"
 import {
@@ -190,5 +191,12 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
       .setPath(Schema.Struct({ userId: UserId }))
       .addSuccess(MyProcurementsJson)
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("userProcurements", "/procurements/user/:userId")
+      .setPath(Schema.Struct({ userId: UserId }))
+      .addSuccess(MyProcurementsJson)
+      .addError(Forbidden)
+      .pipe(specAlias("A user's procurements", "GET /users/{userId}/procurements"))
   )
   .middleware(Authentication) {}

@@ -8,6 +8,7 @@ import { RequestableRole, RoleRequestJson } from "../RoleRequests.js"
 import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
 import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
 import { pageEndpoint } from "./PageEndpoint.js"
+import { specAlias } from "./SpecAlias.js"
 import * as Refusals from "./Refusals.js"
 import { Authentication } from "./Security.js"
 
@@ -139,5 +140,18 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addError(Forbidden)
       .annotate(OpenApi.Summary, "The user's pending role request")
       .annotate(OpenApi.Description, "The request waiting for an administrator, or null.")
+  )
+  .add(
+    HttpApiEndpoint.get("byPlatform", "/users/by_platform")
+      .setUrlParams(Schema.Struct({ platform: Platform, platform_user_id: Schema.NonEmptyTrimmedString }))
+      .addSuccess(ResolvedUserJson)
+      .pipe(
+        Refusals.missing,
+        specAlias(
+          "A user by a platform identity",
+          "GET /users/by-identity/{platform}/{externalId}",
+          "`platform_user_id` is the platform's id of the person (Telegram user id, VK id, WhatsApp JID)."
+        )
+      )
   )
   .middleware(Authentication) {}

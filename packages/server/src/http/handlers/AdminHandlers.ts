@@ -9,11 +9,15 @@ import {
   AuditFilter,
   AddChannel,
   AuditLog,
+  type AdminLoginBody,
+  type BalanceAdjustmentBody,
+  type BulkNotificationBody,
   Categories,
   Channels,
   Chat,
   CreateNotification,
   CurrentAdmin,
+  FlagBody,
   GroupBuyApi,
   InvalidInput,
   Ledger,
@@ -23,6 +27,8 @@ import {
   PaymentFilter,
   Payments,
   ProcurementFilter,
+  type ProcurementId,
+  type ProcurementStatus,
   Procurements,
   RecordAudit,
   type RoleRequestId,
@@ -31,7 +37,9 @@ import {
   systemActor,
   TransactionFilter,
   UserFilter,
+  type User,
   userActor,
+  type UserId,
   Users
 } from "@groupbuy/core"
 import { text } from "@groupbuy/router"
@@ -46,6 +54,9 @@ import { compact } from "../../internal/Compact.js"
 import { clientAddress } from "../ClientAddress.js"
 import { withRetryAfter } from "../RetryAfter.js"
 
+type UserPath = { readonly id: UserId }
+type ProcurementPath = { readonly id: ProcurementId }
+
 const sessionCookie = Effect.map(HttpServerRequest.HttpServerRequest, (r) => r.cookies[ADMIN_SESSION_COOKIE] ?? "")
 
 export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", (handlers) =>
@@ -54,7 +65,7 @@ export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", 
     const audit = yield* AuditLog
     const config = yield* ServerConfig
     const throttle = yield* SignInThrottle
-    return handlers.handle("login", ({ payload }) =>
+    const login = ({ payload }: { readonly payload: AdminLoginBody }) =>
       Effect.gen(function* () {
         const ip = yield* clientAddress
         const attempt = sessions.login(payload.email, payload.password).pipe(
@@ -92,7 +103,7 @@ export const AdminAuthHandlers = HttpApiBuilder.group(GroupBuyApi, "adminAuth", 
         )
         return { admin: session.admin, csrfToken: session.csrfToken }
       }).pipe(withRetryAfter)
-    )
+    return handlers.handle("login", login).handle("authLogin", login)
   })
 )
 
@@ -167,26 +178,93 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
       admin.userId !== null ? userActor(admin.userId, true) : systemActor(`admin ${admin.email}`)
     )
 
-    return handlers
-      .handle("logout", () =>
-        Effect.gen(function* () {
-          yield* sessions.logout(yield* sessionCookie)
-          yield* HttpApiBuilder.securitySetCookie(adminSessionSecurity, "", {
-            httpOnly: true,
-            secure: config.cookieSecure,
-            sameSite: "strict",
-            path: "/api/admin",
-            maxAge: 0
+    const logout = () =>
+      Effect.gen(function* () {
+        yield* sessions.logout(yield* sessionCookie)
+        yield* HttpApiBuilder.securitySetCookie(adminSessionSecurity, "", {
+          httpOnly: true,
+          secure: config.cookieSecure,
+          sameSite: "strict",
+          path: "/api/admin",
+          maxAge: 0
+        })
+        yield* audit("admin.logout", null, null)
+      })
+    const status = () =>
+      Effect.gen(function* () {
+        const session = yield* sessions.authenticate(yield* sessionCookie)
+        return { admin: session.admin, csrfToken: session.csrfToken }
+      })
+    const setUserActive = ({ path, payload }: { readonly path: UserPath; readonly payload: FlagBody }) =>
+      Effect.tap(users.setActive(path.id, payload.value), () =>
+        audit("user.set_active", "user", path.id, { value: payload.value })
+      )
+    const setUserVerified = ({ path, payload }: { readonly path: UserPath; readonly payload: FlagBody }) =>
+      Effect.tap(users.setVerified(path.id, payload.value), () =>
+        audit("user.set_verified", "user", path.id, { value: payload.value })
+      )
+    /** The specification's toggles: the flag's opposite, through the same handler as setting it. */
+    const toggle =
+      <A, E, R>(
+        current: (user: User) => boolean,
+        set: (request: { readonly path: UserPath; readonly payload: FlagBody }) => Effect.Effect<A, E, R>
+      ) =>
+      ({ path }: { readonly path: UserPath }) =>
+        Effect.flatMap(users.get(path.id), (user) => set({ path, payload: new FlagBody({ value: !current(user) }) }))
+    const adjustBalance = ({ path, payload }: { readonly path: UserPath; readonly payload: BalanceAdjustmentBody }) =>
+      Effect.gen(function* () {
+        const admin = yield* CurrentAdmin
+        const transaction = yield* ledger.adjust(
+          new Adjustment({
+            userId: path.id,
+            amount: payload.amount,
+            type: "ADJUSTMENT",
+            reason: payload.reason,
+            createdBy: admin.userId
           })
-          yield* audit("admin.logout", null, null)
+        )
+        yield* audit("ledger.adjust", "user", path.id, {
+          amount: payload.amount.toString(),
+          reason: payload.reason,
+          transactionId: transaction.id
         })
+        return transaction
+      })
+    const setProcurementStatus = ({
+      path,
+      payload
+    }: {
+      readonly path: ProcurementPath
+      readonly payload: { readonly status: ProcurementStatus }
+    }) =>
+      Effect.gen(function* () {
+        const view = yield* procurements.setStatus(yield* adminActor, path.id, payload.status)
+        yield* audit("procurement.set_status", "procurement", path.id, { status: payload.status })
+        return view
+      })
+    const setProcurementFeatured = ({
+      path,
+      payload
+    }: {
+      readonly path: ProcurementPath
+      readonly payload: FlagBody
+    }) =>
+      Effect.tap(procurements.setFeatured(path.id, payload.value), () =>
+        audit("procurement.set_featured", "procurement", path.id, { value: payload.value })
       )
-      .handle("status", () =>
-        Effect.gen(function* () {
-          const session = yield* sessions.authenticate(yield* sessionCookie)
-          return { admin: session.admin, csrfToken: session.csrfToken }
-        })
-      )
+    const bulkNotification = ({ payload: { body, title, ...filters } }: { readonly payload: BulkNotificationBody }) =>
+      Effect.gen(function* () {
+        const audience = new NotificationAudience(compact(filters))
+        const rows = yield* notifications.createMany(audience, { type: "SYSTEM", title, body })
+        yield* audit("notification.bulk", null, null, { title, count: rows.length, audience: compact(filters) })
+        return { count: rows.length }
+      })
+
+    return handlers
+      .handle("logout", logout)
+      .handle("authLogout", logout)
+      .handle("status", status)
+      .handle("authStatus", status)
       .handle("dashboard", () => dashboardStats)
       .handle("dashboardTrends", ({ urlParams }) => dashboardTrends(urlParams))
       .handle("users", ({ urlParams }) => users.list(new UserFilter(compact(urlParams))))
@@ -219,49 +297,27 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           return after
         })
       )
-      .handle("setUserActive", ({ path, payload }) =>
-        Effect.tap(users.setActive(path.id, payload.value), () =>
-          audit("user.set_active", "user", path.id, { value: payload.value })
-        )
+      .handle("setUserActive", setUserActive)
+      .handle(
+        "toggleUserActive",
+        toggle((user) => user.isActive, setUserActive)
       )
-      .handle("setUserVerified", ({ path, payload }) =>
-        Effect.tap(users.setVerified(path.id, payload.value), () =>
-          audit("user.set_verified", "user", path.id, { value: payload.value })
-        )
+      .handle("setUserVerified", setUserVerified)
+      .handle(
+        "toggleUserVerified",
+        toggle((user) => user.isVerified, setUserVerified)
       )
-      .handle("adjustBalance", ({ path, payload }) =>
-        Effect.gen(function* () {
-          const admin = yield* CurrentAdmin
-          const transaction = yield* ledger.adjust(
-            new Adjustment({
-              userId: path.id,
-              amount: payload.amount,
-              type: "ADJUSTMENT",
-              reason: payload.reason,
-              createdBy: admin.userId
-            })
-          )
-          yield* audit("ledger.adjust", "user", path.id, {
-            amount: payload.amount.toString(),
-            reason: payload.reason,
-            transactionId: transaction.id
-          })
-          return transaction
-        })
-      )
+      .handle("adjustBalance", adjustBalance)
+      .handle("updateBalance", adjustBalance)
       .handle("procurements", ({ urlParams: { sort, ...filters } }) =>
         procurements.list(new ProcurementFilter(compact({ ...filters, sortBy: sort })))
       )
-      .handle("setProcurementStatus", ({ path, payload }) =>
-        Effect.gen(function* () {
-          const view = yield* procurements.setStatus(yield* adminActor, path.id, payload.status)
-          yield* audit("procurement.set_status", "procurement", path.id, { status: payload.status })
-          return view
-        })
-      )
-      .handle("setProcurementFeatured", ({ path, payload }) =>
-        Effect.tap(procurements.setFeatured(path.id, payload.value), () =>
-          audit("procurement.set_featured", "procurement", path.id, { value: payload.value })
+      .handle("setProcurementStatus", setProcurementStatus)
+      .handle("updateProcurementStatus", setProcurementStatus)
+      .handle("setProcurementFeatured", setProcurementFeatured)
+      .handle("toggleProcurementFeatured", ({ path }) =>
+        Effect.flatMap(procurements.get(path.id), (view) =>
+          setProcurementFeatured({ path, payload: new FlagBody({ value: !view.procurement.isFeatured }) })
         )
       )
       .handle("procurementParticipants", ({ path }) => procurements.participants(path.id))
@@ -297,14 +353,8 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
           return message
         })
       )
-      .handle("bulkNotification", ({ payload: { body, title, ...filters } }) =>
-        Effect.gen(function* () {
-          const audience = new NotificationAudience(compact(filters))
-          const rows = yield* notifications.createMany(audience, { type: "SYSTEM", title, body })
-          yield* audit("notification.bulk", null, null, { title, count: rows.length, audience: compact(filters) })
-          return { count: rows.length }
-        })
-      )
+      .handle("bulkNotification", bulkNotification)
+      .handle("sendBulk", bulkNotification)
       .handle("bulkNotificationCount", ({ urlParams }) =>
         Effect.map(notifications.audienceSize(new NotificationAudience(compact(urlParams))), (count) => ({ count }))
       )

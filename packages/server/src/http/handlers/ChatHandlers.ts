@@ -3,7 +3,17 @@
  * uploaded by members and served to members.
  */
 import { FileSystem, HttpApiBuilder } from "@effect/platform"
-import { Attachments, Chat, CurrentPrincipal, GroupBuyApi, PostMessage, userActor } from "@groupbuy/core"
+import {
+  Attachments,
+  Chat,
+  CurrentPrincipal,
+  GroupBuyApi,
+  type HistoryParams,
+  PostMessage,
+  type PostMessageBody,
+  type ProcurementId,
+  userActor
+} from "@groupbuy/core"
 import { DateTime, Effect } from "effect"
 import { attachmentAudience } from "../../auth/AttachmentLinksLive.js"
 import { UserTokens } from "../../auth/UserTokens.js"
@@ -15,34 +25,36 @@ export const ChatHandlers = HttpApiBuilder.group(GroupBuyApi, "chat", (handlers)
     const chat = yield* Chat
     const attachments = yield* Attachments
     const fs = yield* FileSystem.FileSystem
-    return handlers
-      .handle("history", ({ path, urlParams }) =>
-        Effect.gen(function* () {
-          const userId = yield* actingUser("read the chat", urlParams.userId)
-          return yield* chat.history(yield* actorFor(userId), path.id, {
-            limit: urlParams.limit ?? 50,
-            ...(urlParams.before ? { before: DateTime.toDateUtc(urlParams.before) } : {})
+    const history = (procurementId: ProcurementId, params: typeof HistoryParams.Type) =>
+      Effect.gen(function* () {
+        const userId = yield* actingUser("read the chat", params.userId)
+        return yield* chat.history(yield* actorFor(userId), procurementId, {
+          limit: params.limit ?? 50,
+          ...(params.before ? { before: DateTime.toDateUtc(params.before) } : {})
+        })
+      })
+    const post = (procurementId: ProcurementId, payload: PostMessageBody) =>
+      Effect.gen(function* () {
+        const p = yield* CurrentPrincipal
+        const userId = yield* actingUser("write to the chat", payload.userId)
+        return yield* chat.post(
+          new PostMessage({
+            procurementId,
+            userId,
+            text: payload.text,
+            ...(payload.type ? { type: payload.type } : {}),
+            ...(payload.attachmentUrl !== undefined ? { attachmentUrl: payload.attachmentUrl } : {}),
+            ...(payload.attachmentId !== undefined ? { attachmentId: payload.attachmentId } : {}),
+            // users write from the web; bots say where the message came from
+            originPlatform: p._tag === "Service" ? (payload.originPlatform ?? null) : "web"
           })
-        })
-      )
-      .handle("post", ({ path, payload }) =>
-        Effect.gen(function* () {
-          const p = yield* CurrentPrincipal
-          const userId = yield* actingUser("write to the chat", payload.userId)
-          return yield* chat.post(
-            new PostMessage({
-              procurementId: path.id,
-              userId,
-              text: payload.text,
-              ...(payload.type ? { type: payload.type } : {}),
-              ...(payload.attachmentUrl !== undefined ? { attachmentUrl: payload.attachmentUrl } : {}),
-              ...(payload.attachmentId !== undefined ? { attachmentId: payload.attachmentId } : {}),
-              // users write from the web; bots say where the message came from
-              originPlatform: p._tag === "Service" ? (payload.originPlatform ?? null) : "web"
-            })
-          )
-        })
-      )
+        )
+      })
+    return handlers
+      .handle("history", ({ path, urlParams }) => history(path.id, urlParams))
+      .handle("listMessages", ({ urlParams: { procurement_id, ...params } }) => history(procurement_id, params))
+      .handle("post", ({ path, payload }) => post(path.id, payload))
+      .handle("sendMessage", ({ payload: { procurementId, ...message } }) => post(procurementId, message))
       .handle("edit", ({ path, payload }) =>
         Effect.gen(function* () {
           const userId = yield* actingUser("edit a message", payload.userId)

@@ -1,12 +1,14 @@
 /** `payments` group: deposits for oneself (or for a named user with the service token), status, balance, history. */
 import { HttpApiBuilder } from "@effect/platform"
 import {
+  type CreateDepositBody,
   CurrentPrincipal,
   GroupBuyApi,
   InvalidInput,
   Ledger,
   PageRequest,
   PaymentFilter,
+  type PaymentId,
   Payments,
   systemActor,
   userActor
@@ -21,28 +23,30 @@ export const PaymentsHandlers = HttpApiBuilder.group(GroupBuyApi, "payments", (h
     const payments = yield* Payments
     const deposits = yield* Deposits
     const ledger = yield* Ledger
+    const createDeposit = ({ payload }: { readonly payload: CreateDepositBody }) =>
+      Effect.gen(function* () {
+        const userId = yield* actingUser("create a deposit", payload.userId)
+        if (payload.provider !== undefined && payload.provider !== deposits.providerName) {
+          return yield* InvalidInput.single(
+            "provider",
+            "provider.unknown",
+            `unknown payment provider; this server uses "${deposits.providerName}"`,
+            `неизвестный платёжный провайдер; этот сервер использует «${deposits.providerName}»`
+          )
+        }
+        return yield* deposits.create(userId, payload.amount, payload.idempotencyKey)
+      })
+    const get = ({ path }: { readonly path: { readonly id: PaymentId } }) =>
+      Effect.gen(function* () {
+        const p = yield* CurrentPrincipal
+        const actor = p._tag === "User" ? userActor(p.userId, p.isAdmin) : systemActor(`service ${p.name}`)
+        return yield* payments.get(actor, path.id)
+      })
     return handlers
-      .handle("createDeposit", ({ payload }) =>
-        Effect.gen(function* () {
-          const userId = yield* actingUser("create a deposit", payload.userId)
-          if (payload.provider !== undefined && payload.provider !== deposits.providerName) {
-            return yield* InvalidInput.single(
-              "provider",
-              "provider.unknown",
-              `unknown payment provider; this server uses "${deposits.providerName}"`,
-              `неизвестный платёжный провайдер; этот сервер использует «${deposits.providerName}»`
-            )
-          }
-          return yield* deposits.create(userId, payload.amount, payload.idempotencyKey)
-        })
-      )
-      .handle("get", ({ path }) =>
-        Effect.gen(function* () {
-          const p = yield* CurrentPrincipal
-          const actor = p._tag === "User" ? userActor(p.userId, p.isAdmin) : systemActor(`service ${p.name}`)
-          return yield* payments.get(actor, path.id)
-        })
-      )
+      .handle("createDeposit", createDeposit)
+      .handle("createPayment", createDeposit)
+      .handle("get", get)
+      .handle("paymentStatus", get)
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
           const p = yield* CurrentPrincipal

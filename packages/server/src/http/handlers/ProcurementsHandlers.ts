@@ -13,7 +13,8 @@ import {
   Procurements,
   type ProcurementStatus,
   type ProcurementView,
-  UpdateProcurement
+  UpdateProcurement,
+  type UserId
 } from "@groupbuy/core"
 import { Router } from "@groupbuy/router"
 import { Effect } from "effect"
@@ -39,6 +40,11 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
   Effect.gen(function* () {
     const procurements = yield* Procurements
     const router = yield* Router
+    const forUser = ({ path }: { readonly path: { readonly userId: UserId } }) =>
+      Effect.zipRight(
+        requireSelfOrTrusted("read a user's procurements", path.userId),
+        procurements.forUser(path.userId)
+      )
     return handlers
       .handle("list", ({ urlParams }) =>
         Effect.gen(function* () {
@@ -133,11 +139,7 @@ export const ProcurementsHandlers = HttpApiBuilder.group(GroupBuyApi, "procureme
           return yield* procurements.markDelivered(yield* actorFor(userId), path.id)
         })
       )
-      .handle("forUser", ({ path }) =>
-        Effect.zipRight(
-          requireSelfOrTrusted("read a user's procurements", path.userId),
-          procurements.forUser(path.userId)
-        )
-      )
+      .handle("forUser", forUser)
+      .handle("userProcurements", forUser)
   })
 )

@@ -1,6 +1,6 @@
 /** `users` group: registration and lookups for bots, profile and codes for users. */
 import { HttpApiBuilder } from "@effect/platform"
-import { GroupBuyApi, NotFound, RoleRequests, UserFilter, Users } from "@groupbuy/core"
+import { GroupBuyApi, NotFound, type Platform, RoleRequests, UserFilter, Users } from "@groupbuy/core"
 import { DateTime, Duration, Effect, Option } from "effect"
 import { compact } from "../../internal/Compact.js"
 import { requireSelfOrTrusted, requireTrusted, requireUser } from "../../internal/Access.js"
@@ -9,6 +9,15 @@ export const UsersHandlers = HttpApiBuilder.group(GroupBuyApi, "users", (handler
   Effect.gen(function* () {
     const users = yield* Users
     const roleRequests = yield* RoleRequests
+    const byIdentity = (platform: Platform, externalId: string) =>
+      Effect.gen(function* () {
+        yield* requireTrusted("look up a platform identity")
+        const found = yield* users.resolve({ platform, externalId })
+        return yield* Option.match(found, {
+          onNone: () => Effect.fail(new NotFound({ entity: "identity", id: `${platform}:${externalId}` })),
+          onSome: Effect.succeed
+        })
+      })
     return handlers
       .handle("register", ({ payload }) => Effect.zipRight(requireTrusted("register a user"), users.register(payload)))
       .handle("me", () => Effect.flatMap(requireUser("read your profile"), (p) => users.get(p.userId)))
@@ -16,16 +25,8 @@ export const UsersHandlers = HttpApiBuilder.group(GroupBuyApi, "users", (handler
         Effect.zipRight(requireTrusted("list users"), users.list(new UserFilter(compact(urlParams))))
       )
       .handle("get", ({ path }) => Effect.zipRight(requireSelfOrTrusted("read a user", path.id), users.get(path.id)))
-      .handle("byIdentity", ({ path }) =>
-        Effect.gen(function* () {
-          yield* requireTrusted("look up a platform identity")
-          const found = yield* users.resolve({ platform: path.platform, externalId: path.externalId })
-          return yield* Option.match(found, {
-            onNone: () => Effect.fail(new NotFound({ entity: "identity", id: `${path.platform}:${path.externalId}` })),
-            onSome: Effect.succeed
-          })
-        })
-      )
+      .handle("byIdentity", ({ path }) => byIdentity(path.platform, path.externalId))
+      .handle("byPlatform", ({ urlParams }) => byIdentity(urlParams.platform, urlParams.platform_user_id))
       .handle("resolve", ({ payload }) =>
         Effect.zipRight(
           requireTrusted("resolve a platform identity"),
