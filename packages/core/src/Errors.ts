@@ -61,14 +61,34 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
   }
 }
 
-/** A lifecycle transition that the transition table does not allow. */
+/** A lifecycle transition that the transition table does not allow; `allowed` names the moves there are from `from`. */
 export class IllegalTransition extends Schema.TaggedError<IllegalTransition>()(
   "IllegalTransition",
-  { entity: Schema.Literal("procurement", "participant", "payment"), from: Schema.String, to: Schema.String },
+  {
+    entity: Schema.Literal("procurement", "participant", "payment"),
+    from: Schema.String,
+    to: Schema.String,
+    /** the statuses `from` may move to (empty: it is final, or the entity has no table) */
+    allowed: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] })
+  },
   HttpApiSchema.annotations({ status: 409 })
 ) {
   override get message() {
-    return `a ${this.entity} cannot go from ${this.from} to ${this.to}`
+    return this.describe("en")
+  }
+  /** The refusal and the moves there are, in the given language. */
+  describe(language: "ru" | "en") {
+    const entity = {
+      procurement: ["Закупка", "A procurement"],
+      participant: ["Участие", "A participation"],
+      payment: ["Платёж", "A payment"]
+    }[this.entity]
+    const moves = this.allowed.join(", ")
+    return language === "ru"
+      ? `${entity[0]} не может перейти из ${this.from} в ${this.to}` +
+          (this.allowed.length > 0 ? `; из ${this.from} возможно: ${moves}.` : ".")
+      : `${entity[1]} cannot go from ${this.from} to ${this.to}` +
+          (this.allowed.length > 0 ? `; from ${this.from} it can go to: ${moves}.` : ".")
   }
 }
 

@@ -33,13 +33,13 @@ export const canTransitionParticipant = (from: ParticipantStatus, to: Participan
 export const transitionProcurement = (from: ProcurementStatus, to: ProcurementStatus) =>
   canTransitionProcurement(from, to)
     ? Effect.succeed(to)
-    : Effect.fail(new IllegalTransition({ entity: "procurement", from, to }))
+    : Effect.fail(new IllegalTransition({ entity: "procurement", from, to, allowed: procurementTransitions[from] }))
 
 /** Succeeds with `to` when the table allows it. */
 export const transitionParticipant = (from: ParticipantStatus, to: ParticipantStatus) =>
   canTransitionParticipant(from, to)
     ? Effect.succeed(to)
-    : Effect.fail(new IllegalTransition({ entity: "participant", from, to }))
+    : Effect.fail(new IllegalTransition({ entity: "participant", from, to, allowed: participantTransitions[from] }))
 
 /** Statuses in which a participant still counts towards the collected amount. */
 export const countingParticipantStatuses: ReadonlyArray<ParticipantStatus> = [

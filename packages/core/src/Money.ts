@@ -4,7 +4,13 @@
 import { Either, Schema } from "effect"
 
 /** An amount in kopecks (may be negative for ledger deltas). Encoded as a decimal string. */
-export const Kopecks = Schema.BigInt.pipe(Schema.brand("Kopecks"))
+export const Kopecks = Schema.BigInt.pipe(Schema.brand("Kopecks")).annotations({
+  title: "Kopecks",
+  description:
+    "An amount of money in kopecks (1 ₽ = 100 kopecks), as a string of digits (a leading minus for a debit): " +
+    '"50000" is 500 ₽. Never a number, never rubles with a comma.',
+  examples: [50_000n as Kopecks]
+})
 export type Kopecks = typeof Kopecks.Type
 
 /** A strictly positive amount in kopecks. */

@@ -194,7 +194,12 @@ for (const profile of coreProfiles()) {
           const array = answer(yield* send({ path: "/api/procurements", headers: auth, body: deep }))
           assert.strictEqual(array.status, 400)
           assert.strictEqual(array.json?.["_tag"], "HttpApiDecodeError")
-          assert.include(String(array.json?.["message"]), `deeper than ${maxJsonDepth}`)
+          // the schema library's words stay in `detail`; `message` is the sentence in the request's language
+          assert.include(String(array.json?.["detail"]), `deeper than ${maxJsonDepth}`)
+          assert.strictEqual(
+            array.json?.["message"],
+            `Запрос не принят: тело запроса (JSON) вложено глубже ${maxJsonDepth} уровней.`
+          )
           const deepObject = `{"title":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`
           const object = answer(yield* send({ path: "/api/procurements", headers: auth, body: deepObject }))
           assert.strictEqual(object.status, 400)

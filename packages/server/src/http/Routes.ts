@@ -15,6 +15,7 @@ import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
+import { ReadableRefusalsMiddleware } from "./ReadableRefusals.js"
 import { BodyLimitMiddleware, JsonBodyMiddleware } from "./RequestBodies.js"
 import { SecurityHeadersMiddleware } from "./SecurityHeaders.js"
 import { WebRoutes } from "./WebRoutes.js"
@@ -63,7 +64,8 @@ export const ApiNodeRoutes = Layer.mergeAll(
   WidgetRoutes,
   WebRoutes,
   BodyLimitMiddleware,
-  SecurityHeadersMiddleware
+  SecurityHeadersMiddleware,
+  ReadableRefusalsMiddleware
 )
 
 /** Everything on one server. */

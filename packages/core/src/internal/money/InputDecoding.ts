@@ -43,7 +43,8 @@ const labels: Record<string, { readonly en: string; readonly ru: string }> = {
   sort: { en: "sort order", ru: "сортировка" }
 }
 
-const labelOf = (path: ReadonlyArray<PropertyKey>) => {
+/** The readable name of an input field (its English and Russian label), from the last known key of its path. */
+export const labelOf = (path: ReadonlyArray<PropertyKey>) => {
   const key = path.find((p): p is string => typeof p === "string" && p in labels)
   const label = key === undefined ? undefined : labels[key]
   const name = path.map(String).join(".")
