@@ -47,6 +47,21 @@ const TABLE = [
 
 type Json = Record<string, any>
 
+/** The money fields of the API: each is a `Kopecks` string. */
+const MONEY = new Set([
+  "amount",
+  "balance",
+  "targetAmount",
+  "pricePerUnit",
+  "stopAtAmount",
+  "heldAmount",
+  "collectedAmount",
+  "revenue",
+  "needed",
+  "available",
+  "balanceAfter"
+])
+
 for (const profile of coreProfiles()) {
   describe(`the specification's endpoint table (${profile.name})`, () => {
     it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
@@ -225,6 +240,46 @@ for (const profile of coreProfiles()) {
             return spec["paths"][key]?.[method.toLowerCase()] === undefined
           })
           assert.deepStrictEqual(documented, [])
+        })
+      )
+
+      it.effect("every operation of /api/openapi.json has a summary and a description; money is kopeck strings", () =>
+        Effect.gen(function* () {
+          const base = yield* baseUrlOf
+          const spec = yield* Effect.promise(() =>
+            fetch(`${base}/api/openapi.json`).then((r) => r.json() as Promise<Json>)
+          )
+          const undocumented: Array<string> = []
+          for (const [path, operations] of Object.entries<Json>(spec["paths"]))
+            for (const [method, operation] of Object.entries<Json>(operations))
+              if (!operation["summary"] || !operation["description"])
+                undocumented.push(`${method.toUpperCase()} ${path} (${operation["operationId"]})`)
+          assert.deepStrictEqual(undocumented, [])
+
+          // every money field, wherever it appears, says it is kopecks as a string and shows an example
+          const resolve = (schema: Json): Json =>
+            typeof schema["$ref"] === "string"
+              ? resolve(spec["components"]["schemas"][schema["$ref"].split("/").pop() ?? ""])
+              : schema
+          const undescribed: Array<string> = []
+          const walk = (node: unknown, at: string): void => {
+            if (node === null || typeof node !== "object") return
+            const properties = (node as Json)["properties"]
+            if (properties !== undefined && typeof properties === "object")
+              for (const [name, property] of Object.entries<Json>(properties)) {
+                if (!MONEY.has(name)) continue
+                // a nullable amount is `anyOf: [the amount, null]`
+                const declared = resolve(property)
+                const money = Array.isArray(declared["anyOf"])
+                  ? resolve(declared["anyOf"].find((member: Json) => member["type"] !== "null") ?? {})
+                  : declared
+                if (money["type"] !== "string" || !/kopecks/.test(money["description"] ?? "") || !money["examples"])
+                  undescribed.push(`${at}.${name}`)
+              }
+            for (const [key, child] of Object.entries(node as Json)) walk(child, `${at}/${key}`)
+          }
+          walk(spec, "")
+          assert.deepStrictEqual(undescribed, [])
         })
       )
     })

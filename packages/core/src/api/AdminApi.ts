@@ -349,6 +349,13 @@ const toggleUserFlag = <const Name extends string>(name: Name, toggle: string, c
 export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .add(
     HttpApiEndpoint.post("login", "/login")
+      .annotate(OpenApi.Summary, "Sign in to the admin panel")
+      .annotate(
+        OpenApi.Description,
+        "Email and password: sets the HttpOnly session cookie and answers the CSRF token to send as " +
+          "`x-csrf-token` on every change. 401 for a wrong email or password, 403 for a disabled admin, 429 after " +
+          "too many attempts (Retry-After)."
+      )
       .setPayload(AdminLoginBody)
       .addSuccess(AdminSessionInfo)
       .addError(Unauthorized)
@@ -367,9 +374,28 @@ export class AdminAuthApi extends HttpApiGroup.make("adminAuth")
   .prefix("/admin") {}
 
 export class AdminApi extends HttpApiGroup.make("admin")
-  .add(HttpApiEndpoint.post("logout", "/logout").addSuccess(HttpApiSchema.NoContent))
-  .add(HttpApiEndpoint.get("status", "/status").addSuccess(AdminSessionInfo))
-  .add(HttpApiEndpoint.get("dashboard", "/dashboard").addSuccess(DashboardStats))
+  .add(
+    HttpApiEndpoint.post("logout", "/logout")
+      .annotate(OpenApi.Summary, "Sign out of the admin panel")
+      .annotate(OpenApi.Description, "Ends the session and clears its cookie; audited.")
+      .addSuccess(HttpApiSchema.NoContent)
+  )
+  .add(
+    HttpApiEndpoint.get("status", "/status")
+      .annotate(OpenApi.Summary, "The admin session")
+      .annotate(OpenApi.Description, "The signed-in admin and the CSRF token; 401 without a valid session.")
+      .addSuccess(AdminSessionInfo)
+  )
+  .add(
+    HttpApiEndpoint.get("dashboard", "/dashboard")
+      .annotate(OpenApi.Summary, "Dashboard statistics")
+      .annotate(
+        OpenApi.Description,
+        "Users by role and platform and new ones, procurements by status and the completion rate, payments " +
+          "(revenue in kopecks, by status and by day), messages and notifications."
+      )
+      .addSuccess(DashboardStats)
+  )
   .add(
     HttpApiEndpoint.get("dashboardTrends", "/dashboard/trends")
       .setUrlParams(DashboardParams)
@@ -420,10 +446,24 @@ export class AdminApi extends HttpApiGroup.make("admin")
           "Audited with the role before and after; the user is notified in their language."
       )
   )
-  .add(setUserFlag("setUserActive", "active"))
-  .add(setUserFlag("setUserVerified", "verified"))
+  .add(
+    setUserFlag("setUserActive", "active")
+      .annotate(OpenApi.Summary, "Block or unblock a user")
+      .annotate(OpenApi.Description, "`value: false` blocks the account (its sessions lose access at once); audited.")
+  )
+  .add(
+    setUserFlag("setUserVerified", "verified")
+      .annotate(OpenApi.Summary, "Mark a user verified")
+      .annotate(OpenApi.Description, "Sets or clears the verified flag; audited.")
+  )
   .add(
     HttpApiEndpoint.post("adjustBalance", "/users/:id/balance")
+      .annotate(OpenApi.Summary, "Credit or debit a balance")
+      .annotate(
+        OpenApi.Description,
+        "A signed `amount` in kopecks (a string; negative debits) with a reason, written as one ADJUSTMENT " +
+          "transaction; audited. 409 InsufficientFunds when a debit exceeds the balance; 400 with readable issues."
+      )
       .setPath(UserPath)
       .setPayload(BalanceAdjustmentBody)
       .addSuccess(Transaction.json, { status: 201 })
@@ -441,6 +481,12 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.post("setProcurementStatus", "/procurements/:id/status")
+      .annotate(OpenApi.Summary, "Move a procurement's status")
+      .annotate(
+        OpenApi.Description,
+        "As the organizer's status change, by an administrator; audited. 409 IllegalTransition names the allowed " +
+          "moves."
+      )
       .setPath(ProcurementPath)
       .setPayload(Schema.Struct({ status: ProcurementStatus }))
       .addSuccess(ProcurementViewJson)
@@ -449,6 +495,8 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.put("setProcurementFeatured", "/procurements/:id/featured")
+      .annotate(OpenApi.Summary, "Feature a procurement")
+      .annotate(OpenApi.Description, "Featured procurements are marked and listed first; audited.")
       .setPath(ProcurementPath)
       .setPayload(FlagBody)
       .addSuccess(ProcurementViewJson)
@@ -456,6 +504,8 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.get("procurementParticipants", "/procurements/:id/participants")
+      .annotate(OpenApi.Summary, "A procurement's participants")
+      .annotate(OpenApi.Description, "Each participant with their name, quantity, amount in kopecks and status.")
       .setPath(ProcurementPath)
       .addSuccess(Schema.Array(ParticipantViewJson))
       .addError(NotFound)
@@ -473,6 +523,12 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.get("paymentSummary", "/payments/summary")
+      .annotate(OpenApi.Summary, "Payment summary")
+      .annotate(
+        OpenApi.Description,
+        "Payments by status and by day (count and amount in kopecks) over the last `days` (30 by default, at most " +
+          "366)."
+      )
       .setUrlParams(
         Schema.Struct({ days: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 366))) })
       )
@@ -494,9 +550,20 @@ export class AdminApi extends HttpApiGroup.make("admin")
       )
   )
   // categories
-  .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(Schema.Array(CategoryNodeJson)))
+  .add(
+    HttpApiEndpoint.get("categories", "/categories")
+      .annotate(OpenApi.Summary, "Categories")
+      .annotate(OpenApi.Description, "Every category as a tree, for the category editor.")
+      .addSuccess(Schema.Array(CategoryNodeJson))
+  )
   .add(
     HttpApiEndpoint.post("createCategory", "/categories")
+      .annotate(OpenApi.Summary, "Create a category")
+      .annotate(
+        OpenApi.Description,
+        "A name (unique among its siblings: 409 category.duplicate), an optional parent, icon, description and " +
+          "order; audited."
+      )
       .setPayload(CreateCategory)
       .addSuccess(Category.json, { status: 201 })
       .addError(RuleViolation)
@@ -504,6 +571,8 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.patch("updateCategory", "/categories/:id")
+      .annotate(OpenApi.Summary, "Edit a category")
+      .annotate(OpenApi.Description, "Rename, move (409 category.cycle when under itself), reorder; audited.")
       .setPath(CategoryPath)
       .setPayload(UpdateCategory)
       .addSuccess(Category.json)
@@ -512,6 +581,11 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.del("deleteCategory", "/categories/:id")
+      .annotate(OpenApi.Summary, "Delete a category")
+      .annotate(
+        OpenApi.Description,
+        "409 category.has-children while it has subcategories; 404 when there is none. Audited."
+      )
       .setPath(CategoryPath)
       .addSuccess(HttpApiSchema.NoContent)
       .addError(NotFound)
@@ -529,12 +603,19 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.del("deleteMessage", "/messages/:id")
+      .annotate(OpenApi.Summary, "Delete a chat message")
+      .annotate(
+        OpenApi.Description,
+        "Moderation: the message is soft-deleted (shown as deleted to members, restorable); audited."
+      )
       .setPath(MessagePath)
       .addSuccess(ChatMessageJson)
       .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.post("restoreMessage", "/messages/:id/restore")
+      .annotate(OpenApi.Summary, "Restore a deleted chat message")
+      .annotate(OpenApi.Description, "Undoes a moderation deletion; audited.")
       .setPath(MessagePath)
       .addSuccess(ChatMessageJson)
       .addError(NotFound)
@@ -570,7 +651,12 @@ export class AdminApi extends HttpApiGroup.make("admin")
       )
   )
   // chats where bots announce procurements (/broadcast)
-  .add(HttpApiEndpoint.get("channels", "/channels").addSuccess(Schema.Array(Channel.json)))
+  .add(
+    HttpApiEndpoint.get("channels", "/channels")
+      .annotate(OpenApi.Summary, "Announcement channels")
+      .annotate(OpenApi.Description, "The chats where bots announce procurements on /broadcast, oldest first.")
+      .addSuccess(Schema.Array(Channel.json))
+  )
   .add(
     HttpApiEndpoint.post("addChannel", "/channels")
       .setPayload(AddChannelBody)
@@ -586,6 +672,8 @@ export class AdminApi extends HttpApiGroup.make("admin")
   )
   .add(
     HttpApiEndpoint.del("removeChannel", "/channels/:id")
+      .annotate(OpenApi.Summary, "Disconnect a channel")
+      .annotate(OpenApi.Description, "The bot stops announcing there; the chat itself is untouched. Audited.")
       .setPath(ChannelPath)
       .addSuccess(HttpApiSchema.NoContent)
       .addError(NotFound)
@@ -680,19 +768,48 @@ export class AdminApi extends HttpApiGroup.make("admin")
       )
   )
   // WhatsApp accounts of this server: login by QR code or pairing code, logout
-  .add(HttpApiEndpoint.get("whatsappAccounts", "/whatsapp").addSuccess(Schema.Array(WhatsAppAccountStatus)))
+  .add(
+    HttpApiEndpoint.get("whatsappAccounts", "/whatsapp")
+      .annotate(OpenApi.Summary, "WhatsApp accounts")
+      .annotate(OpenApi.Description, "Each WhatsApp account of this server with its login state and outbound queue.")
+      .addSuccess(Schema.Array(WhatsAppAccountStatus))
+  )
   .add(
     HttpApiEndpoint.get("whatsappAccount", "/whatsapp/:account")
+      .annotate(OpenApi.Summary, "A WhatsApp account")
+      .annotate(
+        OpenApi.Description,
+        "Its login state: the QR code to scan, the pairing code, reconnect attempts; 404 for an unknown account."
+      )
       .setPath(WhatsAppPath)
       .addSuccess(WhatsAppAccountStatus)
       .addError(NotFound)
   )
   .add(
     whatsappAction("whatsappPairingCode", "pairing-code")
+      .annotate(OpenApi.Summary, "Log a WhatsApp account in by phone")
+      .annotate(
+        OpenApi.Description,
+        "Asks WhatsApp for a pairing code for `phone` (with the country code), to type in WhatsApp → Linked " +
+          "devices; audited. 404 for an unknown account, 409 when it is not waiting for a login."
+      )
       .setPayload(PairingCodeBody)
       .addSuccess(Schema.Struct({ phone: Schema.String, code: Schema.String }))
   )
-  .add(whatsappAction("whatsappLogin", "login").addSuccess(WhatsAppAccountStatus, { status: 202 }))
-  .add(whatsappAction("whatsappLogout", "logout").addSuccess(HttpApiSchema.NoContent))
+  .add(
+    whatsappAction("whatsappLogin", "login")
+      .annotate(OpenApi.Summary, "Start a WhatsApp login")
+      .annotate(
+        OpenApi.Description,
+        "Starts (or restarts) the login of the account: a QR code follows in its status; audited."
+      )
+      .addSuccess(WhatsAppAccountStatus, { status: 202 })
+  )
+  .add(
+    whatsappAction("whatsappLogout", "logout")
+      .annotate(OpenApi.Summary, "Log a WhatsApp account out")
+      .annotate(OpenApi.Description, "Unlinks the device and forgets its credentials; audited.")
+      .addSuccess(HttpApiSchema.NoContent)
+  )
   .middleware(AdminAuthentication)
   .prefix("/admin") {}

@@ -74,6 +74,12 @@ const OnBehalfParams = Schema.Struct({ userId: Schema.optional(UserId) })
 export class ChatApi extends HttpApiGroup.make("chat")
   .add(
     HttpApiEndpoint.get("history", "/procurements/:id/messages")
+      .annotate(OpenApi.Summary, "A procurement chat's messages")
+      .annotate(
+        OpenApi.Description,
+        "Members only (organizer, supplier, participants, administrators): the newest `limit` messages (at most " +
+          "200) before `before`."
+      )
       .setPath(ProcurementPath)
       .setUrlParams(HistoryParams)
       .addSuccess(Schema.Array(ChatMessageJson))
@@ -81,6 +87,12 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.post("post", "/procurements/:id/messages")
+      .annotate(OpenApi.Summary, "Send a chat message")
+      .annotate(
+        OpenApi.Description,
+        "Members only. Text, or a file uploaded to this chat first (`attachmentId`, with the text as its " +
+          "caption). Messages reach members on every platform."
+      )
       .setPath(ProcurementPath)
       .setPayload(PostMessageBody)
       .addSuccess(ChatMessageJson, { status: 201 })
@@ -88,6 +100,8 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.patch("edit", "/messages/:id")
+      .annotate(OpenApi.Summary, "Edit a chat message")
+      .annotate(OpenApi.Description, "Its author only; the edit is relayed to members where the platform can edit.")
       .setPath(MessagePath)
       .setPayload(EditMessageBody)
       .addSuccess(ChatMessageJson)
@@ -95,6 +109,11 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.del("remove", "/messages/:id")
+      .annotate(OpenApi.Summary, "Delete a chat message")
+      .annotate(
+        OpenApi.Description,
+        'Its author, the procurement\'s organizer or an administrator; members see "message deleted".'
+      )
       .setPath(MessagePath)
       .setUrlParams(OnBehalfParams)
       .addSuccess(ChatMessageJson)
@@ -102,6 +121,11 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.post("markRead", "/procurements/:id/read")
+      .annotate(OpenApi.Summary, "Mark a chat read")
+      .annotate(
+        OpenApi.Description,
+        "Moves the member's read marker to now: the unread count of this chat becomes 0 on every open client."
+      )
       .setPath(ProcurementPath)
       .setPayload(OnBehalfParams)
       .addSuccess(HttpApiSchema.NoContent)
@@ -109,6 +133,8 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.get("unread", "/chat/unread")
+      .annotate(OpenApi.Summary, "Unread chat counts")
+      .annotate(OpenApi.Description, "For each chat of the user with unread messages: the procurement and the count.")
       .setUrlParams(OnBehalfParams)
       .addSuccess(Schema.Array(UnreadCount))
       .addError(Forbidden)
@@ -144,6 +170,11 @@ export class ChatApi extends HttpApiGroup.make("chat")
   )
   .add(
     HttpApiEndpoint.get("members", "/procurements/:id/members")
+      .annotate(OpenApi.Summary, "A chat's members")
+      .annotate(
+        OpenApi.Description,
+        "The ids of the organizer, the supplier and the participants; members and administrators only."
+      )
       .setPath(ProcurementPath)
       .addSuccess(Schema.Array(UserId))
       .pipe(Refusals.missing)

@@ -1,5 +1,5 @@
 /** Deposits through a payment provider, their status, the balance and the ledger history. */
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Forbidden, IllegalTransition } from "../Errors.js"
 import { PaymentId, UserId } from "../Ids.js"
@@ -56,15 +56,48 @@ const UserPath = Schema.Struct({ id: UserId })
 export class PaymentsApi extends HttpApiGroup.make("payments")
   .add(
     HttpApiEndpoint.post("createDeposit", "/payments/deposits")
+      .annotate(OpenApi.Summary, "Top up the balance")
+      .annotate(
+        OpenApi.Description,
+        'Starts a deposit of `amount` kopecks (a string, e.g. "50000" for 500 ₽) with the configured provider: a ' +
+          "payment link or bank transfer instructions. The same `idempotencyKey` returns the same deposit. 400 " +
+          "deposit.too-small / deposit.too-large / provider.unknown; 503 when the provider is unreachable."
+      )
       .setPayload(CreateDepositBody)
       .addSuccess(DepositCreated, { status: 201 })
       .addError(ProviderUnavailable)
       .pipe(Refusals.invalid)
   )
-  .add(HttpApiEndpoint.get("get", "/payments/:id").setPath(IdPath).addSuccess(PaymentJson).pipe(Refusals.missing))
-  .add(pageEndpoint("list", "/payments", PaymentListParams, PaymentJson).addError(Forbidden))
+  .add(
+    HttpApiEndpoint.get("get", "/payments/:id")
+      .annotate(OpenApi.Summary, "A payment")
+      .annotate(
+        OpenApi.Description,
+        "A payment with its status (PENDING, WAITING_FOR_CAPTURE, SUCCEEDED, FAILED, CANCELLED, REFUNDED); one's " +
+          "own, or any with the service token or admin rights."
+      )
+      .setPath(IdPath)
+      .addSuccess(PaymentJson)
+      .pipe(Refusals.missing)
+  )
+  .add(
+    pageEndpoint("list", "/payments", PaymentListParams, PaymentJson)
+      .annotate(OpenApi.Summary, "Payments")
+      .annotate(
+        OpenApi.Description,
+        "One's own payments (everyone's with the service token), filtered by status, type and provider, newest " +
+          "first."
+      )
+      .addError(Forbidden)
+  )
   .add(
     HttpApiEndpoint.post("refund", "/payments/:id/refund")
+      .annotate(OpenApi.Summary, "Refund a deposit (service)")
+      .annotate(
+        OpenApi.Description,
+        "Returns a succeeded deposit through its provider while the money is still on the balance (409 " +
+          "refund.already-spent). Service token only."
+      )
       .setPath(IdPath)
       .addSuccess(PaymentJson)
       .addError(ProviderUnavailable)
@@ -73,12 +106,19 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
   )
   .add(
     HttpApiEndpoint.get("balance", "/users/:id/balance")
+      .annotate(OpenApi.Summary, "A user's balance")
+      .annotate(OpenApi.Description, "The balance in kopecks (a string); oneself or the service token.")
       .setPath(UserPath)
       .addSuccess(BalanceJson)
       .pipe(Refusals.missing)
   )
   .add(
     pageEndpoint("transactions", "/users/:id/transactions", Schema.Struct(PageParams), Transaction.json)
+      .annotate(OpenApi.Summary, "A user's transactions")
+      .annotate(
+        OpenApi.Description,
+        "The ledger rows of one account, newest first, each with its type, signed amount and the balance after " + "it."
+      )
       .setPath(UserPath)
       .addError(Forbidden)
   )

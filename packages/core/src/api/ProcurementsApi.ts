@@ -94,18 +94,49 @@ const participantMove = <const Name extends string>(name: Name, move: string) =>
     .pipe(Refusals.missing)
 
 export class ProcurementsApi extends HttpApiGroup.make("procurements")
-  .add(pageEndpoint("list", "/procurements", ProcurementListParams, ProcurementViewJson))
+  .add(
+    pageEndpoint("list", "/procurements", ProcurementListParams, ProcurementViewJson)
+      .annotate(OpenApi.Summary, "Procurements, filtered and searched")
+      .annotate(
+        OpenApi.Description,
+        "Active ones by default: filter by status (comma-separated), category (with its subcategories), city, " +
+          "featured, organizer or supplier; `query` searches title and description (Russian stemming). Featured " +
+          "first."
+      )
+  )
   .add(
     HttpApiEndpoint.post("create", "/procurements")
+      .annotate(OpenApi.Summary, "Create a procurement")
+      .annotate(
+        OpenApi.Description,
+        "Organizers (and administrators) only: 403 otherwise. Money fields are kopeck strings. The supplier, when " +
+          "named, must have the supplier role (400 supplier.not-supplier). `publish: false` keeps it a DRAFT. 400 " +
+          "with readable issues for each invalid field; 404 for an unknown category."
+      )
       .setPayload(CreateProcurementBody)
       .addSuccess(ProcurementViewJson, { status: 201 })
       .pipe(Refusals.invalid)
   )
   .add(
-    HttpApiEndpoint.get("get", "/procurements/:id").setPath(IdPath).addSuccess(ProcurementViewJson).addError(NotFound)
+    HttpApiEndpoint.get("get", "/procurements/:id")
+      .annotate(OpenApi.Summary, "A procurement")
+      .annotate(
+        OpenApi.Description,
+        "The procurement with its progress (collected amount, percent, participants, days left), organizer and " +
+          "supplier names; 404 when there is none."
+      )
+      .setPath(IdPath)
+      .addSuccess(ProcurementViewJson)
+      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.patch("update", "/procurements/:id")
+      .annotate(OpenApi.Summary, "Edit a procurement")
+      .annotate(
+        OpenApi.Description,
+        "Its organizer or an administrator, while DRAFT or ACTIVE (409 update.not-editable): title, description, " +
+          "category, deadlines, city, delivery address, image. Unknown fields are refused (400)."
+      )
       .setPath(IdPath)
       .setUrlParams(OnBehalfParams)
       .setPayload(UpdateProcurementBody)
@@ -115,6 +146,13 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.post("setStatus", "/procurements/:id/status")
+      .annotate(OpenApi.Summary, "Move a procurement's status")
+      .annotate(
+        OpenApi.Description,
+        "DRAFT → ACTIVE → STOPPED → PAYMENT → COMPLETED, or CANCELLED before COMPLETED. Its organizer or an " +
+          "administrator. CANCELLED refunds every paid participant once; COMPLETED pays the organizer; PAYMENT asks " +
+          "confirmed participants to pay. 409 IllegalTransition names the allowed moves."
+      )
       .setPath(IdPath)
       .setPayload(StatusBody)
       .addSuccess(ProcurementViewJson)
@@ -123,6 +161,11 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.put("setFeatured", "/procurements/:id/featured")
+      .annotate(OpenApi.Summary, "Feature a procurement (service)")
+      .annotate(
+        OpenApi.Description,
+        "Featured procurements are marked and listed first. Service token; administrators use the admin API."
+      )
       .setPath(IdPath)
       .setPayload(FeaturedBody)
       .addSuccess(ProcurementViewJson)
@@ -130,6 +173,13 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.post("join", "/procurements/:id/join")
+      .annotate(OpenApi.Summary, "Join a procurement")
+      .annotate(
+        OpenApi.Description,
+        "Takes part with `quantity` units while ACTIVE and before the deadline. 409 join.not-active, " +
+          "join.deadline-passed, join.quantity-too-small, join.exceeds-remaining, join.already-joined, " +
+          "join.own-procurement, join.user-blocked."
+      )
       .setPath(IdPath)
       .setPayload(JoinBody)
       .addSuccess(Participant.json, { status: 201 })
@@ -138,6 +188,11 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.post("leave", "/procurements/:id/leave")
+      .annotate(OpenApi.Summary, "Leave a procurement")
+      .annotate(
+        OpenApi.Description,
+        "Withdraws one's participation until the procurement is STOPPED (409 leave.too-late afterwards)."
+      )
       .setPath(IdPath)
       .setPayload(OnBehalf)
       .addSuccess(Participant.json)
@@ -146,6 +201,13 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.post("pay", "/procurements/:id/pay")
+      .annotate(OpenApi.Summary, "Pay one's share from the balance")
+      .annotate(
+        OpenApi.Description,
+        "In PAYMENT, a CONFIRMED participant pays their amount (kopecks) from the balance, held for the " +
+          "procurement until it completes. 409 pay.not-open, pay.not-confirmed, pay.already-paid; InsufficientFunds " +
+          "when the balance does not cover it (needed and available in kopecks)."
+      )
       .setPath(IdPath)
       .setPayload(OnBehalf)
       .addSuccess(Participant.json)
@@ -156,12 +218,23 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
   )
   .add(
     HttpApiEndpoint.get("history", "/procurements/:id/history")
+      .annotate(OpenApi.Summary, "A procurement's status history")
+      .annotate(
+        OpenApi.Description,
+        "Every status change with who made it (null: the system — deadline sweep, stop amount reached) and when."
+      )
       .setPath(IdPath)
       .addSuccess(Schema.Array(StatusChange))
       .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.get("participants", "/procurements/:id/participants")
+      .annotate(OpenApi.Summary, "A procurement's participants")
+      .annotate(
+        OpenApi.Description,
+        "Participants with their quantity, amount and status: the organizer, members of its chat, administrators " +
+          "and the service only."
+      )
       .setPath(IdPath)
       .addSuccess(Schema.Array(ParticipantViewJson))
       .addError(NotFound)
@@ -184,10 +257,32 @@ export class ProcurementsApi extends HttpApiGroup.make("procurements")
           `connected), ${AnnounceRefusal.tooSoon} (announced less than a minute ago: a repeated request posts nothing).`
       )
   )
-  .add(participantMove("confirmParticipant", "confirm"))
-  .add(participantMove("markDelivered", "deliver"))
+  .add(
+    participantMove("confirmParticipant", "confirm")
+      .annotate(OpenApi.Summary, "Confirm a participant")
+      .annotate(
+        OpenApi.Description,
+        "The organizer (or an administrator) confirms a PENDING participant; the participant is then asked to " +
+          "pay. 409 IllegalTransition names the allowed moves."
+      )
+  )
+  .add(
+    participantMove("markDelivered", "deliver")
+      .annotate(OpenApi.Summary, "Mark a participant delivered")
+      .annotate(
+        OpenApi.Description,
+        "The organizer (or an administrator) marks a PAID participant's goods as received. 409 IllegalTransition " +
+          "names the allowed moves."
+      )
+  )
   .add(
     HttpApiEndpoint.get("forUser", "/users/:userId/procurements")
+      .annotate(OpenApi.Summary, "A user's procurements")
+      .annotate(
+        OpenApi.Description,
+        "The procurements the user organizes, supplies, and takes part in (with their participation). Oneself or " +
+          "the service token."
+      )
       .setPath(Schema.Struct({ userId: UserId }))
       .addSuccess(MyProcurementsJson)
       .addError(Forbidden)
