@@ -39,8 +39,14 @@ export const useDescribeError = () => {
           needed: formatMoney(get(e, "needed") as bigint, language),
           available: formatMoney(get(e, "available") as bigint, language)
         })
-      case "IllegalTransition":
-        return t("errIllegal", { from: String(get(e, "from")), to: String(get(e, "to")) })
+      case "IllegalTransition": {
+        // the server names the moves there are from where it stands
+        const allowed = (get(e, "allowed") ?? []) as ReadonlyArray<string>
+        const moves = { from: String(get(e, "from")), to: String(get(e, "to")) }
+        return allowed.length === 0
+          ? t("errIllegal", moves)
+          : t("errIllegalAllowed", { ...moves, allowed: allowed.join(", ") })
+      }
       case "Forbidden":
         return t("errForbidden")
       case "NotFound":
