@@ -28,5 +28,10 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .annotate(OpenApi.Title, "GroupBuy API")
   .annotate(
     OpenApi.Description,
-    "Group purchasing in chat: users, procurements, payments, chat, notifications, admin"
+    "Group purchasing in chat: users, procurements, payments, chat, notifications, admin. Money is kopecks as a " +
+      'string of digits ("50000" is 500 ₽). Every error body names its kind in `_tag`; refusals a person causes ' +
+      "(400 HttpApiDecodeError with `code: request.invalid`, InvalidInput, 409 RuleViolation with its `code`, " +
+      "IllegalTransition with the `allowed` moves) carry `message`, a sentence in the language of `Accept-Language` " +
+      "(Russian by default); a body that does not match its schema keeps the schema's own words in `issues` and " +
+      "`detail`. Paths are also answered with a trailing slash."
   ) {}
