@@ -1,5 +1,15 @@
 import { BotFleet } from "@groupbuy/adapters"
-import { Chat, IdentityRef, PostMessage, Procurements, RegisterUser, Users, userActor, UserId } from "@groupbuy/core"
+import {
+  Chat,
+  IdentityRef,
+  PostMessage,
+  Procurements,
+  RegisterUser,
+  RoleRequests,
+  Users,
+  userActor,
+  UserId
+} from "@groupbuy/core"
 import { coreProfiles, insertProcurement, insertUser } from "@groupbuy/core/testing"
 import {
   BroadcastChannelsStatic,
@@ -53,6 +63,15 @@ describe("the router's core services over the HTTP API", () => {
         const history = yield* chat.history(userActor(user.id), id, { limit: 10 })
         assert.strictEqual(history.at(-1)?.text, "Из VK")
         assert.isTrue(yield* chat.canAccess(userActor(user.id), id))
+
+        // a role request from a remote bot: asked once, the pending one read back, a refusal typed
+        const roleRequests = Context.get(context, RoleRequests)
+        const asked = yield* roleRequests.request(user.id, "organizer")
+        assert.isTrue(asked.created)
+        assert.isFalse((yield* roleRequests.request(user.id, "organizer")).created)
+        assert.strictEqual((yield* roleRequests.pending(user.id))?.id, asked.request.id)
+        const other = yield* roleRequests.request(user.id, "supplier").pipe(Effect.flip)
+        assert.strictEqual(other._tag === "RuleViolation" ? other.code : other._tag, "role-request.pending")
 
         const deposit = yield* gateway.createDeposit(user.id, 100_000n)
         assert.include(deposit.url ?? "", `/pay/sandbox/${deposit.paymentId}`)
