@@ -17,8 +17,9 @@ import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
 import { RoleRequestsLive } from "./RoleRequestsLive.js"
 import { UsersLive } from "./UsersLive.js"
+import { WithdrawalsLive } from "./WithdrawalsLive.js"
 
-/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, RoleRequests, DomainEvents. */
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, RoleRequests, Withdrawals, DomainEvents. */
 export const CoreServicesLive = Layer.mergeAll(
   UsersLive,
   CategoriesLive,
@@ -31,7 +32,8 @@ export const CoreServicesLive = Layer.mergeAll(
   AuditLogLive,
   KeyValueLive,
   ChannelsLive,
-  RoleRequestsLive
+  RoleRequestsLive,
+  WithdrawalsLive
 ).pipe(Layer.provideMerge(DomainEventsLive))
 
 /** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */

@@ -46,7 +46,8 @@ export const Entity = Schema.Literal(
   "admin",
   "whatsapp_account",
   "broadcast_channel",
-  "role_request"
+  "role_request",
+  "withdrawal_request"
 )
 export type Entity = typeof Entity.Type
 

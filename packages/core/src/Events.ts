@@ -5,7 +5,16 @@
  */
 import { Context, Effect, Layer, PubSub, Schema, type Scope, type Stream } from "effect"
 import * as S from "effect/Stream"
-import { ChatMessageId, NotificationId, ParticipantId, PaymentId, ProcurementId, RoleRequestId, UserId } from "./Ids.js"
+import {
+  ChatMessageId,
+  NotificationId,
+  ParticipantId,
+  PaymentId,
+  ProcurementId,
+  RoleRequestId,
+  UserId,
+  WithdrawalRequestId
+} from "./Ids.js"
 import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
 import { RequestableRole } from "./RoleRequests.js"
@@ -74,6 +83,21 @@ export const DomainEvent = Schema.Union(
     userId: UserId,
     role: RequestableRole,
     approved: Schema.Boolean
+  }),
+  /** a user asked to withdraw `amount` (already held): `admins` (the active administrators' accounts) are told */
+  Schema.TaggedStruct("WithdrawalRequested", {
+    requestId: WithdrawalRequestId,
+    userId: UserId,
+    amount: Kopecks,
+    admins: Schema.Array(UserId)
+  }),
+  /** an admin paid out (approved) or rejected a withdrawal request: the user is told */
+  Schema.TaggedStruct("WithdrawalDecided", {
+    requestId: WithdrawalRequestId,
+    userId: UserId,
+    amount: Kopecks,
+    approved: Schema.Boolean,
+    reason: Schema.NullOr(Schema.String)
   })
 )
 export type DomainEvent = typeof DomainEvent.Type

@@ -29,6 +29,8 @@ export const ChannelId = Schema.UUID.pipe(Schema.brand("ChannelId"))
 export type ChannelId = typeof ChannelId.Type
 export const RoleRequestId = Schema.UUID.pipe(Schema.brand("RoleRequestId"))
 export type RoleRequestId = typeof RoleRequestId.Type
+export const WithdrawalRequestId = Schema.UUID.pipe(Schema.brand("WithdrawalRequestId"))
+export type WithdrawalRequestId = typeof WithdrawalRequestId.Type
 
 /** The platforms a person can reach GroupBuy from. `web` is the chat widget and the cabinet. */
 export const Platform = Schema.Literal("telegram", "vk", "whatsapp", "web")

@@ -1,10 +1,14 @@
 /**
  * The money ledger: the only writer of balances. Every change of a balance writes exactly one `transactions` row in
  * the same SQL transaction; a CHECK keeps balances non-negative; externally triggered credits carry idempotency keys.
- * Invariant: Σ balances + Σ held by procurements = Σ of every transaction that moves money into or out of the users'
- * balances as a whole (all types but the internal moves PROCUREMENT_JOIN, PROCUREMENT_REFUND and TRANSFER): DEPOSIT,
- * WITHDRAWAL, BONUS, ADJUSTMENT, PURCHASE, PURCHASE_REFUND, COMMISSION, COMMISSION_REVERSAL, WITHDRAWAL_HOLD,
- * WITHDRAWAL_RELEASE (signed amounts).
+ * Invariant: Σ balances + Σ held (by procurements, and by withdrawal requests that are PENDING or PROCESSING) = Σ of
+ * every transaction that moves money into or out of the users' balances as a whole (all types but the internal moves
+ * PROCUREMENT_JOIN, PROCUREMENT_REFUND, TRANSFER, WITHDRAWAL_HOLD and WITHDRAWAL_RELEASE): DEPOSIT, WITHDRAWAL, BONUS,
+ * ADJUSTMENT, PURCHASE, PURCHASE_REFUND, COMMISSION, COMMISSION_REVERSAL (signed amounts).
+ * A withdrawal request moves its amount from the balance into the request (WITHDRAWAL_HOLD, internal); rejection moves
+ * it back (WITHDRAWAL_RELEASE, internal); approval pays it out of the request: the WITHDRAWAL row records the money
+ * leaving without a second debit (its `balance_after` is the balance as it stands). A direct `withdraw` debits the
+ * balance itself.
  */
 import { Context, type Effect, Schema } from "effect"
 import type { Page } from "./Common.js"
@@ -52,8 +56,9 @@ export class TransactionFilter extends Schema.Class<TransactionFilter>("Transact
 
 export interface LedgerTotals {
   readonly balances: Kopecks
+  /** held by procurements and by withdrawal requests waiting for (or in) their payout */
   readonly held: Kopecks
-  /** Σ amount of every transaction but PROCUREMENT_JOIN, PROCUREMENT_REFUND and TRANSFER */
+  /** Σ amount of every transaction but the internal moves (see the invariant above) */
   readonly external: Kopecks
 }
 

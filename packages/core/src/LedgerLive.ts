@@ -237,9 +237,12 @@ export const LedgerLive = Layer.effect(
       execute: () =>
         sql`SELECT
               (SELECT coalesce(sum(balance), 0) FROM users)::text AS balances,
-              (SELECT coalesce(sum(held_amount), 0) FROM procurements)::text AS held,
+              ((SELECT coalesce(sum(held_amount), 0) FROM procurements)
+                + (SELECT coalesce(sum(amount), 0) FROM withdrawal_requests
+                    WHERE status IN ('PENDING', 'PROCESSING')))::text AS held,
               (SELECT coalesce(sum(amount), 0) FROM transactions
-                WHERE type NOT IN ('PROCUREMENT_JOIN', 'PROCUREMENT_REFUND', 'TRANSFER'))::text AS external`
+                WHERE type NOT IN ('PROCUREMENT_JOIN', 'PROCUREMENT_REFUND', 'TRANSFER', 'WITHDRAWAL_HOLD',
+                  'WITHDRAWAL_RELEASE'))::text AS external`
     })
 
     const totals = () => orDie(readTotals(undefined))

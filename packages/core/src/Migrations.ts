@@ -347,6 +347,31 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     )`,
     `CREATE UNIQUE INDEX role_requests_one_pending_idx ON role_requests (user_id) WHERE status = 'PENDING'`,
     `CREATE INDEX role_requests_status_idx ON role_requests (status, created_at)`
+  ),
+  // A user's request to withdraw part of their balance. While PENDING (or PROCESSING: an admin approved it and the
+  // payout is under way) the amount is held here — taken off the balance by WITHDRAWAL_HOLD in the same transaction
+  // that inserts the row; approval records the WITHDRAWAL (the money leaves), rejection gives it back
+  // (WITHDRAWAL_RELEASE). The ledger's keys `withdrawal:<id>:<step>` make each step happen once.
+  "0022_withdrawal_requests": run(
+    `CREATE TABLE withdrawal_requests (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id),
+      amount bigint NOT NULL CHECK (amount > 0),
+      details text NOT NULL CHECK (length(details) BETWEEN 1 AND 500),
+      status text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'PROCESSING', 'APPROVED', 'REJECTED')),
+      idempotency_key text UNIQUE,
+      provider text,
+      payout_reference text,
+      failure text,
+      reason text,
+      decided_by uuid REFERENCES users (id) ON DELETE SET NULL,
+      decided_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK ((status IN ('APPROVED', 'REJECTED')) = (decided_at IS NOT NULL))
+    )`,
+    `CREATE INDEX withdrawal_requests_status_idx ON withdrawal_requests (status, created_at)`,
+    `CREATE INDEX withdrawal_requests_user_idx ON withdrawal_requests (user_id, created_at DESC)`
   )
 }
 

@@ -95,7 +95,21 @@ export const makeLedgerWrites = Effect.gen(function* () {
       return inserted
     })
 
-  return { apply, findByKey, lockUser, balanceOf } as const
+  /**
+   * Records a movement that leaves the balance as it is: money that already left it (a held withdrawal being paid
+   * out). The caller has locked the user's row, so `balance_after` is the balance now. A lost unique race is
+   * `EntryConflict`.
+   */
+  const record = (entry: Entry) =>
+    Effect.gen(function* () {
+      const current = yield* balanceOf(entry.userId)
+      if (Option.isNone(current)) return yield* new NotFound({ entity: "user", id: entry.userId })
+      const [inserted] = yield* insertTransaction(entry, current.value.balance)
+      if (inserted === undefined) return yield* new EntryConflict({ entry })
+      return inserted
+    })
+
+  return { apply, record, findByKey, lockUser, balanceOf } as const
 })
 
 export type LedgerWrites = Effect.Effect.Success<typeof makeLedgerWrites>
