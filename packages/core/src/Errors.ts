@@ -4,6 +4,7 @@
  */
 import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
+import { ProductId } from "./Ids.js"
 import { Kopecks } from "./Money.js"
 
 /** One reason an input was refused: `code` is stable (for catalogues/tests), `en`/`ru` are for people. */
@@ -36,6 +37,9 @@ export const Entity = Schema.Literal(
   "user",
   "identity",
   "category",
+  "product",
+  "order",
+  "subscription",
   "procurement",
   "participant",
   "payment",
@@ -102,6 +106,10 @@ export class InsufficientFunds extends Schema.TaggedError<InsufficientFunds>()(
   override get message() {
     return `insufficient funds: ${this.needed} kopecks needed, ${this.available} available`
   }
+  /** How much is missing: what to offer as a deposit so the same action succeeds. */
+  get missing(): Kopecks {
+    return Kopecks.make(this.needed > this.available ? this.needed - this.available : 0n)
+  }
 }
 
 /** The caller may not do this (not the organizer, not a participant, not an admin, ...). */
@@ -139,3 +147,75 @@ export class RuleViolation extends Schema.TaggedError<RuleViolation>()(
 
 /** Every error a core service may fail with. */
 export type DomainError = InvalidInput | NotFound | IllegalTransition | InsufficientFunds | Forbidden | RuleViolation
+
+/** The product is sold out: fewer than `requested` units are left (`available`, possibly 0). Nothing was charged. */
+export class SoldOut extends Schema.TaggedError<SoldOut>()(
+  "SoldOut",
+  { productId: ProductId, requested: Schema.Int, available: Schema.Int },
+  HttpApiSchema.annotations({ status: 409 })
+) {
+  override get message() {
+    return this.describe("en")
+  }
+  describe(language: "ru" | "en") {
+    if (this.available === 0) return language === "ru" ? "Товар закончился." : "This product is sold out."
+    return language === "ru"
+      ? `Осталось только ${this.available} шт., а запрошено ${this.requested}.`
+      : `Only ${this.available} left, ${this.requested} requested.`
+  }
+}
+
+/** The product cannot be bought now: it was deactivated, deleted, or its provider no longer offers it. */
+export class ProductUnavailable extends Schema.TaggedError<ProductUnavailable>()(
+  "ProductUnavailable",
+  { productId: ProductId },
+  HttpApiSchema.annotations({ status: 409 })
+) {
+  override get message() {
+    return this.describe("en")
+  }
+  describe(language: "ru" | "en") {
+    return language === "ru" ? "Этот товар сейчас недоступен." : "This product is not available now."
+  }
+}
+
+/** A quantity outside `min`..`max` (a whole number of units; `max` is the per-order limit). Nothing was written. */
+export class InvalidQuantity extends Schema.TaggedError<InvalidQuantity>()(
+  "InvalidQuantity",
+  { quantity: Schema.Number, min: Schema.Int, max: Schema.Int },
+  HttpApiSchema.annotations({ status: 400 })
+) {
+  override get message() {
+    return this.describe("en")
+  }
+  describe(language: "ru" | "en") {
+    return language === "ru"
+      ? `Количество должно быть целым числом от ${this.min} до ${this.max}.`
+      : `The quantity must be a whole number from ${this.min} to ${this.max}.`
+  }
+}
+
+/**
+ * An external provider (see `Providers.ts`) failed: `unavailable` (network, 5xx, timeout), `rejected` (it refused
+ * the request: unknown offer, bad parameters), `no_funds` (our account with the provider is short), `rate_limited`,
+ * `not_configured` (no such provider, or no API key). `message` is for logs and admins, never the provider's secrets.
+ */
+export class ProviderError extends Schema.TaggedError<ProviderError>()(
+  "ProviderError",
+  {
+    providerId: Schema.String,
+    reason: Schema.Literal("unavailable", "rejected", "no_funds", "rate_limited", "not_configured"),
+    message: Schema.String
+  },
+  HttpApiSchema.annotations({ status: 502 })
+) {
+  /** What a buyer is told (the details stay in `message`). */
+  describe(language: "ru" | "en") {
+    return language === "ru"
+      ? "Поставщик сейчас не может выполнить заказ. Попробуйте позже."
+      : "The provider cannot fulfil the order right now. Please try again later."
+  }
+}
+
+/** Every error the shop's services may fail with, on top of `DomainError`. */
+export type ShopError = SoldOut | ProductUnavailable | InvalidQuantity | ProviderError

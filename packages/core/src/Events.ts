@@ -15,6 +15,7 @@ import {
   UserId,
   WithdrawalRequestId
 } from "./Ids.js"
+import { OrderId, ProductId } from "./Ids.js"
 import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
 import { RequestableRole } from "./RoleRequests.js"
@@ -98,6 +99,38 @@ export const DomainEvent = Schema.Union(
     amount: Kopecks,
     approved: Schema.Boolean,
     reason: Schema.NullOr(Schema.String)
+  }),
+  /** a shop order was delivered (STOCKED / DIGITAL at once, PROVIDER when the provider delivered): the buyer is told */
+  Schema.TaggedStruct("OrderDelivered", {
+    orderId: OrderId,
+    number: Schema.Int,
+    buyerId: UserId,
+    total: Kopecks,
+    title: Schema.String
+  }),
+  /** the provider could not deliver a PROVIDER order: it is FAILED and `refunded` went back to the buyer */
+  Schema.TaggedStruct("OrderFailed", {
+    orderId: OrderId,
+    number: Schema.Int,
+    buyerId: UserId,
+    refunded: Kopecks,
+    title: Schema.String,
+    reason: Schema.String
+  }),
+  /** an admin refunded an order: `amount` went back to the buyer */
+  Schema.TaggedStruct("OrderRefunded", {
+    orderId: OrderId,
+    number: Schema.Int,
+    buyerId: UserId,
+    amount: Kopecks,
+    title: Schema.String
+  }),
+  /** a sale took a STOCKED or DIGITAL product's on-hand to the settings' threshold or below: admins are told */
+  Schema.TaggedStruct("LowStock", {
+    productId: ProductId,
+    title: Schema.String,
+    onHand: Schema.Int,
+    threshold: Schema.Int
   })
 )
 export type DomainEvent = typeof DomainEvent.Type

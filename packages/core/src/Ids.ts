@@ -31,6 +31,12 @@ export const RoleRequestId = Schema.UUID.pipe(Schema.brand("RoleRequestId"))
 export type RoleRequestId = typeof RoleRequestId.Type
 export const WithdrawalRequestId = Schema.UUID.pipe(Schema.brand("WithdrawalRequestId"))
 export type WithdrawalRequestId = typeof WithdrawalRequestId.Type
+export const ProductId = Schema.UUID.pipe(Schema.brand("ProductId"))
+export type ProductId = typeof ProductId.Type
+export const OrderId = Schema.UUID.pipe(Schema.brand("OrderId"))
+export type OrderId = typeof OrderId.Type
+export const SubscriptionId = Schema.UUID.pipe(Schema.brand("SubscriptionId"))
+export type SubscriptionId = typeof SubscriptionId.Type
 
 /** The platforms a person can reach GroupBuy from. `web` is the chat widget and the cabinet. */
 export const Platform = Schema.Literal("telegram", "vk", "whatsapp", "web")
