@@ -2,9 +2,11 @@
  * Role requests in Chromium against the real server: a buyer asks to become an organizer from the cabinet's profile
  * (a second click asks nothing new: the request is shown waiting), an administrator sees it in the panel's "Role
  * requests", approves it after the confirmation, and the account is an organizer in the database. Every screen is
- * checked with axe-core and photographed (test-artifacts/web/role-requests-*).
+ * checked with axe-core and photographed (test-artifacts/web/role-requests-*). A request waiting on a user's page is
+ * declined there and the role stays.
  */
 import { SqlClient } from "@effect/sql"
+import { RoleRequests } from "@groupbuy/core"
 import { insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
@@ -70,6 +72,30 @@ describe("role requests in Chromium", () => {
         })
         const role = yield* sql<{ role: string }>`SELECT role FROM users WHERE id = ${buyer}`
         assert.strictEqual(role[0]!.role, "organizer")
+
+        // a request waiting on a user's page: declined there, the role stays
+        const other = yield* insertUser({ firstName: "Дина" })
+        yield* (yield* RoleRequests).request(other, "supplier")
+        yield* Effect.promise(async () => {
+          await page.goto(`${origin}/admin-panel/users/${other}`)
+          const pending = page.getByTestId("user-role-request")
+          await pending.getByText("Просит роль «поставщик»").waitFor()
+          await pending.getByRole("button", { name: "Отклонить" }).click()
+          const dialog = page.locator("dialog[open]")
+          assert.strictEqual(
+            await dialog.locator("p").first().innerText(),
+            "Отклонить запрос пользователя Дина на роль «поставщик»? Он получит уведомление."
+          )
+          await dialog.getByRole("button", { name: "Отклонить" }).click()
+          await page
+            .getByTestId("user-role-request-notice")
+            .filter({ hasText: "Запрос пользователя Дина на роль «поставщик» отклонён." })
+            .waitFor()
+          await pending.waitFor({ state: "detached" })
+        })
+        const kept = yield* sql<{ role: string; status: string }>`SELECT u.role, r.status FROM users u
+          JOIN role_requests r ON r.user_id = u.id WHERE u.id = ${other}`
+        assert.deepStrictEqual(kept[0], { role: "buyer", status: "DECLINED" })
         assert.deepStrictEqual(violations, [])
       })
     )

@@ -3,66 +3,23 @@
  * decided ones), with approve / decline, each asked first. The server applies the role, audits the decision and tells
  * the requester in their language; a request decided meanwhile by another administrator is refused in its words.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query"
 import { useMemo, useState } from "react"
 import { Link } from "wouter"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
-import { ConfirmAction } from "../../Confirm.js"
 import { dateTimeColumn } from "../../grid/Columns.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { Notice } from "../../Notice.js"
-import type { PageItem } from "../../Types.js"
 import { fullName } from "../users/Labels.js"
 import { messages as userWords } from "../users/messages.js"
+import { Decide, type RoleRequestRow as Row } from "./Decide.js"
 import { messages } from "./messages.js"
 
-type Row = PageItem<"roleRequests">
 type Status = Row["request"]["status"]
 
 const GRID = "role-requests"
 const STATUSES: ReadonlyArray<Status> = ["PENDING", "APPROVED", "DECLINED"]
-
-const Decide = ({ row, onDone }: { row: Row; onDone: (notice: string) => void }) => {
-  const t = useT(messages)
-  const tu = useT(userWords)
-  const api = useAdminApi()
-  const queryClient = useQueryClient()
-  const params = { name: fullName(row.user), role: tu(row.request.role) }
-  const decide = useMutation({
-    mutationFn: (approve: boolean) =>
-      api.run((c) =>
-        approve
-          ? c.admin.approveRoleRequest({ path: { id: row.request.id } })
-          : c.admin.declineRoleRequest({ path: { id: row.request.id } })
-      ),
-    onSuccess: async (request) => {
-      onDone(t(request.status === "APPROVED" ? "approved" : "declined", params))
-      await queryClient.invalidateQueries({ queryKey: ["admin-grid", GRID] })
-    }
-  })
-  if (row.request.status !== "PENDING") return null
-  return (
-    <div className="row">
-      <ConfirmAction
-        label={t("approve")}
-        question={t("approveQuestion", params)}
-        confirmLabel={t("approve")}
-        onConfirm={() => decide.mutateAsync(true)}
-        testId={`approve-${row.request.id}`}
-      />
-      <ConfirmAction
-        label={t("decline")}
-        danger
-        question={t("declineQuestion", params)}
-        confirmLabel={t("decline")}
-        onConfirm={() => decide.mutateAsync(false)}
-        testId={`decline-${row.request.id}`}
-      />
-    </div>
-  )
-}
 
 const RoleRequests = () => {
   const t = useT(messages)

@@ -6,7 +6,7 @@
 import { FlagBody, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { Option, Schema } from "effect"
-import { useMemo } from "react"
+import { useMemo, useState } from "react"
 import { Link, useParams } from "wouter"
 import { DataTable } from "../../../app/DataTable.js"
 import { formatDateTime, formatMoney } from "../../../app/Format.js"
@@ -15,10 +15,12 @@ import { QueryView } from "../../../app/QueryView.js"
 import { Empty, Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
+import { Notice } from "../../Notice.js"
 import { Params } from "../../Params.js"
 import { adminMessages } from "../../messages.js"
 import type { AdminResult } from "../../Types.js"
 import { TransactionsGrid } from "../payments/TransactionsGrid.js"
+import { Decide } from "../roles/Decide.js"
 import { AdjustBalance } from "./AdjustBalance.js"
 import { accountRole, fullName } from "./Labels.js"
 import { Procurements } from "./Procurements.js"
@@ -109,6 +111,32 @@ const useFlag = (id: UserId, endpoint: "setUserActive" | "setUserVerified", refr
   })
 }
 
+/** The role the account asked for and waits for, with approve / decline; nothing when none waits. */
+const PendingRoleRequest = ({ id }: { id: UserId }) => {
+  const t = useT(messages)
+  const { language } = useLanguage()
+  const api = useAdminApi()
+  const [notice, setNotice] = useState<string | undefined>(undefined)
+  const pending = useQuery({
+    queryKey: ["admin-role-request", id],
+    queryFn: () => api.run((c) => c.admin.roleRequests({ urlParams: { userId: id, limit: 1 } }))
+  })
+  const row = pending.data?.items[0]
+  return (
+    <>
+      <Notice text={notice} testId="user-role-request-notice" />
+      {row === undefined ? null : (
+        <div className="row" data-testid="user-role-request">
+          <p>
+            {t("roleRequested", { role: t(row.request.role), at: formatDateTime(row.request.createdAt, language) })}
+          </p>
+          <Decide row={row} onDone={setNotice} />
+        </div>
+      )}
+    </>
+  )
+}
+
 /** Active, verified and the role: each change asks first and says what it will do. */
 const Switches = ({ details, refresh }: { details: Details; refresh: () => Promise<void> }) => {
   const t = useT(messages)
@@ -137,6 +165,7 @@ const Switches = ({ details, refresh }: { details: Details; refresh: () => Promi
         />
       </div>
       <RoleChange id={id} name={name} current={accountRole(details.user)} onDone={refresh} />
+      <PendingRoleRequest id={id} />
     </section>
   )
 }
