@@ -11,8 +11,8 @@ import type { ChatMessage } from "./Models.js"
 import { ChatMessageType } from "./Models.js"
 import { SortOrder } from "./SortOrder.js"
 
-/** Longest chat message accepted (characters). */
-export const MAX_CHAT_MESSAGE = 4000
+/** Longest chat message accepted (characters): Telegram's own limit, so whatever a messenger lets one send fits. */
+export const MAX_CHAT_MESSAGE = 4096
 
 export class PostMessage extends Schema.Class<PostMessage>("PostMessage")({
   procurementId: ProcurementId,
@@ -78,6 +78,19 @@ export interface ChatService {
     userIds: ReadonlyArray<UserId>
   ) => Effect.Effect<{ readonly upTo: number; readonly unread: ReadonlyMap<UserId, number> }>
   readonly members: (procurementId: ProcurementId) => Effect.Effect<ReadonlyArray<UserId>, NotFound>
+  /**
+   * A member mutes (or unmutes) the notifications of a chat they are not reading; idempotent (a double tap acts once).
+   * Members and admins only.
+   */
+  readonly setMuted: (
+    userId: UserId,
+    procurementId: ProcurementId,
+    muted: boolean
+  ) => Effect.Effect<void, Forbidden | NotFound>
+  /** Whether `userId` muted the chat's notifications. */
+  readonly isMuted: (userId: UserId, procurementId: ProcurementId) => Effect.Effect<boolean>
+  /** The members who muted the chat's notifications, in one statement. */
+  readonly muted: (procurementId: ProcurementId) => Effect.Effect<ReadonlySet<UserId>>
   readonly canAccess: (actor: Actor, procurementId: ProcurementId) => Effect.Effect<boolean>
   /** Admin listing and search. */
   readonly list: (filter: MessageFilter) => Effect.Effect<Page<ChatMessage>>

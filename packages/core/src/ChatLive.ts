@@ -377,6 +377,36 @@ export const ChatLive = Layer.effect(
       return [...new Set(rows.map((r) => r.userId))]
     }, orDie)
 
+    const setMuted = Effect.fn("Chat.setMuted")(function* (
+      userId: UserId,
+      procurementId: ProcurementId,
+      muted: boolean
+    ) {
+      const procurement = yield* access(procurementId, userId)
+      if (!procurement.member) {
+        const user = yield* userFlags(userId)
+        if (!user.isAdmin) return yield* forbidden("chat.mute", "only members of the procurement may use its chat")
+      }
+      yield* muted
+        ? sql`INSERT INTO chat_mutes (procurement_id, user_id) VALUES (${procurementId}, ${userId})
+              ON CONFLICT DO NOTHING`
+        : sql`DELETE FROM chat_mutes WHERE procurement_id = ${procurementId} AND user_id = ${userId}`
+    }, orDie)
+
+    const isMuted = (userId: UserId, procurementId: ProcurementId) =>
+      decodeRows(MemberRow)(
+        sql`SELECT user_id FROM chat_mutes WHERE procurement_id = ${procurementId} AND user_id = ${userId}`
+      ).pipe(
+        Effect.map((rows) => rows.length > 0),
+        orDie
+      )
+
+    const muted = (procurementId: ProcurementId) =>
+      decodeRows(MemberRow)(sql`SELECT user_id FROM chat_mutes WHERE procurement_id = ${procurementId}`).pipe(
+        Effect.map((rows): ReadonlySet<UserId> => new Set(rows.map((r) => r.userId))),
+        orDie
+      )
+
     const canAccess = (actor: Actor, procurementId: ProcurementId) =>
       requireAccess(actor, procurementId, "chat.access").pipe(
         Effect.as(true),
@@ -413,6 +443,9 @@ export const ChatLive = Layer.effect(
       unreadCounts,
       unreadIn,
       members,
+      setMuted,
+      isMuted,
+      muted,
       canAccess,
       list
     })

@@ -348,6 +348,15 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `CREATE UNIQUE INDEX role_requests_one_pending_idx ON role_requests (user_id) WHERE status = 'PENDING'`,
     `CREATE INDEX role_requests_status_idx ON role_requests (status, created_at)`
   ),
+  // A member who muted a procurement chat's notifications outside chat mode (a row while muted; unmuting deletes it).
+  "0021_chat_mutes": run(
+    `CREATE TABLE chat_mutes (
+      procurement_id uuid NOT NULL REFERENCES procurements (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (procurement_id, user_id)
+    )`
+  ),
   // A user's request to withdraw part of their balance. While PENDING (or PROCESSING: an admin approved it and the
   // payout is under way) the amount is held here — taken off the balance by WITHDRAWAL_HOLD in the same transaction
   // that inserts the row; approval records the WITHDRAWAL (the money leaves), rejection gives it back

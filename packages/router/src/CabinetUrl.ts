@@ -11,3 +11,7 @@ export const miniApp = (webBaseUrl: string): string => `${base(webBaseUrl)}/`
 /** The link that signs a browser in with a `/web` one-time code. */
 export const login = (webBaseUrl: string, code: string): string =>
   `${base(webBaseUrl)}/login?code=${encodeURIComponent(code)}`
+
+/** A procurement's chat in the cabinet (opened as a Mini App, or in a browser that is signed in). */
+export const chat = (webBaseUrl: string, procurementId: string): string =>
+  `${base(webBaseUrl)}/procurements/${encodeURIComponent(procurementId)}/chat`

@@ -30,6 +30,11 @@ export interface RouterOptions {
   readonly sessionTtl?: Duration.DurationInput
   /** how long an update id is remembered for de-duplication (default 24 hours) */
   readonly dedupeTtl?: Duration.DurationInput
+  /**
+   * Chat messages reach members outside chat mode as notices, grouped: the first waits `gather` for more (default
+   * 5 seconds), then at most one notice per chat per member each `window` (default 60 seconds).
+   */
+  readonly chatNotices?: { readonly gather?: Duration.DurationInput; readonly window?: Duration.DurationInput }
 }
 
 export interface RouterService {
@@ -52,6 +57,8 @@ export interface RouterService {
    * notifications). Returns the chats delivered to.
    */
   readonly onEvent: (event: DomainEvent) => Effect.Effect<ReadonlyArray<ChatRef>>
+  /** Waits until no chat notice that is due is being told (tests advance the clock, then wait for this). */
+  readonly settled: Effect.Effect<void>
   /**
    * Announces a procurement in every broadcast channel for `by`, by the rules of the bot's `/broadcast` (`Announce.ts`):
    * `NotFound`, `Forbidden` (not its organizer nor an administrator), or a `RuleViolation` (not active, no channels,

@@ -7,7 +7,7 @@
 import { DomainEvents } from "@groupbuy/core"
 import { type Capabilities, catalogues, ChatRef, type Platform, type Reply, Router } from "@groupbuy/router"
 import { type Conversation, ConversationError, plainOf, renderReply } from "@groupbuy/router/testing"
-import { Effect, Option, Queue, type Scope, Stream } from "effect"
+import { Duration, Effect, Option, Queue, type Scope, Stream, TestClock } from "effect"
 
 /** One message on a user's screen, with its buttons. */
 export interface ScreenMessage {
@@ -189,6 +189,13 @@ export const makePlatformConversation = (
       expect,
       inbox: inboxOf,
       dispatch,
+      later: (seconds) =>
+        Effect.gen(function* () {
+          lines.push(`## ${seconds} s later`)
+          yield* TestClock.adjust(Duration.seconds(seconds))
+          yield* router.settled
+          yield* dispatch
+        }),
       note: (line) => void lines.push(line),
       transcript: () => lines.join("\n")
     }

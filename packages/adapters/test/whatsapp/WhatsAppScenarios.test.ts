@@ -18,7 +18,7 @@ import {
   type Scenario,
   scenarios
 } from "@groupbuy/router/testing"
-import { Clock, DateTime, Effect, Layer, Queue, Stream, TestClock } from "effect"
+import { Clock, DateTime, Duration, Effect, Layer, Queue, Stream, TestClock } from "effect"
 import { AdapterEvents } from "../../src/shared/AdapterEvents.js"
 import { TurnHandler } from "../../src/shared/TurnHandler.js"
 import * as WhatsAppAdapter from "../../src/whatsapp/WhatsAppAdapter.js"
@@ -180,6 +180,13 @@ const whatsappConversation = (scenario: Scenario, fake: FakeWhatsApp, recorded: 
           yield* settle(name)
         }
       }),
+      later: (seconds) =>
+        Effect.gen(function* () {
+          lines.push(`## ${seconds} s later`)
+          yield* TestClock.adjust(Duration.seconds(seconds))
+          yield* router.settled
+          for (const name of phones.keys()) yield* settle(name)
+        }),
       note: (line) => void lines.push(`## ${line}`),
       transcript: () => `${lines.join("\n")}\n`
     }

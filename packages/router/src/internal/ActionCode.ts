@@ -32,6 +32,8 @@ export const Action = Schema.Union(
   Schema.TaggedStruct("RequestRole", { role: RequestableRole }),
   Schema.TaggedStruct("OpenChat", { id: ProcurementId }),
   Schema.TaggedStruct("LeaveChat", {}),
+  Schema.TaggedStruct("MuteChat", { id: ProcurementId }),
+  Schema.TaggedStruct("UnmuteChat", { id: ProcurementId }),
   Schema.TaggedStruct("Broadcast", { id: ProcurementId }),
   /** a button a flow machine put on its reply: reaches the flow only while it is still the active one */
   Schema.TaggedStruct("FlowAction", { action: Schema.String }),
@@ -64,6 +66,8 @@ const codes: { readonly [T in Tag]: readonly [prefix: string, ...fields: Array<s
   RequestRole: ["role", "role"],
   OpenChat: ["chat:open", "id"],
   LeaveChat: ["chat:leave"],
+  MuteChat: ["chat:mute", "id"],
+  UnmuteChat: ["chat:unmute", "id"],
   Broadcast: ["bc", "id"],
   FlowAction: ["f", "action"],
   FlowBack: [BACK_ACTION],

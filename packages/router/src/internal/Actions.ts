@@ -8,7 +8,7 @@ import { cancel, stale } from "./Common.js"
 import { command } from "./Commands.js"
 import { editProfile, requestRole, setLanguage } from "./features/Account.js"
 import { broadcast } from "./features/Broadcast.js"
-import { openChat } from "./features/ChatMode.js"
+import { muteChat, openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { markNotificationsRead } from "./features/Money.js"
 import {
@@ -52,6 +52,8 @@ const actions: Actions = {
   RequestRole: (turn, { role }) => requestRole(turn, role),
   OpenChat: (turn, { id }) => openChat(turn, id),
   LeaveChat: cancel,
+  MuteChat: (turn, { id }) => muteChat(turn, id, true),
+  UnmuteChat: (turn, { id }) => muteChat(turn, id, false),
   Broadcast: (turn, { id }) => broadcast(turn, id),
   FlowAction: (turn, { action }) => flowEvent(turn, { type: "action", action }),
   FlowBack: (turn) => flowEvent(turn, { type: "back" }),

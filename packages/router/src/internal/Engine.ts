@@ -4,7 +4,7 @@
  * What a turn does lives in the feature modules (`features/`), reached through `Route.ts`.
  */
 import { Users } from "@groupbuy/core"
-import { Cause, Clock, Context, Duration, Effect, Layer, Option } from "effect"
+import { Cause, Clock, Context, Duration, Effect, Layer, Option, Ref } from "effect"
 import { ChatLock, ChatLockTimeout } from "../ChatLock.js"
 import { fitAll } from "../Fit.js"
 import { languageOf } from "../Messages.js"
@@ -13,6 +13,7 @@ import { Router, type RouterOptions, type RouterService } from "../Router.js"
 import { identityOf } from "./Common.js"
 import { flowLabel } from "./FlowHost.js"
 import { announceAs } from "./features/Broadcast.js"
+import * as ChatNotices from "./features/ChatNotices.js"
 import { notifyWith, onEvent, REMEMBER_EVERY, renderNotification, rememberRef, stores } from "./features/Proactive.js"
 import { makeKeyedLock } from "./KeyedLock.js"
 import { apology, PLAIN_TEXT, present } from "./Present.js"
@@ -110,7 +111,12 @@ export const makeRouter = (options: RouterOptions = {}) =>
       webBaseUrl: (options.webBaseUrl ?? "http://localhost:3000").replace(/\/+$/, ""),
       sessionTtl: options.sessionTtl ?? "30 days",
       bots: new Map<string, Capabilities>(),
-      locks
+      locks,
+      chatNotices: {
+        gather: Duration.decode(options.chatNotices?.gather ?? "5 seconds"),
+        window: Duration.decode(options.chatNotices?.window ?? "60 seconds"),
+        telling: yield* Ref.make(0)
+      }
     })
     const context = Context.add(yield* Effect.context<Exclude<EngineServices, EngineEnv>>(), EngineEnv, env)
     const limits = {
@@ -140,6 +146,7 @@ export const makeRouter = (options: RouterOptions = {}) =>
           Effect.provide(context),
           Effect.withSpan("Router.handle", { attributes: { bot: update.ref.bot, kind: update._tag } })
         ),
+      settled: ChatNotices.settled.pipe(Effect.provide(context)),
       register: (bot, capabilities) => Effect.sync(() => void env.bots.set(bot, capabilities)),
       notify: (userId, replies) =>
         notifyWith(userId, () => replies).pipe(
@@ -148,7 +155,8 @@ export const makeRouter = (options: RouterOptions = {}) =>
           ),
           Effect.provide(context)
         ),
-      onEvent: (event) => onEvent(event).pipe(Effect.provide(context)),
+      // the relay to members in chat mode, then the notices to the others (which never fail)
+      onEvent: (event) => onEvent(event).pipe(Effect.zipLeft(ChatNotices.onEvent(event)), Effect.provide(context)),
       announce: (id, by) =>
         Effect.flatMap(Users, (users) => users.get(by)).pipe(
           Effect.flatMap((user) => announceAs(user, id)),

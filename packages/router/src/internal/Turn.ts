@@ -14,7 +14,7 @@ import type {
   User,
   Users
 } from "@groupbuy/core"
-import { Context, type Duration, type Effect } from "effect"
+import { Context, type Duration, type Effect, type Ref } from "effect"
 import type { BroadcastChannels } from "../BroadcastChannels.js"
 import type { ChatLockService } from "../ChatLock.js"
 import type { Deliver } from "../Deliver.js"
@@ -46,6 +46,13 @@ export interface EngineEnvService {
   /** capabilities per bot, as adapters declared them */
   readonly bots: Map<string, Capabilities>
   readonly locks: ChatLockService
+  /** how chat notices are grouped (see `RouterOptions.chatNotices`) */
+  readonly chatNotices: {
+    readonly gather: Duration.Duration
+    readonly window: Duration.Duration
+    /** how many batches are being told right now */
+    readonly telling: Ref.Ref<number>
+  }
 }
 
 export class EngineEnv extends Context.Tag("@groupbuy/router/internal/EngineEnv")<EngineEnv, EngineEnvService>() {}

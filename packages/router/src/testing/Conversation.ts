@@ -8,7 +8,7 @@
  *   yield* chat.user("alice", "/start").expect("Добро пожаловать")
  */
 import { DomainEvents } from "@groupbuy/core"
-import { Data, Effect, Option, Queue, Random, Stream } from "effect"
+import { Data, Duration, Effect, Option, Queue, Random, Stream, TestClock } from "effect"
 import { catalogues } from "../Messages.js"
 import { type Capabilities, ChatRef, type Platform, type Reply, type RichText, type Update } from "../Model.js"
 import { Router } from "../Router.js"
@@ -65,6 +65,8 @@ export interface Conversation {
   readonly inbox: (name: string) => ReadonlyArray<Reply>
   /** Forwards pending domain events to `Router.onEvent`, as the server's dispatcher does. */
   readonly dispatch: Effect.Effect<void>
+  /** Moves the test clock on by `seconds` and collects what the router told meanwhile (grouped chat notices). */
+  readonly later: (seconds: number) => Effect.Effect<void>
   /** Adds a line to the transcript (e.g. a system step). */
   readonly note: (line: string) => void
   readonly transcript: () => string
@@ -373,6 +375,13 @@ export const makeConversation = (options: ConversationOptions) =>
       expect: (name, ...texts) => expectIn(name, texts),
       inbox: (name) => stateOf(name).inbox,
       dispatch,
+      later: (seconds) =>
+        Effect.gen(function* () {
+          write([`## ${seconds} s later`])
+          yield* TestClock.adjust(Duration.seconds(seconds))
+          yield* router.settled
+          yield* dispatch
+        }),
       note: (line) => write([`## ${line}`]),
       transcript: () => `${lines.join("\n")}\n`
     }

@@ -42,6 +42,8 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
         yield* conversation.dispatch
         return
       }
+      case "later":
+        return yield* conversation.later(step.seconds)
       case "setLanguage": {
         const users = yield* Users
         const userId = yield* userIdOf(conversation, step.user)

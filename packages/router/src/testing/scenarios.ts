@@ -28,6 +28,8 @@ export type ScenarioStep =
       readonly content: string
       readonly caption: string
     }
+  /** time passes (grouped chat notices are told when they are due) */
+  | { readonly system: "later"; readonly seconds: number }
   /** creates `count` active procurements of an already registered organizer directly in core */
   | {
       readonly system: "seedProcurements"
@@ -331,6 +333,62 @@ export const scenarios: ReadonlyArray<Scenario> = [
       ivan.press("Чай 1"),
       ivan.send("Спасибо!"),
       olga.expect("💬 “Чай 1” — Иван: Спасибо!")
+    ]
+  },
+  {
+    name: "chat notices outside chat mode",
+    startAt: START,
+    steps: [
+      ...olgaSellsToIvan("Кофе", ["+7 900 100-00-30", "+7 900 100-00-31"]),
+      ivan.send("/procurements"),
+      ...ivan.join("Кофе 1", 1),
+      ...olga.openChat("Кофе 1"),
+      // three messages at once: one notice of the three, once they are gathered
+      olga.send("Кофе приедет в пятницу"),
+      olga.send("Выдача с 10 до 14"),
+      olga.send("Не забудьте пакеты"),
+      ivan.expectNot("Не забудьте пакеты"),
+      { system: "later", seconds: 5 },
+      ivan.expect("Новых сообщений в чате «Кофе 1»: 3", "Ольга Орг: Не забудьте пакеты"),
+      // "Reply" enters the chat
+      ivan.press("Ответить"),
+      ivan.expect("Вы в чате закупки «Кофе 1»", "Ольга Орг: Не забудьте пакеты"),
+      ivan.send("Спасибо!"),
+      olga.expect("Иван: Спасибо!"),
+      ivan.send("/cancel"),
+      // the author hears nothing of their own message, and a member reading the chat no notice of it
+      { system: "later", seconds: 60 },
+      olga.expectNot("Новое сообщение", "Новых сообщений"),
+      // a busy chat: at most one notice per window
+      olga.send("Ещё одно"),
+      { system: "later", seconds: 5 },
+      ivan.expectNot("Ещё одно"),
+      { system: "later", seconds: 60 },
+      ivan.expect("Новое сообщение в чате «Кофе 1»", "Ольга Орг: Ещё одно"),
+      // muted from the notice: nothing more until unmuted in the chat's menu
+      ivan.press("Не уведомлять"),
+      ivan.expect("Уведомления чата «Кофе 1» выключены"),
+      olga.send("Без уведомлений"),
+      { system: "later", seconds: 65 },
+      ivan.expectNot("Без уведомлений"),
+      ivan.send("/chat"),
+      ivan.press("Кофе 1"),
+      ivan.press("Уведомлять об этом чате"),
+      ivan.expect("Уведомления чата «Кофе 1» включены"),
+      ivan.send("/cancel"),
+      // a file from the web cabinet, by an author outside chat mode: the others hear of it, the author does not
+      olga.send("/cancel"),
+      {
+        system: "postFile",
+        user: "olga",
+        procurement: "Кофе 1",
+        name: "меню.txt",
+        content: "Эспрессо — 300 ₽",
+        caption: "Новое меню"
+      },
+      { system: "later", seconds: 65 },
+      ivan.expect("Новое сообщение в чате «Кофе 1»", "Ольга Орг: Новое меню"),
+      olga.expectNot("Новое меню")
     ]
   }
 ]

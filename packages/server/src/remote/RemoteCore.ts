@@ -270,6 +270,9 @@ export const makeRemoteCore = (options: RemoteCoreOptions) =>
         client.chat.markRead({ path: { id: procurementId }, payload: { userId } }).pipe(only("Forbidden", "NotFound")),
       unreadCounts: (userId) => client.chat.unread({ urlParams: { userId } }).pipe(only()),
       members: (procurementId) => client.chat.members({ path: { id: procurementId } }).pipe(only("NotFound")),
+      setMuted: () => unavailable("Chat.setMuted"),
+      isMuted: () => unavailable("Chat.isMuted"),
+      muted: () => unavailable("Chat.muted"),
       canAccess: (actor, procurementId) =>
         Effect.flatMap(actorUser(actor, "Chat.canAccess"), (userId) =>
           client.chat

@@ -183,6 +183,18 @@ export const en: Record<keyof typeof ru, string> = {
   "chat.unsupported": "Only text can be sent to the chat.",
   "chat.someone": "member",
   "chat.system": "system",
+  "chat.notice.one": "💬 New message in the chat of “{title}”\n{name}: {text}",
+  "chat.notice.many": "💬 {count} new messages in the chat of “{title}”. The last one:\n{name}: {text}",
+  "chat.reply": "↩️ Reply",
+  "chat.openWeb": "💬 Open chat",
+  "chat.mute": "🔕 Mute this chat",
+  "chat.unmute": "🔔 Unmute this chat",
+  "chat.muted":
+    "🔕 Notifications of the chat of “{title}” are off: new messages wait for you in /chat. Turn them back on with the button below or in the chat's menu.",
+  "chat.tooLong":
+    "✋ The message was not sent: it has {length} characters, and the chat takes at most {max}. Split it into parts and send them again.",
+  "chat.unmuted":
+    "🔔 Notifications of the chat of “{title}” are on again: you will hear of new messages outside the chat.",
 
   "broadcast.forbidden": "Announcements are for organizers and administrators only.",
   "broadcast.pick": "📣 Which procurement to announce?",

@@ -1,6 +1,7 @@
 /** Chat mode: a procurement's chat in the bot — picking one, entering it (with recent history), posting to it. */
 import {
   Chat,
+  MAX_CHAT_MESSAGE,
   PostMessage,
   type ProcurementId,
   Procurements,
@@ -9,7 +10,7 @@ import {
   Users
 } from "@groupbuy/core"
 import { Effect } from "effect"
-import { rich, text } from "../../Messages.js"
+import { type Language, rich, text } from "../../Messages.js"
 import { join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
 import { attempt, registered } from "../Common.js"
@@ -45,6 +46,7 @@ export const openChat: Handler<ProcurementId> = (turn, id) =>
       if (found._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
       const title = found.right.procurement.title
       const users = yield* Users
+      const muted = yield* (yield* Chat).isMuted(user.id, id)
       return yield* attempt(
         turn,
         (yield* Chat).history(userActor(user.id, user.isAdmin), id, { limit: 5 }),
@@ -78,10 +80,36 @@ export const openChat: Handler<ProcurementId> = (turn, id) =>
                   rich(l, "chat.entered", { title }),
                   ...(lines.length === 0 ? [] : [join([rich(l, "chat.history"), ...lines], "\n")])
                 ]),
-                keyboard: { rows: [[button(text(l, "chat.leave"), { _tag: "LeaveChat" })]] }
+                keyboard: {
+                  rows: [[button(text(l, "chat.leave"), { _tag: "LeaveChat" })], [muteButton(l, id, !muted)]]
+                }
               }
             )
           })
+      )
+    })
+  )
+
+/** The button that mutes (`mute`) or unmutes the notifications of a chat outside chat mode. */
+export const muteButton = (l: Language, id: ProcurementId, mute: boolean) =>
+  button(text(l, mute ? "chat.mute" : "chat.unmute"), { _tag: mute ? "MuteChat" : "UnmuteChat", id })
+
+/** Mutes or unmutes a chat's notices for the user (a double tap acts once), with the button to undo it. */
+export const muteChat = (turn: TurnState, id: ProcurementId, mute: boolean) =>
+  registered(turn, (user) =>
+    Effect.gen(function* () {
+      const l = turn.language
+      const found = yield* Effect.either((yield* Procurements).get(id))
+      if (found._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
+      const title = found.right.procurement.title
+      return yield* attempt(turn, (yield* Chat).setMuted(user.id, id, mute), () =>
+        Effect.succeed(
+          emit(turn, {
+            _tag: "Text",
+            text: rich(l, mute ? "chat.muted" : "chat.unmuted", { title }),
+            keyboard: { rows: [[muteButton(l, id, !mute)]] }
+          })
+        )
       )
     })
   )
@@ -93,8 +121,12 @@ export const postToChat = (
   content: { readonly text: string; readonly url?: string; readonly kind?: "photo" | "file" }
 ) =>
   registered(turn, (user) =>
-    Effect.flatMap(Chat, (chat) =>
-      attempt(
+    Effect.flatMap(Chat, (chat) => {
+      // refused with the limit and the length, in the user's words: the text is not posted, and they can split it
+      const length = [...content.text.trim()].length
+      if (length > MAX_CHAT_MESSAGE)
+        return Effect.succeed(emit(turn, say(turn.language, "chat.tooLong", { length, max: MAX_CHAT_MESSAGE })))
+      return attempt(
         turn,
         chat.post(
           new PostMessage({
@@ -108,5 +140,5 @@ export const postToChat = (
         ),
         () => Effect.succeed(turn)
       )
-    )
+    })
   )

@@ -59,7 +59,7 @@ const lastRefsOf = (userId: string) =>
   Effect.flatMap(stores, ({ lastRefs }) => Effect.map(lastRefs.get(lastRefKey(userId)), mostRecentFirst))
 
 /** The chats of each of `userIds`, read in one round trip (a chat's relay must not read its members one by one). */
-const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
+export const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
   Effect.flatMap(stores, ({ lastRefs }) =>
     Effect.map(lastRefs.getMany(userIds.map(lastRefKey)), (all) =>
       userIds.map((userId, i) => ({ userId, refs: mostRecentFirst(all[i] ?? Option.none()) }))
@@ -67,7 +67,10 @@ const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
   )
 
 /** Fits and delivers to one chat under its lock (a keyboard opens a new menu generation there). */
-const deliverTo = (ref: ChatRef, build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined) =>
+export const deliverTo = (
+  ref: ChatRef,
+  build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined
+) =>
   Effect.gen(function* () {
     const { bots, locks, sessionTtl } = yield* EngineEnv
     const { sessions } = yield* stores
