@@ -112,7 +112,7 @@ for (const profile of databaseProfiles()) {
           }
           const tooLong = yield* chat.post(invalid[1]!).pipe(Effect.flip)
           if (tooLong._tag === "InvalidInput") {
-            assert.strictEqual(tooLong.issues[0].ru, "сообщение должно быть от 1 до 4000 символов")
+            assert.strictEqual(tooLong.issues[0].ru, `сообщение должно быть от 1 до ${MAX_CHAT_MESSAGE} символов`)
           }
           // a non-member with invalid input still writes nothing
           assert.strictEqual(
@@ -344,6 +344,30 @@ for (const profile of databaseProfiles()) {
           assert.strictEqual((yield* chat.post(text(plain, s.outsider, "Привет")).pipe(Effect.flip))._tag, "Forbidden")
           yield* chat.markRead(s.participant, plain)
           assert.deepStrictEqual(yield* chat.members(plain), [s.organizer, s.participant])
+        })
+      )
+
+      it.effect("mutes: members and admins mute and unmute a chat, twice acts once; outsiders are refused", () =>
+        Effect.gen(function* () {
+          const chat = yield* Chat
+          const s = yield* scene
+          assert.strictEqual((yield* chat.muted(s.procurement)).size, 0)
+          yield* chat.setMuted(s.participant, s.procurement, true)
+          yield* chat.setMuted(s.participant, s.procurement, true)
+          yield* chat.setMuted(s.admin, s.procurement, true)
+          assert.isTrue(yield* chat.isMuted(s.participant, s.procurement))
+          assert.isFalse(yield* chat.isMuted(s.organizer, s.procurement))
+          assert.deepStrictEqual([...(yield* chat.muted(s.procurement))].sort(), [s.participant, s.admin].sort())
+          const refused = yield* chat.setMuted(s.outsider, s.procurement, true).pipe(Effect.flip)
+          assert.strictEqual(refused._tag, "Forbidden")
+          const cancelled = yield* chat.setMuted(s.cancelled, s.procurement, true).pipe(Effect.flip)
+          assert.strictEqual(cancelled._tag, "Forbidden")
+          const missing = yield* chat.setMuted(s.participant, randomUUID() as ProcurementId, true).pipe(Effect.flip)
+          assert.strictEqual(missing._tag, "NotFound")
+          yield* chat.setMuted(s.participant, s.procurement, false)
+          yield* chat.setMuted(s.participant, s.procurement, false)
+          assert.isFalse(yield* chat.isMuted(s.participant, s.procurement))
+          assert.deepStrictEqual([...(yield* chat.muted(s.procurement))], [s.admin])
         })
       )
 
