@@ -12,6 +12,7 @@ export * from "./ReadableIssues.js"
 export * from "./RequestBody.js"
 export * from "./Security.js"
 export * from "./UsersApi.js"
+export * from "./ShopApi.js"
 // the columns each admin list may be ordered by, so the panel's grids offer exactly those
 export { AuditSortColumn } from "../AuditLog.js"
 export { TransactionSortColumn } from "../Ledger.js"
@@ -37,5 +38,18 @@ export { Kopecks } from "../Money.js"
 // the chat's file limits, so a client refuses a file before uploading it, with the server's own rules
 export { ALLOWED_TYPES, formatFileSize, MAX_ATTACHMENT_BYTES } from "../Attachments.js"
 export type { AttachmentInfo } from "../Models.js"
+// the shop's ids, kinds, statuses, sortable columns and bodies, which the admin panel and the cabinet build
+export { OrderId, ProductId, SubscriptionId } from "../Ids.js"
+export {
+  CreateProduct,
+  MAX_ORDER_QUANTITY,
+  OrderSortColumn,
+  OrderStatus,
+  ProductKind,
+  ProductSortColumn,
+  SubscriptionStatus,
+  UpdateProduct,
+  UpdateShopSettings
+} from "../Shop.js"
 // core's procurement rules (pure), so a client checks a form as you type with the server's own rules and messages
 export * as ProcurementRules from "../ProcurementRules.js"
