@@ -3,7 +3,15 @@
  * back (ids into their brands — a malformed id fails to decode, it is never cast). The strings are short and stable
  * (`p:show:<uuid>`, `my:status:<uuid>:PAYMENT`, `f:<flow action>`), because menus already shown keep them.
  */
-import { CategoryId, ParticipantId, ProcurementId, ProcurementStatus, RequestableRole } from "@groupbuy/core"
+import {
+  CategoryId,
+  OrderId,
+  ParticipantId,
+  ProcurementId,
+  ProcurementStatus,
+  ProductId,
+  RequestableRole
+} from "@groupbuy/core"
 import { Option, ParseResult, Schema } from "effect"
 import { BACK_ACTION, CANCEL_ACTION } from "../flows/Protocol.js"
 import type { Button } from "../Model.js"
@@ -35,6 +43,19 @@ export const Action = Schema.Union(
   Schema.TaggedStruct("MuteChat", { id: ProcurementId }),
   Schema.TaggedStruct("UnmuteChat", { id: ProcurementId }),
   Schema.TaggedStruct("Broadcast", { id: ProcurementId }),
+  Schema.TaggedStruct("ShopCatalog", {}),
+  Schema.TaggedStruct("ShopCategory", { id: CategoryId, offset: Schema.NumberFromString }),
+  Schema.TaggedStruct("ShopProduct", { id: ProductId }),
+  Schema.TaggedStruct("ShopQuantity", { id: ProductId, quantity: Schema.NumberFromString }),
+  /** `key`: the purchase's idempotency key, made when the confirm step was shown (a second tap buys nothing more) */
+  Schema.TaggedStruct("ShopBuy", {
+    id: ProductId,
+    quantity: Schema.NumberFromString,
+    key: Schema.String.pipe(Schema.pattern(/^[a-z0-9]{8,32}$/))
+  }),
+  Schema.TaggedStruct("ShopTopUp", { id: ProductId, quantity: Schema.NumberFromString }),
+  Schema.TaggedStruct("OrdersPage", { offset: Schema.NumberFromString }),
+  Schema.TaggedStruct("ShowOrder", { id: OrderId }),
   /** a button a flow machine put on its reply: reaches the flow only while it is still the active one */
   Schema.TaggedStruct("FlowAction", { action: Schema.String }),
   Schema.TaggedStruct("FlowBack", {}),
@@ -69,6 +90,14 @@ const codes: { readonly [T in Tag]: readonly [prefix: string, ...fields: Array<s
   MuteChat: ["chat:mute", "id"],
   UnmuteChat: ["chat:unmute", "id"],
   Broadcast: ["bc", "id"],
+  ShopCatalog: ["s:cats"],
+  ShopCategory: ["s:list", "offset", "id"],
+  ShopProduct: ["s:show", "id"],
+  ShopQuantity: ["s:qty", "quantity", "id"],
+  ShopBuy: ["s:buy", "quantity", "key", "id"],
+  ShopTopUp: ["s:topup", "quantity", "id"],
+  OrdersPage: ["o:list", "offset"],
+  ShowOrder: ["o:show", "id"],
   FlowAction: ["f", "action"],
   FlowBack: [BACK_ACTION],
   FlowCancel: [CANCEL_ACTION]

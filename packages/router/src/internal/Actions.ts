@@ -12,6 +12,16 @@ import { muteChat, openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { markNotificationsRead } from "./features/Money.js"
 import {
+  buy,
+  catalog,
+  categoryPage,
+  chooseQuantity,
+  ordersPage,
+  showOrder,
+  showProduct,
+  topUp
+} from "./features/Shop.js"
+import {
   cancelProcurement,
   confirmParticipant,
   manageProcurement,
@@ -55,6 +65,14 @@ const actions: Actions = {
   MuteChat: (turn, { id }) => muteChat(turn, id, true),
   UnmuteChat: (turn, { id }) => muteChat(turn, id, false),
   Broadcast: (turn, { id }) => broadcast(turn, id),
+  ShopCatalog: (turn) => catalog(turn, undefined),
+  ShopCategory: (turn, { id, offset }) => categoryPage(turn, { id, offset: offset || 0 }),
+  ShopProduct: (turn, { id }) => showProduct(turn, id),
+  ShopQuantity: chooseQuantity,
+  ShopBuy: buy,
+  ShopTopUp: topUp,
+  OrdersPage: (turn, { offset }) => ordersPage(turn, offset || 0),
+  ShowOrder: (turn, { id }) => showOrder(turn, id),
   FlowAction: (turn, { action }) => flowEvent(turn, { type: "action", action }),
   FlowBack: (turn) => flowEvent(turn, { type: "back" }),
   FlowCancel: cancel

@@ -8,6 +8,7 @@ import { pickChat } from "./features/ChatMode.js"
 import { balance, deposit, notifications } from "./features/Money.js"
 import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
+import { catalog, ordersPage } from "./features/Shop.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
 import { mainMenu } from "./Views.js"
 
@@ -41,7 +42,9 @@ const commands: Readonly<Record<string, CommandRow>> = {
   chat: { run: pickChat },
   broadcast: { run: pickBroadcast },
   link: { run: link },
-  web: { run: web }
+  web: { run: web },
+  catalog: { run: catalog },
+  orders: { run: (turn) => ordersPage(turn, 0) }
 }
 
 /** Runs command `name` (already lower-cased); an unknown one shows the help. */

@@ -8,6 +8,7 @@ import { profileAnswered } from "./features/Account.js"
 import { postToChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { cityAnswered, searchAnswered } from "./features/ProcurementScreens.js"
+import { quantityAnswered } from "./features/Shop.js"
 import type { Awaiting } from "./Session.js"
 import type { TurnState } from "./Turn.js"
 
@@ -23,6 +24,8 @@ const awaited = (turn: TurnState, awaiting: Awaiting, input: string) => {
       return cityAnswered(turn, input)
     case "profile":
       return profileAnswered(turn, awaiting.field, input)
+    case "shopQuantity":
+      return quantityAnswered(turn, awaiting.productId, input)
   }
 }
 

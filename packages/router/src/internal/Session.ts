@@ -1,5 +1,5 @@
 /** The per-chat session the engine persists after every update (JSON), and the other keys it keeps in the store. */
-import { CategoryId, ProcurementId } from "@groupbuy/core"
+import { CategoryId, ProcurementId, ProductId } from "@groupbuy/core"
 import { Schema } from "effect"
 import { FlowName } from "../flows/index.js"
 import { ChatRef, Keyboard, Reply, RichText } from "../Model.js"
@@ -38,7 +38,9 @@ export type MenuState = typeof MenuState.Type
 const Awaiting = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("profile"), field: Schema.Literal("firstName", "lastName", "phone", "email") }),
   Schema.Struct({ kind: Schema.Literal("search") }),
-  Schema.Struct({ kind: Schema.Literal("city") })
+  Schema.Struct({ kind: Schema.Literal("city") }),
+  /** how many of a product to buy (after its card) */
+  Schema.Struct({ kind: Schema.Literal("shopQuantity"), productId: ProductId })
 )
 export type Awaiting = typeof Awaiting.Type
 
@@ -61,6 +63,17 @@ export const Session = Schema.Struct({
   filter: Schema.optional(ListFilter),
   /** the page of the procurement list last shown ("back to the list") */
   listOffset: Schema.optional(Schema.Number),
+  /** the shop's top-up for a purchase: when this payment is credited, the purchase's confirm step comes back */
+  shopPending: Schema.optional(
+    Schema.Struct({
+      paymentId: Schema.String,
+      productId: ProductId,
+      quantity: Schema.Number,
+      title: Schema.String,
+      /** kopecks per unit when the top-up was asked */
+      price: Schema.String
+    })
+  ),
   /** a /start payload to honour once registration is done */
   pendingStart: Schema.optional(Schema.String),
   /** when this chat was last remembered as the user's (`lastref:`): it is written again only after a while */
