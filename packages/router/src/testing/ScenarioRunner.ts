@@ -27,6 +27,16 @@ const userIdOf = (conversation: Conversation, name: string) =>
     return resolved.value.user.id as UserId
   })
 
+/** The user and the procurement titled `title` they organize or take part in. */
+const chatOf = (conversation: Conversation, user: string, title: string) =>
+  Effect.gen(function* () {
+    const userId = yield* userIdOf(conversation, user)
+    const mine = yield* (yield* Procurements).forUser(userId)
+    const view = [...mine.organized, ...mine.joined.map((j) => j.view)].find((v) => v.procurement.title === title)
+    if (view === undefined) return yield* new ConversationError({ message: `${user} has no procurement ${title}` })
+    return { userId, procurementId: view.procurement.id }
+  })
+
 const system = (conversation: Conversation, step: Extract<ScenarioStep, { readonly system: string }>) =>
   Effect.gen(function* () {
     switch (step.system) {
@@ -51,16 +61,17 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
         conversation.note(`system: ${step.user}'s account language is now ${step.language}`)
         return
       }
-      case "postFile": {
-        const userId = yield* userIdOf(conversation, step.user)
-        const mine = yield* (yield* Procurements).forUser(userId)
-        const view = [...mine.organized, ...mine.joined.map((j) => j.view)].find(
-          (v) => v.procurement.title === step.procurement
+      case "postFromWeb": {
+        const { procurementId, userId } = yield* chatOf(conversation, step.user, step.procurement)
+        yield* Effect.orDie(
+          (yield* Chat).post(PostMessage.make({ procurementId, userId, text: step.text, originPlatform: "web" }))
         )
-        if (view === undefined) {
-          return yield* new ConversationError({ message: `${step.user} has no procurement ${step.procurement}` })
-        }
-        const procurementId = view.procurement.id
+        conversation.note(`system: ${step.user} wrote “${step.text}” in the web cabinet`)
+        yield* conversation.dispatch
+        return
+      }
+      case "postFile": {
+        const { procurementId, userId } = yield* chatOf(conversation, step.user, step.procurement)
         // looked up rather than required: hosts of the other scenarios need not provide it
         const attachments = yield* Effect.serviceOption(Attachments)
         if (Option.isNone(attachments)) return yield* Effect.dieMessage("postFile needs the Attachments service")

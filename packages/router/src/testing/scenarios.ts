@@ -28,6 +28,8 @@ export type ScenarioStep =
       readonly content: string
       readonly caption: string
     }
+  /** the user writes `text` to the chat of their procurement titled `procurement`, from the web cabinet */
+  | { readonly system: "postFromWeb"; readonly user: string; readonly procurement: string; readonly text: string }
   /** time passes (grouped chat notices are told when they are due) */
   | { readonly system: "later"; readonly seconds: number }
   /** creates `count` active procurements of an already registered organizer directly in core */
@@ -376,16 +378,9 @@ export const scenarios: ReadonlyArray<Scenario> = [
       ivan.press("Уведомлять об этом чате"),
       ivan.expect("Уведомления чата «Кофе 1» включены"),
       ivan.send("/cancel"),
-      // a file from the web cabinet, by an author outside chat mode: the others hear of it, the author does not
+      // from the web cabinet, by an author outside chat mode: the others hear of it, the author does not
       olga.send("/cancel"),
-      {
-        system: "postFile",
-        user: "olga",
-        procurement: "Кофе 1",
-        name: "меню.txt",
-        content: "Эспрессо — 300 ₽",
-        caption: "Новое меню"
-      },
+      { system: "postFromWeb", user: "olga", procurement: "Кофе 1", text: "Новое меню" },
       { system: "later", seconds: 65 },
       ivan.expect("Новое сообщение в чате «Кофе 1»", "Ольга Орг: Новое меню"),
       olga.expectNot("Новое меню")
