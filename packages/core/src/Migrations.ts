@@ -381,6 +381,112 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     )`,
     `CREATE INDEX withdrawal_requests_status_idx ON withdrawal_requests (status, created_at)`,
     `CREATE INDEX withdrawal_requests_user_idx ON withdrawal_requests (user_id, created_at DESC)`
+  ),
+  // The shop (issue #14): products in the category tree, DIGITAL products' items (each sold to one order: `order_id`
+  // set in the purchase's transaction), orders with their lines, PROVIDER orders' subscriptions and the one row of
+  // shop settings. A product's `sync_deactivated` marks a deactivation by the provider sync (the offer disappeared),
+  // so the offer's return reactivates it while an admin's deactivation stays.
+  "0018_shop": run(
+    `CREATE TABLE products (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      category_id uuid REFERENCES categories (id) ON DELETE SET NULL,
+      title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+      description text NOT NULL DEFAULT '' CHECK (length(description) <= 4000),
+      price bigint NOT NULL CHECK (price > 0),
+      images text[] NOT NULL DEFAULT '{}',
+      is_active boolean NOT NULL DEFAULT true,
+      sort_order integer NOT NULL DEFAULT 0,
+      kind text NOT NULL CHECK (kind IN ('STOCKED', 'DIGITAL', 'PROVIDER')),
+      stock integer CHECK (stock >= 0),
+      provider_id text,
+      offer_key text,
+      provider_cost bigint CHECK (provider_cost >= 0),
+      period_days integer CHECK (period_days > 0),
+      provider_available integer CHECK (provider_available >= 0),
+      sync_deactivated boolean NOT NULL DEFAULT false,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK ((kind = 'STOCKED') = (stock IS NOT NULL)),
+      CHECK ((kind = 'PROVIDER') = (provider_id IS NOT NULL AND offer_key IS NOT NULL AND period_days IS NOT NULL))
+    )`,
+    `CREATE UNIQUE INDEX products_offer_idx ON products (provider_id, offer_key) WHERE provider_id IS NOT NULL`,
+    `CREATE INDEX products_category_idx ON products (category_id, sort_order) WHERE is_active`,
+    `CREATE SEQUENCE order_number_seq START 1001`,
+    `CREATE TABLE orders (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      number integer NOT NULL UNIQUE DEFAULT nextval('order_number_seq'),
+      buyer_id uuid NOT NULL REFERENCES users (id),
+      status text NOT NULL CHECK (status IN ('PAID', 'DELIVERED', 'FAILED', 'REFUNDED', 'CANCELLED')),
+      total bigint NOT NULL CHECK (total > 0),
+      shop_bot_id text,
+      idempotency_key text NOT NULL,
+      note text,
+      delivery text[],
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      delivered_at timestamptz,
+      refunded_at timestamptz,
+      UNIQUE (buyer_id, idempotency_key)
+    )`,
+    `CREATE INDEX orders_buyer_idx ON orders (buyer_id, created_at DESC)`,
+    `CREATE INDEX orders_status_idx ON orders (status, created_at DESC)`,
+    `CREATE TABLE order_lines (
+      order_id uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+      line integer NOT NULL,
+      product_id uuid NOT NULL REFERENCES products (id),
+      title text NOT NULL,
+      kind text NOT NULL,
+      quantity integer NOT NULL CHECK (quantity > 0),
+      unit_price bigint NOT NULL CHECK (unit_price > 0),
+      PRIMARY KEY (order_id, line)
+    )`,
+    `CREATE INDEX order_lines_product_idx ON order_lines (product_id)`,
+    `CREATE TABLE product_items (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      product_id uuid NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+      content text NOT NULL CHECK (length(content) BETWEEN 1 AND 4000),
+      order_id uuid REFERENCES orders (id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      sold_at timestamptz,
+      UNIQUE (product_id, content),
+      CHECK ((order_id IS NULL) = (sold_at IS NULL))
+    )`,
+    `CREATE INDEX product_items_unsold_idx ON product_items (product_id, created_at, id) WHERE order_id IS NULL`,
+    `CREATE INDEX product_items_order_idx ON product_items (order_id) WHERE order_id IS NOT NULL`,
+    `CREATE TABLE subscriptions (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      user_id uuid NOT NULL REFERENCES users (id),
+      product_id uuid NOT NULL REFERENCES products (id),
+      order_id uuid NOT NULL UNIQUE REFERENCES orders (id),
+      provider_id text NOT NULL,
+      external_ids text[] NOT NULL,
+      credentials text[] NOT NULL,
+      period_days integer NOT NULL CHECK (period_days > 0),
+      expires_at timestamptz NOT NULL,
+      auto_renew boolean NOT NULL DEFAULT true,
+      status text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'EXPIRED', 'CANCELLED')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX subscriptions_user_idx ON subscriptions (user_id, expires_at)`,
+    `CREATE INDEX subscriptions_due_idx ON subscriptions (expires_at) WHERE status = 'ACTIVE'`,
+    `CREATE TABLE shop_settings (
+      id boolean PRIMARY KEY DEFAULT true CHECK (id),
+      name text NOT NULL,
+      description text NOT NULL,
+      support_contact text NOT NULL,
+      currency_display text NOT NULL,
+      low_stock_threshold integer NOT NULL CHECK (low_stock_threshold >= 0),
+      default_markup_percent numeric(7, 2) NOT NULL CHECK (default_markup_percent BETWEEN 0 AND 1000),
+      referral_commission_percent numeric(5, 2) NOT NULL CHECK (referral_commission_percent BETWEEN 0 AND 100),
+      offer_group_buys boolean NOT NULL,
+      offer_shop boolean NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (offer_group_buys OR offer_shop)
+    )`,
+    `INSERT INTO shop_settings (name, description, support_contact, currency_display, low_stock_threshold,
+      default_markup_percent, referral_commission_percent, offer_group_buys, offer_shop)
+      VALUES ('GroupBuy', '', '', '₽', 5, 20, 10, true, false)`
   )
 }
 

@@ -153,7 +153,10 @@ export interface SyncResult {
 export interface CatalogService {
   /** Categories that hold at least one active product, by the tree's sort order then name. */
   readonly categories: () => Effect.Effect<ReadonlyArray<CatalogCategory>>
-  /** The active products of a category (`null`: those without one), by sort order then title. */
+  /**
+   * The active products of a category, by sort order then title. `null` lists those without a category (new provider
+   * products land there until an admin files them): a catalogue screen shows them as an extra entry when there are any.
+   */
   readonly products: (categoryId: CategoryId | null, page: PageRequest) => Effect.Effect<Page<Product>>
   /** One product, active or not (a buyer's screen checks `isActive`; buying an inactive one is `ProductUnavailable`). */
   readonly product: (id: ProductId) => Effect.Effect<Product, NotFound>
@@ -230,7 +233,7 @@ export const OrderDelivery = Schema.Struct({
 }).annotations({ identifier: "OrderDelivery" })
 export type OrderDelivery = typeof OrderDelivery.Type
 
-/** An order as its buyer sees it: with the delivery (null while PAID, and for FAILED / STOCKED orders none is shown). */
+/** An order as its buyer sees it: the delivery once DELIVERED (kept after a refund); null while PAID and when FAILED. */
 export interface OwnOrder {
   readonly order: Order
   readonly delivery: OrderDelivery | null
@@ -268,10 +271,14 @@ export interface OrdersService {
    * Buys `quantity` of a product with the buyer's balance. STOCKED and DIGITAL orders come back DELIVERED; a PROVIDER
    * order comes back DELIVERED, or FAILED with its money already returned (`note` says why) when the provider failed.
    * A replay of the same `idempotencyKey` returns the first order as it is now. Nothing is charged on any error.
+   * `InvalidInput` for an empty key, `RuleViolation` `purchase.account-blocked` for a blocked account.
    */
   readonly purchase: (
     request: PurchaseRequest
-  ) => Effect.Effect<OwnOrder, InvalidQuantity | SoldOut | ProductUnavailable | InsufficientFunds | NotFound>
+  ) => Effect.Effect<
+    OwnOrder,
+    InvalidInput | InvalidQuantity | SoldOut | ProductUnavailable | InsufficientFunds | NotFound | RuleViolation
+  >
   /** The buyer's orders, newest first. */
   readonly mine: (buyerId: UserId, page: PageRequest) => Effect.Effect<Page<Order>>
   /** One of the buyer's own orders with its delivery; `NotFound` for somebody else's. */
@@ -313,6 +320,8 @@ export class Subscription extends Model.Class<Subscription>("Subscription")({
   externalIds: Schema.Array(Schema.String),
   /** one line per unit; shown only to its owner */
   credentials: Schema.Array(Schema.String),
+  /** how long one renewal lasts (the product's period when it was bought) */
+  periodDays: Schema.Int,
   expiresAt: Model.DateTimeFromDate,
   autoRenew: Schema.Boolean,
   status: SubscriptionStatus,

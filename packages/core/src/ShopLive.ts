@@ -1,0 +1,17 @@
+/**
+ * The shop's services over PostgreSQL: `Catalog`, `Orders` and `ShopSettings` (implementations in
+ * `internal/shop/`). `ShopLive` needs a `SqlClient`, `DomainEvents` and a `Providers` implementation (the server's
+ * provider clients; `ScriptedProviders.layer` from `@groupbuy/core/testing` in tests). It is not part of
+ * `CoreServicesLive`, which needs no provider.
+ */
+import { Layer } from "effect"
+import { CatalogLive } from "./internal/shop/CatalogLive.js"
+import { OrdersLive } from "./internal/shop/OrdersLive.js"
+import { ShopSettingsLive } from "./internal/shop/ShopSettingsLive.js"
+
+export { CatalogLive } from "./internal/shop/CatalogLive.js"
+export { OrdersLive } from "./internal/shop/OrdersLive.js"
+export { ShopSettingsLive } from "./internal/shop/ShopSettingsLive.js"
+
+/** Catalog, Orders and ShopSettings (Orders reads the settings' low-stock threshold). */
+export const ShopLive = Layer.mergeAll(CatalogLive, Layer.provideMerge(OrdersLive, ShopSettingsLive))
