@@ -2,12 +2,13 @@
  * Chat messages across platforms on the whole platform (`AppLive`), with a Telegram bot on the fake Bot API and a VK
  * bot on the fake VK API through the real grammY and vk-io clients: the organizer writes in chat mode on Telegram,
  * and the buyer on VK, outside chat mode, gets one notice of the messages gathered (with its Reply and Mute buttons),
- * the author none; the buyer's answer from the web reaches the organizer in chat mode as the message itself.
+ * the author none; the buyer's answer from the web reaches the organizer in chat mode as the message itself; a status
+ * change appears in the chat as a SYSTEM message, in the reader's language.
  * With TEST_REDIS_URL the router keeps its sessions, the chat locks and the notice batches in Redis.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { FakeTelegram, FakeVk } from "@groupbuy/adapters/testing"
-import { Chat, PostMessage } from "@groupbuy/core"
+import { Chat, PostMessage, Procurements, userActor } from "@groupbuy/core"
 import { coreProfiles, insertParticipant, insertProcurement, testRedisUrl } from "@groupbuy/core/testing"
 import { afterAll, assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect, Option, Redacted } from "effect"
@@ -91,6 +92,14 @@ describe(`chat notices across platforms (${profile.name})`, () => {
         yield* until(telegramTexts, "«Мёд с пасеки» — Иван: Спасибо!")
         // and nothing more reached the buyer meanwhile (the next notice waits for the window)
         assert.lengthOf(vk.sentMessages(VK_TOKEN, BUYER).slice(beforeNotice), 1)
+
+        // a status change appears in the chat as a SYSTEM message, shown in the reader's language
+        yield* (yield* Procurements).setStatus(userActor(organizer.id), procurement, "STOPPED")
+        yield* until(telegramTexts, "система: статус закупки изменился: идёт сбор → сбор остановлен")
+        const [last] = yield* (yield* Chat).history(userActor(buyer.id), procurement, { limit: 1 })
+        assert.strictEqual(last?.type, "SYSTEM")
+        assert.strictEqual(last?.text, "status:ACTIVE>STOPPED")
+        assert.isNull(last?.userId)
       }).pipe(Effect.provide(FetchHttpClient.layer))
     )
   })

@@ -1,15 +1,30 @@
 /** The chat of a procurement: history, posting, editing, deleting, read markers, files. */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, Multipart, OpenApi } from "@effect/platform"
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import { MAX_ATTACHMENT_BYTES } from "../Attachments.js"
 import { Forbidden, NotFound } from "../Errors.js"
 import { AttachmentId, ChatMessageId, Platform, ProcurementId, UserId } from "../Ids.js"
-import { AttachmentInfo, ChatMessageType } from "../Models.js"
+import { AttachmentInfo, ChatMessageType, ProcurementStatus } from "../Models.js"
 import { UnreadCount, ChatMessageJson } from "./Dto.js"
 import * as Refusals from "./Refusals.js"
 import { specAlias } from "./SpecAlias.js"
 import { PayloadTooLarge } from "./RequestBody.js"
 import { Authentication, Unauthorized } from "./Security.js"
+
+/**
+ * The text of the SYSTEM chat message that says the procurement's status changed, `status:FROM>TO`: each client
+ * renders it in its reader's language (the bots, the cabinet); one that does not know it shows the text as it is.
+ */
+export const StatusChangeText = Schema.TemplateLiteralParser("status:", ProcurementStatus, ">", ProcurementStatus)
+
+export const statusChangeText = (from: ProcurementStatus, to: ProcurementStatus): string =>
+  Schema.encodeSync(StatusChangeText)(["status:", from, ">", to])
+
+/** The change a SYSTEM message's text announces, if it is one. */
+export const readStatusChange = (
+  text: string
+): Option.Option<{ readonly from: ProcurementStatus; readonly to: ProcurementStatus }> =>
+  Option.map(Schema.decodeUnknownOption(StatusChangeText)(text), ([, from, , to]) => ({ from, to }))
 
 export class PostMessageBody extends Schema.Class<PostMessageBody>("PostMessageBody")({
   text: Schema.String,

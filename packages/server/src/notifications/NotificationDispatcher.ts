@@ -7,6 +7,7 @@
  * unread counts come from read markers, and the router relays each message to the members in chat mode.
  */
 import {
+  Chat,
   type CreateNotification,
   type DomainEvent,
   DomainEvents,
@@ -14,6 +15,7 @@ import {
   type Language,
   Notifications,
   type NotificationType,
+  statusChangeText,
   type UserId,
   Users
 } from "@groupbuy/core"
@@ -67,6 +69,10 @@ export const dispatch = (event: DomainEvent) =>
     const sink = yield* EventSink
     switch (event._tag) {
       case "ProcurementStatusChanged": {
+        // the chat says so too, as a SYSTEM message each reader's client renders in their language
+        yield* (yield* Chat)
+          .postSystem(event.procurementId, statusChangeText(event.from, event.to))
+          .pipe(Effect.catchAll((error) => Effect.logWarning("status change not posted in the chat", error)))
         yield* createLocalized(event.audience, (language) => {
           const params = {
             title: event.title,
@@ -185,7 +191,7 @@ export const dispatch = (event: DomainEvent) =>
 export const NotificationDispatcherLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const events = yield* DomainEvents
-    const context = yield* Effect.context<Notifications | Users | EventSink>()
+    const context = yield* Effect.context<Chat | Notifications | Users | EventSink>()
     const stream = yield* events.subscribe
     yield* Stream.runForEach(stream, (event) => Effect.provide(dispatch(event), context)).pipe(Effect.forkScoped)
   })

@@ -191,6 +191,7 @@ export const en: Record<keyof typeof ru, string> = {
   "chat.unmute": "🔔 Unmute this chat",
   "chat.muted":
     "🔕 Notifications of the chat of “{title}” are off: new messages wait for you in /chat. Turn them back on with the button below or in the chat's menu.",
+  "chat.statusChanged": "the procurement's status changed: {from} → {to}",
   "chat.tooLong":
     "✋ The message was not sent: it has {length} characters, and the chat takes at most {max}. Split it into parts and send them again.",
   "chat.unmuted":

@@ -16,6 +16,7 @@ import { button } from "../ActionCode.js"
 import { attempt, registered } from "../Common.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "../Turn.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
+import { saidIn } from "./ChatTexts.js"
 import { displayName, say } from "../Views.js"
 
 /** `/chat`: the chats of the procurements the user organizes, supplies or takes part in. */
@@ -67,7 +68,7 @@ export const openChat: Handler<ProcurementId> = (turn, id) =>
             const lines = shown.map((m, i) =>
               plain(
                 `${m.userId === null ? text(l, "chat.system") : (names.get(m.userId) ?? "")}: ${withFile(
-                  m.text,
+                  m.userId === null ? saidIn(l, m.text) : m.text,
                   m.attachment === null ? undefined : fileLine(l, m.attachment, links[i])
                 )}`
               )

@@ -22,6 +22,7 @@ import { Chat, Procurements } from "@groupbuy/core"
 import { forSchema, SessionStore } from "../../SessionStore.js"
 import { PLAIN_TEXT, present } from "../Present.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
+import { saidIn } from "./ChatTexts.js"
 import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
 import { EngineEnv } from "../Turn.js"
 import { displayName } from "../Views.js"
@@ -170,7 +171,12 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                   : author._tag === "Right"
                     ? displayName(author.right)
                     : text(language, "chat.someone")
-              const said = message.text === "" && message.attachmentUrl !== null ? message.attachmentUrl : message.text
+              const said =
+                message.text === "" && message.attachmentUrl !== null
+                  ? message.attachmentUrl
+                  : message.userId === null
+                    ? saidIn(language, message.text)
+                    : message.text
               const body = withFile(
                 said,
                 message.attachment === null ? undefined : fileLine(language, message.attachment, link)

@@ -5,7 +5,13 @@
  * look like any other (with a "via …" note). Text is always rendered as text. Own messages can be edited and
  * deleted; a message may carry an uploaded image or file (Attachment.tsx), or one by link (http/https only).
  */
-import { EditMessageBody, PostMessageBody, ProcurementId, type AttachmentInfo } from "@groupbuy/core/api"
+import {
+  EditMessageBody,
+  PostMessageBody,
+  ProcurementId,
+  readStatusChange,
+  type AttachmentInfo
+} from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Option, Schema } from "effect"
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from "react"
@@ -20,6 +26,7 @@ import {
   useApi,
   useLanguage,
   useSession,
+  useStatusLabel,
   useT
 } from "../../app/index.js"
 import { ACCEPT, AttachmentView, checkFile, FilePreview, MAX_MB } from "./Attachment.js"
@@ -249,6 +256,12 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
   const [editing, setEditing] = useState(false)
   const [draft, setDraft] = useState(message.text)
   const deleted = message.deletedAt !== null
+  const statusLabel = useStatusLabel()
+  // a status change is written in the reader's language
+  const said = Option.match(message.userId === null ? readStatusChange(message.text) : Option.none(), {
+    onNone: () => message.text,
+    onSome: ({ from, to }) => t("statusChanged", { from: statusLabel(from), to: statusLabel(to) })
+  })
   const via = message.originPlatform === null ? undefined : PLATFORMS[message.originPlatform]
   const url = safeUrl(message.attachmentUrl)
 
@@ -309,7 +322,7 @@ const MessageItem = ({ message, author, own }: { message: ChatMessage; author: s
         </form>
       ) : (
         <>
-          {message.text === "" ? null : <p className="chat-text">{message.text}</p>}
+          {said === "" ? null : <p className="chat-text">{said}</p>}
           {message.attachment === null ? null : (
             <AttachmentView attachment={message.attachment} caption={message.text} />
           )}
