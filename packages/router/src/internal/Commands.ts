@@ -9,6 +9,8 @@ import { balance, deposit, notifications } from "./features/Money.js"
 import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog, ordersPage } from "./features/Shop.js"
+import { shopOffer } from "./features/ShopServices.js"
+import { join } from "../RichTexts.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
 import { mainMenu } from "./Views.js"
 
@@ -25,9 +27,20 @@ const createProcurement: Handler<string> = (turn) =>
       : Effect.succeed(emit(turn, mainMenu(turn.language, user, rich(turn.language, "create.forbidden"))))
   )
 
+/** `/help`: the commands, the shop's among them when the shop is offered. */
+const help: Handler<string> = (turn) =>
+  Effect.flatMap(shopOffer, (offer) =>
+    showMainMenu(
+      turn,
+      offer.shop
+        ? join([rich(turn.language, "help.text"), rich(turn.language, "help.shop")])
+        : rich(turn.language, "help.text")
+    )
+  )
+
 const commands: Readonly<Record<string, CommandRow>> = {
   cancel: { run: cancel, keepsFlow: true },
-  help: { run: (turn) => showMainMenu(turn, rich(turn.language, "help.text")), keepsFlow: true },
+  help: { run: help, keepsFlow: true },
   lang: { run: pickLanguage, keepsFlow: true },
   start: { run: start },
   // a command starts from its own defaults: the filter of an earlier /search or "by city" does not stick

@@ -7,6 +7,7 @@ import { join, plain } from "../RichTexts.js"
 import { isFlowActionData } from "./ActionCode.js"
 import { describeError } from "./Errors.js"
 import { emit, type TurnState } from "./Turn.js"
+import { shopOffer } from "./features/ShopServices.js"
 import { mainMenu, say } from "./Views.js"
 
 export const identityOf = (ref: ChatRef) =>
@@ -42,8 +43,12 @@ export const refreshUser = (turn: TurnState) =>
     })
   )
 
+/** The main menu with the parts the bots offer (the shop's settings). */
+export const menuOf = (turn: TurnState, heading?: RichText) =>
+  Effect.map(shopOffer, (offer) => mainMenu(turn.language, turn.user, heading, offer))
+
 export const showMainMenu = (turn: TurnState, heading?: RichText) =>
-  Effect.succeed(emit(turn, mainMenu(turn.language, turn.user, heading)))
+  Effect.map(menuOf(turn, heading), (menu) => emit(turn, menu))
 
 export const unknown = (turn: TurnState) =>
   showMainMenu(turn, join([rich(turn.language, "unknown"), rich(turn.language, "help.text")]))
@@ -54,10 +59,10 @@ const usesFlowActions = (reply: Reply) =>
 
 /** A button of an older menu: say so and show the last menu again (or the main menu). */
 export const stale = (turn: TurnState) =>
-  Effect.sync(() => {
+  Effect.gen(function* () {
     const shown = turn.session.menu?.shown ?? []
     const reusable = shown.length > 0 && (turn.session.flow !== undefined || !shown.some(usesFlowActions))
-    return emit(turn, say(turn.language, "stale"), ...(reusable ? shown : [mainMenu(turn.language, turn.user)]))
+    return emit(turn, say(turn.language, "stale"), ...(reusable ? shown : [yield* menuOf(turn)]))
   })
 
 /** Runs `body` with the registered user, or asks to register. */
@@ -73,13 +78,13 @@ export const registered = <E, R>(
 
 /** Leaves the flow, the prompt and chat mode. */
 export const cancel = (turn: TurnState) =>
-  Effect.sync(() => {
+  Effect.gen(function* () {
     const { flow, awaiting, chat: chatMode, ...rest } = turn.session
     const key =
       flow !== undefined || awaiting !== undefined || chatMode !== undefined ? "cancel.done" : "cancel.nothing"
     return emit(
       { ...turn, session: rest },
       ...(chatMode === undefined ? [] : [say(turn.language, "chat.left", { title: chatMode.title })]),
-      mainMenu(turn.language, turn.user, rich(turn.language, key))
+      yield* menuOf(turn, rich(turn.language, key))
     )
   })

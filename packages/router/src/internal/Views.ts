@@ -19,25 +19,61 @@ import { button } from "./ActionCode.js"
 const menuButton = (language: Language, key: MessageKey, command: string) =>
   button(text(language, key), { _tag: "Command", name: command })
 
-/** The main menu: what a registered (or not yet registered) user can do. */
-export const mainMenu = (language: Language, user: User | undefined, heading?: RichText): Reply => {
+/** Which parts the menu offers (the shop's settings): group purchases, the shop, or both. */
+export interface MenuOffer {
+  readonly groupBuys: boolean
+  readonly shop: boolean
+}
+
+const GROUP_BUYS: MenuOffer = { groupBuys: true, shop: false }
+
+/**
+ * The main menu: what a registered (or not yet registered) user can do; the shop's entries when the shop is offered,
+ * the group purchases' ones unless they are switched off.
+ */
+export const mainMenu = (
+  language: Language,
+  user: User | undefined,
+  heading?: RichText,
+  offer: MenuOffer = GROUP_BUYS
+): Reply => {
   const l = language
+  const browse = offer.groupBuys
+    ? [[menuButton(l, "menu.procurements", "procurements"), menuButton(l, "menu.search", "search")]]
+    : []
+  const shop = offer.shop
+    ? [
+        user === undefined
+          ? [menuButton(l, "menu.catalog", "catalog")]
+          : [menuButton(l, "menu.catalog", "catalog"), menuButton(l, "menu.orders", "orders")]
+      ]
+    : []
   const rows: Array<Array<Button>> =
     user === undefined
       ? [
           [menuButton(l, "menu.register", "start")],
-          [menuButton(l, "menu.procurements", "procurements"), menuButton(l, "menu.search", "search")],
+          ...shop,
+          ...browse,
           [menuButton(l, "menu.help", "help"), menuButton(l, "menu.lang", "lang")]
         ]
       : [
-          [menuButton(l, "menu.procurements", "procurements"), menuButton(l, "menu.search", "search")],
-          [
-            menuButton(l, "menu.my", "my_procurements"),
-            ...(user.role === "organizer" || user.isAdmin ? [menuButton(l, "menu.create", "create_procurement")] : [])
-          ],
+          ...shop,
+          ...browse,
+          ...(offer.groupBuys
+            ? [
+                [
+                  menuButton(l, "menu.my", "my_procurements"),
+                  ...(user.role === "organizer" || user.isAdmin
+                    ? [menuButton(l, "menu.create", "create_procurement")]
+                    : [])
+                ]
+              ]
+            : []),
           [menuButton(l, "menu.balance", "balance"), menuButton(l, "menu.deposit", "deposit")],
           [menuButton(l, "menu.profile", "profile"), menuButton(l, "menu.notifications", "notifications")],
-          [menuButton(l, "menu.chat", "chat"), menuButton(l, "menu.help", "help")]
+          offer.groupBuys
+            ? [menuButton(l, "menu.chat", "chat"), menuButton(l, "menu.help", "help")]
+            : [menuButton(l, "menu.help", "help")]
         ]
   return { _tag: "Text", text: heading ?? rich(l, "menu.title"), keyboard: { rows } }
 }

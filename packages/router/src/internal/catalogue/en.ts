@@ -300,5 +300,6 @@ export const en: Record<keyof typeof ru, string> = {
   "ostatus.DELIVERED": "delivered",
   "ostatus.FAILED": "failed",
   "ostatus.REFUNDED": "refunded",
-  "ostatus.CANCELLED": "cancelled"
+  "ostatus.CANCELLED": "cancelled",
+  "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders"
 }

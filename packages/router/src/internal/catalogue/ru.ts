@@ -296,5 +296,6 @@ export const ru = {
   "ostatus.DELIVERED": "доставлен",
   "ostatus.FAILED": "не выполнен",
   "ostatus.REFUNDED": "деньги возвращены",
-  "ostatus.CANCELLED": "отменён"
+  "ostatus.CANCELLED": "отменён",
+  "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы"
 } as const

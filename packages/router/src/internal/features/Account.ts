@@ -5,7 +5,7 @@ import type { FlowName } from "../../flows/index.js"
 import * as CabinetUrl from "../../CabinetUrl.js"
 import { type Language, rich, text } from "../../Messages.js"
 import { button } from "../ActionCode.js"
-import { attempt, failureReply, identityOf, refreshUser, registered } from "../Common.js"
+import { attempt, failureReply, identityOf, menuOf, refreshUser, registered } from "../Common.js"
 import { type Hosted, startFlow } from "../FlowHost.js"
 import type { Awaiting } from "../Session.js"
 import { EngineEnv, emit, type Handler, type TurnState, withSession } from "../Turn.js"
@@ -19,7 +19,7 @@ export const afterFlow = ({ turn, finished }: Hosted) =>
     const refreshed = yield* refreshUser(turn)
     const pending = refreshed.session.pendingStart
     const { pendingStart: _p, ...rest } = refreshed.session
-    const shown = emit({ ...refreshed, session: rest }, mainMenu(refreshed.language, refreshed.user))
+    const shown = emit({ ...refreshed, session: rest }, yield* menuOf(refreshed))
     return pending === undefined ? shown : yield* startPayload(shown, pending)
   })
 
@@ -32,7 +32,7 @@ export const start: Handler<string> = (turn, args) =>
     if (turn.user !== undefined) {
       const welcomed = emit(
         turn,
-        mainMenu(turn.language, turn.user, rich(turn.language, "welcome.back", { name: turn.user.firstName }))
+        yield* menuOf(turn, rich(turn.language, "welcome.back", { name: turn.user.firstName }))
       )
       return args.trim() === "" ? welcomed : yield* startPayload(welcomed, args)
     }

@@ -22,6 +22,7 @@ import { Chat, Procurements } from "@groupbuy/core"
 import { forSchema, SessionStore } from "../../SessionStore.js"
 import { PLAIN_TEXT, present } from "../Present.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
+import { newPurchaseKey, resumeAfterDeposit } from "./Shop.js"
 import { saidIn } from "./ChatTexts.js"
 import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
 import { EngineEnv } from "../Turn.js"
@@ -96,7 +97,7 @@ export const deliverTo = (
   })
 
 /** Delivers to the most recent chat of the user on a registered bot that takes it; where it went, if anywhere. */
-export const notifyWith = (userId: UserId, build: (language: Language) => ReadonlyArray<Reply>) =>
+export const notifyWith = (userId: UserId, build: (language: Language, session: Session) => ReadonlyArray<Reply>) =>
   Effect.gen(function* () {
     const { bots } = yield* EngineEnv
     const refs = yield* lastRefsOf(userId)
@@ -104,7 +105,7 @@ export const notifyWith = (userId: UserId, build: (language: Language) => Readon
     const language = user._tag === "Right" ? user.right.language : undefined
     for (const ref of refs) {
       if (!bots.has(ref.bot)) continue
-      const ok = yield* deliverTo(ref, (_session, chatLanguage) => build(language ?? chatLanguage))
+      const ok = yield* deliverTo(ref, (session, chatLanguage) => build(language ?? chatLanguage, session))
       if (ok) return ref
     }
     return undefined
@@ -199,14 +200,17 @@ export const onEvent = (event: DomainEvent) =>
     switch (event._tag) {
       case "PaymentSucceeded": {
         const balance = yield* Effect.orElseSucceed((yield* Ledger).balance(event.userId), () => undefined)
-        const ref = yield* notifyWith(event.userId, (language) => [
+        // a top-up asked for a purchase brings that purchase's confirm step back in the chat it was asked from
+        const resume = resumeAfterDeposit(event.paymentId, balance, yield* newPurchaseKey)
+        const ref = yield* notifyWith(event.userId, (language, session) => [
           {
             _tag: "Text",
             text: rich(language, "deposit.received", {
               amount: formatRubles(event.amount),
               balance: balance === undefined ? "—" : formatRubles(balance)
             })
-          }
+          },
+          ...resume(session, language)
         ])
         return reached(ref)
       }

@@ -6,24 +6,17 @@
  * missing amount, and when it is credited the confirm step of the same purchase comes back (`resumeAfterDeposit`).
  */
 import {
-  Catalog,
-  type CatalogService,
   type CategoryId,
   formatRubles,
   Ledger,
   MAX_ORDER_QUANTITY,
   type Order,
   type OrderId,
-  Orders,
-  type OrdersService,
   type OwnOrder,
   PageRequest,
   type Product,
   type ProductId,
-  PurchaseRequest,
-  ShopSettings,
-  type ShopSettingsData,
-  type ShopSettingsService
+  PurchaseRequest
 } from "@groupbuy/core"
 import { DateTime, Effect, Either, Option, Random } from "effect"
 import { formatMoscowDate } from "../../flows/parse/Deadline.js"
@@ -37,37 +30,15 @@ import { failureReply, registered } from "../Common.js"
 import type { Session } from "../Session.js"
 import { emit, type Handler, type TurnState, withSession, withoutFlow } from "../Turn.js"
 import { say } from "../Views.js"
+import { shopServices, type ShopServices } from "./ShopServices.js"
 
 const PAGE_SIZE = 5
 /** Quick quantity buttons on a product card (those that fit in what is left). */
 const QUICK_QUANTITIES: ReadonlyArray<number> = [1, 2, 5]
 const KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-/** The shop's services, where the host runs the shop (a host without them offers group purchases only). */
-interface Shop {
-  readonly catalog: CatalogService
-  readonly orders: OrdersService
-  readonly settings: ShopSettingsService
-}
-
-const shopServices: Effect.Effect<Option.Option<Shop>> = Effect.map(
-  Effect.all([Effect.serviceOption(Catalog), Effect.serviceOption(Orders), Effect.serviceOption(ShopSettings)]),
-  ([catalog, orders, settings]) => Option.all({ catalog, orders, settings })
-)
-
-const WITHOUT_SHOP: ShopSettingsData["offer"] = { groupBuys: true, shop: false }
-
-/** Which parts the bots offer: the shop's settings, or group purchases only where the host runs no shop. */
-export const shopOffer: Effect.Effect<ShopSettingsData["offer"]> = Effect.flatMap(
-  shopServices,
-  Option.match({
-    onNone: () => Effect.succeed(WITHOUT_SHOP),
-    onSome: (shop) => Effect.map(shop.settings.get(), (data) => data.offer)
-  })
-)
-
 /** Runs `body` with the shop's services when the shop is on; otherwise says it is closed. */
-const whenOpen = <E, R>(turn: TurnState, body: (shop: Shop) => Effect.Effect<TurnState, E, R>) =>
+const whenOpen = <E, R>(turn: TurnState, body: (shop: ShopServices) => Effect.Effect<TurnState, E, R>) =>
   Effect.flatMap(shopServices, (found) => {
     const closed = Effect.succeed(emit(turn, say(turn.language, "shop.closed")))
     if (Option.isNone(found)) return closed
@@ -159,7 +130,7 @@ export const categoryPage: Handler<{ readonly id: CategoryId; readonly offset: n
   )
 
 /** The product, or why it cannot be bought (then the catalogue again). */
-const activeProduct = (shop: Shop, id: ProductId) =>
+const activeProduct = (shop: ShopServices, id: ProductId) =>
   Effect.map(Effect.either(shop.catalog.product(id)), (found) =>
     Either.isRight(found) && found.right.isActive ? Either.right(found.right) : Either.left(undefined)
   )
