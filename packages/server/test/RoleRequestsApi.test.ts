@@ -112,6 +112,11 @@ for (const profile of coreProfiles()) {
           const buyer = yield* insertUser({ firstName: "Пётр" })
           const supplier = yield* insertUser({ firstName: "Савва", role: "supplier" })
           const asOlga = yield* userClient(olga)
+          // the choice an organizer is offered: active suppliers only, by name
+          yield* insertUser({ firstName: "Яков", role: "supplier", isActive: false })
+          const offered = yield* asOlga.users.suppliers()
+          assert.deepInclude(offered, { id: supplier, name: "Савва" })
+          assert.isFalse(offered.some((s) => s.name === "Яков" || s.id === buyer))
           const now = yield* DateTime.now
           const input = (supplierId: UserId) => ({
             organizerId: olga,

@@ -72,6 +72,15 @@ describe("role requests in Chromium", () => {
         })
         const role = yield* sql<{ role: string }>`SELECT role FROM users WHERE id = ${buyer}`
         assert.strictEqual(role[0]!.role, "organizer")
+        // the new organizer's create form offers the people with the supplier role, and only them
+        yield* insertUser({ firstName: "Савва", role: "supplier" })
+        yield* Effect.promise(async () => {
+          await cabinet.page.goto(`${origin}/create`)
+          const supplier = cabinet.page.getByLabel("Поставщик")
+          await supplier.locator("option", { hasText: "Савва" }).waitFor({ state: "attached" })
+          const offered = await supplier.locator("option").allInnerTexts()
+          assert.deepStrictEqual(offered, ["Без поставщика", "Савва"])
+        })
 
         // a request waiting on a user's page: declined there, the role stays
         const other = yield* insertUser({ firstName: "Дина" })

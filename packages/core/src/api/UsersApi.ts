@@ -4,6 +4,7 @@ import { Schema } from "effect"
 import { Forbidden, InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { Platform, UserId } from "../Ids.js"
 import { OneTimeCodePurpose, Role, User } from "../Models.js"
+import { NamedUser } from "../Procurements.js"
 import { RequestableRole, RoleRequestJson } from "../RoleRequests.js"
 import { IdentityRef, RegisterUser, UpdateProfile } from "../Users.js"
 import { BooleanParam, IssuedCode, PageParams, ResolvedUserJson, PlatformIdentityJson } from "./Dto.js"
@@ -201,6 +202,17 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(User.json)
       .addError(RuleViolation)
       .addError(Forbidden)
+  )
+  .add(
+    HttpApiEndpoint.get("suppliers", "/users/suppliers")
+      .addSuccess(Schema.Array(NamedUser))
+      .addError(Forbidden)
+      .annotate(OpenApi.Summary, "The suppliers an organizer can name")
+      .annotate(
+        OpenApi.Description,
+        "Active users with the supplier role (id and name), by first name, at most 100: the choice for a new " +
+          "procurement's `supplierId`. Signed-in users."
+      )
   )
   .add(
     HttpApiEndpoint.post("requestRole", "/users/:id/role-request")

@@ -2,6 +2,7 @@
 export { ApiError, type Api, type Client } from "./Api.js"
 export { defineMessages, useLanguage, useT, type Language, type Messages, type Translate } from "./I18n.js"
 export { useApi, useSession, type Session, type SessionUser } from "./Session.js"
+export { useFreshUser } from "./FreshUser.js"
 export { Empty, Loading, Screen, TableScroll } from "./Screen.js"
 export { DataTable, type ColumnSorting, type DataColumn } from "./DataTable.js"
 export { QueryView } from "./QueryView.js"

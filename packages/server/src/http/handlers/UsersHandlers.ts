@@ -79,6 +79,23 @@ export const UsersHandlers = HttpApiBuilder.group(GroupBuyApi, "users", (handler
       .handle("redeemLinkCode", ({ payload }) =>
         Effect.zipRight(requireTrusted("link an identity"), users.redeemLinkCode(payload.code, payload.identity))
       )
+      .handle("suppliers", () =>
+        Effect.gen(function* () {
+          yield* requireUser("list suppliers")
+          const page = yield* users.list(
+            new UserFilter({
+              role: "supplier",
+              isActive: true,
+              limit: 100,
+              sort: { column: "firstName", direction: "asc" }
+            })
+          )
+          return page.items.map((u) => ({
+            id: u.id,
+            name: u.lastName === null || u.lastName === "" ? u.firstName : `${u.firstName} ${u.lastName}`
+          }))
+        })
+      )
       .handle("requestRole", ({ path, payload }) =>
         Effect.zipRight(requireSelfOrTrusted("ask for a role", path.id), roleRequests.request(path.id, payload.role))
       )

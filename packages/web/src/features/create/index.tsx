@@ -3,7 +3,7 @@
  * the wasm/JS form validator (the same messages as core), then by the server, whose issues appear next to their
  * fields. What was typed survives a failed submit and a reload of the tab (sessionStorage) until it is sent.
  */
-import { Kopecks, ProcurementId, ProcurementRules } from "@groupbuy/core/api"
+import { Kopecks, ProcurementId, ProcurementRules, UserId } from "@groupbuy/core/api"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { DateTime, Either, Option, Schema } from "effect"
 import { useEffect, useState, type InputHTMLAttributes } from "react"
@@ -17,6 +17,7 @@ import {
   fieldErrors,
   parseRubles,
   useApi,
+  useFreshUser,
   useCategories,
   useKernels,
   useLanguage,
@@ -32,6 +33,8 @@ interface Form {
   readonly title: string
   readonly description: string
   readonly categoryId: string
+  /** a user with the supplier role, or "" for none (chosen at creation only) */
+  readonly supplierId: string
   readonly city: string
   readonly targetAmount: string
   readonly pricePerUnit: string
@@ -50,6 +53,7 @@ const EMPTY: Form = {
   title: "",
   description: "",
   categoryId: "",
+  supplierId: "",
   city: "",
   targetAmount: "",
   pricePerUnit: "",
@@ -82,6 +86,7 @@ const fromView = (view: ProcurementView): Form => {
     title: p.title,
     description: p.description,
     categoryId: p.categoryId ?? "",
+    supplierId: p.supplierId ?? "",
     city: p.city,
     targetAmount: rubles(p.targetAmount),
     pricePerUnit: rubles(p.pricePerUnit),
@@ -97,12 +102,13 @@ const fromView = (view: ProcurementView): Form => {
 }
 
 const decodeId = Schema.decodeUnknownOption(ProcurementId)
+const decodeUserId = Schema.decodeUnknownOption(UserId)
 
 export default function CreateOrEdit() {
   const params = useParams<{ id?: string }>()
   const t = useT(messages)
-  const { user } = useSession()
   const api = useApi()
+  const me = useFreshUser().user!
   const id = params.id === undefined ? undefined : decodeId(params.id)
   const existing = useQuery({
     queryKey: ["procurement", params.id],
@@ -110,7 +116,8 @@ export default function CreateOrEdit() {
     queryFn: () => api.run((c) => c.procurements.get({ path: { id: Option.getOrThrow(id!) } }))
   })
   if (id === undefined) {
-    if (user!.role !== "organizer" && !user!.isAdmin)
+    // the role as the server has it now (a role request may have been approved since signing in)
+    if (me.role !== "organizer" && !me.isAdmin)
       return (
         <Screen title={t("title")}>
           <p>{t("forbidden")}</p>
@@ -156,6 +163,12 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
 
   const categories = useCategories()
   const category = categories.find(form.categoryId)
+  // the people with the supplier role (the server refuses anyone else as a supplier)
+  const suppliers = useQuery({
+    queryKey: ["suppliers"],
+    enabled: !editing,
+    queryFn: () => api.run((c) => c.users.suppliers())
+  })
 
   const target = parseRubles(form.targetAmount)
   const price = parseRubles(form.pricePerUnit)
@@ -198,6 +211,7 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
     title: form.title,
     description: form.description,
     categoryId: category?.id ?? null,
+    supplierId: Option.getOrNull(decodeUserId(form.supplierId)),
     targetAmount: target ?? Kopecks.make(0n),
     pricePerUnit: price ?? Kopecks.make(0n),
     unit: form.unit.trim(),
@@ -356,6 +370,19 @@ const ProcurementForm = ({ existing }: { existing?: ProcurementView }) => {
             validation={{ error: show("categoryId"), onBlur: blur("categoryId") }}
             options={[{ value: "", label: t("categoryPick") }, ...categories.options]}
           />
+          {editing ? null : (
+            <SelectField
+              id="create-supplierId"
+              label={t("supplier")}
+              value={form.supplierId}
+              onChange={(supplierId) => setForm((f) => ({ ...f, supplierId }))}
+              validation={{ error: show("supplierId"), onBlur: blur("supplierId") }}
+              options={[
+                { value: "", label: t("supplierNone") },
+                ...(suppliers.data ?? []).map((s) => ({ value: s.id as string, label: s.name }))
+              ]}
+            />
+          )}
           {input("city", t("city"))}
           {input("targetAmount", t("targetAmount"), { inputMode: "decimal", disabled: editing })}
           {input("pricePerUnit", t("pricePerUnit"), { inputMode: "decimal", disabled: editing })}

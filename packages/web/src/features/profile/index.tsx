@@ -14,6 +14,7 @@ import {
   fieldErrors,
   formatDateTime,
   useApi,
+  useFreshUser,
   useKernels,
   useLanguage,
   useSession,
@@ -27,9 +28,8 @@ import { messages } from "./messages.js"
 
 export default function Profile() {
   const t = useT(messages)
-  const api = useApi()
-  const { user } = useSession()
-  const me = useQuery({ queryKey: ["me", user!.id], queryFn: () => api.run((c) => c.users.me()) })
+  // the account as the server has it now: a role given meanwhile shows here and counts in the session
+  const me = useFreshUser().query
   return (
     <Screen title={t("title")}>
       <QueryView query={me}>{(user) => <ProfileForm user={user} />}</QueryView>
