@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Ref, Stream } from "effect"
+import { Effect, Fiber, Layer, Ref, Stream, TestServices } from "effect"
 import { type DomainEvent, DomainEvents, DomainEventsLive } from "../src/Events.js"
 import { type UserId, WithdrawalRequestId } from "../src/Ids.js"
 import { Ledger } from "../src/Ledger.js"
@@ -45,7 +45,7 @@ const published = <A, E, R>(effect: Effect.Effect<A, E, R>, tags: ReadonlyArray<
     ).pipe(Effect.fork)
     const result = yield* effect
     // events are published after the commit, by the time the call returns; give the subscriber a moment to take them
-    yield* Effect.sleep("50 millis")
+    yield* TestServices.provideLive(Effect.sleep("50 millis"))
     yield* Fiber.interrupt(fiber)
     return [result, yield* Ref.get(seen)] as const
   })
@@ -59,7 +59,7 @@ for (const profile of databaseProfiles()) {
         Layer.provideMerge(profile.layer)
       )
     )
-    it.layer(layer, { timeout: "180 seconds", excludeTestServices: true })((it) => {
+    it.layer(layer, { timeout: "180 seconds" })((it) => {
       it.scoped("a request holds the amount at once; approval pays it out without a second debit", () =>
         Effect.gen(function* () {
           const withdrawals = yield* Withdrawals
@@ -145,7 +145,7 @@ for (const profile of databaseProfiles()) {
             Effect.as(
               Ref.update(payouts, (n) => n + 1),
               { provider: "test", reference: "once" }
-            ).pipe(Effect.delay("30 millis"))
+            ).pipe(Effect.delay("30 millis"), TestServices.provideLive)
           const results = yield* Effect.all(
             [
               Effect.either(withdrawals.approve(request.id, null, payout)),

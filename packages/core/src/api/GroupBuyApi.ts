@@ -9,6 +9,7 @@ import { PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
+import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AuthApi)
@@ -21,6 +22,8 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(CategoriesApi)
   .add(AdminAuthApi)
   .add(AdminApi)
+  .add(WithdrawalsApi)
+  .add(AdminWithdrawalsApi)
   // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)
   .addError(PayloadTooLarge)
   .addError(UnsupportedMediaType)

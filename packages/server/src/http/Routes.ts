@@ -13,6 +13,7 @@ import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
+import { AdminWithdrawalsHandlers, WithdrawalsHandlers } from "./handlers/WithdrawalsHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
 import { ReadableRefusalsMiddleware } from "./ReadableRefusals.js"
@@ -31,7 +32,9 @@ export const HandlersLive = Layer.mergeAll(
   NotificationsHandlers,
   CategoriesHandlers,
   AdminAuthHandlers,
-  AdminHandlers
+  AdminHandlers,
+  WithdrawalsHandlers,
+  AdminWithdrawalsHandlers
 )
 
 /** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */

@@ -173,6 +173,49 @@ export const dispatch = (event: DomainEvent) =>
         })
         return
       }
+      // the administrators hear of a withdrawal request; the user hears whether it was paid out or rejected
+      case "WithdrawalRequested": {
+        const requester = yield* (yield* Users).get(event.userId).pipe(Effect.option)
+        yield* createLocalized(event.admins, (language) => {
+          const params = {
+            name: Option.match(requester, {
+              onNone: () => text(language, "chat.someone"),
+              onSome: (u) => (u.lastName === null || u.lastName === "" ? u.firstName : `${u.firstName} ${u.lastName}`)
+            }),
+            amount: formatRubles(event.amount)
+          }
+          return {
+            type: "WITHDRAWAL_REQUESTED",
+            title: text(language, "notification.withdrawalRequested.title", params),
+            body: text(language, "notification.withdrawalRequested.body", params),
+            data: { requestId: event.requestId, userId: event.userId, amount: event.amount.toString() }
+          }
+        })
+        return
+      }
+      case "WithdrawalDecided": {
+        yield* createLocalized([event.userId], (language) => {
+          const params = { amount: formatRubles(event.amount), reason: event.reason ?? "" }
+          const key = event.approved
+            ? "withdrawalPaid.body"
+            : event.reason === null
+              ? "withdrawalRejected.body"
+              : "withdrawalRejected.reason"
+          return {
+            type: "WITHDRAWAL_DECIDED",
+            title: text(language, `notification.${event.approved ? "withdrawalPaid" : "withdrawalRejected"}.title`),
+            body: text(language, `notification.${key}`, params),
+            data: { requestId: event.requestId, approved: event.approved, amount: event.amount.toString() }
+          }
+        })
+        return
+      }
+      // the shop: the buyer hears of their order, the administrators of low stock (ShopNotifications.ts)
+      case "OrderDelivered":
+      case "OrderFailed":
+      case "OrderRefunded":
+      case "LowStock":
+        return yield* shopNotification(event, createLocalized)
       // no notification row per member per message: a chat's unread count comes from the read markers (the hub
       // carries it in each message frame); the router relays the message to members in chat mode
       case "ChatMessagePosted":

@@ -1,8 +1,8 @@
 /**
- * A payment provider: how a deposit is paid (a link or transfer instructions), how money goes back, and how the
- * provider's pushed notifications are verified. Two implementations: the sandbox (default) and Tochka Cyclops.
+ * A payment provider: how a deposit is paid (a link or transfer instructions), how money goes back (refunds, payouts
+ * of withdrawal requests), and how the provider's pushed notifications are verified. Two implementations: the sandbox (default) and Tochka Cyclops.
  */
-import type { Language, Payment, PaymentId } from "@groupbuy/core"
+import type { Language, Payment, PaymentId, PayoutReceipt, WithdrawalRequest } from "@groupbuy/core"
 import { Context, Data, type Effect } from "effect"
 
 export interface StartedDeposit {
@@ -43,6 +43,11 @@ export interface PaymentProviderService {
   ) => Effect.Effect<ReadonlyArray<WebhookEvent>, WebhookRejected>
   /** Settles a payment the provider reported by its own id (bank transfers); credited at most once. */
   readonly settleIncoming: (providerPaymentId: string) => Effect.Effect<void, ProviderError>
+  /**
+   * Pays an approved withdrawal request out to its details; keyed by the request id, so paying the same request
+   * again (a retry after a crash) pays once.
+   */
+  readonly payout: (request: WithdrawalRequest) => Effect.Effect<PayoutReceipt, ProviderError>
 }
 
 export class PaymentProvider extends Context.Tag("@groupbuy/server/PaymentProvider")<

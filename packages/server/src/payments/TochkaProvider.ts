@@ -6,8 +6,10 @@
  * (`identification_payment`) once that credit has committed: if identification fails the payment stays unidentified
  * and the next poll retries it without crediting twice. A reconciliation pass credits what the bank reports as
  * identified but the ledger lacks.
+ * Withdrawal payouts are deals (`create_deal` keyed by the request id, then `execute_deal`) from the user's virtual
+ * account to the bank account the request's details name.
  */
-import { formatRubles, kopecks, type Language, Payments, type UserId } from "@groupbuy/core"
+import { formatRubles, kopecks, type Language, Payments, type UserId, Users } from "@groupbuy/core"
 import { Effect, HashSet, Layer, Option, Ref, Schedule, Schema } from "effect"
 import { createPublicKey, verify } from "node:crypto"
 import { ServerConfig, type TochkaSettings } from "../config/ServerConfig.js"
@@ -66,9 +68,25 @@ export const transferInstructions = (
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
+const DealCreated = Schema.Struct({ deal_id: Schema.String })
+
+/**
+ * The bank account a withdrawal's details name: a 20-digit account number (spaces or dashes between digits allowed)
+ * and a 9-digit Russian BIC (04…); null when either is missing or ambiguous.
+ */
+export const payoutAccountOf = (details: string): { readonly account: string; readonly bic: string } | null => {
+  const accounts = [...details.matchAll(/(?<![\d])\d(?:[ -]?\d){19}(?![\d])/g)].map((m) => m[0])
+  if (accounts.length !== 1) return null
+  const rest = details.replace(accounts[0]!, " ")
+  const bics = [...rest.matchAll(/(?<![\d])04\d{7}(?![\d])/g)].map((m) => m[0])
+  if (bics.length !== 1) return null
+  return { account: accounts[0]!.replace(/[ -]/g, ""), bic: bics[0]! }
+}
+
 export const makeTochkaProvider = (settings: TochkaSettings) =>
   Effect.gen(function* () {
     const payments = yield* Payments
+    const users = yield* Users
     const cyclops = yield* makeCyclopsClient({
       url: settings.apiUrl,
       signSystem: settings.signSystem,
@@ -284,6 +302,44 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
           )
         }),
       settleIncoming,
+      /**
+       * A payout is a Cyclops deal (`create_deal`, keyed by the request id as `ext_key`, so a retry finds the same
+       * deal) from the user's virtual account to the account the details name (`payment_contract`), then
+       * `execute_deal`.
+       */
+      payout: (request) =>
+        Effect.gen(function* () {
+          const fail = (message: string) => new ProviderError({ provider: TOCHKA, message })
+          const target = payoutAccountOf(request.details)
+          if (target === null)
+            return yield* fail("the payout details need one 20-digit account number and the bank's 9-digit BIC")
+          const account = yield* payments.virtualAccount(request.userId, TOCHKA)
+          if (account === null) return yield* fail(`user ${request.userId} has no Tochka virtual account to pay from`)
+          const user = yield* users.get(request.userId).pipe(Effect.mapError((e) => fail(e.message)))
+          const amount = kopecksToRubles(request.amount)
+          const { deal_id } = yield* cyclops.call(
+            "create_deal",
+            {
+              ext_key: request.id,
+              amount,
+              payers: [{ virtual_account: account, amount }],
+              recipients: [
+                {
+                  number: 1,
+                  type: "payment_contract",
+                  amount,
+                  account: target.account,
+                  bank_code: target.bic,
+                  name: user.lastName === null ? user.firstName : `${user.lastName} ${user.firstName}`,
+                  purpose: `Выплата по заявке ${request.id}. НДС не облагается`
+                }
+              ]
+            },
+            DealCreated
+          )
+          yield* cyclops.call("execute_deal", { deal_id }, Schema.Unknown)
+          return { provider: TOCHKA, reference: deal_id }
+        }),
       verifyWebhook: (headers, body) =>
         Effect.gen(function* () {
           if (Option.isNone(webhookKey)) {

@@ -1,7 +1,8 @@
 /**
  * A fake Tochka Cyclops JSON-RPC server on 127.0.0.1: it verifies every request's `sign-data` (RSA PKCS#1 v1.5 /
  * SHA-256 over the exact body bytes) with the platform's public key, checks `sign-system` / `sign-thumbprint`, and
- * keeps virtual accounts, incoming payments (unidentified until `identification_payment`) and refunds.
+ * keeps virtual accounts, incoming payments (unidentified until `identification_payment`), refunds and deals (payouts:
+ * `create_deal` keyed by `ext_key`, `execute_deal` takes the payers' cash once).
  */
 import { randomUUID, verify, type KeyObject } from "node:crypto"
 import { createServer, type Server } from "node:http"
@@ -18,6 +19,15 @@ export interface FakePayment {
   payer_bank_code: string
 }
 
+export interface FakeDeal {
+  id: string
+  ext_key: string
+  amount: number
+  payers: Array<{ virtual_account: string; amount: number }>
+  recipients: Array<{ number: number; type: string; amount: number; account: string; bank_code: string; name: string }>
+  status: "new" | "executed"
+}
+
 export interface FakeCyclops {
   readonly url: string
   readonly calls: Array<{ method: string; params: Record<string, any> }>
@@ -25,6 +35,8 @@ export interface FakeCyclops {
   readonly accounts: Map<string, { beneficiaryId: string; cash: number }>
   readonly payments: Map<string, FakePayment>
   readonly refunds: Map<string, { virtual_account: string; amount: number }>
+  /** deals by id */
+  readonly deals: Map<string, FakeDeal>
   /** an incoming transfer that the platform has not identified yet */
   addIncoming: (amount: number, purpose: string) => string
   /** the next `identification_payment` fails with a JSON-RPC error */
@@ -42,6 +54,7 @@ export const startFakeCyclops = async (options: {
   const accounts = new Map<string, { beneficiaryId: string; cash: number }>()
   const payments = new Map<string, FakePayment>()
   const refunds = new Map<string, { virtual_account: string; amount: number }>()
+  const deals = new Map<string, FakeDeal>()
   let failIdentification = false
 
   const handle = (method: string, params: Record<string, any>): { result?: unknown; error?: unknown } => {
@@ -100,6 +113,44 @@ export const startFakeCyclops = async (options: {
         refunds.set(key, { virtual_account: params["virtual_account"], amount: params["amount"] })
         return { result: { payment_id: `refund-${key}` } }
       }
+      case "create_deal": {
+        const ext = params["ext_key"]
+        if (typeof ext !== "string" || ext === "") return { error: { code: 4100, message: "ext_key" } }
+        const same = [...deals.values()].find((d) => d.ext_key === ext)
+        if (same) return { result: { deal_id: same.id } }
+        const payers = params["payers"] as FakeDeal["payers"]
+        const recipients = params["recipients"] as FakeDeal["recipients"]
+        if (!Array.isArray(payers) || payers.length === 0) return { error: { code: 4100, message: "payers" } }
+        if (!Array.isArray(recipients) || recipients.length === 0)
+          return { error: { code: 4100, message: "recipients" } }
+        for (const p of payers) if (!accounts.has(p.virtual_account)) return { error: { code: 4404, message: "va" } }
+        for (const r of recipients) {
+          if (!/^\d{20}$/.test(r.account ?? "") || !/^\d{9}$/.test(r.bank_code ?? "") || !r.name)
+            return { error: { code: 4422, message: "recipient requisites" } }
+        }
+        const paid = payers.reduce((s, p) => s + p.amount, 0)
+        const received = recipients.reduce((s, r) => s + r.amount, 0)
+        if (Math.abs(paid - params["amount"]) > 1e-9 || Math.abs(received - params["amount"]) > 1e-9)
+          return { error: { code: 4422, message: "amount mismatch" } }
+        const id = `deal-${randomUUID()}`
+        deals.set(id, { id, ext_key: ext, amount: params["amount"], payers, recipients, status: "new" })
+        return { result: { deal_id: id } }
+      }
+      case "execute_deal": {
+        const deal = deals.get(params["deal_id"])
+        if (!deal) return { error: { code: 4404, message: "deal not found" } }
+        if (deal.status === "executed") return { result: { deal_id: deal.id } }
+        for (const p of deal.payers)
+          if (accounts.get(p.virtual_account)!.cash < p.amount - 1e-9)
+            return { error: { code: 4402, message: "insufficient funds on the virtual account" } }
+        for (const p of deal.payers) accounts.get(p.virtual_account)!.cash -= p.amount
+        deal.status = "executed"
+        return { result: { deal_id: deal.id } }
+      }
+      case "get_deal": {
+        const deal = deals.get(params["deal_id"])
+        return deal ? { result: { deal } } : { error: { code: 4404, message: "deal not found" } }
+      }
       default:
         return { error: { code: -32601, message: `method ${method} not found` } }
     }
@@ -148,6 +199,7 @@ export const startFakeCyclops = async (options: {
     accounts,
     payments,
     refunds,
+    deals,
     addIncoming: (amount, purpose) => {
       const id = `cyclops-${randomUUID()}`
       payments.set(id, {

@@ -240,6 +240,16 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.roleRequestApproved.body": "An administrator approved your request: you are now “{role}”.",
   "notification.roleRequestDeclined.title": "Your role request was declined",
   "notification.roleRequestDeclined.body": "An administrator declined your request for the role “{role}”.",
+  "notification.withdrawalRequested.title": "Withdrawal request",
+  "notification.withdrawalRequested.body":
+    "{name} asks to withdraw {amount} (held). Approve or reject it in the admin panel → Withdrawals.",
+  "notification.withdrawalPaid.title": "Withdrawal paid out",
+  "notification.withdrawalPaid.body": "Your withdrawal of {amount} has been approved and paid out.",
+  "notification.withdrawalRejected.title": "Withdrawal rejected",
+  "notification.withdrawalRejected.body":
+    "Your withdrawal request of {amount} was rejected; the amount is back on your balance.",
+  "notification.withdrawalRejected.reason":
+    "Your withdrawal request of {amount} was rejected ({reason}); the amount is back on your balance.",
   "notification.participantJoined.title": "New participant in “{title}”",
   "notification.participantJoined.body": "{name} joins: {quantity} {unit} for {amount}.",
   "notification.participantLeft.title": "A participant left “{title}”",

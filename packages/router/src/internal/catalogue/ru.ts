@@ -238,6 +238,15 @@ export const ru = {
   "notification.roleRequestApproved.body": "Администратор одобрил ваш запрос: теперь ваша роль — «{role}».",
   "notification.roleRequestDeclined.title": "Запрос роли отклонён",
   "notification.roleRequestDeclined.body": "Администратор отклонил ваш запрос на роль «{role}».",
+  "notification.withdrawalRequested.title": "Заявка на вывод",
+  "notification.withdrawalRequested.body":
+    "{name} просит вывести {amount} (сумма удержана). Одобрите или отклоните заявку в админ-панели → Выводы.",
+  "notification.withdrawalPaid.title": "Вывод выплачен",
+  "notification.withdrawalPaid.body": "Ваша заявка на вывод {amount} одобрена и выплачена.",
+  "notification.withdrawalRejected.title": "Вывод отклонён",
+  "notification.withdrawalRejected.body": "Ваша заявка на вывод {amount} отклонена, сумма вернулась на баланс.",
+  "notification.withdrawalRejected.reason":
+    "Ваша заявка на вывод {amount} отклонена ({reason}), сумма вернулась на баланс.",
   "notification.participantJoined.title": "Новый участник в «{title}»",
   "notification.participantJoined.body": "{name} присоединяется: {quantity} {unit} на {amount}.",
   "notification.participantLeft.title": "Участник вышел из «{title}»",
