@@ -1,5 +1,6 @@
 /** The server's own services over core: tokens, admin sessions, the payment provider, deposits, the hub's bus. */
 import { FetchHttpClient } from "@effect/platform"
+import { ProviderError, Providers, ShopLive } from "@groupbuy/core"
 import { Effect, Layer, Option } from "effect"
 import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
@@ -38,6 +39,23 @@ export const ClusterBusLive = Layer.unwrapEffect(
 
 export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(PaymentProviderLive))
 
+/**
+ * The provider clients until a provider is configured (server/src/shop): none, so a PROVIDER purchase fails
+ * `not_configured` and its money goes back at once.
+ */
+export const ProvidersNone = Layer.succeed(
+  Providers,
+  Providers.of({
+    client: (providerId) =>
+      Effect.fail(
+        new ProviderError({ providerId, reason: "not_configured", message: `no provider ${providerId} is configured` })
+      )
+  })
+)
+
+/** The shop (core's catalogue, orders and settings) over the provider clients. */
+export const ShopServicesLive = ShopLive.pipe(Layer.provideMerge(ProvidersNone))
+
 /** Everything the routes need besides core and the configuration. */
 export const ServerBaseLive = Layer.mergeAll(
   // relayed chat messages link their files for the members they reach (the router finds it in its context)
@@ -49,7 +67,8 @@ export const ServerBaseLive = Layer.mergeAll(
   BotStatusesLive,
   BotLinksLive,
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
-  ChatHubLive
+  ChatHubLive,
+  ShopServicesLive
 ).pipe(Layer.provideMerge(ClusterBusLive))
 
 /** The base services and the notification dispatcher (which needs an `EventSink`). */

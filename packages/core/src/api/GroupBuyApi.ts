@@ -9,6 +9,7 @@ import { PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
+import { ShopAdminApi, ShopApi, ShopCatalogApi } from "./ShopApi.js"
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
@@ -24,6 +25,9 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AdminApi)
   .add(WithdrawalsApi)
   .add(AdminWithdrawalsApi)
+  .add(ShopCatalogApi)
+  .add(ShopApi)
+  .add(ShopAdminApi)
   // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)
   .addError(PayloadTooLarge)
   .addError(UnsupportedMediaType)

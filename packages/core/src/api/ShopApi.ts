@@ -319,7 +319,7 @@ export class ShopApi extends HttpApiGroup.make("shop")
           `OutOfStock ${PurchaseRefusal.soldOut} with what is left, 410 ProductGone ${PurchaseRefusal.unavailable}, ` +
           `404 UnknownProduct ${PurchaseRefusal.unknownProduct}, 400 PurchaseInvalid ` +
           `${PurchaseRefusal.invalidQuantity} (1 to ${MAX_ORDER_QUANTITY}), ${PurchaseRefusal.keyMissing}, ` +
-          `${PurchaseRefusal.keyMismatch} (header and body differ). Oneself, or the service token with \`userId\`.`
+          `${PurchaseRefusal.keyMismatch} (header and body differ); 409 RuleViolation purchase.account-blocked. Oneself, or the service token with \`userId\`.`
       )
       .setPayload(PurchaseBody)
       .setHeaders(PurchaseHeaders)
@@ -329,7 +329,8 @@ export class ShopApi extends HttpApiGroup.make("shop")
       .addError(ProductGone)
       .addError(UnknownProduct)
       .addError(PurchaseInvalid)
-      .pipe(Refusals.forbidden)
+      .addError(RuleViolation)
+      .pipe(Refusals.invalid)
   )
   .add(
     pageEndpoint("orders", "/shop/orders", Schema.Struct({ ...PageParams, ...ForUserParams }), OrderJson)

@@ -13,6 +13,8 @@ import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
+import { ShopAdminHandlers } from "./handlers/ShopAdminHandlers.js"
+import { ShopCatalogHandlers, ShopHandlers } from "./handlers/ShopHandlers.js"
 import { AdminWithdrawalsHandlers, WithdrawalsHandlers } from "./handlers/WithdrawalsHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
@@ -34,7 +36,10 @@ export const HandlersLive = Layer.mergeAll(
   AdminAuthHandlers,
   AdminHandlers,
   WithdrawalsHandlers,
-  AdminWithdrawalsHandlers
+  AdminWithdrawalsHandlers,
+  ShopCatalogHandlers,
+  ShopHandlers,
+  ShopAdminHandlers
 )
 
 /** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */
