@@ -20,7 +20,9 @@ import {
   Users
 } from "@groupbuy/core"
 import { Context, Effect, Layer, Option, Stream } from "effect"
+import { SqlClient } from "@effect/sql"
 import { languageOf, text } from "@groupbuy/router"
+import { answeredInPlace, shopNotification } from "./ShopNotifications.js"
 
 /** Where events go for delivery to platforms (the router's `onEvent`). */
 export class EventSink extends Context.Tag("@groupbuy/server/EventSink")<
@@ -221,7 +223,8 @@ export const dispatch = (event: DomainEvent) =>
       case "ChatMessagePosted":
         return yield* sink.onEvent(event)
       case "NotificationCreated":
-        if (!deliveredElsewhere.has(event.notification.type)) yield* sink.onEvent(event)
+        if (!deliveredElsewhere.has(event.notification.type) && !answeredInPlace(event.notification))
+          yield* sink.onEvent(event)
         return
       default:
         return
@@ -234,7 +237,7 @@ export const dispatch = (event: DomainEvent) =>
 export const NotificationDispatcherLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const events = yield* DomainEvents
-    const context = yield* Effect.context<Chat | Notifications | Users | EventSink>()
+    const context = yield* Effect.context<Chat | Notifications | Users | EventSink | SqlClient.SqlClient>()
     const stream = yield* events.subscribe
     yield* Stream.runForEach(stream, (event) => Effect.provide(dispatch(event), context)).pipe(Effect.forkScoped)
   })
