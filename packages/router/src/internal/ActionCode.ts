@@ -44,7 +44,11 @@ export const Action = Schema.Union(
   Schema.TaggedStruct("UnmuteChat", { id: ProcurementId }),
   Schema.TaggedStruct("Broadcast", { id: ProcurementId }),
   Schema.TaggedStruct("ShopCatalog", {}),
-  Schema.TaggedStruct("ShopCategory", { id: CategoryId, offset: Schema.NumberFromString }),
+  /** "other": the products without a category */
+  Schema.TaggedStruct("ShopCategory", {
+    id: Schema.Union(CategoryId, Schema.Literal("other")),
+    offset: Schema.NumberFromString
+  }),
   Schema.TaggedStruct("ShopProduct", { id: ProductId }),
   Schema.TaggedStruct("ShopQuantity", { id: ProductId, quantity: Schema.NumberFromString }),
   /** `key`: the purchase's idempotency key, made when the confirm step was shown (a second tap buys nothing more) */

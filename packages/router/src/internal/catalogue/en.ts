@@ -319,5 +319,6 @@ export const en: Record<keyof typeof ru, string> = {
   "ostatus.FAILED": "failed",
   "ostatus.REFUNDED": "refunded",
   "ostatus.CANCELLED": "cancelled",
-  "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders"
+  "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders",
+  "shop.other": "Other"
 }

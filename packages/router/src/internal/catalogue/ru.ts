@@ -315,5 +315,6 @@ export const ru = {
   "ostatus.FAILED": "не выполнен",
   "ostatus.REFUNDED": "деньги возвращены",
   "ostatus.CANCELLED": "отменён",
-  "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы"
+  "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы",
+  "shop.other": "Прочее"
 } as const

@@ -72,31 +72,45 @@ export const catalog: Handler<unknown> = (turn) =>
     Effect.gen(function* () {
       const l = turn.language
       const categories = yield* shop.catalog.categories()
-      if (categories.length === 0) return emit(turn, say(l, "shop.noCategories"))
-      const rows = categories.map(({ category, productCount }) => [
-        button(`${category.icon === null ? "" : `${category.icon} `}${category.name} (${productCount})`, {
-          _tag: "ShopCategory",
-          id: category.id,
-          offset: 0
-        })
-      ])
+      const others = yield* shop.catalog.products(null, new PageRequest({ offset: 0, limit: 1 }))
+      if (categories.length === 0 && others.total === 0) return emit(turn, say(l, "shop.noCategories"))
+      const rows = [
+        ...categories.map(({ category, productCount }) => [
+          button(`${category.icon === null ? "" : `${category.icon} `}${category.name} (${productCount})`, {
+            _tag: "ShopCategory",
+            id: category.id,
+            offset: 0
+          })
+        ]),
+        ...(others.total === 0
+          ? []
+          : [[button(`${text(l, "shop.other")} (${others.total})`, { _tag: "ShopCategory", id: "other", offset: 0 })]])
+      ]
       return emit(turn, screen(turn, rich(l, "shop.categories"), rows))
     })
   )
 
 /** A page of a category's active products, with price and availability. */
-export const categoryPage: Handler<{ readonly id: CategoryId; readonly offset: number }> = (turn, { id, offset }) =>
+export const categoryPage: Handler<{ readonly id: CategoryId | "other"; readonly offset: number }> = (
+  turn,
+  { id, offset }
+) =>
   whenOpen(turn, (shop) =>
     Effect.gen(function* () {
       const l = turn.language
-      const categories = yield* shop.catalog.categories()
-      const category = categories.find((c) => c.category.id === id)
-      if (category === undefined) return yield* catalog(emit(turn, say(l, "shop.noProducts")), undefined)
+      const name =
+        id === "other"
+          ? text(l, "shop.other")
+          : (yield* shop.catalog.categories()).find((c) => c.category.id === id)?.category.name
+      if (name === undefined) return yield* catalog(emit(turn, say(l, "shop.noProducts")), undefined)
       const start = Math.max(0, offset)
-      const page = yield* shop.catalog.products(id, new PageRequest({ offset: start, limit: PAGE_SIZE }))
+      const page = yield* shop.catalog.products(
+        id === "other" ? null : id,
+        new PageRequest({ offset: start, limit: PAGE_SIZE })
+      )
       const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE))
       const body = join([
-        rich(l, "shop.products", { category: category.category.name, page: Math.floor(start / PAGE_SIZE) + 1, pages }),
+        rich(l, "shop.products", { category: name, page: Math.floor(start / PAGE_SIZE) + 1, pages }),
         page.items.length === 0
           ? rich(l, "shop.noProducts")
           : join(
@@ -139,9 +153,7 @@ const unavailable = (turn: TurnState, key: "shop.unavailable" | "shop.soldOutNow
   catalog(emit(turn, say(turn.language, key, { title })), undefined)
 
 const backToProducts = (l: Language, product: Product): Button =>
-  product.categoryId === null
-    ? toCatalog(l)
-    : button(text(l, "shop.toProducts"), { _tag: "ShopCategory", id: product.categoryId, offset: 0 })
+  button(text(l, "shop.toProducts"), { _tag: "ShopCategory", id: product.categoryId ?? "other", offset: 0 })
 
 /** A product card: description, price, stock or "sold out", images where the platform shows them; quantity. */
 const productCard = (turn: TurnState, product: Product, notice?: RichText): TurnState => {
@@ -352,6 +364,8 @@ export const buy: Handler<{ readonly id: ProductId; readonly quantity: number; r
               }),
             ProductUnavailable: () => unavailable(turn),
             NotFound: () => unavailable(turn),
+            InvalidInput: (error) => Effect.succeed(emit(turn, failureReply(turn, error))),
+            RuleViolation: (error) => Effect.succeed(emit(turn, failureReply(turn, error))),
             InvalidQuantity: (error) => Effect.succeed(emit(turn, { _tag: "Text", text: plain(error.describe(l)) })),
             // the price or the balance moved since the confirm step: the same step again, now offering the deposit
             InsufficientFunds: () => chooseQuantity(turn, { id, quantity })
