@@ -21,6 +21,7 @@ type NavKey =
   | "navBots"
   | "navAudit"
   | "navRoleRequests"
+  | "navWithdrawals"
 
 export interface Section {
   readonly path: string
@@ -40,7 +41,8 @@ export const SECTIONS: ReadonlyArray<Section> = [
   { path: "/channels", nav: "navChannels", page: lazy(() => import("./pages/channels/index.js")) },
   { path: "/bots", nav: "navBots", page: lazy(() => import("./pages/bots/index.js")) },
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) },
-  { path: "/role-requests", nav: "navRoleRequests", page: lazy(() => import("./pages/roles/index.js")) }
+  { path: "/role-requests", nav: "navRoleRequests", page: lazy(() => import("./pages/roles/index.js")) },
+  { path: "/withdrawals", nav: "navWithdrawals", page: lazy(() => import("./pages/withdrawals/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */

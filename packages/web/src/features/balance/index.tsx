@@ -24,6 +24,7 @@ import {
   type SessionUser
 } from "../../app/index.js"
 import { messages } from "./messages.js"
+import { Withdrawals } from "./Withdrawals.js"
 
 type Transaction = Effect.Effect.Success<ReturnType<typeof fetchTransactions>>["items"][number]
 type Payment = Effect.Effect.Success<ReturnType<typeof fetchPayments>>["items"][number]
@@ -106,6 +107,7 @@ export default function Balance() {
         </section>
         <DepositForm userId={id} />
       </div>
+      <Withdrawals userId={id} balanceKey={balanceKey(id)} />
 
       <ListSection
         id="history"
