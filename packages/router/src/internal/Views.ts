@@ -203,13 +203,13 @@ export const organizerControls = (language: Language, view: ProcurementView): Re
 }
 
 /**
- * The profile card. `pending` is the role the account asked for and waits for; without one, a buyer (or an organizer
- * or supplier, for the other role) gets a button to ask for each role they do not have.
+ * The profile card. `pending` is the role the account asked for and waits for; without one, a buyer gets a button to
+ * ask for each of the organizer and supplier roles (another role is changed by an administrator).
  */
 export const profileView = (language: Language, user: User, pending: RequestableRole | null = null): Reply => {
   const l = language
   const none = text(l, "profile.notGiven")
-  const askable = pending === null ? (["organizer", "supplier"] as const).filter((role) => role !== user.role) : []
+  const askable = pending === null && user.role === "buyer" ? (["organizer", "supplier"] as const) : []
   return {
     _tag: "Text",
     text: join([

@@ -33,7 +33,7 @@ export default function Profile() {
   return (
     <Screen title={t("title")}>
       <QueryView query={me}>{(user) => <ProfileForm user={user} />}</QueryView>
-      <QueryView query={me}>{(user) => <RoleRequest user={user} />}</QueryView>
+      <QueryView query={me}>{(user) => (user.role === "buyer" ? <RoleRequest user={user} /> : null)}</QueryView>
       <Platforms />
     </Screen>
   )
@@ -167,7 +167,8 @@ const RoleRequest = ({ user }: { user: SessionUser }) => {
       api.run((c) => c.users.requestRole({ path: { id: user.id }, payload: { role } })),
     onSuccess: (outcome) => client.setQueryData(key, outcome.request)
   })
-  const askable = (["organizer", "supplier"] as const).filter((role) => role !== user.role)
+  // a buyer asks; another role is changed by an administrator
+  const askable = user.role === "buyer" ? (["organizer", "supplier"] as const) : []
   return (
     <section className="card" aria-labelledby="role-request-title" data-testid="role-request">
       <h2 id="role-request-title">{t("roleRequestTitle")}</h2>
