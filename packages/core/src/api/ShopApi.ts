@@ -429,8 +429,9 @@ export class ShopAdminApi extends HttpApiGroup.make("shopAdmin")
       .annotate(
         OpenApi.Description,
         "STOCKED (give `stock`), DIGITAL (upload its items next) or PROVIDER (`providerId`, `offerKey`, " +
-          "`periodDays`; normally created by the provider sync). `price` in kopecks. 400 InvalidInput for a field " +
-          "that is missing or belongs to another kind; 404 for an unknown category. Audited."
+          "`periodDays`; normally created by the provider sync). `price` in kopecks. 409 product.kind-fields for a " +
+          "field that is missing or belongs to another kind; 400 InvalidInput for a bad field; 404 for an unknown " +
+          "category. Audited."
       )
       .setPayload(CreateProduct)
       .addSuccess(ProductJson, { status: 201 })
