@@ -273,6 +273,8 @@ for (const profile of coreProfiles()) {
                 const money = Array.isArray(declared["anyOf"])
                   ? resolve(declared["anyOf"].find((member: Json) => member["type"] !== "null") ?? {})
                   : declared
+                // a whole number of that name is a count (the shop's `available` stock), not money
+                if (money["type"] === "integer") continue
                 if (money["type"] !== "string" || !/kopecks/.test(money["description"] ?? "") || !money["examples"])
                   undescribed.push(`${at}.${name}`)
               }
