@@ -168,6 +168,10 @@ export const UsersLive = Layer.effect(
                 ? sql`UPDATE users SET is_admin = true, updated_at = now() WHERE id = ${id} RETURNING *`
                 : sql`UPDATE users SET role = ${role}, is_admin = false, updated_at = now() WHERE id = ${id} RETURNING *`
             )
+            // a request for the role just given is settled with it (it would otherwise wait for a decision made)
+            if (role !== "admin")
+              yield* sql`UPDATE role_requests SET status = 'APPROVED', decided_by = ${by}, decided_at = now()
+                WHERE user_id = ${id} AND status = 'PENDING' AND role = ${role}`
             return { before, after: after ?? (yield* Effect.dieMessage(`Users.setRole: user ${id} vanished`)) }
           })
         )

@@ -5,6 +5,8 @@ import { type DomainEvent, DomainEvents, DomainEventsLive } from "../src/Events.
 import type { RoleRequestId } from "../src/Ids.js"
 import { RoleRequestFilter, RoleRequests } from "../src/RoleRequests.js"
 import { RoleRequestsLive } from "../src/RoleRequestsLive.js"
+import { Users } from "../src/Users.js"
+import { UsersLive } from "../src/UsersLive.js"
 import { databaseProfiles } from "../src/testing/index.js"
 import { atNow, createProcurement, insertOrganizer, insertUser, moneyLayer } from "./moneyFixtures.js"
 import { Procurements } from "../src/Procurements.js"
@@ -29,7 +31,10 @@ const roleOf = (id: string) =>
 for (const profile of databaseProfiles()) {
   describe(`RoleRequests (${profile.name})`, () => {
     const layer = Layer.fresh(
-      RoleRequestsLive.pipe(Layer.provideMerge(DomainEventsLive), Layer.provideMerge(profile.layer))
+      Layer.mergeAll(RoleRequestsLive, UsersLive).pipe(
+        Layer.provideMerge(DomainEventsLive),
+        Layer.provideMerge(profile.layer)
+      )
     )
     it.layer(layer, { timeout: "120 seconds" })((it) => {
       it.scoped("a buyer asks once; admins are named in the event; approval gives the role in the same step", () =>
@@ -74,6 +79,25 @@ for (const profile of databaseProfiles()) {
           // the role they have now cannot be asked for
           const has = yield* requests.request(buyer, "organizer").pipe(Effect.flip)
           assert.strictEqual((has as { code: string }).code, "role-request.has-role")
+        })
+      )
+
+      it.effect("an administrator giving the requested role directly settles the request; another role leaves it", () =>
+        Effect.gen(function* () {
+          const requests = yield* RoleRequests
+          const users = yield* Users
+          const admin = yield* insertUser({ isAdmin: true })
+          const buyer = yield* insertUser()
+          const { request } = yield* requests.request(buyer, "supplier")
+          yield* users.setRole(buyer, "organizer", admin)
+          assert.strictEqual((yield* requests.pending(buyer))?.id, request.id)
+          yield* users.setRole(buyer, "supplier", admin)
+          assert.isNull(yield* requests.pending(buyer))
+          const settled = yield* requests.list(new RoleRequestFilter({ status: "APPROVED", userId: buyer }))
+          assert.deepStrictEqual(
+            settled.items.map((i) => [i.request.id, i.request.decidedBy]),
+            [[request.id, admin]]
+          )
         })
       )
 
