@@ -1,7 +1,8 @@
 /**
  * `Withdrawals` over PostgreSQL (`withdrawal_requests`) and the ledger writes. Each step is one SQL transaction that
  * locks the request row (then the user's), so a double click, or an approval racing a rejection, acts once; the
- * ledger rows carry the keys `withdrawal:<id>:hold|paid|release`, whose unique index is the backstop. Events are
+ * ledger rows carry the keys `withdrawal:<id>:hold|paid|release` (the link from a ledger row to its request; no
+ * description, which a user would read in a language it is not written in), whose unique index is the backstop. Events are
  * published after the transaction commits.
  */
 import { Effect, Either, Layer, Option, Schema } from "effect"
@@ -169,8 +170,7 @@ export const WithdrawalsLive = Layer.effect(
             userId,
             type: "WITHDRAWAL_HOLD",
             amount: Kopecks.make(-decoded.amount),
-            idempotencyKey: keyOf(created!.id, "hold"),
-            description: `withdrawal request ${created!.id}`
+            idempotencyKey: keyOf(created!.id, "hold")
           })
           return { request: created!, created: true, hold }
         })
@@ -261,7 +261,6 @@ export const WithdrawalsLive = Layer.effect(
             type: "WITHDRAWAL",
             amount: Kopecks.make(-current.amount),
             idempotencyKey: keyOf(id, "paid"),
-            description: `withdrawal request ${id} paid out (${receipt.provider} ${receipt.reference})`,
             createdBy: current.decidedBy
           })
           const [approved] = yield* requests(
@@ -315,7 +314,6 @@ export const WithdrawalsLive = Layer.effect(
             type: "WITHDRAWAL_RELEASE",
             amount: current.amount,
             idempotencyKey: keyOf(id, "release"),
-            description: `withdrawal request ${id} rejected`,
             createdBy: by
           })
           const [rejected] = yield* requests(

@@ -6,6 +6,7 @@ import { hostFlow, link, pickLanguage, profile, start, web } from "./features/Ac
 import { pickBroadcast } from "./features/Broadcast.js"
 import { pickChat } from "./features/ChatMode.js"
 import { balance, deposit, notifications } from "./features/Money.js"
+import { withdraw } from "./features/Withdraw.js"
 import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog, ordersPage } from "./features/Shop.js"
@@ -50,6 +51,7 @@ const commands: Readonly<Record<string, CommandRow>> = {
   balance: { run: balance },
   notifications: { run: notifications },
   deposit: { run: deposit },
+  withdraw: { run: withdraw },
   my_procurements: { run: myProcurements },
   create_procurement: { run: createProcurement },
   chat: { run: pickChat },

@@ -240,6 +240,13 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.roleRequestApproved.body": "An administrator approved your request: you are now “{role}”.",
   "notification.roleRequestDeclined.title": "Your role request was declined",
   "notification.roleRequestDeclined.body": "An administrator declined your request for the role “{role}”.",
+  "withdraw.usage":
+    "💸 **Withdraw money.** Your balance: {balance}.\nWrite the amount and where to pay, e.g.:\n/withdraw 500 Account 40817810000000000001, BIC 044525225, Ivan Ivanov\nThe amount is held at once; an administrator pays it out or rejects the request (then it comes back).",
+  "withdraw.malformed":
+    "I could not read the request. Write the amount in rubles first, then where to pay, e.g.:\n/withdraw 500 Account 40817810000000000001, BIC 044525225, Ivan Ivanov\nYour balance: {balance}.",
+  "withdraw.requested":
+    "✅ Withdrawal request for **{amount}** sent; the amount is held (balance now {balance}). You will be told when an administrator decides.",
+  "withdraw.unavailable": "Withdrawals are not offered here.",
   "notification.withdrawalRequested.title": "Withdrawal request",
   "notification.withdrawalRequested.body":
     "{name} asks to withdraw {amount} (held). Approve or reject it in the admin panel → Withdrawals.",

@@ -1,6 +1,6 @@
 /**
- * Withdrawals: users' requests to be paid part of their balance (waiting ones by default; the status filter shows the
- * others), with pay out / reject, each asked first. The server pays through the payment provider, audits the decision
+ * Withdrawals: users' requests to be paid part of their balance, newest first (the status filter narrows them), with
+ * pay out / reject on the waiting ones, each asked first. The server pays through the payment provider, audits the decision
  * and tells the user in their language; a request decided meanwhile by another administrator is refused in its words.
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query"
@@ -148,7 +148,7 @@ const Withdrawals = () => {
         urlParams: {
           offset: q.offset,
           limit: q.limit,
-          status: STATUSES.includes(q.filters.status as Status) ? (q.filters.status as Status) : "PENDING"
+          ...(STATUSES.includes(q.filters.status as Status) ? { status: q.filters.status as Status } : {})
         }
       })
     )
