@@ -487,6 +487,24 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     `INSERT INTO shop_settings (name, description, support_contact, currency_display, low_stock_threshold,
       default_markup_percent, referral_commission_percent, offer_group_buys, offer_shop)
       VALUES ('GroupBuy', '', '', '₽', 5, 20, 10, true, false)`
+  ),
+  // The provider sync log admins read: one row per run, with what changed (JSON lines) or why it failed.
+  "0019_provider_sync_runs": run(
+    `CREATE TABLE provider_sync_runs (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      provider_id text NOT NULL,
+      status text NOT NULL CHECK (status IN ('OK', 'FAILED')),
+      created integer NOT NULL DEFAULT 0,
+      updated integer NOT NULL DEFAULT 0,
+      deactivated integer NOT NULL DEFAULT 0,
+      unchanged integer NOT NULL DEFAULT 0,
+      changes jsonb NOT NULL DEFAULT '[]',
+      error text,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CHECK ((status = 'FAILED') = (error IS NOT NULL))
+    )`,
+    `CREATE INDEX provider_sync_runs_idx ON provider_sync_runs (provider_id, created_at DESC)`,
+    `CREATE INDEX provider_sync_runs_time_idx ON provider_sync_runs (created_at DESC)`
   )
 }
 

@@ -25,6 +25,7 @@ import type {
   InvalidQuantity,
   NotFound,
   ProductUnavailable,
+  ProviderError,
   RuleViolation,
   SoldOut
 } from "./Errors.js"
@@ -148,7 +149,39 @@ export interface SyncResult {
   readonly deactivated: ReadonlyArray<Product>
   /** offers whose product was left as it was */
   readonly unchanged: number
+  /** the run's entry in the sync log */
+  readonly runId: string
 }
+
+/** One line of a sync run's log: which product changed and how. */
+export const SyncChange = Schema.Struct({
+  productId: ProductId,
+  offerKey: Schema.String,
+  title: Schema.String,
+  change: Schema.Literal("created", "updated", "deactivated")
+}).annotations({ identifier: "SyncChange" })
+export type SyncChange = typeof SyncChange.Type
+
+/** One provider sync as admins see it: what changed (OK), or why the provider could not be read (FAILED). */
+export class ProviderSyncRun extends Schema.Class<ProviderSyncRun>("ProviderSyncRun")({
+  id: Schema.UUID,
+  providerId: Schema.String,
+  status: Schema.Literal("OK", "FAILED"),
+  created: Schema.Int,
+  updated: Schema.Int,
+  deactivated: Schema.Int,
+  unchanged: Schema.Int,
+  changes: Schema.Array(SyncChange),
+  /** FAILED: the provider error's reason and message */
+  error: Schema.NullOr(Schema.String),
+  createdAt: Schema.DateTimeUtc
+}) {}
+
+export class SyncLogFilter extends Schema.Class<SyncLogFilter>("SyncLogFilter")({
+  ...PageRequest.fields,
+  providerId: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.Literal("OK", "FAILED"))
+}) {}
 
 export interface CatalogService {
   /** Categories that hold at least one active product, by the tree's sort order then name. */
@@ -179,13 +212,18 @@ export interface CatalogService {
    * Makes the provider's products match `offers`: a new offer becomes an active PROVIDER product (no category, price =
    * cost + `markupPercent`, rounded up to the kopeck); a known one gets the offer's title, description, cost, price,
    * period and availability (an admin's deactivation, category, images and sort order are kept); a product whose offer
-   * is gone is deactivated. Running it again with the same offers changes nothing. One SQL transaction.
+   * is gone is deactivated (and reactivated when it returns). Running it again with the same offers changes nothing.
+   * One SQL transaction, which also writes the run to the sync log.
    */
   readonly syncProviderOffers: (
     providerId: string,
     offers: ReadonlyArray<ProviderOffer>,
     markupPercent: number
   ) => Effect.Effect<SyncResult, InvalidInput>
+  /** Logs a sync that could not read the provider's offers (its products are left as they are). */
+  readonly recordSyncFailure: (providerId: string, error: ProviderError) => Effect.Effect<ProviderSyncRun>
+  /** The sync log, newest first. */
+  readonly syncLog: (filter: SyncLogFilter) => Effect.Effect<Page<ProviderSyncRun>>
 }
 
 export class Catalog extends Context.Tag("@groupbuy/core/Catalog")<Catalog, CatalogService>() {}

@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fc from "fast-check"
+import { ProviderError } from "../src/Errors.js"
 import { Kopecks } from "../src/Money.js"
 import type { ProviderOffer } from "../src/Providers.js"
 import {
@@ -11,6 +12,7 @@ import {
   Orders,
   ProductFilter,
   ShopSettings,
+  SyncLogFilter,
   UpdateProduct,
   UpdateShopSettings
 } from "../src/Shop.js"
@@ -212,6 +214,38 @@ for (const profile of databaseProfiles()) {
               .pipe(Effect.flip)
             assert.strictEqual(duplicate._tag, "InvalidInput")
           })
+      )
+
+      it.scoped("the sync log keeps every run: what changed, or why the provider could not be read", () =>
+        Effect.gen(function* () {
+          const catalog = yield* Catalog
+          const first = yield* catalog.syncProviderOffers("logged", [scriptedOffer("a", Kopecks.make(100n))], 10)
+          yield* catalog.syncProviderOffers("logged", [scriptedOffer("a", Kopecks.make(100n))], 10)
+          const failure = yield* catalog.recordSyncFailure(
+            "logged",
+            new ProviderError({ providerId: "logged", reason: "rate_limited", message: "429" })
+          )
+          assert.strictEqual(failure.status, "FAILED")
+          yield* catalog.syncProviderOffers("logged", [], 10)
+          const log = yield* catalog.syncLog(new SyncLogFilter({ providerId: "logged" }))
+          assert.strictEqual(log.total, 4)
+          assert.deepStrictEqual(
+            log.items.map((r) => [r.status, r.created, r.updated, r.deactivated, r.unchanged, r.error]),
+            [
+              ["OK", 0, 0, 1, 0, null],
+              ["FAILED", 0, 0, 0, 0, "rate_limited: 429"],
+              ["OK", 0, 0, 0, 1, null],
+              ["OK", 1, 0, 0, 0, null]
+            ]
+          )
+          assert.deepStrictEqual(
+            log.items[0]!.changes.map((c) => [c.offerKey, c.change]),
+            [["a", "deactivated"]]
+          )
+          assert.strictEqual(log.items[3]!.id, first.runId)
+          const failed = yield* catalog.syncLog(new SyncLogFilter({ providerId: "logged", status: "FAILED" }))
+          assert.strictEqual(failed.total, 1)
+        })
       )
 
       it.scoped("provider sync is idempotent for any catalogue (property)", () =>

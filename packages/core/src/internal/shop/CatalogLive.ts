@@ -3,7 +3,7 @@ import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Schema } from "effect"
 import type { Page } from "../../Common.js"
 import { PageRequest } from "../../Common.js"
-import { InvalidInput, NotFound } from "../../Errors.js"
+import { InvalidInput, NotFound, type ProviderError } from "../../Errors.js"
 import { CategoryId, ProductId } from "../../Ids.js"
 import { Category } from "../../Models.js"
 import { Kopecks } from "../../Money.js"
@@ -15,13 +15,16 @@ import {
   type Product,
   ProductFilter,
   type ProductSortColumn,
+  ProviderSyncRun,
+  type SyncChange,
+  SyncLogFilter,
   type SyncResult,
   UpdateProduct
 } from "../../Shop.js"
 import { orderBy } from "../ListSql.js"
 import { decodeInput, decodeValue, issue, refuseIfAny, validId } from "../money/InputDecoding.js"
 import { inTransaction, orDie } from "../money/SqlEdge.js"
-import { CountRow, decodeRows, escapeLike } from "../people/Sql.js"
+import { CountRow, decodeRows, escapeLike, parseJsonColumns, toJsonText } from "../people/Sql.js"
 import { productColumns, productRows, textArray } from "./ProductRows.js"
 import { productIssues, Refusal } from "./Refusals.js"
 
@@ -30,6 +33,17 @@ const decodeUpdate = decodeInput(UpdateProduct)
 const decodeFilter = decodeInput(ProductFilter)
 const decodePage = decodeInput(PageRequest)
 const decodeMarkup = decodeValue(Schema.Number.pipe(Schema.between(0, 1000)), "markupPercent")
+
+const decodeLogFilter = decodeInput(SyncLogFilter)
+
+const SyncRunRow = Schema.Struct({ ...ProviderSyncRun.fields, createdAt: Schema.DateTimeUtcFromDate })
+
+const changeOf = (product: Product, change: SyncChange["change"]): SyncChange => ({
+  productId: product.id,
+  offerKey: product.offerKey ?? "",
+  title: product.title,
+  change
+})
 
 const CategoryCountRow = Schema.Struct({ ...Category.fields, productCount: Schema.Number })
 const CountsRow = Schema.Struct({ sold: Schema.Number })
@@ -349,19 +363,74 @@ export const CatalogLive = Layer.effect(
             ids.length === 0
               ? Effect.succeed([] as ReadonlyArray<Product>)
               : productRows(sql`SELECT ${columns} FROM products p WHERE ${sql.in("p.id", ids)} ORDER BY p.title`)
+          const createdProducts = yield* read(created)
+          const updatedProducts = yield* read(updated)
+          const deactivatedProducts = yield* read(gone.map((p) => p.id))
+          const changes = [
+            ...createdProducts.map((p) => changeOf(p, "created")),
+            ...updatedProducts.map((p) => changeOf(p, "updated")),
+            ...deactivatedProducts.map((p) => changeOf(p, "deactivated"))
+          ]
+          const [run] = yield* sql<{
+            id: string
+          }>`INSERT INTO provider_sync_runs (provider_id, status, created, updated,
+                deactivated, unchanged, changes)
+              VALUES (${providerId}, 'OK', ${created.length}, ${updated.length}, ${gone.length}, ${unchanged},
+                ${yield* toJsonText(changes)}::jsonb)
+              RETURNING id`
           const result: SyncResult = {
             providerId,
-            created: yield* read(created),
-            updated: yield* read(updated),
-            deactivated: yield* read(gone.map((p) => p.id)),
-            unchanged
+            created: createdProducts,
+            updated: updatedProducts,
+            deactivated: deactivatedProducts,
+            unchanged,
+            runId: run!.id
           }
           return result
         })
       )
     }, orDie)
 
+    const runSelect = sql.literal(`SELECT id, provider_id, status, created, updated, deactivated, unchanged,
+        changes::text AS changes, error, created_at FROM provider_sync_runs`)
+    const runRows = <E, R>(rows: Effect.Effect<ReadonlyArray<Record<string, unknown>>, E, R>) =>
+      Effect.map(decodeRows(SyncRunRow)(parseJsonColumns("changes")(rows)), (runs) =>
+        runs.map((run) => ProviderSyncRun.make(run))
+      )
+
+    const recordSyncFailure = Effect.fn("Catalog.recordSyncFailure")(function* (
+      providerId: string,
+      error: ProviderError
+    ) {
+      const [row] = yield* sql<{ id: string }>`INSERT INTO provider_sync_runs (provider_id, status, error)
+          VALUES (${providerId}, 'FAILED', ${`${error.reason}: ${error.message}`.slice(0, 1000)}) RETURNING id`
+      const [run] = yield* runRows(sql`${runSelect} WHERE id = ${row!.id}`)
+      return run!
+    }, orDie)
+
+    const syncLog = Effect.fn("Catalog.syncLog")(function* (input: SyncLogFilter) {
+      const decoded = yield* decodeLogFilter(input).pipe(Effect.option)
+      if (decoded._tag === "None") return { items: [], total: 0, offset: 0, limit: 20 }
+      const filter = decoded.value
+      const where = sql.and([
+        ...(filter.providerId === undefined ? [] : [sql`provider_id = ${filter.providerId}`]),
+        ...(filter.status === undefined ? [] : [sql`status = ${filter.status}`])
+      ])
+      const [items, [count]] = yield* Effect.all(
+        [
+          runRows(
+            sql`${runSelect} WHERE ${where} ORDER BY created_at DESC, id LIMIT ${filter.limit} OFFSET ${filter.offset}`
+          ),
+          decodeRows(CountRow)(sql`SELECT count(*)::int AS n FROM provider_sync_runs WHERE ${where}`)
+        ],
+        { concurrency: 1 }
+      )
+      return { items, total: count?.n ?? 0, offset: filter.offset, limit: filter.limit }
+    }, orDie)
+
     return Catalog.of({
+      recordSyncFailure,
+      syncLog,
       categories,
       products,
       product,
