@@ -305,7 +305,7 @@ export const ru = {
   "shop.delivery.items": "**Ваш товар:**",
   "shop.delivery.pending": "Заказ оформлен, товар будет передан отдельно.",
   "shop.unavailable": "Этот товар больше не продаётся.",
-  "shop.soldOutNow": "К сожалению, «{title}» только что закончился.",
+  "shop.soldOutNow": "К сожалению, товар «{title}» только что закончился.",
   "shop.notEnoughNow": "Осталось только {available} — выберите количество заново.",
   "orders.title": "🧾 **Мои заказы** — страница {page} из {pages}:",
   "orders.none": "У вас пока нет заказов. Загляните в /catalog.",
@@ -323,5 +323,5 @@ export const ru = {
   "ostatus.REFUNDED": "деньги возвращены",
   "ostatus.CANCELLED": "отменён",
   "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы",
-  "shop.other": "Прочее"
+  "shop.other": "Прочее",
 } as const
