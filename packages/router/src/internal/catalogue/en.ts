@@ -327,5 +327,5 @@ export const en: Record<keyof typeof ru, string> = {
   "ostatus.REFUNDED": "refunded",
   "ostatus.CANCELLED": "cancelled",
   "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders",
-  "shop.other": "Other",
+  "shop.other": "Other"
 }

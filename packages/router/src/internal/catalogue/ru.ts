@@ -323,5 +323,5 @@ export const ru = {
   "ostatus.REFUNDED": "деньги возвращены",
   "ostatus.CANCELLED": "отменён",
   "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы",
-  "shop.other": "Прочее",
+  "shop.other": "Прочее"
 } as const
