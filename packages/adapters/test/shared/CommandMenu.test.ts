@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest"
+import { groupBuyCommandNames, groupBuyCommands } from "../../src/shared/CommandMenu.js"
+
+describe("CommandMenu", () => {
+  it("lists the shop's commands after the group purchases' ones, in both languages", () => {
+    const menus = groupBuyCommands()
+    for (const language of ["ru", "en"] as const) {
+      const names = menus[language].map((c) => c.command)
+      expect(names.slice(0, 2)).toEqual(["start", "help"])
+      expect(names.slice(-2)).toEqual(["catalog", "orders"])
+    }
+    expect(menus.ru.find((c) => c.command === "catalog")?.description).toBe("каталог товаров")
+    expect(menus.en.find((c) => c.command === "orders")?.description).toBe("my orders")
+  })
+
+  it("counts the shop's commands as GroupBuy's (an embedding bot hands them over)", () => {
+    expect(groupBuyCommandNames().has("catalog")).toBe(true)
+    expect(groupBuyCommandNames().has("orders")).toBe(true)
+  })
+})
