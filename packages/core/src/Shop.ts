@@ -16,7 +16,7 @@
  * `PURCHASE_REFUND`). Events: `OrderDelivered`, `OrderFailed`, `OrderRefunded`, `LowStock` (see `Events.ts`).
  */
 import { Model } from "@effect/sql"
-import { Context, type Effect, Schema } from "effect"
+import { Context, type Duration, type Effect, Schema } from "effect"
 import type { Page } from "./Common.js"
 import { PageRequest } from "./Common.js"
 import type {
@@ -335,6 +335,12 @@ export interface OrdersService {
     by: UserId | null,
     reason: string | null
   ) => Effect.Effect<{ readonly order: Order; readonly changed: boolean }, NotFound | RuleViolation>
+  /**
+   * For a scheduler: PROVIDER orders still PAID `olderThan` after their last change (the process stopped between
+   * the payment and the provider's answer) are failed and refunded once, like a provider failure; the provider's
+   * reference (`order:<id>`) is in the warning log for the admin to check with the provider. Returns how many.
+   */
+  readonly failStale: (olderThan: Duration.DurationInput) => Effect.Effect<number>
 }
 
 export class Orders extends Context.Tag("@groupbuy/core/Orders")<Orders, OrdersService>() {}

@@ -367,6 +367,46 @@ for (const profile of databaseProfiles()) {
         })
       )
 
+      it.scoped(
+        "a PROVIDER order left PAID (no answer from the provider) is failed and refunded once by failStale",
+        () =>
+          Effect.gen(function* () {
+            const catalog = yield* Catalog
+            const orders = yield* Orders
+            const sql = yield* SqlClient.SqlClient
+            const proxy6 = (yield* ScriptedProviders).get("proxy6")!
+            const offer = scriptedOffer("ipv4:fr:30", Kopecks.make(700n), { available: 5 })
+            yield* proxy6.setOffers([offer])
+            const product = (yield* catalog.syncProviderOffers("proxy6", [offer], 0)).created[0]!
+            const buyer = yield* insertUser()
+            yield* fund(buyer, 2_000n)
+            const stuck = yield* buy(buyer, product.id, 1)
+            const fresh = yield* buy(buyer, product.id, 1)
+            // as if the process had stopped after the payment's commit: PAID, nothing delivered
+            for (const [order, age] of [
+              [stuck.order.id, "1 hour"],
+              [fresh.order.id, "1 second"]
+            ] as const) {
+              yield* sql`DELETE FROM subscriptions WHERE order_id = ${order}`
+              yield* sql`UPDATE orders SET status = 'PAID', delivered_at = NULL, delivery = NULL,
+                         updated_at = now() - ${age}::interval WHERE id = ${order}`
+            }
+            assert.strictEqual(yield* balanceOf(buyer), 600n)
+            const [first, second] = yield* Effect.all(
+              [orders.failStale("10 minutes"), orders.failStale("10 minutes")],
+              {
+                concurrency: 2
+              }
+            )
+            assert.strictEqual(first + second, 1)
+            assert.strictEqual(yield* orders.failStale("10 minutes"), 0)
+            assert.strictEqual((yield* orders.get(stuck.order.id)).status, "FAILED")
+            assert.strictEqual((yield* orders.get(fresh.order.id)).status, "PAID")
+            assert.strictEqual(yield* balanceOf(buyer), 1_300n)
+            yield* invariant
+          })
+      )
+
       it.scoped("settings: defaults, partial updates and readable refusals", () =>
         Effect.gen(function* () {
           const settings = yield* ShopSettings

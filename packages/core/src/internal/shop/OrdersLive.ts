@@ -9,10 +9,10 @@
  * update (`WHERE status = 'PAID'`) moves it to DELIVERED or to FAILED — only the one that wins writes the refund,
  * whose ledger key `order:<id>:refund` is unique as well.
  */
-import { Effect, Layer, Option, Schema } from "effect"
+import { Duration, Effect, Layer, Option, Schema } from "effect"
 import type { Page } from "../../Common.js"
 import { PageRequest } from "../../Common.js"
-import { InvalidQuantity, NotFound, ProductUnavailable, type ProviderError, SoldOut } from "../../Errors.js"
+import { InvalidQuantity, NotFound, ProductUnavailable, ProviderError, SoldOut } from "../../Errors.js"
 import type { DomainEvent } from "../../Events.js"
 import { OrderId, ProductId, SubscriptionId, UserId } from "../../Ids.js"
 import { Kopecks } from "../../Money.js"
@@ -275,7 +275,7 @@ export const OrdersLive = Layer.effect(
       ).pipe(
         Effect.catchTag("EntryConflict", (e) => Effect.die(e)),
         Effect.catchTag("InsufficientFunds", (e) => Effect.die(e)),
-        Effect.flatMap(publishAll)
+        Effect.tap(publishAll)
       )
 
     const fulfil = (order: Order, product: Product) =>
@@ -425,6 +425,35 @@ export const OrdersLive = Layer.effect(
       return { order: outcome.order, changed: outcome.changed }
     }, orDie)
 
-    return Orders.of({ purchase, mine, own, list, get, refund })
+    const failStale = Effect.fn("Orders.failStale")(function* (olderThan: Duration.DurationInput) {
+      const millis = Duration.toMillis(Duration.decode(olderThan))
+      const stale = yield* orderRows(
+        sql`${orderSelect} WHERE o.status = 'PAID'
+              AND o.updated_at < now() - ${millis} * interval '1 millisecond'
+              AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.kind = 'PROVIDER')
+            ORDER BY o.created_at LIMIT 100`
+      )
+      let failedCount = 0
+      for (const order of stale) {
+        const line = order.lines[0]!
+        const [product] = yield* productRows(sql`SELECT ${columns} FROM products p WHERE p.id = ${line.productId}`)
+        if (product === undefined) continue
+        yield* Effect.logWarning("shop: a PROVIDER order stayed PAID without the provider's answer; refunding it", {
+          orderId: order.id,
+          providerId: product.providerId,
+          reference: `order:${order.id}`
+        })
+        const reason = new ProviderError({
+          providerId: product.providerId ?? "",
+          reason: "unavailable",
+          message: "no answer from the provider"
+        })
+        const events = yield* failed(order, product, reason).pipe(Effect.catchTag("NotFound", (e) => Effect.die(e)))
+        if (events.length > 0) failedCount++
+      }
+      return failedCount
+    }, orDie)
+
+    return Orders.of({ purchase, mine, own, list, get, refund, failStale })
   })
 )
