@@ -316,6 +316,14 @@ for (const profile of databaseProfiles()) {
           const own = yield* orders.own(buyer, bought.order.id)
           assert.deepStrictEqual(own.delivery?.items, bought.delivery?.items)
           yield* invariant
+          // an admin's refund returns the money and cancels the subscription (it is not renewed)
+          const refunded = yield* orders.refund(bought.order.id, null, "not working")
+          assert.isTrue(refunded.changed)
+          const [cancelled] = yield* sql<{ status: string; autoRenew: boolean }>`SELECT status, auto_renew
+              FROM subscriptions WHERE order_id = ${bought.order.id}`
+          assert.deepStrictEqual([cancelled?.status, cancelled?.autoRenew], ["CANCELLED", false])
+          assert.strictEqual(yield* balanceOf(buyer), 5_000n)
+          yield* invariant
         })
       )
 

@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Ref, Stream, TestServices } from "effect"
 import { type DomainEvent, DomainEvents } from "../src/Events.js"
 import { Kopecks } from "../src/Money.js"
-import { Catalog, OrderFilter, Orders, ShopSettings, UpdateProduct } from "../src/Shop.js"
+import { Catalog, OrderFilter, Orders, PurchaseRequest, ShopSettings, UpdateProduct } from "../src/Shop.js"
 import { databaseProfiles } from "../src/testing/index.js"
 import { balanceOf, fund, insertUser } from "./moneyFixtures.js"
 import { buy, digital, invariant, ledgerRowsOf, shopLayer, stocked } from "./shopFixtures.js"
@@ -255,6 +255,21 @@ for (const profile of databaseProfiles()) {
           assert.deepStrictEqual(
             byTotal.items.map((o) => o.total),
             [200n, 100n].map((k) => Kopecks.make(k))
+          )
+          const viaBot = yield* orders.purchase(
+            new PurchaseRequest({
+              buyerId: buyer,
+              productId: product.id,
+              quantity: 1,
+              idempotencyKey: "bot-sale",
+              shopBotId: "bot-7"
+            })
+          )
+          assert.strictEqual(viaBot.order.shopBotId, "bot-7")
+          const soldByBot = yield* orders.list(new OrderFilter({ shopBotId: "bot-7" }))
+          assert.deepStrictEqual(
+            soldByBot.items.map((o) => o.id),
+            [viaBot.order.id]
           )
           const future = yield* orders.list(new OrderFilter({ buyerId: buyer, from: new Date(Date.now() + 3_600_000) }))
           assert.strictEqual(future.total, 0)
