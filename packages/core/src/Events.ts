@@ -12,6 +12,7 @@ import {
   PaymentId,
   ProcurementId,
   RoleRequestId,
+  TransactionId,
   UserId,
   WithdrawalRequestId
 } from "./Ids.js"
@@ -98,6 +99,13 @@ export const DomainEvent = Schema.Union(
     userId: UserId,
     amount: Kopecks,
     approved: Schema.Boolean,
+    reason: Schema.NullOr(Schema.String)
+  }),
+  /** an admin granted a bonus (a positive BONUS transaction): the user is told */
+  Schema.TaggedStruct("BonusGranted", {
+    transactionId: TransactionId,
+    userId: UserId,
+    amount: Kopecks,
     reason: Schema.NullOr(Schema.String)
   }),
   /** a shop order was delivered (STOCKED / DIGITAL at once, PROVIDER when the provider delivered): the buyer is told */

@@ -72,8 +72,20 @@ export const LedgerLive = Layer.effect(
   Effect.gen(function* () {
     const { publish, sql, transaction, writes } = yield* makeMoneyWork
 
+    /** After a movement committed (once: not on a replay): the new balance, and a granted bonus for its notice. */
     const publishBalance = (t: Transaction) =>
-      publish({ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter })
+      Effect.zipRight(
+        publish({ _tag: "BalanceChanged", userId: t.userId, balance: t.balanceAfter }),
+        t.type === "BONUS" && t.amount > 0n
+          ? publish({
+              _tag: "BonusGranted",
+              transactionId: t.id,
+              userId: t.userId,
+              amount: t.amount,
+              reason: t.description
+            })
+          : Effect.void
+      )
 
     /**
      * One keyed movement: replays return the first transaction (and publish nothing); a key reused for another

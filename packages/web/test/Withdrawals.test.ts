@@ -2,7 +2,7 @@
  * Withdrawals in Chromium against the real server: a buyer asks from the cabinet's balance screen (the amount is held
  * at once and the request is listed waiting), an administrator sees it in the panel's "Withdrawals" and pays it out
  * after the confirmation (sandbox: marked paid); a second request is rejected with a reason and the amount comes
- * back. Every screen is checked with axe-core and photographed (test-artifacts/web/withdrawals-*).
+ * back; the requester's page grants a bonus. Every screen is checked with axe-core and photographed (test-artifacts/web/withdrawals-*).
  */
 import { Credit, Kopecks, Ledger } from "@groupbuy/core"
 import { insertUser } from "@groupbuy/core/testing"
@@ -91,6 +91,19 @@ describe("withdrawals in Chromium", () => {
             await cabinet.page.getByTestId("withdrawals").getByText("отклонена (нужен счёт в рублях)").waitFor()
             await cabinet.page.getByTestId("withdrawals").locator("tbody tr[data-status=APPROVED]").waitFor()
           })
+          // the user's page grants a bonus after the confirmation; the user is told
+          yield* Effect.promise(async () => {
+            await page.getByTestId("table-withdrawals").getByRole("link", { name: "Дина" }).first().click()
+            await page.getByLabel("Сумма бонуса, ₽").fill("250")
+            await page.getByLabel("За что (пользователь увидит)").fill("за отзыв")
+            await page.getByTestId("grant-bonus").click()
+            const dialog = page.locator("dialog[open]")
+            assert.include(await dialog.innerText(), "Начислить бонус 250")
+            await dialog.getByRole("button", { name: "Начислить" }).click()
+            await page.getByTestId("bonus-granted").filter({ hasText: "Бонус 250" }).waitFor()
+            await record(page, "withdrawals-bonus", violations)
+          })
+          assert.strictEqual(yield* ledger.balance(buyer), 65_000n)
           assert.deepStrictEqual(violations, [])
         }),
       240_000

@@ -11,6 +11,7 @@ import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
 import { ShopAdminApi, ShopApi, ShopCatalogApi } from "./ShopApi.js"
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
+import { AdminBonusApi } from "./BonusApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AuthApi)
@@ -25,6 +26,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AdminApi)
   .add(WithdrawalsApi)
   .add(AdminWithdrawalsApi)
+  .add(AdminBonusApi)
   .add(ShopCatalogApi)
   .add(ShopApi)
   .add(ShopAdminApi)

@@ -14,6 +14,7 @@ export * from "./Security.js"
 export * from "./UsersApi.js"
 export * from "./ShopApi.js"
 export * from "./WithdrawalsApi.js"
+export * from "./BonusApi.js"
 // the columns each admin list may be ordered by, so the panel's grids offer exactly those
 export { AuditSortColumn } from "../AuditLog.js"
 export { TransactionSortColumn } from "../Ledger.js"

@@ -16,6 +16,7 @@ import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { ShopAdminHandlers } from "./handlers/ShopAdminHandlers.js"
 import { ShopCatalogHandlers, ShopHandlers } from "./handlers/ShopHandlers.js"
 import { AdminWithdrawalsHandlers, WithdrawalsHandlers } from "./handlers/WithdrawalsHandlers.js"
+import { AdminBonusHandlers } from "./handlers/BonusHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
 import { PaymentRoutes } from "./PaymentRoutes.js"
 import { ReadableRefusalsMiddleware } from "./ReadableRefusals.js"
@@ -37,6 +38,7 @@ export const HandlersLive = Layer.mergeAll(
   AdminHandlers,
   WithdrawalsHandlers,
   AdminWithdrawalsHandlers,
+  AdminBonusHandlers,
   ShopCatalogHandlers,
   ShopHandlers,
   ShopAdminHandlers

@@ -218,6 +218,22 @@ export const dispatch = (event: DomainEvent) =>
       case "OrderRefunded":
       case "LowStock":
         return yield* shopNotification(event, createLocalized)
+      case "BonusGranted": {
+        yield* createLocalized([event.userId], (language) => {
+          const params = { amount: formatRubles(event.amount), reason: event.reason ?? "" }
+          return {
+            type: "BONUS_GRANTED",
+            title: text(language, "notification.bonusGranted.title", params),
+            body: text(
+              language,
+              event.reason === null ? "notification.bonusGranted.body" : "notification.bonusGranted.reason",
+              params
+            ),
+            data: { transactionId: event.transactionId, amount: event.amount.toString() }
+          }
+        })
+        return
+      }
       // no notification row per member per message: a chat's unread count comes from the read markers (the hub
       // carries it in each message frame); the router relays the message to members in chat mode
       case "ChatMessagePosted":

@@ -247,6 +247,9 @@ export const en: Record<keyof typeof ru, string> = {
   "withdraw.requested":
     "✅ Withdrawal request for **{amount}** sent; the amount is held (balance now {balance}). You will be told when an administrator decides.",
   "withdraw.unavailable": "Withdrawals are not offered here.",
+  "notification.bonusGranted.title": "Bonus credited",
+  "notification.bonusGranted.body": "You have received a bonus of {amount}; it is on your balance.",
+  "notification.bonusGranted.reason": "You have received a bonus of {amount} ({reason}); it is on your balance.",
   "notification.withdrawalRequested.title": "Withdrawal request",
   "notification.withdrawalRequested.body":
     "{name} asks to withdraw {amount} (held). Approve or reject it in the admin panel → Withdrawals.",

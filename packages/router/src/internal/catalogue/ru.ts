@@ -245,6 +245,9 @@ export const ru = {
   "withdraw.requested":
     "✅ Заявка на вывод **{amount}** отправлена, сумма удержана (баланс теперь {balance}). Мы сообщим, когда администратор примет решение.",
   "withdraw.unavailable": "Вывод денег здесь недоступен.",
+  "notification.bonusGranted.title": "Начислен бонус",
+  "notification.bonusGranted.body": "Вам начислен бонус {amount}, он уже на балансе.",
+  "notification.bonusGranted.reason": "Вам начислен бонус {amount} ({reason}), он уже на балансе.",
   "notification.withdrawalRequested.title": "Заявка на вывод",
   "notification.withdrawalRequested.body":
     "{name} просит вывести {amount} (сумма удержана). Одобрите или отклоните заявку в админ-панели → Выводы.",

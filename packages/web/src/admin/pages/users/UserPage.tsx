@@ -22,6 +22,7 @@ import type { AdminResult } from "../../Types.js"
 import { TransactionsGrid } from "../payments/TransactionsGrid.js"
 import { Decide } from "../roles/Decide.js"
 import { AdjustBalance } from "./AdjustBalance.js"
+import { GrantBonus } from "./GrantBonus.js"
 import { accountRole, fullName } from "./Labels.js"
 import { Procurements } from "./Procurements.js"
 import { RoleChange } from "./RoleChange.js"
@@ -206,6 +207,7 @@ const UserDetails = ({ id }: { id: UserId }) => {
                     {formatMoney(d.balance, language)}
                   </p>
                   <AdjustBalance id={id} name={fullName(d.user)} onDone={refresh} />
+                  <GrantBonus id={id} name={fullName(d.user)} onDone={refresh} />
                 </section>
                 <Switches details={d} refresh={refresh} />
               </div>
