@@ -28,6 +28,7 @@ import { assert, expect } from "vitest"
 import {
   type Conversation,
   makeConversation,
+  only,
   profiles,
   RouterTest,
   runScenario,
@@ -222,19 +223,38 @@ const scenarios: ReadonlyArray<ShopScenario> = [
     name: "too little balance: a deposit of the missing amount, then back to the purchase",
     run: (c, tag) =>
       Effect.gen(function* () {
-        yield* seed(`Чай ${tag}`, {
+        const puer = yield* seed(`Чай ${tag}`, {
           title: "Пуэр",
           description: "Прессованный.",
           price: price(450),
           kind: "STOCKED",
           stock: 5
         })
+        yield* Effect.orDie(
+          (yield* Catalog).create(
+            new CreateProduct({
+              title: "Чайник",
+              price: price(105),
+              kind: "STOCKED",
+              stock: 1,
+              categoryId: puer.categoryId
+            })
+          )
+        )
         yield* play(
           c,
           registerIvan(tag),
           depositSteps(100),
           ivan.send("/catalog"),
           ivan.press(`Чай ${tag}`),
+          // 5 ₽ short: the smallest top-up there is (10 ₽) is offered, and said so
+          ivan.press("Чайник"),
+          ivan.press("1 шт."),
+          ivan.expect("Не хватает: 5", "Пополнить меньше чем на 10", "Пополнить на 10"),
+          ivan.press("К товару"),
+          // under a card, a typed number is a quantity (its menu is one of values): a person types the label instead
+          only("buttons", ivan.press("К товарам")),
+          only("text", ivan.send("к товарам")),
           ivan.press("Пуэр"),
           ivan.press("2 шт."),
           ivan.expect("Не хватает денег", "Итого: 900", "Ваш баланс: 100", "Не хватает: 800"),

@@ -330,5 +330,6 @@ export const en: Record<keyof typeof ru, string> = {
   "ostatus.REFUNDED": "refunded",
   "ostatus.CANCELLED": "cancelled",
   "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders",
-  "shop.other": "Other"
+  "shop.other": "Other",
+  "shop.topUp.minimum": "The smallest top-up is {min}; what is left over stays on your balance."
 }

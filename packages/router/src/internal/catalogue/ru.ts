@@ -326,5 +326,6 @@ export const ru = {
   "ostatus.REFUNDED": "деньги возвращены",
   "ostatus.CANCELLED": "отменён",
   "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы",
-  "shop.other": "Прочее"
+  "shop.other": "Прочее",
+  "shop.topUp.minimum": "Пополнить меньше чем на {min} нельзя — остаток останется на балансе."
 } as const

@@ -10,6 +10,7 @@ import {
   formatRubles,
   Ledger,
   MAX_ORDER_QUANTITY,
+  MIN_DEPOSIT,
   type Order,
   type OrderId,
   type OwnOrder,
@@ -204,10 +205,13 @@ const purchaseKey = Effect.map(
   (ns) => ns.map((n) => KEY_ALPHABET[n]).join("")
 )
 
+/** What to top up for `missing`: exactly that, or the smallest deposit there is when less is missing. */
+const topUpAmount = (missing: bigint) => (missing < MIN_DEPOSIT ? MIN_DEPOSIT : missing)
+
 /** The purchase as it would be: "confirm" with a fresh idempotency key, or "short" with the missing amount. */
 const confirmReplies = (
   language: Language,
-  product: Pick<Product, "id" | "title" | "price">,
+  product: { readonly id: ProductId; readonly title: string; readonly price: bigint },
   quantity: number,
   balance: bigint,
   key: string
@@ -241,11 +245,24 @@ const confirmReplies = (
     }
   }
   const missing = formatRubles(total - balance)
+  const deposit = topUpAmount(total - balance)
   return {
     _tag: "Text",
-    text: rich(l, "shop.short", { ...params, missing }),
+    text: join([
+      rich(l, "shop.short", { ...params, missing }),
+      ...(deposit === total - balance ? [] : [rich(l, "shop.topUp.minimum", { min: formatRubles(MIN_DEPOSIT) })])
+    ]),
     keyboard: {
-      rows: [[button(text(l, "shop.topUp", { missing }), { _tag: "ShopTopUp", id: product.id, quantity })], [back]]
+      rows: [
+        [
+          button(text(l, "shop.topUp", { missing: formatRubles(deposit) }), {
+            _tag: "ShopTopUp",
+            id: product.id,
+            quantity
+          })
+        ],
+        [back]
+      ]
     }
   }
 }
@@ -390,7 +407,7 @@ export const topUp: Handler<{ readonly id: ProductId; readonly quantity: number 
         const total = product.price * BigInt(quantity)
         // the balance covers it by now (another top-up arrived): straight to the confirm step
         if (balance >= total) return yield* chooseQuantity(turn, { id, quantity })
-        const missing = total - balance
+        const missing = topUpAmount(total - balance)
         const link = yield* Effect.either((yield* PaymentGateway).createDeposit(user.id, missing))
         if (Either.isLeft(link)) return emit(turn, failureReply(turn, link.left))
         const { paymentId, url, instructions, testMoney } = link.right
@@ -439,13 +456,7 @@ export const resumeAfterDeposit =
     const pending = session.shopPending
     if (pending === undefined || pending.paymentId !== paymentId || balance === undefined) return []
     const product = { id: pending.productId, title: pending.title, price: BigInt(pending.price) }
-    const confirm = confirmReplies(
-      language,
-      product as Pick<Product, "id" | "title" | "price">,
-      pending.quantity,
-      balance,
-      key
-    )
+    const confirm = confirmReplies(language, product, pending.quantity, balance, key)
     return [say(language, "shop.resume"), confirm]
   }
 
