@@ -101,6 +101,7 @@ const scenarios: ReadonlyArray<ShopScenario> = [
           title: "Ключ Steam",
           description: "Ключ активации игры.",
           price: price(150),
+          images: ["https://cdn.example.com/steam-key.png"],
           kind: "DIGITAL"
         })
         // one upload each, so the items are sold (and listed) in a fixed order
