@@ -194,6 +194,36 @@ for (const profile of databaseProfiles()) {
         })
       )
 
+      it.scoped(
+        "a payout stuck in PROCESSING (the server stopped mid-payout) can be approved again after ten minutes",
+        () =>
+          Effect.gen(function* () {
+            const withdrawals = yield* Withdrawals
+            const sql = yield* SqlClient.SqlClient
+            const user = yield* insertUser()
+            yield* fund(user, 1_000n)
+            const { request } = yield* withdrawals.request(user, ask(1_000n))
+            // the claim committed, then the process died before the payout's answer was recorded
+            yield* sql`UPDATE withdrawal_requests SET status = 'PROCESSING', updated_at = now() WHERE id = ${request.id}`
+            const early = yield* withdrawals.approve(request.id, null, paid("early")).pipe(Effect.flip)
+            assert.strictEqual(early._tag === "RuleViolation" ? early.code : early._tag, "withdrawal.processing")
+            const refusedReject = yield* withdrawals.reject(request.id, null, null).pipe(Effect.flip)
+            assert.strictEqual(
+              refusedReject._tag === "RuleViolation" ? refusedReject.code : refusedReject._tag,
+              "withdrawal.processing"
+            )
+            yield* sql`UPDATE withdrawal_requests SET updated_at = now() - interval '11 minutes' WHERE id = ${request.id}`
+            const approved = yield* withdrawals.approve(request.id, null, paid("after-restart"))
+            assert.strictEqual(approved.request.status, "APPROVED")
+            assert.strictEqual(approved.request.payoutReference, "after-restart")
+            assert.deepStrictEqual(
+              (yield* ledgerRows(user)).map((r) => r.type),
+              ["WITHDRAWAL_HOLD", "WITHDRAWAL"]
+            )
+            yield* invariant
+          })
+      )
+
       it.scoped("above the balance is refused; two concurrent requests cannot overdraw", () =>
         Effect.gen(function* () {
           const withdrawals = yield* Withdrawals
