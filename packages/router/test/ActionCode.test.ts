@@ -33,7 +33,16 @@ const cases: ReadonlyArray<readonly [string, Action]> = [
   [`bc:${id}`, { _tag: "Broadcast", id: id as never }],
   ["f:unit:кг", { _tag: "FlowAction", action: "unit:кг" }],
   ["flow:back", { _tag: "FlowBack" }],
-  ["flow:cancel", { _tag: "FlowCancel" }]
+  ["flow:cancel", { _tag: "FlowCancel" }],
+  ["s:cats", { _tag: "ShopCatalog" }],
+  [`s:list:5:${id}`, { _tag: "ShopCategory", id: id as never, offset: 5 }],
+  ["s:list:0:other", { _tag: "ShopCategory", id: "other", offset: 0 }],
+  [`s:show:${id}`, { _tag: "ShopProduct", id: id as never }],
+  [`s:qty:2:${id}`, { _tag: "ShopQuantity", id: id as never, quantity: 2 }],
+  [`s:buy:2:k3y0abcd1234:${id}`, { _tag: "ShopBuy", id: id as never, quantity: 2, key: "k3y0abcd1234" }],
+  [`s:topup:3:${id}`, { _tag: "ShopTopUp", id: id as never, quantity: 3 }],
+  ["o:list:10", { _tag: "OrdersPage", offset: 10 }],
+  [`o:show:${id}`, { _tag: "ShowOrder", id: id as never }]
 ]
 
 describe("ActionCode", () => {
@@ -56,7 +65,11 @@ describe("ActionCode", () => {
       "notif:read:now",
       "x:y",
       "",
-      `my:confirm:${other}`
+      `my:confirm:${other}`,
+      "s:list:0:misc",
+      `s:buy:2:${id}`,
+      `s:buy:2:KEY!:${id}`,
+      "o:show:12"
     ]) {
       assert.isTrue(Option.isNone(decodeAction(data)), data)
     }
