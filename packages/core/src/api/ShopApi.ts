@@ -358,7 +358,10 @@ export class ShopApi extends HttpApiGroup.make("shop")
   )
   .middleware(Authentication) {}
 
-/** A user's subscriptions: what PROVIDER purchases delivered, their renewal (the service token names the user). */
+/**
+ * A user's subscriptions: what PROVIDER purchases delivered, their renewal (the service token names the user). Not in
+ * `GroupBuyApi` yet: it is served once core's Subscriptions service (list, renew now, auto-renew) exists.
+ */
 export class ShopSubscriptionsApi extends HttpApiGroup.make("shopSubscriptions")
   .add(
     HttpApiEndpoint.get("subscriptions", "/shop/subscriptions")
