@@ -274,7 +274,6 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.lowStock.body": "{onHand} left (the threshold is {threshold}). Restock it in the admin panel → Shop.",
   "menu.catalog": "🛍 Catalog",
   "menu.orders": "🧾 My orders",
-  "menu.subscriptions": "🔁 Subscriptions",
   "shop.closed": "The shop is closed right now.",
   "shop.categories": "🛍 **Catalog** — choose a category:",
   "shop.noCategories": "There is nothing in the catalog yet.",

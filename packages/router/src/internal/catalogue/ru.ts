@@ -272,7 +272,6 @@ export const ru = {
     "Осталось {onHand} шт. (порог — {threshold}). Пополните запас в админ-панели → Магазин.",
   "menu.catalog": "🛍 Каталог",
   "menu.orders": "🧾 Мои заказы",
-  "menu.subscriptions": "🔁 Подписки",
   "shop.closed": "Магазин сейчас закрыт.",
   "shop.categories": "🛍 **Каталог** — выберите категорию:",
   "shop.noCategories": "В каталоге пока нет товаров.",
