@@ -285,7 +285,7 @@ export const en: Record<keyof typeof ru, string> = {
   "shop.failed": "😔 Order #{number} could not be fulfilled; {total} is back on your balance.",
   "order.expires": "Valid until {date}.",
   "shop.price": "Price: {price}",
-  "shop.stock": "Availability: {stock}",
+  "shop.stock": "📦 {stock}",
   "shop.askQuantity": "How many? Press a button or type a number from 1 to {max}.",
   "shop.toCategories": "« Categories",
   "shop.toProducts": "« Back to products",

@@ -283,7 +283,7 @@ export const ru = {
   "shop.failed": "😔 Заказ №{number} не удалось выполнить, {total} вернулись на баланс.",
   "order.expires": "Действует до {date}.",
   "shop.price": "Цена: {price}",
-  "shop.stock": "Наличие: {stock}",
+  "shop.stock": "📦 {stock}",
   "shop.askQuantity": "Сколько штук? Нажмите кнопку или напишите число от 1 до {max}.",
   "shop.toCategories": "« Категории",
   "shop.toProducts": "« К товарам",
