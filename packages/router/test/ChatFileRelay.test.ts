@@ -1,4 +1,4 @@
-import { it } from "@effect/vitest"
+import { assert, it } from "@effect/vitest"
 import { AttachmentLinks, CoreServicesLive } from "@groupbuy/core"
 import { PgliteTest } from "@groupbuy/core/testing"
 import { DateTime, Effect, Layer, TestClock } from "effect"
@@ -11,6 +11,7 @@ import {
   type Scenario,
   user
 } from "../src/testing/index.js"
+import { Capabilities } from "../src/index.js"
 
 const ivan = user("ivan")
 
@@ -67,6 +68,56 @@ for (const withLinks of [true, false]) {
             seed: s.name
           })
           yield* runScenario(s, conversation)
+        })
+      )
+    }
+  )
+}
+
+// an image goes as one where the platform shows media, and as its caption and link where it does not
+for (const capabilities of [profile.capabilities, new Capabilities({ ...profile.capabilities, media: false })]) {
+  const core = Layer.fresh(CoreServicesLive).pipe(Layer.provideMerge(PgliteTest))
+  it.layer(RouterTest().pipe(Layer.provideMerge(core)), { timeout: 300_000 })(
+    `chat images relayed ${capabilities.media ? "as images" : "as links"}`,
+    (it) => {
+      it.scoped("the picture with the author and the caption", () =>
+        Effect.gen(function* () {
+          const startAt = "2026-03-02T09:00:00Z"
+          yield* TestClock.setTime(DateTime.toEpochMillis(DateTime.unsafeMake(startAt)))
+          const conversation = yield* makeConversation({
+            capabilities,
+            bot: "telegram-bot",
+            namespace: `images-${capabilities.media}-`,
+            seed: "images"
+          })
+          yield* runScenario(
+            {
+              name: "an image from the web cabinet reaches a messenger member",
+              startAt,
+              steps: [
+                ...olgaSellsToIvan("Чай", ["+7 900 100-00-50", "+7 900 100-00-51"]),
+                ivan.send("/procurements"),
+                ...ivan.join("Чай 1", 1),
+                ...ivan.openChat("Чай 1"),
+                {
+                  system: "postFromWeb",
+                  user: "olga",
+                  procurement: "Чай 1",
+                  text: "Вот такой чай",
+                  imageUrl: "https://img.example/tea.jpg"
+                },
+                capabilities.media
+                  ? ivan.expect("Ольга Орг: Вот такой чай")
+                  : ivan.expect("Ольга Орг: Вот такой чай", "https://img.example/tea.jpg")
+              ]
+            },
+            conversation
+          )
+          const shown = conversation.inbox("ivan").filter((r) => r._tag === "Image")
+          assert.deepStrictEqual(
+            shown.map((r) => r.url),
+            capabilities.media ? ["https://img.example/tea.jpg"] : []
+          )
         })
       )
     }

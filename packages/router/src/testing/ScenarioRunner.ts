@@ -64,7 +64,15 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
       case "postFromWeb": {
         const { procurementId, userId } = yield* chatOf(conversation, step.user, step.procurement)
         yield* Effect.orDie(
-          (yield* Chat).post(PostMessage.make({ procurementId, userId, text: step.text, originPlatform: "web" }))
+          (yield* Chat).post(
+            PostMessage.make({
+              procurementId,
+              userId,
+              text: step.text,
+              originPlatform: "web",
+              ...(step.imageUrl === undefined ? {} : { type: "IMAGE", attachmentUrl: step.imageUrl })
+            })
+          )
         )
         conversation.note(`system: ${step.user} wrote “${step.text}” in the web cabinet`)
         yield* conversation.dispatch

@@ -29,7 +29,14 @@ export type ScenarioStep =
       readonly caption: string
     }
   /** the user writes `text` to the chat of their procurement titled `procurement`, from the web cabinet */
-  | { readonly system: "postFromWeb"; readonly user: string; readonly procurement: string; readonly text: string }
+  | {
+      readonly system: "postFromWeb"
+      readonly user: string
+      readonly procurement: string
+      readonly text: string
+      /** an image (a link to it) with `text` as its caption */
+      readonly imageUrl?: string
+    }
   /** time passes (grouped chat notices are told when they are due) */
   | { readonly system: "later"; readonly seconds: number }
   /** creates `count` active procurements of an already registered organizer directly in core */

@@ -162,8 +162,15 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
           const accountLanguage = account._tag === "Right" ? account.right.language : undefined
           // an uploaded file goes as its name and size with a link that opens it for this member
           const link = message.attachment === null ? undefined : yield* fileLink(message.attachment, member)
+          // an image goes as one where the platform shows media (`fit` makes it its caption and link elsewhere)
+          const image =
+            message.type !== "IMAGE"
+              ? undefined
+              : message.attachment === null
+                ? (message.attachmentUrl ?? undefined)
+                : link
           for (const ref of refs) {
-            const ok = yield* deliverTo(ref, (session, chatLanguage) => {
+            const build = (asImage: boolean) => (session: Session, chatLanguage: Language) => {
               if (session.chat?.procurementId !== procurementId) return undefined
               const language = accountLanguage ?? chatLanguage
               const name =
@@ -172,6 +179,10 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                   : author._tag === "Right"
                     ? displayName(author.right)
                     : text(language, "chat.someone")
+              if (asImage && image !== undefined) {
+                const caption = rich(language, "chat.message", { title, name, text: message.text })
+                return [{ _tag: "Image" as const, url: image, caption }]
+              }
               const said =
                 message.text === "" && message.attachmentUrl !== null
                   ? message.attachmentUrl
@@ -183,7 +194,10 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                 message.attachment === null ? undefined : fileLine(language, message.attachment, link)
               )
               return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
-            })
+            }
+            // an image the platform could not fetch still reaches the member, as its caption and link
+            const ok =
+              (yield* deliverTo(ref, build(true))) || (image !== undefined && (yield* deliverTo(ref, build(false))))
             if (ok) delivered.push(ref)
           }
         }),
