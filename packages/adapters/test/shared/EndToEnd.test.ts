@@ -252,7 +252,10 @@ for (const { name, setup, channel } of setups) {
   ]
   describe(`scripted scenarios end to end over ${name}`, () => {
     it.layer(engineLayer(channels), { timeout: 300_000 })((it) => {
-      for (const scenario of scenarios) {
+      // 'chat notices outside chat mode' waits out its grouping window on the test clock, which this suite's live
+      // clock (real SDKs and servers) cannot advance; it runs on every capability profile in the router's scenarios
+      // and over the fake Telegram and VK servers in server/test/ChatNoticesOnServer.test.ts
+      for (const scenario of scenarios.filter((s) => s.name !== "chat notices outside chat mode")) {
         it.scoped(scenario.name, () =>
           TestServices.provideLive(
             Effect.gen(function* () {
