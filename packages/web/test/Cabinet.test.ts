@@ -207,9 +207,9 @@ describe("the cabinet in Chromium", () => {
           const balance = yield* Effect.promise(async () => {
             await buyPage.getByRole("link", { name: "Баланс" }).click()
             await buyPage.getByTestId("balance").waitFor()
-            await buyPage.getByLabel("Сумма, ₽").fill("abc")
+            await buyPage.getByRole("region", { name: "Пополнить" }).getByLabel("Сумма, ₽").fill("abc")
             const invalid = await buyPage.getByText("Введите сумму в рублях").isVisible()
-            await buyPage.getByLabel("Сумма, ₽").fill("500")
+            await buyPage.getByRole("region", { name: "Пополнить" }).getByLabel("Сумма, ₽").fill("500")
             await buyPage.getByTestId("deposit").click()
             await buyPage.getByTestId("deposit-link").click()
             await buyPage.getByRole("button", { name: "Оплатить" }).click()
