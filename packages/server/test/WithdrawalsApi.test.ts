@@ -70,98 +70,101 @@ const details = "Счёт 40817 810 0000 0000 0001, БИК 044525225, Ивано
 for (const profile of coreProfiles()) {
   describe(`withdrawals API (${profile.name})`, () => {
     it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
-      it.effect("a user asks, the amount is held; an admin pays one out and rejects another; both are told", () =>
-        Effect.gen(function* () {
-          const anna = yield* insertUser({ firstName: "Анна", isAdmin: true })
-          const boris = yield* insertUser({ firstName: "Борис" })
-          yield* fund(boris, 100_000n)
-          const asBoris = yield* userClient(boris)
-          const asked = yield* asBoris.withdrawals.requestWithdrawal({
-            path: { id: boris },
-            payload: { amount: Kopecks.make(60_000n), details, idempotencyKey: "tap-1" }
-          })
-          assert.isTrue(asked.created)
-          assert.strictEqual(asked.request.status, "PENDING")
-          assert.strictEqual(yield* balanceOf(boris), 40_000n)
-          // a double tap asks once
-          const again = yield* asBoris.withdrawals.requestWithdrawal({
-            path: { id: boris },
-            payload: { amount: Kopecks.make(60_000n), details, idempotencyKey: "tap-1" }
-          })
-          assert.isFalse(again.created)
-          assert.strictEqual(yield* balanceOf(boris), 40_000n)
-          const above = yield* asBoris.withdrawals
-            .requestWithdrawal({ path: { id: boris }, payload: { amount: Kopecks.make(40_001n), details } })
-            .pipe(Effect.flip)
-          assert.strictEqual(above._tag, "InsufficientFunds")
-          const vera = yield* insertUser({ firstName: "Вера" })
-          const foreign = yield* asBoris.withdrawals
-            .requestWithdrawal({ path: { id: vera }, payload: { amount: Kopecks.make(1n), details } })
-            .pipe(Effect.flip)
-          assert.strictEqual(foreign._tag, "Forbidden")
-          const mine = yield* asBoris.withdrawals.withdrawals({ path: { id: boris }, urlParams: {} })
-          assert.deepStrictEqual(
-            mine.items.map((r) => r.id),
-            [asked.request.id]
-          )
+      it.effect(
+        "a user asks, the amount is held; an admin pays one out and rejects another; both are told",
+        () =>
+          Effect.gen(function* () {
+            const anna = yield* insertUser({ firstName: "Анна", isAdmin: true })
+            const boris = yield* insertUser({ firstName: "Борис" })
+            yield* fund(boris, 100_000n)
+            const asBoris = yield* userClient(boris)
+            const asked = yield* asBoris.withdrawals.requestWithdrawal({
+              path: { id: boris },
+              payload: { amount: Kopecks.make(60_000n), details, idempotencyKey: "tap-1" }
+            })
+            assert.isTrue(asked.created)
+            assert.strictEqual(asked.request.status, "PENDING")
+            assert.strictEqual(yield* balanceOf(boris), 40_000n)
+            // a double tap asks once
+            const again = yield* asBoris.withdrawals.requestWithdrawal({
+              path: { id: boris },
+              payload: { amount: Kopecks.make(60_000n), details, idempotencyKey: "tap-1" }
+            })
+            assert.isFalse(again.created)
+            assert.strictEqual(yield* balanceOf(boris), 40_000n)
+            const above = yield* asBoris.withdrawals
+              .requestWithdrawal({ path: { id: boris }, payload: { amount: Kopecks.make(40_001n), details } })
+              .pipe(Effect.flip)
+            assert.strictEqual(above._tag, "InsufficientFunds")
+            const vera = yield* insertUser({ firstName: "Вера" })
+            const foreign = yield* asBoris.withdrawals
+              .requestWithdrawal({ path: { id: vera }, payload: { amount: Kopecks.make(1n), details } })
+              .pipe(Effect.flip)
+            assert.strictEqual(foreign._tag, "Forbidden")
+            const mine = yield* asBoris.withdrawals.withdrawals({ path: { id: boris }, urlParams: {} })
+            assert.deepStrictEqual(
+              mine.items.map((r) => r.id),
+              [asked.request.id]
+            )
 
-          const told = yield* notified(anna, "WITHDRAWAL_REQUESTED")
-          assert.lengthOf(told, 1)
-          assert.include(told[0]!.body, "Борис просит вывести 600")
+            const told = yield* notified(anna, "WITHDRAWAL_REQUESTED")
+            assert.lengthOf(told, 1)
+            assert.include(told[0]!.body, "Борис просит вывести 600")
 
-          const admin = yield* adminApi("withdrawals@example.com", anna)
-          const pending = yield* admin.adminWithdrawals.adminWithdrawals({ urlParams: { status: "PENDING" } })
-          const listed = pending.items.find((view) => view.request.id === asked.request.id)
-          assert.strictEqual(listed?.user.firstName, "Борис")
-          assert.strictEqual(listed?.user.balance, 40_000n)
-          const paid = yield* admin.adminWithdrawals.approveWithdrawal({ path: { id: asked.request.id } })
-          assert.strictEqual(paid.status, "APPROVED")
-          assert.strictEqual(paid.provider, "sandbox")
-          assert.strictEqual(paid.payoutReference, `sandbox-payout-${asked.request.id}`)
-          assert.strictEqual(yield* balanceOf(boris), 40_000n, "approval does not debit a second time")
-          // a double click acts once; a rejection now is refused
-          yield* admin.adminWithdrawals.approveWithdrawal({ path: { id: asked.request.id } })
-          const flip = yield* admin.adminWithdrawals
-            .rejectWithdrawal({ path: { id: asked.request.id }, payload: {} })
-            .pipe(Effect.flip)
-          assert.strictEqual(flip._tag === "RuleViolation" ? flip.code : flip._tag, "withdrawal.decided")
-          const paidNotice = yield* notified(boris, "WITHDRAWAL_DECIDED")
-          assert.strictEqual(paidNotice[0]!.title, "Вывод выплачен")
+            const admin = yield* adminApi("withdrawals@example.com", anna)
+            const pending = yield* admin.adminWithdrawals.adminWithdrawals({ urlParams: { status: "PENDING" } })
+            const listed = pending.items.find((view) => view.request.id === asked.request.id)
+            assert.strictEqual(listed?.user.firstName, "Борис")
+            assert.strictEqual(listed?.user.balance, 40_000n)
+            const paid = yield* admin.adminWithdrawals.approveWithdrawal({ path: { id: asked.request.id } })
+            assert.strictEqual(paid.status, "APPROVED")
+            assert.strictEqual(paid.provider, "sandbox")
+            assert.strictEqual(paid.payoutReference, `sandbox-payout-${asked.request.id}`)
+            assert.strictEqual(yield* balanceOf(boris), 40_000n, "approval does not debit a second time")
+            // a double click acts once; a rejection now is refused
+            yield* admin.adminWithdrawals.approveWithdrawal({ path: { id: asked.request.id } })
+            const flip = yield* admin.adminWithdrawals
+              .rejectWithdrawal({ path: { id: asked.request.id }, payload: {} })
+              .pipe(Effect.flip)
+            assert.strictEqual(flip._tag === "RuleViolation" ? flip.code : flip._tag, "withdrawal.decided")
+            const paidNotice = yield* notified(boris, "WITHDRAWAL_DECIDED")
+            assert.strictEqual(paidNotice[0]!.title, "Вывод выплачен")
 
-          const second = yield* asBoris.withdrawals.requestWithdrawal({
-            path: { id: boris },
-            payload: { amount: Kopecks.make(10_000n), details: "карта 2200 7001 2222 3333" }
-          })
-          assert.strictEqual(yield* balanceOf(boris), 30_000n)
-          const rejected = yield* admin.adminWithdrawals.rejectWithdrawal({
-            path: { id: second.request.id },
-            payload: { reason: "нужны реквизиты счёта" }
-          })
-          assert.strictEqual(rejected.status, "REJECTED")
-          assert.strictEqual(yield* balanceOf(boris), 40_000n)
-          const rejectedNotice = yield* eventually(
-            Effect.flatMap(Notifications, (n) => n.list(boris, { offset: 0, limit: 20 })).pipe(
-              Effect.map((page) => page.items.filter((item) => item.title === "Вывод отклонён")),
-              Effect.filterOrFail(
-                (items) => items.length > 0,
-                () => new Error("no rejection notice yet")
+            const second = yield* asBoris.withdrawals.requestWithdrawal({
+              path: { id: boris },
+              payload: { amount: Kopecks.make(10_000n), details: "карта 2200 7001 2222 3333" }
+            })
+            assert.strictEqual(yield* balanceOf(boris), 30_000n)
+            const rejected = yield* admin.adminWithdrawals.rejectWithdrawal({
+              path: { id: second.request.id },
+              payload: { reason: "нужны реквизиты счёта" }
+            })
+            assert.strictEqual(rejected.status, "REJECTED")
+            assert.strictEqual(yield* balanceOf(boris), 40_000n)
+            const rejectedNotice = yield* eventually(
+              Effect.flatMap(Notifications, (n) => n.list(boris, { offset: 0, limit: 20 })).pipe(
+                Effect.map((page) => page.items.filter((item) => item.title === "Вывод отклонён")),
+                Effect.filterOrFail(
+                  (items) => items.length > 0,
+                  () => new Error("no rejection notice yet")
+                )
               )
             )
-          )
-          assert.include(rejectedNotice[0]!.body, "нужны реквизиты счёта")
+            assert.include(rejectedNotice[0]!.body, "нужны реквизиты счёта")
 
-          const audit = yield* (yield* AuditLog).list(new AuditFilter({ targetType: "withdrawal_request" }))
-          assert.sameMembers(
-            audit.items.map((entry) => entry.action),
-            ["withdrawal.approve", "withdrawal.reject"]
-          )
-          // users do not reach the admin endpoints
-          const sneaky = yield* asBoris.adminWithdrawals
-            .approveWithdrawal({ path: { id: second.request.id } })
-            .pipe(Effect.flip)
-          assert.strictEqual(sneaky._tag, "Unauthorized")
-          yield* invariant
-        })
+            const audit = yield* (yield* AuditLog).list(new AuditFilter({ targetType: "withdrawal_request" }))
+            assert.sameMembers(
+              audit.items.map((entry) => entry.action),
+              ["withdrawal.approve", "withdrawal.reject"]
+            )
+            // users do not reach the admin endpoints
+            const sneaky = yield* asBoris.adminWithdrawals
+              .approveWithdrawal({ path: { id: second.request.id } })
+              .pipe(Effect.flip)
+            assert.strictEqual(sneaky._tag, "Unauthorized")
+            yield* invariant
+          }),
+        120_000
       )
     })
   })
@@ -205,68 +208,74 @@ const tochkaPayouts = (profile: ReturnType<typeof coreProfiles>[number]) =>
 for (const profile of coreProfiles())
   describe(`Tochka payouts (${profile.name})`, () => {
     it.layer(tochkaPayouts(profile), { timeout: "120 seconds" })((it) => {
-      it.effect("approval pays through one executed Cyclops deal; failures leave the request pending and held", () =>
-        Effect.gen(function* () {
-          const withdrawals = yield* Withdrawals
-          const provider = yield* PaymentProvider
-          const payout = (request: Parameters<typeof provider.payout>[0]) =>
-            provider.payout(request).pipe(Effect.mapError((e) => ({ message: e.message })))
-          const user = yield* insertUser({ firstName: "Иван" })
-          yield* fund(user, 60_000n)
-          // one fake bank serves both profiles
-          const dealsBefore = fake.deals.size
-          const account = randomUUID()
-          fake.accounts.set(account, { beneficiaryId: "beneficiary-1", cash: 500 })
-          yield* (yield* Payments).setVirtualAccount(user, "tochka", account)
+      it.effect(
+        "approval pays through one executed Cyclops deal; failures leave the request pending and held",
+        () =>
+          Effect.gen(function* () {
+            const withdrawals = yield* Withdrawals
+            const provider = yield* PaymentProvider
+            const payout = (request: Parameters<typeof provider.payout>[0]) =>
+              provider.payout(request).pipe(Effect.mapError((e) => ({ message: e.message })))
+            const user = yield* insertUser({ firstName: "Иван" })
+            yield* fund(user, 60_000n)
+            // one fake bank serves both profiles
+            const dealsBefore = fake.deals.size
+            const account = randomUUID()
+            fake.accounts.set(account, { beneficiaryId: "beneficiary-1", cash: 500 })
+            yield* (yield* Payments).setVirtualAccount(user, "tochka", account)
 
-          // details without an account number: the bank is not asked, the request stays pending and held
-          const vague = yield* withdrawals.request(
-            user,
-            new RequestWithdrawal({ amount: Kopecks.make(10_000n), details: "на карту, пожалуйста" })
-          )
-          const refused = yield* withdrawals.approve(vague.request.id, null, payout).pipe(Effect.flip)
-          assert.strictEqual(refused._tag === "RuleViolation" ? refused.code : refused._tag, "withdrawal.payout-failed")
-          assert.strictEqual((yield* withdrawals.get(vague.request.id)).status, "PENDING")
-          assert.strictEqual(fake.deals.size, dealsBefore)
-          yield* withdrawals.reject(vague.request.id, null, "нет реквизитов")
+            // details without an account number: the bank is not asked, the request stays pending and held
+            const vague = yield* withdrawals.request(
+              user,
+              new RequestWithdrawal({ amount: Kopecks.make(10_000n), details: "на карту, пожалуйста" })
+            )
+            const refused = yield* withdrawals.approve(vague.request.id, null, payout).pipe(Effect.flip)
+            assert.strictEqual(
+              refused._tag === "RuleViolation" ? refused.code : refused._tag,
+              "withdrawal.payout-failed"
+            )
+            assert.strictEqual((yield* withdrawals.get(vague.request.id)).status, "PENDING")
+            assert.strictEqual(fake.deals.size, dealsBefore)
+            yield* withdrawals.reject(vague.request.id, null, "нет реквизитов")
 
-          const { request } = yield* withdrawals.request(
-            user,
-            new RequestWithdrawal({ amount: Kopecks.make(30_000n), details })
-          )
-          const approved = yield* withdrawals.approve(request.id, null, payout)
-          assert.strictEqual(approved.request.status, "APPROVED")
-          assert.strictEqual(approved.request.provider, "tochka")
-          const deal = fake.deals.get(approved.request.payoutReference!)
-          assert.strictEqual(deal?.status, "executed")
-          assert.strictEqual(deal?.ext_key, request.id)
-          assert.deepStrictEqual(deal?.payers, [{ virtual_account: account, amount: 300 }])
-          assert.deepInclude(deal?.recipients[0], {
-            type: "payment_contract",
-            amount: 300,
-            account: "40817810000000000001",
-            bank_code: "044525225"
-          })
-          assert.strictEqual(fake.accounts.get(account)!.cash, 200)
-          // the same request paid again (a retry after a crash) finds the same deal and pays nothing more
-          const replay = yield* provider.payout(approved.request)
-          assert.strictEqual(replay.reference, approved.request.payoutReference)
-          assert.strictEqual(fake.accounts.get(account)!.cash, 200)
-          assert.strictEqual(fake.deals.size, dealsBefore + 1)
+            const { request } = yield* withdrawals.request(
+              user,
+              new RequestWithdrawal({ amount: Kopecks.make(30_000n), details })
+            )
+            const approved = yield* withdrawals.approve(request.id, null, payout)
+            assert.strictEqual(approved.request.status, "APPROVED")
+            assert.strictEqual(approved.request.provider, "tochka")
+            const deal = fake.deals.get(approved.request.payoutReference!)
+            assert.strictEqual(deal?.status, "executed")
+            assert.strictEqual(deal?.ext_key, request.id)
+            assert.deepStrictEqual(deal?.payers, [{ virtual_account: account, amount: 300 }])
+            assert.deepInclude(deal?.recipients[0], {
+              type: "payment_contract",
+              amount: 300,
+              account: "40817810000000000001",
+              bank_code: "044525225"
+            })
+            assert.strictEqual(fake.accounts.get(account)!.cash, 200)
+            // the same request paid again (a retry after a crash) finds the same deal and pays nothing more
+            const replay = yield* provider.payout(approved.request)
+            assert.strictEqual(replay.reference, approved.request.payoutReference)
+            assert.strictEqual(fake.accounts.get(account)!.cash, 200)
+            assert.strictEqual(fake.deals.size, dealsBefore + 1)
 
-          // more than the virtual account holds at the bank: refused there, pending and held here
-          const big = yield* withdrawals.request(
-            user,
-            new RequestWithdrawal({ amount: Kopecks.make(20_001n), details })
-          )
-          const short = yield* withdrawals.approve(big.request.id, null, payout).pipe(Effect.flip)
-          assert.strictEqual(short._tag === "RuleViolation" ? short.code : short._tag, "withdrawal.payout-failed")
-          const stillHeld = yield* withdrawals.get(big.request.id)
-          assert.strictEqual(stillHeld.status, "PENDING")
-          assert.include(stillHeld.failure ?? "", "insufficient funds")
-          assert.strictEqual(yield* balanceOf(user), 60_000n - 30_000n - 20_001n)
-          yield* invariant
-        })
+            // more than the virtual account holds at the bank: refused there, pending and held here
+            const big = yield* withdrawals.request(
+              user,
+              new RequestWithdrawal({ amount: Kopecks.make(20_001n), details })
+            )
+            const short = yield* withdrawals.approve(big.request.id, null, payout).pipe(Effect.flip)
+            assert.strictEqual(short._tag === "RuleViolation" ? short.code : short._tag, "withdrawal.payout-failed")
+            const stillHeld = yield* withdrawals.get(big.request.id)
+            assert.strictEqual(stillHeld.status, "PENDING")
+            assert.include(stillHeld.failure ?? "", "insufficient funds")
+            assert.strictEqual(yield* balanceOf(user), 60_000n - 30_000n - 20_001n)
+            yield* invariant
+          }),
+        120_000
       )
     })
   })

@@ -79,9 +79,13 @@ export const adminLogin = (baseUrl: string, email: string, userId: UserId | null
     }
   })
 
-/** Retries `check` until it passes (≈15 s): adapters react to platform events on their own fibers. */
+/**
+ * Retries `check` until it passes, for up to 30 s of wall-clock time (adapters react to platform events on their own
+ * fibers). Bounded by time, not by a count of tries: on a loaded CI machine each try is slow, and a wait that outlived
+ * the test's own timeout used to end as a bare "test timed out" instead of the check's error.
+ */
 export const eventually = <A, E, R>(check: Effect.Effect<A, E, R>) =>
-  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(300))))
+  Effect.retry(check, Schedule.spaced("50 millis").pipe(Schedule.upTo("30 seconds")))
 
 /** Fails with `message()` unless `condition()` holds; both re-evaluated at each retry of `eventually`. */
 export const expectNow = (condition: () => boolean, message: () => string) =>
