@@ -44,6 +44,7 @@ import {
 } from "@groupbuy/core"
 import { text } from "@groupbuy/router"
 import { Effect } from "effect"
+import { auditAdminAction } from "../../admin/AdminAudit.js"
 import { AdminSessions, SESSION_TTL } from "../../admin/AdminSessions.js"
 import { dashboardStats, dashboardTrends } from "../../admin/Dashboard.js"
 import { addressKey, SignInThrottle } from "../../auth/SignInThrottle.js"
@@ -125,26 +126,7 @@ export const AdminHandlers = HttpApiBuilder.group(GroupBuyApi, "admin", (handler
     const roleRequests = yield* RoleRequests
 
     /** Records what the current admin did. */
-    const audit = (
-      action: string,
-      targetType: string | null,
-      targetId: string | null,
-      details: Record<string, unknown> = {}
-    ) =>
-      Effect.gen(function* () {
-        const admin = yield* CurrentAdmin
-        yield* auditLog.record(
-          new RecordAudit({
-            actorId: admin.id,
-            actorKind: "admin",
-            action,
-            targetType,
-            targetId,
-            details: { ...details, adminEmail: admin.email },
-            ip: yield* clientAddress
-          })
-        )
-      })
+    const audit = auditAdminAction
 
     /** A channel names a bot of this server's fleet on its platform: announcements through any other go nowhere. */
     const requireBot = (botId: string, platform: string) =>

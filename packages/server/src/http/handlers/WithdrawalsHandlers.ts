@@ -5,10 +5,8 @@
  */
 import { HttpApiBuilder } from "@effect/platform"
 import {
-  AuditLog,
   CurrentAdmin,
   GroupBuyApi,
-  RecordAudit,
   RequestWithdrawal,
   WithdrawalFilter,
   type WithdrawalRequest,
@@ -19,7 +17,7 @@ import { Effect } from "effect"
 import { requireSelfOrTrusted } from "../../internal/Access.js"
 import { compact } from "../../internal/Compact.js"
 import { PaymentProvider } from "../../payments/PaymentProvider.js"
-import { clientAddress } from "../ClientAddress.js"
+import { auditAdminAction } from "../../admin/AdminAudit.js"
 
 export const WithdrawalsHandlers = HttpApiBuilder.group(GroupBuyApi, "withdrawals", (handlers) =>
   Effect.gen(function* () {
@@ -54,27 +52,12 @@ export const AdminWithdrawalsHandlers = HttpApiBuilder.group(GroupBuyApi, "admin
   Effect.gen(function* () {
     const withdrawals = yield* Withdrawals
     const provider = yield* PaymentProvider
-    const auditLog = yield* AuditLog
 
     const audit = (action: string, request: WithdrawalRequest, details: Record<string, unknown>) =>
-      Effect.gen(function* () {
-        const admin = yield* CurrentAdmin
-        yield* auditLog.record(
-          new RecordAudit({
-            actorId: admin.id,
-            actorKind: "admin",
-            action,
-            targetType: "withdrawal_request",
-            targetId: request.id,
-            details: {
-              ...details,
-              userId: request.userId,
-              amount: request.amount.toString(),
-              adminEmail: admin.email
-            },
-            ip: yield* clientAddress
-          })
-        )
+      auditAdminAction(action, "withdrawal_request", request.id, {
+        ...details,
+        userId: request.userId,
+        amount: request.amount.toString()
       })
 
     const payout = (request: WithdrawalRequest) =>
