@@ -404,7 +404,10 @@ export class UpdateShopSettings extends Schema.Class<UpdateShopSettings>("Update
   lowStockThreshold: Schema.optional(Schema.NonNegativeInt),
   defaultMarkupPercent: Schema.optional(Percent),
   referralCommissionPercent: Schema.optional(Schema.Number.pipe(Schema.between(0, 100))),
-  offer: Schema.optional(Schema.Struct({ groupBuys: Schema.Boolean, shop: Schema.Boolean }))
+  /** what the bots' menus offer; a part not named keeps its value (`{"shop": true}` turns the shop on) */
+  offer: Schema.optional(
+    Schema.Struct({ groupBuys: Schema.optional(Schema.Boolean), shop: Schema.optional(Schema.Boolean) })
+  )
 }) {}
 
 export interface ShopSettingsService {

@@ -455,6 +455,14 @@ for (const profile of databaseProfiles()) {
             .pipe(Effect.flip)
           assert.strictEqual(outOfRange._tag, "InvalidInput")
           assert.strictEqual((yield* settings.get()).name, "Прокси-лавка")
+          // one part named: the other keeps its value; switching off the only part left is refused
+          const shopOnly = yield* settings.update(new UpdateShopSettings({ offer: { groupBuys: false } }))
+          assert.deepStrictEqual(shopOnly.offer, { groupBuys: false, shop: true })
+          const nothing = yield* settings.update(new UpdateShopSettings({ offer: { shop: false } })).pipe(Effect.flip)
+          assert.deepStrictEqual(nothing._tag === "InvalidInput" ? nothing.issues.map((i) => i.code) : nothing, [
+            "offer.none"
+          ])
+          assert.deepStrictEqual((yield* settings.get()).offer, { groupBuys: false, shop: true })
         })
       )
     })

@@ -51,8 +51,21 @@ export const ShopSettingsLive = Layer.effect(
 
     const update = Effect.fn("ShopSettings.update")(function* (input: UpdateShopSettings) {
       const patch = yield* decodeUpdate(input)
-      yield* refuseIfAny(settingsIssues(patch))
-      yield* sql`UPDATE shop_settings SET
+      // `offer` may name one part only: the other keeps its value, and the check sees the menu as it will be (under
+      // the row's lock, so two admins switching off one part each cannot leave the bots offering nothing)
+      return yield* sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql`SELECT 1 FROM shop_settings FOR UPDATE`
+          const current = yield* read
+          const offer =
+            patch.offer === undefined
+              ? undefined
+              : {
+                  groupBuys: patch.offer.groupBuys ?? current.offer.groupBuys,
+                  shop: patch.offer.shop ?? current.offer.shop
+                }
+          yield* refuseIfAny(settingsIssues({ ...patch, offer }))
+          yield* sql`UPDATE shop_settings SET
           name = coalesce(${patch.name?.trim() ?? null}, name),
           description = coalesce(${patch.description ?? null}, description),
           support_contact = coalesce(${patch.supportContact?.trim() ?? null}, support_contact),
@@ -61,10 +74,12 @@ export const ShopSettingsLive = Layer.effect(
           default_markup_percent = coalesce(${patch.defaultMarkupPercent ?? null}::numeric, default_markup_percent),
           referral_commission_percent =
             coalesce(${patch.referralCommissionPercent ?? null}::numeric, referral_commission_percent),
-          offer_group_buys = coalesce(${patch.offer?.groupBuys ?? null}::boolean, offer_group_buys),
-          offer_shop = coalesce(${patch.offer?.shop ?? null}::boolean, offer_shop),
+          offer_group_buys = coalesce(${offer?.groupBuys ?? null}::boolean, offer_group_buys),
+          offer_shop = coalesce(${offer?.shop ?? null}::boolean, offer_shop),
           updated_at = now()`
-      return yield* read
+          return yield* read
+        })
+      )
     }, orDie)
 
     return ShopSettings.of({ get, update })
