@@ -105,6 +105,9 @@ const candidate = (
     })
     .sort((a, b) => a.since - b.since || (a.bot.id < b.bot.id ? -1 : a.bot.id > b.bot.id ? 1 : 0))[0]?.bot
 
+const without = <A>(set: ReadonlySet<A>, value: A): ReadonlySet<A> =>
+  set.has(value) ? new Set([...set].filter((v) => v !== value)) : set
+
 /**
  * The decisions at `now` for the fleet as it is. A `Promote` is the caller's to carry out (swap the two bots' roles);
  * the returned state already counts it, so the caller passes the fleet with the new roles next time.
@@ -128,8 +131,7 @@ export const decide = (
     const reason = brokenBecause(state.health.get(main.id), now, settings)
     if (reason === null) {
       if (degraded.has(platform)) {
-        degraded = new Set(degraded)
-        degraded.delete(platform)
+        degraded = without(degraded, platform)
         decisions.push({ _tag: "Recovered", platform, main: main.id })
       }
       continue
@@ -140,10 +142,7 @@ export const decide = (
     if (next !== undefined) {
       decisions.push({ _tag: "Promote", platform, from: main.id, to: next.id, reason })
       lastSwitch = new Map(lastSwitch).set(platform, now)
-      if (degraded.has(platform)) {
-        degraded = new Set(degraded)
-        degraded.delete(platform)
-      }
+      degraded = without(degraded, platform)
     } else if (!degraded.has(platform)) {
       decisions.push({ _tag: "Degraded", platform, main: main.id, reason })
       degraded = new Set(degraded).add(platform)
