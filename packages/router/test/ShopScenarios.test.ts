@@ -288,7 +288,17 @@ const scenarios: ReadonlyArray<ShopScenario> = [
         )
         yield* Effect.orDie(settings.update(new UpdateShopSettings({ offer: { groupBuys: false, shop: true } })))
         c.note("system: the shop only, group purchases switched off")
-        yield* play(c, ivan.send("/start"), ivan.expect("Каталог"), ivan.expectNot("Закупки"))
+        yield* play(
+          c,
+          ivan.send("/start"),
+          ivan.expect("Каталог"),
+          ivan.expectNot("Закупки"),
+          // the help names the shop and lists its commands and the account's, not the group purchases'
+          ivan.send("/help"),
+          ivan.expect("/catalog"),
+          ivan.expect("/withdraw"),
+          ivan.expectNot("/create_procurement")
+        )
         yield* Effect.orDie(settings.update(new UpdateShopSettings({ offer: { groupBuys: true, shop: true } })))
       })
   }

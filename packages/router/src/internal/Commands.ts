@@ -1,5 +1,5 @@
 /** The command table: `/name args` → its feature's handler. Adding a command is adding a row here. */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { rich } from "../Messages.js"
 import { cancel, registered, showMainMenu, unknown } from "./Common.js"
 import { hostFlow, link, pickLanguage, profile, start, web } from "./features/Account.js"
@@ -10,7 +10,7 @@ import { withdraw } from "./features/Withdraw.js"
 import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog, ordersPage } from "./features/Shop.js"
-import { shopOffer } from "./features/ShopServices.js"
+import { GROUP_BUYS_ONLY, shopSettings } from "./features/ShopServices.js"
 import { join } from "../RichTexts.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
 import { mainMenu } from "./Views.js"
@@ -28,16 +28,24 @@ const createProcurement: Handler<string> = (turn) =>
       : Effect.succeed(emit(turn, mainMenu(turn.language, user, rich(turn.language, "create.forbidden"))))
   )
 
-/** `/help`: the commands, the shop's among them when the shop is offered. */
+/**
+ * `/help`: the commands of what the bots offer — the group purchases' (with the account's), the shop's after them when
+ * it is offered too; a shop-only bot names the shop and lists its commands and the account's, not the group
+ * purchases'.
+ */
 const help: Handler<string> = (turn) =>
-  Effect.flatMap(shopOffer, (offer) =>
-    showMainMenu(
+  Effect.flatMap(shopSettings, (settings) => {
+    const offer = Option.match(settings, { onNone: () => GROUP_BUYS_ONLY, onSome: (s) => s.offer })
+    const l = turn.language
+    return showMainMenu(
       turn,
-      offer.shop
-        ? join([rich(turn.language, "help.text"), rich(turn.language, "help.shop")])
-        : rich(turn.language, "help.text")
+      !offer.groupBuys && Option.isSome(settings)
+        ? join([rich(l, "help.shopOnly", { name: settings.value.name }), rich(l, "help.shop"), rich(l, "help.account")])
+        : offer.shop
+          ? join([rich(l, "help.text"), rich(l, "help.shop")])
+          : rich(l, "help.text")
     )
-  )
+  })
 
 const commands: Readonly<Record<string, CommandRow>> = {
   cancel: { run: cancel, keepsFlow: true },

@@ -325,6 +325,9 @@ export const en: Record<keyof typeof ru, string> = {
   "ostatus.REFUNDED": "refunded",
   "ostatus.CANCELLED": "cancelled",
   "help.shop": "**Shop**\n/catalog — the product catalog\n/orders — my orders",
+  "help.shopOnly": "**{name}** — a shop right in your chat.",
+  "help.account":
+    "**Account**\n/start — start\n/help — this help\n/balance — balance\n/deposit — top up\n/withdraw — withdraw money\n/profile — profile\n/notifications — notifications\n/link — link this account with another platform\n/web — log in to the web cabinet\n/lang — language\n/cancel — cancel the current action",
   "shop.other": "Other",
   "shop.topUp.minimum": "The smallest top-up is {min}; what is left over stays on your balance."
 }

@@ -321,6 +321,9 @@ export const ru = {
   "ostatus.REFUNDED": "деньги возвращены",
   "ostatus.CANCELLED": "отменён",
   "help.shop": "**Магазин**\n/catalog — каталог товаров\n/orders — мои заказы",
+  "help.shopOnly": "**{name}** — магазин прямо в чате.",
+  "help.account":
+    "**Аккаунт**\n/start — начать\n/help — эта справка\n/balance — баланс\n/deposit — пополнить баланс\n/withdraw — вывести деньги\n/profile — профиль\n/notifications — уведомления\n/link — связать аккаунт с другой платформой\n/web — вход в веб-кабинет\n/lang — язык\n/cancel — отменить текущее действие",
   "shop.other": "Прочее",
   "shop.topUp.minimum": "Пополнить меньше чем на {min} нельзя — остаток останется на балансе."
 } as const

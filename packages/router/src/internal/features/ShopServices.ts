@@ -27,6 +27,15 @@ export const shopServices: Effect.Effect<Option.Option<ShopServices>> = Effect.m
   ([catalog, orders, settings]) => Option.all({ catalog, orders, settings })
 )
 
+/** The shop's settings, or none where the host runs no shop. */
+export const shopSettings: Effect.Effect<Option.Option<ShopSettingsData>> = Effect.flatMap(
+  shopServices,
+  Option.match({
+    onNone: () => Effect.succeedNone,
+    onSome: (shop) => Effect.asSome(shop.settings.get())
+  })
+)
+
 /** Which parts the bots offer: the shop's settings, or group purchases only where the host runs no shop. */
 export const shopOffer: Effect.Effect<Offer> = Effect.flatMap(
   shopServices,
