@@ -299,6 +299,24 @@ const scenarios: ReadonlyArray<ShopScenario> = [
           ivan.expect("/withdraw"),
           ivan.expectNot("/create_procurement")
         )
+        // a newcomer of a shop-only bot is greeted by the shop and registered as a buyer, never asked for a role
+        const olga = user("olga")
+        yield* play(
+          c,
+          olga.send("/start"),
+          olga.expect("Добро пожаловать в"),
+          olga.expect("Как вас зовут"),
+          olga.expectNot("Кем вы хотите быть"),
+          olga.press("Назад"),
+          olga.expect("Как вас зовут"),
+          olga.expectNot("Кем вы хотите быть"),
+          olga.send("Ольга"),
+          olga.send(`+7 900 300-00-0${tag}`),
+          olga.press("Пропустить"),
+          olga.expect("Покупатель"),
+          olga.press("Всё верно"),
+          olga.expect("Каталог")
+        )
         yield* Effect.orDie(settings.update(new UpdateShopSettings({ offer: { groupBuys: true, shop: true } })))
       })
   }

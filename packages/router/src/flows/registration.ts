@@ -26,7 +26,11 @@ import { formatPhone, parseContactPhone, parsePhone } from "./parse/Phone.js"
 import { parseFullName } from "./parse/Text.js"
 import type { FlowEvent } from "./Protocol.js"
 
-export const RegistrationInput = Schema.Struct({ language: Language })
+export const RegistrationInput = Schema.Struct({
+  language: Language,
+  /** the role is given, not asked (a shop-only bot registers buyers: its people do not take part in group purchases) */
+  role: Schema.optional(Schema.Literal("buyer", "organizer", "supplier"))
+})
 export type RegistrationInput = typeof RegistrationInput.Type
 
 export type Role = "buyer" | "organizer" | "supplier"
@@ -34,6 +38,8 @@ const ROLES: ReadonlyArray<Role> = ["buyer", "organizer", "supplier"]
 
 export interface RegistrationContext extends FlowContext {
   readonly role: Role | null
+  /** the role came with the input: the role step is skipped (absent in snapshots from before it existed) */
+  readonly roleGiven?: boolean
   readonly firstName: string | null
   readonly lastName: string | null
   readonly phone: string | null
@@ -70,9 +76,19 @@ const phoneOf = (event: FlowEvent) =>
 
 const isRegistered = hasStrings(["userId"])
 
+const nameStep = Steps.typed("name", {
+  ask: "askName",
+  valid: "isValidName",
+  save: "saveName",
+  reject: "rejectName",
+  next: "phone",
+  back: "role"
+})
+
 export const registrationMachine = flowSetup<RegistrationContext, RegistrationInput, RegistrationOutput>()({
   guards: {
     isRole: ({ event }) => roleOf(event) !== undefined,
+    isRoleGiven: ({ context }) => context.roleGiven === true,
     isValidName: ({ event }) => event.type === "text" && Either.isRight(parseFullName(event.text)),
     isOwnValidContact: ({ event }) => event.type === "contact" && event.own && Either.isRight(phoneOf(event)),
     isForeignContact: ({ event }) => event.type === "contact" && !event.own,
@@ -150,24 +166,26 @@ export const registrationMachine = flowSetup<RegistrationContext, RegistrationIn
   context: ({ input }) => ({
     language: input.language,
     notice: null,
-    role: null,
+    role: input.role ?? null,
+    roleGiven: input.role !== undefined,
     firstName: null,
     lastName: null,
     phone: null,
     email: null,
     userId: null
   }),
-  initial: "role",
+  initial: "begin",
   states: {
+    begin: { always: [{ guard: "isRoleGiven", target: "name" }, { target: "role" }] },
     ...Steps.choice("role", { ask: "askRole", valid: "isRole", save: "saveRole", next: "name", back: null }),
-    ...Steps.typed("name", {
-      ask: "askName",
-      valid: "isValidName",
-      save: "saveName",
-      reject: "rejectName",
-      next: "phone",
-      back: "role"
-    }),
+    name: {
+      ...nameStep.name,
+      on: {
+        ...nameStep.name.on,
+        // with the role given, the name is the first step
+        back: [{ guard: "isRoleGiven", target: "name", reenter: true, actions: "noticeFirstStep" }, { target: "role" }]
+      }
+    },
     ...Steps.typed("phone", {
       ask: "askPhone",
       valid: "isValidPhone",

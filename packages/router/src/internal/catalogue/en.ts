@@ -36,6 +36,7 @@ export const en: Record<keyof typeof ru, string> = {
   "menu.lang": "🌐 Language",
 
   "welcome.new": "👋 Welcome to **GroupBuy** — group purchasing right in your chat!",
+  "welcome.shop": "👋 Welcome to **{name}**!",
   "welcome.back": "👋 Welcome back, {name}!",
   "help.text":
     "**GroupBuy** — group purchasing.\n\n/start — start\n/help — this help\n/procurements — active procurements\n/search — search\n/my_procurements — my procurements\n/create_procurement — create a procurement\n/balance — balance\n/deposit — top up\n/profile — profile\n/notifications — notifications\n/chat — procurement chats\n/broadcast — announce a procurement in channels\n/link — link this account with another platform\n/web — log in to the web cabinet\n/lang — language\n/cancel — cancel the current action",

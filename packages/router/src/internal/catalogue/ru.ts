@@ -34,6 +34,7 @@ export const ru = {
   "menu.lang": "🌐 Язык",
 
   "welcome.new": "👋 Добро пожаловать в **GroupBuy** — совместные закупки прямо в чате!",
+  "welcome.shop": "👋 Добро пожаловать в **{name}**!",
   "welcome.back": "👋 С возвращением, {name}!",
   "help.text":
     "**GroupBuy** — совместные закупки.\n\n/start — начать\n/help — эта справка\n/procurements — активные закупки\n/search — поиск\n/my_procurements — мои закупки\n/create_procurement — создать закупку\n/balance — баланс\n/deposit — пополнить баланс\n/profile — профиль\n/notifications — уведомления\n/chat — чаты закупок\n/broadcast — анонс закупки в каналах\n/link — связать аккаунт с другой платформой\n/web — вход в веб-кабинет\n/lang — язык\n/cancel — отменить текущее действие",

@@ -1,6 +1,6 @@
 /** The account: `/start` and registration, language, profile (and editing it), linking platforms, the web login. */
 import { type RequestableRole, RoleRequests, UpdateProfile, type User, Users } from "@groupbuy/core"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import type { FlowName } from "../../flows/index.js"
 import * as CabinetUrl from "../../CabinetUrl.js"
 import { type Language, rich, text } from "../../Messages.js"
@@ -11,6 +11,7 @@ import type { Awaiting } from "../Session.js"
 import { EngineEnv, emit, type Handler, type TurnState, withSession } from "../Turn.js"
 import { mainMenu, profileView, say } from "../Views.js"
 import { startPayload } from "./ProcurementScreens.js"
+import { shopSettings } from "./ShopServices.js"
 
 /** What follows a finished flow: after registration, the main menu and the `/start` payload that waited for it. */
 export const afterFlow = ({ turn, finished }: Hosted) =>
@@ -38,8 +39,16 @@ export const start: Handler<string> = (turn, args) =>
     }
     const pending =
       args.trim() === "" ? turn : withSession(turn, (session) => ({ ...session, pendingStart: args.trim() }))
-    return yield* hostFlow(emit(pending, say(turn.language, "welcome.new")), "registration", {
-      language: turn.language
+    // a shop-only bot greets with the shop's name and registers a buyer without asking about group-purchase roles
+    const shopOnly = Option.filter(yield* shopSettings, (settings) => !settings.offer.groupBuys)
+    return yield* Option.match(shopOnly, {
+      onNone: () =>
+        hostFlow(emit(pending, say(turn.language, "welcome.new")), "registration", { language: turn.language }),
+      onSome: (settings) =>
+        hostFlow(emit(pending, say(turn.language, "welcome.shop", { name: settings.name })), "registration", {
+          language: turn.language,
+          role: "buyer"
+        })
     })
   })
 
