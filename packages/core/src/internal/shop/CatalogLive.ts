@@ -272,8 +272,11 @@ export const CatalogLive = Layer.effect(
       const inserted =
         distinct.length === 0
           ? []
-          : yield* sql`INSERT INTO product_items (product_id, content)
-                SELECT ${current.id}, value FROM jsonb_array_elements_text(${JSON.stringify(distinct)}::jsonb)
+          : // items sell in the order they were uploaded (orders take the oldest first): one upload's lines get
+            // created_at a microsecond apart, in their order, or they would share the transaction's now()
+            yield* sql`INSERT INTO product_items (product_id, content, created_at)
+                SELECT ${current.id}, value, now() + (ordinality - 1) * interval '1 microsecond'
+                  FROM jsonb_array_elements_text(${JSON.stringify(distinct)}::jsonb) WITH ORDINALITY
                 ON CONFLICT (product_id, content) DO NOTHING
                 RETURNING 1`
       return {
