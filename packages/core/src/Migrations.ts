@@ -505,6 +505,23 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
     )`,
     `CREATE INDEX provider_sync_runs_idx ON provider_sync_runs (provider_id, created_at DESC)`,
     `CREATE INDEX provider_sync_runs_time_idx ON provider_sync_runs (created_at DESC)`
+  ),
+  // External providers as admins configure them (the server builds their clients from these rows and syncs them).
+  "0025_provider_configs": run(
+    `CREATE TABLE provider_configs (
+      provider_id text PRIMARY KEY CHECK (provider_id ~ '^[a-z0-9][a-z0-9_-]{0,39}$'),
+      kind text NOT NULL CHECK (kind IN ('proxy6')),
+      enabled boolean NOT NULL DEFAULT false,
+      api_key text CHECK (api_key IS NULL OR length(api_key) BETWEEN 1 AND 200),
+      base_url text NOT NULL,
+      markup_percent numeric(7, 2) CHECK (markup_percent BETWEEN 0 AND 1000),
+      selection jsonb NOT NULL,
+      sync_interval_minutes integer NOT NULL DEFAULT 60 CHECK (sync_interval_minutes BETWEEN 5 AND 10080),
+      last_sync_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CHECK (NOT enabled OR api_key IS NOT NULL)
+    )`
   )
 }
 

@@ -11,7 +11,11 @@ import { ShopSettingsLive } from "./internal/shop/ShopSettingsLive.js"
 
 export { CatalogLive } from "./internal/shop/CatalogLive.js"
 export { OrdersLive } from "./internal/shop/OrdersLive.js"
+export { ProviderConfigsLive } from "./internal/shop/ProviderConfigsLive.js"
 export { ShopSettingsLive } from "./internal/shop/ShopSettingsLive.js"
 
-/** Catalog, Orders and ShopSettings (Orders reads the settings' low-stock threshold). */
+/**
+ * Catalog, Orders and ShopSettings (Orders reads the settings' low-stock threshold). The providers' configurations
+ * (`ProviderConfigsLive`) are the server's to add: it builds the provider clients from them.
+ */
 export const ShopLive = Layer.mergeAll(CatalogLive, Layer.provideMerge(OrdersLive, ShopSettingsLive))

@@ -1,6 +1,6 @@
 /** The server's own services over core: tokens, admin sessions, the payment provider, deposits, the hub's bus. */
 import { FetchHttpClient } from "@effect/platform"
-import { ProviderError, Providers, ShopLive } from "@groupbuy/core"
+import { ShopLive } from "@groupbuy/core"
 import { Effect, Layer, Option } from "effect"
 import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
@@ -17,6 +17,7 @@ import { NotificationDispatcherLive } from "./notifications/NotificationDispatch
 import { DepositsLive, PaymentGatewayLive } from "./payments/Deposits.js"
 import { SandboxProviderLive } from "./payments/SandboxProvider.js"
 import { TochkaProviderLive } from "./payments/TochkaProvider.js"
+import { ProvidersLive } from "./shop/ProvidersLive.js"
 
 /** The configured provider: the sandbox, or Tochka Cyclops with its polling loop. */
 export const PaymentProviderLive = Layer.unwrapEffect(
@@ -43,18 +44,10 @@ export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(Payment
  * The provider clients until a provider is configured (server/src/shop): none, so a PROVIDER purchase fails
  * `not_configured` and its money goes back at once.
  */
-export const ProvidersNone = Layer.succeed(
-  Providers,
-  Providers.of({
-    client: (providerId) =>
-      Effect.fail(
-        new ProviderError({ providerId, reason: "not_configured", message: `no provider ${providerId} is configured` })
-      )
-  })
+/** The shop (core's catalogue, orders and settings) over the provider clients the admins configured. */
+export const ShopServicesLive = ShopLive.pipe(
+  Layer.provideMerge(ProvidersLive.pipe(Layer.provide(FetchHttpClient.layer)))
 )
-
-/** The shop (core's catalogue, orders and settings) over the provider clients. */
-export const ShopServicesLive = ShopLive.pipe(Layer.provideMerge(ProvidersNone))
 
 /** Everything the routes need besides core and the configuration. */
 export const ServerBaseLive = Layer.mergeAll(

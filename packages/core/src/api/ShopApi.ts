@@ -10,6 +10,7 @@ import { InvalidInput, NotFound, RuleViolation } from "../Errors.js"
 import { CategoryId, OrderId, ProductId, SubscriptionId, UserId } from "../Ids.js"
 import { Category } from "../Models.js"
 import { Kopecks } from "../Money.js"
+import { ConfigureProvider, ProviderConfigView } from "../ProviderConfigs.js"
 import {
   CreateProduct,
   MAX_ORDER_QUANTITY,
@@ -20,6 +21,7 @@ import {
   Product,
   ProductKind,
   ProductSortColumn,
+  ProviderSyncRun,
   ShopSettingsData,
   Subscription,
   UpdateProduct,
@@ -255,6 +257,7 @@ export const AdminOrderParams = Schema.Struct({
 
 const ProductPath = Schema.Struct({ id: ProductId })
 const OrderPath = Schema.Struct({ id: OrderId })
+const ProviderPath = Schema.Struct({ providerId: Schema.String })
 const SubscriptionPath = Schema.Struct({ id: SubscriptionId })
 
 // ------------------------------------------------------------------------------------------------------------ groups
@@ -563,6 +566,65 @@ export class ShopAdminApi extends HttpApiGroup.make("shopAdmin")
       .setPayload(UpdateShopSettings)
       .addSuccess(ShopSettingsJson)
       .addError(InvalidInput)
+  )
+  .add(
+    HttpApiEndpoint.get("providers", "/providers")
+      .annotate(OpenApi.Summary, "External providers")
+      .annotate(
+        OpenApi.Description,
+        "The configured providers (today: proxy6.net): on or off, whether an API key is set (never the key: its " +
+          "last four characters), the API address, the markup (percent; null: the settings' default), which offers " +
+          "are sold (proxy6: versions 3 / 4 / 6, two-letter countries — none listed: all —, periods in days), the " +
+          "sync interval and the last sync."
+      )
+      .addSuccess(Schema.Array(ProviderConfigView))
+  )
+  .add(
+    HttpApiEndpoint.put("configureProvider", "/providers/:providerId")
+      .annotate(OpenApi.Summary, "Configure a provider")
+      .annotate(
+        OpenApi.Description,
+        "Creates or changes a provider's configuration; fields left out keep their value (leave `apiKey` out to " +
+          "keep the key). `kind` is `proxy6`. 400 InvalidInput for a bad id, an empty key, turning it on without a " +
+          "key, an address that is not http(s), a markup outside 0–1000, an unknown country code, version or period " +
+          "(proxy6: 3, 7, 14, 30, 60, 90 days; 3 days for IPv6 only), or an interval outside 5–10080 minutes. " +
+          "Audited (never with the key)."
+      )
+      .setPath(ProviderPath)
+      .setPayload(ConfigureProvider)
+      .addSuccess(ProviderConfigView)
+      .addError(InvalidInput)
+  )
+  .add(
+    HttpApiEndpoint.post("syncProvider", "/providers/:providerId/sync")
+      .annotate(OpenApi.Summary, "Sync a provider now")
+      .annotate(
+        OpenApi.Description,
+        "Reads the provider's offers now and applies them to the catalogue: new offers become products (price = " +
+          "cost + markup, rounded up to the kopeck), known ones are updated, those no longer offered are " +
+          "deactivated. Answers the sync log's entry: OK with what changed, or FAILED with the provider's error " +
+          "(the products stay as they were). Running it again with the same offers changes nothing. Audited."
+      )
+      .setPath(ProviderPath)
+      .addSuccess(ProviderSyncRun)
+  )
+  .add(
+    pageEndpoint(
+      "syncLog",
+      "/providers/sync-log",
+      Schema.Struct({
+        ...PageParams,
+        providerId: Schema.optional(Schema.String),
+        status: Schema.optional(Schema.Literal("OK", "FAILED"))
+      }),
+      ProviderSyncRun
+    )
+      .annotate(OpenApi.Summary, "The provider sync log")
+      .annotate(
+        OpenApi.Description,
+        "Every sync run, newest first: when, the provider, OK (counts of created, updated, deactivated and " +
+          "unchanged products, and each change) or FAILED (why)."
+      )
   )
   .middleware(AdminAuthentication)
   .prefix("/admin/shop") {}

@@ -5,39 +5,11 @@
  * purge of chat uploads that were never sent.
  */
 import { Attachments, Procurements } from "@groupbuy/core"
-import { Duration, Effect, Layer, Option, Schedule } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
-import { SingleRunner, SingleRunnerLive } from "./SingleRunner.js"
-
-/**
- * Runs `job` now and then every `interval` while the layer lives, on one instance at a time (the `SingleRunner` job
- * `name`). A positive count is logged as `done` with `{ [field]: count }`; a failed run is logged (as `label`) and
- * retried next time.
- */
-const countingJobLive = <R>(
-  job: Effect.Effect<number, never, R>,
-  options: {
-    readonly name: string
-    readonly label: string
-    readonly done: string
-    readonly field: string
-    readonly interval: Duration.DurationInput
-  }
-) =>
-  Layer.scopedDiscard(
-    Effect.gen(function* () {
-      const runner = yield* SingleRunner
-      const once = runner.run(options.name, job).pipe(
-        Effect.tap((count) =>
-          Option.isSome(count) && count.value > 0
-            ? Effect.logInfo(options.done, { [options.field]: count.value })
-            : Effect.void
-        ),
-        Effect.catchAllCause((cause) => Effect.logWarning(`${options.label} failed; retrying on schedule`, cause))
-      )
-      yield* Effect.forkScoped(Effect.repeat(once, Schedule.spaced(options.interval)))
-    })
-  )
+import { ProviderSyncLive } from "./ProviderSync.js"
+import { countingJobLive } from "./CountingJob.js"
+import { SingleRunnerLive } from "./SingleRunner.js"
 
 export const DEADLINE_SWEEP_INTERVAL = Duration.minutes(1)
 
@@ -74,6 +46,8 @@ export const SchedulersForRole = Layer.unwrapEffect(
   Effect.map(ServerConfig, (settings) =>
     settings.role === "chat"
       ? Layer.empty
-      : Layer.merge(DeadlineSweepLive(), AttachmentPurgeLive()).pipe(Layer.provide(SingleRunnerLive))
+      : Layer.mergeAll(DeadlineSweepLive(), AttachmentPurgeLive(), ProviderSyncLive()).pipe(
+          Layer.provide(SingleRunnerLive)
+        )
   )
 )

@@ -20,7 +20,7 @@
  *   kopecks by their digits, never through floating point.
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Kopecks, ProviderError, type ProviderClient, type ProviderOffer } from "@groupbuy/core"
+import { Issue, Kopecks, ProviderError, type ProviderClient, type ProviderOffer } from "@groupbuy/core"
 import { Clock, Duration, Effect, Option, Redacted, Ref, Schedule, Schema } from "effect"
 import { createHash } from "node:crypto"
 
@@ -321,17 +321,51 @@ export const makeProxy6Client = (settings: Proxy6Settings) =>
     return client
   })
 
-/** The settings' shape errors a configuration must not be saved with (admin input), or none. */
+/** What proxy6 does not sell, as issues of an admin's configuration (bilingual, for `InvalidInput`). */
 export const proxy6SettingsIssues = (input: {
   readonly versions: ReadonlyArray<number>
-  readonly countries: ReadonlyArray<string>
   readonly periods: ReadonlyArray<number>
-}): ReadonlyArray<string> => [
-  ...(input.versions.length === 0 ? ["versions: name at least one of 3, 4, 6"] : []),
-  ...input.versions.filter((v) => ![3, 4, 6].includes(v)).map((v) => `versions: ${v} is not 3, 4 or 6`),
-  ...input.countries.filter((c) => !/^[a-z]{2}$/.test(c)).map((c) => `countries: ${c} is not a two-letter code`),
-  ...(input.periods.length === 0 ? ["periods: name at least one"] : []),
+}): ReadonlyArray<Issue> => [
+  ...(input.versions.length === 0
+    ? [
+        new Issue({
+          path: "versions",
+          code: "provider.versions",
+          en: "Name at least one version: 3, 4 or 6",
+          ru: "Укажите хотя бы одну версию: 3, 4 или 6"
+        })
+      ]
+    : []),
+  ...input.versions
+    .filter((v) => ![3, 4, 6].includes(v))
+    .map(
+      (v) =>
+        new Issue({
+          path: "versions",
+          code: "provider.version",
+          en: `${v} is not a proxy6 version (3, 4 or 6)`,
+          ru: `${v} — не версия proxy6 (3, 4 или 6)`
+        })
+    ),
+  ...(input.periods.length === 0
+    ? [
+        new Issue({
+          path: "periods",
+          code: "provider.periods",
+          en: "Name at least one period",
+          ru: "Укажите хотя бы один срок"
+        })
+      ]
+    : []),
   ...input.periods
-    .filter((p) => ![3, 7, 14, 30, 60, 90].includes(p))
-    .map((p) => `periods: ${p} is not 3, 7, 14, 30, 60 or 90`)
+    .filter((p) => ![3, 7, 14, 30, 60, 90].includes(p) || (p === 3 && input.versions.some((v) => v !== 6)))
+    .map(
+      (p) =>
+        new Issue({
+          path: "periods",
+          code: "provider.period",
+          en: `proxy6 does not sell ${p} days for these versions (3 days: IPv6 only; else 7, 14, 30, 60, 90)`,
+          ru: `proxy6 не продаёт срок ${p} дн. для этих версий (3 дня — только IPv6; иначе 7, 14, 30, 60, 90)`
+        })
+    )
 ]

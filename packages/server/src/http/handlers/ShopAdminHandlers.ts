@@ -11,12 +11,17 @@ import {
   OrderFilter,
   Orders,
   ProductFilter,
+  InvalidInput,
+  ProviderConfigs,
   type ShopSettingsData,
-  ShopSettings
+  ShopSettings,
+  SyncLogFilter
 } from "@groupbuy/core"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { auditAdminAction } from "../../admin/AdminAudit.js"
 import { compact } from "../../internal/Compact.js"
+import { proxy6SettingsIssues } from "../../shop/Proxy6Client.js"
+import { providerDefaults, syncProvider } from "../../shop/ProvidersLive.js"
 
 /** Audit details are JSON: amounts (bigint) as kopeck strings. */
 const jsonable = (fields: Record<string, unknown>): Record<string, unknown> =>
@@ -33,6 +38,7 @@ export const ShopAdminHandlers = HttpApiBuilder.group(GroupBuyApi, "shopAdmin", 
     const catalog = yield* Catalog
     const orders = yield* Orders
     const settings = yield* ShopSettings
+    const configs = yield* ProviderConfigs
     return handlers
       .handle("products", ({ urlParams }) => catalog.list(new ProductFilter(compact(urlParams))))
       .handle("product", ({ path }) => catalog.product(path.id))
@@ -113,5 +119,38 @@ export const ShopAdminHandlers = HttpApiBuilder.group(GroupBuyApi, "shopAdmin", 
           return after
         })
       )
+      .handle("providers", () => configs.list())
+      .handle("configureProvider", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const current = yield* configs.get(path.providerId)
+          const versions =
+            payload.versions ?? Option.getOrUndefined(current)?.view.versions ?? providerDefaults.versions
+          const periods = payload.periods ?? Option.getOrUndefined(current)?.view.periods ?? providerDefaults.periods
+          const issues = proxy6SettingsIssues({ versions, periods })
+          if (issues.length > 0) return yield* new InvalidInput({ issues: [issues[0]!, ...issues.slice(1)] })
+          const saved = yield* configs.configure(path.providerId, payload, providerDefaults)
+          // never the key: whether it changed
+          const { apiKey, ...rest } = payload
+          yield* auditAdminAction("provider.configure", "provider", path.providerId, {
+            ...compact({ ...rest }),
+            apiKeyChanged: apiKey !== undefined
+          })
+          return saved
+        })
+      )
+      .handle("syncProvider", ({ path }) =>
+        Effect.gen(function* () {
+          const run = yield* syncProvider(path.providerId)
+          yield* auditAdminAction("provider.sync", "provider", path.providerId, {
+            status: run.status,
+            created: run.created,
+            updated: run.updated,
+            deactivated: run.deactivated,
+            error: run.error
+          })
+          return run
+        })
+      )
+      .handle("syncLog", ({ urlParams }) => catalog.syncLog(new SyncLogFilter(compact(urlParams))))
   })
 )
