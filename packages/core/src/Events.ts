@@ -16,7 +16,7 @@ import {
   UserId,
   WithdrawalRequestId
 } from "./Ids.js"
-import { OrderId, ProductId } from "./Ids.js"
+import { OrderId, ProductId, SubscriptionId } from "./Ids.js"
 import { ChatMessage, Notification, ProcurementStatus } from "./Models.js"
 import { Kopecks } from "./Money.js"
 import { RequestableRole } from "./RoleRequests.js"
@@ -132,6 +132,21 @@ export const DomainEvent = Schema.Union(
     buyerId: UserId,
     amount: Kopecks,
     title: Schema.String
+  }),
+  /**
+   * a subscription's news for its owner: `expiring` (a reminder; `second` the last one before expiry), `renewed`
+   * (`amount` charged), `renewal_failed` (`amount`: what the balance lacks, or null when the provider refused) and
+   * `expired`
+   */
+  Schema.TaggedStruct("SubscriptionNotice", {
+    subscriptionId: SubscriptionId,
+    userId: UserId,
+    title: Schema.String,
+    kind: Schema.Literal("expiring", "renewed", "renewal_failed", "expired"),
+    second: Schema.Boolean,
+    autoRenew: Schema.Boolean,
+    expiresAt: Schema.DateTimeUtc,
+    amount: Schema.NullOr(Kopecks)
   }),
   /** a sale took a STOCKED or DIGITAL product's on-hand to the settings' threshold or below: admins are told */
   Schema.TaggedStruct("LowStock", {

@@ -522,6 +522,85 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       updated_at timestamptz NOT NULL DEFAULT now(),
       CHECK (NOT enabled OR api_key IS NOT NULL)
     )`
+  ),
+  // What the subscription schedule did, once per (subscription, the expiry it is for, what): reminders, the renewal
+  // (PENDING while the provider prolongs), its failure notice, the expiry.
+  "0026_subscription_renewals": run(
+    `CREATE TABLE subscription_events (
+      subscription_id uuid NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+      for_expiry timestamptz NOT NULL,
+      kind text NOT NULL CHECK (kind IN ('REMINDER_1', 'RENEWAL', 'RENEWAL_FAILED', 'REMINDER_2', 'EXPIRED')),
+      status text NOT NULL DEFAULT 'DONE' CHECK (status IN ('PENDING', 'DONE', 'FAILED')),
+      attempt integer NOT NULL DEFAULT 0,
+      amount bigint,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (subscription_id, for_expiry, kind, attempt)
+    )`
+  ),
+  // The bot fleet (issue #15): every bot the servers run is a row. The token is stored only encrypted (AES-256-GCM,
+  // `v1:<iv>:<tag>:<ciphertext>` in base64url, by the server's key) with a keyed fingerprint (HMAC-SHA-256) so that a
+  // token already in use is refused without decrypting anything. `role` is what the bot is for (main / fallback /
+  // referral: a referral shop's bot), `status` what the admins or the owner decided (a deleted row is kept for the
+  // orders that name it, and frees its token and platform id), `health` what the adapters last reported (the
+  // failover monitor reads and writes it). `id` is the fleet id orders keep in `shop_bot_id` and chats in `bot`.
+  "0027_bots": run(
+    `CREATE TABLE bots (
+      id text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9_.:-]{0,99}$'),
+      platform text NOT NULL CHECK (platform ~ '^[a-z][a-z0-9_]{0,31}$'),
+      token_ciphertext text NOT NULL,
+      token_fingerprint text NOT NULL,
+      role text NOT NULL CHECK (role IN ('main', 'fallback', 'referral')),
+      owner_id uuid REFERENCES users (id) ON DELETE SET NULL,
+      status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'blocked', 'deleted')),
+      health text NOT NULL DEFAULT 'unknown' CHECK (health IN ('unknown', 'healthy', 'degraded', 'revoked')),
+      health_detail text,
+      health_at timestamptz,
+      platform_bot_id text,
+      username text,
+      source text NOT NULL DEFAULT 'admin' CHECK (source IN ('environment', 'admin', 'owner')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE UNIQUE INDEX bots_token_idx ON bots (platform, token_fingerprint) WHERE status <> 'deleted'`,
+    `CREATE UNIQUE INDEX bots_platform_bot_idx ON bots (platform, platform_bot_id)
+      WHERE status <> 'deleted' AND platform_bot_id IS NOT NULL`,
+    `CREATE INDEX bots_owner_idx ON bots (owner_id) WHERE owner_id IS NOT NULL`
+  ),
+  // Referral bot shops: a user's own bot selling the catalogue under their shop name and greeting. `commission_percent`
+  // is an admin's override (null: the shop settings' `referral_commission_percent`). One row of
+  // `referral_commissions` per order sold through a shop bot, written in the order's transaction: the share credited
+  // (COMMISSION, rounded down to the kopeck) and, after a refund, what was taken back (COMMISSION_REVERSAL) and what
+  // could not be because the owner had already withdrawn it (`shortfall`; a balance never goes negative).
+  "0028_referral_shops": run(
+    `CREATE TABLE referral_shops (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      owner_id uuid NOT NULL REFERENCES users (id),
+      bot_id text NOT NULL UNIQUE REFERENCES bots (id),
+      name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 100),
+      greeting text NOT NULL DEFAULT '' CHECK (length(greeting) <= 1000),
+      commission_percent numeric(5, 2) CHECK (commission_percent BETWEEN 0 AND 100),
+      status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'blocked', 'deleted')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX referral_shops_owner_idx ON referral_shops (owner_id, created_at)`,
+    `CREATE TABLE referral_commissions (
+      order_id uuid PRIMARY KEY REFERENCES orders (id),
+      shop_id uuid NOT NULL REFERENCES referral_shops (id),
+      owner_id uuid NOT NULL REFERENCES users (id),
+      buyer_id uuid NOT NULL REFERENCES users (id),
+      percent numeric(5, 2) NOT NULL,
+      order_total bigint NOT NULL CHECK (order_total > 0),
+      amount bigint NOT NULL CHECK (amount >= 0),
+      reversed bigint CHECK (reversed >= 0 AND reversed <= amount),
+      shortfall bigint NOT NULL DEFAULT 0 CHECK (shortfall >= 0),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      reversed_at timestamptz,
+      CHECK ((reversed IS NULL) = (reversed_at IS NULL)),
+      CHECK (reversed IS NULL OR reversed + shortfall = amount)
+    )`,
+    `CREATE INDEX referral_commissions_shop_idx ON referral_commissions (shop_id, created_at)`
   )
 }
 

@@ -13,6 +13,23 @@ const rule = (code: string, en: string, ru: string, params: Record<string, strin
   new RuleViolation({ code, en, ru, params })
 
 export const Refusal = {
+  subscriptionNotActive: (status: string) =>
+    rule(
+      "subscription.not-active",
+      status === "EXPIRED"
+        ? "This subscription has expired: buy it again in the catalogue."
+        : "This subscription was cancelled, so it cannot be renewed.",
+      status === "EXPIRED"
+        ? "Срок подписки истёк — купите её заново в каталоге."
+        : "Подписка отменена, продлить её нельзя.",
+      { status }
+    ),
+  subscriptionProductGone: () =>
+    rule(
+      "subscription.product-gone",
+      "This product is no longer sold, so the subscription cannot be renewed.",
+      "Этот товар больше не продаётся, подписку продлить нельзя."
+    ),
   accountBlocked: () =>
     rule(
       "purchase.account-blocked",
