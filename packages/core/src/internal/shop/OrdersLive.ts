@@ -8,6 +8,9 @@
  * A PROVIDER order commits PAID first; the provider's `buy` runs outside any SQL transaction, then a conditional
  * update (`WHERE status = 'PAID'`) moves it to DELIVERED or to FAILED — only the one that wins writes the refund,
  * whose ledger key `order:<id>:refund` is unique as well.
+ *
+ * An order sold through a referral shop's bot (`shop_bot_id`) credits the shop's owner a COMMISSION in the purchase's
+ * transaction, and its refund or failure reverses it once in the same transaction (see `ReferralCommission.ts`).
  */
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import type { Page } from "../../Common.js"
@@ -34,6 +37,7 @@ import { makeMoneyWork } from "../money/MoneyWork.js"
 import { orDie } from "../money/SqlEdge.js"
 import { CountRow, decodeRows, parseJsonColumns } from "../people/Sql.js"
 import { productColumns, productRows, textArray } from "./ProductRows.js"
+import { makeReferralCommission } from "./ReferralCommission.js"
 import { Refusal } from "./Refusals.js"
 
 const decodePurchase = decodeInput(PurchaseRequest)
@@ -63,6 +67,7 @@ export const OrdersLive = Layer.effect(
     const { publishAll, sql, transaction, writes } = yield* makeMoneyWork
     const providers = yield* Providers
     const settings = yield* ShopSettings
+    const commission = yield* makeReferralCommission
     const columns = productColumns(sql)
 
     const orderSelect = sql.literal(`SELECT o.id, o.number, o.buyer_id, o.status, o.total, o.shop_bot_id, o.note,
@@ -182,8 +187,10 @@ export const OrdersLive = Layer.effect(
             yield* sql`UPDATE orders SET status = 'DELIVERED', delivered_at = now(), updated_at = now()
                        WHERE id = ${orderId}`
           const order = (yield* findOrder(orderId))!
+          const commissionEvents = yield* commission.credit(order)
           const events: Array<DomainEvent> = [
             { _tag: "BalanceChanged", userId: request.buyerId, balance: debit.balanceAfter },
+            ...commissionEvents,
             ...(product.kind === "PROVIDER"
               ? []
               : [
@@ -259,8 +266,10 @@ export const OrdersLive = Layer.effect(
             idempotencyKey: `order:${order.id}:refund`,
             description: `Order #${order.number} failed: refund`
           })
+          const reversal = yield* commission.reverse(order)
           return [
             { _tag: "BalanceChanged", userId: order.buyerId, balance: refund.balanceAfter },
+            ...reversal,
             {
               _tag: "OrderFailed",
               orderId: order.id,
@@ -403,9 +412,11 @@ export const OrdersLive = Layer.effect(
           yield* sql`UPDATE orders SET status = 'REFUNDED', refunded_at = now(), updated_at = now(),
                        note = coalesce(${note}, note)
                      WHERE id = ${order.id}`
+          const reversal = yield* commission.reverse(order)
           const refunded = (yield* findOrder(order.id))!
           const events: Array<DomainEvent> = [
             { _tag: "BalanceChanged", userId: order.buyerId, balance: credit.balanceAfter },
+            ...reversal,
             {
               _tag: "OrderRefunded",
               orderId: order.id,
