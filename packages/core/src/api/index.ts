@@ -55,3 +55,5 @@ export {
 } from "../Shop.js"
 // core's procurement rules (pure), so a client checks a form as you type with the server's own rules and messages
 export * as ProcurementRules from "../ProcurementRules.js"
+// the provider configuration body, which the admin panel's providers page builds
+export { ConfigureProvider } from "../ProviderConfigs.js"

@@ -22,6 +22,7 @@ type NavKey =
   | "navAudit"
   | "navRoleRequests"
   | "navWithdrawals"
+  | "navShop"
 
 export interface Section {
   readonly path: string
@@ -42,14 +43,20 @@ export const SECTIONS: ReadonlyArray<Section> = [
   { path: "/bots", nav: "navBots", page: lazy(() => import("./pages/bots/index.js")) },
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) },
   { path: "/role-requests", nav: "navRoleRequests", page: lazy(() => import("./pages/roles/index.js")) },
-  { path: "/withdrawals", nav: "navWithdrawals", page: lazy(() => import("./pages/withdrawals/index.js")) }
+  { path: "/withdrawals", nav: "navWithdrawals", page: lazy(() => import("./pages/withdrawals/index.js")) },
+  { path: "/shop", nav: "navShop", page: lazy(() => import("./pages/shop/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */
 const DETAILS: ReadonlyArray<{ readonly path: string; readonly page: LazyExoticComponent<ComponentType> }> = [
   { path: "/users/:id", page: lazy(() => import("./pages/users/UserPage.js")) },
   { path: "/procurements/:id", page: lazy(() => import("./pages/procurements/ProcurementPage.js")) },
-  { path: "/payments/transactions", page: lazy(() => import("./pages/payments/Transactions.js")) }
+  { path: "/payments/transactions", page: lazy(() => import("./pages/payments/Transactions.js")) },
+  { path: "/shop/products/:id", page: lazy(() => import("./pages/shop/ProductPage.js")) },
+  { path: "/shop/orders", page: lazy(() => import("./pages/shop/Orders.js")) },
+  { path: "/shop/orders/:id", page: lazy(() => import("./pages/shop/OrderPage.js")) },
+  { path: "/shop/settings", page: lazy(() => import("./pages/shop/Settings.js")) },
+  { path: "/shop/providers", page: lazy(() => import("./pages/shop/Providers.js")) }
 ]
 
 const NotFound = () => {

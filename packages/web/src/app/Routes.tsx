@@ -30,7 +30,11 @@ export const ROUTES: ReadonlyArray<RouteEntry> = [
   { path: "/balance", screen: lazy(() => import("../features/balance/index.js")), signedIn: true },
   { path: "/notifications", screen: lazy(() => import("../features/notifications/index.js")), signedIn: true },
   { path: "/profile", screen: lazy(() => import("../features/profile/index.js")), signedIn: true },
-  { path: "/create", screen: lazy(() => import("../features/create/index.js")), signedIn: true }
+  { path: "/create", screen: lazy(() => import("../features/create/index.js")), signedIn: true },
+  { path: "/shop", screen: lazy(() => import("../features/shop/index.js")), signedIn: true },
+  { path: "/shop/products/:id", screen: lazy(() => import("../features/shop/Product.js")), signedIn: true },
+  { path: "/shop/orders", screen: lazy(() => import("../features/shop/Orders.js")), signedIn: true },
+  { path: "/shop/orders/:id", screen: lazy(() => import("../features/shop/Order.js")), signedIn: true }
 ]
 
 const NotFound = () => {

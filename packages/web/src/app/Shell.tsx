@@ -50,6 +50,14 @@ const UnreadBadge = () => {
   )
 }
 
+/** "Shop" while the shop is offered (the public `/shop` says so); nothing while it is off or not yet known. */
+const ShopNavLink = () => {
+  const t = useT(appMessages)
+  const api = useApi()
+  const info = useQuery({ queryKey: ["shop-info"], queryFn: () => api.run((c) => c.shopCatalog.info()) })
+  return info.data?.offer.shop === true ? <NavLink href="/shop">{t("navShop")}</NavLink> : null
+}
+
 export const Shell = ({ children }: { children: ReactNode }) => {
   const t = useT(appMessages)
   const { user, signOut } = useSession()
@@ -64,6 +72,7 @@ export const Shell = ({ children }: { children: ReactNode }) => {
           <nav aria-label={t("mainNav")} className="nav">
             <NavLink href="/">{t("navBrowse")}</NavLink>
             <NavLink href="/my">{t("navMy")}</NavLink>
+            <ShopNavLink />
             <NavLink href="/balance">{t("navBalance")}</NavLink>
             <NavLink href="/notifications">
               {t("navNotifications")} <UnreadBadge />

@@ -135,11 +135,25 @@ export default function Balance() {
  * A deposit: the amount, then the sandbox page's link or the bank's transfer details. It keeps one idempotency key
  * until a deposit succeeds, so pressing again after a failure never starts a second one.
  */
-const DepositForm = ({ userId }: { userId: SessionUser["id"] }) => {
+export const DepositForm = ({
+  userId,
+  initialAmount,
+  newTab = false
+}: {
+  userId: SessionUser["id"]
+  /** the amount offered (the shop offers exactly what a purchase misses) */
+  initialAmount?: bigint
+  /** the payment page opens in a new tab, so the screen that offered the deposit stays where it was */
+  newTab?: boolean
+}) => {
   const t = useT(messages)
   const api = useApi()
   const queryClient = useQueryClient()
-  const [amountText, setAmountText] = useState("")
+  const [amountText, setAmountText] = useState(() =>
+    initialAmount === undefined
+      ? ""
+      : `${initialAmount / 100n}${initialAmount % 100n === 0n ? "" : `,${String(initialAmount % 100n).padStart(2, "0")}`}`
+  )
   const [key, setKey] = useState(newKey)
   const amount = parseRubles(amountText)
   const amountValid = amount !== undefined && amount > 0n
@@ -189,7 +203,11 @@ const DepositForm = ({ userId }: { userId: SessionUser["id"] }) => {
           {deposit.data.testMoney ? <p className="hint">{t("testMoney")}</p> : null}
           {deposit.data.url === null ? null : (
             <p>
-              <a href={deposit.data.url} data-testid="deposit-link">
+              <a
+                href={deposit.data.url}
+                data-testid="deposit-link"
+                {...(newTab ? { target: "_blank", rel: "noopener noreferrer" } : {})}
+              >
                 {t("payHere")}
               </a>
             </p>
