@@ -17,4 +17,14 @@ describe("CommandMenu", () => {
     expect(groupBuyCommandNames().has("catalog")).toBe(true)
     expect(groupBuyCommandNames().has("orders")).toBe(true)
   })
+
+  it("offers /withdraw right after /deposit, in both languages", () => {
+    const menus = groupBuyCommands()
+    for (const language of ["ru", "en"] as const) {
+      const names = menus[language].map((c) => c.command)
+      expect(names.indexOf("withdraw")).toBe(names.indexOf("deposit") + 1)
+    }
+    expect(menus.ru.find((c) => c.command === "withdraw")?.description).toBe("вывести деньги")
+    expect(menus.en.find((c) => c.command === "withdraw")?.description).toBe("withdraw money")
+  })
 })

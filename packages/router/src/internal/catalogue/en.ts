@@ -39,7 +39,7 @@ export const en: Record<keyof typeof ru, string> = {
   "welcome.shop": "👋 Welcome to **{name}**!",
   "welcome.back": "👋 Welcome back, {name}!",
   "help.text":
-    "**GroupBuy** — group purchasing.\n\n/start — start\n/help — this help\n/procurements — active procurements\n/search — search\n/my_procurements — my procurements\n/create_procurement — create a procurement\n/balance — balance\n/deposit — top up\n/profile — profile\n/notifications — notifications\n/chat — procurement chats\n/broadcast — announce a procurement in channels\n/link — link this account with another platform\n/web — log in to the web cabinet\n/lang — language\n/cancel — cancel the current action",
+    "**GroupBuy** — group purchasing.\n\n/start — start\n/help — this help\n/procurements — active procurements\n/search — search\n/my_procurements — my procurements\n/create_procurement — create a procurement\n/balance — balance\n/deposit — top up\n/withdraw — withdraw money\n/profile — profile\n/notifications — notifications\n/chat — procurement chats\n/broadcast — announce a procurement in channels\n/link — link this account with another platform\n/web — log in to the web cabinet\n/lang — language\n/cancel — cancel the current action",
 
   "profile.title": "👤 **Profile**",
   "profile.name": "Name: {value}",
@@ -269,6 +269,23 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.orderDelivered.body": "“{title}” for {amount}. What you received is in the order: /orders.",
   "notification.orderFailed.title": "Order #{number} failed",
   "notification.orderFailed.body": "The provider could not fulfil “{title}”. {amount} went back to your balance.",
+  "notification.subscriptionExpiring.title": "Your subscription ends soon",
+  "notification.subscriptionExpiring.body":
+    "“{title}” runs until {expires}. Auto-renewal is off: renew it in /subscriptions if you still need it.",
+  "notification.subscriptionExpiringAuto.title": "Your subscription renews soon",
+  "notification.subscriptionExpiringAuto.body":
+    "“{title}” runs until {expires}; a day before, it renews from your balance. Make sure the balance covers it.",
+  "notification.subscriptionRenewed.title": "Subscription renewed",
+  "notification.subscriptionRenewed.body":
+    "“{title}” is renewed until {expires}; {amount} was taken from your balance.",
+  "notification.subscriptionRenewalShort.title": "Could not renew your subscription",
+  "notification.subscriptionRenewalShort.body":
+    "To renew “{title}” your balance lacks {amount}. Top it up and it renews by itself; otherwise it ends on {expires}.",
+  "notification.subscriptionRenewalRefused.title": "Could not renew your subscription",
+  "notification.subscriptionRenewalRefused.body":
+    "The provider did not renew “{title}”; the money is back on your balance. We will try again; it runs until {expires}.",
+  "notification.subscriptionExpired.title": "Subscription ended",
+  "notification.subscriptionExpired.body": "“{title}” has ended. You can buy it again in /catalog.",
   "notification.orderRefunded.title": "Refund for order #{number}",
   "notification.orderRefunded.body": "An administrator returned {amount} for “{title}” to your balance.",
   "notification.lowStock.title": "“{title}” is running low",

@@ -37,7 +37,7 @@ export const ru = {
   "welcome.shop": "👋 Добро пожаловать в **{name}**!",
   "welcome.back": "👋 С возвращением, {name}!",
   "help.text":
-    "**GroupBuy** — совместные закупки.\n\n/start — начать\n/help — эта справка\n/procurements — активные закупки\n/search — поиск\n/my_procurements — мои закупки\n/create_procurement — создать закупку\n/balance — баланс\n/deposit — пополнить баланс\n/profile — профиль\n/notifications — уведомления\n/chat — чаты закупок\n/broadcast — анонс закупки в каналах\n/link — связать аккаунт с другой платформой\n/web — вход в веб-кабинет\n/lang — язык\n/cancel — отменить текущее действие",
+    "**GroupBuy** — совместные закупки.\n\n/start — начать\n/help — эта справка\n/procurements — активные закупки\n/search — поиск\n/my_procurements — мои закупки\n/create_procurement — создать закупку\n/balance — баланс\n/deposit — пополнить баланс\n/withdraw — вывести деньги\n/profile — профиль\n/notifications — уведомления\n/chat — чаты закупок\n/broadcast — анонс закупки в каналах\n/link — связать аккаунт с другой платформой\n/web — вход в веб-кабинет\n/lang — язык\n/cancel — отменить текущее действие",
 
   "profile.title": "👤 **Профиль**",
   "profile.name": "Имя: {value}",
@@ -266,6 +266,22 @@ export const ru = {
   "notification.orderDelivered.body": "«{title}» на {amount}. Что вы получили — в заказе: /orders.",
   "notification.orderFailed.title": "Заказ №{number} не выполнен",
   "notification.orderFailed.body": "Поставщик не смог выполнить заказ «{title}». {amount} вернулись на ваш баланс.",
+  "notification.subscriptionExpiring.title": "Подписка скоро закончится",
+  "notification.subscriptionExpiring.body":
+    "«{title}» действует до {expires}. Автопродление выключено: продлите её в /subscriptions, если она ещё нужна.",
+  "notification.subscriptionExpiringAuto.title": "Подписка скоро продлится",
+  "notification.subscriptionExpiringAuto.body":
+    "«{title}» действует до {expires}; за сутки до конца она продлится с баланса. Проверьте, что на балансе хватает денег.",
+  "notification.subscriptionRenewed.title": "Подписка продлена",
+  "notification.subscriptionRenewed.body": "«{title}» продлена до {expires}; с баланса списано {amount}.",
+  "notification.subscriptionRenewalShort.title": "Не удалось продлить подписку",
+  "notification.subscriptionRenewalShort.body":
+    "Для продления «{title}» на балансе не хватает {amount}. Пополните баланс — подписка продлится сама; иначе она закончится {expires}.",
+  "notification.subscriptionRenewalRefused.title": "Не удалось продлить подписку",
+  "notification.subscriptionRenewalRefused.body":
+    "Поставщик не продлил «{title}»; деньги вернулись на баланс. Мы попробуем ещё раз; подписка действует до {expires}.",
+  "notification.subscriptionExpired.title": "Подписка закончилась",
+  "notification.subscriptionExpired.body": "Срок «{title}» истёк. Купить снова можно в /catalog.",
   "notification.orderRefunded.title": "Возврат по заказу №{number}",
   "notification.orderRefunded.body": "Администратор вернул {amount} за «{title}» на ваш баланс.",
   "notification.lowStock.title": "Заканчивается «{title}»",
