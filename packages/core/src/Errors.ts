@@ -51,7 +51,9 @@ export const Entity = Schema.Literal(
   "whatsapp_account",
   "broadcast_channel",
   "role_request",
-  "withdrawal_request"
+  "withdrawal_request",
+  "bot",
+  "referral_shop"
 )
 export type Entity = typeof Entity.Type
 
