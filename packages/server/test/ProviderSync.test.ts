@@ -5,15 +5,15 @@
  * sync going on past a failing provider (logged as FAILED), the sync log, and a PROVIDER product bought over REST:
  * delivered with the fake's credentials, or refunded once when the provider refuses.
  */
-import { AuditFilter, AuditLog, Catalog, ProductFilter } from "@groupbuy/core"
+import { AuditFilter, AuditLog, Catalog, Notifications, PageRequest, ProductFilter } from "@groupbuy/core"
 import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { afterAll, assert, beforeAll, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { syncDue } from "../src/shop/ProvidersLive.js"
 import { FakeProxy6 } from "./fakes/FakeProxy6.js"
-import { baseUrlOf } from "./utils/AppHarness.js"
-import { adminHeaders, bearer, httpOf } from "./utils/PlainHttp.js"
+import { baseUrlOf, eventually } from "./utils/AppHarness.js"
+import { adminHeaders, bearer, httpOf, type Json } from "./utils/PlainHttp.js"
 import { TestServer } from "./utils/TestServer.js"
 
 let fake: FakeProxy6
@@ -136,52 +136,102 @@ for (const profile of coreProfiles()) {
         })
       )
 
-      it.effect("a PROVIDER product bought over REST is delivered by the provider, or refunded once", () =>
-        Effect.gen(function* () {
-          const base = yield* baseUrlOf
-          const http = httpOf(base)
-          const admin = yield* adminHeaders(base)
-          fake.stock.set(4, new Map([["ru", 50]]))
-          fake.balance = 100_000n
-          const id = `buy-${profile.name.toLowerCase()}`
-          yield* http("PUT", `/api/admin/shop/providers/${id}`, admin, {
-            enabled: true,
-            apiKey: fake.apiKey,
-            baseUrl: fake.baseUrl,
-            markupPercent: 0,
-            versions: [4],
-            countries: ["ru"],
-            periods: [30]
-          })
-          assert.strictEqual((yield* http("POST", `/api/admin/shop/providers/${id}/sync`, admin)).status, 200)
-          const [product] = yield* providerProducts(id)
-          const buyer = yield* insertUser({ firstName: "Прокси", balance: 50_000n })
-          const auth = { authorization: yield* bearer(buyer) }
-          const buy = (key: string) =>
-            http(
-              "POST",
-              "/api/shop/purchases",
-              { ...auth, "idempotency-key": key },
-              { productId: product!.id, quantity: 2 }
+      it.effect(
+        "a PROVIDER product bought over REST is delivered by the provider, or refunded once; its subscription renews once",
+        () =>
+          Effect.gen(function* () {
+            const base = yield* baseUrlOf
+            const http = httpOf(base)
+            const admin = yield* adminHeaders(base)
+            fake.stock.set(4, new Map([["ru", 50]]))
+            fake.balance = 100_000n
+            const id = `buy-${profile.name.toLowerCase()}`
+            yield* http("PUT", `/api/admin/shop/providers/${id}`, admin, {
+              enabled: true,
+              apiKey: fake.apiKey,
+              baseUrl: fake.baseUrl,
+              markupPercent: 0,
+              versions: [4],
+              countries: ["ru"],
+              periods: [30]
+            })
+            assert.strictEqual((yield* http("POST", `/api/admin/shop/providers/${id}/sync`, admin)).status, 200)
+            const [product] = yield* providerProducts(id)
+            const buyer = yield* insertUser({ firstName: "Прокси", balance: 50_000n })
+            const auth = { authorization: yield* bearer(buyer) }
+            const buy = (key: string) =>
+              http(
+                "POST",
+                "/api/shop/purchases",
+                { ...auth, "idempotency-key": key },
+                { productId: product!.id, quantity: 2 }
+              )
+
+            const bought = yield* buy(randomUUID())
+            assert.strictEqual(bought.status, 201, bought.text)
+            assert.strictEqual(bought.json["order"]["status"], "DELIVERED")
+            assert.lengthOf(bought.json["delivery"]["items"], 2)
+            const fakeProxy = fake.proxies.find((p) => bought.json["delivery"]["items"][0].startsWith(p.host))
+            assert.isDefined(fakeProxy, "the credentials are the fake provider's")
+            assert.isString(bought.json["delivery"]["subscriptionId"])
+
+            // the provider refuses (no money on our account there): the order fails and the money comes back once
+            fake.failNext("buy", 400)
+            const refused = yield* buy(randomUUID())
+            assert.strictEqual(refused.status, 201, refused.text)
+            assert.strictEqual(refused.json["order"]["status"], "FAILED")
+            const balance = yield* http("GET", `/api/users/${buyer}/balance`, auth)
+            assert.strictEqual(balance.status, 200, balance.text)
+            assert.strictEqual(String(balance.json["balance"]), String(50_000n - 2n * 9_900n))
+
+            // the subscription the first order created: listed with its time left, renewed once however often asked
+            const mine = yield* http("GET", "/api/shop/subscriptions", auth)
+            assert.strictEqual(mine.status, 200, mine.text)
+            assert.lengthOf(mine.json as unknown as ReadonlyArray<unknown>, 1)
+            const sub = (mine.json as unknown as ReadonlyArray<Json>)[0]!
+            assert.strictEqual(sub["title"], product!.title)
+            assert.strictEqual(sub["renewalPrice"], "19800")
+            assert.isAbove(sub["secondsLeft"], 29 * 86_400)
+            const renew = () =>
+              http("POST", `/api/shop/subscriptions/${sub["id"]}/renew`, auth, { expiresAt: sub["expiresAt"] })
+            const renewed = yield* renew()
+            assert.strictEqual(renewed.status, 200, renewed.text)
+            assert.isAbove(Date.parse(renewed.json["expiresAt"]), Date.parse(sub["expiresAt"]))
+            const again = yield* renew()
+            assert.strictEqual(again.status, 200)
+            assert.strictEqual(again.json["expiresAt"], renewed.json["expiresAt"], "a double tap renews once")
+            const after = yield* http("GET", `/api/users/${buyer}/balance`, auth)
+            assert.strictEqual(String(after.json["balance"]), String(50_000n - 4n * 9_900n))
+            // too little money for the next one: 402 with what is missing
+            const short = yield* http("POST", `/api/shop/subscriptions/${sub["id"]}/renew`, auth, {})
+            assert.strictEqual(short.status, 402, short.text)
+            assert.strictEqual(short.json["missing"], String(2n * 9_900n - (50_000n - 4n * 9_900n)))
+            const off = yield* http("PUT", `/api/shop/subscriptions/${sub["id"]}/auto-renew`, auth, { value: false })
+            assert.isFalse(off.json["autoRenew"])
+            const stranger = yield* insertUser({ firstName: "Чужой" })
+            const foreign = yield* http("GET", `/api/shop/subscriptions`, { authorization: yield* bearer(stranger) })
+            assert.deepStrictEqual(foreign.json, [] as unknown as Json)
+            const notFound = yield* http(
+              "PUT",
+              `/api/shop/subscriptions/${sub["id"]}/auto-renew`,
+              {
+                authorization: yield* bearer(stranger)
+              },
+              { value: true }
             )
-
-          const bought = yield* buy(randomUUID())
-          assert.strictEqual(bought.status, 201, bought.text)
-          assert.strictEqual(bought.json["order"]["status"], "DELIVERED")
-          assert.lengthOf(bought.json["delivery"]["items"], 2)
-          const fakeProxy = fake.proxies.find((p) => bought.json["delivery"]["items"][0].startsWith(p.host))
-          assert.isDefined(fakeProxy, "the credentials are the fake provider's")
-          assert.isString(bought.json["delivery"]["subscriptionId"])
-
-          // the provider refuses (no money on our account there): the order fails and the money comes back once
-          fake.failNext("buy", 400)
-          const refused = yield* buy(randomUUID())
-          assert.strictEqual(refused.status, 201, refused.text)
-          assert.strictEqual(refused.json["order"]["status"], "FAILED")
-          const balance = yield* http("GET", `/api/users/${buyer}/balance`, auth)
-          assert.strictEqual(balance.status, 200, balance.text)
-          assert.strictEqual(String(balance.json["balance"]), String(50_000n - 2n * 9_900n))
-        })
+            assert.strictEqual(notFound.status, 404)
+            // the owner is told of the renewal in their language
+            const told = yield* eventually(
+              Effect.flatMap(Notifications, (n) => n.list(buyer, new PageRequest({ limit: 50 }))).pipe(
+                Effect.map((page) => page.items.filter((item) => item.type === "SUBSCRIPTION_RENEWED")),
+                Effect.filterOrFail(
+                  (items) => items.length > 0,
+                  () => new Error("no renewal notice yet")
+                )
+              )
+            )
+            assert.strictEqual(told[0]!.title, "Подписка продлена")
+          })
       )
     })
   })

@@ -479,7 +479,7 @@ for (const profile of coreProfiles()) {
             const shop = operations.filter(
               (op) => op.path.startsWith("/api/shop") || op.path.startsWith("/api/admin/shop")
             )
-            const groups = ["shopCatalog", "shop", "shopAdmin"] as const
+            const groups = ["shopCatalog", "shop", "shopSubscriptions", "shopAdmin"] as const
             const expected = groups.reduce((n, g) => n + Object.keys(GroupBuyApi.groups[g].endpoints).length, 0)
             assert.strictEqual(shop.length, expected)
             for (const op of shop) {

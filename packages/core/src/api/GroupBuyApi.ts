@@ -9,7 +9,7 @@ import { PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
-import { ShopAdminApi, ShopApi, ShopCatalogApi } from "./ShopApi.js"
+import { ShopAdminApi, ShopApi, ShopCatalogApi, ShopSubscriptionsApi } from "./ShopApi.js"
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 import { AdminBonusApi } from "./BonusApi.js"
 
@@ -29,6 +29,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AdminBonusApi)
   .add(ShopCatalogApi)
   .add(ShopApi)
+  .add(ShopSubscriptionsApi)
   .add(ShopAdminApi)
   // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)
   .addError(PayloadTooLarge)

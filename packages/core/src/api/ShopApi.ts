@@ -6,7 +6,7 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { InvalidInput, NotFound, RuleViolation } from "../Errors.js"
+import { InvalidInput, NotFound, ProviderError, RuleViolation } from "../Errors.js"
 import { CategoryId, OrderId, ProductId, SubscriptionId, UserId } from "../Ids.js"
 import { Category } from "../Models.js"
 import { Kopecks } from "../Money.js"
@@ -92,7 +92,9 @@ export const SubscriptionJson = Schema.Struct({
   /** the product's title */
   title: Schema.String,
   /** seconds until it runs out (0 once it has) */
-  secondsLeft: Schema.NonNegativeInt
+  secondsLeft: Schema.NonNegativeInt,
+  /** what a renewal costs now (kopecks), or null when the product is no longer sold */
+  renewalPrice: Schema.NullOr(Kopecks)
 }).annotations({ identifier: "Subscription" })
 export type SubscriptionJson = typeof SubscriptionJson.Type
 
@@ -208,6 +210,8 @@ export class AutoRenewBody extends Schema.Class<AutoRenewBody>("AutoRenewBody")(
 }) {}
 
 export class RenewBody extends Schema.Class<RenewBody>("RenewBody")({
+  /** the expiry the client showed: when the subscription was renewed since (a double tap), nothing more is charged */
+  expiresAt: Schema.optional(Schema.DateTimeUtc),
   /** the service token acts for this user */
   userId: Schema.optional(UserId)
 }) {}
@@ -361,10 +365,7 @@ export class ShopApi extends HttpApiGroup.make("shop")
   )
   .middleware(Authentication) {}
 
-/**
- * A user's subscriptions: what PROVIDER purchases delivered, their renewal (the service token names the user). Not in
- * `GroupBuyApi` yet: it is served once core's Subscriptions service (list, renew now, auto-renew) exists.
- */
+/** A user's subscriptions: what PROVIDER purchases delivered, their renewal (the service token names the user). */
 export class ShopSubscriptionsApi extends HttpApiGroup.make("shopSubscriptions")
   .add(
     HttpApiEndpoint.get("subscriptions", "/shop/subscriptions")
@@ -384,14 +385,17 @@ export class ShopSubscriptionsApi extends HttpApiGroup.make("shopSubscriptions")
       .annotate(
         OpenApi.Description,
         "Prolongs it by its period through the provider and debits the product's price from the balance, once per " +
-          "period however often it is asked. 402 InsufficientBalance with `missing`; 409 RuleViolation when it " +
-          "cannot be renewed (cancelled, or its product is no longer sold); 404 for somebody else's."
+          "period however often it is asked (send the `expiresAt` you showed: when it has moved, nothing more is " +
+          "charged). 402 InsufficientBalance with `missing`; 409 RuleViolation when it cannot be renewed " +
+          "(subscription.not-active: expired or cancelled; subscription.product-gone: no longer sold); 502 " +
+          "ProviderError when the provider refused (the money is back); 404 for somebody else's."
       )
       .setPath(SubscriptionPath)
       .setPayload(RenewBody)
       .addSuccess(SubscriptionJson)
       .addError(InsufficientBalance)
       .addError(RuleViolation)
+      .addError(ProviderError)
       .pipe(Refusals.missing)
   )
   .add(

@@ -14,7 +14,7 @@ import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
 import { ShopAdminHandlers } from "./handlers/ShopAdminHandlers.js"
-import { ShopCatalogHandlers, ShopHandlers } from "./handlers/ShopHandlers.js"
+import { ShopCatalogHandlers, ShopHandlers, ShopSubscriptionHandlers } from "./handlers/ShopHandlers.js"
 import { AdminWithdrawalsHandlers, WithdrawalsHandlers } from "./handlers/WithdrawalsHandlers.js"
 import { AdminBonusHandlers } from "./handlers/BonusHandlers.js"
 import { HealthRoutes } from "./HealthRoutes.js"
@@ -41,6 +41,7 @@ export const HandlersLive = Layer.mergeAll(
   AdminBonusHandlers,
   ShopCatalogHandlers,
   ShopHandlers,
+  ShopSubscriptionHandlers,
   ShopAdminHandlers
 )
 

@@ -217,6 +217,7 @@ export const dispatch = (event: DomainEvent) =>
       case "OrderFailed":
       case "OrderRefunded":
       case "LowStock":
+      case "SubscriptionNotice":
         return yield* shopNotification(event, createLocalized)
       case "BonusGranted": {
         yield* createLocalized([event.userId], (language) => {

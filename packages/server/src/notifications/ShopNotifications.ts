@@ -19,12 +19,12 @@ import {
   type Users
 } from "@groupbuy/core"
 import { text } from "@groupbuy/router"
-import { Effect, Schema } from "effect"
+import { DateTime, Effect, Schema } from "effect"
 
 /** The events this module turns into rows. */
 export type ShopEvent = Extract<
   DomainEvent,
-  { readonly _tag: "OrderDelivered" | "OrderFailed" | "OrderRefunded" | "LowStock" }
+  { readonly _tag: "OrderDelivered" | "OrderFailed" | "OrderRefunded" | "LowStock" | "SubscriptionNotice" }
 >
 
 /** The dispatcher's writer: one row per recipient, in the recipient's language. */
@@ -66,6 +66,43 @@ export const shopNotification = (event: ShopEvent, createLocalized: CreateLocali
             title: text(language, "notification.orderFailed.title", params),
             body: text(language, "notification.orderFailed.body", params),
             data: { orderId: event.orderId, number: event.number, amount: event.refunded.toString(), answered: true }
+          }
+        })
+      case "SubscriptionNotice":
+        return yield* createLocalized([event.userId], (language) => {
+          const params = {
+            title: event.title,
+            amount: event.amount === null ? "" : formatRubles(event.amount),
+            expires: DateTime.formatIso(event.expiresAt).slice(0, 10).split("-").reverse().join(".")
+          }
+          const key =
+            event.kind === "expiring"
+              ? event.autoRenew
+                ? "subscriptionExpiringAuto"
+                : "subscriptionExpiring"
+              : event.kind === "renewed"
+                ? "subscriptionRenewed"
+                : event.kind === "expired"
+                  ? "subscriptionExpired"
+                  : event.amount === null
+                    ? "subscriptionRenewalRefused"
+                    : "subscriptionRenewalShort"
+          return {
+            type:
+              event.kind === "expiring"
+                ? "SUBSCRIPTION_EXPIRING"
+                : event.kind === "renewed"
+                  ? "SUBSCRIPTION_RENEWED"
+                  : event.kind === "expired"
+                    ? "SUBSCRIPTION_EXPIRED"
+                    : "SUBSCRIPTION_RENEWAL_FAILED",
+            title: text(language, `notification.${key}.title`, params),
+            body: text(language, `notification.${key}.body`, params),
+            data: {
+              subscriptionId: event.subscriptionId,
+              expiresAt: DateTime.formatIso(event.expiresAt),
+              ...(event.amount === null ? {} : { amount: event.amount.toString() })
+            }
           }
         })
       case "OrderRefunded":

@@ -7,7 +7,7 @@
 import { Attachments, Procurements } from "@groupbuy/core"
 import { Duration, Effect, Layer } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
-import { ProviderSyncLive } from "./ProviderSync.js"
+import { ProviderSyncLive, SubscriptionScheduleLive } from "./ProviderSync.js"
 import { countingJobLive } from "./CountingJob.js"
 import { SingleRunnerLive } from "./SingleRunner.js"
 
@@ -46,7 +46,7 @@ export const SchedulersForRole = Layer.unwrapEffect(
   Effect.map(ServerConfig, (settings) =>
     settings.role === "chat"
       ? Layer.empty
-      : Layer.mergeAll(DeadlineSweepLive(), AttachmentPurgeLive(), ProviderSyncLive()).pipe(
+      : Layer.mergeAll(DeadlineSweepLive(), AttachmentPurgeLive(), ProviderSyncLive(), SubscriptionScheduleLive()).pipe(
           Layer.provide(SingleRunnerLive)
         )
   )

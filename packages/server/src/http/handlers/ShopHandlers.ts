@@ -27,6 +27,8 @@ import {
   requestLanguage,
   ShopSettings,
   type SoldOut,
+  Subscriptions,
+  type SubscriptionView,
   UnknownProduct
 } from "@groupbuy/core"
 import { Effect } from "effect"
@@ -200,6 +202,44 @@ export const ShopHandlers = HttpApiBuilder.group(GroupBuyApi, "shop", (handlers)
       )
       .handle("order", ({ path, urlParams }) =>
         Effect.flatMap(actingUser("read an order", urlParams.userId), (buyerId) => orders.own(buyerId, path.id))
+      )
+  })
+)
+
+/** A subscription as the contract shows it to its owner. */
+const subscriptionJson = (view: SubscriptionView) => ({
+  ...view.subscription,
+  title: view.title,
+  secondsLeft: view.secondsLeft,
+  renewalPrice: view.renewalPrice
+})
+
+export const ShopSubscriptionHandlers = HttpApiBuilder.group(GroupBuyApi, "shopSubscriptions", (handlers) =>
+  Effect.gen(function* () {
+    const subscriptions = yield* Subscriptions
+    return handlers
+      .handle("subscriptions", ({ urlParams }) =>
+        Effect.flatMap(actingUser("list subscriptions", urlParams.userId), (userId) =>
+          Effect.map(subscriptions.mine(userId), (views) => views.map(subscriptionJson))
+        )
+      )
+      .handle("renewSubscription", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const language = yield* refusalLanguage
+          const userId = yield* actingUser("renew a subscription", payload.userId)
+          const { view } = yield* subscriptions.renew(userId, path.id, payload.expiresAt).pipe(
+            Effect.catchTags({
+              InsufficientFunds: (e: InsufficientFunds) =>
+                Effect.fail(insufficientBalance(e, language, "subscription.insufficient-funds"))
+            })
+          )
+          return subscriptionJson(view)
+        })
+      )
+      .handle("setAutoRenew", ({ path, payload }) =>
+        Effect.flatMap(actingUser("change a subscription", payload.userId), (userId) =>
+          Effect.map(subscriptions.setAutoRenew(userId, path.id, payload.value), subscriptionJson)
+        )
       )
   })
 )
