@@ -21,6 +21,7 @@ import { ConfirmAction } from "../../Confirm.js"
 import { Notice } from "../../Notice.js"
 import { useAdminCategories } from "../categories/AdminCategories.js"
 import { messages } from "./messages.js"
+import "./shop.css"
 import type { ProductKind, ProductRow } from "./ShopTypes.js"
 import { SHOP_PATH, ShopTabs } from "./Tabs.js"
 
@@ -209,7 +210,7 @@ const ProductForm = ({ product, onSaved }: { product: ProductRow | undefined; on
         onBlur={touch("sortOrder")}
         error={shown("sortOrder")}
       />
-      <label className="row">
+      <label className="shop-check">
         <input type="checkbox" checked={draft.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
         {t("isActive")}
       </label>
@@ -316,7 +317,7 @@ const Saved = ({ product }: { product: ProductRow }) => {
   return (
     <>
       <Notice text={notice} testId="product-notice" />
-      <div className="row">
+      <div className="shop-actions">
         <ConfirmAction
           label={t("deactivate")}
           question={t("deactivateQuestion", { title: product.title })}

@@ -17,6 +17,7 @@ import { dateTimeColumn } from "../../grid/Columns.js"
 import { type GridColumn, type GridFilter, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
 import { Notice } from "../../Notice.js"
 import { messages } from "./messages.js"
+import "./shop.css"
 import type { ProviderView, SyncRun } from "./ShopTypes.js"
 import { ShopTabs } from "./Tabs.js"
 
@@ -116,7 +117,7 @@ const ProviderForm = ({ provider, onSaved }: { provider: ProviderView | undefine
   return (
     <form onSubmit={submit} noValidate aria-label={provider === undefined ? t("addProvider") : provider.providerId}>
       {field("providerId", t("providerId"))}
-      <label className="row">
+      <label className="shop-check">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} />
         {t("enabled")}
       </label>

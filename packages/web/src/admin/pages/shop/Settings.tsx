@@ -13,6 +13,7 @@ import { TextField } from "../../../app/TextField.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { Notice } from "../../Notice.js"
 import { messages } from "./messages.js"
+import "./shop.css"
 import type { ShopSettings } from "./ShopTypes.js"
 import { ShopTabs } from "./Tabs.js"
 
@@ -140,11 +141,11 @@ const SettingsForm = ({ settings }: { settings: ShopSettings }) => {
       {text("referralCommissionPercent", { inputMode: "decimal" })}
       <fieldset aria-describedby="settings-offer-error">
         <legend>{t("offerTitle")}</legend>
-        <label className="row">
+        <label className="shop-check">
           <input type="checkbox" checked={draft.groupBuys} onChange={(e) => set({ groupBuys: e.target.checked })} />
           {t("offerGroupBuys")}
         </label>
-        <label className="row">
+        <label className="shop-check">
           <input
             type="checkbox"
             checked={draft.shop}
