@@ -51,6 +51,8 @@ export const encode = (reply: Reply): string => {
       return RichTextRenderers.toPlainText(reply.text)
     case "Image":
       return `[image ${reply.url}] ${RichTextRenderers.toPlainText(reply.caption)}`
+    case "Document":
+      return `[file ${reply.name} ${reply.url}] ${RichTextRenderers.toPlainText(reply.caption)}`
     case "Toast":
       return `(${reply.text})`
   }

@@ -338,7 +338,7 @@ const textReplies = (
 const bindPages = (state: State, laid: Laid, replies: ReadonlyArray<Reply>): Array<Reply> => {
   const carrier = [...replies].reverse().find((r) => r._tag !== "Toast" && r.keyboard !== undefined)
   if (carrier !== undefined && carrier._tag !== "Toast") {
-    const text = carrier._tag === "Image" ? carrier.caption : carrier.text
+    const text = carrier._tag === "Image" || carrier._tag === "Document" ? carrier.caption : carrier.text
     for (const token of laid.pages) {
       const binding = state.bindings[token]
       if (binding?._tag === "Page") state.bindings[token] = { ...binding, text }
@@ -377,6 +377,22 @@ const fitOne = (reply: Reply, caps: Capabilities, state: State): Array<Reply> =>
       }
       const rest = textReplies(caption, laid.keyboard, caps, "Text", false)
       return bindPages(state, laid, [{ _tag: "Image", url: reply.url, caption: [] }, ...rest])
+    }
+    case "Document": {
+      if (!caps.documents) {
+        const caption = toPlain(reply.caption) === "" ? [] : [...reply.caption, { text: "\n" }]
+        const text = normalize([...caption, { text: reply.name, href: reply.url }])
+        return fitOne({ _tag: "Text", text, ...(reply.keyboard ? { keyboard: reply.keyboard } : {}) }, caps, state)
+      }
+      const laid = layKeyboard(reply.keyboard, caps, state)
+      const caption = withLines(reply.caption, laid.extra)
+      const document = { _tag: "Document" as const, url: reply.url, name: reply.name }
+      if (toPlain(caption).length <= caps.maxCaptionLength) {
+        const kb = laid.keyboard ? { keyboard: laid.keyboard } : {}
+        return bindPages(state, laid, [{ ...document, caption, ...kb }])
+      }
+      const rest = textReplies(caption, laid.keyboard, caps, "Text", false)
+      return bindPages(state, laid, [{ ...document, caption: [] }, ...rest])
     }
   }
 }

@@ -110,12 +110,20 @@ export const ImageReply = Schema.TaggedStruct("Image", {
   caption: RichText,
   keyboard: Schema.optional(Keyboard)
 })
+/** A file sent as a document (`name` is what the member sees); `fit` makes it its caption and link where the platform
+ * cannot send documents (capability `documents`). */
+export const DocumentReply = Schema.TaggedStruct("Document", {
+  url: Schema.String,
+  name: Schema.String,
+  caption: RichText,
+  keyboard: Schema.optional(Keyboard)
+})
 /** Replace the message the pressed button was on (pagination in place). */
 export const EditReply = Schema.TaggedStruct("Edit", { text: RichText, keyboard: Schema.optional(Keyboard) })
 /** The answer to a button press (toast / alert). */
 export const ToastReply = Schema.TaggedStruct("Toast", { text: Schema.String, alert: Schema.optional(Schema.Boolean) })
 
-export const Reply = Schema.Union(TextReply, ImageReply, EditReply, ToastReply)
+export const Reply = Schema.Union(TextReply, ImageReply, EditReply, ToastReply, DocumentReply)
 export type Reply = typeof Reply.Type
 
 /** What a platform can show. Declared by each adapter; `fit` makes every reply satisfy it. */
@@ -127,6 +135,8 @@ export class Capabilities extends Schema.Class<Capabilities>("Capabilities")({
   requestContact: Schema.Boolean,
   edits: Schema.Boolean,
   media: Schema.Boolean,
+  /** whether files can be sent as documents (else a file goes as its caption and link) */
+  documents: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   /** whether a button press can be answered with a toast */
   toasts: Schema.Boolean,
   maxButtonsPerRow: Schema.Int,

@@ -17,6 +17,7 @@ export const telegramCapabilities: Capabilities = new Capabilities({
   requestContact: true,
   edits: true,
   media: true,
+  documents: true,
   toasts: true,
   maxButtonsPerRow: 8,
   maxRows: 12,
@@ -34,6 +35,7 @@ export const telegramCapabilities: Capabilities = new Capabilities({
 export const vkCapabilities: Capabilities = new Capabilities({
   ...telegramCapabilities,
   maxCaptionLength: 4096,
+  documents: false,
   requestContact: false,
   maxButtonsPerRow: 2,
   maxRows: 5,
@@ -51,6 +53,7 @@ export const whatsappCapabilities: Capabilities = new Capabilities({
   urlButtons: false,
   requestContact: false,
   edits: false,
+  documents: false,
   toasts: false,
   maxButtonsPerRow: 1
 })
@@ -58,6 +61,7 @@ export const whatsappCapabilities: Capabilities = new Capabilities({
 /** What the browser widget draws: real buttons (4 per row), edits in place, toasts, images; no request-contact. */
 export const webCapabilities: Capabilities = new Capabilities({
   ...telegramCapabilities,
+  documents: false,
   requestContact: false,
   maxButtonsPerRow: 4,
   maxCallbackBytes: 256

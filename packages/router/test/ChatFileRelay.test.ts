@@ -11,7 +11,7 @@ import {
   type Scenario,
   user
 } from "../src/testing/index.js"
-import { Capabilities } from "../src/index.js"
+import { Capabilities, type Reply } from "../src/index.js"
 
 const ivan = user("ivan")
 
@@ -51,6 +51,8 @@ const scenario = (withLinks: boolean): Scenario => ({
 })
 
 const profile = profiles.find((p) => p.name === "telegram")!
+/** the same platform without documents: a file goes as its line with the link */
+const noDocuments = new Capabilities({ ...profile.capabilities, documents: false })
 
 for (const withLinks of [true, false]) {
   const core = Layer.fresh(CoreServicesLive).pipe(Layer.provideMerge(PgliteTest))
@@ -62,7 +64,7 @@ for (const withLinks of [true, false]) {
           const s = scenario(withLinks)
           yield* TestClock.setTime(DateTime.toEpochMillis(DateTime.unsafeMake(s.startAt)))
           const conversation = yield* makeConversation({
-            capabilities: profile.capabilities,
+            capabilities: noDocuments,
             bot: "telegram-bot",
             namespace: `files-${withLinks}-`,
             seed: s.name
@@ -118,6 +120,61 @@ for (const capabilities of [profile.capabilities, new Capabilities({ ...profile.
             shown.map((r) => r.url),
             capabilities.media ? ["https://img.example/tea.jpg"] : []
           )
+        })
+      )
+    }
+  )
+}
+
+// a file goes as a document where the platform sends documents (and it has a link to send), with the author and the
+// caption; where the platform cannot fetch it, as its line with the link
+for (const fetches of [true, false]) {
+  const core = Layer.fresh(CoreServicesLive).pipe(Layer.provideMerge(PgliteTest))
+  const refuses = fetches ? {} : { refuses: (reply: Reply) => reply._tag === "Document" }
+  it.layer(RouterTest(refuses).pipe(Layer.provideMerge(Layer.merge(core, links))), { timeout: 300_000 })(
+    `chat files relayed as documents${fetches ? "" : " (the platform refuses it)"}`,
+    (it) => {
+      it.scoped("the document with the author and the caption", () =>
+        Effect.gen(function* () {
+          const startAt = "2026-03-02T09:00:00Z"
+          yield* TestClock.setTime(DateTime.toEpochMillis(DateTime.unsafeMake(startAt)))
+          assert.isTrue(profile.capabilities.documents)
+          const conversation = yield* makeConversation({
+            capabilities: profile.capabilities,
+            bot: "telegram-bot",
+            namespace: `documents-${fetches}-`,
+            seed: "documents"
+          })
+          yield* runScenario(
+            {
+              name: "a file from the web cabinet reaches a messenger member as a document",
+              startAt,
+              steps: [
+                ...olgaSellsToIvan("Сыр", ["+7 900 100-00-52", "+7 900 100-00-53"]),
+                ivan.send("/procurements"),
+                ...ivan.join("Сыр 1", 1),
+                ...ivan.openChat("Сыр 1"),
+                {
+                  system: "postFile",
+                  user: "olga",
+                  procurement: "Сыр 1",
+                  name: "прайс.txt",
+                  content: "Сыр — 900 ₽",
+                  caption: "Цены"
+                },
+                fetches
+                  ? ivan.expect("Ольга Орг: Цены")
+                  : ivan.expect("Ольга Орг: Цены", "📎 прайс.txt (18 Б): https://files.example/")
+              ]
+            },
+            conversation
+          )
+          const documents = conversation.inbox("ivan").flatMap((r) => (r._tag === "Document" ? [r] : []))
+          assert.deepStrictEqual(
+            documents.map((r) => r.name),
+            fetches ? ["прайс.txt"] : []
+          )
+          if (fetches) assert.match(documents[0]!.url, /^https:\/\/files\.example\//)
         })
       )
     }

@@ -55,6 +55,16 @@ const replyArb: fc.Arbitrary<Reply> = fc.oneof(
     { requiredKeys: ["_tag", "url", "caption"] }
   ),
   fc.record(
+    {
+      _tag: fc.constant("Document" as const),
+      url: fc.webUrl(),
+      name: fc.string({ minLength: 1, maxLength: 40 }),
+      caption: richArb,
+      keyboard: keyboardArb
+    },
+    { requiredKeys: ["_tag", "url", "name", "caption"] }
+  ),
+  fc.record(
     { _tag: fc.constant("Toast" as const), text: fc.string({ maxLength: 300 }) },
     { requiredKeys: ["_tag", "text"] }
   )
@@ -68,6 +78,7 @@ const capsArb = fc
     requestContact: fc.boolean(),
     edits: fc.boolean(),
     media: fc.boolean(),
+    documents: fc.boolean(),
     toasts: fc.boolean(),
     maxButtonsPerRow: fc.integer({ min: 1, max: 10 }),
     maxRows: fc.integer({ min: 1, max: 12 }),
@@ -128,6 +139,11 @@ const checkFit = (replies: ReadonlyArray<Reply>, caps: Capabilities, prefix: str
         assert.isAtMost(toPlain(r.caption).length, caps.maxCaptionLength)
         if (r.keyboard) keyboards.push(r.keyboard)
         break
+      case "Document":
+        assert.isTrue(caps.documents)
+        assert.isAtMost(toPlain(r.caption).length, caps.maxCaptionLength)
+        if (r.keyboard) keyboards.push(r.keyboard)
+        break
       case "Toast":
         assert.isTrue(caps.toasts)
     }
@@ -156,10 +172,18 @@ const checkFit = (replies: ReadonlyArray<Reply>, caps: Capabilities, prefix: str
   for (const action of wanted) assert.isTrue(got.has(action), `action ${action} unreachable`)
   // no text is lost: every input character (but whitespace) appears, in order
   const input = nonSpace(
-    replies.map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text))).join("")
+    replies
+      .map((r) =>
+        r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" || r._tag === "Document" ? r.caption : r.text)
+      )
+      .join("")
   )
   const output = nonSpace(
-    out.replies.map((r) => (r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" ? r.caption : r.text))).join("")
+    out.replies
+      .map((r) =>
+        r._tag === "Toast" ? r.text : toPlain(r._tag === "Image" || r._tag === "Document" ? r.caption : r.text)
+      )
+      .join("")
   )
   let at = 0
   for (const ch of input) {
@@ -368,6 +392,20 @@ describe("fit", () => {
       ]
     }
     checkFit([{ _tag: "Image", url: "http://a.aa", caption: [], keyboard }], caps, "")
+  })
+
+  it("sends a document where the platform sends documents, else its caption and its name linked", () => {
+    const reply = {
+      _tag: "Document" as const,
+      url: "https://files.example/1",
+      name: "прайс.pdf",
+      caption: [{ text: "Цены" }]
+    }
+    assert.deepStrictEqual(fit(reply, telegramCapabilities).replies, [reply])
+    const elsewhere = fit(reply, new Capabilities({ ...telegramCapabilities, documents: false })).replies
+    assert.deepStrictEqual(elsewhere, [
+      { _tag: "Text", text: [{ text: "Цены\n" }, { text: "прайс.pdf", href: "https://files.example/1" }] }
+    ])
   })
 })
 

@@ -13,6 +13,7 @@ import { TELEGRAM_FILE_PREFIX } from "./TelegramDecode.js"
 export type TelegramMethod =
   | "sendMessage"
   | "sendPhoto"
+  | "sendDocument"
   | "editMessageText"
   | "editMessageReplyMarkup"
   | "answerCallbackQuery"
@@ -180,6 +181,19 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
         payload: {
           chat_id: chatId,
           photo: photoSource(reply.url),
+          ...(caption === "" ? {} : { caption, parse_mode: "HTML" }),
+          ...inlineMarkup(inlineKeyboard(reply.keyboard, options))
+        }
+      }
+    }
+    case "Document": {
+      // Telegram fetches the link itself (by URL it takes PDF, ZIP and GIF files; the caller falls back to a link)
+      const caption = toHtml(reply.caption)
+      return {
+        method: "sendDocument",
+        payload: {
+          chat_id: chatId,
+          document: photoSource(reply.url),
           ...(caption === "" ? {} : { caption, parse_mode: "HTML" }),
           ...inlineMarkup(inlineKeyboard(reply.keyboard, options))
         }

@@ -92,6 +92,12 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Vk
         }
       }
     }
+    case "Document": {
+      // VK takes documents only as uploads: the file goes as its caption and link (capability documents is off)
+      const caption = toPlainText(reply.caption)
+      const text = caption === "" ? `${reply.name}: ${reply.url}` : `${caption}\n${reply.name}: ${reply.url}`
+      return { _tag: "Send", params: send(target.peerId, text, vkKeyboard(reply.keyboard)) }
+    }
     case "Edit": {
       const text = toPlainText(reply.text)
       const keyboard = vkKeyboard(reply.keyboard)

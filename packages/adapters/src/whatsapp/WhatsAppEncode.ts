@@ -49,6 +49,13 @@ export const encode = (reply: Reply): ReadonlyArray<AnyMessageContent> => {
       if (url === undefined) return caption === "" ? [] : [{ text: caption }]
       return [caption === "" ? { image: { url } } : { image: { url }, caption }]
     }
+    case "Document": {
+      // capability documents is off here: a file goes as its caption and link
+      const caption = renderText(reply.caption)
+      const url = safeHref(reply.url)
+      const line = url === undefined ? reply.name : `${reply.name}: ${url}`
+      return [{ text: (caption === "" ? line : `${caption}\n${line}`) + keyboardLines(reply.keyboard) }]
+    }
     case "Toast":
       return [{ text: reply.text }]
   }

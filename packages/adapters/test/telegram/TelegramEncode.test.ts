@@ -199,6 +199,24 @@ describe("Telegram encode", () => {
     assert.deepStrictEqual(silent.answer, { method: "answerCallbackQuery", payload: { callback_query_id: "cq2" } })
   })
 
+  it("sends a document by its link, with its caption", () => {
+    const { ops } = encodeAll(
+      [
+        { _tag: "Document", url: "https://files.example/1", name: "прайс.pdf", caption: [{ text: "Цены", bold: true }] }
+      ],
+      target
+    )
+    assert.deepStrictEqual(
+      ops.map((o) => [o.method, o.payload]),
+      [
+        [
+          "sendDocument",
+          { chat_id: 42, document: "https://files.example/1", caption: "<b>Цены</b>", parse_mode: "HTML" }
+        ]
+      ]
+    )
+  })
+
   it("sends an edit without a pressed message as a new message", () => {
     const { ops } = encodeAll([{ _tag: "Edit", text: [{ text: "x" }] }], target)
     assert.strictEqual(ops[0]!.method, "sendMessage")

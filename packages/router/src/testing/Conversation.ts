@@ -123,6 +123,11 @@ export const renderReply = (reply: Reply, prefix = "bot"): Array<string> => {
       return [`${prefix} (edit): ${indent(renderRich(reply.text))}`, ...renderKeyboard(reply)]
     case "Image":
       return [`${prefix} (image ${reply.url}): ${indent(renderRich(reply.caption))}`, ...renderKeyboard(reply)]
+    case "Document":
+      return [
+        `${prefix} (document ${reply.name} ${reply.url}): ${indent(renderRich(reply.caption))}`,
+        ...renderKeyboard(reply)
+      ]
     case "Toast":
       return [`${prefix} (toast): ${reply.text}`]
   }
@@ -132,7 +137,7 @@ export const plainOf = (reply: Reply): string => {
   const body =
     reply._tag === "Toast"
       ? reply.text
-      : (reply._tag === "Image" ? reply.caption : reply.text).map((s) => s.text).join("")
+      : (reply._tag === "Image" || reply._tag === "Document" ? reply.caption : reply.text).map((s) => s.text).join("")
   const labels = reply._tag === "Toast" ? [] : (reply.keyboard?.rows ?? []).flat().map((b) => b.label)
   return [body, ...labels].join("\n")
 }
@@ -273,7 +278,9 @@ export const makeConversation = (options: ConversationOptions) =>
       for (let i = screen.length - 1; i >= 0; i--) {
         const reply = screen[i]!
         if (reply._tag === "Toast") continue
-        const body = (reply._tag === "Image" ? reply.caption : reply.text).map((s) => s.text).join("")
+        const body = (reply._tag === "Image" || reply._tag === "Document" ? reply.caption : reply.text)
+          .map((s) => s.text)
+          .join("")
         const entries = [...body.matchAll(/^(\d+)\. (.+)$/gm)]
         if (entries.length === 0) continue
         const hit = entries.find((m) => m[2] === label) ?? entries.find((m) => m[2]!.includes(label))

@@ -9,7 +9,8 @@ import type { RouterOptions } from "../Router.js"
 import { RouterLive } from "../RouterLive.js"
 import type { SessionStore } from "../SessionStore.js"
 import { SessionStoreMemory } from "../SessionStoreMemory.js"
-import { TestOutboxLive } from "./TestOutbox.js"
+import type { Reply } from "../Model.js"
+import { testOutbox } from "./TestOutbox.js"
 
 export interface RouterTestOptions extends RouterOptions {
   readonly channels?: ReadonlyArray<BroadcastChannel>
@@ -17,6 +18,8 @@ export interface RouterTestOptions extends RouterOptions {
   readonly sessions?: Layer.Layer<SessionStore>
   /** the payment gateway presents itself as a test one (test money) */
   readonly testMoney?: boolean
+  /** deliveries holding such a reply fail as the platform refusing them */
+  readonly refuses?: (reply: Reply) => boolean
 }
 
 export const RouterTest = (options: RouterTestOptions = {}) =>
@@ -24,7 +27,7 @@ export const RouterTest = (options: RouterTestOptions = {}) =>
     Layer.provideMerge(
       Layer.mergeAll(
         options.sessions ?? SessionStoreMemory,
-        TestOutboxLive,
+        testOutbox(options.refuses),
         BroadcastChannelsStatic(options.channels ?? []),
         paymentGatewayTest({ testMoney: options.testMoney === true })
       )

@@ -109,7 +109,7 @@ export class MachineDriver<M extends AnyStateMachine> {
 export const replyText = (reply: Reply): string =>
   reply._tag === "Toast"
     ? reply.text
-    : (reply._tag === "Image" ? reply.caption : reply.text).map((s) => s.text).join("")
+    : (reply._tag === "Image" || reply._tag === "Document" ? reply.caption : reply.text).map((s) => s.text).join("")
 
 /** Every button's `data` / `url` / label on the last reply, flattened. */
 export const buttons = (reply: Reply | undefined) =>

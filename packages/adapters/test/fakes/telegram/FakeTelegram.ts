@@ -49,6 +49,7 @@ export interface StoredMessage {
   text?: string
   caption?: string
   photo?: ReadonlyArray<Record<string, unknown>>
+  document?: Record<string, unknown>
   reply_markup?: unknown
 }
 
@@ -87,6 +88,7 @@ const bad = (description: string) => new ApiFailure({ error_code: 400, descripti
 const MESSAGE_METHODS = new Set([
   "sendMessage",
   "sendPhoto",
+  "sendDocument",
   "editMessageText",
   "editMessageCaption",
   "editMessageReplyMarkup"
@@ -584,6 +586,19 @@ export class FakeTelegram {
         return this.storeOutgoing(bot, chatId, {
           ...(caption === "" ? {} : { caption }),
           photo: [{ file_id: `photo-${params.photo}`, file_unique_id: "u", width: 800, height: 600 }],
+          reply_markup: params.reply_markup
+        })
+      }
+      case "sendDocument": {
+        const chatId = this.requireChat(bot, params)
+        if (typeof params.document !== "string" || params.document === "")
+          throw bad("there is no document in the request")
+        const caption = plainText(params.caption, params.parse_mode)
+        if (caption.length > 1024) throw bad("message caption is too long")
+        validateMarkup(params.reply_markup, String(params.chat_id))
+        return this.storeOutgoing(bot, chatId, {
+          ...(caption === "" ? {} : { caption }),
+          document: { file_id: `document-${params.document}`, file_unique_id: "u" },
           reply_markup: params.reply_markup
         })
       }

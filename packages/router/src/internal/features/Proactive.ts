@@ -128,6 +128,7 @@ export const renderNotification = (
 const relay = (message: (typeof ChatMessage.json)["Type"]) =>
   Effect.gen(function* () {
     const users = yield* Users
+    const { bots } = yield* EngineEnv
     const procurementId = message.procurementId
     const view = yield* Effect.either((yield* Procurements).get(procurementId))
     if (view._tag === "Left") return []
@@ -169,7 +170,13 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
               : message.attachment === null
                 ? (message.attachmentUrl ?? undefined)
                 : link
+          // another uploaded file goes as a document where the platform sends them (elsewhere its line with the link)
+          const file =
+            message.type === "IMAGE" || message.attachment === null || link === undefined
+              ? undefined
+              : { url: link, name: message.attachment.name }
           for (const ref of refs) {
+            const document = file !== undefined && bots.get(ref.bot)?.documents === true ? file : undefined
             const build = (asImage: boolean) => (session: Session, chatLanguage: Language) => {
               if (session.chat?.procurementId !== procurementId) return undefined
               const language = accountLanguage ?? chatLanguage
@@ -183,6 +190,10 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                 const caption = rich(language, "chat.message", { title, name, text: message.text })
                 return [{ _tag: "Image" as const, url: image, caption }]
               }
+              if (asImage && document !== undefined) {
+                const caption = rich(language, "chat.message", { title, name, text: message.text })
+                return [{ _tag: "Document" as const, url: document.url, name: document.name, caption }]
+              }
               const said =
                 message.text === "" && message.attachmentUrl !== null
                   ? message.attachmentUrl
@@ -195,9 +206,10 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
               )
               return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
             }
-            // an image the platform could not fetch still reaches the member, as its caption and link
+            // an image or a document the platform could not fetch still reaches the member, as its caption and link
             const ok =
-              (yield* deliverTo(ref, build(true))) || (image !== undefined && (yield* deliverTo(ref, build(false))))
+              (yield* deliverTo(ref, build(true))) ||
+              ((image !== undefined || document !== undefined) && (yield* deliverTo(ref, build(false))))
             if (ok) delivered.push(ref)
           }
         }),
