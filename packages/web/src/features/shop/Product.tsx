@@ -84,6 +84,11 @@ export const Delivery = ({ order }: { order: OwnOrderJson }) => {
       {delivery.expiresAt === null ? null : (
         <p className="hint">{t("expiresAt", { date: formatDateTime(delivery.expiresAt, language) })}</p>
       )}
+      {delivery.subscriptionId === null ? null : (
+        <p>
+          <Link href="/shop/subscriptions">{t("mySubscriptions")}</Link>
+        </p>
+      )}
     </>
   )
 }

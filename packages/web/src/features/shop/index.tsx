@@ -76,9 +76,14 @@ export default function Shop() {
     <Screen
       title={info.data?.name ?? t("title")}
       actions={
-        <Link href="/shop/orders" data-testid="my-orders">
-          {t("myOrders")}
-        </Link>
+        <>
+          <Link href="/shop/orders" data-testid="my-orders">
+            {t("myOrders")}
+          </Link>
+          <Link href="/shop/subscriptions" data-testid="my-subscriptions">
+            {t("mySubscriptions")}
+          </Link>
+        </>
       }
     >
       {info.data?.description ? <p className="hint">{info.data.description}</p> : null}
