@@ -7,7 +7,7 @@
  * is checked with axe-core and photographed (test-artifacts/web/shop-admin-*, shop-cabinet-*).
  */
 import { SqlClient } from "@effect/sql"
-import { Credit, Kopecks, Ledger, ShopSettings } from "@groupbuy/core"
+import { Catalog, CreateProduct, Credit, Kopecks, Ledger, Orders, PurchaseRequest, ShopSettings } from "@groupbuy/core"
 import { insertUser } from "@groupbuy/core/testing"
 import { assert, describe, layer as layerOf } from "@effect/vitest"
 import { Effect } from "effect"
@@ -95,7 +95,10 @@ describe("the shop in the admin panel and the cabinet, in Chromium", () => {
             await record(page, "shop-admin-products", violations)
             return url
           })
-          const [product] = yield* sql<{ id: string; kind: string }>`SELECT id, kind FROM products`
+          const [product] = yield* sql<{
+            id: string
+            kind: string
+          }>`SELECT id, kind FROM products WHERE title = 'Ключ активации'`
           assert.strictEqual(product?.kind, "DIGITAL")
           assert.isTrue(productUrl.endsWith(`/shop/products/${product!.id}`))
 
@@ -218,6 +221,79 @@ describe("the shop in the admin panel and the cabinet, in Chromium", () => {
           assert.deepStrictEqual(
             configs.map((c) => [c.id, c.markup, c.enabled]),
             [["proxy6", 15, false]]
+          )
+          assert.deepStrictEqual(problems, [])
+          assert.deepStrictEqual(violations, [])
+        }),
+      240_000
+    )
+
+    it.scoped(
+      "a STOCKED product is taken off sale and deleted after the confirmations; an ordered one cannot be deleted",
+      () =>
+        Effect.gen(function* () {
+          const browser = yield* launchChromium
+          const sql = yield* SqlClient.SqlClient
+          const violations: Array<string> = []
+          const catalog = yield* Catalog
+          const buyer = yield* insertUser({ firstName: "Ольга", balance: 10_000n })
+          const ordered = yield* catalog.create(
+            new CreateProduct({ title: "Чай заказанный", price: Kopecks.make(1_000n), kind: "STOCKED", stock: 5 })
+          )
+          yield* (yield* Orders).purchase(
+            new PurchaseRequest({ buyerId: buyer, productId: ordered.id, quantity: 1, idempotencyKey: "tea-1" })
+          )
+          const { page, problems } = yield* adminSignedIn(
+            browser,
+            origin,
+            "shop-products@example.com",
+            "/admin-panel/shop/products/new"
+          )
+          page.setDefaultTimeout(20_000)
+          const created = yield* Effect.promise(async () => {
+            await page.getByLabel("Вид", { exact: true }).selectOption({ label: "со склада" })
+            await page.getByLabel("Название").fill("Кофе в зёрнах")
+            await page.getByLabel("Цена, ₽").fill("12,5")
+            await page.getByLabel("Количество на складе").fill("-1")
+            await page.getByTestId("save-product").click()
+            await page.getByText("Количество — целое число от 0.").waitFor()
+            await page.getByLabel("Количество на складе").fill("7")
+            await page.getByTestId("save-product").click()
+            await page.getByRole("heading", { name: "Товар «Кофе в зёрнах»" }).waitFor()
+            await page.locator("[data-testid=stock-counts][data-on-hand='7']").waitFor()
+            // take it off sale, asked first
+            await page.getByTestId("deactivate-product").click()
+            await page.getByTestId("deactivate-product-dialog").getByRole("button", { name: "Снять с продажи" }).click()
+            await page.getByTestId("product-notice").filter({ hasText: "снят с продажи" }).waitFor()
+            await record(page, "shop-admin-stocked", violations)
+            return page.url().split("/").pop()!
+          })
+          const [coffee] = yield* sql<{ isActive: boolean; price: string; stock: number }>`
+            SELECT is_active AS "isActive", price::text AS price, stock FROM products WHERE id = ${created}`
+          assert.deepStrictEqual(coffee, { isActive: false, price: "1250", stock: 7 })
+
+          yield* Effect.promise(async () => {
+            await page.getByTestId("delete-product").click()
+            const dialog = page.getByTestId("delete-product-dialog")
+            assert.include(await dialog.innerText(), "Удалить товар «Кофе в зёрнах»")
+            await dialog.getByRole("button", { name: "Удалить" }).click()
+            await page.getByRole("heading", { name: "Магазин: товары", level: 1 }).waitFor()
+            // the ordered one: the server refuses, in its words, inside the dialog
+            await page.goto(`${origin}/admin-panel/shop/products/${ordered.id}`)
+            await page.getByTestId("delete-product").click()
+            const refused = page.getByTestId("delete-product-dialog")
+            await refused.getByRole("button", { name: "Удалить" }).click()
+            await refused
+              .getByRole("alert")
+              .filter({ hasText: "По этому товару есть заказы, удалить его нельзя" })
+              .waitFor()
+          })
+          const gone = yield* sql<{ id: string }>`SELECT id FROM products WHERE id = ${created}`
+          const kept = yield* sql<{ id: string }>`SELECT id FROM products WHERE id = ${ordered.id}`
+          assert.deepStrictEqual(
+            [gone.length, kept.length],
+            [0, 1],
+            "the unordered product is gone, the ordered one stays"
           )
           assert.deepStrictEqual(problems, [])
           assert.deepStrictEqual(violations, [])
