@@ -64,7 +64,10 @@ describe("the cabinet's shop on a phone, in Chromium", () => {
             await page.getByTestId("shop-closed").filter({ hasText: "Магазин сейчас закрыт." }).waitFor()
           })
 
-          yield* (yield* ShopSettings).update(new UpdateShopSettings({ offer: { shop: true } }))
+          // the shop's own currency sign is shown with its prices
+          yield* (yield* ShopSettings).update(
+            new UpdateShopSettings({ offer: { shop: true }, currencyDisplay: "руб." })
+          )
           yield* Effect.promise(async () => {
             await page.goto(`${origin}/`)
             await reloadWithShopInfo(page)
@@ -89,7 +92,7 @@ describe("the cabinet's shop on a phone, in Chromium", () => {
           // 2 × 150 ₽ = 300 ₽ against 100 ₽: exactly 200 ₽ is offered
           assert.strictEqual(offered.missing, "20000")
           assert.strictEqual(offered.amount, "200")
-          assert.include(offered.text, "не хватает 200,00 ₽")
+          assert.include(offered.text, "не хватает 200,00 руб.")
           assert.strictEqual(offered.sideways, 0, "the missing-amount offer does not scroll sideways")
           assert.strictEqual((yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM orders`)[0]!.n, 0)
           yield* Effect.promise(() => record(page, "shop-phone-missing", violations))

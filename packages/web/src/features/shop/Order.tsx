@@ -3,24 +3,16 @@ import { OrderId } from "@groupbuy/core/api"
 import { useQuery } from "@tanstack/react-query"
 import { Option, Schema } from "effect"
 import { Link, useParams } from "wouter"
-import {
-  ApiError,
-  ErrorMessage,
-  Loading,
-  Screen,
-  formatDateTime,
-  formatMoney,
-  useApi,
-  useLanguage,
-  useT
-} from "../../app/index.js"
+import { ApiError, ErrorMessage, Loading, Screen, formatDateTime, useApi, useLanguage, useT } from "../../app/index.js"
 import { messages } from "./messages.js"
+import { useShopMoney } from "./ShopInfo.js"
 import { linesText } from "./Orders.js"
 import { Delivery } from "./Product.js"
 
 export default function Order() {
   const t = useT(messages)
   const { language } = useLanguage()
+  const money = useShopMoney()
   const api = useApi()
   const params = useParams<{ id: string }>()
   const id = Option.getOrUndefined(Schema.decodeUnknownOption(OrderId)(params.id))
@@ -47,7 +39,7 @@ export default function Order() {
         <dt>{t("lines")}</dt>
         <dd>{linesText(o)}</dd>
         <dt>{t("sum")}</dt>
-        <dd>{formatMoney(o.total, language)}</dd>
+        <dd>{money(o.total)}</dd>
         <dt>{t("status")}</dt>
         <dd>{t(o.status)}</dd>
       </dl>

@@ -8,19 +8,20 @@ import {
   QueryView,
   Screen,
   formatDateTime,
-  formatMoney,
   useApi,
   useLanguage,
   useT,
   type DataColumn
 } from "../../app/index.js"
 import { messages } from "./messages.js"
+import { useShopMoney } from "./ShopInfo.js"
 
 export const linesText = (order: OrderJson) => order.lines.map((l) => `${l.title} × ${l.quantity}`).join(", ")
 
 export default function Orders() {
   const t = useT(messages)
   const { language } = useLanguage()
+  const money = useShopMoney()
   const api = useApi()
   const orders = useQuery({
     queryKey: ["shop-orders"],
@@ -31,10 +32,10 @@ export default function Orders() {
       { id: "number", header: t("number"), cell: (o) => <Link href={`/shop/orders/${o.id}`}>№{o.number}</Link> },
       { id: "date", header: t("date"), cell: (o) => formatDateTime(o.createdAt, language) },
       { id: "lines", header: t("lines"), cell: linesText },
-      { id: "sum", header: t("sum"), numeric: true, cell: (o) => formatMoney(o.total, language) },
+      { id: "sum", header: t("sum"), numeric: true, cell: (o) => money(o.total) },
       { id: "status", header: t("status"), cell: (o) => t(o.status) }
     ],
-    [t, language]
+    [t, language, money]
   )
   return (
     <Screen title={t("ordersTitle")} actions={<Link href="/shop">{t("toCatalog")}</Link>}>

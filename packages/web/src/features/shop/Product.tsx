@@ -23,7 +23,6 @@ import {
   Loading,
   Screen,
   formatDateTime,
-  formatMoney,
   useApi,
   useLanguage,
   useSession,
@@ -33,6 +32,7 @@ import {
 } from "../../app/index.js"
 import { DepositForm } from "../balance/index.js"
 import { messages } from "./messages.js"
+import { useShopMoney } from "./ShopInfo.js"
 import "./shop.css"
 
 const newKey = () => crypto.randomUUID()
@@ -95,7 +95,6 @@ export const Delivery = ({ order }: { order: OwnOrderJson }) => {
 
 const Purchase = ({ product }: { product: CatalogProductJson }) => {
   const t = useT(messages)
-  const { language } = useLanguage()
   const api = useApi()
   const queryClient = useQueryClient()
   const { user } = useSession()
@@ -107,7 +106,7 @@ const Purchase = ({ product }: { product: CatalogProductJson }) => {
   const quantity = /^\d{1,3}$/.test(quantityText.trim()) ? Number(quantityText.trim()) : NaN
   const quantityValid = Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_ORDER_QUANTITY
   const total = quantityValid ? product.price * BigInt(quantity) : 0n
-  const money = (k: bigint) => formatMoney(k, language)
+  const money = useShopMoney()
   const purchase = useMutation({
     mutationFn: () =>
       api.run((c) =>
@@ -269,7 +268,7 @@ const Purchase = ({ product }: { product: CatalogProductJson }) => {
 
 export default function ProductScreen() {
   const t = useT(messages)
-  const { language } = useLanguage()
+  const money = useShopMoney()
   const api = useApi()
   const params = useParams<{ id: string }>()
   const id = Option.getOrUndefined(Schema.decodeUnknownOption(ProductId)(params.id))
@@ -297,7 +296,7 @@ export default function ProductScreen() {
     <Screen title={p.title} actions={back}>
       {p.description === "" ? null : <p>{p.description}</p>}
       <p data-testid="shop-product" data-available={p.available}>
-        <strong>{t("perUnit", { price: formatMoney(p.price, language) })}</strong> ·{" "}
+        <strong>{t("perUnit", { price: money(p.price) })}</strong> ·{" "}
         {p.available > 0 ? t("available", { count: p.available }) : t("soldOut")}
         {p.periodDays === null ? null : <> · {t("periodDays", { days: p.periodDays })}</>}
       </p>

@@ -21,6 +21,7 @@ import {
   useT
 } from "../../app/index.js"
 import { messages } from "./messages.js"
+import { useShopMoney } from "./ShopInfo.js"
 import "./shop.css"
 
 const KEY = ["shop-subscriptions"] as const
@@ -71,7 +72,7 @@ const SubscriptionCard = ({ subscription: s }: { subscription: SubscriptionJson 
       setNotice(t(next.autoRenew ? "autoRenewOn" : "autoRenewOff"))
     }
   })
-  const money = (k: bigint) => formatMoney(k, language)
+  const money = useShopMoney()
   const headingId = `subscription-${s.id}`
   return (
     <li className="card" aria-labelledby={headingId} data-subscription-id={s.id} data-status={s.status}>

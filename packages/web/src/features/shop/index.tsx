@@ -7,16 +7,16 @@ import { CategoryId } from "@groupbuy/core/api"
 import { useQuery } from "@tanstack/react-query"
 import { Option, Schema } from "effect"
 import { Link, useSearchParams } from "wouter"
-import { Empty, QueryView, Screen, formatMoney, useApi, useLanguage, useT } from "../../app/index.js"
+import { Empty, QueryView, Screen, useApi, useT } from "../../app/index.js"
 import { messages } from "./messages.js"
-import { useShopInfo } from "./ShopInfo.js"
+import { useShopInfo, useShopMoney } from "./ShopInfo.js"
 import "./shop.css"
 
 const OTHER = "other"
 
 const Products = ({ categoryId }: { categoryId: CategoryId | null }) => {
   const t = useT(messages)
-  const { language } = useLanguage()
+  const money = useShopMoney()
   const api = useApi()
   const products = useQuery({
     queryKey: ["shop-products", categoryId],
@@ -37,8 +37,7 @@ const Products = ({ categoryId }: { categoryId: CategoryId | null }) => {
                   {p.title}
                 </Link>
                 <span className="meta">
-                  {formatMoney(p.price, language)} ·{" "}
-                  {p.available > 0 ? t("available", { count: p.available }) : t("soldOut")}
+                  {money(p.price)} · {p.available > 0 ? t("available", { count: p.available }) : t("soldOut")}
                 </span>
               </li>
             ))}
