@@ -22,7 +22,7 @@ import {
   Orders,
   Users
 } from "@groupbuy/core"
-import { PgliteTest, ScriptedProviders } from "@groupbuy/core/testing"
+import { PgliteTest, ScriptedProviders, scriptedOffer } from "@groupbuy/core/testing"
 import { DateTime, Effect, Layer, Option, TestClock } from "effect"
 import { assert, expect } from "vitest"
 import {
@@ -268,6 +268,51 @@ const scenarios: ReadonlyArray<ShopScenario> = [
         )
         const account = yield* accountOf(c, "ivan")
         assert.strictEqual(yield* (yield* Ledger).balance(account.id), 0n)
+      })
+  },
+  {
+    name: "subscriptions: the list, the card, auto-renewal, renew once, a short balance",
+    run: (c, tag) =>
+      Effect.gen(function* () {
+        // a provider's offer becomes a PROVIDER product (30 days); buying it creates the subscription
+        const offerKey = `v4:s${tag}:30`
+        const offers = [scriptedOffer(offerKey, price(300), { title: "Прокси IPv4", periodDays: 30 })]
+        yield* (yield* ScriptedProviders).get("proxy6")!.setOffers(offers)
+        const synced = yield* Effect.orDie((yield* Catalog).syncProviderOffers("proxy6", offers, 0))
+        const category = yield* (yield* Categories).create(new CreateCategory({ name: `Прокси ${tag}` }))
+        yield* Effect.orDie(
+          (yield* Catalog).update(synced.created[0]!.id, new UpdateProduct({ categoryId: category.id }))
+        )
+        yield* play(
+          c,
+          registerIvan(tag),
+          ivan.expect("Подписки"),
+          ivan.send("/subscriptions"),
+          ivan.expect("нет подписок"),
+          depositSteps(600),
+          ivan.send("/catalog"),
+          ivan.press(`Прокси ${tag}`),
+          ivan.press("Прокси IPv4"),
+          ivan.press("1 шт."),
+          ivan.press("Купить за 300"),
+          ivan.expect("Заказ №", "оплачен"),
+          ivan.send("/subscriptions"),
+          ivan.expect("Мои подписки", "Прокси IPv4", "осталось 30 дн."),
+          ivan.press("Прокси IPv4"),
+          ivan.expect("Действует до", "Автопродление: включено", "Доступ:", "Продлить за 300"),
+          ivan.press("Выключить автопродление"),
+          ivan.expect("Автопродление: выключено"),
+          ivan.press("Включить автопродление"),
+          ivan.expect("Автопродление: включено"),
+          ivan.press("Продлить за 300"),
+          ivan.expect("Подписка продлена", "осталось 60 дн.")
+        )
+        // the same "Renew" again (shown for the old expiry): nothing more is charged
+        yield* play(c, ivan.pressStale("Продлить за 300"), { as: "ivan", expect: ["устарело"], when: "buttons" })
+        const account = yield* accountOf(c, "ivan")
+        assert.strictEqual(yield* (yield* Ledger).balance(account.id), 0n, "bought once, renewed once")
+        // with the balance spent, a renewal offers a deposit of exactly what is missing
+        yield* play(c, ivan.press("Продлить за 300"), ivan.expect("не хватает 300"))
       })
   },
   {

@@ -7,7 +7,7 @@ describe("CommandMenu", () => {
     for (const language of ["ru", "en"] as const) {
       const names = menus[language].map((c) => c.command)
       expect(names.slice(0, 2)).toEqual(["start", "help"])
-      expect(names.slice(-2)).toEqual(["catalog", "orders"])
+      expect(names.slice(-3)).toEqual(["catalog", "orders", "subscriptions"])
     }
     expect(menus.ru.find((c) => c.command === "catalog")?.description).toBe("каталог товаров")
     expect(menus.en.find((c) => c.command === "orders")?.description).toBe("my orders")
@@ -16,6 +16,7 @@ describe("CommandMenu", () => {
   it("counts the shop's commands as GroupBuy's (an embedding bot hands them over)", () => {
     expect(groupBuyCommandNames().has("catalog")).toBe(true)
     expect(groupBuyCommandNames().has("orders")).toBe(true)
+    expect(groupBuyCommandNames().has("subscriptions")).toBe(true)
   })
 
   it("offers /withdraw right after /deposit, in both languages", () => {

@@ -47,6 +47,8 @@ export const makeScriptedProvider = (providerId: string, offers: ReadonlyArray<P
     const failures = yield* Ref.make<ReadonlyArray<{ method: ScriptedCall["method"]; reason: ScriptedFailure }>>([])
     const log = yield* Ref.make<ReadonlyArray<ScriptedCall>>([])
     const serial = yield* Ref.make(0)
+    // each unit's expiry: a prolongation extends it from there, as providers do (from now once it has passed)
+    const expiries = yield* Ref.make(new Map<string, Date>())
 
     const call = (method: ScriptedCall["method"], args: ReadonlyArray<unknown>) =>
       Effect.gen(function* () {
@@ -78,16 +80,23 @@ export const makeScriptedProvider = (providerId: string, offers: ReadonlyArray<P
             return yield* new ProviderError({ providerId, reason: "rejected", message: `only ${offer.available}` })
           const first = yield* Ref.getAndUpdate(serial, (n) => n + quantity)
           const ids = Array.from({ length: quantity }, (_, i) => `${providerId}-${first + i + 1}`)
+          const expiresAt = yield* expiry(offer.periodDays)
+          yield* Ref.update(expiries, (map) => new Map([...map, ...ids.map((id) => [id, expiresAt] as const)]))
           return {
             externalIds: ids,
             credentials: ids.map((id) => `10.0.0.${id.split("-").at(-1)}:8000:user:${id}`),
-            expiresAt: yield* expiry(offer.periodDays)
+            expiresAt
           }
         }),
       prolong: (externalIds, periodDays, reference) =>
         Effect.gen(function* () {
           yield* call("prolong", [externalIds, periodDays, reference])
-          return { expiresAt: yield* expiry(periodDays) }
+          const now = yield* Clock.currentTimeMillis
+          const known = yield* Ref.get(expiries)
+          const from = Math.max(now, ...externalIds.map((id) => known.get(id)?.getTime() ?? now))
+          const expiresAt = yield* expiry(periodDays, new Date(from))
+          yield* Ref.update(expiries, (map) => new Map([...map, ...externalIds.map((id) => [id, expiresAt] as const)]))
+          return { expiresAt }
         })
     }
 

@@ -10,7 +10,8 @@ import {
   ProcurementId,
   ProcurementStatus,
   ProductId,
-  RequestableRole
+  RequestableRole,
+  SubscriptionId
 } from "@groupbuy/core"
 import { Option, ParseResult, Schema } from "effect"
 import { BACK_ACTION, CANCEL_ACTION } from "../flows/Protocol.js"
@@ -60,6 +61,11 @@ export const Action = Schema.Union(
   Schema.TaggedStruct("ShopTopUp", { id: ProductId, quantity: Schema.NumberFromString }),
   Schema.TaggedStruct("OrdersPage", { offset: Schema.NumberFromString }),
   Schema.TaggedStruct("ShowOrder", { id: OrderId }),
+  Schema.TaggedStruct("SubList", {}),
+  Schema.TaggedStruct("SubShow", { id: SubscriptionId }),
+  /** renew for the expiry (epoch seconds) the card showed */
+  Schema.TaggedStruct("SubRenew", { id: SubscriptionId, at: Schema.NumberFromString }),
+  Schema.TaggedStruct("SubAuto", { id: SubscriptionId, on: Schema.NumberFromString }),
   /** a button a flow machine put on its reply: reaches the flow only while it is still the active one */
   Schema.TaggedStruct("FlowAction", { action: Schema.String }),
   Schema.TaggedStruct("FlowBack", {}),
@@ -102,6 +108,10 @@ const codes: { readonly [T in Tag]: readonly [prefix: string, ...fields: Array<s
   ShopTopUp: ["s:topup", "quantity", "id"],
   OrdersPage: ["o:list", "offset"],
   ShowOrder: ["o:show", "id"],
+  SubList: ["u:list"],
+  SubShow: ["u:show", "id"],
+  SubRenew: ["u:renew", "at", "id"],
+  SubAuto: ["u:auto", "on", "id"],
   FlowAction: ["f", "action"],
   FlowBack: [BACK_ACTION],
   FlowCancel: [CANCEL_ACTION]

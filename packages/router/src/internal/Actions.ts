@@ -37,6 +37,7 @@ import {
   showProcurement,
   startJoin
 } from "./features/ProcurementScreens.js"
+import { renewSubscription, setAutoRenew, showSubscription, subscriptionsList } from "./features/SubscriptionScreens.js"
 import type { Handler, TurnState } from "./Turn.js"
 
 type Actions = { readonly [T in Action["_tag"]]: Handler<Extract<Action, { readonly _tag: T }>> }
@@ -73,6 +74,10 @@ const actions: Actions = {
   ShopTopUp: topUp,
   OrdersPage: (turn, { offset }) => ordersPage(turn, offset || 0),
   ShowOrder: (turn, { id }) => showOrder(turn, id),
+  SubList: (turn) => subscriptionsList(turn, undefined),
+  SubShow: (turn, { id }) => showSubscription(turn, id),
+  SubRenew: renewSubscription,
+  SubAuto: setAutoRenew,
   FlowAction: (turn, { action }) => flowEvent(turn, { type: "action", action }),
   FlowBack: (turn) => flowEvent(turn, { type: "back" }),
   FlowCancel: cancel

@@ -11,6 +11,7 @@ import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog, ordersPage } from "./features/Shop.js"
 import { GROUP_BUYS_ONLY, shopSettings } from "./features/ShopServices.js"
+import { subscriptionsList } from "./features/SubscriptionScreens.js"
 import { join } from "../RichTexts.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
 import { mainMenu } from "./Views.js"
@@ -67,7 +68,8 @@ const commands: Readonly<Record<string, CommandRow>> = {
   link: { run: link },
   web: { run: web },
   catalog: { run: catalog },
-  orders: { run: (turn) => ordersPage(turn, 0) }
+  orders: { run: (turn) => ordersPage(turn, 0) },
+  subscriptions: { run: subscriptionsList }
 }
 
 /** Runs command `name` (already lower-cased); an unknown one shows the help. */

@@ -45,7 +45,11 @@ export const mainMenu = (
     ? [
         user === undefined
           ? [menuButton(l, "menu.catalog", "catalog")]
-          : [menuButton(l, "menu.catalog", "catalog"), menuButton(l, "menu.orders", "orders")]
+          : [
+              menuButton(l, "menu.catalog", "catalog"),
+              menuButton(l, "menu.orders", "orders"),
+              menuButton(l, "menu.subscriptions", "subscriptions")
+            ]
       ]
     : []
   const rows: Array<Array<Button>> =
