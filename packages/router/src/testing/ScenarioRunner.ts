@@ -5,6 +5,7 @@ import {
   CreateProcurement,
   IdentityRef,
   kopecks,
+  MessageFilter,
   PaymentFilter,
   Payments,
   PostMessage,
@@ -59,6 +60,26 @@ const system = (conversation: Conversation, step: Extract<ScenarioStep, { readon
         const userId = yield* userIdOf(conversation, step.user)
         yield* Effect.orDie(users.update(userId, new UpdateProfile({ language: step.language })))
         conversation.note(`system: ${step.user}'s account language is now ${step.language}`)
+        return
+      }
+      case "editFromWeb":
+      case "deleteFromWeb": {
+        const { procurementId, userId } = yield* chatOf(conversation, step.user, step.procurement)
+        const chat = yield* Chat
+        const mine = yield* chat.list(new MessageFilter({ procurementId, userId, limit: 100 }))
+        const last = [...mine.items].sort(
+          (a, b) => DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt)
+        )[0]
+        if (last === undefined)
+          return yield* new ConversationError({ message: `${step.user} wrote nothing in ${step.procurement}` })
+        if (step.system === "editFromWeb") {
+          yield* Effect.orDie(chat.edit(userActor(userId), last.id, step.text))
+          conversation.note(`system: ${step.user} edited their message to “${step.text}” in the web cabinet`)
+        } else {
+          yield* Effect.orDie(chat.remove(userActor(userId), last.id))
+          conversation.note(`system: ${step.user} deleted their message in the web cabinet`)
+        }
+        yield* conversation.dispatch
         return
       }
       case "postFromWeb": {

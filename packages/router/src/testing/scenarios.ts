@@ -37,6 +37,10 @@ export type ScenarioStep =
       /** an image (a link to it) with `text` as its caption */
       readonly imageUrl?: string
     }
+  /** the user edits their last message in the chat of `procurement` to `text`, from the web cabinet */
+  | { readonly system: "editFromWeb"; readonly user: string; readonly procurement: string; readonly text: string }
+  /** the user deletes their last message in the chat of `procurement`, from the web cabinet */
+  | { readonly system: "deleteFromWeb"; readonly user: string; readonly procurement: string }
   /** time passes (grouped chat notices are told when they are due) */
   | { readonly system: "later"; readonly seconds: number }
   /** creates `count` active procurements of an already registered organizer directly in core */

@@ -236,8 +236,11 @@ export const dispatch = (event: DomainEvent) =>
         return
       }
       // no notification row per member per message: a chat's unread count comes from the read markers (the hub
-      // carries it in each message frame); the router relays the message to members in chat mode
+      // carries it in each message frame); the router relays the message (and its edits and deletion) to members in
+      // chat mode
       case "ChatMessagePosted":
+      case "ChatMessageEdited":
+      case "ChatMessageDeleted":
         return yield* sink.onEvent(event)
       case "NotificationCreated":
         if (!deliveredElsewhere.has(event.notification.type) && !answeredInPlace(event.notification))

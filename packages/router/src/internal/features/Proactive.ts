@@ -10,6 +10,7 @@ import {
   Ledger,
   type Notification,
   Notifications,
+  type ProcurementId,
   type UserId,
   Users
 } from "@groupbuy/core"
@@ -125,7 +126,7 @@ export const renderNotification = (
  * A chat message, to every other member whose chat with the bot is in chat mode for that procurement; an uploaded
  * file as its name, size and a link for that member (`AttachmentLinks`, when the host provides it).
  */
-const relay = (message: (typeof ChatMessage.json)["Type"]) =>
+const relay = (message: (typeof ChatMessage.json)["Type"], edited = false) =>
   Effect.gen(function* () {
     const users = yield* Users
     const { bots } = yield* EngineEnv
@@ -186,6 +187,14 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
                   : author._tag === "Right"
                     ? displayName(author.right)
                     : text(language, "chat.someone")
+              if (edited) {
+                // the relayed copy's platform id is not kept: an edit reaches the member as a short update
+                const body = withFile(
+                  message.text,
+                  message.attachment === null ? undefined : fileLine(language, message.attachment, link)
+                )
+                return [{ _tag: "Text" as const, text: rich(language, "chat.edited", { title, name, text: body }) }]
+              }
               if (asImage && image !== undefined) {
                 const caption = rich(language, "chat.message", { title, name, text: message.text })
                 return [{ _tag: "Image" as const, url: image, caption }]
@@ -208,13 +217,39 @@ const relay = (message: (typeof ChatMessage.json)["Type"]) =>
             }
             // an image or a document the platform could not fetch still reaches the member, as its caption and link
             const ok =
-              (yield* deliverTo(ref, build(true))) ||
-              ((image !== undefined || document !== undefined) && (yield* deliverTo(ref, build(false))))
+              (yield* deliverTo(ref, build(!edited))) ||
+              (!edited && (image !== undefined || document !== undefined) && (yield* deliverTo(ref, build(false))))
             if (ok) delivered.push(ref)
           }
         }),
       { concurrency: 8, discard: true }
     )
+    return delivered
+  })
+
+/**
+ * A deleted chat message, to the members in that procurement's chat mode as a short update (who deleted it is not in
+ * the event, so they get it too): the
+ * relayed copies' platform ids are not kept, so no copy is replaced in place.
+ */
+const relayDeleted = (procurementId: ProcurementId) =>
+  Effect.gen(function* () {
+    const view = yield* Effect.either((yield* Procurements).get(procurementId))
+    if (view._tag === "Left") return []
+    const title = view.right.procurement.title
+    const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
+    const withRefs = yield* lastRefsOfAll(members)
+    const delivered: Array<ChatRef> = []
+    for (const member of withRefs) {
+      for (const ref of member.refs) {
+        const ok = yield* deliverTo(ref, (session, language) =>
+          session.chat?.procurementId !== procurementId
+            ? undefined
+            : [{ _tag: "Text" as const, text: rich(language, "chat.deleted", { title }) }]
+        )
+        if (ok) delivered.push(ref)
+      }
+    }
     return delivered
   })
 
@@ -242,6 +277,10 @@ export const onEvent = (event: DomainEvent) =>
       }
       case "ChatMessagePosted":
         return yield* relay(event.message)
+      case "ChatMessageEdited":
+        return yield* relay(event.message, true)
+      case "ChatMessageDeleted":
+        return event.restored ? [] : yield* relayDeleted(event.procurementId)
       case "NotificationCreated": {
         const n = event.notification
         const ref = yield* notifyWith(n.userId, (language) => renderNotification(n, language))
