@@ -46,9 +46,10 @@ const screen = (turn: TurnState, body: RichText, rows: ReadonlyArray<ReadonlyArr
 
 const dateOf = (value: DateTime.Utc) => formatMoscowDate(DateTime.toEpochMillis(value))
 
+/** Whole days (or hours on the last day), rounded up: a 30-day subscription bought a minute ago has 30 days left. */
 const leftOf = (l: Language, seconds: number) =>
-  seconds >= 86_400
-    ? text(l, "subs.days", { n: Math.floor(seconds / 86_400) })
+  seconds > 86_400
+    ? text(l, "subs.days", { n: Math.ceil(seconds / 86_400) })
     : text(l, "subs.hours", { n: Math.max(1, Math.ceil(seconds / 3_600)) })
 
 const stateOf = (l: Language, view: SubscriptionView) => {
