@@ -11,16 +11,8 @@ import { broadcast } from "./features/Broadcast.js"
 import { muteChat, openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { markNotificationsRead } from "./features/Money.js"
-import {
-  buy,
-  catalog,
-  categoryPage,
-  chooseQuantity,
-  ordersPage,
-  showOrder,
-  showProduct,
-  topUp
-} from "./features/Shop.js"
+import { buy, catalog, categoryPage, chooseQuantity, showProduct, topUp } from "./features/Shop.js"
+import { ordersPage, showOrder } from "./features/ShopOrders.js"
 import {
   cancelProcurement,
   confirmParticipant,

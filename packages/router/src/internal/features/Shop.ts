@@ -1,6 +1,6 @@
 /**
- * The shop in the bots: `/catalog` (categories → products → a product card → quantity → confirm → delivered),
- * `/orders` (the history and each order's delivery). Every step is a button whose data carries what it needs (the
+ * The shop in the bots: `/catalog` (categories → products → a product card → quantity → confirm → delivered);
+ * `/orders` is `ShopOrders.ts`, `/subscriptions` `SubscriptionScreens.ts`. Every step is a button whose data carries what it needs (the
  * product, the quantity, the purchase's idempotency key), so an old screen either still means the same thing or is
  * refused as stale; a typed quantity answers the card's prompt. Too little balance offers a deposit of exactly the
  * missing amount, and when it is credited the confirm step of the same purchase comes back (`resumeAfterDeposit`).
@@ -11,49 +11,30 @@ import {
   Ledger,
   MAX_ORDER_QUANTITY,
   MIN_DEPOSIT,
-  type Order,
-  type OrderId,
   type OwnOrder,
   PageRequest,
   type Product,
   type ProductId,
   PurchaseRequest
 } from "@groupbuy/core"
-import { DateTime, Effect, Either, Option, Random } from "effect"
-import { formatMoscowDate } from "../../flows/parse/Deadline.js"
+import { Effect, Either, Random } from "effect"
 import { parseQuantity } from "../../flows/parse/Quantity.js"
 import { type Language, rich, text } from "../../Messages.js"
 import type { Button, Reply, RichText } from "../../Model.js"
 import { PaymentGateway } from "../../PaymentGateway.js"
-import { bold, code, join, plain } from "../../RichTexts.js"
+import { bold, join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
 import { failureReply, registered } from "../Common.js"
 import type { Session } from "../Session.js"
 import { emit, type Handler, type TurnState, withSession, withoutFlow } from "../Turn.js"
 import { say } from "../Views.js"
-import { shopServices, type ShopServices } from "./ShopServices.js"
+import { deliveryText, screen, whenOpen } from "./ShopCommon.js"
+import type { ShopServices } from "./ShopServices.js"
 
 const PAGE_SIZE = 5
 /** Quick quantity buttons on a product card (those that fit in what is left). */
 const QUICK_QUANTITIES: ReadonlyArray<number> = [1, 2, 5]
 const KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-/** Runs `body` with the shop's services when the shop is on; otherwise says it is closed. */
-const whenOpen = <E, R>(turn: TurnState, body: (shop: ShopServices) => Effect.Effect<TurnState, E, R>) =>
-  Effect.flatMap(shopServices, (found) => {
-    const closed = Effect.succeed(emit(turn, say(turn.language, "shop.closed")))
-    if (Option.isNone(found)) return closed
-    const shop = found.value
-    return Effect.flatMap(shop.settings.get(), (data) => (data.offer.shop ? body(shop) : closed))
-  })
-
-/** A button's reply: edits the screen it was pressed on where the platform can, a new message otherwise. */
-const screen = (turn: TurnState, body: RichText, rows: ReadonlyArray<ReadonlyArray<Button>>): Reply => {
-  const keyboard = { rows: rows.map((row) => [...row]) }
-  return turn.update._tag === "Button" && turn.capabilities.edits
-    ? { _tag: "Edit", text: body, keyboard }
-    : { _tag: "Text", text: body, keyboard }
-}
 
 const toCatalog = (l: Language) => button(text(l, "shop.toCategories"), { _tag: "ShopCatalog" })
 
@@ -62,8 +43,6 @@ const maxFor = (product: Product) => Math.min(product.available, MAX_ORDER_QUANT
 
 const availability = (l: Language, product: Product) =>
   product.available > 0 ? text(l, "shop.inStock", { count: product.available }) : text(l, "shop.soldOut")
-
-const dateOf = (value: DateTime.Utc) => formatMoscowDate(DateTime.toEpochMillis(value))
 
 // ----------------------------------------------------------------------------------------------------------- browse
 
@@ -306,35 +285,6 @@ export const quantityAnswered = (turn: TurnState, id: ProductId, input: string) 
     return chooseQuantity(turn, { id, quantity: parsed.right })
   })
 
-/** What an order delivered, as its buyer sees it. */
-const deliveryText = (l: Language, own: OwnOrder): ReadonlyArray<RichText> => {
-  const items = own.delivery?.items ?? []
-  const expires = own.delivery?.expiresAt ?? null
-  if (items.length === 0 && expires === null) return []
-  return [
-    join(
-      [
-        rich(l, "shop.delivery.items"),
-        ...items.map((item) => [code(item)]),
-        ...(expires === null ? [] : [rich(l, "order.expires", { date: dateOf(expires) })])
-      ],
-      "\n"
-    )
-  ]
-}
-
-const orderLines = (l: Language, order: Order): RichText =>
-  join(
-    order.lines.map((line) =>
-      rich(l, "order.line", {
-        title: line.title,
-        quantity: line.quantity,
-        total: formatRubles(line.unitPrice * BigInt(line.quantity))
-      })
-    ),
-    "\n"
-  )
-
 /** The answer to "Buy": the order's number and what it delivered, or why it failed (its money is back already). */
 const deliveredReply = (l: Language, own: OwnOrder, quantity: number): Reply => {
   const order = own.order
@@ -462,78 +412,3 @@ export const resumeAfterDeposit =
 
 /** A fresh idempotency key for a confirm step shown outside a turn. */
 export const newPurchaseKey = purchaseKey
-
-// ---------------------------------------------------------------------------------------------------------- orders
-
-/** `/orders`: the buyer's orders, newest first, a page at a time. */
-export const ordersPage: Handler<number> = (turn, offset) =>
-  registered(turn, (user) =>
-    whenOpen(turn, (shop) =>
-      Effect.gen(function* () {
-        const l = turn.language
-        const start = Math.max(0, offset)
-        const page = yield* shop.orders.mine(user.id, new PageRequest({ offset: start, limit: PAGE_SIZE }))
-        if (page.total === 0) return emit(turn, say(l, "orders.none"))
-        const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE))
-        const body = join([
-          rich(l, "orders.title", { page: Math.floor(start / PAGE_SIZE) + 1, pages }),
-          join(
-            page.items.map((order) =>
-              rich(l, "orders.line", {
-                number: order.number,
-                date: dateOf(order.createdAt),
-                total: formatRubles(order.total),
-                status: text(l, `ostatus.${order.status}`)
-              })
-            ),
-            "\n"
-          )
-        ])
-        const nav = [
-          ...(start > 0
-            ? [button(text(l, "procurements.prev"), { _tag: "OrdersPage", offset: Math.max(0, start - PAGE_SIZE) })]
-            : []),
-          ...(start + PAGE_SIZE < page.total
-            ? [button(text(l, "procurements.next"), { _tag: "OrdersPage", offset: start + PAGE_SIZE })]
-            : [])
-        ]
-        const rows = [
-          ...page.items.map((order) => [
-            button(text(l, "orders.button", { number: order.number, title: order.lines[0]?.title ?? "" }), {
-              _tag: "ShowOrder",
-              id: order.id
-            })
-          ]),
-          ...(nav.length === 0 ? [] : [nav])
-        ]
-        return emit(turn, screen(turn, body, rows))
-      })
-    )
-  )
-
-/** One of the buyer's orders with what it delivered. */
-export const showOrder: Handler<OrderId> = (turn, id) =>
-  registered(turn, (user) =>
-    whenOpen(turn, (shop) =>
-      Effect.gen(function* () {
-        const l = turn.language
-        const found = yield* Effect.either(shop.orders.own(user.id, id))
-        if (Either.isLeft(found)) return emit(turn, say(l, "order.notFound"))
-        const own = found.right
-        const order = own.order
-        const body = join([
-          rich(l, "order.title", { number: order.number, date: dateOf(order.createdAt) }),
-          orderLines(l, order),
-          join(
-            [
-              rich(l, "order.total", { total: formatRubles(order.total) }),
-              rich(l, "order.status", { status: text(l, `ostatus.${order.status}`) })
-            ],
-            "\n"
-          ),
-          ...deliveryText(l, own)
-        ])
-        return emit(turn, screen(turn, body, [[button(text(l, "orders.back"), { _tag: "OrdersPage", offset: 0 })]]))
-      })
-    )
-  )

@@ -12,39 +12,26 @@ import {
   type SubscriptionView
 } from "@groupbuy/core"
 import { DateTime, Effect, Either, Option } from "effect"
-import { formatMoscowDate } from "../../flows/parse/Deadline.js"
 import { type Language, rich, text } from "../../Messages.js"
-import type { Button, Reply, RichText } from "../../Model.js"
+import type { Button, RichText } from "../../Model.js"
 import { PaymentGateway } from "../../PaymentGateway.js"
 import { bold, code, join } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
 import { failureReply, registered } from "../Common.js"
 import { emit, type Handler, type TurnState } from "../Turn.js"
 import { say } from "../Views.js"
-import { shopServices } from "./ShopServices.js"
+import { dateOf, screen, whenOpen } from "./ShopCommon.js"
 
 /** Runs `body` with the subscriptions service when the shop is on; otherwise says it is closed. */
-const whenOpen = <E, R>(
+const withSubscriptions = <E, R>(
   turn: TurnState,
   body: (subscriptions: SubscriptionsService) => Effect.Effect<TurnState, E, R>
 ) =>
-  Effect.gen(function* () {
-    const shop = yield* shopServices
-    const subscriptions = yield* Effect.serviceOption(Subscriptions)
-    if (Option.isNone(shop) || Option.isNone(subscriptions)) return emit(turn, say(turn.language, "shop.closed"))
-    const settings = yield* shop.value.settings.get()
-    return settings.offer.shop ? yield* body(subscriptions.value) : emit(turn, say(turn.language, "shop.closed"))
-  })
-
-/** Edits the screen a button was pressed on where the platform can, a new message otherwise. */
-const screen = (turn: TurnState, body: RichText, rows: ReadonlyArray<ReadonlyArray<Button>>): Reply => {
-  const keyboard = { rows: rows.map((row) => [...row]) }
-  return turn.update._tag === "Button" && turn.capabilities.edits
-    ? { _tag: "Edit", text: body, keyboard }
-    : { _tag: "Text", text: body, keyboard }
-}
-
-const dateOf = (value: DateTime.Utc) => formatMoscowDate(DateTime.toEpochMillis(value))
+  whenOpen(turn, () =>
+    Effect.flatMap(Effect.serviceOption(Subscriptions), (found) =>
+      Option.isNone(found) ? Effect.succeed(emit(turn, say(turn.language, "shop.closed"))) : body(found.value)
+    )
+  )
 
 /** Whole days (or hours on the last day), rounded up: a 30-day subscription bought a minute ago has 30 days left. */
 const leftOf = (l: Language, seconds: number) =>
@@ -62,7 +49,7 @@ const stateOf = (l: Language, view: SubscriptionView) => {
 /** `/subscriptions` (and "« My subscriptions"): the running ones first, then the ended ones. */
 export const subscriptionsList: Handler<unknown> = (turn) =>
   registered(turn, (user) =>
-    whenOpen(turn, (subscriptions) =>
+    withSubscriptions(turn, (subscriptions) =>
       Effect.gen(function* () {
         const l = turn.language
         const views = yield* subscriptions.mine(user.id)
@@ -134,7 +121,7 @@ const withOwn = (
   body: (subscriptions: SubscriptionsService, view: SubscriptionView) => Effect.Effect<TurnState, never, PaymentGateway>
 ) =>
   registered(turn, (user) =>
-    whenOpen(turn, (subscriptions) =>
+    withSubscriptions(turn, (subscriptions) =>
       Effect.gen(function* () {
         const found = yield* Effect.either(subscriptions.own(user.id, id))
         if (Either.isLeft(found)) return emit(turn, say(turn.language, "subs.notFound"))
