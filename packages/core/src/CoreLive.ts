@@ -5,6 +5,7 @@
 import { Layer } from "effect"
 import { AttachmentsLive } from "./AttachmentsLive.js"
 import { AuditLogLive } from "./AuditLogLive.js"
+import { BotsLive } from "./BotsLive.js"
 import { CategoriesLive } from "./CategoriesLive.js"
 import { ChannelsLive } from "./ChannelsLive.js"
 import { ChatLive } from "./ChatLive.js"
@@ -15,6 +16,7 @@ import { LedgerLive } from "./LedgerLive.js"
 import { NotificationsLive } from "./NotificationsLive.js"
 import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
+import { ReferralShopsLive } from "./ReferralShopsLive.js"
 import { RoleRequestsLive } from "./RoleRequestsLive.js"
 import { UsersLive } from "./UsersLive.js"
 import { WithdrawalsLive } from "./WithdrawalsLive.js"
@@ -33,7 +35,9 @@ export const CoreServicesLive = Layer.mergeAll(
   KeyValueLive,
   ChannelsLive,
   RoleRequestsLive,
-  WithdrawalsLive
+  WithdrawalsLive,
+  BotsLive,
+  ReferralShopsLive
 ).pipe(Layer.provideMerge(DomainEventsLive))
 
 /** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */

@@ -7,6 +7,8 @@ import { ChatTokensLive } from "./auth/ChatTokens.js"
 import { SignInThrottleLive } from "./auth/SignInThrottle.js"
 import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
 import { BotStatusesLive } from "./bots/BotStatuses.js"
+import { BotTokenCheckLive } from "./bots/BotTokenCheck.js"
+import { BotTokensLive } from "./bots/BotTokens.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
@@ -40,10 +42,6 @@ export const ClusterBusLive = Layer.unwrapEffect(
 
 export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(PaymentProviderLive))
 
-/**
- * The provider clients until a provider is configured (server/src/shop): none, so a PROVIDER purchase fails
- * `not_configured` and its money goes back at once.
- */
 /** The shop (core's catalogue, orders and settings) over the provider clients the admins configured. */
 export const ShopServicesLive = ShopLive.pipe(
   Layer.provideMerge(ProvidersLive.pipe(Layer.provide(FetchHttpClient.layer)))
@@ -59,6 +57,9 @@ export const ServerBaseLive = Layer.mergeAll(
   WhatsAppAccountsLive,
   BotStatusesLive,
   BotLinksLive,
+  // the fleet's tokens: sealed at rest, checked with their platform before they are kept
+  BotTokensLive,
+  BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer)),
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
   ChatHubLive,
   ShopServicesLive

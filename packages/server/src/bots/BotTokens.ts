@@ -9,9 +9,10 @@
  * to open says only which bot and that the key does not match (the key changed, or the row was altered).
  */
 import type { SealedToken } from "@groupbuy/core"
-import { Data, Effect, Option, Redacted } from "effect"
+import { Context, Data, Effect, Layer, Option, Redacted } from "effect"
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto"
 import { loadOrCreateSecret } from "../config/Secrets.js"
+import { ServerConfig } from "../config/ServerConfig.js"
 
 /** The sealed token could not be opened with this key (another key, or the stored text was altered). */
 export class BotTokenUnreadable extends Data.TaggedError("BotTokenUnreadable")<{ readonly botId: string }> {
@@ -75,3 +76,11 @@ export const loadBotTokenKey = (dataDir: string, configured: Option.Option<Redac
     onSome: (key) => Effect.succeed(key),
     onNone: () => loadOrCreateSecret(dataDir, "bot-token-key")
   })
+
+/** The sealer of this server's bot tokens (keyed by `BOT_TOKEN_KEY` or the data directory's generated key). */
+export class BotTokens extends Context.Tag("@groupbuy/server/BotTokens")<BotTokens, BotTokenSealer>() {}
+
+export const BotTokensLive = Layer.effect(
+  BotTokens,
+  Effect.map(ServerConfig, (config) => makeBotTokenSealer(config.botTokenKey))
+)

@@ -58,6 +58,14 @@ export interface ServerSettings {
   readonly cookieSecure: boolean
   readonly telegram: Option.Option<TelegramSettings>
   readonly vk: Option.Option<VkSettings>
+  /** Telegram's Bot API root for every Telegram bot of the fleet (`TELEGRAM_API_ROOT`; a fake server in tests) */
+  readonly telegramApiRoot: Option.Option<string>
+  /** VK's API base URL for every VK bot of the fleet (`VK_API_BASE_URL`) */
+  readonly vkApiBaseUrl: Option.Option<string>
+  /** the key that seals bot tokens at rest (`BOT_TOKEN_KEY`, else generated once into the data directory) */
+  readonly botTokenKey: Redacted.Redacted
+  /** spare bot tokens, one per line (`BOT_TOKENS_FILE`): the token pool that refills the fallback role */
+  readonly botTokensFile: Option.Option<string>
   /** the VK Mini App's secret key (its settings page): signs the launch parameters `POST /api/auth/vk` checks */
   readonly vkAppSecret: Option.Option<Redacted.Redacted>
   /** how old a Mini App's signed launch data (Telegram `auth_date`, VK `vk_ts`) may be */
@@ -195,6 +203,10 @@ export const settingsConfig = Config.all({
   cookieSecure: Config.option(Config.boolean("ADMIN_COOKIE_SECURE")),
   telegram,
   vk,
+  telegramApiRoot: Config.option(url("TELEGRAM_API_ROOT")),
+  vkApiBaseUrl: Config.option(url("VK_API_BASE_URL")),
+  botTokenKey: Config.option(secret("BOT_TOKEN_KEY", 32)),
+  botTokensFile: Config.option(Config.nonEmptyString("BOT_TOKENS_FILE")),
   vkAppSecret: Config.option(Config.redacted("VK_APP_SECRET")),
   miniAppMaxAge: Config.duration("MINI_APP_MAX_AGE").pipe(Config.withDefault(Duration.days(1))),
   whatsapp: bool("WHATSAPP_ENABLED", false),
@@ -269,6 +281,9 @@ export const loadServerSettings = Effect.gen(function* () {
   const sandboxWebhookSecret = Option.isSome(raw.sandboxWebhookSecret)
     ? raw.sandboxWebhookSecret.value
     : yield* loadOrCreateSecret(raw.dataDir, "sandbox-webhook-secret")
+  const botTokenKey = Option.isSome(raw.botTokenKey)
+    ? raw.botTokenKey.value
+    : yield* loadOrCreateSecret(raw.dataDir, "bot-token-key")
   const publicUrl = Option.getOrElse(raw.publicUrl, () => `http://localhost:${raw.port}`)
   const settings: ServerSettings = {
     port: raw.port,
@@ -284,6 +299,10 @@ export const loadServerSettings = Effect.gen(function* () {
     cookieSecure: Option.getOrElse(raw.cookieSecure, () => publicUrl.startsWith("https:")),
     telegram: raw.telegram,
     vk: raw.vk,
+    telegramApiRoot: raw.telegramApiRoot,
+    vkApiBaseUrl: raw.vkApiBaseUrl,
+    botTokenKey,
+    botTokensFile: raw.botTokensFile,
     vkAppSecret: raw.vkAppSecret,
     miniAppMaxAge: raw.miniAppMaxAge,
     whatsapp: raw.whatsapp,
