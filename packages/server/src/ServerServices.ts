@@ -9,6 +9,7 @@ import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
 import { BotStatusesLive } from "./bots/BotStatuses.js"
 import { BotTokenCheckLive } from "./bots/BotTokenCheck.js"
 import { BotTokensLive } from "./bots/BotTokens.js"
+import { ReferralShopOpeningLive } from "./bots/ReferralShopOpening.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
@@ -57,9 +58,10 @@ export const ServerBaseLive = Layer.mergeAll(
   WhatsAppAccountsLive,
   BotStatusesLive,
   BotLinksLive,
-  // the fleet's tokens: sealed at rest, checked with their platform before they are kept
-  BotTokensLive,
-  BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer)),
+  // the fleet's tokens: sealed at rest, checked with their platform before they are kept; referral shops open with them
+  ReferralShopOpeningLive.pipe(
+    Layer.provideMerge(Layer.merge(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer))))
+  ),
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
   ChatHubLive,
   ShopServicesLive
