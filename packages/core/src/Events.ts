@@ -54,7 +54,14 @@ export const DomainEvent = Schema.Union(
     userId: UserId,
     amount: Kopecks
   }),
-  Schema.TaggedStruct("PaymentSucceeded", { paymentId: PaymentId, userId: UserId, amount: Kopecks }),
+  /** a payment succeeded; with `procurementId` (and its title) it paid the payer's share of that procurement */
+  Schema.TaggedStruct("PaymentSucceeded", {
+    paymentId: PaymentId,
+    userId: UserId,
+    amount: Kopecks,
+    procurementId: Schema.optional(ProcurementId),
+    title: Schema.optional(Schema.String)
+  }),
   /** an account was (de)activated or got or lost admin rights: what it may see must be checked again */
   Schema.TaggedStruct("AccountChanged", { userId: UserId, isActive: Schema.Boolean, isAdmin: Schema.Boolean }),
   Schema.TaggedStruct("BalanceChanged", { userId: UserId, balance: Kopecks }),

@@ -601,6 +601,13 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
       CHECK (reversed IS NULL OR reversed + shortfall = amount)
     )`,
     `CREATE INDEX referral_commissions_shop_idx ON referral_commissions (shop_id, created_at)`
+  ),
+  // Paying a procurement share by card (PROCUREMENT_PAYMENT): at most one open card payment per participation, so
+  // two taps on "pay by card" (with any keys) start one payment; the automatic capture/cancel rules find them by
+  // procurement.
+  "0033_procurement_card_payments": run(
+    `CREATE UNIQUE INDEX payments_one_open_share ON payments (procurement_id, user_id)
+      WHERE type = 'PROCUREMENT_PAYMENT' AND status IN ('PENDING', 'WAITING_FOR_CAPTURE')`
   )
 }
 

@@ -5,8 +5,8 @@
 import { Context, type Effect, Schema } from "effect"
 import type { Actor, Page } from "./Common.js"
 import { PageRequest } from "./Common.js"
-import type { Forbidden, IllegalTransition, InvalidInput, NotFound } from "./Errors.js"
-import { PaymentId, UserId } from "./Ids.js"
+import type { Forbidden, IllegalTransition, InvalidInput, NotFound, RuleViolation } from "./Errors.js"
+import { PaymentId, ProcurementId, UserId } from "./Ids.js"
 import type { Payment } from "./Models.js"
 import { PaymentStatus, PaymentType } from "./Models.js"
 import { Kopecks } from "./Money.js"
@@ -22,6 +22,20 @@ export class CreateDeposit extends Schema.Class<CreateDeposit>("CreateDeposit")(
   provider: Schema.NonEmptyTrimmedString,
   idempotencyKey: Schema.NonEmptyTrimmedString,
   description: Schema.optional(Schema.NullOr(Schema.String))
+}) {}
+
+/**
+ * Paying one's share of a procurement through a provider (PROCUREMENT_PAYMENT) instead of from the balance. The amount
+ * is the participant's. A one-step provider may be paid where paying from the balance may (PAYMENT, a CONFIRMED
+ * participant); a provider that authorizes first (`authorizeFirst`) may already be authorized while the procurement is
+ * ACTIVE or STOPPED (a PENDING or CONFIRMED participant): the money is captured once the share may be paid.
+ */
+export class CreateProcurementPayment extends Schema.Class<CreateProcurementPayment>("CreateProcurementPayment")({
+  userId: UserId,
+  procurementId: ProcurementId,
+  provider: Schema.NonEmptyTrimmedString,
+  idempotencyKey: Schema.NonEmptyTrimmedString,
+  authorizeFirst: Schema.optionalWith(Schema.Boolean, { default: () => false })
 }) {}
 
 /** The columns an admin may order the payment list by. */
@@ -49,13 +63,39 @@ export interface PaymentSummary {
 export interface PaymentsService {
   /** A PENDING deposit (amount within MIN/MAX_DEPOSIT); the same idempotency key returns the same payment. */
   readonly createDeposit: (input: CreateDeposit) => Effect.Effect<Payment, InvalidInput | NotFound>
+  /**
+   * A PENDING card payment of the user's share (see `CreateProcurementPayment`). The same idempotency key, or any key
+   * while a card payment of this share is still open, returns that payment. Refusals: `pay.already-paid`,
+   * `pay.not-open`, `pay.not-confirmed` (RuleViolation); NotFound for an unknown procurement or a non-participant.
+   */
+  readonly createProcurementPayment: (
+    input: CreateProcurementPayment
+  ) => Effect.Effect<Payment, InvalidInput | NotFound | RuleViolation>
+  /**
+   * The provider authorized the payment (PENDING → WAITING_FOR_CAPTURE; again: no change). `capturable`: it is a
+   * procurement payment whose share may be paid now (the procurement is in PAYMENT and the participant CONFIRMED).
+   */
+  readonly authorize: (
+    id: PaymentId
+  ) => Effect.Effect<{ readonly payment: Payment; readonly capturable: boolean }, NotFound | IllegalTransition>
+  /** Settles an authorized payment (WAITING_FOR_CAPTURE → SUCCEEDED) as `succeed` does; a captured one stays so. */
+  readonly capture: (
+    id: PaymentId
+  ) => Effect.Effect<{ readonly payment: Payment; readonly credited: boolean }, NotFound | IllegalTransition>
+  /** The open (PENDING or WAITING_FOR_CAPTURE) card payments of a procurement's shares, optionally of one user. */
+  readonly openForProcurement: (procurementId: ProcurementId, userId?: UserId) => Effect.Effect<ReadonlyArray<Payment>>
   /** Records the provider's id and the payer's link once the provider accepted the payment. */
   readonly attachProvider: (
     id: PaymentId,
     providerPaymentId: string,
     confirmationUrl: string | null
   ) => Effect.Effect<Payment, NotFound>
-  /** Settles and credits once; returns whether this call credited. A settled payment stays settled. */
+  /**
+   * Settles and credits once; returns whether this call credited. A settled payment stays settled. A procurement
+   * payment pays the participant's share in the same transaction (credited and debited: DEPOSIT then
+   * PROCUREMENT_JOIN, participant → PAID); when the share can no longer be paid (left, paid meanwhile, procurement
+   * moved on) the money stays on the payer's balance as a deposit.
+   */
   readonly succeed: (
     id: PaymentId
   ) => Effect.Effect<{ readonly payment: Payment; readonly credited: boolean }, NotFound | IllegalTransition>

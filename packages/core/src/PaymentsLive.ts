@@ -13,19 +13,48 @@ import type { Actor } from "./Common.js"
 import { Actor as ActorSchema } from "./Common.js"
 import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "./Errors.js"
 import type { DomainEvent } from "./Events.js"
-import { PaymentId, UserId } from "./Ids.js"
+import { PaymentId, ProcurementId, UserId } from "./Ids.js"
 import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
-import type { PaymentStatus } from "./Models.js"
+import type { Participant, PaymentStatus, Procurement } from "./Models.js"
 import { Payment } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
 import type { PaymentSummary, PaymentsService } from "./Payments.js"
-import { CreateDeposit, MAX_DEPOSIT, MIN_DEPOSIT, PaymentFilter, type PaymentSortColumn, Payments } from "./Payments.js"
+import {
+  CreateDeposit,
+  CreateProcurementPayment,
+  MAX_DEPOSIT,
+  MIN_DEPOSIT,
+  PaymentFilter,
+  type PaymentSortColumn,
+  Payments
+} from "./Payments.js"
+import { checkPay, violation } from "./ProcurementRules.js"
+import { makeProcurementStore } from "./internal/money/ProcurementStore.js"
 import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import { makeMoneyWork } from "./internal/money/MoneyWork.js"
 import { orDie } from "./internal/money/SqlEdge.js"
 import { dateRange, orderBy } from "./internal/ListSql.js"
 
 const decodeDeposit = decodeInput(CreateDeposit)
+const decodeShare = decodeInput(CreateProcurementPayment)
+
+/** A share may be paid now: the procurement is in PAYMENT and the participant CONFIRMED (as paying from the balance). */
+const payableNow = (p: Procurement, participant: Participant) =>
+  p.status === "PAYMENT" && participant.status === "CONFIRMED"
+
+/** A provider that authorizes first may hold the money from while the procurement collects until its PAYMENT. */
+const checkAuthorizeEarly = (p: Procurement, participant: Participant) =>
+  participant.status === "PAID" || participant.status === "DELIVERED"
+    ? Effect.fail(violation("pay.already-paid", "You have already paid", "Вы уже оплатили участие"))
+    : p.status === "ACTIVE" || p.status === "STOPPED" || p.status === "PAYMENT"
+      ? Effect.void
+      : Effect.fail(
+          violation(
+            "pay.not-open",
+            "Payment is not open for this procurement",
+            "Оплата по этой закупке сейчас не принимается"
+          )
+        )
 const decodeFilter = decodeInput(PaymentFilter)
 const IncomingInput = Schema.Struct({
   userId: UserId,
@@ -86,6 +115,7 @@ export const PaymentsLive = Layer.effect(
   Payments,
   Effect.gen(function* () {
     const { publishAll, sql, transaction, unitOfWork, writes } = yield* makeMoneyWork
+    const store = yield* makeProcurementStore
 
     const byId = SqlSchema.findOne({
       Request: PaymentId,
@@ -172,15 +202,33 @@ export const PaymentsLive = Layer.effect(
         return updated ?? (yield* new NotFound({ entity: "payment", id: pid }))
       })
 
-    /** Settles a locked payment and credits its deposit, inside the caller's transaction. */
-    const settle = (id: PaymentId) =>
+    /**
+     * Settles a payment and credits its deposit, inside the caller's transaction. A procurement payment locks its
+     * procurement before the payment (the order every procurement change takes: procurement, then the users' rows),
+     * and pays the share when it may still be paid; otherwise its money stays on the balance as a deposit.
+     */
+    const settle = (id: PaymentId, authorizedOnly = false) =>
       Effect.gen(function* () {
+        const seen = yield* byId(id)
+        const share =
+          Option.isSome(seen) && seen.value.type === "PROCUREMENT_PAYMENT" && seen.value.procurementId !== null
+            ? yield* store.lock(seen.value.procurementId)
+            : Option.none<Procurement>()
         const payment = yield* lockOrFail(id)
         if (payment.status === "SUCCEEDED") return { payment, credited: false, events: [] as Array<DomainEvent> }
-        if (payment.status !== "PENDING" && payment.status !== "WAITING_FOR_CAPTURE")
+        if (payment.status !== "WAITING_FOR_CAPTURE" && (authorizedOnly || payment.status !== "PENDING"))
           return yield* new IllegalTransition({ entity: "payment", from: payment.status, to: "SUCCEEDED" })
         const settled = yield* setStatus(id, "SUCCEEDED")
-        if (payment.type !== "DEPOSIT") return { payment: settled, credited: false, events: [] }
+        if (payment.type === "PROCUREMENT_PAYMENT" && Option.isSome(share)) {
+          const p = share.value
+          const participant = yield* store.participation({ procurementId: p.id, userId: payment.userId })
+          if (
+            Option.isSome(participant) &&
+            payableNow(p, participant.value) &&
+            participant.value.amount === payment.amount
+          )
+            return yield* payShare(settled, p, participant.value)
+        } else if (payment.type !== "DEPOSIT") return { payment: settled, credited: false, events: [] }
         const key = paymentCreditKey(id)
         const already = yield* writes.findByKey(key)
         if (Option.isSome(already)) return { payment: settled, credited: false, events: [] }
@@ -201,6 +249,47 @@ export const PaymentsLive = Layer.effect(
         return { payment: settled, credited: true, events }
       })
 
+    /** The provider's money pays the share: credited and debited at once, the participant PAID, the money held. */
+    const payShare = (payment: Payment, p: Procurement, participant: Participant) =>
+      Effect.gen(function* () {
+        const die = { InsufficientFunds: Effect.die, EntryConflict: Effect.die, NotFound: Effect.die } as const
+        yield* writes
+          .apply({
+            userId: payment.userId,
+            amount: payment.amount,
+            type: "DEPOSIT",
+            paymentId: payment.id,
+            procurementId: p.id,
+            idempotencyKey: paymentCreditKey(payment.id),
+            description: p.title
+          })
+          .pipe(Effect.catchTags(die))
+        yield* writes
+          .apply({
+            userId: payment.userId,
+            amount: Kopecks.make(-payment.amount),
+            type: "PROCUREMENT_JOIN",
+            procurementId: p.id,
+            participantId: participant.id,
+            paymentId: payment.id,
+            description: p.title
+          })
+          .pipe(Effect.catchTags(die))
+        yield* store.addHeld(p.id, payment.amount)
+        yield* store.setParticipantStatus([participant.id], "PAID")
+        const events: Array<DomainEvent> = [
+          {
+            _tag: "PaymentSucceeded",
+            paymentId: payment.id,
+            userId: payment.userId,
+            amount: payment.amount,
+            procurementId: p.id,
+            title: p.title
+          }
+        ]
+        return { payment, credited: true, events }
+      })
+
     const succeed = (id: PaymentId) =>
       Effect.gen(function* () {
         const pid = yield* paymentId(id)
@@ -208,6 +297,95 @@ export const PaymentsLive = Layer.effect(
         yield* publishAll(result.events)
         return { payment: result.payment, credited: result.credited }
       }).pipe(Effect.withSpan("Payments.succeed"))
+
+    const capture = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        const result = yield* transaction(settle(pid, true))
+        yield* publishAll(result.events)
+        return { payment: result.payment, credited: result.credited }
+      }).pipe(Effect.withSpan("Payments.capture"))
+
+    const createProcurementPayment = (input: CreateProcurementPayment) =>
+      Effect.gen(function* () {
+        const share = yield* decodeShare(input)
+        return yield* transaction(
+          Effect.gen(function* () {
+            const p = yield* store.lock(share.procurementId)
+            if (Option.isNone(p)) return yield* new NotFound({ entity: "procurement", id: share.procurementId })
+            const sameKey = yield* byKey(share.idempotencyKey)
+            if (Option.isSome(sameKey))
+              return sameKey.value.userId === share.userId && sameKey.value.procurementId === share.procurementId
+                ? sameKey.value
+                : yield* keyReused
+            const participant = yield* store.participation({ procurementId: p.value.id, userId: share.userId })
+            if (Option.isNone(participant))
+              return yield* new NotFound({ entity: "participant", id: `${share.procurementId}/${share.userId}` })
+            yield* share.authorizeFirst
+              ? checkAuthorizeEarly(p.value, participant.value)
+              : checkPay(p.value.status, participant.value.status)
+            const [open] = yield* openShares(p.value.id, share.userId)
+            if (open !== undefined) return open
+            const [created] = yield* returning(
+              sql`INSERT INTO payments ${sql.insert({
+                userId: share.userId,
+                procurementId: p.value.id,
+                type: "PROCUREMENT_PAYMENT",
+                status: "PENDING",
+                provider: share.provider,
+                idempotencyKey: share.idempotencyKey,
+                amount: participant.value.amount,
+                description: p.value.title,
+                metadata: JSON.stringify({ participantId: participant.value.id, authorizeFirst: share.authorizeFirst })
+              })} RETURNING *`
+            )
+            return created!
+          })
+        )
+      }).pipe(Effect.withSpan("Payments.createProcurementPayment"))
+
+    const openShares = (procurement: ProcurementId, user?: UserId) =>
+      returning(
+        sql`SELECT * FROM payments WHERE type = 'PROCUREMENT_PAYMENT' AND procurement_id = ${procurement}
+              AND status IN ('PENDING', 'WAITING_FOR_CAPTURE')
+              ${user === undefined ? sql`` : sql`AND user_id = ${user}`}
+            ORDER BY created_at, id`
+      )
+
+    const openForProcurement = (procurement: ProcurementId, user?: UserId) =>
+      validId(ProcurementId)(procurement) && (user === undefined || validId(UserId)(user))
+        ? orDie(openShares(procurement, user))
+        : Effect.succeed([])
+
+    const authorize = (id: PaymentId) =>
+      Effect.gen(function* () {
+        const pid = yield* paymentId(id)
+        return yield* transaction(
+          Effect.gen(function* () {
+            const payment = yield* lockOrFail(pid)
+            if (payment.status !== "PENDING" && payment.status !== "WAITING_FOR_CAPTURE")
+              return yield* new IllegalTransition({
+                entity: "payment",
+                from: payment.status,
+                to: "WAITING_FOR_CAPTURE"
+              })
+            const authorized = payment.status === "PENDING" ? yield* setStatus(pid, "WAITING_FOR_CAPTURE") : payment
+            if (payment.type !== "PROCUREMENT_PAYMENT" || payment.procurementId === null)
+              return { payment: authorized, capturable: false }
+            const p = yield* store.withStats(payment.procurementId)
+            const participant = yield* store.participation({
+              procurementId: payment.procurementId,
+              userId: payment.userId
+            })
+            const capturable =
+              Option.isSome(p) &&
+              Option.isSome(participant) &&
+              payableNow(p.value.procurement, participant.value) &&
+              participant.value.amount === payment.amount
+            return { payment: authorized, capturable }
+          })
+        )
+      }).pipe(Effect.withSpan("Payments.authorize"))
 
     const succeedByProviderId = (provider: string, providerPaymentId: string) =>
       Effect.gen(function* () {
@@ -470,6 +648,10 @@ export const PaymentsLive = Layer.effect(
 
     return Payments.of({
       createDeposit,
+      createProcurementPayment,
+      authorize,
+      capture,
+      openForProcurement,
       attachProvider,
       succeed,
       succeedByProviderId,
