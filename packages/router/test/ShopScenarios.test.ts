@@ -114,6 +114,9 @@ const scenarios: ReadonlyArray<ShopScenario> = [
           depositSteps(1000),
           ivan.send("/help"),
           ivan.expect("/catalog", "/orders"),
+          // a message the bot does not understand lists what it offers, the shop's commands too
+          ivan.send("хочу чай"),
+          ivan.expect("не понял", "/catalog"),
           ivan.send("/catalog"),
           ivan.expect("Каталог", `Ключи ${tag}`),
           ivan.press(`Ключи ${tag}`),

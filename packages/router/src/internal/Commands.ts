@@ -1,7 +1,7 @@
 /** The command table: `/name args` → its feature's handler. Adding a command is adding a row here. */
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { rich } from "../Messages.js"
-import { cancel, registered, showMainMenu, unknown } from "./Common.js"
+import { cancel, helpText, registered, showMainMenu, unknown } from "./Common.js"
 import { hostFlow, link, pickLanguage, profile, start, web } from "./features/Account.js"
 import { pickBroadcast } from "./features/Broadcast.js"
 import { pickChat } from "./features/ChatMode.js"
@@ -11,9 +11,7 @@ import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog } from "./features/Shop.js"
 import { ordersPage } from "./features/ShopOrders.js"
-import { GROUP_BUYS_ONLY, shopSettings } from "./features/ShopServices.js"
 import { subscriptionsList } from "./features/SubscriptionScreens.js"
-import { join } from "../RichTexts.js"
 import { emit, type Handler, type TurnState, withoutFlow } from "./Turn.js"
 import { mainMenu } from "./Views.js"
 
@@ -30,24 +28,8 @@ const createProcurement: Handler<string> = (turn) =>
       : Effect.succeed(emit(turn, mainMenu(turn.language, user, rich(turn.language, "create.forbidden"))))
   )
 
-/**
- * `/help`: the commands of what the bots offer — the group purchases' (with the account's), the shop's after them when
- * it is offered too; a shop-only bot names the shop and lists its commands and the account's, not the group
- * purchases'.
- */
-const help: Handler<string> = (turn) =>
-  Effect.flatMap(shopSettings, (settings) => {
-    const offer = Option.match(settings, { onNone: () => GROUP_BUYS_ONLY, onSome: (s) => s.offer })
-    const l = turn.language
-    return showMainMenu(
-      turn,
-      !offer.groupBuys && Option.isSome(settings)
-        ? join([rich(l, "help.shopOnly", { name: settings.value.name }), rich(l, "help.shop"), rich(l, "help.account")])
-        : offer.shop
-          ? join([rich(l, "help.text"), rich(l, "help.shop")])
-          : rich(l, "help.text")
-    )
-  })
+/** `/help`: the commands of what the bots offer (`helpText`) over the main menu. */
+const help: Handler<string> = (turn) => Effect.flatMap(helpText(turn), (text) => showMainMenu(turn, text))
 
 const commands: Readonly<Record<string, CommandRow>> = {
   cancel: { run: cancel, keepsFlow: true },

@@ -7,7 +7,7 @@ import { join, plain } from "../RichTexts.js"
 import { isFlowActionData } from "./ActionCode.js"
 import { describeError } from "./Errors.js"
 import { emit, type TurnState } from "./Turn.js"
-import { shopOffer } from "./features/ShopServices.js"
+import { GROUP_BUYS_ONLY, shopOffer, shopSettings } from "./features/ShopServices.js"
 import { mainMenu, say } from "./Views.js"
 
 export const identityOf = (ref: ChatRef) =>
@@ -50,8 +50,24 @@ export const menuOf = (turn: TurnState, heading?: RichText) =>
 export const showMainMenu = (turn: TurnState, heading?: RichText) =>
   Effect.map(menuOf(turn, heading), (menu) => emit(turn, menu))
 
+/**
+ * The commands of what the bots offer — the group purchases' (with the account's), the shop's after them when it is
+ * offered too; a shop-only bot names the shop and lists its commands and the account's, not the group purchases'.
+ */
+export const helpText = (turn: TurnState): Effect.Effect<RichText> =>
+  Effect.map(shopSettings, (settings) => {
+    const offer = Option.match(settings, { onNone: () => GROUP_BUYS_ONLY, onSome: (s) => s.offer })
+    const l = turn.language
+    return !offer.groupBuys && Option.isSome(settings)
+      ? join([rich(l, "help.shopOnly", { name: settings.value.name }), rich(l, "help.shop"), rich(l, "help.account")])
+      : offer.shop
+        ? join([rich(l, "help.text"), rich(l, "help.shop")])
+        : rich(l, "help.text")
+  })
+
+/** A message the bot did not understand: say so, then the help of what it offers. */
 export const unknown = (turn: TurnState) =>
-  showMainMenu(turn, join([rich(turn.language, "unknown"), rich(turn.language, "help.text")]))
+  Effect.flatMap(helpText(turn), (help) => showMainMenu(turn, join([rich(turn.language, "unknown"), help])))
 
 const usesFlowActions = (reply: Reply) =>
   reply._tag !== "Toast" &&
