@@ -311,6 +311,8 @@ export const en: Record<keyof typeof ru, string> = {
   "shop.toProducts": "« Back to products",
   "shop.toProduct": "« Back to the product",
   "shop.quantity.tooMany": "Only {max} left — type a number from 1 to {max}.",
+  "shop.askQuantity.one": "Only one left — press “1 pcs” or type 1.",
+  "shop.quantity.tooMany.one": "Only one left — type 1.",
   "shop.confirm":
     "**Confirm the purchase**\n{title} × {quantity}\nTotal: **{total}**\nYour balance: {balance}\nAfter the purchase: {after}",
   "shop.buy": "✅ Buy for {total}",

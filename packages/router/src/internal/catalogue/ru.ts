@@ -308,6 +308,8 @@ export const ru = {
   "shop.toProducts": "« К товарам",
   "shop.toProduct": "« К товару",
   "shop.quantity.tooMany": "В наличии только {max} — напишите число от 1 до {max}.",
+  "shop.askQuantity.one": "Осталась последняя штука — нажмите «1 шт.» или напишите 1.",
+  "shop.quantity.tooMany.one": "Осталась только одна штука — напишите 1.",
   "shop.confirm":
     "**Подтвердите покупку**\n{title} × {quantity}\nИтого: **{total}**\nВаш баланс: {balance}\nПосле покупки: {after}",
   "shop.buy": "✅ Купить за {total}",

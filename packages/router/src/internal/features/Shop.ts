@@ -150,7 +150,7 @@ const productCard = (turn: TurnState, product: Product, notice?: RichText): Turn
       ],
       "\n"
     ),
-    ...(max > 0 ? [rich(l, "shop.askQuantity", { max })] : [])
+    ...(max > 1 ? [rich(l, "shop.askQuantity", { max })] : max === 1 ? [rich(l, "shop.askQuantity.one")] : [])
   ])
   const quick = QUICK_QUANTITIES.filter((n) => n <= max).map((quantity) =>
     button(text(l, "shop.pieces", { count: quantity }), { _tag: "ShopQuantity", id: product.id, quantity })
@@ -250,7 +250,8 @@ const confirmReplies = (
 const quantityProblem = (l: Language, product: Product, quantity: number): RichText | undefined => {
   const max = maxFor(product)
   if (max === 0) return rich(l, "shop.soldOutNow", { title: product.title })
-  if (quantity > max) return rich(l, "shop.quantity.tooMany", { max })
+  if (quantity > max)
+    return max === 1 ? rich(l, "shop.quantity.tooMany.one") : rich(l, "shop.quantity.tooMany", { max })
   return undefined
 }
 
