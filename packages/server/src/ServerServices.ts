@@ -17,6 +17,7 @@ import { ServerConfig } from "./config/ServerConfig.js"
 import { ChatHubLive } from "./hub/ChatHub.js"
 import { ClusterBusMemory, ClusterBusRedis } from "./hub/ClusterBus.js"
 import { NotificationDispatcherLive } from "./notifications/NotificationDispatcher.js"
+import { CardPaymentRulesLive } from "./payments/CardPaymentRules.js"
 import { DepositsLive, PaymentGatewayLive } from "./payments/Deposits.js"
 import { SandboxProviderLive } from "./payments/SandboxProvider.js"
 import { TochkaProviderLive } from "./payments/TochkaProvider.js"
@@ -41,7 +42,10 @@ export const ClusterBusLive = Layer.unwrapEffect(
   )
 )
 
-export const PaymentsServicesLive = DepositsLive.pipe(Layer.provideMerge(PaymentProviderLive))
+/** Deposits and card payments over the configured provider, with the automatic capture / cancel rules of shares. */
+export const PaymentsServicesLive = Layer.provideMerge(CardPaymentRulesLive, DepositsLive).pipe(
+  Layer.provideMerge(PaymentProviderLive)
+)
 
 /** The shop (core's catalogue, orders and settings) over the provider clients the admins configured. */
 export const ShopServicesLive = ShopLive.pipe(

@@ -5,7 +5,7 @@ import { AuthApi } from "./AuthApi.js"
 import { CategoriesApi } from "./CategoriesApi.js"
 import { ChatApi, ChatFileLinksApi } from "./ChatApi.js"
 import { NotificationsApi } from "./NotificationsApi.js"
-import { PaymentsApi } from "./PaymentsApi.js"
+import { AdminPaymentsApi, PaymentsApi } from "./PaymentsApi.js"
 import { ProcurementsApi } from "./ProcurementsApi.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./RequestBody.js"
 import { UsersApi } from "./UsersApi.js"
@@ -27,6 +27,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(WithdrawalsApi)
   .add(AdminWithdrawalsApi)
   .add(AdminBonusApi)
+  .add(AdminPaymentsApi)
   .add(ShopCatalogApi)
   .add(ShopApi)
   .add(ShopSubscriptionsApi)

@@ -1,15 +1,18 @@
-/** Deposits through a payment provider, their status, the balance and the ledger history. */
+/**
+ * Deposits through a payment provider, procurement shares paid by card, their status, the balance and the ledger
+ * history; admins capture or cancel authorized card payments.
+ */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { Forbidden, IllegalTransition } from "../Errors.js"
-import { PaymentId, UserId } from "../Ids.js"
+import { Forbidden, IllegalTransition, NotFound, RuleViolation } from "../Errors.js"
+import { PaymentId, ProcurementId, UserId } from "../Ids.js"
 import { PaymentStatus, PaymentType, Transaction } from "../Models.js"
 import { Kopecks } from "../Money.js"
 import { BalanceJson, PageParams, PaymentJson } from "./Dto.js"
 import { pageEndpoint } from "./PageEndpoint.js"
 import { specAlias } from "./SpecAlias.js"
 import * as Refusals from "./Refusals.js"
-import { Authentication } from "./Security.js"
+import { AdminAuthentication, Authentication } from "./Security.js"
 
 export class CreateDepositBody extends Schema.Class<CreateDepositBody>("CreateDepositBody")({
   amount: Kopecks,
@@ -18,6 +21,18 @@ export class CreateDepositBody extends Schema.Class<CreateDepositBody>("CreateDe
   /** the configured default provider when omitted */
   provider: Schema.optional(Schema.NonEmptyTrimmedString),
   /** repeat a request safely: the same key returns the same deposit */
+  idempotencyKey: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)))
+}) {}
+
+/** `POST /payments`: a deposit (as `POST /payments/deposits`), or one's share of a procurement paid by card. */
+export class CreatePaymentBody extends Schema.Class<CreatePaymentBody>("CreatePaymentBody")({
+  /** DEPOSIT (the default) tops up the balance; PROCUREMENT_PAYMENT pays one's share of `procurementId` */
+  type: Schema.optional(Schema.Literal("DEPOSIT", "PROCUREMENT_PAYMENT")),
+  /** a deposit's amount; a share is charged at the participant's own amount (this field is not read for it) */
+  amount: Schema.optional(Kopecks),
+  procurementId: Schema.optional(ProcurementId),
+  userId: Schema.optional(UserId),
+  provider: Schema.optional(Schema.NonEmptyTrimmedString),
   idempotencyKey: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)))
 }) {}
 
@@ -124,10 +139,26 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
   )
   .add(
     HttpApiEndpoint.post("createPayment", "/payments")
-      .setPayload(CreateDepositBody)
+      .annotate(OpenApi.Summary, "Create a payment: a deposit, or one's procurement share paid by card")
+      .annotate(
+        OpenApi.Description,
+        "The first specification's `POST /payments/`. With `type` DEPOSIT (the default) it is `POST " +
+          "/payments/deposits`. With `type` PROCUREMENT_PAYMENT and `procurementId` it starts paying the caller's " +
+          "share of that procurement directly by card (the share's own amount; `amount` is not read): the payment " +
+          "link comes back as for a deposit. When the provider reports the payment, the share is paid in one " +
+          "transaction (the money is credited and debited, the participant becomes PAID) exactly once. A provider " +
+          "that authorizes first keeps the payment WAITING_FOR_CAPTURE until the share may be paid (the procurement " +
+          "in PAYMENT, the participant confirmed), then captures it; it is cancelled, nothing charged, when the " +
+          "participant leaves or the procurement is cancelled. The same `idempotencyKey`, or a card payment of the " +
+          "share still open, returns that payment. 400 amount.required / procurement.required; 404 for a " +
+          "procurement one has not joined; 409 pay.already-paid, pay.not-open, pay.not-confirmed, " +
+          "payment.card-unavailable (a provider of bank transfers: pay from the balance)."
+      )
+      .setPayload(CreatePaymentBody)
       .addSuccess(DepositCreated, { status: 201 })
       .addError(ProviderUnavailable)
-      .pipe(Refusals.invalid, specAlias("Create a payment (a deposit)", "POST /payments/deposits"))
+      .addError(RuleViolation)
+      .pipe(Refusals.invalid)
   )
   .add(
     HttpApiEndpoint.get("paymentStatus", "/payments/:id/status")
@@ -136,3 +167,36 @@ export class PaymentsApi extends HttpApiGroup.make("payments")
       .pipe(Refusals.missing, specAlias("A payment and its status", "GET /payments/{id}"))
   )
   .middleware(Authentication) {}
+
+const decision = <const Name extends string>(name: Name, path: string) =>
+  HttpApiEndpoint.post(name, `/payments/:id/${path}`)
+    .setPath(IdPath)
+    .addSuccess(PaymentJson)
+    .addError(NotFound)
+    .addError(IllegalTransition)
+    .addError(ProviderUnavailable)
+
+/** An admin's capture or cancel of a card payment the provider authorized (two-step). */
+export class AdminPaymentsApi extends HttpApiGroup.make("adminPayments")
+  .add(
+    decision("capturePayment", "capture")
+      .annotate(OpenApi.Summary, "Capture an authorized card payment")
+      .annotate(
+        OpenApi.Description,
+        "Takes the money of a WAITING_FOR_CAPTURE payment through its provider and settles it: a procurement share " +
+          "is paid (or, when it can no longer be paid, the money stays on the payer's balance). Captures happen on " +
+          "their own when the share may be paid; this is for the admin who will not wait. Capturing again changes " +
+          "nothing; 409 IllegalTransition for a payment that is not authorized. Audited."
+      )
+  )
+  .add(
+    decision("cancelPayment", "cancel")
+      .annotate(OpenApi.Summary, "Cancel an open payment")
+      .annotate(
+        OpenApi.Description,
+        "Releases an authorization (or withdraws a PENDING payment) through its provider: CANCELLED, nothing is " +
+          "settled or charged. Cancelling again changes nothing; 409 IllegalTransition for a settled payment. Audited."
+      )
+  )
+  .middleware(AdminAuthentication)
+  .prefix("/admin") {}

@@ -25,6 +25,7 @@ import {
   leave,
   listProcurements,
   pay,
+  payByCard,
   pickCategory,
   showProcurement,
   startJoin
@@ -42,6 +43,7 @@ const actions: Actions = {
   JoinProcurement: (turn, { id }) => startJoin(turn, id),
   LeaveProcurement: (turn, { id }) => leave(turn, id),
   PayProcurement: (turn, { id }) => pay(turn, id),
+  PayProcurementByCard: (turn, { id }) => payByCard(turn, id),
   Filter: (turn, { by }) => filter(turn, by),
   PickCategory: (turn, { id }) => pickCategory(turn, id),
   ManageProcurement: (turn, { id }) => manageProcurement(turn, id),

@@ -127,6 +127,8 @@ export const procurementCard = (
     /** organizers manage their procurement; they do not join it */
     readonly isOrganizer: boolean
     readonly backToList: boolean
+    /** the share may also be paid by card (the host's payment gateway takes card payments) */
+    readonly cardPayments?: boolean
   }
 ): Reply => {
   const l = language
@@ -177,12 +179,10 @@ export const procurementCard = (
   if (p.status === "ACTIVE" && joined)
     rows.push([button(text(l, "procurement.leave"), { _tag: "LeaveProcurement", id: p.id })])
   if (p.status === "PAYMENT" && options.participant?.status === "CONFIRMED") {
-    rows.push([
-      button(text(l, "procurement.pay", { amount: formatRubles(options.participant.amount) }), {
-        _tag: "PayProcurement",
-        id: p.id
-      })
-    ])
+    const amount = formatRubles(options.participant.amount)
+    rows.push([button(text(l, "procurement.pay", { amount }), { _tag: "PayProcurement", id: p.id })])
+    if (options.cardPayments === true)
+      rows.push([button(text(l, "procurement.payByCard", { amount }), { _tag: "PayProcurementByCard", id: p.id })])
   }
   if (options.isMember) rows.push([button(text(l, "procurement.chat"), { _tag: "OpenChat", id: p.id })])
   if (options.backToList) rows.push([button(text(l, "procurement.back"), { _tag: "BackToList" })])

@@ -15,7 +15,7 @@ export type ScenarioStep =
   | { readonly as: string; readonly contact: string; readonly when?: "buttons" | "text" }
   | { readonly as: string; readonly expect: ReadonlyArray<string>; readonly when?: "buttons" | "text" }
   | { readonly as: string; readonly expectNot: ReadonlyArray<string>; readonly when?: "buttons" | "text" }
-  /** settles the user's latest pending deposit, as a payment provider's webhook would */
+  /** settles the user's latest pending payment (a deposit or a card payment), as a provider's webhook would */
   | { readonly system: "settleDeposit"; readonly user: string }
   /** changes the user's account language in core, as the web cabinet or another platform would */
   | { readonly system: "setLanguage"; readonly user: string; readonly language: "ru" | "en" }
@@ -278,8 +278,15 @@ export const scenarios: ReadonlyArray<Scenario> = [
       ivan.send("/my_procurements"),
       ivan.expect("Кофе 1", "подтверждён"),
       ivan.press("Кофе 1"),
-      ivan.press("Оплатить"),
+      ivan.press("с баланса"),
       ivan.expect("Недостаточно средств"),
+      // paid by card instead: the provider's link, then its report settles the share
+      ivan.press("картой"),
+      ivan.expect("Оплатите участие в «Кофе 1»", "Оплатить картой"),
+      { system: "settleDeposit", user: "ivan" },
+      ivan.expect("Участие в «Кофе 1» оплачено картой"),
+      ivan.send("/my_procurements"),
+      ivan.expect("Кофе 1", "оплачено"),
       olga.send("/my_procurements"),
       olga.press("Кофе 1"),
       olga.press("отменена"),

@@ -1,6 +1,7 @@
 /**
  * Non-JSON payment routes: the sandbox payment page (`/pay/sandbox/{id}`, a Pay and a Cancel button) and the
- * provider webhook (`/api/payments/webhook/{provider}`), which reads the raw body to check its signature.
+ * provider webhook (`/api/payments/webhook/{provider}`), which reads the raw body to check its signature. Paying a
+ * procurement share on the page authorizes it (a two-step card payment), captured at once when the share may be paid.
  */
 import { HttpLayerRouter, HttpServerRequest, HttpServerResponse, UrlParams } from "@effect/platform"
 import { formatRubles, type Language, type Payment, PaymentId, Payments, systemActor, Users } from "@groupbuy/core"
@@ -23,6 +24,9 @@ const WORDS = {
     status: "Статус",
     title: "Тестовая оплата",
     topUp: "Пополнение баланса на",
+    share: "Оплата участия в закупке",
+    sharePaid: "Участие оплачено:",
+    shareHeld: "Сумма удержана на карте и будет списана, когда организатор откроет оплату:",
     sandbox: "Это песочница: деньги не списываются.",
     pay: "Оплатить",
     cancel: "Отменить",
@@ -43,6 +47,9 @@ const WORDS = {
     status: "Status",
     title: "Test payment",
     topUp: "Topping up your balance by",
+    share: "Paying your share of the procurement",
+    sharePaid: "Your share is paid:",
+    shareHeld: "The amount is held on your card and will be charged when the organizer opens payment:",
     sandbox: "This is a sandbox: no money is charged.",
     pay: "Pay",
     cancel: "Cancel",
@@ -123,7 +130,9 @@ const sandboxPage = Effect.gen(function* () {
     language,
     w.title,
     banner +
-      `<p>${w.topUp} <b>${escape(formatRubles(p.amount))}</b>.</p>` +
+      (p.type === "PROCUREMENT_PAYMENT"
+        ? `<p>${w.share} «${escape(p.description ?? "")}»: <b>${escape(formatRubles(p.amount))}</b>.</p>`
+        : `<p>${w.topUp} <b>${escape(formatRubles(p.amount))}</b>.</p>`) +
       `<p>${w.sandbox}</p>` +
       `<form method="post"><input type="hidden" name="sig" value="${escape(sig)}">` +
       `<button name="action" value="pay">${w.pay}</button><button name="action" value="cancel">${w.cancel}</button></form>`
@@ -139,6 +148,14 @@ const sandboxSubmit = Effect.gen(function* () {
   if (Either.isLeft(found)) return found.left
   const payment = found.right
   const { banner, language, w } = yield* payerLanguage(payment)
+  if (action === "pay" && payment.type === "PROCUREMENT_PAYMENT") {
+    const result = yield* (yield* Deposits).authorized(payment.id).pipe(Effect.either)
+    if (result._tag === "Left") return page(language, w.failed, `<p>${w.failedWhy}</p>`, 409)
+    const amount = escape(formatRubles(result.right.amount))
+    return result.right.status === "SUCCEEDED"
+      ? page(language, w.paid, `${banner}<p>${w.sharePaid} ${amount}.</p>`)
+      : page(language, w.paid, `${banner}<p>${w.shareHeld} ${amount}.</p>`)
+  }
   if (action === "pay") {
     const result = yield* payments.succeed(payment.id).pipe(Effect.either)
     return result._tag === "Right"

@@ -10,6 +10,7 @@ import { AuthHandlers } from "./handlers/AuthHandlers.js"
 import { CategoriesHandlers } from "./handlers/CategoriesHandlers.js"
 import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
+import { AdminPaymentsHandlers } from "./handlers/AdminPaymentsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
@@ -30,6 +31,7 @@ export const HandlersLive = Layer.mergeAll(
   UsersHandlers,
   ProcurementsHandlers,
   PaymentsHandlers,
+  AdminPaymentsHandlers,
   ChatHandlers,
   ChatFileLinksHandlers,
   NotificationsHandlers,

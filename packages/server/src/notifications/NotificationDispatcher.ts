@@ -104,11 +104,14 @@ export const dispatch = (event: DomainEvent) =>
         return
       }
       case "PaymentSucceeded": {
-        const params = { amount: formatRubles(event.amount) }
+        const params = { amount: formatRubles(event.amount), title: event.title ?? "" }
+        // a card payment of a procurement share says which share it paid
+        const share = event.procurementId !== undefined
         yield* createLocalized([event.userId], (language) => ({
           type: "PAYMENT_RECEIVED",
-          title: text(language, "notification.paymentReceived.title", params),
-          body: text(language, "notification.paymentReceived.body", params),
+          title: text(language, share ? "notification.sharePaid.title" : "notification.paymentReceived.title", params),
+          body: text(language, share ? "notification.sharePaid.body" : "notification.paymentReceived.body", params),
+          ...(event.procurementId === undefined ? {} : { procurementId: event.procurementId }),
           data: { amount: event.amount.toString(), paymentId: event.paymentId }
         }))
         return yield* sink.onEvent(event)

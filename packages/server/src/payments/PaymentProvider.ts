@@ -16,6 +16,8 @@ export interface StartedDeposit {
 export type WebhookEvent =
   | { readonly _tag: "Succeeded"; readonly paymentId: PaymentId }
   | { readonly _tag: "Cancelled"; readonly paymentId: PaymentId }
+  /** the payer's card was authorized (two-step): the money is held until it is captured or the hold cancelled */
+  | { readonly _tag: "Authorized"; readonly paymentId: PaymentId }
   /** the provider reports a payment by its own id: look it up with the provider and settle it */
   | { readonly _tag: "Incoming"; readonly providerPaymentId: string }
 
@@ -33,7 +35,21 @@ export interface PaymentProviderService {
   readonly name: string
   /** a test provider (the sandbox): what it credits is test money, and every offer of it must say so */
   readonly testMoney: boolean
-  /** Starts paying `payment`; a link or instructions for a payer who reads `language`. */
+  /**
+   * Whether a procurement share may be paid through this provider directly (a card payment link from `startDeposit`);
+   * a provider of bank transfers to the balance (Tochka) cannot.
+   */
+  readonly cardPayments: boolean
+  /**
+   * The provider authorizes a card payment of a share first (two-step): the payment waits for capture
+   * (WAITING_FOR_CAPTURE) until `capture` takes the money or `cancelAuthorization` releases the hold.
+   */
+  readonly authorizesFirst: boolean
+  /** Takes the money of an authorized payment (two-step). */
+  readonly capture: (payment: Payment) => Effect.Effect<void, ProviderError>
+  /** Releases an authorization, or withdraws an unpaid payment, so that nothing is charged. */
+  readonly cancelAuthorization: (payment: Payment) => Effect.Effect<void, ProviderError>
+  /** Starts paying `payment` (a deposit or a share); a link or instructions for a payer who reads `language`. */
   readonly startDeposit: (payment: Payment, language: Language) => Effect.Effect<StartedDeposit, ProviderError>
   /** Sends a refunded deposit back to the payer (nothing to do for the sandbox). */
   readonly refund: (payment: Payment) => Effect.Effect<void, ProviderError>

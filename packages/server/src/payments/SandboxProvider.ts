@@ -2,7 +2,9 @@
  * The sandbox payment provider (the default outside production; with `NODE_ENV=production` only when chosen with
  * `PAYMENT_PROVIDER=sandbox`): test money. A deposit links to a local payment page; pressing Pay settles it through
  * core (credit once, notification through the domain event). It also accepts HMAC-signed webhooks, the way a real
- * card provider would push `payment.succeeded` / `payment.canceled`.
+ * card provider would push `payment.succeeded` / `payment.canceled`. A procurement share paid by card is a two-step
+ * payment, as card acquirers hold money first: Pay on the page (or `payment.waiting_for_capture`) authorizes it
+ * (WAITING_FOR_CAPTURE); capture takes the money and cancel releases it (both are bookkeeping: test money).
  */
 import { PaymentId } from "@groupbuy/core"
 import { Effect, Layer, Redacted, Schema } from "effect"
@@ -14,7 +16,7 @@ export const SANDBOX = "sandbox"
 export const SANDBOX_SIGNATURE_HEADER = "x-sandbox-signature"
 
 const SandboxWebhook = Schema.Struct({
-  event: Schema.Literal("payment.succeeded", "payment.canceled"),
+  event: Schema.Literal("payment.succeeded", "payment.canceled", "payment.waiting_for_capture"),
   paymentId: PaymentId
 })
 
@@ -49,6 +51,10 @@ export const SandboxProviderLive = Layer.effect(
     return PaymentProvider.of({
       name: SANDBOX,
       testMoney: true,
+      cardPayments: true,
+      authorizesFirst: true,
+      capture: () => Effect.void,
+      cancelAuthorization: () => Effect.void,
       startDeposit: (payment) =>
         Effect.succeed({
           providerPaymentId: `sandbox-${payment.id}`,
@@ -68,11 +74,13 @@ export const SandboxProviderLive = Layer.effect(
           const parsed = yield* Schema.decodeUnknown(Schema.parseJson(SandboxWebhook))(
             new TextDecoder().decode(body)
           ).pipe(Effect.mapError(() => new WebhookRejected({ reason: "malformed notification" })))
-          return [
+          const tag =
             parsed.event === "payment.succeeded"
-              ? { _tag: "Succeeded" as const, paymentId: parsed.paymentId }
-              : { _tag: "Cancelled" as const, paymentId: parsed.paymentId }
-          ]
+              ? ("Succeeded" as const)
+              : parsed.event === "payment.waiting_for_capture"
+                ? ("Authorized" as const)
+                : ("Cancelled" as const)
+          return [{ _tag: tag, paymentId: parsed.paymentId }]
         })
     })
   })

@@ -259,6 +259,11 @@ export const makeTochkaProvider = (settings: TochkaSettings) =>
     const provider = PaymentProvider.of({
       name: TOCHKA,
       testMoney: false,
+      // bank transfers reach the balance; a share is paid from there
+      cardPayments: false,
+      authorizesFirst: false,
+      capture: () => Effect.fail(new ProviderError({ provider: TOCHKA, message: "Tochka has no card payments" })),
+      cancelAuthorization: () => Effect.void,
       startDeposit: (payment, language) =>
         Effect.map(virtualAccountOf(payment.userId), (account) => ({
           providerPaymentId: null,

@@ -128,7 +128,13 @@ export const en: Record<keyof typeof ru, string> = {
   "procurement.left": "You left “{title}”.",
   "procurement.notFound": "There is no such procurement — it may have been removed.",
   "procurement.chat": "💬 Procurement chat",
-  "procurement.pay": "💳 Pay {amount}",
+  "procurement.pay": "👛 Pay {amount} from the balance",
+  "procurement.payByCard": "💳 Pay {amount} by card",
+  "procurement.cardLink":
+    "Pay your share of “{title}” ({amount}) with the button below. I'll message you when it goes through.",
+  "procurement.cardPending":
+    "A payment of your share of “{title}” ({amount}) is started. I'll message you when it goes through.",
+  "procurement.paidByCard": "✅ Your share of “{title}” is paid by card: **{amount}**.",
   "procurement.paid": "✅ Paid: {amount}.",
   "procurement.participantsList": "👥 Participants",
   "procurement.back": "◀️ To the list",
@@ -233,6 +239,8 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.paymentRequired.body": "Amount due: {amount}.",
   "notification.paymentReceived.title": "Payment received",
   "notification.paymentReceived.body": "{amount} credited.",
+  "notification.sharePaid.title": "Share paid",
+  "notification.sharePaid.body": "Your card payment for “{title}” arrived: {amount}.",
   "notification.chatMessage.title": "New message in a procurement chat",
   "notification.roleChanged.title": "Your role has changed",
   "notification.roleChanged.body": "An administrator changed your role: {from} → {to}.",

@@ -260,6 +260,15 @@ export const onEvent = (event: DomainEvent) =>
   Effect.gen(function* () {
     switch (event._tag) {
       case "PaymentSucceeded": {
+        // a card payment of a procurement share: the share is paid, the balance did not change
+        if (event.procurementId !== undefined) {
+          const params = { title: event.title ?? "", amount: formatRubles(event.amount) }
+          return reached(
+            yield* notifyWith(event.userId, (language) => [
+              { _tag: "Text", text: rich(language, "procurement.paidByCard", params) }
+            ])
+          )
+        }
         const balance = yield* Effect.orElseSucceed((yield* Ledger).balance(event.userId), () => undefined)
         // a top-up asked for a purchase brings that purchase's confirm step back in the chat it was asked from
         const resume = resumeAfterDeposit(event.paymentId, balance, yield* newPurchaseKey)

@@ -12,8 +12,9 @@ import {
 } from "@groupbuy/core"
 import { DateTime, Effect, Option, Schema } from "effect"
 import { type Language, rich, text } from "../../Messages.js"
-import type { Button } from "../../Model.js"
-import { join, plain } from "../../RichTexts.js"
+import type { Button, RichText } from "../../Model.js"
+import { PaymentGateway } from "../../PaymentGateway.js"
+import { bold, join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
 import { attempt, failureReply, registered, stale } from "../Common.js"
 import { startFlow } from "../FlowHost.js"
@@ -124,7 +125,8 @@ export const showProcurement = (turn: TurnState, id: ProcurementId, options = { 
       participant,
       isMember,
       isOrganizer,
-      backToList: !options.organizer
+      backToList: !options.organizer,
+      cardPayments: (yield* PaymentGateway).payShare !== undefined
     })
     const withControls =
       (options.organizer || isOrganizer) && turn.user !== undefined && card._tag === "Text"
@@ -201,6 +203,39 @@ export const pay: Handler<ProcurementId> = (turn, id) =>
         Effect.succeed(emit(turn, say(turn.language, "procurement.paid", { amount: formatRubles(participant.amount) })))
       )
     )
+  )
+
+/** Pays one's share by card: the provider's link (or its instructions); the payment is told when it arrives. */
+export const payByCard: Handler<ProcurementId> = (turn, id) =>
+  registered(turn, (user) =>
+    Effect.gen(function* () {
+      const l = turn.language
+      const payShare = (yield* PaymentGateway).payShare
+      if (payShare === undefined) return yield* pay(turn, id)
+      const found = yield* Effect.either((yield* Procurements).get(id))
+      if (found._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
+      const started = yield* Effect.either(payShare(user.id, id))
+      if (started._tag === "Left") return emit(turn, failureReply(turn, started.left))
+      const { instructions, testMoney, url } = started.right
+      const participant = yield* myParticipant(user, id)
+      const amount = participant === undefined ? "" : formatRubles(participant.amount)
+      const params = { title: found.right.procurement.title, amount }
+      const test: RichText = testMoney ? [{ text: "\n\n" }, bold(text(l, "deposit.testMoney"))] : []
+      if (url !== null && /^https?:\/\/\S+$/iu.test(url)) {
+        const link: Button = { _tag: "Url", label: text(l, "procurement.payByCard", { amount }), url }
+        return emit(turn, {
+          _tag: "Text",
+          text: [...rich(l, "procurement.cardLink", params), ...test],
+          keyboard: { rows: [[link]] }
+        })
+      }
+      const how = instructions?.trim() ?? ""
+      const pending = rich(l, "procurement.cardPending", params)
+      return emit(turn, {
+        _tag: "Text",
+        text: how === "" ? [...pending, ...test] : join([pending, [...plain(how), ...test]])
+      })
+    })
   )
 
 const categoryButtons = (nodes: ReadonlyArray<CategoryNode>, depth = 0): Array<Array<Button>> =>

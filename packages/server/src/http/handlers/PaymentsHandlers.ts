@@ -1,7 +1,11 @@
-/** `payments` group: deposits for oneself (or for a named user with the service token), status, balance, history. */
+/**
+ * `payments` group: deposits for oneself (or for a named user with the service token), one's procurement share paid by
+ * card, status, balance, history.
+ */
 import { HttpApiBuilder } from "@effect/platform"
 import {
   type CreateDepositBody,
+  type CreatePaymentBody,
   CurrentPrincipal,
   GroupBuyApi,
   InvalidInput,
@@ -23,18 +27,46 @@ export const PaymentsHandlers = HttpApiBuilder.group(GroupBuyApi, "payments", (h
     const payments = yield* Payments
     const deposits = yield* Deposits
     const ledger = yield* Ledger
-    const createDeposit = ({ payload }: { readonly payload: CreateDepositBody }) =>
-      Effect.gen(function* () {
-        const userId = yield* actingUser("create a deposit", payload.userId)
-        if (payload.provider !== undefined && payload.provider !== deposits.providerName) {
-          return yield* InvalidInput.single(
+    const knownProvider = (provider: string | undefined) =>
+      provider !== undefined && provider !== deposits.providerName
+        ? InvalidInput.single(
             "provider",
             "provider.unknown",
             `unknown payment provider; this server uses "${deposits.providerName}"`,
             `неизвестный платёжный провайдер; этот сервер использует «${deposits.providerName}»`
           )
-        }
+        : Effect.void
+    const createDeposit = ({ payload }: { readonly payload: CreateDepositBody }) =>
+      Effect.gen(function* () {
+        const userId = yield* actingUser("create a deposit", payload.userId)
+        yield* knownProvider(payload.provider)
         return yield* deposits.create(userId, payload.amount, payload.idempotencyKey)
+      })
+    const createPayment = ({ payload }: { readonly payload: CreatePaymentBody }) =>
+      Effect.gen(function* () {
+        if (payload.type !== "PROCUREMENT_PAYMENT") {
+          if (payload.amount === undefined)
+            return yield* InvalidInput.single(
+              "amount",
+              "amount.required",
+              "Say how much to deposit (amount, in kopecks)",
+              "Укажите сумму пополнения (amount, в копейках)"
+            )
+          const { amount, idempotencyKey, provider, userId } = payload
+          return yield* createDeposit({
+            payload: { amount, userId, provider, idempotencyKey } as CreateDepositBody
+          })
+        }
+        if (payload.procurementId === undefined)
+          return yield* InvalidInput.single(
+            "procurementId",
+            "procurement.required",
+            "Say which procurement to pay for (procurementId)",
+            "Укажите, какую закупку оплатить (procurementId)"
+          )
+        const userId = yield* actingUser("pay for a procurement", payload.userId)
+        yield* knownProvider(payload.provider)
+        return yield* deposits.payShare(userId, payload.procurementId, payload.idempotencyKey)
       })
     const get = ({ path }: { readonly path: { readonly id: PaymentId } }) =>
       Effect.gen(function* () {
@@ -44,7 +76,7 @@ export const PaymentsHandlers = HttpApiBuilder.group(GroupBuyApi, "payments", (h
       })
     return handlers
       .handle("createDeposit", createDeposit)
-      .handle("createPayment", createDeposit)
+      .handle("createPayment", createPayment)
       .handle("get", get)
       .handle("paymentStatus", get)
       .handle("list", ({ urlParams }) =>
