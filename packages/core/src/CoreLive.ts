@@ -17,11 +17,12 @@ import { NotificationsLive } from "./NotificationsLive.js"
 import { PaymentsLive } from "./PaymentsLive.js"
 import { ProcurementsLive } from "./ProcurementsLive.js"
 import { ReferralShopsLive } from "./ReferralShopsLive.js"
+import { ReferralsLive } from "./ReferralsLive.js"
 import { RoleRequestsLive } from "./RoleRequestsLive.js"
 import { UsersLive } from "./UsersLive.js"
 import { WithdrawalsLive } from "./WithdrawalsLive.js"
 
-/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, RoleRequests, Withdrawals, DomainEvents. */
+/** Users, Categories, Procurements, Ledger, Payments, Chat, Attachments, Notifications, AuditLog, KeyValue, Channels, RoleRequests, Withdrawals, Referrals, DomainEvents. */
 export const CoreServicesLive = Layer.mergeAll(
   UsersLive,
   CategoriesLive,
@@ -37,7 +38,8 @@ export const CoreServicesLive = Layer.mergeAll(
   RoleRequestsLive,
   WithdrawalsLive,
   BotsLive,
-  ReferralShopsLive
+  ReferralShopsLive,
+  ReferralsLive
 ).pipe(Layer.provideMerge(DomainEventsLive))
 
 /** Every core service over `DatabaseLive` (PostgreSQL from `DATABASE_URL`, else embedded PGlite), migrated. */

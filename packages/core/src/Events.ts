@@ -108,12 +108,16 @@ export const DomainEvent = Schema.Union(
     approved: Schema.Boolean,
     reason: Schema.NullOr(Schema.String)
   }),
-  /** an admin granted a bonus (a positive BONUS transaction): the user is told */
+  /**
+   * a bonus was granted (a positive BONUS transaction) by an admin, or as the reward for `referredId`, who came
+   * through the user's referral link and made their first payment: the user is told
+   */
   Schema.TaggedStruct("BonusGranted", {
     transactionId: TransactionId,
     userId: UserId,
     amount: Kopecks,
-    reason: Schema.NullOr(Schema.String)
+    reason: Schema.NullOr(Schema.String),
+    referredId: Schema.optional(UserId)
   }),
   /** a shop order was delivered (STOCKED / DIGITAL at once, PROVIDER when the provider delivered): the buyer is told */
   Schema.TaggedStruct("OrderDelivered", {

@@ -608,6 +608,28 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0033_procurement_card_payments": run(
     `CREATE UNIQUE INDEX payments_one_open_share ON payments (procurement_id, user_id)
       WHERE type = 'PROCUREMENT_PAYMENT' AND status IN ('PENDING', 'WAITING_FOR_CAPTURE')`
+  ),
+  // Referral rewards: who came through whose link (one referrer per person, recorded before their first successful
+  // payment), settled at that first payment with the reward then in force (0 = rewards off; `transaction_id` is the
+  // referrer's BONUS), and the reward an admin sets.
+  "0034_referrals": run(
+    `CREATE TABLE referrals (
+      referred_id uuid PRIMARY KEY REFERENCES users (id),
+      referrer_id uuid NOT NULL REFERENCES users (id),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      settled_at timestamptz,
+      reward bigint CHECK (reward >= 0),
+      transaction_id uuid REFERENCES transactions (id),
+      CHECK (referred_id <> referrer_id),
+      CHECK ((settled_at IS NULL) = (reward IS NULL))
+    )`,
+    `CREATE INDEX referrals_referrer_idx ON referrals (referrer_id, created_at)`,
+    `CREATE TABLE referral_settings (
+      id boolean PRIMARY KEY DEFAULT true CHECK (id),
+      reward bigint NOT NULL DEFAULT 0 CHECK (reward >= 0),
+      updated_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `INSERT INTO referral_settings (id) VALUES (true)`
   )
 }
 

@@ -30,6 +30,7 @@ import {
 } from "./Payments.js"
 import { checkPay, violation } from "./ProcurementRules.js"
 import { makeProcurementStore } from "./internal/money/ProcurementStore.js"
+import { makeReferralReward } from "./internal/money/ReferralReward.js"
 import { decodeId, decodeInput, issue, refuseIfAny, validId } from "./internal/money/InputDecoding.js"
 import { makeMoneyWork } from "./internal/money/MoneyWork.js"
 import { orDie } from "./internal/money/SqlEdge.js"
@@ -116,6 +117,7 @@ export const PaymentsLive = Layer.effect(
   Effect.gen(function* () {
     const { publishAll, sql, transaction, unitOfWork, writes } = yield* makeMoneyWork
     const store = yield* makeProcurementStore
+    const referral = yield* makeReferralReward(writes)
 
     const byId = SqlSchema.findOne({
       Request: PaymentId,
@@ -244,7 +246,8 @@ export const PaymentsLive = Layer.effect(
           .pipe(Effect.catchTags({ InsufficientFunds: Effect.die, EntryConflict: Effect.die, NotFound: Effect.die }))
         const events: Array<DomainEvent> = [
           { _tag: "PaymentSucceeded", paymentId: id, userId: payment.userId, amount: payment.amount },
-          { _tag: "BalanceChanged", userId: payment.userId, balance: t.balanceAfter }
+          { _tag: "BalanceChanged", userId: payment.userId, balance: t.balanceAfter },
+          ...(yield* referral.reward(payment.userId))
         ]
         return { payment: settled, credited: true, events }
       })
@@ -285,7 +288,8 @@ export const PaymentsLive = Layer.effect(
             amount: payment.amount,
             procurementId: p.id,
             title: p.title
-          }
+          },
+          ...(yield* referral.reward(payment.userId))
         ]
         return { payment, credited: true, events }
       })

@@ -12,6 +12,7 @@ import { UsersApi } from "./UsersApi.js"
 import { ShopAdminApi, ShopApi, ShopCatalogApi, ShopSubscriptionsApi } from "./ShopApi.js"
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 import { AdminBonusApi } from "./BonusApi.js"
+import { AdminReferralsApi } from "./ReferralsApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AuthApi)
@@ -28,6 +29,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AdminWithdrawalsApi)
   .add(AdminBonusApi)
   .add(AdminPaymentsApi)
+  .add(AdminReferralsApi)
   .add(ShopCatalogApi)
   .add(ShopApi)
   .add(ShopSubscriptionsApi)

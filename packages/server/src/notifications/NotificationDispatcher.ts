@@ -223,14 +223,30 @@ export const dispatch = (event: DomainEvent) =>
       case "SubscriptionNotice":
         return yield* shopNotification(event, createLocalized)
       case "BonusGranted": {
+        // a referral reward names the friend whose first payment earned it
+        const friend =
+          event.referredId === undefined
+            ? Option.none()
+            : yield* (yield* Users).get(event.referredId).pipe(Effect.option)
         yield* createLocalized([event.userId], (language) => {
-          const params = { amount: formatRubles(event.amount), reason: event.reason ?? "" }
+          const params = {
+            amount: formatRubles(event.amount),
+            reason: event.reason ?? "",
+            name: Option.match(friend, {
+              onNone: () => text(language, "chat.someone"),
+              onSome: (u) => (u.lastName === null || u.lastName === "" ? u.firstName : `${u.firstName} ${u.lastName}`)
+            })
+          }
           return {
             type: "BONUS_GRANTED",
             title: text(language, "notification.bonusGranted.title", params),
             body: text(
               language,
-              event.reason === null ? "notification.bonusGranted.body" : "notification.bonusGranted.reason",
+              event.referredId !== undefined
+                ? "notification.bonusGranted.referral"
+                : event.reason === null
+                  ? "notification.bonusGranted.body"
+                  : "notification.bonusGranted.reason",
               params
             ),
             data: { transactionId: event.transactionId, amount: event.amount.toString() }

@@ -261,6 +261,8 @@ export const en: Record<keyof typeof ru, string> = {
   "notification.bonusGranted.title": "Bonus credited",
   "notification.bonusGranted.body": "You have received a bonus of {amount}; it is on your balance.",
   "notification.bonusGranted.reason": "You have received a bonus of {amount} ({reason}); it is on your balance.",
+  "notification.bonusGranted.referral":
+    "You have received a bonus of {amount} for inviting a friend: {name} made their first payment. It is on your balance.",
   "notification.withdrawalRequested.title": "Withdrawal request",
   "notification.withdrawalRequested.body":
     "{name} asks to withdraw {amount} (held). Approve or reject it in the admin panel → Withdrawals.",

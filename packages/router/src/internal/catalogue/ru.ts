@@ -257,6 +257,8 @@ export const ru = {
   "notification.bonusGranted.title": "Начислен бонус",
   "notification.bonusGranted.body": "Вам начислен бонус {amount}, он уже на балансе.",
   "notification.bonusGranted.reason": "Вам начислен бонус {amount} ({reason}), он уже на балансе.",
+  "notification.bonusGranted.referral":
+    "Вам начислен бонус {amount} за приглашённого друга: {name} сделал(а) первую оплату. Бонус уже на балансе.",
   "notification.withdrawalRequested.title": "Заявка на вывод",
   "notification.withdrawalRequested.body":
     "{name} просит вывести {amount} (сумма удержана). Одобрите или отклоните заявку в админ-панели → Выводы.",

@@ -8,7 +8,9 @@ import {
   ProcurementId,
   ProcurementRules,
   Procurements,
-  type User
+  Referrals,
+  type User,
+  UserId
 } from "@groupbuy/core"
 import { DateTime, Effect, Option, Schema } from "effect"
 import { type Language, rich, text } from "../../Messages.js"
@@ -143,15 +145,32 @@ export const showProcurement = (turn: TurnState, id: ProcurementId, options = { 
     return emit(turn, withControls)
   })
 
-/** A `/start` payload (`proc_<id>` opens that procurement's card); anything else is ignored. */
+/**
+ * A `/start` payload: `proc_<id>` opens that procurement's card; `ref_<user id>` (a referral link) records who invited
+ * this account, where the host runs referrals (core decides whether it counts: not oneself, not after a first
+ * payment, the first link only); anything else is ignored.
+ */
 export const startPayload = (turn: TurnState, payload: string) =>
   Effect.suspend(() => {
+    const ref = /^ref_(.+)$/.exec(payload.trim())
+    if (ref !== null) return recordReferral(turn, ref[1]!)
     const proc = /^proc_(.+)$/.exec(payload.trim())
     if (proc === null) return Effect.succeed(turn)
     return Option.match(Schema.decodeOption(ProcurementId)(proc[1]!), {
       onNone: () => Effect.succeed(emit(turn, say(turn.language, "procurement.notFound"))),
       onSome: (id) => showProcurement(turn, id)
     })
+  })
+
+const recordReferral = (turn: TurnState, referrer: string) =>
+  Effect.gen(function* () {
+    const referrals = yield* Effect.serviceOption(Referrals)
+    const referrerId = Schema.decodeOption(UserId)(referrer)
+    if (turn.user === undefined || Option.isNone(referrals) || Option.isNone(referrerId)) return turn
+    yield* referrals.value
+      .record(turn.user.id, referrerId.value)
+      .pipe(Effect.catchAll((e) => Effect.logInfo("referral link not recorded", e._tag)))
+    return turn
   })
 
 /** Joining starts the join flow, unless the procurement is closed already. */
