@@ -6,6 +6,7 @@ import { AdminSessionsLive } from "./admin/AdminSessions.js"
 import { ChatTokensLive } from "./auth/ChatTokens.js"
 import { SignInThrottleLive } from "./auth/SignInThrottle.js"
 import { BotLinksLive } from "./bots/BroadcastChannelsLive.js"
+import { BotRegistryLive } from "./bots/BotRegistry.js"
 import { BotStatusesLive } from "./bots/BotStatuses.js"
 import { BotTokenCheckLive } from "./bots/BotTokenCheck.js"
 import { BotTokensLive } from "./bots/BotTokens.js"
@@ -62,6 +63,8 @@ export const ServerBaseLive = Layer.mergeAll(
   WhatsAppAccountsLive,
   BotStatusesLive,
   BotLinksLive,
+  // the records' bots this instance runs (PlatformsLive serves its loop); the API reconciles through it
+  BotRegistryLive,
   // the fleet's tokens: sealed at rest, checked with their platform before they are kept; referral shops open with them
   ReferralShopOpeningLive.pipe(
     Layer.provideMerge(Layer.merge(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer))))
