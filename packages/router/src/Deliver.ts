@@ -12,8 +12,17 @@ export class DeliveryFailed extends Data.TaggedError("DeliveryFailed")<{
   readonly cause: unknown
 }> {}
 
+/** What a delivery sent: the platform ids of the messages, where the adapter reports them (Telegram does). */
+export interface DeliveryReceipt {
+  readonly messageIds: ReadonlyArray<string>
+}
+
 export interface DeliverService {
-  readonly deliver: (ref: ChatRef, replies: ReadonlyArray<Reply>) => Effect.Effect<void, DeliveryFailed>
+  /** Sends the replies; a receipt when the adapter knows the platform ids of what it sent (void where it does not). */
+  readonly deliver: (
+    ref: ChatRef,
+    replies: ReadonlyArray<Reply>
+  ) => Effect.Effect<DeliveryReceipt | void, DeliveryFailed>
 }
 
 export class Deliver extends Context.Tag("@groupbuy/router/Deliver")<Deliver, DeliverService>() {}

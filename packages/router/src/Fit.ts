@@ -322,13 +322,16 @@ const textReplies = (
   keyboard: Keyboard | undefined,
   caps: Capabilities,
   first: "Text" | "Edit",
-  removeKeyboard: boolean
+  removeKeyboard: boolean,
+  /** the message an edit replaces by its platform id (kept on the edit) */
+  messageId?: string
 ): Array<Reply> => {
   const parts = splitText(text, caps.maxTextLength)
   return parts.map((part, i) => {
     const last = i === parts.length - 1
     const kb = last && keyboard !== undefined ? { keyboard } : {}
-    if (i === 0 && first === "Edit") return { _tag: "Edit", text: part, ...kb }
+    if (i === 0 && first === "Edit")
+      return { _tag: "Edit", text: part, ...kb, ...(messageId === undefined ? {} : { messageId }) }
     const remove = i === 0 && removeKeyboard ? { removeKeyboard: true } : {}
     return { _tag: "Text", text: part, ...kb, ...remove }
   })
@@ -361,7 +364,11 @@ const fitOne = (reply: Reply, caps: Capabilities, state: State): Array<Reply> =>
     case "Edit": {
       const laid = layKeyboard(reply.keyboard, caps, state)
       const text = withLines(reply.text, laid.extra)
-      return bindPages(state, laid, textReplies(text, laid.keyboard, caps, caps.edits ? "Edit" : "Text", false))
+      return bindPages(
+        state,
+        laid,
+        textReplies(text, laid.keyboard, caps, caps.edits ? "Edit" : "Text", false, reply.messageId)
+      )
     }
     case "Image": {
       if (!caps.media) {

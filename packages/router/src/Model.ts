@@ -118,8 +118,15 @@ export const DocumentReply = Schema.TaggedStruct("Document", {
   caption: RichText,
   keyboard: Schema.optional(Keyboard)
 })
-/** Replace the message the pressed button was on (pagination in place). */
-export const EditReply = Schema.TaggedStruct("Edit", { text: RichText, keyboard: Schema.optional(Keyboard) })
+/**
+ * Replace the message the pressed button was on (pagination in place), or, with `messageId`, the message with that
+ * platform id (a relayed chat copy whose original was edited or deleted).
+ */
+export const EditReply = Schema.TaggedStruct("Edit", {
+  text: RichText,
+  keyboard: Schema.optional(Keyboard),
+  messageId: Schema.optional(Schema.String)
+})
 /** The answer to a button press (toast / alert). */
 export const ToastReply = Schema.TaggedStruct("Toast", { text: Schema.String, alert: Schema.optional(Schema.Boolean) })
 

@@ -15,7 +15,7 @@
  *   after the previous update's replies are in; the queue then sends each chat's jobs FIFO. It holds no lock around
  *   the router call — only the enqueue step waits — and frees its place on failure or interruption.
  */
-import type { Capabilities, ChatRef, Platform, Reply, Update } from "@groupbuy/router"
+import type { Capabilities, ChatRef, DeliveryReceipt, Platform, Reply, Update } from "@groupbuy/router"
 import { Deferred, Effect, FiberSet, type Scope } from "effect"
 import type { HealthTracker } from "./HealthTracker.js"
 import type { Destination } from "./OutboundQueue.js"
@@ -44,8 +44,8 @@ export interface AdapterTurnOptions<Target, Op, E> {
   /** which decoded updates GroupBuy takes (embedding: the rest goes to the host's handlers); default all */
   readonly accepts?: ((update: Update) => boolean) | undefined
   readonly encode: (replies: ReadonlyArray<Reply>, target: Target) => Encoded<Op>
-  /** queues one operation; the effect returned awaits its outcome */
-  readonly enqueue: (to: Destination, op: Op) => Effect.Effect<Effect.Effect<void, E>>
+  /** queues one operation; the effect returned awaits its outcome (the sent message's platform id, where known) */
+  readonly enqueue: (to: Destination, op: Op) => Effect.Effect<Effect.Effect<unknown, E>>
   readonly failure: (error: E) => SendFailure
   /** where unreachable chats are reported; none for transports without such a notion */
   readonly health?: HealthTracker | undefined
@@ -56,8 +56,11 @@ export interface AdapterTurnOptions<Target, Op, E> {
 export interface AdapterTurn<Target, E> {
   /** one update, replies queued and the update answered; false when not GroupBuy's (undefined or not accepted) */
   readonly handle: (update: Update | undefined, target: (update: Update) => Target) => Effect.Effect<boolean>
-  /** proactive replies (notifications, relays, broadcasts): queued, awaited; unreachable chats reported */
-  readonly deliver: (ref: ChatRef, target: Target, replies: ReadonlyArray<Reply>) => Effect.Effect<void, E>
+  /**
+   * proactive replies (notifications, relays, broadcasts): queued, awaited; unreachable chats reported. The receipt
+   * lists the platform ids of the messages sent, where the transport reports them.
+   */
+  readonly deliver: (ref: ChatRef, target: Target, replies: ReadonlyArray<Reply>) => Effect.Effect<DeliveryReceipt, E>
 }
 
 /** Per-chat order of the enqueue step, in arrival order (see the module comment). */
@@ -148,11 +151,14 @@ export const make = <Target, Op, E>(
     const deliver = (ref: ChatRef, target: Target, replies: ReadonlyArray<Reply>) =>
       Effect.gen(function* () {
         const waits = yield* enqueueAll(ref, options.encode(replies, target).ops)
+        const messageIds: Array<string> = []
         for (const wait of waits) {
-          yield* wait.pipe(
+          const sent = yield* wait.pipe(
             Effect.tapError((e) => (options.failure(e).unreachable ? report(ref.chatId, e) : Effect.void))
           )
+          if (typeof sent === "string") messageIds.push(sent)
         }
+        return { messageIds } satisfies DeliveryReceipt
       })
 
     return { handle, deliver }

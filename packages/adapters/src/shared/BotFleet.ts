@@ -3,7 +3,7 @@
  * for `ref` goes out through the bot `ref.bot`. Bots are added after they start, which breaks the cycle
  * router → Deliver → bots → router.
  */
-import { type ChatRef, Deliver, DeliveryFailed, type Reply } from "@groupbuy/router"
+import { type ChatRef, Deliver, DeliveryFailed, type DeliveryReceipt, type Reply } from "@groupbuy/router"
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { OutboundStats } from "./OutboundQueue.js"
 
@@ -13,7 +13,7 @@ export interface FleetBot {
   readonly deliver: (
     ref: ChatRef,
     replies: ReadonlyArray<Reply>
-  ) => Effect.Effect<void, { readonly unreachable: boolean }>
+  ) => Effect.Effect<DeliveryReceipt | void, { readonly unreachable: boolean }>
   readonly stats: Effect.Effect<OutboundStats>
 }
 

@@ -145,26 +145,33 @@ export const attach = (
           })
     const call = apiCall(bot)
 
-    const exec = (op: TelegramOp): Effect.Effect<void, TelegramApiError> =>
+    /** The id of the message a call sent or edited (`true` answers of other calls have none). */
+    const sentId = (result: unknown) => {
+      const messageId = (result as { message_id?: number } | undefined)?.message_id
+      return typeof messageId === "number" ? String(messageId) : undefined
+    }
+
+    /** Runs one operation; the id of the message it left (a relayed chat copy is edited by it later). */
+    const exec = (op: TelegramOp): Effect.Effect<string | void, TelegramApiError> =>
       call(op).pipe(
-        Effect.flatMap((result) => {
-          const messageId = (result as { message_id?: number } | undefined)?.message_id
+        Effect.tap((result) => {
+          const messageId = sentId(result)
           return op.attachKeyboard === undefined || messageId === undefined
             ? Effect.void
             : call({
                 method: "editMessageReplyMarkup",
-                payload: { chat_id: op.payload.chat_id, message_id: messageId, reply_markup: op.attachKeyboard }
+                payload: { chat_id: op.payload.chat_id, message_id: Number(messageId), reply_markup: op.attachKeyboard }
               })
         }),
+        Effect.map(sentId),
         Effect.catchIf(
           (e) => e.notModified,
-          () => Effect.void
+          () => Effect.succeed(undefined)
         ),
         Effect.catchIf(
           (e) => e.cannotEdit && op.fallback !== undefined,
-          () => call(op.fallback!)
-        ),
-        Effect.asVoid
+          () => Effect.map(call(op.fallback!), sentId)
+        )
       )
 
     const queue = yield* OutboundQueue.make<TelegramApiError>({

@@ -202,12 +202,13 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Te
     case "Edit": {
       const html = toHtml(reply.text)
       const send = encodeText(chatId, html, reply.keyboard, false, options)
-      if (target.messageId === undefined || hasContactButton(reply.keyboard)) return send
+      const messageId = reply.messageId ?? target.messageId
+      if (messageId === undefined || hasContactButton(reply.keyboard)) return send
       return {
         method: "editMessageText",
         payload: {
           chat_id: chatId,
-          message_id: Number(target.messageId),
+          message_id: Number(messageId),
           ...textPayload(html),
           ...inlineMarkup(inlineKeyboard(reply.keyboard, options))
         },

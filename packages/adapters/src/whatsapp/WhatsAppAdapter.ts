@@ -232,7 +232,9 @@ export const make = (
 
     /** proactive messages to a chat (its JID) */
     const send = (chatId: string, replies: ReadonlyArray<Reply>) =>
-      turn.deliver(new ChatRef({ bot, platform: "whatsapp", chatId, userId: userIdOf(chatId) }), chatId, replies)
+      turn
+        .deliver(new ChatRef({ bot, platform: "whatsapp", chatId, userId: userIdOf(chatId) }), chatId, replies)
+        .pipe(Effect.asVoid)
 
     const onMessage = (message: WAMessage) => {
       const update = decode(bot, message)

@@ -17,12 +17,13 @@ import {
 import { Cause, Clock, Effect, Option } from "effect"
 import { Deliver } from "../../Deliver.js"
 import { type Language, languageOf, rich, text } from "../../Messages.js"
-import type { ChatRef, Reply } from "../../Model.js"
+import type { ChatRef, Reply, RichText } from "../../Model.js"
 import { join, plain } from "../../RichTexts.js"
 import { Chat, Procurements } from "@groupbuy/core"
 import { forSchema, SessionStore } from "../../SessionStore.js"
 import { PLAIN_TEXT, present } from "../Present.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
+import { chatKey, copiesOf, keepCopy, type RelayedCopy } from "./RelayedCopies.js"
 import { newPurchaseKey, resumeAfterDeposit } from "./Shop.js"
 import { saidIn } from "./ChatTexts.js"
 import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
@@ -73,6 +74,15 @@ export const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
 export const deliverTo = (
   ref: ChatRef,
   build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined
+) => Effect.map(deliverToWithIds(ref, build), Option.isSome)
+
+/**
+ * As `deliverTo`; what was delivered is the platform ids of the messages sent (empty where the adapter does not report
+ * them), none when nothing was.
+ */
+export const deliverToWithIds = (
+  ref: ChatRef,
+  build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined
 ) =>
   Effect.gen(function* () {
     const { bots, locks, sessionTtl } = yield* EngineEnv
@@ -85,13 +95,15 @@ export const deliverTo = (
         const session = Option.getOrElse(yield* sessions.get(sessionKey(ref.bot, ref.chatId)), () => emptySession(now))
         const language = session.language ?? languageOf(ref.locale)
         const replies = build(session, language)
-        if (replies === undefined || replies.length === 0) return false
+        if (replies === undefined || replies.length === 0) return Option.none<ReadonlyArray<string>>()
         const presented = yield* present(replies, bots.get(ref.bot) ?? PLAIN_TEXT, language, session)
         if (presented.session !== session)
           yield* sessions.set(sessionKey(ref.bot, ref.chatId), presented.session, sessionTtl)
         return yield* deliver.deliver(ref, presented.replies).pipe(
-          Effect.as(true),
-          Effect.catchAll((error) => Effect.as(Effect.logWarning("proactive delivery failed", error), false))
+          Effect.map((receipt) => Option.some(receipt === undefined ? [] : receipt.messageIds)),
+          Effect.catchAll((error) =>
+            Effect.as(Effect.logWarning("proactive delivery failed", error), Option.none<ReadonlyArray<string>>())
+          )
         )
       })
     )
@@ -154,6 +166,22 @@ const relay = (message: (typeof ChatMessage.json)["Type"], edited = false) =>
       .map((member) => ({ userId: member.userId, refs: member.refs.filter((ref) => inChat.has(ref)) }))
       .filter((member) => member.refs.length > 0)
     const delivered: Array<ChatRef> = []
+    const authorName = (language: Language) =>
+      author === undefined
+        ? text(language, "chat.system")
+        : author._tag === "Right"
+          ? displayName(author.right)
+          : text(language, "chat.someone")
+    // an edit replaces the copies the members got where the platform edits; the others get the short update
+    const replaced = edited
+      ? yield* replaceCopies(message.id, (language) => {
+          const body = withFile(
+            message.text,
+            message.attachment === null ? undefined : fileLine(language, message.attachment, undefined)
+          )
+          return rich(language, "chat.message", { title, name: authorName(language), text: body })
+        })
+      : new Set<string>()
     // members are independent (each chat has its own lock): a few at a time, not one after another
     yield* Effect.forEach(
       reachable,
@@ -177,18 +205,17 @@ const relay = (message: (typeof ChatMessage.json)["Type"], edited = false) =>
               ? undefined
               : { url: link, name: message.attachment.name }
           for (const ref of refs) {
+            if (replaced.has(chatKey(ref))) {
+              delivered.push(ref)
+              continue
+            }
             const document = file !== undefined && bots.get(ref.bot)?.documents === true ? file : undefined
             const build = (asImage: boolean) => (session: Session, chatLanguage: Language) => {
               if (session.chat?.procurementId !== procurementId) return undefined
               const language = accountLanguage ?? chatLanguage
-              const name =
-                author === undefined
-                  ? text(language, "chat.system")
-                  : author._tag === "Right"
-                    ? displayName(author.right)
-                    : text(language, "chat.someone")
+              const name = authorName(language)
               if (edited) {
-                // the relayed copy's platform id is not kept: an edit reaches the member as a short update
+                // no copy of it to replace here (not kept, or the platform cannot edit): a short update
                 const body = withFile(
                   message.text,
                   message.attachment === null ? undefined : fileLine(language, message.attachment, link)
@@ -216,10 +243,24 @@ const relay = (message: (typeof ChatMessage.json)["Type"], edited = false) =>
               return [{ _tag: "Text" as const, text: rich(language, "chat.message", { title, name, text: body }) }]
             }
             // an image or a document the platform could not fetch still reaches the member, as its caption and link
-            const ok =
-              (yield* deliverTo(ref, build(!edited))) ||
-              (!edited && (image !== undefined || document !== undefined) && (yield* deliverTo(ref, build(false))))
-            if (ok) delivered.push(ref)
+            const first = yield* deliverToWithIds(ref, build(!edited))
+            const kind: RelayedCopy["kind"] =
+              image !== undefined ? "Image" : document !== undefined ? "Document" : "Text"
+            const sent = Option.isSome(first)
+              ? Option.some({ ids: first.value, kind })
+              : !edited && (image !== undefined || document !== undefined)
+                ? Option.map(yield* deliverToWithIds(ref, build(false)), (ids) => ({ ids, kind: "Text" as const }))
+                : Option.none()
+            if (Option.isNone(sent)) continue
+            delivered.push(ref)
+            // the copy is remembered, so that an edit or a deletion of the original replaces it in place
+            if (!edited)
+              yield* keepCopy(message.id, {
+                ref,
+                userId: member,
+                messageIds: sent.value.ids,
+                kind: sent.value.kind
+              })
           }
         }),
       { concurrency: 8, discard: true }
@@ -232,16 +273,22 @@ const relay = (message: (typeof ChatMessage.json)["Type"], edited = false) =>
  * the event, so they get it too): the
  * relayed copies' platform ids are not kept, so no copy is replaced in place.
  */
-const relayDeleted = (procurementId: ProcurementId) =>
+const relayDeleted = (procurementId: ProcurementId, messageId: string) =>
   Effect.gen(function* () {
     const view = yield* Effect.either((yield* Procurements).get(procurementId))
     if (view._tag === "Left") return []
     const title = view.right.procurement.title
+    // the copies members got are replaced by "message deleted" where the platform edits
+    const replaced = yield* replaceCopies(messageId, (language) => rich(language, "chat.deleted", { title }))
     const members = yield* Effect.orElseSucceed((yield* Chat).members(procurementId), () => [] as ReadonlyArray<UserId>)
     const withRefs = yield* lastRefsOfAll(members)
     const delivered: Array<ChatRef> = []
     for (const member of withRefs) {
       for (const ref of member.refs) {
+        if (replaced.has(chatKey(ref))) {
+          delivered.push(ref)
+          continue
+        }
         const ok = yield* deliverTo(ref, (session, language) =>
           session.chat?.procurementId !== procurementId
             ? undefined
@@ -254,6 +301,36 @@ const relayDeleted = (procurementId: ProcurementId) =>
   })
 
 const reached = (ref: ChatRef | undefined): ReadonlyArray<ChatRef> => (ref === undefined ? [] : [ref])
+
+/**
+ * Replaces the remembered copies of chat message `messageId` in place (one text message each, on a bot whose platform
+ * edits) with `render` in the member's language; the chats where it did. A copy that could not be replaced is left to
+ * the short update.
+ */
+const replaceCopies = (messageId: string, render: (language: Language) => RichText) =>
+  Effect.gen(function* () {
+    const { bots } = yield* EngineEnv
+    const users = yield* Users
+    const copies = yield* Effect.orElseSucceed(copiesOf(messageId), () => [] as ReadonlyArray<RelayedCopy>)
+    const done = new Set<string>()
+    yield* Effect.forEach(
+      copies,
+      (copy) =>
+        Effect.gen(function* () {
+          const [target] = copy.messageIds
+          if (copy.kind !== "Text" || copy.messageIds.length !== 1 || target === undefined) return
+          if (bots.get(copy.ref.bot)?.edits !== true) return
+          const account = yield* Effect.either(users.get(copy.userId as UserId))
+          const accountLanguage = account._tag === "Right" ? account.right.language : undefined
+          const ok = yield* deliverTo(copy.ref, (_session, chatLanguage) => [
+            { _tag: "Edit" as const, messageId: target, text: render(accountLanguage ?? chatLanguage) }
+          ])
+          if (ok) done.add(chatKey(copy.ref))
+        }),
+      { concurrency: 8, discard: true }
+    )
+    return done
+  })
 
 /** Reacts to a domain event; returns the chats delivered to. Never fails (a failure is logged). */
 export const onEvent = (event: DomainEvent) =>
@@ -289,7 +366,7 @@ export const onEvent = (event: DomainEvent) =>
       case "ChatMessageEdited":
         return yield* relay(event.message, true)
       case "ChatMessageDeleted":
-        return event.restored ? [] : yield* relayDeleted(event.procurementId)
+        return event.restored ? [] : yield* relayDeleted(event.procurementId, event.messageId)
       case "NotificationCreated": {
         const n = event.notification
         const ref = yield* notifyWith(n.userId, (language) => renderNotification(n, language))
