@@ -115,7 +115,24 @@ for (const profile of coreProfiles()) {
           const started = yield* asBuyer.payments.createPayment({
             payload: { type: "PROCUREMENT_PAYMENT", procurementId: id }
           })
-          yield* webhook("payment.waiting_for_capture", started.payment.id)
+          // the payer presses Pay on the sandbox's page (twice): the card is authorized, the money held
+          const url = new URL(started.url!)
+          const http = yield* HttpClient.HttpClient
+          const shown = yield* http.get(url.pathname + url.search)
+          assert.include(yield* shown.text, "Оплата участия в закупке «Сыр»")
+          const pay = http.execute(
+            HttpClientRequest.post(url.pathname).pipe(
+              HttpClientRequest.bodyUrlParams({ sig: url.searchParams.get("sig")!, action: "pay" })
+            )
+          )
+          const paid = yield* pay
+          assert.strictEqual(paid.status, 200)
+          assert.include(yield* paid.text, "Сумма удержана на карте")
+          // the second press authorizes nothing more and says the same
+          const again = yield* pay
+          assert.strictEqual(again.status, 200)
+          assert.include(yield* again.text, "Сумма удержана на карте")
+          assert.include(yield* (yield* http.get(url.pathname + url.search)).text, "Сумма удержана на карте")
           assert.strictEqual((yield* statusOf(started.payment.id)).status, "WAITING_FOR_CAPTURE")
           const procurements = yield* Procurements
           yield* procurements.confirmParticipant(userActor(organizer), participant)

@@ -119,6 +119,9 @@ const sandboxPage = Effect.gen(function* () {
   if (Either.isLeft(found)) return found.left
   const p = found.right
   const { banner, language, w } = yield* payerLanguage(p)
+  if (p.status === "WAITING_FOR_CAPTURE") {
+    return page(language, w.paid, `${banner}<p>${w.shareHeld} ${escape(formatRubles(p.amount))}.</p>`)
+  }
   if (p.status !== "PENDING") {
     return page(
       language,
