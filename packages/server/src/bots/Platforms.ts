@@ -1,28 +1,30 @@
 /**
  * Starts every configured platform for the lifetime of the layer and adds it to the `BotFleet` (the router's
- * `Deliver`): the web chat widget always (`/ws/chat`), Telegram with `TELEGRAM_TOKEN` (long polling, `apiRoot` from
- * `TELEGRAM_API_ROOT`; its chat menu button opens the cabinet as a Mini App when `PUBLIC_URL` is https), VK with
- * `VK_TOKEN` + `VK_GROUP_ID` (Bots Long Poll, `VK_API_BASE_URL`), and WhatsApp with `WHATSAPP_ENABLED` (auth state
- * in PostgreSQL through core's KeyValue). Closing the scope drains the outbound queues and closes every socket.
+ * `Deliver`): the web chat widget always (`/ws/chat`); Telegram and VK bots through the bot registry
+ * (`BotRegistryLoop.ts`) — `TELEGRAM_TOKEN` and `VK_TOKEN` + `VK_GROUP_ID` are imported as the records "telegram" and
+ * "vk" (an admin's pause survives a restart), and every active main / referral record runs (long polling against
+ * `TELEGRAM_API_ROOT` / Bots Long Poll against `VK_API_BASE_URL`; Telegram's chat menu button opens the cabinet as a
+ * Mini App when `PUBLIC_URL` is https), started and stopped as the records change; and WhatsApp with
+ * `WHATSAPP_ENABLED` (auth state in PostgreSQL through core's KeyValue). Closing the scope drains the outbound queues
+ * and closes every socket.
  */
 import {
   BotFleet,
   type OutboundQueue,
-  TelegramBot,
-  VkBot,
   WebSocketAdapter,
   WhatsAppAdapter,
   type WhatsAppAuthState
 } from "@groupbuy/adapters"
 import { HttpServer } from "@effect/platform"
-import { KeyValue } from "@groupbuy/core"
-import { CabinetUrl } from "@groupbuy/router"
+import { Bots, KeyValue, NewBot } from "@groupbuy/core"
 import { Context, Data, Effect, Layer, Option } from "effect"
 import { ChatTokens } from "../auth/ChatTokens.js"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { UpgradeRouter } from "../http/UpgradeRouter.js"
+import { BotRegistry } from "./BotRegistry.js"
+import { type EnvironmentBot, makeLoop } from "./BotRegistryLoop.js"
 import { BotStatuses } from "./BotStatuses.js"
-import { BotLinks, telegramLink, vkLink } from "./BroadcastChannelsLive.js"
+import { BotTokens } from "./BotTokens.js"
 import { WhatsAppAccounts, WhatsAppSocketFactory } from "./WhatsAppAccounts.js"
 
 /** A configured platform refused to start (a bad token, another community, an unreachable API): start-up stops. */
@@ -82,8 +84,8 @@ export const PlatformsLive = Layer.scopedDiscard(
     const upgrades = yield* UpgradeRouter
     const { config: tokens } = yield* ChatTokens
     const server = yield* HttpServer.HttpServer
-    const links = yield* BotLinks
     const statuses = yield* BotStatuses
+    const registry = yield* BotRegistry
     const port = server.address._tag === "TcpAddress" ? server.address.port : config.port
 
     const web = yield* WebSocketAdapter.make({
@@ -99,39 +101,60 @@ export const PlatformsLive = Layer.scopedDiscard(
     })
     yield* statuses.register({ id: WEB_BOT, platform: "web", username: null, stats: Effect.succeed(noStats) })
 
+    // Telegram and VK: the environment's bots become records (ids "telegram" / "vk", as sessions and orders know
+    // them), then the registry runs every active main / referral record — the environment's must start, or start-up
+    // stops; the others are retried in the background
+    const bots = yield* Bots
+    const sealer = yield* BotTokens
+    const environment = new Map<string, EnvironmentBot>()
+    const variables = new Map<string, { readonly platform: string; readonly variables: string }>()
     if (Option.isSome(config.telegram)) {
-      const telegram = yield* TelegramBot.make({
-        id: "telegram",
-        token: config.telegram.value.token,
-        apiRoot: Option.getOrUndefined(config.telegram.value.apiRoot),
-        mode: { _tag: "Polling" },
-        // the page `/web`'s Mini App button opens too
-        miniAppUrl: CabinetUrl.miniApp(config.publicUrl)
-      }).pipe(starting("Telegram", "TELEGRAM_TOKEN, TELEGRAM_API_ROOT"))
-      yield* fleet.add(telegram)
-      yield* statuses.register({
-        id: telegram.id,
-        platform: "telegram",
-        username: telegram.username,
-        stats: telegram.stats
-      })
-      yield* links.register(telegram.id, telegramLink(telegram.username))
-      yield* Effect.logInfo("Telegram bot started", { username: telegram.username })
+      const { apiRoot, token } = config.telegram.value
+      variables.set("telegram", { platform: "Telegram", variables: "TELEGRAM_TOKEN, TELEGRAM_API_ROOT" })
+      environment.set("telegram", { apiRoot: Option.getOrUndefined(apiRoot) })
+      yield* bots
+        .importConfigured(
+          new NewBot({ id: "telegram", platform: "telegram", role: "main", source: "environment" }),
+          sealer.seal("telegram", token)
+        )
+        .pipe(starting("Telegram", "TELEGRAM_TOKEN"))
     }
-
     if (Option.isSome(config.vk)) {
-      const vk = yield* VkBot.make({
-        id: "vk",
-        token: config.vk.value.token,
-        apiBaseUrl: Option.getOrUndefined(config.vk.value.apiBaseUrl),
-        groupId: config.vk.value.groupId,
-        mode: { _tag: "LongPoll" }
-      }).pipe(starting("VK", "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL"))
-      yield* fleet.add(vk)
-      yield* statuses.register({ id: vk.id, platform: "vk", username: vk.screenName, stats: vk.stats })
-      yield* links.register(vk.id, vkLink(vk.screenName))
-      yield* Effect.logInfo("VK bot started", { groupId: vk.groupId, screenName: vk.screenName })
+      const { apiBaseUrl, groupId, token } = config.vk.value
+      variables.set("vk", { platform: "VK", variables: "VK_TOKEN, VK_GROUP_ID, VK_API_BASE_URL" })
+      environment.set("vk", { apiRoot: Option.getOrUndefined(apiBaseUrl), groupId })
+      yield* bots
+        .importConfigured(
+          new NewBot({
+            id: "vk",
+            platform: "vk",
+            role: "main",
+            source: "environment",
+            platformBotId: String(groupId)
+          }),
+          sealer.seal("vk", token)
+        )
+        .pipe(starting("VK", "VK_TOKEN"))
     }
+    const loop = yield* makeLoop(environment)
+    yield* loop.reconcile({ force: true, strict: new Set(variables.keys()) }).pipe(
+      Effect.mapError((error) => {
+        const env = variables.get(error.bot)
+        return new PlatformStartError({
+          platform: env?.platform ?? error.platform,
+          variables: env?.variables ?? `the record of bot ${error.bot}`,
+          reason: error.reason
+        })
+      })
+    )
+    for (const id of variables.keys()) {
+      if (!(yield* loop.running()).includes(id))
+        yield* Effect.logWarning("a configured bot does not run: its record is paused, blocked or not main").pipe(
+          Effect.annotateLogs({ bot: id })
+        )
+    }
+    yield* loop.periodic
+    yield* registry.serve({ reconcileNow: loop.reconcileNow, running: loop.running })
 
     if (config.whatsapp) {
       const kv = yield* KeyValue
