@@ -84,6 +84,8 @@ export interface PaymentsService {
   ) => Effect.Effect<{ readonly payment: Payment; readonly credited: boolean }, NotFound | IllegalTransition>
   /** The open (PENDING or WAITING_FOR_CAPTURE) card payments of a procurement's shares, optionally of one user. */
   readonly openForProcurement: (procurementId: ProcurementId, userId?: UserId) => Effect.Effect<ReadonlyArray<Payment>>
+  /** The user's open card payments of shares, whatever the procurement. */
+  readonly openOfUser: (userId: UserId) => Effect.Effect<ReadonlyArray<Payment>>
   /** Records the provider's id and the payer's link once the provider accepted the payment. */
   readonly attachProvider: (
     id: PaymentId,

@@ -361,6 +361,17 @@ export const PaymentsLive = Layer.effect(
         ? orDie(openShares(procurement, user))
         : Effect.succeed([])
 
+    const openOfUser = (user: UserId) =>
+      validId(UserId)(user)
+        ? orDie(
+            returning(
+              sql`SELECT * FROM payments WHERE type = 'PROCUREMENT_PAYMENT' AND user_id = ${user}
+                    AND status IN ('PENDING', 'WAITING_FOR_CAPTURE')
+                  ORDER BY created_at, id`
+            )
+          )
+        : Effect.succeed([])
+
     const authorize = (id: PaymentId) =>
       Effect.gen(function* () {
         const pid = yield* paymentId(id)
@@ -656,6 +667,7 @@ export const PaymentsLive = Layer.effect(
       authorize,
       capture,
       openForProcurement,
+      openOfUser,
       attachProvider,
       succeed,
       succeedByProviderId,

@@ -89,6 +89,10 @@ for (const profile of databaseProfiles()) {
             (yield* payments.openForProcurement(id, buyer)).map((p) => p.id),
             [payment.id]
           )
+          assert.deepStrictEqual(
+            (yield* payments.openOfUser(buyer)).map((p) => p.id),
+            [payment.id]
+          )
           const told = yield* collect((e) => e._tag === "PaymentSucceeded" && e.paymentId === payment.id, 1)
           // the webhook arrives twice, concurrently
           const [a, b] = yield* Effect.all([payments.succeed(payment.id), payments.succeed(payment.id)], {
@@ -113,6 +117,7 @@ for (const profile of databaseProfiles()) {
             [[id, "Мёд алтайский"]]
           )
           assert.deepStrictEqual(yield* payments.openForProcurement(id), [])
+          assert.deepStrictEqual(yield* payments.openOfUser(buyer), [])
           // paid by card: paying again (from the balance, or by card) is refused
           const again = yield* Effect.flip(payments.createProcurementPayment(share(buyer, id, "card-3")))
           assert.strictEqual(code(again), "pay.already-paid")

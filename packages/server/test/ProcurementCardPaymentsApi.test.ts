@@ -8,9 +8,12 @@ import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import {
   AuditFilter,
   AuditLog,
+  Credit,
   CSRF_HEADER,
   GroupBuyApi,
+  Kopecks,
   Ledger,
+  OnBehalf,
   type PaymentId,
   Payments,
   type ProcurementId,
@@ -145,29 +148,48 @@ for (const profile of coreProfiles()) {
         })
       )
 
-      it.effect("an authorization is cancelled when the participant leaves or the procurement is cancelled", () =>
-        Effect.gen(function* () {
-          const leaving = yield* joined("PENDING", "ACTIVE")
-          const first = yield* leaving.asBuyer.payments.createPayment({
-            payload: { type: "PROCUREMENT_PAYMENT", procurementId: leaving.id }
-          })
-          yield* webhook("payment.waiting_for_capture", first.payment.id)
-          yield* (yield* Procurements).leave(leaving.buyer, leaving.id)
-          yield* until(first.payment.id, "CANCELLED")
+      it.effect(
+        "an open card payment is cancelled when the participant leaves, the procurement is cancelled, or the share is paid from the balance",
+        () =>
+          Effect.gen(function* () {
+            const leaving = yield* joined("PENDING", "ACTIVE")
+            const first = yield* leaving.asBuyer.payments.createPayment({
+              payload: { type: "PROCUREMENT_PAYMENT", procurementId: leaving.id }
+            })
+            yield* webhook("payment.waiting_for_capture", first.payment.id)
+            yield* (yield* Procurements).leave(leaving.buyer, leaving.id)
+            yield* until(first.payment.id, "CANCELLED")
 
-          const staying = yield* joined("CONFIRMED", "ACTIVE")
-          const second = yield* staying.asBuyer.payments.createPayment({
-            payload: { type: "PROCUREMENT_PAYMENT", procurementId: staying.id }
+            const staying = yield* joined("CONFIRMED", "ACTIVE")
+            const second = yield* staying.asBuyer.payments.createPayment({
+              payload: { type: "PROCUREMENT_PAYMENT", procurementId: staying.id }
+            })
+            yield* webhook("payment.waiting_for_capture", second.payment.id)
+            yield* (yield* Procurements).setStatus(userActor(staying.organizer), staying.id, "CANCELLED")
+            yield* until(second.payment.id, "CANCELLED")
+            // a capture reported after the cancel changes nothing
+            yield* webhook("payment.succeeded", second.payment.id)
+            assert.strictEqual((yield* statusOf(second.payment.id)).status, "CANCELLED")
+            assert.strictEqual(yield* (yield* Ledger).balance(staying.buyer), 0n)
+            assert.strictEqual(yield* (yield* Ledger).balance(leaving.buyer), 0n)
+
+            // a card payment started, then the share paid from the balance: the card payment is cancelled
+            const paying = yield* joined("CONFIRMED", "PAYMENT")
+            const third = yield* paying.asBuyer.payments.createPayment({
+              payload: { type: "PROCUREMENT_PAYMENT", procurementId: paying.id }
+            })
+            yield* (yield* Ledger).deposit(
+              new Credit({
+                userId: paying.buyer,
+                amount: Kopecks.make(10_000n),
+                idempotencyKey: `fund-${paying.buyer}`
+              })
+            )
+            assert.strictEqual((yield* statusOf(third.payment.id)).status, "PENDING")
+            yield* paying.asBuyer.procurements.pay({ path: { id: paying.id }, payload: new OnBehalf({}) })
+            yield* until(third.payment.id, "CANCELLED")
+            assert.strictEqual(yield* participantStatus(paying.id, paying.buyer), "PAID")
           })
-          yield* webhook("payment.waiting_for_capture", second.payment.id)
-          yield* (yield* Procurements).setStatus(userActor(staying.organizer), staying.id, "CANCELLED")
-          yield* until(second.payment.id, "CANCELLED")
-          // a capture reported after the cancel changes nothing
-          yield* webhook("payment.succeeded", second.payment.id)
-          assert.strictEqual((yield* statusOf(second.payment.id)).status, "CANCELLED")
-          assert.strictEqual(yield* (yield* Ledger).balance(staying.buyer), 0n)
-          assert.strictEqual(yield* (yield* Ledger).balance(leaving.buyer), 0n)
-        })
       )
 
       it.effect("an admin captures or cancels an authorization; each change is audited once", () =>
