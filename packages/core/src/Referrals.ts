@@ -29,6 +29,21 @@ export const ReferralSettings = Schema.Struct({
 })
 export type ReferralSettings = typeof ReferralSettings.Type
 
+/** What a person's referral link brought: how many came through it, how many paid, and the bonuses earned. */
+export const ReferralSummary = Schema.Struct({
+  /** what follows `/start ` in a bot link (Telegram: `https://t.me/<bot>?start=<payload>`) */
+  payload: Schema.String,
+  invited: Schema.Int,
+  /** invited people whose first payment succeeded */
+  paid: Schema.Int,
+  /** Σ of the rewards received, kopecks */
+  earned: Kopecks
+})
+export type ReferralSummary = typeof ReferralSummary.Type
+
+/** The `/start` payload of a person's referral link. */
+export const referralPayload = (userId: UserId) => `ref_${userId}`
+
 export interface ReferralsService {
   /**
    * Records that `referredId` came through `referrerId`'s link. Once per person (the first link wins), never oneself,
@@ -37,6 +52,8 @@ export interface ReferralsService {
   readonly record: (referredId: UserId, referrerId: UserId) => Effect.Effect<boolean, NotFound>
   /** The person's referral, if they came through a link. */
   readonly of: (referredId: UserId) => Effect.Effect<Referral | null>
+  /** The person's own link payload and what it brought. */
+  readonly summary: (referrerId: UserId) => Effect.Effect<ReferralSummary>
   readonly settings: () => Effect.Effect<ReferralSettings>
   /** Sets the reward (0 ..  MAX_REFERRAL_REWARD kopecks); it applies to first payments from now on. */
   readonly setReward: (reward: Kopecks) => Effect.Effect<ReferralSettings, InvalidInput>

@@ -4,11 +4,20 @@ import { Effect, Layer, Option, Schema } from "effect"
 import { InvalidInput, NotFound } from "./Errors.js"
 import { UserId } from "./Ids.js"
 import { formatRubles, Kopecks } from "./Money.js"
-import { MAX_REFERRAL_REWARD, Referral, Referrals, ReferralSettings } from "./Referrals.js"
+import {
+  MAX_REFERRAL_REWARD,
+  Referral,
+  referralPayload,
+  Referrals,
+  ReferralSettings,
+  ReferralSummary
+} from "./Referrals.js"
 import { orDie } from "./internal/money/SqlEdge.js"
 import { validId } from "./internal/money/InputDecoding.js"
 
 const decodeSettings = Schema.decodeUnknown(Schema.Array(ReferralSettings))
+const Counts = Schema.Struct({ invited: Schema.Int, paid: Schema.Int, earned: Kopecks })
+const decodeCounts = Schema.decodeUnknown(Schema.Array(Counts))
 
 export const ReferralsLive = Layer.effect(
   Referrals,
@@ -45,6 +54,23 @@ export const ReferralsLive = Layer.effect(
         ? orDie(byReferred(referredId)).pipe(Effect.map(Option.getOrNull))
         : Effect.succeed(null)
 
+    const summary = (referrerId: UserId) =>
+      Effect.gen(function* () {
+        if (!validId(UserId)(referrerId))
+          return ReferralSummary.make({ payload: "", invited: 0, paid: 0, earned: Kopecks.make(0n) })
+        const [counts] = yield* orDie(
+          sql`SELECT count(*)::int AS invited, count(settled_at)::int AS paid,
+                coalesce(sum(reward), 0)::text AS earned
+              FROM referrals WHERE referrer_id = ${referrerId}`.pipe(Effect.flatMap(decodeCounts))
+        )
+        return ReferralSummary.make({
+          payload: referralPayload(referrerId),
+          invited: counts?.invited ?? 0,
+          paid: counts?.paid ?? 0,
+          earned: counts?.earned ?? Kopecks.make(0n)
+        })
+      })
+
     const settings = () =>
       orDie(
         sql`SELECT reward::text AS reward FROM referral_settings WHERE id`.pipe(Effect.flatMap(decodeSettings))
@@ -63,6 +89,6 @@ export const ReferralsLive = Layer.effect(
         return yield* settings()
       }).pipe(Effect.withSpan("Referrals.setReward"))
 
-    return Referrals.of({ record, of, settings, setReward })
+    return Referrals.of({ record, of, summary, settings, setReward })
   })
 )

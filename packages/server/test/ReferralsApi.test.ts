@@ -1,7 +1,8 @@
 /**
  * Referral rewards on the whole server, on both database profiles: an admin sets the reward (audited, refused out of
  * range, a user may not); a referred person's first deposit — paid through the sandbox's webhook — gives the referrer
- * the bonus once, and the referrer is told, in their language, whose payment earned it.
+ * the bonus once, and the referrer is told, in their language, whose payment earned it; the referrer reads their link
+ * and what it brought.
  */
 import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import {
@@ -89,6 +90,12 @@ for (const profile of coreProfiles()) {
           const asAnna = yield* userClient(anna)
           const self = yield* asAnna.adminReferrals.referralSettings().pipe(Effect.flip)
           assert.strictEqual(self._tag, "Unauthorized")
+
+          // the inviter reads their link and what it brought; another person may not
+          const mine = yield* asAnna.referrals.referralSummary({ path: { id: anna } })
+          assert.deepStrictEqual(mine, { payload: `ref_${anna}`, invited: 1, paid: 1, earned: Kopecks.make(25_000n) })
+          const theirs = yield* asBoris.referrals.referralSummary({ path: { id: anna } }).pipe(Effect.flip)
+          assert.strictEqual(theirs._tag, "Forbidden")
         })
       )
     })

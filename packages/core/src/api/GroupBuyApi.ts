@@ -12,7 +12,7 @@ import { UsersApi } from "./UsersApi.js"
 import { ShopAdminApi, ShopApi, ShopCatalogApi, ShopSubscriptionsApi } from "./ShopApi.js"
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 import { AdminBonusApi } from "./BonusApi.js"
-import { AdminReferralsApi } from "./ReferralsApi.js"
+import { AdminReferralsApi, ReferralsApi } from "./ReferralsApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AuthApi)
@@ -30,6 +30,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AdminBonusApi)
   .add(AdminPaymentsApi)
   .add(AdminReferralsApi)
+  .add(ReferralsApi)
   .add(ShopCatalogApi)
   .add(ShopApi)
   .add(ShopSubscriptionsApi)

@@ -5,9 +5,10 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Kopecks } from "../Money.js"
-import { ReferralSettings } from "../Referrals.js"
+import { UserId } from "../Ids.js"
+import { ReferralSettings, ReferralSummary } from "../Referrals.js"
 import * as Refusals from "./Refusals.js"
-import { AdminAuthentication } from "./Security.js"
+import { AdminAuthentication, Authentication } from "./Security.js"
 
 export class ReferralSettingsBody extends Schema.Class<ReferralSettingsBody>("ReferralSettingsBody")({
   reward: Kopecks.annotations({
@@ -15,6 +16,23 @@ export class ReferralSettingsBody extends Schema.Class<ReferralSettingsBody>("Re
     examples: [Kopecks.make(10_000n)]
   })
 }) {}
+
+/** A person's own referral link and what it brought (oneself, or anybody with the service token). */
+export class ReferralsApi extends HttpApiGroup.make("referrals")
+  .add(
+    HttpApiEndpoint.get("referralSummary", "/users/:id/referral")
+      .annotate(OpenApi.Summary, "One's referral link")
+      .annotate(
+        OpenApi.Description,
+        "The `/start` payload of the person's referral link (`ref_<user id>`; in Telegram " +
+          "`https://t.me/<bot>?start=<payload>`), how many people came through it, how many of them paid, and the " +
+          "bonuses earned (kopecks). Oneself or the service token."
+      )
+      .setPath(Schema.Struct({ id: UserId }))
+      .addSuccess(ReferralSummary)
+      .pipe(Refusals.forbidden)
+  )
+  .middleware(Authentication) {}
 
 export class AdminReferralsApi extends HttpApiGroup.make("adminReferrals")
   .add(

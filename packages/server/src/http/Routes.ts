@@ -11,7 +11,7 @@ import { CategoriesHandlers } from "./handlers/CategoriesHandlers.js"
 import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { AdminPaymentsHandlers } from "./handlers/AdminPaymentsHandlers.js"
-import { AdminReferralsHandlers } from "./handlers/AdminReferralsHandlers.js"
+import { AdminReferralsHandlers, ReferralsHandlers } from "./handlers/AdminReferralsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
 import { UsersHandlers } from "./handlers/UsersHandlers.js"
@@ -34,6 +34,7 @@ export const HandlersLive = Layer.mergeAll(
   PaymentsHandlers,
   AdminPaymentsHandlers,
   AdminReferralsHandlers,
+  ReferralsHandlers,
   ChatHandlers,
   ChatFileLinksHandlers,
   NotificationsHandlers,
