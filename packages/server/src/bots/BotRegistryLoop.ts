@@ -21,6 +21,7 @@ import { type BotRecord, Bots, type SealedToken } from "@groupbuy/core"
 import { CabinetUrl } from "@groupbuy/router"
 import {
   Clock,
+  Context,
   Data,
   Duration,
   Effect,
@@ -98,7 +99,10 @@ export const makeLoop = (environment: ReadonlyMap<string, EnvironmentBot>) =>
     const fleet = yield* BotFleet
     const statuses = yield* BotStatuses
     const links = yield* BotLinks
-    const adapterContext = yield* Effect.context<AdapterEvents | TurnHandler>()
+    // only these two: the whole context would bring the loop's own Scope and override each bot's
+    const adapterContext = Context.make(AdapterEvents, yield* AdapterEvents).pipe(
+      Context.add(TurnHandler, yield* TurnHandler)
+    )
     const loopScope = yield* Effect.scope
     const permit = yield* Effect.makeSemaphore(1)
 
