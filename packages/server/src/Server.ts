@@ -11,6 +11,7 @@ import { ChatLockRedis, Router, RouterLive, SessionStorePostgres, SessionStoreRe
 import { ConfigError, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { AdapterEventsLive } from "./bots/AdapterEventsLive.js"
 import { BroadcastChannelsLive } from "./bots/BroadcastChannelsLive.js"
+import { FailoverForRole } from "./bots/FailoverMonitor.js"
 import { PlatformsLive, PlatformStartError } from "./bots/Platforms.js"
 import { describeConfigError, ServerConfig, ServerConfigLive, type ServerSettings } from "./config/ServerConfig.js"
 import { AllRoutes, ApiNodeRoutes, BodyLimitMiddleware, ChatHubRoute, HealthRoutes } from "./http/Routes.js"
@@ -89,7 +90,9 @@ export const AppLive = Layer.mergeAll(
   // the chat role hands its events to an instance with bots (notifications/ClusterRelay.ts)
   NotificationsForRole(RouterEventSink),
   // the deadline sweep, one instance at a time
-  SchedulersForRole
+  SchedulersForRole,
+  // the failover monitor and the token pool's refills, one instance at a time
+  FailoverForRole
 ).pipe(
   Layer.provideMerge(HttpServerLive),
   Layer.provideMerge(RouterStackLive),

@@ -10,6 +10,7 @@ import { BotRegistryLive } from "./bots/BotRegistry.js"
 import { BotStatusesLive } from "./bots/BotStatuses.js"
 import { BotTokenCheckLive } from "./bots/BotTokenCheck.js"
 import { BotTokensLive } from "./bots/BotTokens.js"
+import { TokenPoolLive } from "./bots/TokenPool.js"
 import { ReferralShopOpeningLive } from "./bots/ReferralShopOpening.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
@@ -66,7 +67,8 @@ export const ServerBaseLive = Layer.mergeAll(
   // the records' bots this instance runs (PlatformsLive serves its loop); the API reconciles through it
   BotRegistryLive,
   // the fleet's tokens: sealed at rest, checked with their platform before they are kept; referral shops open with them
-  ReferralShopOpeningLive.pipe(
+  // and the pool of spare tokens that refills the fallback role (BOT_TOKENS_FILE, /api/admin/bots/pool)
+  Layer.merge(ReferralShopOpeningLive, TokenPoolLive).pipe(
     Layer.provideMerge(Layer.merge(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer))))
   ),
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),

@@ -13,6 +13,7 @@ import { ShopAdminApi, ShopApi, ShopCatalogApi, ShopSubscriptionsApi } from "./S
 import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 import { AdminBonusApi } from "./BonusApi.js"
 import { AdminReferralsApi, ReferralsApi } from "./ReferralsApi.js"
+import { AdminBotPoolApi } from "./BotPoolApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(AuthApi)
@@ -35,6 +36,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(ShopApi)
   .add(ShopSubscriptionsApi)
   .add(ShopAdminApi)
+  .add(AdminBotPoolApi)
   // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)
   .addError(PayloadTooLarge)
   .addError(UnsupportedMediaType)

@@ -38,8 +38,9 @@ import {
   UserId
 } from "@groupbuy/core"
 import { SqlClient } from "@effect/sql"
-import { Clock, Context, Duration, Effect, Layer, Schedule, Schema } from "effect"
-import { SingleRunner } from "../schedulers/SingleRunner.js"
+import { Clock, Config, Context, Duration, Effect, Layer, Schedule, Schema } from "effect"
+import { ServerConfig } from "../config/ServerConfig.js"
+import { SingleRunner, SingleRunnerLive } from "../schedulers/SingleRunner.js"
 import { BotTokenCheck } from "./BotTokenCheck.js"
 import { BotTokens } from "./BotTokens.js"
 import {
@@ -316,3 +317,31 @@ export const FailoverScheduleLive = (settings: FailoverSettings = defaultFailove
       yield* Effect.forkScoped(Effect.repeat(monitor.runOnce, { schedule: Schedule.spaced(settings.interval) }))
     })
   ).pipe(Layer.provideMerge(FailoverMonitorLive(settings)))
+
+/**
+ * The monitor's settings from the environment: `FAILOVER_INTERVAL_SECONDS` (15), `FAILOVER_FAIL_AFTER_SECONDS` (60),
+ * `FAILOVER_HEALTHY_FOR_SECONDS` (60), `FAILOVER_COOLDOWN_SECONDS` (600).
+ */
+export const FailoverSettingsConfig = Config.all({
+  interval: Config.integer("FAILOVER_INTERVAL_SECONDS").pipe(Config.withDefault(15)),
+  failAfter: Config.integer("FAILOVER_FAIL_AFTER_SECONDS").pipe(Config.withDefault(60)),
+  healthyFor: Config.integer("FAILOVER_HEALTHY_FOR_SECONDS").pipe(Config.withDefault(60)),
+  cooldown: Config.integer("FAILOVER_COOLDOWN_SECONDS").pipe(Config.withDefault(600))
+}).pipe(
+  Config.map((s): FailoverSettings => ({
+    interval: Duration.seconds(Math.max(1, s.interval)),
+    failAfterMs: Math.max(0, s.failAfter) * 1000,
+    healthyForMs: Math.max(0, s.healthyFor) * 1000,
+    cooldownMs: Math.max(0, s.cooldown) * 1000
+  }))
+)
+
+/** The monitor on a server with bots (every role but the chat node), one instance acting at a time; the token pool comes from the server's base services. */
+export const FailoverForRole = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const config = yield* ServerConfig
+    if (config.role === "chat") return Layer.empty
+    const settings = yield* FailoverSettingsConfig
+    return FailoverScheduleLive(settings).pipe(Layer.provide(SingleRunnerLive))
+  })
+)

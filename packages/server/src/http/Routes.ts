@@ -11,6 +11,7 @@ import { CategoriesHandlers } from "./handlers/CategoriesHandlers.js"
 import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { AdminPaymentsHandlers } from "./handlers/AdminPaymentsHandlers.js"
+import { AdminBotPoolHandlers } from "./handlers/AdminBotPoolHandlers.js"
 import { AdminReferralsHandlers, ReferralsHandlers } from "./handlers/AdminReferralsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
@@ -47,7 +48,8 @@ export const HandlersLive = Layer.mergeAll(
   ShopCatalogHandlers,
   ShopHandlers,
   ShopSubscriptionHandlers,
-  ShopAdminHandlers
+  ShopAdminHandlers,
+  AdminBotPoolHandlers
 )
 
 /** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */
