@@ -11,7 +11,7 @@ import { BotStatusesLive } from "./bots/BotStatuses.js"
 import { BotTokenCheckLive } from "./bots/BotTokenCheck.js"
 import { BotTokensLive } from "./bots/BotTokens.js"
 import { TokenPoolLive } from "./bots/TokenPool.js"
-import { ReferralShopOpeningLive } from "./bots/ReferralShopOpening.js"
+import { ReferralShopOpeningLive, ShopOpenerLive } from "./bots/ReferralShopOpening.js"
 import { WhatsAppAccountsLive } from "./bots/WhatsAppAccounts.js"
 import { AttachmentLinksLive } from "./auth/AttachmentLinksLive.js"
 import { UserTokensLive } from "./auth/UserTokens.js"
@@ -68,7 +68,7 @@ export const ServerBaseLive = Layer.mergeAll(
   BotRegistryLive,
   // the fleet's tokens: sealed at rest, checked with their platform before they are kept; referral shops open with them
   // and the pool of spare tokens that refills the fallback role (BOT_TOKENS_FILE, /api/admin/bots/pool)
-  Layer.merge(ReferralShopOpeningLive, TokenPoolLive).pipe(
+  Layer.merge(ShopOpenerLive.pipe(Layer.provideMerge(ReferralShopOpeningLive)), TokenPoolLive).pipe(
     Layer.provideMerge(Layer.merge(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer))))
   ),
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),

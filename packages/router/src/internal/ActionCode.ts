@@ -67,6 +67,11 @@ export const Action = Schema.Union(
   /** renew for the expiry (epoch seconds) the card showed */
   Schema.TaggedStruct("SubRenew", { id: SubscriptionId, at: Schema.NumberFromString }),
   Schema.TaggedStruct("SubAuto", { id: SubscriptionId, on: Schema.NumberFromString }),
+  Schema.TaggedStruct("MyShopCreate", {}),
+  Schema.TaggedStruct("MyShopSkipGreeting", {}),
+  Schema.TaggedStruct("MyShopStatus", { id: Schema.UUID, status: Schema.Literal("active", "paused") }),
+  Schema.TaggedStruct("MyShopDelete", { id: Schema.UUID }),
+  Schema.TaggedStruct("MyShopDeleteConfirm", { id: Schema.UUID }),
   /** a button a flow machine put on its reply: reaches the flow only while it is still the active one */
   Schema.TaggedStruct("FlowAction", { action: Schema.String }),
   Schema.TaggedStruct("FlowBack", {}),
@@ -114,6 +119,11 @@ const codes: { readonly [T in Tag]: readonly [prefix: string, ...fields: Array<s
   SubShow: ["u:show", "id"],
   SubRenew: ["u:renew", "at", "id"],
   SubAuto: ["u:auto", "on", "id"],
+  MyShopCreate: ["ms:new"],
+  MyShopSkipGreeting: ["ms:skip"],
+  MyShopStatus: ["ms:st", "status", "id"],
+  MyShopDelete: ["ms:del", "id"],
+  MyShopDeleteConfirm: ["ms:delok", "id"],
   FlowAction: ["f", "action"],
   FlowBack: [BACK_ACTION],
   FlowCancel: [CANCEL_ACTION]

@@ -11,6 +11,7 @@ import { broadcast } from "./features/Broadcast.js"
 import { muteChat, openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { markNotificationsRead } from "./features/Money.js"
+import { confirmDeleteShop, createShop, deleteShop, setShopStatus, skipGreeting } from "./features/MyShop.js"
 import { buy, catalog, categoryPage, chooseQuantity, showProduct, topUp } from "./features/Shop.js"
 import { ordersPage, showOrder } from "./features/ShopOrders.js"
 import {
@@ -72,6 +73,11 @@ const actions: Actions = {
   SubShow: (turn, { id }) => showSubscription(turn, id),
   SubRenew: renewSubscription,
   SubAuto: setAutoRenew,
+  MyShopCreate: createShop,
+  MyShopSkipGreeting: skipGreeting,
+  MyShopStatus: setShopStatus,
+  MyShopDelete: deleteShop,
+  MyShopDeleteConfirm: confirmDeleteShop,
   FlowAction: (turn, { action }) => flowEvent(turn, { type: "action", action }),
   FlowBack: (turn) => flowEvent(turn, { type: "back" }),
   FlowCancel: cancel

@@ -7,6 +7,7 @@ import { pickBroadcast } from "./features/Broadcast.js"
 import { pickChat } from "./features/ChatMode.js"
 import { balance, deposit, notifications } from "./features/Money.js"
 import { withdraw } from "./features/Withdraw.js"
+import { myShop } from "./features/MyShop.js"
 import { myProcurements } from "./features/OrganizerScreens.js"
 import { listFiltered, search } from "./features/ProcurementScreens.js"
 import { catalog } from "./features/Shop.js"
@@ -52,7 +53,8 @@ const commands: Readonly<Record<string, CommandRow>> = {
   web: { run: web },
   catalog: { run: catalog },
   orders: { run: (turn) => ordersPage(turn, 0) },
-  subscriptions: { run: subscriptionsList }
+  subscriptions: { run: subscriptionsList },
+  myshop: { run: myShop }
 }
 
 /** Runs command `name` (already lower-cased); an unknown one shows the help. */

@@ -7,6 +7,7 @@ import { command } from "./Commands.js"
 import { profileAnswered } from "./features/Account.js"
 import { postToChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
+import { myShopAnswered } from "./features/MyShop.js"
 import { cityAnswered, searchAnswered } from "./features/ProcurementScreens.js"
 import { quantityAnswered } from "./features/Shop.js"
 import type { Awaiting } from "./Session.js"
@@ -26,6 +27,8 @@ const awaited = (turn: TurnState, awaiting: Awaiting, input: string) => {
       return profileAnswered(turn, awaiting.field, input)
     case "shopQuantity":
       return quantityAnswered(turn, awaiting.productId, input)
+    case "myShop":
+      return myShopAnswered(turn, awaiting, input)
   }
 }
 

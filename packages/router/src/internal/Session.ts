@@ -40,7 +40,14 @@ const Awaiting = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("search") }),
   Schema.Struct({ kind: Schema.Literal("city") }),
   /** how many of a product to buy (after its card) */
-  Schema.Struct({ kind: Schema.Literal("shopQuantity"), productId: ProductId })
+  Schema.Struct({ kind: Schema.Literal("shopQuantity"), productId: ProductId }),
+  /** `/myshop` → create: the shop's name, its greeting, then the bot's token */
+  Schema.Struct({
+    kind: Schema.Literal("myShop"),
+    step: Schema.Literal("name", "greeting", "token"),
+    name: Schema.optional(Schema.String),
+    greeting: Schema.optional(Schema.String)
+  })
 )
 export type Awaiting = typeof Awaiting.Type
 

@@ -11,7 +11,8 @@
  * - `bot.token-in-use`, `shop.invalid-name` — from core.
  */
 import { type ReferralShop, ReferralShops, RuleViolation, type UserId } from "@groupbuy/core"
-import { Context, Effect, Layer, type Redacted } from "effect"
+import { ShopOpener } from "@groupbuy/router"
+import { Context, Effect, Layer, Redacted } from "effect"
 import { BotTokenCheck } from "./BotTokenCheck.js"
 import { BotTokens } from "./BotTokens.js"
 
@@ -89,4 +90,12 @@ export const ReferralShopOpeningLive = Layer.effect(
 
     return ReferralShopOpening.of({ open })
   })
+)
+
+/** The router's `/myshop` opens shops through the same opening (the token it was sent, as a secret from here on). */
+export const ShopOpenerLive = Layer.effect(
+  ShopOpener,
+  Effect.map(ReferralShopOpening, (opening) =>
+    ShopOpener.of({ open: (request) => opening.open({ ...request, token: Redacted.make(request.token) }) })
+  )
 )

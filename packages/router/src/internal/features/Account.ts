@@ -11,7 +11,8 @@ import type { Awaiting } from "../Session.js"
 import { EngineEnv, emit, type Handler, type TurnState, withSession } from "../Turn.js"
 import { mainMenu, profileView, say } from "../Views.js"
 import { startPayload } from "./ProcurementScreens.js"
-import { shopSettings } from "./ShopServices.js"
+import { referralShopOf, shopSettings } from "./ShopServices.js"
+import { plain } from "../../RichTexts.js"
 
 /** What follows a finished flow: after registration, the main menu and the `/start` payload that waited for it. */
 export const afterFlow = ({ turn, finished }: Hosted) =>
@@ -39,6 +40,21 @@ export const start: Handler<string> = (turn, args) =>
     }
     const pending =
       args.trim() === "" ? turn : withSession(turn, (session) => ({ ...session, pendingStart: args.trim() }))
+    // a user's referral shop bot greets with that shop's name and greeting and registers a buyer
+    const referral = yield* referralShopOf(turn.ref.bot)
+    if (Option.isSome(referral)) {
+      const shop = referral.value
+      const greeting = shop.greeting.trim()
+      return yield* hostFlow(
+        emit(
+          pending,
+          say(turn.language, "myshop.welcome", { name: shop.name }),
+          ...(greeting === "" ? [] : [{ _tag: "Text" as const, text: plain(greeting) }])
+        ),
+        "registration",
+        { language: turn.language, role: "buyer" }
+      )
+    }
     // a shop-only bot greets with the shop's name and registers a buyer without asking about group-purchase roles
     const shopOnly = Option.filter(yield* shopSettings, (settings) => !settings.offer.groupBuys)
     return yield* Option.match(shopOnly, {

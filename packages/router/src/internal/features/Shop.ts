@@ -17,7 +17,7 @@ import {
   type ProductId,
   PurchaseRequest
 } from "@groupbuy/core"
-import { Effect, Either, Random } from "effect"
+import { Effect, Either, Option, Random } from "effect"
 import { parseQuantity } from "../../flows/parse/Quantity.js"
 import { type Language, rich, text } from "../../Messages.js"
 import type { Button, Reply, RichText } from "../../Model.js"
@@ -29,7 +29,7 @@ import type { Session } from "../Session.js"
 import { emit, type Handler, type TurnState, withSession, withoutFlow } from "../Turn.js"
 import { say } from "../Views.js"
 import { deliveryText, screen, whenOpen } from "./ShopCommon.js"
-import type { ShopServices } from "./ShopServices.js"
+import { referralShopOf, type ShopServices } from "./ShopServices.js"
 
 const PAGE_SIZE = 5
 /** Quick quantity buttons on a product card (those that fit in what is left). */
@@ -314,11 +314,14 @@ export const buy: Handler<{ readonly id: ProductId; readonly quantity: number; r
     whenOpen(turn, (shop) =>
       Effect.gen(function* () {
         const l = turn.language
+        const referral = yield* referralShopOf(turn.ref.bot)
         const request = new PurchaseRequest({
           buyerId: user.id,
           productId: id,
           quantity,
-          idempotencyKey: `bot:${user.id}:${key}`
+          idempotencyKey: `bot:${user.id}:${key}`,
+          // sold through a user's referral shop bot: its owner earns the commission in the purchase's transaction
+          ...(Option.isSome(referral) ? { shopBotId: turn.ref.bot } : {})
         })
         return yield* shop.orders.purchase(request).pipe(
           Effect.map((own) => emit(turn, deliveredReply(l, own, quantity))),

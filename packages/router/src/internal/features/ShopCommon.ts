@@ -7,15 +7,22 @@ import type { Button, Reply, RichText } from "../../Model.js"
 import { code, join } from "../../RichTexts.js"
 import { emit, type TurnState } from "../Turn.js"
 import { say } from "../Views.js"
-import { shopServices, type ShopServices } from "./ShopServices.js"
+import { referralShopOf, shopServices, type ShopServices } from "./ShopServices.js"
 
-/** Runs `body` with the shop's services when the shop is on; otherwise says it is closed. */
+/**
+ * Runs `body` with the shop's services when the shop is on; otherwise says it is closed. A referral shop's bot is
+ * closed while its owner paused it or an administrator blocked it.
+ */
 export const whenOpen = <E, R>(turn: TurnState, body: (shop: ShopServices) => Effect.Effect<TurnState, E, R>) =>
-  Effect.flatMap(shopServices, (found) => {
-    const closed = Effect.succeed(emit(turn, say(turn.language, "shop.closed")))
+  Effect.gen(function* () {
+    const closed = emit(turn, say(turn.language, "shop.closed"))
+    const found = yield* shopServices
     if (Option.isNone(found)) return closed
-    const shop = found.value
-    return Effect.flatMap(shop.settings.get(), (data) => (data.offer.shop ? body(shop) : closed))
+    const referral = yield* referralShopOf(turn.ref.bot)
+    if (Option.isSome(referral) && referral.value.status !== "active")
+      return emit(turn, say(turn.language, "myshop.botClosed", { name: referral.value.name }))
+    const data = yield* found.value.settings.get()
+    return data.offer.shop || Option.isSome(referral) ? yield* body(found.value) : closed
   })
 
 /** A button's reply: edits the screen it was pressed on where the platform can, a new message otherwise. */

@@ -4,11 +4,13 @@ import {
   type CatalogService,
   Orders,
   type OrdersService,
+  type ReferralShop,
+  ReferralShops,
   ShopSettings,
   type ShopSettingsData,
   type ShopSettingsService
 } from "@groupbuy/core"
-import { Effect, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 
 export interface ShopServices {
   readonly catalog: CatalogService
@@ -44,3 +46,26 @@ export const shopOffer: Effect.Effect<Offer> = Effect.flatMap(
     onSome: (shop) => Effect.map(shop.settings.get(), (data) => data.offer)
   })
 )
+
+/** How long a bot's referral shop (or its absence) is remembered: it is asked on most turns of the shop. */
+const REFERRAL_TTL_MS = 15_000
+const referralCache = new Map<string, { readonly at: number; readonly shop: Option.Option<ReferralShop> }>()
+
+/**
+ * The referral shop the bot `bot` serves (a user's own bot selling the catalogue under their shop's name), or none
+ * for the platform's own bots and where the host keeps no referral shops. Remembered for a few seconds per bot.
+ */
+export const referralShopOf = (bot: string): Effect.Effect<Option.Option<ReferralShop>> =>
+  Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    const cached = referralCache.get(bot)
+    if (cached !== undefined && now - cached.at < REFERRAL_TTL_MS) return cached.shop
+    const shops = yield* Effect.serviceOption(ReferralShops)
+    const shop = Option.isNone(shops) ? Option.none<ReferralShop>() : yield* shops.value.byBot(bot).pipe(Effect.option)
+    if (referralCache.size > 10_000) referralCache.clear()
+    referralCache.set(bot, { at: now, shop })
+    return shop
+  })
+
+/** Forgets what `referralShopOf` remembered of `bot` (its owner just changed the shop). */
+export const forgetReferralShop = (bot: string) => Effect.sync(() => referralCache.delete(bot))
