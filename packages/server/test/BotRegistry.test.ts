@@ -3,8 +3,10 @@
  * and vk-io clients: bots are core's records, started and stopped while the server runs. A record added at run time
  * answers without a restart (Telegram and VK); one Telegram user writing to two bots is one account with a session per
  * bot; a paused bot stops polling and answering, and resuming starts it again; a revoked token marks the record and
- * leaves the other bots running; a fallback runs once promoted; the environment's bot is imported once across restarts
- * and an admin's pause survives them; a second instance on the same database follows a change by its periodic pass.
+ * leaves the other bots running, and a token revoked while its bot runs reaches the record through the adapter's
+ * report; a fallback runs once promoted; the environment's bot is imported once across restarts and an admin's pause
+ * survives them; a record given another token runs with it; a second instance on the same database (PostgreSQL) follows
+ * a change by its periodic pass.
  */
 import { BotFleet } from "@groupbuy/adapters"
 import { FakeTelegram, FakeVk } from "@groupbuy/adapters/testing"
@@ -218,6 +220,26 @@ for (const [index, profile] of coreProfiles().entries()) {
           assert.notInclude([...(yield* registry.running())], "registry_revoked", "the revoked bot does not run")
           telegram.text(ENV_TOKEN, USER, "/start")
           yield* answered(ENV_TOKEN, USER, welcomeNew)
+          // a token revoked while its bot runs: the adapter's report reaches the record
+          const LIVE = tokenOf(8, "revokedlive")
+          telegram.addBot(LIVE, { username: `registry_revoked_live_${index}_bot` })
+          yield* telegramRecord("registry_revoked_live", LIVE)
+          yield* registry.reconcileNow()
+          assert.strictEqual((yield* bots.get("registry_revoked_live")).health, "healthy")
+          telegram.revoke(LIVE)
+          // the long poll under way ends with this message; the next one is refused
+          telegram.text(LIVE, USER, "/start")
+          yield* eventually(
+            Effect.flatMap(bots.get("registry_revoked_live"), (live) =>
+              expectNow(
+                () => live.health === "revoked",
+                () => `the record says ${live.health}`
+              )
+            )
+          )
+          // written from the adapter's report (the failover monitor, passing every 15 s, words it otherwise)
+          assert.match((yield* bots.get("registry_revoked_live")).healthDetail ?? "", /^\w+: Unauthorized$/)
+          yield* bots.setStatus("registry_revoked_live", "deleted")
           yield* bots.setStatus("registry_revoked", "deleted")
         })
       )
@@ -284,36 +306,67 @@ for (const [index, profile] of coreProfiles().entries()) {
         })
       )
 
-      it.scoped("a second instance on the same database follows a change by its periodic pass", () =>
+      it.scoped("a record given another token is started again with it, and the old token is let go", () =>
         Effect.gen(function* () {
-          const TOKEN = tokenOf(6, "shared")
-          telegram.addBot(TOKEN, { username: `registry_shared_${index}_bot` })
+          const ROTATED = tokenOf(7, "rotated")
+          const USER = 7107
+          telegram.addBot(ROTATED, { username: `registry_rotated_${index}_bot` })
           const bots = yield* Bots
-          const one = yield* instance()
-          const two = yield* instance()
-          yield* telegramRecord("registry_shared", TOKEN)
-          yield* one.reconcileNow()
-          assert.include([...(yield* one.running())], "registry_shared")
-          yield* eventually(
-            Effect.flatMap(two.running(), (ids) =>
-              expectNow(
-                () => ids.includes("registry_shared"),
-                () => `the second instance runs ${JSON.stringify(ids)}`
-              )
-            )
-          )
-          yield* bots.setStatus("registry_shared", "blocked")
-          yield* one.reconcileNow()
-          assert.notInclude([...(yield* one.running())], "registry_shared")
-          yield* eventually(
-            Effect.flatMap(two.running(), (ids) =>
-              expectNow(
-                () => !ids.includes("registry_shared"),
-                () => `the second instance still runs ${JSON.stringify(ids)}`
-              )
-            )
-          )
+          const registry = yield* instance(withEnvironmentBot)
+          const environmentRecord = new NewBot({
+            id: "telegram",
+            platform: "telegram",
+            role: "main",
+            source: "environment"
+          })
+          yield* bots.importConfigured(environmentRecord, seal("telegram", ROTATED))
+          yield* registry.reconcileNow()
+          assert.include([...(yield* registry.running())], "telegram")
+          telegram.text(ROTATED, USER, "/start")
+          yield* answered(ROTATED, USER, welcomeNew)
+          telegram.text(ENV_TOKEN, USER, "/start")
+          yield* Effect.sleep("1 second")
+          const polls = pollsOf(ENV_TOKEN)
+          yield* Effect.sleep("2 seconds")
+          assert.strictEqual(pollsOf(ENV_TOKEN), polls, "the old token no longer polls")
+          assert.deepStrictEqual(textsOf(ENV_TOKEN, USER), [], "nor answers")
+          yield* bots.importConfigured(environmentRecord, seal("telegram", ENV_TOKEN))
         })
+      )
+
+      // two servers share a database only on PostgreSQL (PGlite is one process's, with a single connection)
+      it.scoped.skipIf(profile.name !== "PostgreSQL")(
+        "a second instance on the same database follows a change by its periodic pass",
+        () =>
+          Effect.gen(function* () {
+            const TOKEN = tokenOf(6, "shared")
+            telegram.addBot(TOKEN, { username: `registry_shared_${index}_bot` })
+            const bots = yield* Bots
+            const one = yield* instance()
+            const two = yield* instance()
+            yield* telegramRecord("registry_shared", TOKEN)
+            yield* one.reconcileNow()
+            assert.include([...(yield* one.running())], "registry_shared")
+            yield* eventually(
+              Effect.flatMap(two.running(), (ids) =>
+                expectNow(
+                  () => ids.includes("registry_shared"),
+                  () => `the second instance runs ${JSON.stringify(ids)}`
+                )
+              )
+            )
+            yield* bots.setStatus("registry_shared", "blocked")
+            yield* one.reconcileNow()
+            assert.notInclude([...(yield* one.running())], "registry_shared")
+            yield* eventually(
+              Effect.flatMap(two.running(), (ids) =>
+                expectNow(
+                  () => !ids.includes("registry_shared"),
+                  () => `the second instance still runs ${JSON.stringify(ids)}`
+                )
+              )
+            )
+          })
       )
     })
   })
