@@ -176,8 +176,12 @@ export const makeLoop = (environment: ReadonlyMap<string, EnvironmentBot>) =>
         const bot = running.get(id)
         if (bot === undefined) return
         running.delete(id)
-        yield* Scope.close(bot.scope, Exit.void)
-        yield* Effect.logInfo("bot stopped").pipe(Effect.annotateLogs({ bot: id }))
+        // a finalizer that fails (an adapter's fiber interrupted on the way out) does not stop the pass
+        yield* Scope.close(bot.scope, Exit.void).pipe(
+          Effect.catchAllCause((cause) => Effect.logWarning("bot stopped uncleanly", cause)),
+          Effect.zipRight(Effect.logInfo("bot stopped")),
+          Effect.annotateLogs({ bot: id })
+        )
       })
 
     const start = (record: BotRecord, sealed: SealedToken, strict: boolean) =>
