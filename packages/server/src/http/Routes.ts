@@ -12,6 +12,7 @@ import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { AdminPaymentsHandlers } from "./handlers/AdminPaymentsHandlers.js"
 import { AdminBotPoolHandlers } from "./handlers/AdminBotPoolHandlers.js"
+import { AdminReferralShopsHandlers, ReferralShopsHandlers } from "./handlers/ReferralShopsHandlers.js"
 import { AdminReferralsHandlers, ReferralsHandlers } from "./handlers/AdminReferralsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
 import { ProcurementsHandlers } from "./handlers/ProcurementsHandlers.js"
@@ -49,7 +50,9 @@ export const HandlersLive = Layer.mergeAll(
   ShopHandlers,
   ShopSubscriptionHandlers,
   ShopAdminHandlers,
-  AdminBotPoolHandlers
+  AdminBotPoolHandlers,
+  ReferralShopsHandlers,
+  AdminReferralShopsHandlers
 )
 
 /** The REST and admin API with its OpenAPI document at `/api/openapi.json`. */
