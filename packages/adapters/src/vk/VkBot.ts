@@ -7,7 +7,7 @@
 import { randomInt } from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { Capabilities, ChatRef, Reply, Update } from "@groupbuy/router"
+import type { Capabilities, ChatRef, DeliveryReceipt, Reply, Update } from "@groupbuy/router"
 import { Context, Data, Effect, Layer, Redacted, type Scope } from "effect"
 import { type Context as VkContext, VK } from "vk-io"
 import type { APIRequest } from "vk-io"
@@ -71,7 +71,7 @@ export interface VkEngine {
   /** vk-io middleware: GroupBuy's events are handled, everything else goes to `next` */
   readonly middleware: VkMiddleware
   /** sends fitted replies proactively, through the queue */
-  readonly deliver: (ref: ChatRef, replies: ReadonlyArray<Reply>) => Effect.Effect<void, VkApiError>
+  readonly deliver: (ref: ChatRef, replies: ReadonlyArray<Reply>) => Effect.Effect<DeliveryReceipt, VkApiError>
   readonly stats: Effect.Effect<OutboundQueue.OutboundStats>
 }
 
@@ -152,18 +152,22 @@ export const attach = (
     const fetchImage = options.fetchImage ?? SafeFetch.make({ accept: SafeFetch.isImage })
 
     /** One op → API calls; the `random_id` is fixed per op so that a retried send is delivered once. */
-    const exec = (op: VkOp): Effect.Effect<void, VkApiError> => {
+    /** A send's answer with `peer_id` is the new message's id (a relayed chat copy is edited by it later). */
+    const sentId = (result: unknown) => (typeof result === "number" ? String(result) : undefined)
+
+    const exec = (op: VkOp): Effect.Effect<string | void, VkApiError> => {
       const randomId = randomInt(1, 2 ** 31 - 1)
       switch (op._tag) {
         case "Send":
-          return Effect.asVoid(call("messages.send", { ...op.params, random_id: randomId }))
+          return Effect.map(call("messages.send", { ...op.params, random_id: randomId }), sentId)
         case "Edit":
           return call("messages.edit", op.params).pipe(
+            // an edit by the message's id keeps that id
+            Effect.as(op.params.message_id === undefined ? undefined : String(op.params.message_id)),
             Effect.catchIf(
               (e) => e.cannotEdit,
-              () => call("messages.send", { ...op.fallback, random_id: randomId })
-            ),
-            Effect.asVoid
+              () => Effect.map(call("messages.send", { ...op.fallback, random_id: randomId }), sentId)
+            )
           )
         case "SendPhoto": {
           // The picture could not be fetched or uploaded: the text still goes out, with the picture's address.

@@ -102,6 +102,13 @@ export const encodeReply = (reply: Exclude<Reply, { _tag: "Toast" }>, target: Vk
       const text = toPlainText(reply.text)
       const keyboard = vkKeyboard(reply.keyboard)
       const fallback = send(target.peerId, text, keyboard)
+      // a relayed chat copy: the message with that id (what messages.send answered), not the pressed one
+      if (reply.messageId !== undefined)
+        return {
+          _tag: "Edit",
+          params: { peer_id: target.peerId, message_id: Number(reply.messageId), ...message(text, keyboard) },
+          fallback
+        }
       if (target.messageId === undefined) return { _tag: "Send", params: fallback }
       return {
         _tag: "Edit",
