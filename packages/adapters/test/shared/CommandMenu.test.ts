@@ -7,7 +7,7 @@ describe("CommandMenu", () => {
     for (const language of ["ru", "en"] as const) {
       const names = menus[language].map((c) => c.command)
       expect(names.slice(0, 2)).toEqual(["start", "help"])
-      expect(names.slice(-3)).toEqual(["catalog", "orders", "subscriptions"])
+      expect(names.slice(-4)).toEqual(["catalog", "orders", "subscriptions", "myshop"])
     }
     expect(menus.ru.find((c) => c.command === "catalog")?.description).toBe("каталог товаров")
     expect(menus.en.find((c) => c.command === "orders")?.description).toBe("my orders")
@@ -17,6 +17,7 @@ describe("CommandMenu", () => {
     expect(groupBuyCommandNames().has("catalog")).toBe(true)
     expect(groupBuyCommandNames().has("orders")).toBe(true)
     expect(groupBuyCommandNames().has("subscriptions")).toBe(true)
+    expect(groupBuyCommandNames().has("myshop")).toBe(true)
   })
 
   it("offers /withdraw right after /deposit, in both languages", () => {
