@@ -38,7 +38,7 @@ import {
   UserId
 } from "@groupbuy/core"
 import { SqlClient } from "@effect/sql"
-import { Clock, Config, Context, Duration, Effect, Layer, Schedule, Schema } from "effect"
+import { Clock, Config, Context, Duration, Effect, Layer, Schema } from "effect"
 import { ServerConfig } from "../config/ServerConfig.js"
 import { SingleRunner, SingleRunnerLive } from "../schedulers/SingleRunner.js"
 import { BotTokenCheck } from "./BotTokenCheck.js"
@@ -309,12 +309,13 @@ export const makeFailoverMonitor = (settings: FailoverSettings = defaultFailover
 export const FailoverMonitorLive = (settings: FailoverSettings = defaultFailoverSettings) =>
   Layer.effect(FailoverMonitor, makeFailoverMonitor(settings))
 
-/** The monitor and its schedule: a pass every `interval` while the layer lives. */
+/** The monitor and its schedule: a pass every `interval` while the layer lives, the first one `interval` after start. */
 export const FailoverScheduleLive = (settings: FailoverSettings = defaultFailoverSettings) =>
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const monitor = yield* FailoverMonitor
-      yield* Effect.forkScoped(Effect.repeat(monitor.runOnce, { schedule: Schedule.spaced(settings.interval) }))
+      // the first pass an interval after start-up: the registry starts (or refuses) the configured bots first
+      yield* Effect.forkScoped(Effect.forever(Effect.delay(monitor.runOnce, settings.interval)))
     })
   ).pipe(Layer.provideMerge(FailoverMonitorLive(settings)))
 
