@@ -153,6 +153,8 @@ describe("the cabinet in Chromium", () => {
             await orgPage.getByRole("link", { name: "Создать" }).click()
             await orgPage.getByLabel("Название").fill("ab")
             await orgPage.getByLabel("Название").blur()
+            // validation shows as the page re-renders: wait for the text, never read it in the same tick
+            await orgPage.getByTestId("error-title").filter({ hasText: /\S/ }).waitFor()
             const tooShort = await orgPage.getByTestId("error-title").textContent()
             await orgPage.getByLabel("Название").fill("Орехи кедровые")
             await orgPage.getByLabel("Описание").fill("Свежий урожай")
@@ -261,6 +263,9 @@ describe("the cabinet in Chromium", () => {
             await record(buyPage, "my", violations)
             await buyPage.goto(`${origin}/profile`)
             await buyPage.getByLabel("Телефон").fill("12")
+            // the phone is checked by the wasm (or JS) kernels, which load after the page: on a slow machine the
+            // message comes a moment after the typing, so wait for it (CI once read it before it rendered)
+            await buyPage.locator("#profile-phone-error").filter({ hasText: /\S/ }).waitFor()
             const phoneError = await buyPage.locator("#profile-phone-error").textContent()
             await buyPage.getByLabel("Телефон").fill("+7 999 123-45-67")
             await record(buyPage, "profile", violations)
