@@ -14,6 +14,7 @@ import { AdminWithdrawalsApi, WithdrawalsApi } from "./WithdrawalsApi.js"
 import { AdminBonusApi } from "./BonusApi.js"
 import { AdminReferralsApi, ReferralsApi } from "./ReferralsApi.js"
 import { AdminBotPoolApi } from "./BotPoolApi.js"
+import { AdminBotRecordsApi } from "./BotRecordsApi.js"
 import { AdminReferralShopsApi, ReferralShopsApi } from "./ReferralShopsApi.js"
 
 export class GroupBuyApi extends HttpApi.make("groupbuy")
@@ -38,6 +39,7 @@ export class GroupBuyApi extends HttpApi.make("groupbuy")
   .add(ShopSubscriptionsApi)
   .add(ShopAdminApi)
   .add(AdminBotPoolApi)
+  .add(AdminBotRecordsApi)
   .add(ReferralShopsApi)
   .add(AdminReferralShopsApi)
   // refused at the HTTP edge for every endpoint (server/src/http/RequestBodies.ts)

@@ -12,6 +12,7 @@ import { ChatFileLinksHandlers, ChatHandlers } from "./handlers/ChatHandlers.js"
 import { NotificationsHandlers } from "./handlers/NotificationsHandlers.js"
 import { AdminPaymentsHandlers } from "./handlers/AdminPaymentsHandlers.js"
 import { AdminBotPoolHandlers } from "./handlers/AdminBotPoolHandlers.js"
+import { AdminBotRecordsHandlers } from "./handlers/AdminBotRecordsHandlers.js"
 import { AdminReferralShopsHandlers, ReferralShopsHandlers } from "./handlers/ReferralShopsHandlers.js"
 import { AdminReferralsHandlers, ReferralsHandlers } from "./handlers/AdminReferralsHandlers.js"
 import { PaymentsHandlers } from "./handlers/PaymentsHandlers.js"
@@ -51,6 +52,7 @@ export const HandlersLive = Layer.mergeAll(
   ShopSubscriptionHandlers,
   ShopAdminHandlers,
   AdminBotPoolHandlers,
+  AdminBotRecordsHandlers,
   ReferralShopsHandlers,
   AdminReferralShopsHandlers
 )
