@@ -1,8 +1,10 @@
 /**
  * The shop in the bots, scripted on every capability profile against the real core (PGlite): browse → buy →
  * delivered, quantity errors, sold out and deactivated meanwhile, too little balance → a deposit of exactly the
- * missing amount → back to the confirm step → bought, a double tap, the orders list. Each profile's transcript is a
- * committed snapshot (`__transcripts__/shop-<profile>.txt`).
+ * missing amount → back to the confirm step → bought, a double tap, the orders list; `/myshop`: a referral shop created
+ * from a bot token (a wrong one refused and asked again), paused, resumed, deleted after a confirmation (a double tap
+ * deletes nothing more), its token free again. Each profile's transcript is a committed snapshot
+ * (`__transcripts__/shop-<profile>.txt`).
  */
 import { it } from "@effect/vitest"
 import {
@@ -18,13 +20,17 @@ import {
   ShopSettings,
   UpdateProduct,
   UpdateShopSettings,
+  CreateReferralShop,
   IdentityRef,
   Orders,
+  ReferralShops,
+  RuleViolation,
   Users
 } from "@groupbuy/core"
 import { PgliteTest, ScriptedProviders, scriptedOffer } from "@groupbuy/core/testing"
 import { DateTime, Effect, Layer, Option, TestClock } from "effect"
 import { assert, expect } from "vitest"
+import { ShopOpener } from "../src/ShopOpener.js"
 import {
   type Conversation,
   makeConversation,
@@ -75,11 +81,51 @@ const accountOf = (conversation: Conversation, name: string) =>
 
 const price = (rubles: number) => Kopecks.make(BigInt(rubles * 100))
 
-/** Core with the shop (a scripted provider) on PGlite, the router over it. */
+/**
+ * The host's side of `/myshop` as the server does it, with a pretend platform (every conversation here is on
+ * "telegram"): a token `<digits>:good-<name>` is the bot `@<name>_bot` (its platform id the digits), anything else is
+ * refused with the server's own sentence. The shop is
+ * written by the real `ReferralShops`, so "already in use", the figures and pause / delete are core's.
+ */
+const FakeShopOpener = Layer.effect(
+  ShopOpener,
+  Effect.map(ReferralShops, (shops) =>
+    ShopOpener.of({
+      open: (request) => {
+        const known = /^(\d+):good-([a-z0-9_]+)$/u.exec(request.token)
+        if (known === null)
+          return Effect.fail(
+            new RuleViolation({
+              code: "bot.token-invalid",
+              en: "This token does not work: copy the bot's token from @BotFather (or the community's access key) and send it again.",
+              ru: "Этот токен не работает: скопируйте токен бота из @BotFather (или ключ доступа сообщества) и пришлите ещё раз."
+            })
+          )
+        return shops.create(
+          new CreateReferralShop({
+            ownerId: request.ownerId,
+            platform: request.platform,
+            platformBotId: known[1]!,
+            username: `${known[2]}_bot`,
+            name: request.name,
+            greeting: request.greeting
+          }),
+          { ciphertext: `sealed:${request.token}`, fingerprint: `fingerprint:${request.token}` }
+        )
+      }
+    })
+  )
+)
+
+/** Core with the shop (a scripted provider) on PGlite, the router over it, shops opened by `FakeShopOpener`. */
 const shopRouter = RouterTest().pipe(
   Layer.provideMerge(
     Layer.fresh(
-      ShopLive.pipe(Layer.provideMerge(ScriptedProviders.layer("proxy6")), Layer.provideMerge(CoreServicesLive))
+      FakeShopOpener.pipe(
+        Layer.provideMerge(ShopLive),
+        Layer.provideMerge(ScriptedProviders.layer("proxy6")),
+        Layer.provideMerge(CoreServicesLive)
+      )
     ).pipe(Layer.provideMerge(PgliteTest))
   )
 )
@@ -366,6 +412,58 @@ const scenarios: ReadonlyArray<ShopScenario> = [
           olga.expect("Каталог")
         )
         yield* Effect.orDie(settings.update(new UpdateShopSettings({ offer: { groupBuys: true, shop: true } })))
+      })
+  },
+  {
+    name: "my own shop: created from a token, a wrong token asked again, paused, deleted",
+    run: (c, tag) =>
+      Effect.gen(function* () {
+        // a platform bot id of this profile's own, should the profiles share a database
+        const digits = `7${tag}${[...c.refOf("ivan").bot].reduce((n, ch) => n + ch.charCodeAt(0), 0)}`
+        const good = `${digits}:good-ivan_tea_${tag}`
+        yield* play(
+          c,
+          registerIvan(tag),
+          ivan.send("/myshop"),
+          ivan.expect("Создать магазин"),
+          ivan.press("Создать магазин"),
+          ivan.expect("Как назовётся ваш магазин"),
+          ivan.send("Чайная Ивана"),
+          ivan.expect("Приветствие для покупателей", "Пропустить"),
+          ivan.press("Пропустить"),
+          ivan.expect("токен"),
+          ivan.send("это не токен"),
+          ivan.expect("Этот токен не работает", "токен"),
+          ivan.send(good),
+          ivan.expect("Чайная Ивана", `@ivan_tea_${tag}_bot`),
+          ivan.send("/myshop"),
+          ivan.expect("Мои магазины", "Чайная Ивана", "работает"),
+          ivan.press("Приостановить"),
+          ivan.expect("на паузе", "Возобновить"),
+          ivan.press("Возобновить"),
+          ivan.expect("работает", "Приостановить"),
+          ivan.press("Удалить"),
+          ivan.expect("Чайная Ивана"),
+          ivan.press("Нет"),
+          ivan.expect("Мои магазины", "Чайная Ивана"),
+          ivan.press("Удалить"),
+          ivan.press("Да, удалить"),
+          ivan.expect("удалён", "Создать магазин")
+        )
+        // a second tap on "Yes, delete" finds nothing more to delete
+        yield* play(c, ivan.pressStale("Да, удалить"), { as: "ivan", expect: ["Создать магазин"], when: "buttons" })
+        const account = yield* accountOf(c, "ivan")
+        assert.deepStrictEqual(yield* (yield* ReferralShops).mine(account.id), [], "deleted once")
+        // its token is free again: the same bot opens a new shop
+        yield* play(
+          c,
+          ivan.send("/myshop"),
+          ivan.press("Создать магазин"),
+          ivan.send("Чайная 2"),
+          ivan.send("Заходите!"),
+          ivan.send(good),
+          ivan.expect("Чайная 2")
+        )
       })
   }
 ]
