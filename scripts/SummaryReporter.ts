@@ -5,6 +5,7 @@
  * and prints the ten slowest: what to look at when the suite gets slower.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
+import { relative } from "node:path"
 import type { Reporter, TestModule } from "vitest/node"
 
 export default class SummaryReporter implements Reporter {
@@ -30,12 +31,14 @@ export default class SummaryReporter implements Reporter {
       for (const name of skippedNames) console.log(`  - ${name}`)
     }
     const durations = testModules
-      .map((mod) => ({ file: mod.relativeModuleId, ms: Math.round(mod.diagnostic().duration) }))
+      .map((mod) => ({ file: relative(process.cwd(), mod.moduleId), ms: Math.round(mod.diagnostic().duration) }))
       .sort((a, b) => b.ms - a.ms)
     mkdirSync("test-artifacts", { recursive: true })
     writeFileSync("test-artifacts/durations.txt", durations.map((d) => `${d.ms}\t${d.file}`).join("\n") + "\n")
     if (durations.length > 1) {
-      console.log(`\nThe slowest test files (seconds of their own tests and hooks; all in test-artifacts/durations.txt):`)
+      console.log(
+        `\nThe slowest test files (seconds of their own tests and hooks; all in test-artifacts/durations.txt):`
+      )
       for (const d of durations.slice(0, 10)) console.log(`  ${(d.ms / 1000).toFixed(1).padStart(6)}  ${d.file}`)
     }
     const line = `tests: ${passed} passed, ${failed} failed, ${skipped} skipped`
