@@ -64,12 +64,14 @@ export const ServerBaseLive = Layer.mergeAll(
   WhatsAppAccountsLive,
   BotStatusesLive,
   BotLinksLive,
-  // the records' bots this instance runs (PlatformsLive serves its loop); the API reconciles through it
-  BotRegistryLive,
   // the fleet's tokens: sealed at rest, checked with their platform before they are kept; referral shops open with them
-  // and the pool of spare tokens that refills the fallback role (BOT_TOKENS_FILE, /api/admin/bots/pool)
+  // (and start their bot at once through the registry) and the pool of spare tokens that refills the fallback role
+  // (BOT_TOKENS_FILE, /api/admin/bots/pool). The registry: the records' bots this instance runs (PlatformsLive serves
+  // its loop); the API reconciles through it
   Layer.merge(ShopOpenerLive.pipe(Layer.provideMerge(ReferralShopOpeningLive)), TokenPoolLive).pipe(
-    Layer.provideMerge(Layer.merge(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer))))
+    Layer.provideMerge(
+      Layer.mergeAll(BotTokensLive, BotTokenCheckLive.pipe(Layer.provide(FetchHttpClient.layer)), BotRegistryLive)
+    )
   ),
   PaymentGatewayLive.pipe(Layer.provideMerge(PaymentsServicesLive)),
   ChatHubLive,

@@ -1,7 +1,8 @@
 /**
  * Opening a referral shop from a token, on both databases, against the fake Telegram server: the platform names the
  * bot, the token is stored sealed (never in clear), the same token twice is refused, and a wrong token, a platform
- * without tokens or a platform that does not answer write nothing and say so in both languages.
+ * without tokens or a platform that does not answer write nothing and say so in both languages. An opened shop's bot
+ * is started at once (the registry reconciles before the owner is answered); a refusal starts nothing.
  */
 import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { FakeTelegram } from "@groupbuy/adapters/testing"
@@ -10,6 +11,7 @@ import { coreProfiles, insertUser } from "@groupbuy/core/testing"
 import { afterAll, assert, beforeAll, describe, layer as layerOf } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Redacted } from "effect"
+import { BotRegistry } from "../src/bots/BotRegistry.js"
 import { makeBotTokenCheck, BotTokenCheck } from "../src/bots/BotTokenCheck.js"
 import { BotTokens, makeBotTokenSealer } from "../src/bots/BotTokens.js"
 import { ReferralShopOpening, ReferralShopOpeningLive } from "../src/bots/ReferralShopOpening.js"
@@ -20,10 +22,22 @@ beforeAll(async () => {
 })
 afterAll(() => telegram.close())
 
+/** How many times the opening asked the registry to start the records' bots now. */
+let reconciles = 0
+const registry = Layer.succeed(
+  BotRegistry,
+  BotRegistry.of({
+    reconcileNow: () => Effect.sync(() => void (reconciles += 1)),
+    running: () => Effect.succeed([]),
+    serve: () => Effect.void
+  })
+)
+
 const fleet = (apiRoot: () => string) =>
   ReferralShopOpeningLive.pipe(
     Layer.provide(
-      Layer.merge(
+      Layer.mergeAll(
+        registry,
         Layer.succeed(BotTokens, makeBotTokenSealer(Redacted.make("a-referral-shop-test-key-0123456789abcdef"))),
         Layer.effect(
           BotTokenCheck,
@@ -54,6 +68,7 @@ for (const profile of coreProfiles()) {
           const owner = yield* insertUser({ firstName: "Owner" })
           const value = token()
           const bot = telegram.addBot(value, { username: `shop_${n}_bot` })
+          const before = reconciles
           const shop = yield* (yield* ReferralShopOpening).open({
             ownerId: owner,
             platform: "telegram",
@@ -63,6 +78,7 @@ for (const profile of coreProfiles()) {
           })
           assert.deepInclude(shop, { ownerId: owner, platform: "telegram", name: "Лавка", status: "active" })
           assert.strictEqual(shop.username, `shop_${n}_bot`)
+          assert.strictEqual(reconciles, before + 1, "the shop's bot is started before the owner is answered")
           const record = yield* (yield* Bots).get(shop.botId)
           assert.deepInclude(record, { role: "referral", ownerId: owner, platformBotId: String(bot.id) })
           const sql = yield* SqlClient.SqlClient
@@ -80,6 +96,7 @@ for (const profile of coreProfiles()) {
             })
           )
           assert.deepStrictEqual(violation(again), { code: "bot.token-in-use", ru: true, en: true })
+          assert.strictEqual(reconciles, before + 1, "a refused token starts nothing")
         })
       )
 

@@ -1,8 +1,9 @@
 /**
  * Opening a referral bot shop from a token (issue #15), the one way the bot (`/myshop`), the cabinet and the REST API
  * do it: the platform names the token's bot (`BotTokenCheck`), the token is sealed (`BotTokens`), and core writes the
- * shop with its bot record in one transaction (`ReferralShops.create`, which refuses a token already in use). The bot
- * registry then starts the new bot from its record.
+ * shop with its bot record in one transaction (`ReferralShops.create`, which refuses a token already in use), and the
+ * bot registry starts the new bot from its record before the owner is answered (so "your bot already answers" is
+ * true); other instances follow on their periodic pass.
  *
  * Every refusal is a `RuleViolation` with its sentence in Russian and English, so each caller shows it as it is:
  * - `bot.token-invalid` — the platform does not know the token (mistyped, revoked, not a bot's);
@@ -13,6 +14,7 @@
 import { type ReferralShop, ReferralShops, RuleViolation, type UserId } from "@groupbuy/core"
 import { ShopOpener } from "@groupbuy/router"
 import { Context, Effect, Layer, Redacted } from "effect"
+import { BotRegistry } from "./BotRegistry.js"
 import { BotTokenCheck } from "./BotTokenCheck.js"
 import { BotTokens } from "./BotTokens.js"
 
@@ -40,6 +42,7 @@ export const ReferralShopOpeningLive = Layer.effect(
     const check = yield* BotTokenCheck
     const tokens = yield* BotTokens
     const shops = yield* ReferralShops
+    const registry = yield* BotRegistry
 
     const open = (request: OpenReferralShop) =>
       Effect.gen(function* () {
@@ -85,6 +88,7 @@ export const ReferralShopOpeningLive = Layer.effect(
           tokens.seal(identity.platform, request.token)
         )
         yield* Effect.logInfo("referral shop opened", { shop: shop.id, bot: shop.botId, owner: request.ownerId })
+        yield* registry.reconcileNow()
         return shop
       })
 
