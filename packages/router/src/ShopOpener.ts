@@ -19,6 +19,8 @@ export interface OpenShopRequest {
 }
 
 export interface ShopOpenerService {
+  /** the platforms a shop's bot can live on (those with bot tokens); `/myshop` elsewhere says so before asking */
+  readonly platforms: ReadonlyArray<string>
   readonly open: (request: OpenShopRequest) => Effect.Effect<ReferralShop, RuleViolation>
 }
 

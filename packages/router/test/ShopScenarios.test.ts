@@ -30,6 +30,7 @@ import {
 import { PgliteTest, ScriptedProviders, scriptedOffer } from "@groupbuy/core/testing"
 import { DateTime, Effect, Layer, Option, TestClock } from "effect"
 import { assert, expect } from "vitest"
+import type { Platform } from "../src/Model.js"
 import { ShopOpener } from "../src/ShopOpener.js"
 import {
   type Conversation,
@@ -91,6 +92,7 @@ const FakeShopOpener = Layer.effect(
   ShopOpener,
   Effect.map(ReferralShops, (shops) =>
     ShopOpener.of({
+      platforms: ["telegram", "vk"],
       open: (request) => {
         const known = /^(\d+):good-([a-z0-9_]+)$/u.exec(request.token)
         if (known === null)
@@ -132,6 +134,8 @@ const shopRouter = RouterTest().pipe(
 
 interface ShopScenario {
   readonly name: string
+  /** the platform the adapter names (default "telegram"), whatever buttons the profile has */
+  readonly platform?: Platform
   readonly run: (
     conversation: Conversation,
     tag: string
@@ -465,6 +469,21 @@ const scenarios: ReadonlyArray<ShopScenario> = [
           ivan.expect("Чайная 2")
         )
       })
+  },
+  {
+    name: "my own shop asked for where bots have no tokens: said before any question",
+    platform: "whatsapp",
+    run: (c, tag) =>
+      play(
+        c,
+        registerIvan(tag),
+        ivan.send("/myshop"),
+        ivan.press("Создать магазин"),
+        ivan.expect("Telegram или ВКонтакте", "/web"),
+        // nothing is awaited: the next message is not taken for a shop's name
+        ivan.send("Чайная"),
+        ivan.expect("не понял")
+      )
   }
 ]
 
@@ -485,6 +504,7 @@ for (const profile of profiles) {
           const conversation = yield* makeConversation({
             capabilities: profile.capabilities,
             bot: `${profile.name}-bot`,
+            ...(scenario.platform === undefined ? {} : { platform: scenario.platform }),
             namespace: `${slug(scenario.name)}-`,
             seed: scenario.name
           })

@@ -16,6 +16,9 @@ import { Context, Data, Duration, Effect, Layer, Option, Redacted, Schema } from
 import { ServerConfig } from "../config/ServerConfig.js"
 
 /** Who the token belongs to on its platform. */
+/** The platforms whose bots have tokens the check can ask about (a shop's bot or a fleet bot lives on one of them). */
+export const TOKEN_PLATFORMS: ReadonlyArray<string> = ["telegram", "vk"]
+
 export interface BotIdentity {
   readonly platform: string
   /** Telegram's bot user id, VK's community id */

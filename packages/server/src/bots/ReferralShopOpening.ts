@@ -15,7 +15,7 @@ import { type ReferralShop, ReferralShops, RuleViolation, type UserId } from "@g
 import { ShopOpener } from "@groupbuy/router"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { BotRegistry } from "./BotRegistry.js"
-import { BotTokenCheck } from "./BotTokenCheck.js"
+import { BotTokenCheck, TOKEN_PLATFORMS } from "./BotTokenCheck.js"
 import { BotTokens } from "./BotTokens.js"
 
 export interface OpenReferralShop {
@@ -100,6 +100,9 @@ export const ReferralShopOpeningLive = Layer.effect(
 export const ShopOpenerLive = Layer.effect(
   ShopOpener,
   Effect.map(ReferralShopOpening, (opening) =>
-    ShopOpener.of({ open: (request) => opening.open({ ...request, token: Redacted.make(request.token) }) })
+    ShopOpener.of({
+      platforms: TOKEN_PLATFORMS,
+      open: (request) => opening.open({ ...request, token: Redacted.make(request.token) })
+    })
   )
 )

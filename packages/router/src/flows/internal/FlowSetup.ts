@@ -16,6 +16,7 @@ import {
 import type { Reply } from "../../Model.js"
 import { type MessageKey, text } from "../../Messages.js"
 import type { Problem } from "../parse/Problem.js"
+import { isSkipWord } from "../parse/Skip.js"
 import type { FlowEmitted, FlowEvent, FlowRequest } from "../Protocol.js"
 import {
   actionOf,
@@ -37,14 +38,12 @@ interface EventArgs {
  * What people type to leave an optional field empty, as the profile's prompts invite ("-" to remove): a dash, "нет",
  * "пропустить", "skip", "no", "none" (case and surrounding spaces ignored).
  */
-const SKIP_WORDS: ReadonlySet<string> = new Set(["-", "—", "–", "нет", "пропустить", "skip", "no", "none"])
 
 /** The guards every flow machine has. */
 const flowGuards = {
   isUserInput: ({ event }: EventArgs) => isUserInput(event),
   /** a skippable step's Skip button, or the same typed in words */
-  isSkip: ({ event }: EventArgs) =>
-    actionOf(event) === "skip" || (event.type === "text" && SKIP_WORDS.has(event.text.trim().toLowerCase()))
+  isSkip: ({ event }: EventArgs) => actionOf(event) === "skip" || (event.type === "text" && isSkipWord(event.text))
 }
 
 /** A guard: the button pressed is the one whose action is `name`. */

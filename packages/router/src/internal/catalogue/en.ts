@@ -322,9 +322,9 @@ export const en: Record<keyof typeof ru, string> = {
   "myshop.cancel": "✖️ Cancel",
   "myshop.skip": "Skip",
   "myshop.ask.name": "What is your shop called? Send its name — up to 100 characters.",
-  "myshop.ask.greeting": "A greeting for buyers — everyone who opens your bot sees it. Send it, or press “Skip”.",
+  "myshop.ask.greeting": "A greeting for buyers — everyone who opens your bot sees it. Send it, or skip this step.",
   "myshop.ask.token":
-    "Now the bot's token. On Telegram: open @BotFather, send /newbot, choose a name and send the token here (like 123456789:AAE…). On VK: your community's access key (Manage → API usage) with messages allowed.",
+    "Send the bot's token. On Telegram: open @BotFather, send /newbot, choose a name and send the token here (like 123456789:AAE…). On VK: your community's access key (Manage → API usage) with messages allowed.",
   "myshop.badName": "The name must be 1 to 100 characters.",
   "myshop.badGreeting": "The greeting must be at most 1000 characters.",
   "myshop.created":
@@ -337,6 +337,8 @@ export const en: Record<keyof typeof ru, string> = {
   "myshop.keep": "No, keep it",
   "myshop.deleted": "The shop “{name}” was deleted.",
   "myshop.unavailable": "You cannot create your own shop here.",
+  "myshop.platformUnsupported":
+    "A shop bot can be created on Telegram or VK: send /myshop there, or create the shop in the web cabinet (/web).",
   "myshop.botClosed": "“{name}” is closed right now.",
   "myshop.welcome": "👋 Welcome to “{name}”!",
   "shop.categories": "🛍 **Catalog** — choose a category:",

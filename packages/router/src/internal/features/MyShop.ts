@@ -8,6 +8,7 @@
  */
 import { formatRubles, type ReferralShop, ReferralShops, type ReferralShopsService } from "@groupbuy/core"
 import { Effect, Option } from "effect"
+import { isSkipWord } from "../../flows/parse/Skip.js"
 import { type Language, rich, text } from "../../Messages.js"
 import type { Button, RichText } from "../../Model.js"
 import { plain, join } from "../../RichTexts.js"
@@ -122,7 +123,10 @@ export const createShop: Handler<unknown> = (turn) =>
         Effect.succeed(
           Option.isNone(opener)
             ? emit(turn, say(turn.language, "myshop.unavailable"))
-            : ask(turn, { kind: "myShop", step: "name" })
+            : // a shop's bot lives on a platform with bot tokens: say so before asking anything
+              !opener.value.platforms.includes(turn.ref.platform)
+              ? emit(turn, say(turn.language, "myshop.platformUnsupported"))
+              : ask(turn, { kind: "myShop", step: "name" })
         )
       )
     )
@@ -150,6 +154,7 @@ export const myShopAnswered = (turn: TurnState, prompt: MyShopPrompt, input: str
             ? ask(turn, prompt, rich(l, "myshop.badName"))
             : ask(turn, { kind: "myShop", step: "greeting", name: value })
         case "greeting":
+          if (isSkipWord(value)) return ask(turn, { ...prompt, step: "token", greeting: "" })
           return value.length > 1000
             ? ask(turn, prompt, rich(l, "myshop.badGreeting"))
             : ask(turn, { ...prompt, step: "token", greeting: value })
