@@ -71,7 +71,9 @@ export const ShopInfoJson = Schema.Struct({
   supportContact: Schema.String,
   currencyDisplay: Schema.String,
   /** which parts the bots' menus offer */
-  offer: Schema.Struct({ groupBuys: Schema.Boolean, shop: Schema.Boolean })
+  offer: Schema.Struct({ groupBuys: Schema.Boolean, shop: Schema.Boolean }),
+  /** the percentage of every sale a referral bot shop's owner earns (unless an administrator set one for that shop) */
+  referralCommissionPercent: Schema.Number
 }).annotations({ identifier: "ShopInfo" })
 
 export const OrderJson = Schema.Struct({ ...Order.json.fields, deliveredAt: NullUtc, refundedAt: NullUtc }).annotations(

@@ -35,7 +35,8 @@ export const ROUTES: ReadonlyArray<RouteEntry> = [
   { path: "/shop/products/:id", screen: lazy(() => import("../features/shop/Product.js")), signedIn: true },
   { path: "/shop/orders", screen: lazy(() => import("../features/shop/Orders.js")), signedIn: true },
   { path: "/shop/orders/:id", screen: lazy(() => import("../features/shop/Order.js")), signedIn: true },
-  { path: "/shop/subscriptions", screen: lazy(() => import("../features/shop/Subscriptions.js")), signedIn: true }
+  { path: "/shop/subscriptions", screen: lazy(() => import("../features/shop/Subscriptions.js")), signedIn: true },
+  { path: "/my-shop", screen: lazy(() => import("../features/myshop/index.js")), signedIn: true }
 ]
 
 const NotFound = () => {

@@ -23,7 +23,9 @@ const useOnline = () => {
 
 const NavLink = ({ href, children }: { href: string; children: ReactNode }) => {
   const [location] = useLocation()
-  const current = href === "/" ? location === "/" : location.startsWith(href)
+  // a section and the screens under it ("/shop", "/shop/orders"), never a neighbour whose path merely starts alike
+  // ("/my" is not current on "/my-shop")
+  const current = href === "/" ? location === "/" : location === href || location.startsWith(`${href}/`)
   return (
     <Link href={href} aria-current={current ? "page" : undefined}>
       {children}
@@ -50,12 +52,20 @@ const UnreadBadge = () => {
   )
 }
 
-/** "Shop" while the shop is offered (the public `/shop` says so); nothing while it is off or not yet known. */
+/**
+ * "Shop" and "My bot shop" (a referral shop sells the catalogue) while the shop is offered (the public `/shop` says
+ * so); nothing while it is off or not yet known.
+ */
 const ShopNavLink = () => {
   const t = useT(appMessages)
   const api = useApi()
   const info = useQuery({ queryKey: ["shop-info"], queryFn: () => api.run((c) => c.shopCatalog.info()) })
-  return info.data?.offer.shop === true ? <NavLink href="/shop">{t("navShop")}</NavLink> : null
+  return info.data?.offer.shop === true ? (
+    <>
+      <NavLink href="/shop">{t("navShop")}</NavLink>
+      <NavLink href="/my-shop">{t("navMyShop")}</NavLink>
+    </>
+  ) : null
 }
 
 export const Shell = ({ children }: { children: ReactNode }) => {

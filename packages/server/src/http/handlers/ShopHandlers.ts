@@ -145,7 +145,8 @@ export const ShopCatalogHandlers = HttpApiBuilder.group(GroupBuyApi, "shopCatalo
           description: s.description,
           supportContact: s.supportContact,
           currencyDisplay: s.currencyDisplay,
-          offer: s.offer
+          offer: s.offer,
+          referralCommissionPercent: s.referralCommissionPercent
         }))
       )
       .handle("categories", () => catalog.categories())
