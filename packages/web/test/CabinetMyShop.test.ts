@@ -2,8 +2,9 @@
  * The cabinet's "My bot shop" in Chromium, against the fake Telegram that the server asks about tokens: the entry
  * appears with the shop; an empty submit says what is missing next to each field; a wrong token is refused next to the
  * token field in Russian with everything typed kept; the right token (submitted with a double click) opens exactly one
- * shop whose bot is named and running; pause and resume change its status; an administrator's commission for the shop
- * shows; delete asks first and removes it. Phone width without sideways scrolling; axe-core on every screen.
+ * shop whose bot is named and running; pause and resume change its status; in the admin panel's "Бот-магазины" the
+ * administrator sees the default commission, a wrong percentage is refused, 15 % is saved and shows in the owner's
+ * cabinet, a block (asked first) takes the owner's pause away until it is lifted; delete asks first and removes it. Phone width without sideways scrolling; axe-core on every screen.
  */
 import { FakeTelegram } from "@groupbuy/adapters/testing"
 import { ReferralShops, ShopSettings, UpdateShopSettings } from "@groupbuy/core"
@@ -14,6 +15,7 @@ import { Effect, Option } from "effect"
 import type { Page } from "playwright-core"
 import { freePort, launchChromium } from "../../server/test/utils/Browser.js"
 import { ensureWebBuild } from "../../server/test/utils/WebBuild.js"
+import { adminSignedIn, openSection } from "./utils/AdminPanel.js"
 import { record } from "./utils/Audit.js"
 import { cabinetServer, signedIn } from "./utils/CabinetServer.js"
 
@@ -137,13 +139,54 @@ describe("the cabinet's own bot shop, in Chromium", () => {
             return [paused, await card.getByTestId("myshop-status").innerText()]
           })
           assert.deepStrictEqual(statuses, ["на паузе", "работает"])
-          yield* shops.setCommission(shop!.id, "15")
-          const commission = yield* Effect.promise(async () => {
-            await page.reload()
-            await page.getByTestId("myshop-shop").waitFor()
-            return page.getByTestId("myshop-commission").innerText()
+          // the administrator, in the panel's "Бот-магазины": a wrong percentage refused, 15 % saved; then a block
+          const admin = yield* adminSignedIn(browser, origin, "shops-admin@example.com")
+          admin.page.setDefaultTimeout(20_000)
+          const adminSaw = yield* Effect.promise(async () => {
+            const panel = admin.page
+            await openSection(panel, "Бот-магазины")
+            const row = panel.locator(`tr[data-shop-id="${shop!.id}"]`)
+            await row.waitFor()
+            const before = await row.getByTestId(`commission-shown-${shop!.id}`).innerText()
+            await row.getByTestId(`commission-${shop!.id}`).fill("150")
+            await row.getByRole("button", { name: "Сохранить" }).click()
+            const refusal = await row.locator(`#commission-${shop!.id}-error`).innerText()
+            await row.getByTestId(`commission-${shop!.id}`).fill("15")
+            await row.getByRole("button", { name: "Сохранить" }).click()
+            await panel.getByTestId("referral-shops-notice").filter({ hasText: "15%" }).waitFor()
+            await record(panel, "admin-referral-shops", violations)
+            await panel.getByTestId(`block-${shop!.id}`).click()
+            await panel.getByTestId(`block-${shop!.id}-confirm`).click()
+            await panel.locator(`tr[data-shop-id="${shop!.id}"][data-status="blocked"]`).waitFor()
+            return { before, refusal }
           })
-          assert.strictEqual(commission, "Комиссия: 15%")
+          assert.deepStrictEqual(adminSaw, {
+            before: "10% (по умолчанию)",
+            refusal: "Введите число от 0 до 100 (до двух знаков после запятой)."
+          })
+          assert.strictEqual((yield* shops.get(shop!.id)).commissionPercent, "15.00")
+          const blocked = yield* Effect.promise(async () => {
+            await page.reload()
+            await page.locator('[data-testid="myshop-shop"][data-status="blocked"]').waitFor()
+            return {
+              commission: await page.getByTestId("myshop-commission").innerText(),
+              status: await page.getByTestId("myshop-status").innerText(),
+              toggles: await page.getByTestId("myshop-toggle").count()
+            }
+          })
+          assert.deepStrictEqual(blocked, {
+            commission: "Комиссия: 15%",
+            status: "заблокирован администратором",
+            toggles: 0
+          })
+          // unblocked by the administrator, the owner can delete it
+          yield* Effect.promise(async () => {
+            await admin.page.getByTestId(`unblock-${shop!.id}`).click()
+            await admin.page.getByTestId(`unblock-${shop!.id}-confirm`).click()
+            await admin.page.locator(`tr[data-shop-id="${shop!.id}"][data-status="active"]`).waitFor()
+            await page.reload()
+            await page.locator('[data-testid="myshop-shop"][data-status="active"]').waitFor()
+          })
 
           // delete: asked first, then gone; the token is free for another shop
           yield* Effect.promise(async () => {
@@ -159,6 +202,7 @@ describe("the cabinet's own bot shop, in Chromium", () => {
             []
           )
           assert.deepStrictEqual(problems, [])
+          assert.deepStrictEqual(admin.problems, [])
           assert.deepStrictEqual(violations, [])
         }),
       240_000

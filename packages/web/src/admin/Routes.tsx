@@ -23,6 +23,7 @@ type NavKey =
   | "navRoleRequests"
   | "navWithdrawals"
   | "navShop"
+  | "navReferralShops"
 
 export interface Section {
   readonly path: string
@@ -44,7 +45,8 @@ export const SECTIONS: ReadonlyArray<Section> = [
   { path: "/audit", nav: "navAudit", page: lazy(() => import("./pages/audit/index.js")) },
   { path: "/role-requests", nav: "navRoleRequests", page: lazy(() => import("./pages/roles/index.js")) },
   { path: "/withdrawals", nav: "navWithdrawals", page: lazy(() => import("./pages/withdrawals/index.js")) },
-  { path: "/shop", nav: "navShop", page: lazy(() => import("./pages/shop/index.js")) }
+  { path: "/shop", nav: "navShop", page: lazy(() => import("./pages/shop/index.js")) },
+  { path: "/referral-shops", nav: "navReferralShops", page: lazy(() => import("./pages/referral-shops/index.js")) }
 ]
 
 /** Pages under a section (a user's page, a procurement's page): not in the navigation. */
