@@ -24,6 +24,7 @@ import type { AdminResult } from "../../Types.js"
 import { Notice } from "../../Notice.js"
 import { messages as userWords } from "../users/messages.js"
 import { messages } from "./messages.js"
+import { Records } from "./Records.js"
 
 type Account = AdminResult<"whatsappAccount">
 type Bot = AdminResult<"bots">[number]
@@ -225,6 +226,7 @@ const Bots = () => {
   return (
     <Screen title={t("title")}>
       <Fleet />
+      <Records />
       <section aria-labelledby="whatsapp-title">
         <h2 id="whatsapp-title">{t("whatsapp")}</h2>
         <QueryView query={accounts} empty={{ when: (list) => list.length === 0, say: t("whatsappNone") }}>
