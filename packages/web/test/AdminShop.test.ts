@@ -107,7 +107,10 @@ describe("the shop in the admin panel and the cabinet, in Chromium", () => {
           cabinet.page.setDefaultTimeout(20_000)
           const delivered = yield* Effect.promise(async () => {
             const p = cabinet.page
-            await p.getByRole("navigation", { name: "Разделы" }).getByRole("link", { name: "Магазин" }).click()
+            await p
+              .getByRole("navigation", { name: "Разделы" })
+              .getByRole("link", { name: "Магазин", exact: true })
+              .click()
             await p.getByRole("link", { name: "Другое" }).click()
             await record(p, "shop-cabinet-catalog", violations)
             await p.getByRole("link", { name: "Ключ активации" }).click()

@@ -59,7 +59,11 @@ describe("the cabinet's shop on a phone, in Chromium", () => {
             await page.setViewportSize(PHONE)
             await reloadWithShopInfo(page)
             const nav = page.getByRole("navigation", { name: "Разделы" })
-            assert.strictEqual(await nav.getByRole("link", { name: "Магазин" }).count(), 0, "no shop entry while off")
+            assert.strictEqual(
+              await nav.getByRole("link", { name: "Магазин", exact: true }).count(),
+              0,
+              "no shop entry while off"
+            )
             await page.goto(`${origin}/shop`)
             await page.getByTestId("shop-closed").filter({ hasText: "Магазин сейчас закрыт." }).waitFor()
           })
@@ -71,7 +75,10 @@ describe("the cabinet's shop on a phone, in Chromium", () => {
           yield* Effect.promise(async () => {
             await page.goto(`${origin}/`)
             await reloadWithShopInfo(page)
-            await page.getByRole("navigation", { name: "Разделы" }).getByRole("link", { name: "Магазин" }).click()
+            await page
+              .getByRole("navigation", { name: "Разделы" })
+              .getByRole("link", { name: "Магазин", exact: true })
+              .click()
             await page.getByRole("link", { name: "Другое" }).click()
             await page.getByRole("link", { name: "Код подписки" }).waitFor()
             assert.strictEqual(await sideways(page), 0, "the catalogue does not scroll sideways")
