@@ -30,7 +30,8 @@ const idTaken = (id: string) =>
     ru: `Бот с идентификатором ${id} уже есть.`,
     params: { id }
   })
-const deleted = (id: string) =>
+/** A change of a deleted record: refused (deletion is final), in both languages; the admin API says the same. */
+export const botDeleted = (id: string) =>
   new RuleViolation({
     code: "bot.deleted",
     en: "This bot was deleted; add it again to use it.",
@@ -122,7 +123,7 @@ export const BotsLive = Layer.effect(
           Effect.gen(function* () {
             const [row] = yield* records(sql`${select} WHERE id = ${id} FOR UPDATE`)
             if (row === undefined) return yield* new NotFound({ entity: "bot", id })
-            if (row.status === "deleted") return yield* deleted(id)
+            if (row.status === "deleted") return yield* botDeleted(id)
             yield* sql`UPDATE bots SET ${set}, updated_at = now() WHERE id = ${id}`
             return (yield* find(id))!
           })

@@ -22,6 +22,13 @@ export const fieldErrors = (error: unknown, language: Language): Readonly<Record
   return out
 }
 
+/**
+ * A rule's refusal (`RuleViolation`) in the given language, to show next to the field it concerns (a bot token the
+ * platform refused, one already in use); `undefined` for any other failure, which `ErrorMessage` describes.
+ */
+export const ruleRefusal = (error: unknown, language: Language): string | undefined =>
+  error instanceof ApiError && error.tag === "RuleViolation" ? String(get(error.error, language) ?? "") : undefined
+
 /** One sentence for any failure of a call. */
 export const useDescribeError = () => {
   const t = useT(appMessages)

@@ -5,7 +5,16 @@
  * (`reconcileNow`, before the answer), the other instances on their registry's next periodic pass.
  */
 import { HttpApiBuilder } from "@effect/platform"
-import { type BotRecord, BotRecordView, Bots, GroupBuyApi, NewBot, NotFound, RuleViolation } from "@groupbuy/core"
+import {
+  type BotRecord,
+  BotRecordView,
+  Bots,
+  botDeleted,
+  GroupBuyApi,
+  NewBot,
+  NotFound,
+  RuleViolation
+} from "@groupbuy/core"
 import { Effect } from "effect"
 import { auditAdminAction } from "../../admin/AdminAudit.js"
 import { BotRegistry } from "../../bots/BotRegistry.js"
@@ -31,14 +40,6 @@ const referralManaged = (id: string) =>
     code: "bot.referral-managed",
     en: "This is a referral shop's bot: pause, block or delete it with its shop.",
     ru: "Это бот реферального магазина — приостановить, заблокировать или удалить его можно вместе с магазином.",
-    params: { id }
-  })
-
-const deleted = (id: string) =>
-  new RuleViolation({
-    code: "bot.deleted",
-    en: "This bot was deleted; add it again to use it.",
-    ru: "Этот бот удалён — добавьте его заново, чтобы пользоваться им.",
     params: { id }
   })
 
@@ -122,7 +123,7 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
       )
       .handle("updateBotRecord", ({ path, payload }) =>
         Effect.gen(function* () {
-          let record = yield* manageable(path.id, () => deleted(path.id))
+          let record = yield* manageable(path.id, () => botDeleted(path.id))
           const from = { status: record.status, role: record.role }
           if (payload.status !== undefined && payload.status !== record.status)
             record = yield* bots.setStatus(record.id, payload.status)

@@ -11,7 +11,6 @@ import { Redacted } from "effect"
 import { type FormEvent, useState } from "react"
 import { Link } from "wouter"
 import {
-  ApiError,
   ConfirmAction,
   ErrorMessage,
   QueryView,
@@ -19,6 +18,7 @@ import {
   SelectField,
   TextField,
   fieldErrors,
+  ruleRefusal,
   formatMoney,
   useApi,
   useLanguage,
@@ -53,12 +53,6 @@ const BotLink = ({ shop }: { shop: Shop }) =>
   ) : (
     <>@{shop.username}</>
   )
-
-/** The refusal of a token (wrong, in use, the platform silent), to show under the token field. */
-const tokenRefusal = (error: unknown, language: "ru" | "en"): string | undefined =>
-  error instanceof ApiError && error.tag === "RuleViolation"
-    ? String((error.error as Record<string, unknown>)[language] ?? "")
-    : undefined
 
 const CreateShop = ({ user, onCreated }: { user: SessionUser; onCreated: (shop: Shop) => void }) => {
   const t = useT(messages)
@@ -95,7 +89,7 @@ const CreateShop = ({ user, onCreated }: { user: SessionUser; onCreated: (shop: 
   if (greeting.trim().length > 1000) local["greeting"] = t("greetingTooLong")
   if (token.trim() === "") local["token"] = t("tokenRequired")
   const server = fieldErrors(open.error, language)
-  const refused = tokenRefusal(open.error, language)
+  const refused = ruleRefusal(open.error, language)
   const errorOf = (field: string) => (tried ? local[field] : undefined) ?? server[field]
   const submit = (e: FormEvent) => {
     e.preventDefault()

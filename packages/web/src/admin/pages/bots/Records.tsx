@@ -14,8 +14,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { Redacted } from "effect"
 import { type FormEvent, useState } from "react"
-import { ApiError } from "../../../app/Api.js"
-import { ErrorMessage } from "../../../app/Errors.js"
+import { ErrorMessage, ruleRefusal } from "../../../app/Errors.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
 import { SelectField } from "../../../app/SelectField.js"
@@ -30,12 +29,6 @@ const RECORDS_KEY = ["admin-bot-records"] as const
 const POOL_KEY = ["admin-bot-pool"] as const
 
 const nameOf = (r: BotRecordView) => (r.username === null ? r.id : `@${r.username}`)
-
-/** A RuleViolation's sentence in the page's language (the token refusals), for the field it concerns. */
-const refusalOf = (error: unknown, language: "ru" | "en") =>
-  error instanceof ApiError && error.tag === "RuleViolation"
-    ? String((error.error as Record<string, unknown>)[language] ?? "")
-    : undefined
 
 const TokenForm = ({
   id,
@@ -62,7 +55,7 @@ const TokenForm = ({
     }
   })
   const missing = token.trim() === ""
-  const refused = refusalOf(submit.error, language)
+  const refused = ruleRefusal(submit.error, language)
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
     setTried(true)
