@@ -1,0 +1,138 @@
+/** The texts of notifications (what the router delivers on its own), in both languages with the same keys (the type of the English one checks it). */
+export const notificationRu = {
+  "notifications.title": "🔔 Непрочитанные уведомления ({count}):",
+  "notifications.none": "Новых уведомлений нет.",
+  "notifications.markRead": "✅ Отметить прочитанными",
+  "notifications.marked": "Отмечено прочитанными: {count}.",
+  "notification.title": "🔔 **{title}**",
+  "notification.statusChanged.title": "«{title}»: {status}",
+  "notification.statusChanged.body": "Статус закупки «{title}» изменился: {from} → {to}.",
+  "notification.paymentRequired.title": "Оплатите участие в «{title}»",
+  "notification.paymentRequired.body": "К оплате: {amount}.",
+  "notification.paymentReceived.title": "Платёж получен",
+  "notification.paymentReceived.body": "Зачислено {amount}.",
+  "notification.sharePaid.title": "Участие оплачено",
+  "notification.sharePaid.body": "Оплата картой за участие в «{title}» получена: {amount}.",
+  "notification.chatMessage.title": "Новое сообщение в чате закупки",
+  "notification.roleChanged.title": "Ваша роль изменена",
+  "notification.roleChanged.body": "Администратор изменил вашу роль: {from} → {to}.",
+  "notification.roleRequested.title": "Запрос роли",
+  "notification.roleRequested.body":
+    "{name} просит роль «{role}». Одобрите или отклоните запрос в админ-панели → Запросы ролей.",
+  "notification.roleRequestApproved.title": "Запрос роли одобрен",
+  "notification.roleRequestApproved.body": "Администратор одобрил ваш запрос: теперь ваша роль — «{role}».",
+  "notification.roleRequestDeclined.title": "Запрос роли отклонён",
+  "notification.roleRequestDeclined.body": "Администратор отклонил ваш запрос на роль «{role}».",
+  "notification.bonusGranted.title": "Начислен бонус",
+  "notification.bonusGranted.body": "Вам начислен бонус {amount}, он уже на балансе.",
+  "notification.bonusGranted.reason": "Вам начислен бонус {amount} ({reason}), он уже на балансе.",
+  "notification.bonusGranted.referral":
+    "Вам начислен бонус {amount} за приглашённого друга: {name} сделал(а) первую оплату. Бонус уже на балансе.",
+  "notification.withdrawalRequested.title": "Заявка на вывод",
+  "notification.withdrawalRequested.body":
+    "{name} просит вывести {amount} (сумма удержана). Одобрите или отклоните заявку в админ-панели → Выводы.",
+  "notification.withdrawalPaid.title": "Вывод выплачен",
+  "notification.withdrawalPaid.body": "Ваша заявка на вывод {amount} одобрена и выплачена.",
+  "notification.withdrawalRejected.title": "Вывод отклонён",
+  "notification.withdrawalRejected.body": "Ваша заявка на вывод {amount} отклонена, сумма вернулась на баланс.",
+  "notification.withdrawalRejected.reason":
+    "Ваша заявка на вывод {amount} отклонена ({reason}), сумма вернулась на баланс.",
+  "notification.participantJoined.title": "Новый участник в «{title}»",
+  "notification.participantJoined.body": "{name} присоединяется: {quantity} {unit} на {amount}.",
+  "notification.participantLeft.title": "Участник вышел из «{title}»",
+  "notification.participantLeft.body": "{name} больше не участвует в закупке.",
+  "notification.orderDelivered.title": "Заказ №{number} выполнен",
+  "notification.orderDelivered.body": "«{title}» на {amount}. Что вы получили — в заказе: /orders.",
+  "notification.orderFailed.title": "Заказ №{number} не выполнен",
+  "notification.orderFailed.body": "Поставщик не смог выполнить заказ «{title}». {amount} вернулись на ваш баланс.",
+  "notification.subscriptionExpiring.title": "Подписка скоро закончится",
+  "notification.subscriptionExpiring.body":
+    "«{title}» действует до {expires}. Автопродление выключено: продлите её в /subscriptions, если она ещё нужна.",
+  "notification.subscriptionExpiringAuto.title": "Подписка скоро продлится",
+  "notification.subscriptionExpiringAuto.body":
+    "«{title}» действует до {expires}; за сутки до конца она продлится с баланса. Проверьте, что на балансе хватает денег.",
+  "notification.subscriptionRenewed.title": "Подписка продлена",
+  "notification.subscriptionRenewed.body": "«{title}» продлена до {expires}; с баланса списано {amount}.",
+  "notification.subscriptionRenewalShort.title": "Не удалось продлить подписку",
+  "notification.subscriptionRenewalShort.body":
+    "Для продления «{title}» на балансе не хватает {amount}. Пополните баланс — подписка продлится сама; иначе она закончится {expires}.",
+  "notification.subscriptionRenewalRefused.title": "Не удалось продлить подписку",
+  "notification.subscriptionRenewalRefused.body":
+    "Поставщик не продлил «{title}»; деньги вернулись на баланс. Мы попробуем ещё раз; подписка действует до {expires}.",
+  "notification.subscriptionExpired.title": "Подписка закончилась",
+  "notification.subscriptionExpired.body": "Срок «{title}» истёк. Купить снова можно в /catalog.",
+  "notification.orderRefunded.title": "Возврат по заказу №{number}",
+  "notification.orderRefunded.body": "Администратор вернул {amount} за «{title}» на ваш баланс.",
+  "notification.lowStock.title": "Заканчивается «{title}»",
+  "notification.lowStock.body": "Осталось {onHand} шт. (порог — {threshold}). Пополните запас в админ-панели → Магазин."
+} as const
+
+export const notificationEn: Record<keyof typeof notificationRu, string> = {
+  "notifications.title": "🔔 Unread notifications ({count}):",
+  "notifications.none": "No new notifications.",
+  "notifications.markRead": "✅ Mark as read",
+  "notifications.marked": "Marked as read: {count}.",
+  "notification.title": "🔔 **{title}**",
+  "notification.statusChanged.title": "“{title}”: {status}",
+  "notification.statusChanged.body": "The status of “{title}” changed: {from} → {to}.",
+  "notification.paymentRequired.title": "Please pay for “{title}”",
+  "notification.paymentRequired.body": "Amount due: {amount}.",
+  "notification.paymentReceived.title": "Payment received",
+  "notification.paymentReceived.body": "{amount} credited.",
+  "notification.sharePaid.title": "Share paid",
+  "notification.sharePaid.body": "Your card payment for “{title}” arrived: {amount}.",
+  "notification.chatMessage.title": "New message in a procurement chat",
+  "notification.roleChanged.title": "Your role has changed",
+  "notification.roleChanged.body": "An administrator changed your role: {from} → {to}.",
+  "notification.roleRequested.title": "Role request",
+  "notification.roleRequested.body":
+    "{name} asks for the role “{role}”. Approve or decline it in the admin panel → Role requests.",
+  "notification.roleRequestApproved.title": "Your role request was approved",
+  "notification.roleRequestApproved.body": "An administrator approved your request: you are now “{role}”.",
+  "notification.roleRequestDeclined.title": "Your role request was declined",
+  "notification.roleRequestDeclined.body": "An administrator declined your request for the role “{role}”.",
+  "notification.bonusGranted.title": "Bonus credited",
+  "notification.bonusGranted.body": "You have received a bonus of {amount}; it is on your balance.",
+  "notification.bonusGranted.reason": "You have received a bonus of {amount} ({reason}); it is on your balance.",
+  "notification.bonusGranted.referral":
+    "You have received a bonus of {amount} for inviting a friend: {name} made their first payment. It is on your balance.",
+  "notification.withdrawalRequested.title": "Withdrawal request",
+  "notification.withdrawalRequested.body":
+    "{name} asks to withdraw {amount} (held). Approve or reject it in the admin panel → Withdrawals.",
+  "notification.withdrawalPaid.title": "Withdrawal paid out",
+  "notification.withdrawalPaid.body": "Your withdrawal of {amount} has been approved and paid out.",
+  "notification.withdrawalRejected.title": "Withdrawal rejected",
+  "notification.withdrawalRejected.body":
+    "Your withdrawal request of {amount} was rejected; the amount is back on your balance.",
+  "notification.withdrawalRejected.reason":
+    "Your withdrawal request of {amount} was rejected ({reason}); the amount is back on your balance.",
+  "notification.participantJoined.title": "New participant in “{title}”",
+  "notification.participantJoined.body": "{name} joins: {quantity} {unit} for {amount}.",
+  "notification.participantLeft.title": "A participant left “{title}”",
+  "notification.participantLeft.body": "{name} no longer takes part in the procurement.",
+  "notification.orderDelivered.title": "Order #{number} delivered",
+  "notification.orderDelivered.body": "“{title}” for {amount}. What you received is in the order: /orders.",
+  "notification.orderFailed.title": "Order #{number} failed",
+  "notification.orderFailed.body": "The provider could not fulfil “{title}”. {amount} went back to your balance.",
+  "notification.subscriptionExpiring.title": "Your subscription ends soon",
+  "notification.subscriptionExpiring.body":
+    "“{title}” runs until {expires}. Auto-renewal is off: renew it in /subscriptions if you still need it.",
+  "notification.subscriptionExpiringAuto.title": "Your subscription renews soon",
+  "notification.subscriptionExpiringAuto.body":
+    "“{title}” runs until {expires}; a day before, it renews from your balance. Make sure the balance covers it.",
+  "notification.subscriptionRenewed.title": "Subscription renewed",
+  "notification.subscriptionRenewed.body":
+    "“{title}” is renewed until {expires}; {amount} was taken from your balance.",
+  "notification.subscriptionRenewalShort.title": "Could not renew your subscription",
+  "notification.subscriptionRenewalShort.body":
+    "To renew “{title}” your balance lacks {amount}. Top it up and it renews by itself; otherwise it ends on {expires}.",
+  "notification.subscriptionRenewalRefused.title": "Could not renew your subscription",
+  "notification.subscriptionRenewalRefused.body":
+    "The provider did not renew “{title}”; the money is back on your balance. We will try again; it runs until {expires}.",
+  "notification.subscriptionExpired.title": "Subscription ended",
+  "notification.subscriptionExpired.body": "“{title}” has ended. You can buy it again in /catalog.",
+  "notification.orderRefunded.title": "Refund for order #{number}",
+  "notification.orderRefunded.body": "An administrator returned {amount} for “{title}” to your balance.",
+  "notification.lowStock.title": "“{title}” is running low",
+  "notification.lowStock.body": "{onHand} left (the threshold is {threshold}). Restock it in the admin panel → Shop."
+}
