@@ -90,7 +90,13 @@ for (const profile of coreProfiles()) {
             // no credentials at all: the catalogue is public
             const info = yield* http("GET", "/api/shop")
             assert.strictEqual(info.status, 200)
-            assert.containsAllKeys(info.json, ["name", "supportContact", "currencyDisplay", "offer", "referralCommissionPercent"])
+            assert.containsAllKeys(info.json, [
+              "name",
+              "supportContact",
+              "currencyDisplay",
+              "offer",
+              "referralCommissionPercent"
+            ])
             const categories = yield* http("GET", "/api/shop/categories")
             assert.strictEqual(categories.status, 200)
             const listed = (categories.json as unknown as Array<Json>).find((c) => c["category"]["id"] === categoryId)
