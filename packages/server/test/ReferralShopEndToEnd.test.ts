@@ -94,7 +94,7 @@ for (const [index, profile] of coreProfiles().entries()) {
           telegram.text(MAIN, OWNER, "Чайная Ольги")
           yield* answered(MAIN, OWNER, "Приветствие для покупателей")
           telegram.text(MAIN, OWNER, "Лучший чай в городе")
-          yield* answered(MAIN, OWNER, "Теперь токен бота")
+          yield* answered(MAIN, OWNER, "Пришлите токен бота")
           telegram.text(MAIN, OWNER, `72000000${index}9:nobody-has-this-token`)
           yield* answered(MAIN, OWNER, "Этот токен не работает")
           telegram.addBot(SHOP, { username: `olga_tea_${index}_bot` })
