@@ -5,6 +5,10 @@ import type { Language } from "./I18n.js"
 
 const locale = (language: Language) => (language === "ru" ? "ru-RU" : "en-GB")
 
+/** A percentage as people write it, without the sign: "15.00" → "15", "12.5" → "12,5" (ru) / "12.5" (en). */
+export const formatPercent = (value: string | number, language: Language): string =>
+  new Intl.NumberFormat(locale(language), { maximumFractionDigits: 2 }).format(Number(value))
+
 /** 123456n → "1 234,56 ₽" (ru) / "₽1,234.56" (en). */
 export const formatMoney = (kopecks: bigint, language: Language): string => {
   const negative = kopecks < 0n

@@ -11,6 +11,7 @@ import { Redacted } from "effect"
 import { type FormEvent, useState } from "react"
 import { Link } from "wouter"
 import {
+  BOT_PLATFORM_OPTIONS,
   ConfirmAction,
   ErrorMessage,
   QueryView,
@@ -20,10 +21,12 @@ import {
   fieldErrors,
   ruleRefusal,
   formatMoney,
+  formatPercent,
   useApi,
   useLanguage,
   useSession,
   useT,
+  type BotPlatform,
   type SessionUser,
   type Translate
 } from "../../app/index.js"
@@ -33,12 +36,8 @@ import { messages } from "./messages.js"
 import "./myshop.css"
 
 type Shop = ReferralShopJson
-type Platform = "telegram" | "vk"
+type Platform = BotPlatform
 type Words = Translate<keyof (typeof messages)["ru"]>
-
-/** A percentage as people write it: "15", "12,5" (the server keeps two decimals: "15.00"). */
-const formatPercent = (value: string | number, language: "ru" | "en") =>
-  new Intl.NumberFormat(language === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(Number(value))
 
 const shopsKey = (userId: SessionUser["id"]) => ["my-shops", userId] as const
 
@@ -104,10 +103,7 @@ const CreateShop = ({ user, onCreated }: { user: SessionUser; onCreated: (shop: 
         id="myshop-platform"
         label={t("platform")}
         value={platform}
-        options={[
-          { value: "telegram", label: "Telegram" },
-          { value: "vk", label: "VK" }
-        ]}
+        options={BOT_PLATFORM_OPTIONS}
         onChange={setPlatform}
       />
       <TextField

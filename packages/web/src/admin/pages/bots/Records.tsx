@@ -14,6 +14,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { Redacted } from "effect"
 import { type FormEvent, useState } from "react"
+import { BOT_PLATFORM_OPTIONS, type BotPlatform } from "../../../app/BotPlatforms.js"
 import { ErrorMessage, ruleRefusal } from "../../../app/Errors.js"
 import { useLanguage, useT } from "../../../app/I18n.js"
 import { QueryView } from "../../../app/QueryView.js"
@@ -24,7 +25,7 @@ import { ConfirmAction } from "../../Confirm.js"
 import { Notice } from "../../Notice.js"
 import { recordsMessages as messages } from "./recordsMessages.js"
 
-type Platform = "telegram" | "vk"
+type Platform = BotPlatform
 const RECORDS_KEY = ["admin-bot-records"] as const
 const POOL_KEY = ["admin-bot-pool"] as const
 
@@ -67,10 +68,7 @@ const TokenForm = ({
         id={`${id}-platform`}
         label={t("platform")}
         value={platform}
-        options={[
-          { value: "telegram", label: "Telegram" },
-          { value: "vk", label: "VK" }
-        ]}
+        options={BOT_PLATFORM_OPTIONS}
         onChange={setPlatform}
       />
       {withRole ? (

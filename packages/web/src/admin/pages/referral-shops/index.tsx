@@ -9,7 +9,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { type FormEvent, useMemo, useState } from "react"
 import { Link } from "wouter"
 import { ErrorMessage } from "../../../app/Errors.js"
-import { formatMoney } from "../../../app/Format.js"
+import { formatMoney, formatPercent } from "../../../app/Format.js"
 import { type Translate, useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
 import { useAdminApi } from "../../AdminSession.js"
@@ -23,9 +23,6 @@ type Shop = ReferralShopJson
 type Words = Translate<keyof (typeof messages)["ru"]>
 
 const PERCENT = /^(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)$/u
-
-const formatPercent = (value: string | number, language: "ru" | "en") =>
-  new Intl.NumberFormat(language === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 2 }).format(Number(value))
 
 const useUpdate = (shop: Shop, onDone: (notice: string) => void, t: Words) => {
   const api = useAdminApi()
