@@ -7,6 +7,9 @@
  */
 import { type Button, type Capabilities, type Keyboard, linkOf, type Reply, type RichText, type Span } from "./Model.js"
 import { fill, normalize, toPlain } from "./RichTexts.js"
+import { shortenLabel, splitText } from "./internal/TextFit.js"
+
+export { shortenLabel, splitText } from "./internal/TextFit.js"
 
 /** One way to answer a menu: its number (text menus only), its label and the action it stands for. */
 export interface MenuEntry {
@@ -66,82 +69,6 @@ const defaultLabels: FitLabels = {
 const EMPTY_LABEL = "•"
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8")
-
-// ---------------------------------------------------------------------------------------------------------------
-// Text splitting
-
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
-
-/** Where to cut `text` so that the first part has at most `max` UTF-16 units: paragraph, line, word, or hard. */
-const cutPoint = (text: string, start: number, max: number): number => {
-  const limit = start + max
-  const window = text.slice(start, limit + 1)
-  for (const separator of ["\n\n", "\n", " "]) {
-    const at = window.lastIndexOf(separator, max)
-    if (at > 0) return start + at + (at + separator.length <= max ? separator.length : 0)
-  }
-  // hard cut, never between the halves of a surrogate pair
-  let cut = limit
-  if (isHighSurrogate(text.charCodeAt(cut - 1)) && cut - 1 > start) cut -= 1
-  return cut
-}
-
-/** Slices spans by character range, keeping each span's format. */
-const sliceSpans = (spans: RichText, from: number, to: number): RichText => {
-  const out: Array<Span> = []
-  let offset = 0
-  for (const span of spans) {
-    const end = offset + span.text.length
-    const a = Math.max(from, offset)
-    const b = Math.min(to, end)
-    if (a < b) out.push({ ...span, text: span.text.slice(a - offset, b - offset) })
-    offset = end
-  }
-  return normalize(out)
-}
-
-/** Splits rich text into parts of at most `max` UTF-16 units each, on the best boundary; whitespace at cuts is dropped. */
-export const splitText = (text: RichText, max: number): ReadonlyArray<RichText> => {
-  const plain = toPlain(text)
-  if (plain.length <= max) return [text]
-  const limit = Math.max(1, max)
-  const parts: Array<RichText> = []
-  let start = 0
-  while (start < plain.length) {
-    while (start < plain.length && /\s/.test(plain[start]!)) start += 1
-    if (start >= plain.length) break
-    if (plain.length - start <= limit) {
-      parts.push(sliceSpans(text, start, plain.length))
-      break
-    }
-    const cut = cutPoint(plain, start, limit)
-    let end = cut
-    while (end > start && /\s/.test(plain[end - 1]!)) end -= 1
-    if (end > start) parts.push(sliceSpans(text, start, end))
-    start = cut
-  }
-  return parts.length === 0 ? [[]] : parts
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Labels
-
-/** Shortens a label to `max` UTF-16 units with an ellipsis, never splitting a surrogate pair. */
-export const shortenLabel = (label: string, max: number): string => {
-  const clean = label.replace(/\s+/g, " ").trim()
-  if (clean.length <= max) return clean
-  if (max <= 1) {
-    const first = Array.from(clean)[0]!
-    return first.length <= max ? first : "…"
-  }
-  const chars = Array.from(clean)
-  let out = ""
-  for (const ch of chars) {
-    if (out.length + ch.length + 1 > max) break
-    out += ch
-  }
-  return `${out.trimEnd()}…`
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Keyboards

@@ -12,7 +12,8 @@ import { muteChat, openChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { markNotificationsRead } from "./features/Money.js"
 import { confirmDeleteShop, createShop, deleteShop, setShopStatus, skipGreeting } from "./features/MyShop.js"
-import { buy, catalog, categoryPage, chooseQuantity, showProduct, topUp } from "./features/Shop.js"
+import { catalog, categoryPage, showProduct } from "./features/Shop.js"
+import { buy, chooseQuantity, topUp } from "./features/ShopBuying.js"
 import { ordersPage, showOrder } from "./features/ShopOrders.js"
 import {
   cancelProcurement,

@@ -9,7 +9,7 @@ import { postToChat } from "./features/ChatMode.js"
 import { flowEvent } from "./features/Flows.js"
 import { myShopAnswered } from "./features/MyShop.js"
 import { cityAnswered, searchAnswered } from "./features/ProcurementScreens.js"
-import { quantityAnswered } from "./features/Shop.js"
+import { quantityAnswered } from "./features/ShopBuying.js"
 import type { Awaiting } from "./Session.js"
 import type { TurnState } from "./Turn.js"
 

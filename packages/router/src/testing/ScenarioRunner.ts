@@ -11,13 +11,12 @@ import {
   PostMessage,
   Procurements,
   UpdateProfile,
-  type UserId,
   userActor,
   Users
 } from "@groupbuy/core"
 import { Clock, DateTime, Effect, Option } from "effect"
 import { type Conversation, ConversationError, plainOf } from "./Conversation.js"
-import type { Scenario, ScenarioStep } from "./scenarios.js"
+import type { Scenario, ScenarioStep } from "./ScenarioSteps.js"
 
 const userIdOf = (conversation: Conversation, name: string) =>
   Effect.gen(function* () {
@@ -25,7 +24,7 @@ const userIdOf = (conversation: Conversation, name: string) =>
     const ref = conversation.refOf(name)
     const resolved = yield* users.resolve(new IdentityRef({ platform: ref.platform, externalId: ref.userId }))
     if (Option.isNone(resolved)) return yield* new ConversationError({ message: `${name} is not registered` })
-    return resolved.value.user.id as UserId
+    return resolved.value.user.id
   })
 
 /** The user and the procurement titled `title` they organize or take part in. */

@@ -4,6 +4,7 @@
  * keyboard opens a new menu generation there, exactly as in a turn.
  */
 import {
+  Chat,
   type ChatMessage,
   type DomainEvent,
   formatRubles,
@@ -11,6 +12,7 @@ import {
   type Notification,
   Notifications,
   type ProcurementId,
+  Procurements,
   type UserId,
   Users
 } from "@groupbuy/core"
@@ -19,12 +21,11 @@ import { Deliver } from "../../Deliver.js"
 import { type Language, languageOf, rich, text } from "../../Messages.js"
 import type { ChatRef, Reply, RichText } from "../../Model.js"
 import { join, plain } from "../../RichTexts.js"
-import { Chat, Procurements } from "@groupbuy/core"
 import { forSchema, SessionStore } from "../../SessionStore.js"
 import { PLAIN_TEXT, present } from "../Present.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
 import { chatKey, copiesOf, keepCopy, type RelayedCopy } from "./RelayedCopies.js"
-import { newPurchaseKey, resumeAfterDeposit } from "./Shop.js"
+import { newPurchaseKey, resumeAfterDeposit } from "./ShopBuying.js"
 import { saidIn } from "./ChatTexts.js"
 import { emptySession, LastRefs, lastRefKey, Session, sessionKey } from "../Session.js"
 import { EngineEnv } from "../Turn.js"
@@ -320,7 +321,7 @@ const replaceCopies = (messageId: string, render: (language: Language) => RichTe
           const [target] = copy.messageIds
           if (copy.kind !== "Text" || copy.messageIds.length !== 1 || target === undefined) return
           if (bots.get(copy.ref.bot)?.edits !== true) return
-          const account = yield* Effect.either(users.get(copy.userId as UserId))
+          const account = yield* Effect.either(users.get(copy.userId))
           const accountLanguage = account._tag === "Right" ? account.right.language : undefined
           const ok = yield* deliverTo(copy.ref, (_session, chatLanguage) => [
             { _tag: "Edit" as const, messageId: target, text: render(accountLanguage ?? chatLanguage) }

@@ -4,7 +4,7 @@
  * that an edit or a deletion of the original replaces the copy in place where the platform can edit. Where the host
  * has no `KeyValue`, nothing is kept and members get the short update instead.
  */
-import { KeyValue } from "@groupbuy/core"
+import { KeyValue, UserId } from "@groupbuy/core"
 import { Effect, Option, Schema } from "effect"
 import { ChatRef } from "../../Model.js"
 
@@ -15,7 +15,7 @@ const TTL = "48 hours"
 export const RelayedCopy = Schema.Struct({
   ref: ChatRef,
   /** the member's account (their language for the replacement) */
-  userId: Schema.String,
+  userId: UserId,
   messageIds: Schema.Array(Schema.String),
   /** what was sent: only a text copy is replaced (a photo's caption is not edited) */
   kind: Schema.Literal("Text", "Image", "Document")
