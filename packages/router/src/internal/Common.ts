@@ -1,5 +1,13 @@
 /** Handlers every feature uses: the main menu, stale buttons, cancelling, asking to register, core errors as replies. */
-import { type DomainError, IdentityRef, type User, Users } from "@groupbuy/core"
+import {
+  type DomainError,
+  IdentityRef,
+  type ProcurementId,
+  Procurements,
+  type ProcurementView,
+  type User,
+  Users
+} from "@groupbuy/core"
 import { Effect, Option } from "effect"
 import { rich } from "../Messages.js"
 import type { ChatRef, Reply, RichText } from "../Model.js"
@@ -33,6 +41,16 @@ export const attempt = <A, E extends DomainError, R, E2, R2>(
     onFailure: (error) => Effect.succeed(emit(turn, failureReply(turn, error))),
     onSuccess
   })
+
+/** Runs `use` with the procurement `id`; one that does not exist (any more) is told as such instead. */
+export const withProcurement = <E, R>(
+  turn: TurnState,
+  id: ProcurementId,
+  use: (view: ProcurementView) => Effect.Effect<TurnState, E, R>
+): Effect.Effect<TurnState, E, R | Procurements> =>
+  Effect.flatMap(Effect.either(Effect.flatMap(Procurements, (procurements) => procurements.get(id))), (found) =>
+    found._tag === "Left" ? Effect.succeed(emit(turn, say(turn.language, "procurement.notFound"))) : use(found.right)
+  )
 
 /** The turn with the account re-read (after registration or linking). */
 export const refreshUser = (turn: TurnState) =>

@@ -14,7 +14,7 @@ import { rich, text } from "../../Messages.js"
 import type { Button, RichText } from "../../Model.js"
 import { join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
-import { attempt, registered } from "../Common.js"
+import { attempt, registered, withProcurement } from "../Common.js"
 import { emit, type Handler, type TurnState } from "../Turn.js"
 import { displayName, mainMenu, say } from "../Views.js"
 import { showProcurement } from "./ProcurementScreens.js"
@@ -93,43 +93,43 @@ export const manageProcurement: Handler<ProcurementId> = (turn, id) =>
   registered(turn, () => showProcurement(turn, id, { organizer: true }))
 
 const participantsOf = (turn: TurnState, user: User, id: ProcurementId) =>
-  Effect.gen(function* () {
-    const l = turn.language
-    const procurements = yield* Procurements
-    const view = yield* Effect.either(procurements.get(id))
-    if (view._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
-    const p = view.right.procurement
-    if (p.organizerId !== user.id && !user.isAdmin) return emit(turn, say(l, "error.forbidden"))
-    const list = yield* procurements.participants(p.id)
-    const lines = list.map((v) =>
-      plain(
-        text(l, "my.participantLine", {
-          name: displayName(v.user),
-          quantity: v.participant.quantity,
-          unit: p.unit,
-          amount: formatRubles(v.participant.amount),
-          status: text(l, `pstatus.${v.participant.status}`)
-        })
+  withProcurement(turn, id, (view) =>
+    Effect.gen(function* () {
+      const l = turn.language
+      const procurements = yield* Procurements
+      const p = view.procurement
+      if (p.organizerId !== user.id && !user.isAdmin) return emit(turn, say(l, "error.forbidden"))
+      const list = yield* procurements.participants(p.id)
+      const lines = list.map((v) =>
+        plain(
+          text(l, "my.participantLine", {
+            name: displayName(v.user),
+            quantity: v.participant.quantity,
+            unit: p.unit,
+            amount: formatRubles(v.participant.amount),
+            status: text(l, `pstatus.${v.participant.status}`)
+          })
+        )
       )
-    )
-    const rows = list
-      .filter((v) => v.participant.status === "PENDING")
-      .map((v) => [
-        button(text(l, "my.confirm", { name: displayName(v.user) }), {
-          _tag: "ConfirmParticipant",
-          participantId: v.participant.id,
-          procurementId: p.id
-        })
-      ])
-    return emit(turn, {
-      _tag: "Text",
-      text: join([
-        rich(l, "my.participants", { title: p.title }),
-        list.length === 0 ? rich(l, "my.noParticipants") : join(lines, "\n")
-      ]),
-      keyboard: { rows: [...rows, [button(text(l, "procurement.back"), { _tag: "ManageProcurement", id: p.id })]] }
+      const rows = list
+        .filter((v) => v.participant.status === "PENDING")
+        .map((v) => [
+          button(text(l, "my.confirm", { name: displayName(v.user) }), {
+            _tag: "ConfirmParticipant",
+            participantId: v.participant.id,
+            procurementId: p.id
+          })
+        ])
+      return emit(turn, {
+        _tag: "Text",
+        text: join([
+          rich(l, "my.participants", { title: p.title }),
+          list.length === 0 ? rich(l, "my.noParticipants") : join(lines, "\n")
+        ]),
+        keyboard: { rows: [...rows, [button(text(l, "procurement.back"), { _tag: "ManageProcurement", id: p.id })]] }
+      })
     })
-  })
+  )
 
 export const participants: Handler<ProcurementId> = (turn, id) =>
   registered(turn, (user) => participantsOf(turn, user, id))
@@ -175,23 +175,23 @@ export const setStatus: Handler<{ readonly id: ProcurementId; readonly status: P
   registered(turn, (user) =>
     status !== "CANCELLED"
       ? moveTo(turn, user, id, status)
-      : Effect.gen(function* () {
-          const l = turn.language
-          const found = yield* Effect.either((yield* Procurements).get(id))
-          if (found._tag === "Left") return emit(turn, say(l, "procurement.notFound"))
-          return emit(turn, {
-            _tag: "Text",
-            text: rich(l, "my.confirmCancel", { title: found.right.procurement.title }),
-            keyboard: {
-              rows: [
-                [
-                  button(text(l, "my.yesCancel"), { _tag: "CancelProcurement", id }),
-                  button(text(l, "my.keep"), { _tag: "ManageProcurement", id })
+      : withProcurement(turn, id, (view) =>
+          Effect.gen(function* () {
+            const l = turn.language
+            return emit(turn, {
+              _tag: "Text",
+              text: rich(l, "my.confirmCancel", { title: view.procurement.title }),
+              keyboard: {
+                rows: [
+                  [
+                    button(text(l, "my.yesCancel"), { _tag: "CancelProcurement", id }),
+                    button(text(l, "my.keep"), { _tag: "ManageProcurement", id })
+                  ]
                 ]
-              ]
-            }
+              }
+            })
           })
-        })
+        )
   )
 
 export const cancelProcurement: Handler<ProcurementId> = (turn, id) =>

@@ -18,7 +18,7 @@ import type { Button, RichText } from "../../Model.js"
 import { PaymentGateway } from "../../PaymentGateway.js"
 import { bold, join, plain } from "../../RichTexts.js"
 import { button } from "../ActionCode.js"
-import { attempt, failureReply, registered, stale } from "../Common.js"
+import { attempt, failureReply, registered, stale, withProcurement } from "../Common.js"
 import { startFlow } from "../FlowHost.js"
 import type { ListFilter } from "../Session.js"
 import { emit, type Handler, type TurnState, withSession } from "../Turn.js"
@@ -114,36 +114,35 @@ const myParticipant = (user: User | undefined, id: ProcurementId) =>
 
 /** The card of a procurement with what this user may do there (and the organizer's controls for the organizer). */
 export const showProcurement = (turn: TurnState, id: ProcurementId, options = { organizer: false }) =>
-  Effect.gen(function* () {
-    const found = yield* Effect.either((yield* Procurements).get(id))
-    if (found._tag === "Left") return emit(turn, say(turn.language, "procurement.notFound"))
-    const view = found.right
-    const participant = yield* myParticipant(turn.user, id)
-    const isOrganizer = turn.user !== undefined && view.procurement.organizerId === turn.user.id
-    const isMember =
-      turn.user !== undefined &&
-      (isOrganizer || turn.user.isAdmin || (participant !== undefined && participant.status !== "CANCELLED"))
-    const card = procurementCard(turn.language, view, {
-      participant,
-      isMember,
-      isOrganizer,
-      backToList: !options.organizer,
-      cardPayments: (yield* PaymentGateway).payShare !== undefined
-    })
-    const withControls =
-      (options.organizer || isOrganizer) && turn.user !== undefined && card._tag === "Text"
-        ? { ...card, keyboard: { rows: [...(card.keyboard?.rows ?? []), ...organizerControls(turn.language, view)] } }
-        : card
-    if (view.procurement.imageUrl !== null && withControls._tag === "Text") {
-      return emit(turn, {
-        _tag: "Image",
-        url: view.procurement.imageUrl,
-        caption: withControls.text,
-        ...(withControls.keyboard === undefined ? {} : { keyboard: withControls.keyboard })
+  withProcurement(turn, id, (view) =>
+    Effect.gen(function* () {
+      const participant = yield* myParticipant(turn.user, id)
+      const isOrganizer = turn.user !== undefined && view.procurement.organizerId === turn.user.id
+      const isMember =
+        turn.user !== undefined &&
+        (isOrganizer || turn.user.isAdmin || (participant !== undefined && participant.status !== "CANCELLED"))
+      const card = procurementCard(turn.language, view, {
+        participant,
+        isMember,
+        isOrganizer,
+        backToList: !options.organizer,
+        cardPayments: (yield* PaymentGateway).payShare !== undefined
       })
-    }
-    return emit(turn, withControls)
-  })
+      const withControls =
+        (options.organizer || isOrganizer) && turn.user !== undefined && card._tag === "Text"
+          ? { ...card, keyboard: { rows: [...(card.keyboard?.rows ?? []), ...organizerControls(turn.language, view)] } }
+          : card
+      if (view.procurement.imageUrl !== null && withControls._tag === "Text") {
+        return emit(turn, {
+          _tag: "Image",
+          url: view.procurement.imageUrl,
+          caption: withControls.text,
+          ...(withControls.keyboard === undefined ? {} : { keyboard: withControls.keyboard })
+        })
+      }
+      return emit(turn, withControls)
+    })
+  )
 
 /**
  * A `/start` payload: `proc_<id>` opens that procurement's card; `ref_<user id>` (a referral link) records who invited
@@ -176,28 +175,28 @@ const recordReferral = (turn: TurnState, referrer: string) =>
 /** Joining starts the join flow, unless the procurement is closed already. */
 export const startJoin: Handler<ProcurementId> = (turn, id) =>
   registered(turn, () =>
-    Effect.gen(function* () {
-      const found = yield* Effect.either((yield* Procurements).get(id))
-      if (found._tag === "Left") return emit(turn, say(turn.language, "procurement.notFound"))
-      const { procurement: p, progress } = found.right
-      // a closed procurement (stopped, or past its deadline before the sweep) is refused before any question
-      const closed = ProcurementRules.joinClosed(p, yield* DateTime.now)
-      if (Option.isSome(closed)) return emit(turn, failureReply(turn, closed.value))
-      const remaining =
-        p.stopAtAmount === null
-          ? null
-          : (p.stopAtAmount > progress.collectedAmount ? p.stopAtAmount - progress.collectedAmount : 0n).toString()
-      const hosted = yield* startFlow(turn, "join", {
-        language: turn.language,
-        procurementId: p.id,
-        title: p.title,
-        pricePerUnit: p.pricePerUnit.toString(),
-        unit: p.unit,
-        minQuantity: Math.max(1, p.minQuantity),
-        remaining
+    withProcurement(turn, id, (view) =>
+      Effect.gen(function* () {
+        const { procurement: p, progress } = view
+        // a closed procurement (stopped, or past its deadline before the sweep) is refused before any question
+        const closed = ProcurementRules.joinClosed(p, yield* DateTime.now)
+        if (Option.isSome(closed)) return emit(turn, failureReply(turn, closed.value))
+        const remaining =
+          p.stopAtAmount === null
+            ? null
+            : (p.stopAtAmount > progress.collectedAmount ? p.stopAtAmount - progress.collectedAmount : 0n).toString()
+        const hosted = yield* startFlow(turn, "join", {
+          language: turn.language,
+          procurementId: p.id,
+          title: p.title,
+          pricePerUnit: p.pricePerUnit.toString(),
+          unit: p.unit,
+          minQuantity: Math.max(1, p.minQuantity),
+          remaining
+        })
+        return hosted.turn
       })
-      return hosted.turn
-    })
+    )
   )
 
 export const leave: Handler<ProcurementId> = (turn, id) =>
