@@ -127,7 +127,12 @@ const databaseFromParts = Config.all({
 /** Which database the configuration selects: `DATABASE_URL`, else `DB_NAME` and its parts, else PGlite in `DATA_DIR`. */
 export const DatabaseConfig = Config.all({
   url: Config.option(Config.redacted("DATABASE_URL").pipe(Config.orElse(() => databaseFromParts))),
-  dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data"))
+  dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data")),
+  /** connections to a PostgreSQL server (not PGlite, which takes one) */
+  poolSize: Config.integer("DATABASE_POOL_SIZE").pipe(
+    Config.validate({ message: "DATABASE_POOL_SIZE must be from 1 to 200", validation: (n) => n >= 1 && n <= 200 }),
+    Config.withDefault(10)
+  )
 })
 
 /** PgClient + SqlClient from configuration, without migrations. */
@@ -135,8 +140,11 @@ export const ClientLive: Layer.Layer<
   PgClient.PgClient | SqlClient.SqlClient,
   ConfigError.ConfigError | SqlError | DatabaseStartError
 > = Layer.unwrapEffect(
-  Effect.map(DatabaseConfig, ({ dataDir, url }) =>
-    Option.match(url, { onNone: () => pgliteClient(dataDir), onSome: (u) => pgClient(u) })
+  Effect.map(DatabaseConfig, ({ dataDir, poolSize, url }) =>
+    Option.match(url, {
+      onNone: () => pgliteClient(dataDir),
+      onSome: (u) => pgClient(u, { maxConnections: poolSize })
+    })
   )
 )
 

@@ -380,17 +380,19 @@ export const ProcurementsLive = Layer.effect(
         return yield* unitOfWork(
           Effect.gen(function* () {
             const p = yield* lockOrFail(pid)
-            const account = yield* store.user(uid)
-            if (Option.isNone(account)) return yield* new NotFound({ entity: "user", id: uid })
-            const existing = yield* store.participation({ procurementId: pid, userId: uid })
-            const { collected } = yield* store.collected(pid)
+            // the account, an earlier join and the amount collected: one statement while the row is locked
+            const { alreadyJoined, collected, userActive } = yield* store.joinContext({
+              procurementId: pid,
+              userId: uid
+            })
+            if (userActive === null) return yield* new NotFound({ entity: "user", id: uid })
             const amount = yield* checkJoin({
               procurement: p,
               userId: uid,
-              userActive: account.value.isActive,
+              userActive,
               quantity,
               collected,
-              alreadyJoined: Option.isSome(existing),
+              alreadyJoined,
               now
             })
             const participant = yield* store.insertParticipant({ procurementId: pid, userId: uid, quantity, amount })

@@ -64,4 +64,19 @@ describe("DatabaseConfig", () => {
       assert.isTrue(Exit.isFailure(yield* Effect.exit(selected({ DB_NAME: "g", DB_PORT: "not a port" }))))
     })
   )
+
+  it.effect("DATABASE_POOL_SIZE: 10 connections unless set, from 1 to 200", () =>
+    Effect.gen(function* () {
+      const poolSize = (env: Record<string, string>) =>
+        DatabaseConfig.pipe(
+          Effect.map((config) => config.poolSize),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+        )
+      assert.strictEqual(yield* poolSize({}), 10)
+      assert.strictEqual(yield* poolSize({ DATABASE_POOL_SIZE: "32" }), 32)
+      for (const wrong of ["0", "201", "ten", "2.5"]) {
+        assert.isTrue(Exit.isFailure(yield* Effect.exit(poolSize({ DATABASE_POOL_SIZE: wrong }))), wrong)
+      }
+    })
+  )
 })

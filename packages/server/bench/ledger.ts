@@ -22,7 +22,9 @@ const pgbenchSeconds = Number(process.env["PGBENCH_SECONDS"] ?? "10")
 const hasPgbench = spawnSync("pgbench", ["--version"]).status === 0
 
 const database = await freshDatabase()
-const server = await startServer(database.url)
+// e.g. LEDGER_SERVER_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a CPU profile of the server (written at its exit)
+const serverArgs = (process.env["LEDGER_SERVER_ARGS"] ?? "").split(" ").filter((arg) => arg !== "")
+const server = await startServer(database.url, { nodeArgs: serverArgs })
 const db = sqlOn(database.url)
 const base = `http://127.0.0.1:${server.port}/api`
 

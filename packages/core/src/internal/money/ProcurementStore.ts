@@ -112,6 +112,25 @@ export const makeProcurementStore = Effect.gen(function* () {
           WHERE procurement_id = ${id} AND status <> 'CANCELLED'`
   })
 
+  /**
+   * What a join checks, in one statement read after the procurement row is locked: whether the account exists and is
+   * active (null: no account), whether the user is in already, and the amount collected.
+   */
+  const joinContext = SqlSchema.single({
+    Request: Schema.Struct({ procurementId: ProcurementId, userId: UserId }),
+    Result: Schema.Struct({
+      userActive: Schema.NullOr(Schema.Boolean),
+      alreadyJoined: Schema.Boolean,
+      collected: Kopecks
+    }),
+    execute: ({ procurementId, userId }) =>
+      sql`SELECT (SELECT is_active FROM users WHERE id = ${userId}) AS user_active,
+            EXISTS (SELECT 1 FROM participants
+              WHERE procurement_id = ${procurementId} AND user_id = ${userId} AND status <> 'CANCELLED') AS already_joined,
+            (SELECT coalesce(sum(amount), 0)::text FROM participants
+              WHERE procurement_id = ${procurementId} AND status <> 'CANCELLED') AS collected`
+  })
+
   const user = SqlSchema.findOne({
     Request: UserId,
     Result: UserAccess,
@@ -273,6 +292,7 @@ export const makeProcurementStore = Effect.gen(function* () {
     participation,
     participant,
     collected,
+    joinContext,
     user,
     categoryExists,
     insertParticipant,

@@ -114,11 +114,12 @@ export const deliverToWithIds = (
 export const notifyWith = (userId: UserId, build: (language: Language, session: Session) => ReadonlyArray<Reply>) =>
   Effect.gen(function* () {
     const { bots } = yield* EngineEnv
-    const refs = yield* lastRefsOf(userId)
+    const refs = (yield* lastRefsOf(userId)).filter((ref) => bots.has(ref.bot))
+    // most accounts never wrote to a bot: nothing more to read for them
+    if (refs.length === 0) return undefined
     const user = yield* Effect.either((yield* Users).get(userId))
     const language = user._tag === "Right" ? user.right.language : undefined
     for (const ref of refs) {
-      if (!bots.has(ref.bot)) continue
       const ok = yield* deliverTo(ref, (session, chatLanguage) => build(language ?? chatLanguage, session))
       if (ok) return ref
     }
