@@ -6,12 +6,14 @@ import { Effect, Layer, Option, TestClock } from "effect"
 import {
   type Conversation,
   makeConversation,
+  olgaSellsToIvan,
   plainOf,
   registerSteps,
   renderReply,
   RouterTest,
   runScenario,
   telegramLike,
+  user,
   whatsappLike
 } from "../src/testing/index.js"
 
@@ -142,6 +144,39 @@ for (const profile of coreProfiles()) {
           assert.include(card, "Рекомендуемая закупка")
           assert.include(card, "Адрес доставки: Москва, ул. Тверская, 1")
           assert.include(card, "Сбор до: 25.01.2030, 23:59 (МСК)")
+        })
+      )
+
+      it.scoped("a chat notice arriving while a card is open leaves the card's buttons working", () =>
+        Effect.gen(function* () {
+          const chat = yield* makeConversation({ capabilities: telegramLike, namespace: "notice-card-" })
+          const olga = user("olga")
+          const ivan = user("ivan")
+          yield* runScenario(
+            {
+              name: "a notice over an open card",
+              startAt: new Date().toISOString(),
+              steps: [
+                ...olgaSellsToIvan("Чай", ["+7 900 555-20-01", "+7 900 555-20-02"]),
+                ivan.send("/procurements"),
+                ...ivan.join("Чай 1", 1),
+                // the organizer opens the card of her procurement
+                olga.send("/my_procurements"),
+                olga.press("Чай 1"),
+                olga.expect("Участники"),
+                // meanwhile a buyer writes in the chat: the organizer gets a notice with buttons of its own
+                ...ivan.openChat("Чай 1"),
+                ivan.send("Когда доставка?"),
+                { system: "later", seconds: 5 },
+                olga.expect("Новое сообщение в чате «Чай 1»", "Иван: Когда доставка?"),
+                // the card's button still does what it says (a button the user presses starts a new menu as ever)
+                olga.press("Участники"),
+                olga.expect("Иван"),
+                olga.expectNot("устарело")
+              ]
+            },
+            chat
+          )
         })
       )
     }

@@ -61,6 +61,30 @@ export const present = (
     return { replies: fitted.replies, session: { ...session, menu } }
   })
 
+/** How many buttons of earlier menus a message sent unasked keeps working (the most recent ones). */
+export const KEPT_BINDINGS = 120
+
+/**
+ * As `present`, for a message the user did not ask for (a notification, a chat notice, a payment arriving): its
+ * buttons start a new menu generation, but the buttons of the menus already on the screen keep working — a notice
+ * that arrives while the user reads a procurement card must not turn the card's buttons into "this menu is outdated".
+ * Where the menu is a numbered text menu, the numbers answer the newest one, as after any reply.
+ */
+export const presentUnasked = (
+  replies: ReadonlyArray<Reply>,
+  capabilities: Capabilities,
+  language: Language,
+  session: Session
+) =>
+  Effect.map(present(replies, capabilities, language, session), (presented) => {
+    const before = session.menu
+    const after = presented.session.menu
+    if (before === undefined || after === undefined || after === before || after.numbered) return presented
+    const kept = Object.entries(before.bindings).slice(-KEPT_BINDINGS)
+    const menu: MenuState = { ...after, bindings: { ...Object.fromEntries(kept), ...after.bindings } }
+    return { ...presented, session: { ...presented.session, menu } }
+  })
+
 /** The answer when a turn could not run: fitted, with no menu (nothing of the session is trusted). */
 export const apology = (language: Language, capabilities: Capabilities) =>
   fitAll([say(language, "apology")], capabilities).replies

@@ -255,7 +255,9 @@ export const makeConversation = (options: ConversationOptions) =>
       return handle(name, update, text)
     }
 
+    /** The button on the newest message with a keyboard (or its next page); else on an older message still shown. */
     const findButton = (screen: ReadonlyArray<Reply>, label: string) => {
+      let newest = true
       for (let i = screen.length - 1; i >= 0; i--) {
         const reply = screen[i]!
         if (reply._tag === "Toast" || reply.keyboard === undefined) continue
@@ -267,9 +269,9 @@ export const makeConversation = (options: ConversationOptions) =>
             (b) => b._tag === "Action" && b.label.endsWith("…") && label.startsWith(b.label.slice(0, -1).trimEnd())
           )
         if (hit !== undefined && hit._tag === "Action") return { kind: "token" as const, token: hit.data }
-        const more = buttons.find((b) => b._tag === "Action" && MORE_LABELS.has(b.label))
+        const more = newest ? buttons.find((b) => b._tag === "Action" && MORE_LABELS.has(b.label)) : undefined
         if (more !== undefined && more._tag === "Action") return { kind: "more" as const, token: more.data }
-        return undefined
+        newest = false
       }
       return undefined
     }

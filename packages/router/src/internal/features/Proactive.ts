@@ -22,7 +22,7 @@ import { type Language, languageOf, rich, text } from "../../Messages.js"
 import type { ChatRef, Reply, RichText } from "../../Model.js"
 import { join, plain } from "../../RichTexts.js"
 import { forSchema, SessionStore } from "../../SessionStore.js"
-import { PLAIN_TEXT, present } from "../Present.js"
+import { PLAIN_TEXT, presentUnasked } from "../Present.js"
 import { fileLine, fileLink, withFile } from "./ChatFiles.js"
 import { chatKey, copiesOf, keepCopy, type RelayedCopy } from "./RelayedCopies.js"
 import { newPurchaseKey, resumeAfterDeposit } from "./ShopBuying.js"
@@ -97,7 +97,7 @@ export const deliverToWithIds = (
         const language = session.language ?? languageOf(ref.locale)
         const replies = build(session, language)
         if (replies === undefined || replies.length === 0) return Option.none<ReadonlyArray<string>>()
-        const presented = yield* present(replies, bots.get(ref.bot) ?? PLAIN_TEXT, language, session)
+        const presented = yield* presentUnasked(replies, bots.get(ref.bot) ?? PLAIN_TEXT, language, session)
         if (presented.session !== session)
           yield* sessions.set(sessionKey(ref.bot, ref.chatId), presented.session, sessionTtl)
         return yield* deliver.deliver(ref, presented.replies).pipe(
