@@ -5,6 +5,7 @@
  * (`reconcileNow`, before the answer), the other instances on their registry's next periodic pass.
  */
 import { HttpApiBuilder } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
 import {
   type BotRecord,
   BotRecordView,
@@ -60,6 +61,7 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
     const check = yield* BotTokenCheck
     const tokens = yield* BotTokens
     const registry = yield* BotRegistry
+    const sql = yield* SqlClient.SqlClient
 
     const view = (record: BotRecord) =>
       Effect.map(registry.running(), (running) => BotRecordView.fromRecord(record, running.includes(record.id)))
@@ -123,19 +125,28 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
       )
       .handle("updateBotRecord", ({ path, payload }) =>
         Effect.gen(function* () {
-          let record = yield* manageable(path.id, () => botDeleted(path.id))
-          const from = { status: record.status, role: record.role }
-          if (payload.status !== undefined && payload.status !== record.status)
-            record = yield* bots.setStatus(record.id, payload.status)
-          if (payload.role !== undefined && payload.role !== record.role)
-            record = yield* bots.setRole(record.id, payload.role)
-          if (record.status !== from.status || record.role !== from.role) {
-            yield* auditAdminAction("bot.update", "bot", record.id, {
-              from,
-              to: { status: record.status, role: record.role }
-            })
-            yield* registry.reconcileNow()
-          }
+          const before = yield* manageable(path.id, () => botDeleted(path.id))
+          const from = { status: before.status, role: before.role }
+          // a status and a role change together or not at all (a refused role leaves the status as it was)
+          const record = yield* sql
+            .withTransaction(
+              Effect.gen(function* () {
+                let record = before
+                if (payload.status !== undefined && payload.status !== record.status)
+                  record = yield* bots.setStatus(record.id, payload.status)
+                if (payload.role !== undefined && payload.role !== record.role)
+                  record = yield* bots.setRole(record.id, payload.role)
+                if (record.status !== from.status || record.role !== from.role) {
+                  yield* auditAdminAction("bot.update", "bot", record.id, {
+                    from,
+                    to: { status: record.status, role: record.role }
+                  })
+                }
+                return record
+              })
+            )
+            .pipe(Effect.catchTag("SqlError", (error) => Effect.die(error)))
+          if (record.status !== from.status || record.role !== from.role) yield* registry.reconcileNow()
           return yield* view(record)
         })
       )
