@@ -28,7 +28,8 @@ const decodeAdjustment = decodeInput(Adjustment)
 const decodePage = decodeInput(PageRequest)
 const decodeFilter = decodeInput(TransactionFilter)
 
-const amountIssues = (amount: bigint, allowNegative: boolean) => {
+/** Why `amount` cannot be a ledger amount: zero (or negative, unless allowed), or above `MAX_LEDGER_AMOUNT`. */
+export const ledgerAmountIssues = (amount: bigint, allowNegative = false) => {
   const magnitude = amount < 0n ? -amount : amount
   if (amount === 0n || (!allowNegative && amount < 0n))
     return [
@@ -135,7 +136,7 @@ export const LedgerLive = Layer.effect(
     const creditOrDebit = (type: TransactionType, sign: 1n | -1n) => (input: Credit) =>
       Effect.gen(function* () {
         const credit = yield* decodeCredit(input)
-        yield* refuseIfAny(amountIssues(credit.amount, false))
+        yield* refuseIfAny(ledgerAmountIssues(credit.amount))
         return yield* movement({
           userId: credit.userId,
           type,
@@ -154,7 +155,7 @@ export const LedgerLive = Layer.effect(
 
     const adjust = Effect.fn("Ledger.adjust")(function* (input: Adjustment) {
       const adjustment = yield* decodeAdjustment(input)
-      yield* refuseIfAny(amountIssues(adjustment.amount, true))
+      yield* refuseIfAny(ledgerAmountIssues(adjustment.amount, true))
       return yield* movement({
         userId: adjustment.userId,
         type: adjustment.type,

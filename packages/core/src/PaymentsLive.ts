@@ -14,7 +14,7 @@ import { Actor as ActorSchema } from "./Common.js"
 import { Forbidden, IllegalTransition, InvalidInput, NotFound } from "./Errors.js"
 import type { DomainEvent } from "./Events.js"
 import { PaymentId, ProcurementId, UserId } from "./Ids.js"
-import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
+import { ledgerAmountIssues } from "./LedgerLive.js"
 import type { Participant, PaymentStatus, Procurement } from "./Models.js"
 import { Payment } from "./Models.js"
 import { formatRubles, Kopecks } from "./Money.js"
@@ -294,21 +294,18 @@ export const PaymentsLive = Layer.effect(
         return { payment, credited: true, events }
       })
 
-    const succeed = (id: PaymentId) =>
+    /** Settles the payment in one transaction (`capture`: an authorized card payment), then tells its events. */
+    const settleById = (id: PaymentId, capture: boolean) =>
       Effect.gen(function* () {
         const pid = yield* paymentId(id)
-        const result = yield* transaction(settle(pid))
+        const result = yield* transaction(settle(pid, capture))
         yield* publishAll(result.events)
         return { payment: result.payment, credited: result.credited }
-      }).pipe(Effect.withSpan("Payments.succeed"))
+      })
 
-    const capture = (id: PaymentId) =>
-      Effect.gen(function* () {
-        const pid = yield* paymentId(id)
-        const result = yield* transaction(settle(pid, true))
-        yield* publishAll(result.events)
-        return { payment: result.payment, credited: result.credited }
-      }).pipe(Effect.withSpan("Payments.capture"))
+    const succeed = (id: PaymentId) => settleById(id, false).pipe(Effect.withSpan("Payments.succeed"))
+
+    const capture = (id: PaymentId) => settleById(id, true).pipe(Effect.withSpan("Payments.capture"))
 
     const createProcurementPayment = (input: CreateProcurementPayment) =>
       Effect.gen(function* () {
@@ -422,27 +419,7 @@ export const PaymentsLive = Layer.effect(
     const incoming = (input: IncomingPayment, claimAnnounced: boolean) =>
       Effect.gen(function* () {
         const incoming = yield* decodeIncoming(input)
-        yield* refuseIfAny(
-          incoming.amount <= 0n
-            ? [
-                issue(
-                  "amount",
-                  "amount.not-positive",
-                  "The amount must be greater than zero",
-                  "Сумма должна быть больше нуля"
-                )
-              ]
-            : incoming.amount > MAX_LEDGER_AMOUNT
-              ? [
-                  issue(
-                    "amount",
-                    "amount.too-large",
-                    `The amount may not exceed ${formatRubles(MAX_LEDGER_AMOUNT)}`,
-                    `Сумма не может превышать ${formatRubles(MAX_LEDGER_AMOUNT)}`
-                  )
-                ]
-              : []
-        )
+        yield* refuseIfAny(ledgerAmountIssues(incoming.amount))
         const result = yield* transaction(
           Effect.gen(function* () {
             const user = yield* writes.lockUser(incoming.userId)

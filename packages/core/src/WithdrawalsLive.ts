@@ -9,9 +9,9 @@ import { Effect, Either, Layer, Option, Schema } from "effect"
 import type { DomainEvent } from "./Events.js"
 import { InvalidInput, NotFound, RuleViolation } from "./Errors.js"
 import { UserId, WithdrawalRequestId } from "./Ids.js"
-import { MAX_LEDGER_AMOUNT } from "./LedgerLive.js"
+import { ledgerAmountIssues } from "./LedgerLive.js"
 import type { Transaction } from "./Models.js"
-import { formatRubles, Kopecks } from "./Money.js"
+import { Kopecks } from "./Money.js"
 import {
   type PayoutFailure,
   type PayoutReceipt,
@@ -70,18 +70,7 @@ const Refusal = {
 }
 
 const inputIssues = (amount: bigint, details: string) => [
-  ...(amount <= 0n
-    ? [issue("amount", "amount.not-positive", "The amount must be greater than zero", "Сумма должна быть больше нуля")]
-    : amount > MAX_LEDGER_AMOUNT
-      ? [
-          issue(
-            "amount",
-            "amount.too-large",
-            `The amount may not exceed ${formatRubles(MAX_LEDGER_AMOUNT)}`,
-            `Сумма не может превышать ${formatRubles(MAX_LEDGER_AMOUNT)}`
-          )
-        ]
-      : []),
+  ...ledgerAmountIssues(amount),
   ...(details.length < WITHDRAWAL_DETAILS_MIN
     ? [
         issue(
