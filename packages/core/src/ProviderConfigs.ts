@@ -57,6 +57,13 @@ export class ConfigureProvider extends Schema.Class<ConfigureProvider>("Configur
   syncIntervalMinutes: Schema.optional(Schema.Int)
 }) {}
 
+/** What a new configuration row takes from its kind where the input leaves it out. */
+export interface ProviderDefaults {
+  readonly baseUrl: string
+  readonly versions: ReadonlyArray<number>
+  readonly periods: ReadonlyArray<number>
+}
+
 export interface ProviderConfigsService {
   readonly list: () => Effect.Effect<ReadonlyArray<ProviderConfigView>>
   readonly get: (providerId: string) => Effect.Effect<Option.Option<ProviderSecrets>>
@@ -68,11 +75,7 @@ export interface ProviderConfigsService {
   readonly configure: (
     providerId: string,
     input: ConfigureProvider,
-    defaults: {
-      readonly baseUrl: string
-      readonly versions: ReadonlyArray<number>
-      readonly periods: ReadonlyArray<number>
-    }
+    defaults: ProviderDefaults
   ) => Effect.Effect<ProviderConfigView, InvalidInput>
   /** The enabled providers whose last sync is older than their interval (or that were never synced). */
   readonly due: () => Effect.Effect<ReadonlyArray<ProviderConfigView>>

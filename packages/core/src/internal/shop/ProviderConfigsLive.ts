@@ -7,6 +7,7 @@ import {
   type ConfigureProvider,
   ProviderConfigs,
   ProviderConfigView,
+  type ProviderDefaults,
   ProviderId,
   ProviderKind,
   type ProviderSecrets
@@ -162,11 +163,7 @@ export const ProviderConfigsLive = Layer.effect(
     const configure = (
       providerId: string,
       input: ConfigureProvider,
-      defaults: {
-        readonly baseUrl: string
-        readonly versions: ReadonlyArray<number>
-        readonly periods: ReadonlyArray<number>
-      }
+      defaults: ProviderDefaults
     ): Effect.Effect<ProviderConfigView, InvalidInput> =>
       sql
         .withTransaction(
