@@ -104,14 +104,6 @@ export const makeProcurementStore = Effect.gen(function* () {
     execute: (id) => sql`SELECT * FROM participants WHERE id = ${id}`
   })
 
-  const collected = SqlSchema.single({
-    Request: ProcurementId,
-    Result: Schema.Struct({ collected: Kopecks }),
-    execute: (id) =>
-      sql`SELECT coalesce(sum(amount), 0)::text AS collected FROM participants
-          WHERE procurement_id = ${id} AND status <> 'CANCELLED'`
-  })
-
   /**
    * What a join checks, in one statement read after the procurement row is locked: whether the account exists and is
    * active (null: no account), whether the user is in already, and the amount collected.
@@ -291,7 +283,6 @@ export const makeProcurementStore = Effect.gen(function* () {
     participantsOf,
     participation,
     participant,
-    collected,
     joinContext,
     user,
     categoryExists,
