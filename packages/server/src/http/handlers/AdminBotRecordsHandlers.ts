@@ -127,6 +127,7 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
         Effect.gen(function* () {
           const before = yield* manageable(path.id, () => botDeleted(path.id))
           const from = { status: before.status, role: before.role }
+          const changed = (record: BotRecord) => record.status !== from.status || record.role !== from.role
           // a status and a role change together or not at all (a refused role leaves the status as it was)
           const record = yield* sql
             .withTransaction(
@@ -136,7 +137,7 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
                   record = yield* bots.setStatus(record.id, payload.status)
                 if (payload.role !== undefined && payload.role !== record.role)
                   record = yield* bots.setRole(record.id, payload.role)
-                if (record.status !== from.status || record.role !== from.role) {
+                if (changed(record)) {
                   yield* auditAdminAction("bot.update", "bot", record.id, {
                     from,
                     to: { status: record.status, role: record.role }
@@ -146,7 +147,7 @@ export const AdminBotRecordsHandlers = HttpApiBuilder.group(GroupBuyApi, "adminB
               })
             )
             .pipe(Effect.catchTag("SqlError", (error) => Effect.die(error)))
-          if (record.status !== from.status || record.role !== from.role) yield* registry.reconcileNow()
+          if (changed(record)) yield* registry.reconcileNow()
           return yield* view(record)
         })
       )
