@@ -1,7 +1,7 @@
 /**
  * Messages the router sends on its own: to where a user was last seen (`notify`), domain events (payments,
  * notifications, chat messages relayed to members in chat mode). Each chat is written under its lock, and a
- * keyboard opens a new menu generation there, exactly as in a turn.
+ * keyboard opens a new menu generation there that keeps the buttons already on the screen bound (`presentUnasked`).
  */
 import {
   Chat,
@@ -71,7 +71,7 @@ export const lastRefsOfAll = (userIds: ReadonlyArray<UserId>) =>
     )
   )
 
-/** Fits and delivers to one chat under its lock (a keyboard opens a new menu generation there). */
+/** Fits and delivers to one chat under its lock (a keyboard adds a menu generation there: `presentUnasked`). */
 export const deliverTo = (
   ref: ChatRef,
   build: (session: Session, language: Language) => ReadonlyArray<Reply> | undefined
