@@ -5,6 +5,7 @@ import { Link, useLocation } from "wouter"
 import { useT } from "./I18n.js"
 import { appMessages } from "./messages.js"
 import { useApi, useSession } from "./Session.js"
+import { shopInfoQuery } from "./ShopInfo.js"
 
 const useOnline = () => {
   const [online, setOnline] = useState(() => navigator.onLine !== false)
@@ -59,7 +60,7 @@ const UnreadBadge = () => {
 const ShopNavLink = () => {
   const t = useT(appMessages)
   const api = useApi()
-  const info = useQuery({ queryKey: ["shop-info"], queryFn: () => api.run((c) => c.shopCatalog.info()) })
+  const info = useQuery(shopInfoQuery(api))
   return info.data?.offer.shop === true ? (
     <>
       <NavLink href="/shop">{t("navShop")}</NavLink>

@@ -1,12 +1,10 @@
-/** The shop's public facts (name, which parts are offered), one query the shell and the shop screens share. */
+/** The shop's public facts for the shop screens: `app/ShopInfo`'s one query, with the cabinet's `Api`. */
 import { useQuery } from "@tanstack/react-query"
-import { formatMoney, useApi, useLanguage } from "../../app/index.js"
-
-export const SHOP_INFO_KEY = ["shop-info"] as const
+import { formatMoney, shopInfoQuery, useApi, useLanguage } from "../../app/index.js"
 
 export const useShopInfo = () => {
   const api = useApi()
-  return useQuery({ queryKey: SHOP_INFO_KEY, queryFn: () => api.run((c) => c.shopCatalog.info()) })
+  return useQuery(shopInfoQuery(api))
 }
 
 /** Money as the shop shows it: the amount in the buyer's language with the shop's currency sign (₽ until it is known). */

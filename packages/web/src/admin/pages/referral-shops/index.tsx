@@ -12,6 +12,7 @@ import { ErrorMessage } from "../../../app/Errors.js"
 import { formatMoney, formatPercent } from "../../../app/Format.js"
 import { type Translate, useLanguage, useT } from "../../../app/I18n.js"
 import { Screen } from "../../../app/Screen.js"
+import { shopInfoQuery } from "../../../app/ShopInfo.js"
 import { useAdminApi } from "../../AdminSession.js"
 import { ConfirmAction } from "../../Confirm.js"
 import { type GridColumn, type GridQuery, ServerGrid } from "../../grid/ServerGrid.js"
@@ -119,7 +120,7 @@ const ReferralShops = () => {
   const { language } = useLanguage()
   const api = useAdminApi()
   const [notice, setNotice] = useState<string | undefined>(undefined)
-  const info = useQuery({ queryKey: ["shop-info"], queryFn: () => api.run((c) => c.shopCatalog.info()) })
+  const info = useQuery(shopInfoQuery(api))
   const fallback = info.data === undefined ? "…" : formatPercent(info.data.referralCommissionPercent, language)
   const columns = useMemo(
     (): ReadonlyArray<GridColumn<Shop>> => [
