@@ -11,13 +11,17 @@ import { adminLogin, eventually } from "./utils/AppHarness.js"
 import { TestServer, userClient } from "./utils/TestServer.js"
 
 for (const profile of coreProfiles()) {
+  /** A step that hangs fails with its name (a CI run once timed out in this test without saying where). */
+  const step = <A, E, R>(name: string, effect: Effect.Effect<A, E, R>) =>
+    Effect.timeoutFail(effect, { duration: "40 seconds", onTimeout: () => new Error(`bonus test: "${name}" hung`) })
+
   describe(`bonus API (${profile.name})`, () => {
     it.layer(TestServer(profile.layer), { timeout: "120 seconds" })((it) => {
       it.effect("an admin grants a bonus once per key; audited; the user is told", () =>
         Effect.gen(function* () {
           const anna = yield* insertUser({ firstName: "Анна", isAdmin: true })
           const gleb = yield* insertUser({ firstName: "Глеб" })
-          const { cookie, csrfToken } = yield* adminLogin("", "bonus@example.com", anna)
+          const { cookie, csrfToken } = yield* step("admin login", adminLogin("", "bonus@example.com", anna))
           const admin = yield* HttpApiClient.make(GroupBuyApi, {
             transformClient: HttpClient.mapRequest(HttpClientRequest.setHeaders({ cookie, [CSRF_HEADER]: csrfToken }))
           })
@@ -30,21 +34,24 @@ for (const profile of coreProfiles()) {
                 ...(idempotencyKey === undefined ? {} : { idempotencyKey })
               }
             })
-          const first = yield* grant(10_000n, "invite-1")
+          const first = yield* step("first grant", grant(10_000n, "invite-1"))
           assert.strictEqual(first.type, "BONUS")
           assert.strictEqual(first.amount, 10_000n)
-          const again = yield* grant(10_000n, "invite-1")
+          const again = yield* step("repeated grant", grant(10_000n, "invite-1"))
           assert.strictEqual(again.id, first.id)
           assert.strictEqual(yield* (yield* Ledger).balance(gleb), 10_000n)
-          const zero = yield* grant(0n).pipe(Effect.flip)
+          const zero = yield* step("zero grant", grant(0n).pipe(Effect.flip))
           assert.strictEqual(zero._tag, "InvalidInput")
 
-          const notices = yield* eventually(
-            Effect.flatMap(Notifications, (n) => n.list(gleb, { offset: 0, limit: 20 })).pipe(
-              Effect.map((page) => page.items.filter((item) => item.type === "BONUS_GRANTED")),
-              Effect.filterOrFail(
-                (items) => items.length > 0,
-                () => new Error("no BONUS_GRANTED yet")
+          const notices = yield* step(
+            "the notification",
+            eventually(
+              Effect.flatMap(Notifications, (n) => n.list(gleb, { offset: 0, limit: 20 })).pipe(
+                Effect.map((page) => page.items.filter((item) => item.type === "BONUS_GRANTED")),
+                Effect.filterOrFail(
+                  (items) => items.length > 0,
+                  () => new Error("no BONUS_GRANTED yet")
+                )
               )
             )
           )
